@@ -1,0 +1,717 @@
+"""Reading a corpus folder: every supported file format, and a report of what was not read.
+
+A corpus is a folder, read recursively. Each file gives zero or more documents:
+
+* the scraped text format of the seed: a first line `` date YYYY-MM-DD Title`` (also
+  ``date YYYY-MM`` and ``date YYYY``; the precision is recorded), then the body;
+* Markdown or text with YAML front matter (``date``, ``title``, optional ``source``, ``url``,
+  ``id``);
+* CSV, JSON Lines and Parquet with columns ``date``, ``title``, ``text`` and optional ``id``,
+  ``source``, ``url``: one document per row.
+
+``source`` defaults to the first folder level under the corpus root (the root folder's own name
+for files that sit directly in it). Nothing is dropped silently: a file or row that is not
+loaded is a :class:`Problem` in the :class:`LoadReport` with its path and the reason, and so is
+anything loaded with a caveat (a guessed encoding, a title with no body, a renamed duplicate id).
+
+Examples
+--------
+>>> from pathlib import Path
+>>> docs, problems = read_file(Path("seeds"), "000_362ffc007b938720.txt")
+>>> docs[0].date, docs[0].precision, docs[0].title[:31]
+(datetime.date(2023, 9, 2), 'day', 'Vigorously Promote the Deep Int')
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: File name endings read as documents, by reader.
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", "")
+TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
+SUPPORTED = ", ".join(s for s in TEXT_SUFFIXES + TABLE_SUFFIXES if s)
+
+#: Dates outside these years are refused as implausible (a scraper's 0999 or 2999).
+MIN_YEAR = 1000
+MAX_YEAR_AHEAD = 1  # years after the current one
+
+FOOTER = re.compile(r"^[ \t]*Share this:", re.MULTILINE)
+HEADER = re.compile(r"^[ \t]*date[ \t]+(\S+)(?:[ \t]+(.*))?$")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One dated article.
+
+    ``text`` is what the counting rules count: the title, a blank line, then the body.
+    """
+
+    id: str
+    date: dt.date
+    precision: str  # "day", "month" or "year"
+    title: str
+    body: str
+    source: str
+    path: str
+    url: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}\n\n{self.body}"
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of :attr:`text`: documents with equal hashes are exact duplicates."""
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file or row that was not loaded (``skipped``) or was loaded with a caveat."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class LoadReport:
+    """What a corpus load did: files seen, documents loaded, and every problem.
+
+    ``skipped`` lists everything not loaded, each with its path and the reason; ``warnings``
+    lists what was loaded with a caveat.
+    """
+
+    files: int = 0
+    documents: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "documents": self.documents,
+            "skipped": [{"path": p.path, "reason": p.reason} for p in self.skipped],
+            "warnings": [{"path": p.path, "reason": p.reason} for p in self.warnings],
+        }
+
+
+class Unreadable(Exception):
+    """A file (or row) that cannot be loaded; the message is the reason shown to users."""
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """A candidate file found by :func:`scan`: path relative to the root, size, mtime."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
+    """List the files under ``root`` that may hold documents, and what was passed over.
+
+    Folders are read recursively, following symbolic links but never around a loop. Hidden
+    files and folders (names starting with ``.``), unsupported file types, broken links and
+    unreadable folders are reported, never silently ignored.
+
+    Returns
+    -------
+    files : list of FileEntry
+        Sorted by path.
+    problems : list of Problem
+        Everything under ``root`` that will not be read, with the reason.
+    """
+    root = Path(root)
+    if not root.exists():
+        raise FileNotFoundError(f"corpus path {str(root)!r} does not exist")
+    if root.is_file():
+        info = root.stat()
+        return [FileEntry(root.name, info.st_size, info.st_mtime_ns)], []
+    files: list[FileEntry] = []
+    problems: list[Problem] = []
+    seen_dirs: dict[tuple[int, int], str] = {}
+
+    def walk(folder: str, rel: str) -> None:
+        try:
+            info = os.stat(folder)
+        except OSError as error:
+            problems.append(Problem(rel, f"cannot open folder: {error.strerror}"))
+            return
+        key = (info.st_dev, info.st_ino)
+        if key in seen_dirs:
+            problems.append(Problem(
+                rel, f"folder already read as {seen_dirs[key]!r} (symbolic link loop "
+                "or second link to it); not read again"))
+            return
+        seen_dirs[key] = rel or "."
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as error:
+            problems.append(Problem(rel or ".", f"cannot list folder: {error.strerror}"))
+            return
+        for entry in entries:
+            name = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.name.startswith("."):
+                kind = "folder" if entry.is_dir() else "file"
+                problems.append(Problem(name, f"hidden {kind} (name starts with '.'); not read"))
+                continue
+            try:
+                info = entry.stat()  # follows links
+            except OSError as error:
+                reason = ("broken symbolic link" if entry.is_symlink()
+                          else f"cannot read: {error.strerror}")
+                problems.append(Problem(name, reason))
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                walk(entry.path, name)
+            elif stat.S_ISREG(info.st_mode):
+                suffix = os.path.splitext(entry.name)[1].lower()
+                if suffix in TEXT_SUFFIXES or suffix in TABLE_SUFFIXES:
+                    files.append(FileEntry(name, info.st_size, info.st_mtime_ns))
+                else:
+                    problems.append(Problem(
+                        name, f"unsupported file type {suffix!r} (read: {SUPPORTED})"))
+            else:
+                problems.append(Problem(name, "not a regular file"))
+
+    walk(str(root), "")
+    files.sort(key=lambda f: f.path)
+    return files, problems
+
+
+def source_of(relpath: str, root_name: str) -> str:
+    """Default source: the first folder level under the root, else the root's own name.
+
+    >>> source_of("xinhua/2023/a.txt", "corpus"), source_of("a.txt", "seeds")
+    ('xinhua', 'seeds')
+    """
+    first, sep, _ = relpath.partition("/")
+    return first if sep else root_name
+
+
+# --------------------------------------------------------------------------- decoding
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_SIGNATURES = (
+    (b"%PDF", "a PDF file"),
+    (b"PK\x03\x04", "a ZIP archive (or Office document)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip file"),
+    (b"PAR1", "a Parquet file with the wrong name ending"),
+)
+_LATIN_PUNCTUATION = set("’‘“”–—…«»°£€©®·•´¨¡¿ºª×÷§¶±²³µ½¼¾")
+
+
+def _han_share(text: str) -> float:
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return 0.0
+    han = sum(1 for c in wide if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
+    return han / len(wide)
+
+
+def _latin_share(text: str) -> float:
+    wide = [c for c in text if ord(c) > 0x7F]
+    if not wide:
+        return 0.0
+    good = sum(1 for c in wide if ("\u00c0" <= c <= "\u024f" and c not in "×÷")
+               or c in _LATIN_PUNCTUATION or c == "\u00a0")
+    return good / len(wide)
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Decode a file's bytes, detecting the encoding only where it is unambiguous.
+
+    Returns the text with line endings unified to ``\\n`` and any byte-order mark removed, and
+    a note naming the encoding when it was not plain UTF-8 (``None`` otherwise).
+
+    Raises
+    ------
+    Unreadable
+        For empty or binary files, and for text whose encoding cannot be told for sure.
+
+    Examples
+    --------
+    >>> decode("caf\u00e9\\r\\n".encode("utf-8"))
+    ('café\\n', None)
+    >>> decode("caf\u00e9 au lait".encode("latin-1"))[1]
+    'decoded as Windows-1252 (Latin-1): the file is not UTF-8'
+    """
+    if not data.strip():
+        raise Unreadable("empty file")
+    note = None
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as error:
+                raise Unreadable(f"starts with a {encoding} byte-order mark but is not "
+                                 f"valid {encoding} (byte {error.start})") from None
+            if encoding != "utf-8":
+                note = f"decoded as {encoding.upper()} (byte-order mark)"
+            return _unify_newlines(text), note
+    head = data[:8192]
+    for signature, what in _SIGNATURES:
+        if head.startswith(signature):
+            raise Unreadable(f"binary file: {what}, not text")
+    if b"\x00" in head:
+        raise Unreadable("binary file (holds NUL bytes; UTF-16 without a byte-order mark "
+                         "is not detected)")
+    try:
+        return _unify_newlines(data.decode("utf-8")), None
+    except UnicodeDecodeError as error:
+        bad = error.start
+    candidates = []
+    try:
+        gb = data.decode("gb18030")
+        if _han_share(gb) >= 0.6:
+            candidates.append(("GB18030", gb))
+    except UnicodeDecodeError:
+        pass
+    try:
+        latin = data.decode("cp1252")
+        if _latin_share(latin) >= 0.9:
+            candidates.append(("Windows-1252 (Latin-1)", latin))
+    except UnicodeDecodeError:
+        pass
+    if len(candidates) == 1:
+        name, text = candidates[0]
+        return _unify_newlines(text), f"decoded as {name}: the file is not UTF-8"
+    what = ("could be GB18030 or Latin-1" if candidates
+            else "not GB18030 or Latin-1 either")
+    raise Unreadable(f"not valid UTF-8 (first bad byte at offset {bad}) and the encoding "
+                     f"cannot be told for sure ({what}); save it as UTF-8")
+
+
+def _unify_newlines(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+# --------------------------------------------------------------------------- dates
+
+_DATE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[T ][0-9:.+\-Z ]*)?$")
+
+
+def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, str]:
+    """Parse a document date and its precision.
+
+    Accepts ``YYYY-MM-DD`` (also with ``/`` or ``.`` and an optional time, which is ignored),
+    ``YYYY-MM`` and ``YYYY``, and date objects. Month and year precision dates are placed on the
+    first day of their month or year.
+
+    Raises
+    ------
+    ValueError
+        Naming the value, for anything else, impossible dates (2023-02-30) and implausible years.
+
+    Examples
+    --------
+    >>> parse_date("2023-09")
+    (datetime.date(2023, 9, 1), 'month')
+    >>> parse_date("2023-02-30")
+    Traceback (most recent call last):
+    ...
+    ValueError: impossible date '2023-02-30' (day is out of range for month)
+    """
+    if isinstance(value, dt.datetime):
+        date, precision = value.date(), "day"
+    elif isinstance(value, dt.date):
+        date, precision = value, "day"
+    elif isinstance(value, int) and not isinstance(value, bool):
+        date, precision = _make_date(str(value), value, 1, 1), "year"
+    elif isinstance(value, str):
+        text = value.strip()
+        m = _DATE.match(text)
+        if not m:
+            shown = text if len(text) <= 40 else text[:40] + "..."
+            raise ValueError(f"unrecognised date {shown!r} (use YYYY-MM-DD, YYYY-MM or YYYY)")
+        year, month, day = m.groups()
+        precision = "day" if day else "month" if month else "year"
+        date = _make_date(text, int(year), int(month or 1), int(day or 1))
+    else:
+        raise ValueError(f"missing or unrecognised date {value!r}")
+    today = today or dt.date.today()
+    if not MIN_YEAR <= date.year <= today.year + MAX_YEAR_AHEAD:
+        raise ValueError(f"implausible date {str(value)!r} (years {MIN_YEAR} to "
+                         f"{today.year + MAX_YEAR_AHEAD} are accepted)")
+    return date, precision
+
+
+def _make_date(text: str, year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as error:
+        raise ValueError(f"impossible date {text!r} ({error})") from None
+
+
+# --------------------------------------------------------------------------- readers
+
+
+def strip_footer(body: str) -> str:
+    """Remove the scraper's trailing ``Share this:`` footer (counting rule 1).
+
+    >>> strip_footer("Text.\\n\\nShare this: Twitter\\n\\nFacebook\\n")
+    'Text.'
+    """
+    m = FOOTER.search(body) if "Share this:" in body else None
+    if m:
+        body = body[: m.start()]
+    return body.strip()
+
+
+def read_file(root: Path, relpath: str, data: bytes | None = None,
+              ) -> tuple[list[Document], list[tuple[Problem, bool]]]:
+    """Read one file under ``root`` (``data``: its bytes, when already read).
+
+    Returns
+    -------
+    documents : list of Document
+    problems : list of (Problem, skipped)
+        ``skipped`` is True for what was not loaded, False for a caveat on what was.
+    """
+    root = Path(root)
+    is_dir = root.is_dir()
+    path = root / relpath if is_dir else root
+    suffix = os.path.splitext(relpath)[1].lower()
+    source = source_of(relpath, root.name if is_dir else root.parent.name)
+    try:
+        if suffix == ".parquet":
+            return _read_parquet(path if data is None else data, relpath, source)
+        if data is None:
+            data = path.read_bytes()
+        text, note = decode(data)
+    except Unreadable as error:
+        return [], [(Problem(relpath, str(error)), True)]
+    except OSError as error:
+        return [], [(Problem(relpath, f"cannot read: {error.strerror or error}"), True)]
+    problems: list[tuple[Problem, bool]] = []
+    if note:
+        problems.append((Problem(relpath, note), False))
+    if suffix == ".csv":
+        docs, more = _read_rows(_csv_rows(text, relpath), relpath, source)
+    elif suffix in (".jsonl", ".ndjson"):
+        docs, more = _read_rows(_jsonl_rows(text, relpath), relpath, source)
+    else:
+        try:
+            doc, caveats = _read_text(text, relpath, source)
+        except Unreadable as error:
+            return [], problems + [(Problem(relpath, str(error)), True)]
+        docs, more = [doc], [(Problem(relpath, c), False) for c in caveats]
+    return docs, problems + more
+
+
+def _stem_id(relpath: str) -> str:
+    return os.path.splitext(relpath)[0]
+
+
+def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str]]:
+    caveats: list[str] = []
+    stripped = text.lstrip("\n")
+    meta: dict[str, Any]
+    if stripped.startswith("---\n"):
+        end = re.search(r"^(?:---|\.\.\.)[ \t]*$", stripped[4:], re.MULTILINE)
+        if not end:
+            raise Unreadable("front matter starts with '---' but never ends")
+        import yaml  # only needed for front matter
+
+        try:
+            meta = yaml.safe_load(stripped[4 : 4 + end.start()]) or {}
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f" (line {mark.line + 2})" if mark else ""
+            raise Unreadable(f"front matter is not valid YAML{where}") from None
+        if not isinstance(meta, dict):
+            raise Unreadable("front matter is not a mapping of fields")
+        body = stripped[4 + end.end():]
+        if "date" not in meta:
+            raise Unreadable("front matter has no 'date'")
+        date_value = meta["date"]
+        title = meta.get("title")
+        if title is None:
+            title = _stem_id(relpath).rpartition("/")[2]
+            caveats.append(f"front matter has no 'title'; the file name {title!r} is used")
+        title = str(title)
+    else:
+        first, _, body = stripped.partition("\n")
+        m = HEADER.match(first)
+        if not m:
+            raise Unreadable("no date: the first line must be ' date YYYY-MM-DD Title' "
+                             "or the file must start with YAML front matter holding a date")
+        date_value, title = m.group(1), (m.group(2) or "").strip()
+        meta = {}
+        if not title:
+            caveats.append("header has a date but no title")
+    try:
+        date, precision = parse_date(date_value)
+    except ValueError as error:
+        raise Unreadable(str(error)) from None
+    body = strip_footer(body)
+    if not body:
+        caveats.append("title with no body: only the title is counted")
+    doc = Document(
+        id=str(meta.get("id") or _stem_id(relpath)),
+        date=date,
+        precision=precision,
+        title=title,
+        body=body,
+        source=str(meta.get("source") or source),
+        path=relpath,
+        url=str(meta.get("url") or ""),
+    )
+    return doc, caveats
+
+
+Row = tuple[int, "dict[str, Any] | None", str]  # (row number, fields or None, error)
+
+
+def _csv_rows(text: str, relpath: str) -> Iterator[Row]:
+    csv.field_size_limit(1 << 30)
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise Unreadable("empty CSV file") from None
+    except csv.Error as error:
+        raise Unreadable(f"CSV header cannot be read: {error}") from None
+    names = [h.strip().lower().lstrip("\ufeff") for h in header]
+    _check_columns(names)
+    row = 0
+    while True:
+        row += 1
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield row, None, f"line {start}: broken CSV quoting ({error}); the rest of the file is not read"
+            return
+        if not values or all(not v.strip() for v in values):
+            continue
+        if len(values) != len(names):
+            yield row, None, (f"line {start}: {len(values)} fields where the header has "
+                              f"{len(names)} (broken quoting or a stray comma?)")
+            continue
+        yield row, dict(zip(names, values)), ""
+
+
+def _jsonl_rows(text: str, relpath: str) -> Iterator[Row]:
+    checked = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield number, None, f"line {number}: invalid JSON ({error.msg}, column {error.colno})"
+            continue
+        if not isinstance(value, dict):
+            yield number, None, f"line {number}: not a JSON object"
+            continue
+        if not checked:
+            checked = True
+        yield number, value, ""
+
+
+def _check_columns(names: Iterable[str]) -> None:
+    missing = [c for c in ("date", "title", "text") if c not in set(names)]
+    if missing:
+        raise Unreadable(f"missing column{'s' if len(missing) > 1 else ''} "
+                         f"{', '.join(missing)} (found: {', '.join(names) or 'none'}; "
+                         "needed: date, title, text; optional: id, source, url)")
+
+
+def _read_rows(rows: Iterator[Row], relpath: str, source: str,
+               ) -> tuple[list[Document], list[tuple[Problem, bool]]]:
+    docs: list[Document] = []
+    problems: list[tuple[Problem, bool]] = []
+    label = "row" if relpath.lower().endswith((".csv", ".parquet")) else "line"
+    try:
+        for number, fields, error in rows:
+            where = f"{relpath}#{number}"
+            if fields is None:
+                problems.append((Problem(relpath, error), True))
+                continue
+            missing = [c for c in ("date", "title", "text") if c not in fields]
+            if missing:
+                problems.append((Problem(relpath, f"{label} {number}: missing "
+                                         f"{', '.join(missing)}"), True))
+                continue
+            try:
+                date, precision = parse_date(_scalar(fields["date"]))
+            except ValueError as error:
+                problems.append((Problem(relpath, f"{label} {number}: {error}"), True))
+                continue
+            title = _text(fields["title"])
+            body = strip_footer(_text(fields["text"]))
+            if not title.strip() and not body:
+                problems.append((Problem(relpath, f"{label} {number}: no title and no text"),
+                                 True))
+                continue
+            if not body:
+                problems.append((Problem(relpath, f"{label} {number}: title with no text: "
+                                         "only the title is counted"), False))
+            doc_id = _text(fields.get("id")).strip() or f"{_stem_id(relpath)}#{number}"
+            docs.append(Document(
+                id=doc_id, date=date, precision=precision, title=title.strip(), body=body,
+                source=_text(fields.get("source")).strip() or source, path=where,
+                url=_text(fields.get("url")).strip(),
+            ))
+    except Unreadable as error:
+        return [], [(Problem(relpath, str(error)), True)]
+    if not docs and not problems:
+        problems.append((Problem(relpath, "no rows"), True))
+    return docs, problems
+
+
+def _scalar(value: Any) -> Any:
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            return value.item()
+        except (AttributeError, ValueError):
+            return value
+    return value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN from a table reader
+        return ""
+    return _unify_newlines(str(value))
+
+
+def _read_parquet(path: Path | bytes, relpath: str, source: str,
+                  ) -> tuple[list[Document], list[tuple[Problem, bool]]]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(pa.BufferReader(path) if isinstance(path, bytes) else path)
+    except (pa.ArrowException, OSError) as error:
+        raise Unreadable(f"not a readable Parquet file ({error})") from None
+    names = [n.lower() for n in table.column_names]
+    _check_columns(names)
+    table = table.rename_columns(names)
+    wanted = [c for c in ("date", "title", "text", "id", "source", "url") if c in names]
+    columns = {name: table.column(name).to_pylist() for name in wanted}
+
+    def rows() -> Iterator[Row]:
+        for i in range(table.num_rows):
+            yield i + 1, {name: values[i] for name, values in columns.items()}, ""
+
+    return _read_rows(rows(), relpath, source)
+
+
+# --------------------------------------------------------------------------- whole corpus
+
+
+def path_key(path: str) -> tuple[str, int]:
+    """Sort key for document paths: file path, then row number (``a.csv#9`` before ``#10``)."""
+    file, _, row = path.partition("#")
+    return file, int(row) if row.isdigit() else 0
+
+
+def resolve(paths: list[str], hashes: list[str], ids: list[str],
+            ) -> tuple[list[bool], list[str], list[Problem], list[Problem]]:
+    """Find exact duplicate texts and make ids unique, reporting both.
+
+    Documents are taken in path order (see :func:`path_key`); the first of several identical
+    texts is kept and the others are skipped as duplicates of it. A repeated id on a different
+    text is kept under the id with ``~2``, ``~3``... appended.
+
+    Parameters
+    ----------
+    paths, hashes, ids : list of str
+        One entry per document: its path, :attr:`Document.content_hash` and id.
+
+    Returns
+    -------
+    keep : list of bool
+        False for duplicates.
+    ids : list of str
+        Unique ids, in the input order.
+    skipped, warnings : list of Problem
+
+    Examples
+    --------
+    >>> keep, ids, skipped, _ = resolve(["b.txt", "a.txt"], ["h1", "h1"], ["b", "a"])
+    >>> keep, skipped[0].reason
+    ([False, True], "exact duplicate of 'a' (a.txt); counted once")
+    """
+    keep = [True] * len(paths)
+    unique = list(ids)
+    skipped: list[Problem] = []
+    warnings: list[Problem] = []
+    first_of: dict[str, int] = {}
+    used: dict[str, int] = {}
+    for i in sorted(range(len(paths)), key=lambda i: path_key(paths[i])):
+        first = first_of.get(hashes[i])
+        if first is not None:
+            keep[i] = False
+            skipped.append(Problem(paths[i], f"exact duplicate of {unique[first]!r} "
+                                             f"({paths[first]}); counted once"))
+            continue
+        first_of[hashes[i]] = i
+        if ids[i] in used:
+            used[ids[i]] += 1
+            unique[i] = f"{ids[i]}~{used[ids[i]]}"
+            warnings.append(Problem(paths[i], f"id {ids[i]!r} is used before; loaded as "
+                                              f"{unique[i]!r}"))
+        used.setdefault(ids[i], 1)
+    return keep, unique, skipped, warnings
+
+
+def load_corpus(root: Path | str) -> tuple[list[Document], LoadReport]:
+    """Read every document under ``root`` (no index, no cache): for tests and small corpora.
+
+    Examples
+    --------
+    >>> docs, report = load_corpus("seeds")
+    >>> len(docs), report.skipped
+    (1, [])
+    """
+    root = Path(root)
+    entries, problems = scan(root)
+    report = LoadReport(files=len(entries), skipped=list(problems))
+    documents: list[Document] = []
+    for entry in entries:
+        docs, file_problems = read_file(root, entry.path)
+        documents.extend(docs)
+        for problem, skipped in file_problems:
+            (report.skipped if skipped else report.warnings).append(problem)
+    keep, ids, duplicates, renamed = resolve(
+        [d.path for d in documents], [d.content_hash for d in documents],
+        [d.id for d in documents])
+    report.skipped.extend(duplicates)
+    report.warnings.extend(renamed)
+    kept = [dataclasses.replace(d, id=i) for d, i, k in zip(documents, ids, keep) if k]
+    report.documents = len(kept)
+    return kept, report

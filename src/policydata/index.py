@@ -1,0 +1,361 @@
+"""The in-memory index and the matching of terms, phrases, globs and themes (rules 5, 7, 8).
+
+An :class:`Index` is a list of segments (see ``docs/INDEX.md`` for the on-disk schema). A
+segment holds, for its documents:
+
+* ``doc_start``: where each document starts in the segment's token stream, a flat array of
+  term ids in which 0 marks a boundary (every document starts with one);
+* postings sorted by term: for term ``t``, ``post_doc[post_ptr[t]:post_ptr[t + 1]]`` are the
+  documents holding it and ``post_count`` how often (a sparse column-major matrix);
+* positions sorted by term: ``positions[pos_ptr[t]:pos_ptr[t + 1]]`` are the stream positions
+  of ``t``, from which phrases are matched without reading the text again.
+
+Matching follows the counting rules exactly: a phrase is a run of consecutive positions (a
+boundary is a 0 in the stream, so a run never crosses one); within one dictionary (a theme, or
+the alternatives of one query) each span is scanned left to right, the longest entry matching at
+a position is counted once and the scan continues after it.
+
+Examples
+--------
+>>> from policydata.tokens import parse_term
+>>> seg = Segment.from_texts(["Digital economy. Digital economy and the real economy!"])
+>>> seg.count_matches([seg.lookup(parse_term("economy"))]).tolist()
+[3]
+>>> seg.count_matches([seg.lookup(parse_term("digital economy")),
+...                    seg.lookup(parse_term("economy"))]).tolist()
+[3]
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from .tokens import Term, Vocabulary, Word, encode_batch
+
+#: One query entry resolved to term ids: for each word, the ids it matches (several for a glob).
+Pattern = tuple[np.ndarray, ...]
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+class Lexicon:
+    """The vocabulary of an index: term ids, term strings and prefix lookup for globs.
+
+    Examples
+    --------
+    >>> lex = Lexicon(["", "digital", "digits", "economy"])
+    >>> lex.ids(Word("digit", prefix=True)).tolist(), lex.ids(Word("economy")).tolist()
+    ([1, 2], [3])
+    """
+
+    def __init__(self, terms: Sequence[str]) -> None:
+        self.terms = list(terms)
+        self._id = {t: i for i, t in enumerate(self.terms) if i}
+        order = sorted(range(1, len(self.terms)), key=self.terms.__getitem__)
+        self._sorted = [self.terms[i] for i in order]
+        self._sorted_ids = np.asarray(order, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def get(self, term: str) -> int | None:
+        return self._id.get(term)
+
+    def ids(self, word: Word) -> np.ndarray:
+        """Ids matched by one query word: its own, or every term with the prefix."""
+        if not word.prefix:
+            found = self._id.get(word.text)
+            return np.asarray([found] if found else [], dtype=np.int64)
+        lo = bisect.bisect_left(self._sorted, word.text)
+        hi = bisect.bisect_left(self._sorted, word.text + "\U0010ffff")
+        return np.sort(self._sorted_ids[lo:hi])
+
+    def pattern(self, term: Term) -> Pattern:
+        return tuple(self.ids(w) for w in term.words)
+
+
+@dataclass
+class Segment:
+    """Postings and positions for a block of documents (see the module docstring)."""
+
+    doc_start: np.ndarray  # int64, len n_docs + 1 (last = stream length)
+    words: np.ndarray  # int32 tokens per document
+    post_ptr: np.ndarray  # int64, len V_seg + 1
+    post_doc: np.ndarray  # int32 segment-local document
+    post_count: np.ndarray  # int32
+    pos_ptr: np.ndarray  # int64, len V_seg + 1
+    positions: np.ndarray  # int32 stream positions
+    tokens: np.ndarray | None = None  # int32 stream; loaded only when needed
+    lexicon: Lexicon | None = field(default=None, repr=False)  # for tests and doctests only
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.doc_start) - 1
+
+    @property
+    def n_terms(self) -> int:
+        return len(self.post_ptr) - 1
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def from_stream(cls, tokens: np.ndarray, doc_start: np.ndarray, n_terms: int) -> Segment:
+        """Build postings and positions from a token stream (no tokenising: a counting sort).
+
+        Parameters
+        ----------
+        tokens : int32 array
+            Term ids with 0 at boundaries; ``tokens[doc_start[i]] == 0`` for every document.
+        doc_start : int64 array
+            Start of each document, plus the stream length at the end.
+        n_terms : int
+            Vocabulary size (ids are below it).
+        """
+        tokens = np.ascontiguousarray(tokens, dtype=np.int32)
+        doc_start = np.asarray(doc_start, dtype=np.int64)
+        n_docs = len(doc_start) - 1
+        where = np.flatnonzero(tokens).astype(np.int32)
+        nonzero_before = np.searchsorted(where, doc_start)
+        words = np.diff(nonzero_before).astype(np.int32)
+        doc_of = np.repeat(np.arange(n_docs, dtype=np.int32), words)
+        # A CSR matrix of (term, position) holding the document as its value is a counting sort
+        # by term that keeps positions in order within each term: the positional index and the
+        # document of every position, in O(n).
+        by_term = sp.csr_matrix((doc_of, (tokens[where], where)), shape=(n_terms, len(tokens)))
+        del doc_of, where
+        pos_ptr = by_term.indptr.astype(np.int64)
+        positions = by_term.indices.astype(np.int32, copy=False)
+        docs_sorted = by_term.data.astype(np.int32, copy=False)
+        del by_term
+        # Postings: one entry per run of equal documents within a term.
+        change = np.empty(len(positions), dtype=bool)
+        if len(positions):
+            change[0] = True
+            np.not_equal(docs_sorted[1:], docs_sorted[:-1], out=change[1:])
+            heads = pos_ptr[:-1][np.diff(pos_ptr) > 0]
+            change[heads] = True
+        first = np.flatnonzero(change)
+        del change
+        post_doc = docs_sorted[first]
+        post_count = np.diff(np.append(first, len(positions))).astype(np.int32)
+        post_ptr = np.searchsorted(first, pos_ptr).astype(np.int64)
+        return cls(doc_start, words, post_ptr, post_doc, post_count, pos_ptr, positions, tokens)
+
+    @classmethod
+    def from_texts(cls, texts: Sequence[str]) -> Segment:
+        """A self-contained segment for a few texts (tests, examples)."""
+        vocabulary = Vocabulary()
+        tokens, doc_start = encode_batch(texts, vocabulary)
+        seg = cls.from_stream(tokens, doc_start, len(vocabulary.terms))
+        seg.lexicon = Lexicon(vocabulary.terms)
+        return seg
+
+    def lookup(self, term: Term) -> Pattern:
+        assert self.lexicon is not None, "segment built without a lexicon"
+        return self.lexicon.pattern(term)
+
+    # ------------------------------------------------------------------ matching
+
+    def _positions(self, ids: np.ndarray) -> np.ndarray:
+        ids = ids[ids < self.n_terms]
+        parts = [self.positions[self.pos_ptr[i]:self.pos_ptr[i + 1]] for i in ids.tolist()]
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return _EMPTY
+        if len(parts) == 1:
+            return parts[0].astype(np.int64)
+        return np.sort(np.concatenate(parts)).astype(np.int64)
+
+    def raw_starts(self, pattern: Pattern) -> np.ndarray:
+        """Stream positions where ``pattern`` matches, overlapping matches included."""
+        lists = [self._positions(ids) for ids in pattern]
+        if any(len(p) == 0 for p in lists):
+            return _EMPTY
+        anchor = int(np.argmin([len(p) for p in lists]))
+        starts = lists[anchor] - anchor
+        for i, found in enumerate(lists):
+            if i == anchor or not len(starts):
+                continue
+            wanted = starts + i
+            at = np.minimum(np.searchsorted(found, wanted), len(found) - 1)
+            starts = starts[found[at] == wanted]
+        return starts
+
+    def match_starts(self, patterns: Sequence[Pattern]) -> tuple[np.ndarray, np.ndarray]:
+        """Counted matches of a dictionary (rule 8): starts and lengths, sorted by start."""
+        starts = [self.raw_starts(p) for p in patterns]
+        lengths = [np.full(len(s), len(p), dtype=np.int64) for s, p in zip(starts, patterns)]
+        if not starts:
+            return _EMPTY, _EMPTY
+        return longest_first(np.concatenate(starts), np.concatenate(lengths))
+
+    def count_matches(self, patterns: Sequence[Pattern]) -> np.ndarray:
+        """Matches per document of a dictionary of entries (rule 8), as int64 counts."""
+        if len(patterns) == 1 and len(patterns[0]) == 1:
+            return self._column_sum(patterns[0][0])
+        starts, _ = self.match_starts(patterns)
+        docs = np.searchsorted(self.doc_start, starts, side="right") - 1
+        return np.bincount(docs, minlength=self.n_docs).astype(np.int64)
+
+    def _column_sum(self, ids: np.ndarray) -> np.ndarray:
+        out = np.zeros(self.n_docs, dtype=np.int64)
+        ids = ids[ids < self.n_terms]
+        if len(ids) == 1:
+            a, b = self.post_ptr[ids[0]], self.post_ptr[ids[0] + 1]
+            out[self.post_doc[a:b]] = self.post_count[a:b]
+        elif len(ids):
+            docs = np.concatenate([self.post_doc[self.post_ptr[i]:self.post_ptr[i + 1]]
+                                   for i in ids.tolist()])
+            counts = np.concatenate([self.post_count[self.post_ptr[i]:self.post_ptr[i + 1]]
+                                     for i in ids.tolist()])
+            out += np.bincount(docs, weights=counts, minlength=self.n_docs).astype(np.int64)
+        return out
+
+    def term_totals(self, doc_mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Occurrences and documents per term id, over the documents in ``doc_mask``."""
+        if doc_mask is None:
+            totals = np.diff(self.pos_ptr)
+            docs = np.diff(self.post_ptr)
+        else:
+            keep = doc_mask[self.post_doc]
+            term_of = np.repeat(np.arange(self.n_terms), np.diff(self.post_ptr))
+            totals = np.bincount(term_of, weights=self.post_count * keep,
+                                 minlength=self.n_terms).astype(np.int64)
+            docs = np.bincount(term_of, weights=keep, minlength=self.n_terms).astype(np.int64)
+        return totals, docs
+
+
+def longest_first(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Resolve overlapping matches by rule 8: left to right, longest at each position.
+
+    Examples
+    --------
+    >>> s, n = longest_first(np.array([3, 0, 1, 0]), np.array([1, 1, 2, 2]))
+    >>> s.tolist(), n.tolist()
+    ([0, 3], [2, 1])
+    """
+    if len(starts) == 0:
+        return _EMPTY, _EMPTY
+    order = np.lexsort((-lengths, starts))
+    starts, lengths = starts[order], lengths[order]
+    first = np.ones(len(starts), dtype=bool)
+    first[1:] = starts[1:] != starts[:-1]
+    starts, lengths = starts[first], lengths[first]
+    ends = starts + lengths
+    reach = np.maximum.accumulate(ends)
+    alone = np.ones(len(starts), dtype=bool)
+    alone[1:] = starts[1:] >= reach[:-1]
+    if alone.all():
+        return starts, lengths
+    keep = alone.copy()
+    heads = np.flatnonzero(alone)
+    cluster = np.cumsum(alone) - 1
+    # Only matches that overlap an earlier one need the sequential scan.
+    last_end = 0
+    current = -1
+    for j in np.flatnonzero(~alone).tolist():
+        c = int(cluster[j])
+        if c != current:
+            current = c
+            last_end = int(ends[heads[c]])
+        if starts[j] >= last_end:
+            keep[j] = True
+            last_end = int(ends[j])
+    return starts[keep], lengths[keep]
+
+
+class Index:
+    """A loaded corpus index: documents, vocabulary, segments and cached theme counts.
+
+    Built and loaded by :func:`policydata.store.open_index`; shared read-only by every caller
+    (the dashboard holds one per server process). Global document rows are the rows of
+    :attr:`documents`; duplicates stay in the index with ``active`` False and are left out of
+    every analysis.
+    """
+
+    def __init__(self, documents: pd.DataFrame, lexicon: Lexicon, segments: list[Segment],
+                 report: Any, texts: Any, tokens_loader: Callable[[int], np.ndarray],
+                 theme_cache: dict[str, np.ndarray], themes: Any) -> None:
+        self.documents = documents
+        self.lexicon = lexicon
+        self.segments = segments
+        self.report = report
+        self.build: Any = None
+        self.themes = themes
+        self._texts = texts
+        self._tokens_loader = tokens_loader
+        self._theme_cache = dict(theme_cache)
+        self._lock = threading.Lock()
+        sizes = [s.n_docs for s in segments]
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.active = documents["active"].to_numpy(dtype=bool)
+        self.words = documents["words"].to_numpy(dtype=np.int64)
+        self.dates = documents["date"].to_numpy(dtype="datetime64[D]")
+
+    @property
+    def n_documents(self) -> int:
+        """Documents counted (exact duplicates left out)."""
+        return int(self.active.sum())
+
+    def pattern(self, term: Term) -> Pattern:
+        return self.lexicon.pattern(term)
+
+    def counts(self, terms: Sequence[Term]) -> np.ndarray:
+        """Matches per document (all rows) of a dictionary of terms, by rule 8.
+
+        With one term this is the term's count; with several (the alternatives of a search,
+        or a theme's entries), overlapping matches are resolved longest first, so no token is
+        counted twice.
+        """
+        patterns = [self.pattern(t) for t in terms]
+        parts = [seg.count_matches(patterns) for seg in self.segments]
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate(parts)
+
+    def theme_counts(self, dictionary: Any) -> np.ndarray:
+        """Documents x themes matrix of theme counts (rule 8), cached per dictionary."""
+        key = dictionary.digest
+        with self._lock:
+            found = self._theme_cache.get(key)
+        if found is not None:
+            return found
+        columns = [self.counts(entries) for _, entries in dictionary.themes]
+        matrix = (np.column_stack(columns) if columns and len(self.documents)
+                  else np.zeros((len(self.documents), len(columns)), dtype=np.int64))
+        with self._lock:
+            if len(self._theme_cache) > 16:
+                self._theme_cache.pop(next(iter(self._theme_cache)))
+            self._theme_cache[key] = matrix
+        return matrix
+
+    def locate(self, row: int) -> tuple[int, int]:
+        """Segment and row within it of a global document row."""
+        segment = int(np.searchsorted(self.offsets, row, side="right") - 1)
+        return segment, int(row - self.offsets[segment])
+
+    def body(self, row: int) -> str:
+        return self._texts.body(*self.locate(row))
+
+    def text(self, row: int) -> str:
+        """The counted text of a document: title, a blank line, body (rule 1)."""
+        return f"{self.documents['title'].iat[row]}\n\n{self.body(row)}"
+
+    def tokens(self, segment: int) -> np.ndarray:
+        """Token stream of a segment (read from the cache on first use)."""
+        seg = self.segments[segment]
+        if seg.tokens is None:
+            loaded = self._tokens_loader(segment)
+            with self._lock:
+                if seg.tokens is None:
+                    seg.tokens = loaded
+        assert seg.tokens is not None
+        return seg.tokens

@@ -1,0 +1,842 @@
+"""The on-disk index cache: build it, update it, verify it, load it.
+
+One corpus folder has one cache folder (under ``--cache-dir``, ``$POLICYDATA_CACHE_DIR`` or the
+platform's user cache directory, never inside the corpus). It holds the versioned Parquet files
+and JSON manifest described in ``docs/INDEX.md``. :func:`open_index` is the one entry point:
+
+* a first call reads and tokenises every file (in parallel) and writes the cache;
+* later calls compare the corpus with the manifest (size and modification time, then content
+  hash when those differ) and only read added or changed files: they form a new segment; the
+  documents of changed and removed files are cut out of their segments without tokenising again;
+* every cached file is checked against the CRC-32 and size in the manifest before use; a
+  damaged, truncated or foreign cache is rebuilt, never trusted;
+* builds take a lock and publish by atomic rename, so two processes building at once, or a build
+  killed half way, leave one good cache;
+* a cache location that cannot be written falls back to a temporary folder, with a warning in the
+  log.
+
+Examples
+--------
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as cache:
+...     index = open_index("seeds", cache_dir=cache)
+...     again = open_index("seeds", cache_dir=cache)
+>>> index.n_documents, again.build.tokenised
+(1, 0)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
+
+from . import corpus as corpus_mod
+from .corpus import FileEntry, LoadReport, Problem
+from .index import Index, Lexicon, Segment
+from .themes import ThemeDictionary, default_themes
+from .tokens import RULES_VERSION, Vocabulary, encode_batch
+
+log = logging.getLogger("policydata")
+
+#: Bumped whenever the layout of the cache changes; other versions are rebuilt.
+SCHEMA_VERSION = 1
+#: Segments beyond this many are merged (without tokenising again) on the next update.
+MAX_SEGMENTS = 8
+#: Documents per row group of ``texts.parquet``: the unit read to show one article.
+TEXT_ROW_GROUP = 256
+
+#: progress(stage, done, total); stages: "scan", "read", "index", "write".
+Progress = Callable[[str, int, int], None]
+
+
+class CacheError(Exception):
+    """A cached index that is missing, damaged or from another version (it gets rebuilt)."""
+
+
+@dataclass
+class BuildInfo:
+    """What the last :func:`open_index` did, for logs, the CLI and the benchmark."""
+
+    cache: str = ""
+    files: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    tokenised: int = 0  # documents tokenised in this run
+    rebuilt: bool = False  # True when the whole cache was (re)built
+    reason: str = ""
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- locations
+
+
+def default_cache_dir() -> Path:
+    """``$POLICYDATA_CACHE_DIR``, else the platform's user cache directory."""
+    env = os.environ.get("POLICYDATA_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("policydata", appauthor=False))
+
+
+def cache_folder(corpus: Path, cache_dir: Path | str | None = None) -> Path:
+    """The cache folder of one corpus: named after the folder, keyed by its absolute path."""
+    corpus = Path(corpus).resolve()
+    key = hashlib.sha256(str(corpus).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in corpus.name)[:40]
+    return Path(cache_dir or default_cache_dir()).expanduser() / f"{name}-{key}"
+
+
+def _writable_folder(folder: Path) -> Path:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".probe-{uuid.uuid4().hex}"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return folder
+    except OSError as error:
+        fallback = Path(tempfile.gettempdir()) / f"policydata-cache-{os.getuid()}" / folder.name
+        log.warning("cache location %s cannot be written (%s); using %s instead", folder,
+                    error.strerror or error, fallback)
+        fallback.mkdir(parents=True, exist_ok=True)
+        return fallback
+
+
+# --------------------------------------------------------------------------- verified I/O
+
+
+def _write_parquet(table: pa.Table, path: Path, checksums: dict[str, list[int]],
+                   folder: Path, **options: Any) -> None:
+    options.setdefault("compression", "zstd")
+    pq.write_table(table, path, **options)
+    data = path.read_bytes()
+    checksums[str(path.relative_to(folder))] = [len(data), zlib.crc32(data)]
+
+
+def _read_parquet(path: Path, checksums: dict[str, list[int]], folder: Path,
+                  columns: Sequence[str] | None = None) -> pa.Table:
+    rel = str(path.relative_to(folder))
+    expected = checksums.get(rel)
+    if expected is None:
+        raise CacheError(f"{rel} is not in the manifest")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CacheError(f"{rel}: {error.strerror or error}") from None
+    if [len(data), zlib.crc32(data)] != expected:
+        raise CacheError(f"{rel} is damaged (size or checksum differs from the manifest)")
+    try:
+        return pq.read_table(pa.BufferReader(data), columns=columns)
+    except (pa.ArrowException, OSError) as error:
+        raise CacheError(f"{rel} cannot be read: {error}") from None
+
+
+def _int_array(table: pa.Table, name: str, dtype: Any) -> np.ndarray:
+    column = table.column(name)
+    if column.null_count:
+        raise CacheError(f"column {name} has missing values")
+    return np.asarray(column.to_numpy(), dtype=dtype)
+
+
+def _atomic_write_json(path: Path, data: dict[str, Any]) -> None:
+    body = json.dumps(data, indent=1, sort_keys=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(body, "utf-8")
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------- reading files
+# Worker processes read and tokenise files. Each keeps its own vocabulary across tasks and
+# returns only the terms it met for the first time, so the parent can map its ids.
+
+_WORKER_VOCABULARY: Vocabulary | None = None
+
+
+@dataclass
+class _Chunk:
+    pid: int
+    files: list[dict[str, Any]]
+    docs: list[dict[str, Any]]
+    bodies: list[str]
+    tokens: np.ndarray
+    doc_start: np.ndarray
+    new_terms: list[str]
+
+
+def _read_task(root: str, entries: list[FileEntry]) -> _Chunk:
+    global _WORKER_VOCABULARY
+    if _WORKER_VOCABULARY is None:
+        _WORKER_VOCABULARY = Vocabulary()
+    vocabulary = _WORKER_VOCABULARY
+    known = len(vocabulary.terms)
+    files: list[dict[str, Any]] = []
+    docs: list[dict[str, Any]] = []
+    bodies: list[str] = []
+    texts: list[str] = []
+    root_path = Path(root)
+    single = not root_path.is_dir()
+    for entry in entries:
+        try:
+            data: bytes | None = (root_path if single else root_path / entry.path).read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+        except OSError:
+            data, digest = None, ""
+        documents, problems = corpus_mod.read_file(root_path, entry.path, data)
+        files.append({
+            "path": entry.path, "size": entry.size, "mtime_ns": entry.mtime_ns,
+            "sha256": digest, "documents": len(documents),
+            "problems": json.dumps([[p.path, p.reason, skipped] for p, skipped in problems]),
+        })
+        for doc in documents:
+            docs.append({
+                "id": doc.id, "file": entry.path, "path": doc.path, "date": doc.date,
+                "precision": doc.precision, "title": doc.title, "source": doc.source,
+                "url": doc.url, "hash": doc.content_hash,
+            })
+            bodies.append(doc.body)
+            texts.append(doc.text)
+    tokens, doc_start = encode_batch(texts, vocabulary)
+    return _Chunk(os.getpid(), files, docs, bodies, tokens, doc_start,
+                  vocabulary.terms[known:])
+
+
+def _read_task_star(args: tuple[str, list[FileEntry]]) -> _Chunk:
+    return _read_task(*args)
+
+
+def _tasks(entries: list[FileEntry], target_bytes: int = 8 << 20,
+           target_files: int = 2000) -> list[list[FileEntry]]:
+    tasks: list[list[FileEntry]] = []
+    current: list[FileEntry] = []
+    size = 0
+    for entry in entries:
+        current.append(entry)
+        size += entry.size
+        if size >= target_bytes or len(current) >= target_files:
+            tasks.append(current)
+            current, size = [], 0
+    if current:
+        tasks.append(current)
+    return tasks
+
+
+def _read_files(root: Path, entries: list[FileEntry], vocabulary: Vocabulary,
+                progress: Progress, jobs: int | None) -> Iterator[_Chunk]:
+    """Read and tokenise files, yielding chunks whose tokens use ``vocabulary``'s ids."""
+    tasks = _tasks(entries)
+    total = sum(e.size for e in entries)
+    done = 0
+    jobs = jobs or min(2, os.cpu_count() or 1)
+    remaps: dict[int, np.ndarray] = {}
+
+    def adopt(chunk: _Chunk) -> _Chunk:
+        remap = remaps.get(chunk.pid, np.zeros(1, dtype=np.int32))
+        new = np.fromiter((vocabulary.add(t) for t in chunk.new_terms), dtype=np.int32,
+                          count=len(chunk.new_terms))
+        remap = np.concatenate([remap, new])
+        remaps[chunk.pid] = remap
+        chunk.tokens = remap[chunk.tokens]
+        return chunk
+
+    if jobs <= 1 or len(tasks) <= 1 or total < (16 << 20):
+        global _WORKER_VOCABULARY
+        saved, _WORKER_VOCABULARY = _WORKER_VOCABULARY, Vocabulary()
+        try:
+            for task in tasks:
+                chunk = adopt(_read_task(str(root), task))
+                done += sum(e.size for e in task)
+                progress("read", done, total)
+                yield chunk
+        finally:
+            _WORKER_VOCABULARY = saved
+        return
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(jobs) as pool:
+        for task, chunk in zip(tasks, pool.imap(_read_task_star,
+                                                  [(str(root), t) for t in tasks])):
+            done += sum(e.size for e in task)
+            progress("read", done, total)
+            yield adopt(chunk)
+
+
+# --------------------------------------------------------------------------- segments on disk
+
+
+@dataclass
+class _SegmentData:
+    """A segment with everything needed to write it."""
+
+    name: str
+    docs: pd.DataFrame  # one row per document, columns of documents.parquet
+    bodies: list[str] | None  # None when texts.parquet is copied from an older segment
+    segment: Segment
+    theme_counts: np.ndarray  # documents x themes
+    texts_from: Path | None = None
+
+
+def _documents_table(docs: pd.DataFrame, segment: Segment) -> pa.Table:
+    return pa.table({
+        "id": pa.array(docs["id"].tolist(), pa.string()),
+        "file": pa.array(docs["file"].tolist(), pa.string()),
+        "path": pa.array(docs["path"].tolist(), pa.string()),
+        "date": pa.array(docs["date"].tolist(), pa.date32()),
+        "precision": pa.array(docs["precision"].tolist(), pa.string()),
+        "title": pa.array(docs["title"].tolist(), pa.string()),
+        "source": pa.array(docs["source"].tolist(), pa.string()),
+        "url": pa.array(docs["url"].tolist(), pa.string()),
+        "hash": pa.array(docs["hash"].tolist(), pa.string()),
+        "words": pa.array(segment.words, pa.int32()),
+        "start": pa.array(segment.doc_start[:-1], pa.int64()),
+    })
+
+
+def _write_segment(data: _SegmentData, folder: Path, checksums: dict[str, list[int]],
+                   theme_names: Sequence[str]) -> dict[str, Any]:
+    seg = data.segment
+    tmp = folder / "segments" / f".{data.name}.tmp-{uuid.uuid4().hex}"
+    tmp.mkdir(parents=True)
+    local: dict[str, list[int]] = {}
+
+    def write(table: pa.Table, name: str, **options: Any) -> None:
+        _write_parquet(table, tmp / name, local, tmp, **options)
+
+    write(_documents_table(data.docs, seg), "documents.parquet")
+    n_terms = seg.n_terms
+    post_len = np.diff(seg.post_ptr)
+    pos_len = np.diff(seg.pos_ptr)
+    present = np.flatnonzero(pos_len)
+    write(pa.table({
+        "term": pa.array(present.astype(np.int32)),
+        "docs": pa.array(post_len[present].astype(np.int64)),
+        "total": pa.array(pos_len[present].astype(np.int64)),
+    }), "terms.parquet")
+    delta = {"use_dictionary": False, "compression": "none"}
+    write(pa.table({
+        "term": pa.array(np.repeat(np.arange(n_terms, dtype=np.int32), post_len)),
+        "doc": pa.array(seg.post_doc.astype(np.int32, copy=False)),
+        "count": pa.array(seg.post_count.astype(np.int32, copy=False)),
+    }), "postings.parquet", column_encoding={"term": "DELTA_BINARY_PACKED",
+                                              "doc": "DELTA_BINARY_PACKED",
+                                              "count": "DELTA_BINARY_PACKED"}, **delta,
+        row_group_size=1 << 22)
+    write(pa.table({
+        "term": pa.array(np.repeat(np.arange(n_terms, dtype=np.int32), pos_len)),
+        "position": pa.array(seg.positions.astype(np.int32, copy=False)),
+    }), "positions.parquet", column_encoding={"term": "DELTA_BINARY_PACKED",
+                                               "position": "DELTA_BINARY_PACKED"}, **delta,
+        row_group_size=1 << 22)
+    assert seg.tokens is not None
+    write(pa.table({"token": pa.array(seg.tokens)}), "tokens.parquet",
+          column_encoding={"token": "DELTA_BINARY_PACKED"}, **delta, row_group_size=1 << 22)
+    if data.bodies is not None:
+        write(pa.table({"body": pa.array(data.bodies, pa.large_string())}), "texts.parquet",
+              row_group_size=TEXT_ROW_GROUP)
+    else:
+        assert data.texts_from is not None
+        write(_texts_subset(data.texts_from, data.docs["_old_row"].to_numpy()),
+              "texts.parquet", row_group_size=TEXT_ROW_GROUP)
+    rows, cols = np.nonzero(data.theme_counts)
+    write(pa.table({
+        "doc": pa.array(rows.astype(np.int32)),
+        "theme": pa.array([theme_names[c] for c in cols.tolist()], pa.string()),
+        "count": pa.array(data.theme_counts[rows, cols].astype(np.int32)),
+    }), "themes.parquet")
+    final = folder / "segments" / data.name
+    os.replace(tmp, final)
+    for rel, value in local.items():
+        checksums[f"segments/{data.name}/{rel}"] = value
+    return {"name": data.name, "documents": seg.n_docs, "tokens": int(len(seg.tokens)),
+            "terms": n_terms}
+
+
+def _texts_subset(path: Path, rows: np.ndarray) -> pa.Table:
+    table = pq.read_table(path, columns=["body"])
+    return table.take(pa.array(rows))
+
+
+def _load_segment(folder: Path, entry: dict[str, Any], checksums: dict[str, list[int]],
+                  ) -> tuple[Segment, pd.DataFrame]:
+    base = folder / "segments" / entry["name"]
+    n_terms = int(entry["terms"])
+    docs_t = _read_parquet(base / "documents.parquet", checksums, folder)
+    terms_t = _read_parquet(base / "terms.parquet", checksums, folder)
+    post_t = _read_parquet(base / "postings.parquet", checksums, folder, ["doc", "count"])
+    pos_t = _read_parquet(base / "positions.parquet", checksums, folder, ["position"])
+    present = _int_array(terms_t, "term", np.int64)
+    if len(present) and (present.max() >= n_terms or present.min() < 1):
+        raise CacheError(f"segment {entry['name']}: term ids out of range")
+    post_len = np.zeros(n_terms, dtype=np.int64)
+    pos_len = np.zeros(n_terms, dtype=np.int64)
+    post_len[present] = _int_array(terms_t, "docs", np.int64)
+    pos_len[present] = _int_array(terms_t, "total", np.int64)
+    post_ptr = np.zeros(n_terms + 1, dtype=np.int64)
+    pos_ptr = np.zeros(n_terms + 1, dtype=np.int64)
+    np.cumsum(post_len, out=post_ptr[1:])
+    np.cumsum(pos_len, out=pos_ptr[1:])
+    post_doc = _int_array(post_t, "doc", np.int32)
+    post_count = _int_array(post_t, "count", np.int32)
+    positions = _int_array(pos_t, "position", np.int32)
+    docs = docs_t.to_pandas(types_mapper=None)
+    n_docs = len(docs)
+    doc_start = np.append(docs["start"].to_numpy(dtype=np.int64), int(entry["tokens"]))
+    if (len(post_doc) != post_ptr[-1] or len(positions) != pos_ptr[-1]
+            or n_docs != int(entry["documents"])
+            or (len(post_doc) and (post_doc.max() >= n_docs or post_doc.min() < 0))
+            or (len(positions) and (positions.max() >= entry["tokens"] or positions.min() < 0))):
+        raise CacheError(f"segment {entry['name']}: tables disagree with each other")
+    segment = Segment(doc_start, docs["words"].to_numpy(dtype=np.int32), post_ptr, post_doc,
+                      post_count, pos_ptr, positions)
+    return segment, docs
+
+
+def _load_tokens(folder: Path, name: str, checksums: dict[str, list[int]]) -> np.ndarray:
+    table = _read_parquet(folder / "segments" / name / "tokens.parquet", checksums, folder)
+    return _int_array(table, "token", np.int32)
+
+
+def _load_theme_counts(folder: Path, name: str, checksums: dict[str, list[int]],
+                       n_docs: int, names: Sequence[str]) -> np.ndarray:
+    table = _read_parquet(folder / "segments" / name / "themes.parquet", checksums, folder)
+    out = np.zeros((n_docs, len(names)), dtype=np.int64)
+    column = {n: i for i, n in enumerate(names)}
+    themes = table.column("theme").to_pylist()
+    if any(t not in column for t in themes):
+        raise CacheError(f"segment {name}: theme counts for another dictionary")
+    rows = _int_array(table, "doc", np.int64)
+    if len(rows) and rows.max() >= n_docs:
+        raise CacheError(f"segment {name}: theme counts out of range")
+    out[rows, [column[t] for t in themes]] = _int_array(table, "count", np.int64)
+    return out
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _theme_counts(segment: Segment, lexicon: Lexicon, themes: ThemeDictionary) -> np.ndarray:
+    out = np.zeros((segment.n_docs, len(themes.themes)), dtype=np.int64)
+    for j, (_, entries) in enumerate(themes.themes):
+        out[:, j] = segment.count_matches([lexicon.pattern(t) for t in entries])
+    return out
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise CacheError("no cached index yet") from None
+    except (OSError, ValueError) as error:
+        raise CacheError(f"manifest cannot be read ({error})") from None
+    if not isinstance(manifest, dict):
+        raise CacheError("manifest is not a JSON object")
+    if manifest.get("schema") != SCHEMA_VERSION or manifest.get("rules") != RULES_VERSION:
+        raise CacheError(f"cache has schema {manifest.get('schema')}, rules "
+                         f"{manifest.get('rules')}; this version uses schema {SCHEMA_VERSION}, "
+                         f"rules {RULES_VERSION}")
+    body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    if manifest.get("manifest_sha256") != digest:
+        raise CacheError("manifest is damaged (its checksum does not match)")
+    return manifest
+
+
+def _files_table(folder: Path, manifest: dict[str, Any]) -> pd.DataFrame:
+    table = _read_parquet(folder / "files.parquet", manifest["checksums"], folder)
+    return table.to_pandas()
+
+
+def _clean_segments(folder: Path, keep: set[str]) -> None:
+    base = folder / "segments"
+    if not base.is_dir():
+        return
+    for child in base.iterdir():
+        if child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def open_index(corpus: Path | str, *, cache_dir: Path | str | None = None,
+               progress: Progress | None = None, rebuild: bool = False,
+               jobs: int | None = None, themes: ThemeDictionary | None = None) -> Index:
+    """Build or update the cached index of ``corpus`` as needed, then load it.
+
+    Parameters
+    ----------
+    corpus : path
+        Corpus folder (or a single file).
+    cache_dir : path, optional
+        Where caches live; see :func:`default_cache_dir`.
+    progress : callable, optional
+        ``progress(stage, done, total)`` during long work.
+    rebuild : bool
+        Ignore any cached index and build from scratch.
+    jobs : int, optional
+        Worker processes for tokenising (default: up to 2).
+    themes : ThemeDictionary, optional
+        Dictionary whose counts are stored in the index (default: the shipped one).
+
+    Returns
+    -------
+    Index
+        With ``index.build`` saying what this call did and ``index.report`` the load report.
+    """
+    started = time.perf_counter()
+    corpus = Path(corpus)
+    progress = progress or (lambda stage, done, total: None)
+    themes = themes or default_themes()
+    folder = _writable_folder(cache_folder(corpus, cache_dir))
+    lock = FileLock(str(folder / ".lock"))
+    try:
+        lock.acquire(timeout=1)
+    except Timeout:
+        log.info("another process is building %s; waiting for it", folder)
+        progress("wait", 0, 0)
+        lock.acquire()
+    try:
+        info = _update(corpus, folder, progress, rebuild, jobs, themes)
+        index = _load(folder, corpus, themes)
+    finally:
+        lock.release()
+    info.seconds = time.perf_counter() - started
+    info.cache = str(folder)
+    index.build = info
+    return index
+
+
+def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
+            jobs: int | None, themes: ThemeDictionary) -> BuildInfo:
+    info = BuildInfo()
+    progress("scan", 0, 0)
+    entries, scan_problems = corpus_mod.scan(corpus)
+    info.files = len(entries)
+    manifest: dict[str, Any] | None = None
+    old_files = pd.DataFrame()
+    if rebuild:
+        info.reason = "rebuild requested"
+    else:
+        try:
+            manifest = _read_manifest(folder)
+            old_files = _files_table(folder, manifest)
+            if manifest.get("corpus") != str(corpus.resolve()):
+                raise CacheError("cache belongs to another corpus path")
+        except CacheError as error:
+            if not str(error).startswith("no cached index"):
+                log.warning("cached index in %s not used: %s; rebuilding", folder, error)
+                info.notes.append(f"cache rebuilt: {error}")
+            info.reason = str(error)
+            manifest = None
+            old_files = pd.DataFrame()
+    old_by_path = ({r.path: r for r in old_files.itertuples(index=False)}
+                   if len(old_files) else {})
+    unchanged: list[FileEntry] = []
+    to_read: list[FileEntry] = []
+    touched: dict[str, int] = {}
+    for entry in entries:
+        old = old_by_path.get(entry.path)
+        if old is None:
+            to_read.append(entry)
+            info.added += 1
+        elif old.size == entry.size and old.mtime_ns == entry.mtime_ns:
+            unchanged.append(entry)
+        else:
+            try:
+                digest = hashlib.sha256((corpus / entry.path if corpus.is_dir() else corpus)
+                                        .read_bytes()).hexdigest()
+            except OSError:
+                digest = ""
+            if digest and digest == old.sha256:
+                unchanged.append(entry)
+                touched[entry.path] = entry.mtime_ns
+            else:
+                to_read.append(entry)
+                info.changed += 1
+    current = {e.path for e in entries}
+    gone = {p for p in old_by_path if p not in current}
+    info.removed = len(gone)
+    replaced = gone | {e.path for e in to_read if e.path in old_by_path}
+    if (manifest is not None and not to_read and not gone and not touched
+            and manifest.get("themes") == themes.digest
+            and len(manifest["segments"]) <= MAX_SEGMENTS):
+        problems = [[p.path, p.reason] for p in scan_problems]
+        if manifest.get("scan_problems") != problems:
+            _save_manifest(folder, {**manifest, "scan_problems": problems})
+        return info
+    info.rebuilt = manifest is None
+    checksums: dict[str, list[int]] = {} if manifest is None else {
+        k: v for k, v in manifest["checksums"].items() if not k.startswith("segments/")}
+    vocabulary = Vocabulary(_load_vocabulary_terms(folder, manifest) if manifest else None)
+    segments_out: list[dict[str, Any]] = []
+    pending: list[_SegmentData] = []
+    theme_names = list(themes.names)
+
+    # 1. Keep, trim or re-count the existing segments.
+    for entry in (manifest or {}).get("segments", []):
+        seg_checks = {k: v for k, v in manifest["checksums"].items()  # type: ignore[index]
+                      if k.startswith(f"segments/{entry['name']}/")}
+        segment, docs = _load_segment(folder, entry, manifest["checksums"])  # type: ignore[index]
+        drop = docs["file"].isin(replaced).to_numpy()
+        if not drop.any() and manifest.get("themes") == themes.digest:  # type: ignore[union-attr]
+            segments_out.append(entry)
+            checksums.update(seg_checks)
+            continue
+        progress("index", 0, 0)
+        tokens = _load_tokens(folder, entry["name"], manifest["checksums"])  # type: ignore[index]
+        keep = np.flatnonzero(~drop)
+        if not len(keep):
+            continue
+        new_tokens, new_start = _slice_stream(tokens, segment.doc_start, keep)
+        trimmed = Segment.from_stream(new_tokens, new_start, len(vocabulary.terms))
+        kept_docs = docs.iloc[keep].reset_index(drop=True).assign(_old_row=keep)
+        lexicon = Lexicon(vocabulary.terms)
+        pending.append(_SegmentData(
+            _segment_name(), kept_docs, None, trimmed,
+            _theme_counts(trimmed, lexicon, themes),
+            texts_from=folder / "segments" / entry["name"] / "texts.parquet"))
+
+    # 2. Read and tokenise added and changed files into a new segment.
+    new_files: list[dict[str, Any]] = []
+    if to_read:
+        chunks = list(_read_files(corpus, to_read, vocabulary, progress, jobs))
+        docs_rows = [d for c in chunks for d in c.docs]
+        bodies = [b for c in chunks for b in c.bodies]
+        new_files = [f for c in chunks for f in c.files]
+        info.tokenised = len(docs_rows)
+        if docs_rows:
+            progress("index", 0, len(docs_rows))
+            offsets = np.cumsum([0] + [len(c.tokens) for c in chunks])
+            tokens = np.concatenate([c.tokens for c in chunks])
+            doc_start = np.concatenate(
+                [c.doc_start[:-1] + off for c, off in zip(chunks, offsets[:-1])]
+                + [np.asarray([len(tokens)], dtype=np.int64)])
+            del chunks
+            segment = Segment.from_stream(tokens, doc_start, len(vocabulary.terms))
+            lexicon = Lexicon(vocabulary.terms)
+            pending.append(_SegmentData(
+                _segment_name(), pd.DataFrame(docs_rows), bodies, segment,
+                _theme_counts(segment, lexicon, themes)))
+            progress("index", len(docs_rows), len(docs_rows))
+
+    # 3. Merge when there are too many segments.
+    if len(segments_out) + len(pending) > MAX_SEGMENTS and manifest is not None:
+        merged = _merge(folder, manifest, segments_out, pending, vocabulary, themes)
+        segments_out, pending = [], [merged]
+
+    # 4. Write new segments, then the global tables, then the manifest (atomically).
+    progress("write", 0, len(pending))
+    for i, data in enumerate(pending):
+        segments_out.append(_write_segment(data, folder, checksums, theme_names))
+        progress("write", i + 1, len(pending))
+    files = _merge_files(old_files, replaced, touched, new_files)
+    _write_parquet(pa.Table.from_pandas(files, preserve_index=False), folder / "files.parquet",
+                   checksums, folder)
+    _write_parquet(pa.table({"term": pa.array(vocabulary.terms, pa.string())}),
+                   folder / "vocabulary.parquet", checksums, folder)
+    manifest = {
+        "schema": SCHEMA_VERSION,
+        "rules": RULES_VERSION,
+        "corpus": str(corpus.resolve()),
+        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "segments": segments_out,
+        "terms": len(vocabulary.terms),
+        "themes": themes.digest,
+        "theme_names": theme_names,
+        "checksums": {k: v for k, v in checksums.items()
+                      if not k.startswith("segments/") or k.split("/")[1] in
+                      {s["name"] for s in segments_out}},
+        "scan_problems": [[p.path, p.reason] for p in scan_problems],
+    }
+    _save_manifest(folder, manifest)
+    _clean_segments(folder, {s["name"] for s in segments_out})
+    return info
+
+
+def _save_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    manifest = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    digest = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode()).hexdigest()
+    _atomic_write_json(folder / "manifest.json", {**manifest, "manifest_sha256": digest})
+
+
+def _segment_name() -> str:
+    return f"{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+
+
+def _slice_stream(tokens: np.ndarray, doc_start: np.ndarray, keep: np.ndarray,
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    lengths = np.diff(doc_start)[keep]
+    starts = doc_start[:-1][keep]
+    index = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + \
+        np.arange(int(lengths.sum()))
+    return tokens[index], np.append(np.concatenate([[0], np.cumsum(lengths)[:-1]]),
+                                    int(lengths.sum())).astype(np.int64)
+
+
+def _merge(folder: Path, manifest: dict[str, Any], kept: list[dict[str, Any]],
+           pending: list[_SegmentData], vocabulary: Vocabulary,
+           themes: ThemeDictionary) -> _SegmentData:
+    streams: list[np.ndarray] = []
+    starts: list[np.ndarray] = []
+    frames: list[pd.DataFrame] = []
+    bodies: list[str] = []
+    offset = 0
+    for entry in kept:
+        segment, docs = _load_segment(folder, entry, manifest["checksums"])
+        tokens = _load_tokens(folder, entry["name"], manifest["checksums"])
+        texts = _read_parquet(folder / "segments" / entry["name"] / "texts.parquet",
+                              manifest["checksums"], folder)
+        streams.append(tokens)
+        starts.append(segment.doc_start[:-1] + offset)
+        offset += len(tokens)
+        frames.append(docs)
+        bodies.extend(texts.column("body").to_pylist())
+    for data in pending:
+        assert data.segment.tokens is not None
+        streams.append(data.segment.tokens)
+        starts.append(data.segment.doc_start[:-1] + offset)
+        offset += len(data.segment.tokens)
+        frames.append(data.docs.drop(columns=["_old_row"], errors="ignore"))
+        if data.bodies is not None:
+            bodies.extend(data.bodies)
+        else:
+            assert data.texts_from is not None
+            bodies.extend(_texts_subset(data.texts_from, data.docs["_old_row"].to_numpy())
+                          .column("body").to_pylist())
+    tokens = np.concatenate(streams)
+    doc_start = np.append(np.concatenate(starts), len(tokens)).astype(np.int64)
+    segment = Segment.from_stream(tokens, doc_start, len(vocabulary.terms))
+    docs = pd.concat(frames, ignore_index=True)
+    return _SegmentData(_segment_name(), docs, bodies, segment,
+                        _theme_counts(segment, Lexicon(vocabulary.terms), themes))
+
+
+def _merge_files(old: pd.DataFrame, replaced: set[str], touched: dict[str, int],
+                 new: list[dict[str, Any]]) -> pd.DataFrame:
+    columns = ["path", "size", "mtime_ns", "sha256", "documents", "problems"]
+    frames = []
+    if len(old):
+        kept = old[~old["path"].isin(replaced)].copy()
+        if touched:
+            kept["mtime_ns"] = [touched.get(p, m) for p, m in zip(kept["path"], kept["mtime_ns"])]
+        frames.append(kept[columns])
+    if new:
+        frames.append(pd.DataFrame(new)[columns])
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("size", "mtime_ns", "documents")
+                                          else "str") for c in columns})
+    files = pd.concat(frames, ignore_index=True)
+    return files.sort_values("path", kind="stable").reset_index(drop=True)
+
+
+def _load_vocabulary_terms(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    table = _read_parquet(folder / "vocabulary.parquet", manifest["checksums"], folder)
+    terms = table.column("term").to_pylist()
+    if len(terms) != manifest["terms"] or (terms and terms[0] != ""):
+        raise CacheError("vocabulary does not match the manifest")
+    return terms
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _load(folder: Path, corpus: Path, themes: ThemeDictionary) -> Index:
+    manifest = _read_manifest(folder)
+    checksums = manifest["checksums"]
+    terms = _load_vocabulary_terms(folder, manifest)
+    segments: list[Segment] = []
+    frames: list[pd.DataFrame] = []
+    theme_blocks: list[np.ndarray] = []
+    for entry in manifest["segments"]:
+        segment, docs = _load_segment(folder, entry, checksums)
+        segments.append(segment)
+        docs["segment"] = len(segments) - 1
+        docs["row"] = np.arange(len(docs))
+        frames.append(docs)
+        theme_blocks.append(_load_theme_counts(folder, entry["name"], checksums, len(docs),
+                                               manifest["theme_names"]))
+    files = _files_table(folder, manifest)
+    report = LoadReport(files=len(files) + 0)
+    report.skipped.extend(Problem(p, r) for p, r in manifest.get("scan_problems", []))
+    for problems in files["problems"].tolist():
+        for path, reason, skipped in json.loads(problems):
+            (report.skipped if skipped else report.warnings).append(Problem(path, reason))
+    columns = ["id", "file", "path", "date", "precision", "title", "source", "url", "hash",
+               "words", "segment", "row"]
+    documents = (pd.concat(frames, ignore_index=True) if frames else
+                 pd.DataFrame({c: [] for c in columns}))[columns]
+    keep, ids, duplicates, renamed = corpus_mod.resolve(
+        documents["path"].tolist(), documents["hash"].tolist(), documents["id"].tolist())
+    report.skipped.extend(duplicates)
+    report.warnings.extend(renamed)
+    documents["id"] = ids
+    documents["active"] = np.asarray(keep, dtype=bool)
+    documents["date"] = pd.to_datetime(documents["date"]).astype("datetime64[s]")
+    report.documents = int(documents["active"].sum())
+    theme_counts = (np.concatenate(theme_blocks) if theme_blocks
+                    else np.zeros((0, len(manifest["theme_names"])), dtype=np.int64))
+    stored = ThemeDictionary(themes.themes, themes.text, themes.origin)
+    texts = _TextStore(folder, manifest)
+
+    def tokens_loader(i: int) -> np.ndarray:
+        return _load_tokens(folder, manifest["segments"][i]["name"], checksums)
+
+    return Index(documents, Lexicon(terms), segments, report, texts, tokens_loader,
+                 {stored.digest: theme_counts} if manifest["themes"] == stored.digest else {},
+                 stored)
+
+
+class _TextStore:
+    """Reads article bodies from ``texts.parquet`` on demand, one row group at a time."""
+
+    def __init__(self, folder: Path, manifest: dict[str, Any]) -> None:
+        self.folder = folder
+        self.manifest = manifest
+        self._files: dict[int, pq.ParquetFile] = {}
+        self._groups: dict[tuple[int, int], list[str]] = {}
+        self._lock = threading.Lock()
+
+    def body(self, segment: int, row: int) -> str:
+        with self._lock:
+            return self._body(segment, row)
+
+    def _body(self, segment: int, row: int) -> str:
+        group = row // TEXT_ROW_GROUP
+        key = (segment, group)
+        if key not in self._groups:
+            if segment not in self._files:
+                entry = self.manifest["segments"][segment]
+                path = self.folder / "segments" / entry["name"] / "texts.parquet"
+                table_bytes = path.read_bytes()
+                expected = self.manifest["checksums"].get(
+                    f"segments/{entry['name']}/texts.parquet")
+                if [len(table_bytes), zlib.crc32(table_bytes)] != expected:
+                    raise CacheError(f"{path} is damaged; run `policydata build --rebuild`")
+                self._files[segment] = pq.ParquetFile(pa.BufferReader(table_bytes))
+            if len(self._groups) > 64:
+                self._groups.pop(next(iter(self._groups)))
+            self._groups[key] = (self._files[segment].read_row_group(group, columns=["body"])
+                                 .column("body").to_pylist())
+        return self._groups[key][row - group * TEXT_ROW_GROUP]
+

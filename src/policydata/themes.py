@@ -1,0 +1,126 @@
+"""Theme dictionaries: named lists of words, phrases and globs, read from TOML.
+
+A theme file holds one table, ``themes``, mapping each theme's name to its entries::
+
+    [themes]
+    "Digital economy" = ["digital economy", "digitalization", "data element*"]
+    "Supply chains" = ["supply chain*", "industrial chain*"]
+
+The package ships a default dictionary for Chinese economic and industrial policy
+(``policydata/data/themes.toml``); a user's own file replaces it. How entries are counted
+(longest match first, each token at most once per theme) is counting rule 8, implemented in
+:func:`policydata.index.Index.theme_counts`.
+
+Examples
+--------
+>>> d = parse_themes('[themes]\\n"Chains" = ["supply chain*", "industrial chain"]')
+>>> d.names, [str(t) for t in d.entries("Chains")]
+(('Chains',), ['supply chain*', 'industrial chain'])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .tokens import Term, parse_term
+
+#: Most themes and entries a dictionary may hold (uploaded files are bounded too).
+MAX_THEMES = 200
+MAX_ENTRIES = 2000
+
+
+@dataclass(frozen=True)
+class ThemeDictionary:
+    """Parsed theme dictionary, hashable so it can key caches.
+
+    ``text`` is the TOML it came from (what a user downloads), ``origin`` says where from.
+    """
+
+    themes: tuple[tuple[str, tuple[Term, ...]], ...]
+    text: str
+    origin: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.themes)
+
+    def entries(self, name: str) -> tuple[Term, ...]:
+        for theme, terms in self.themes:
+            if theme == name:
+                return terms
+        raise KeyError(name)
+
+    @property
+    def digest(self) -> str:
+        """Hash of the parsed entries: equal digests count identically."""
+        canon = "\n".join(f"{n}\t" + "\t".join(str(t) for t in ts) for n, ts in self.themes)
+        return hashlib.sha256(canon.encode()).hexdigest()[:16]
+
+
+def parse_themes(text: str, *, origin: str = "<text>") -> ThemeDictionary:
+    """Parse a theme file's TOML text.
+
+    Raises
+    ------
+    ValueError
+        Saying what is wrong and where: TOML syntax (with line and column), a missing
+        ``[themes]`` table, a theme that is not a list of strings, an entry that is not a
+        valid query term.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{origin}: not valid TOML: {error}") from None
+    table = data.get("themes")
+    if not isinstance(table, dict) or not table:
+        raise ValueError(f"{origin}: needs a [themes] table mapping theme names to lists of "
+                         "entries, e.g. [themes] \"Supply chains\" = [\"supply chain*\"]")
+    if len(table) > MAX_THEMES:
+        raise ValueError(f"{origin}: {len(table)} themes; the limit is {MAX_THEMES}")
+    themes = []
+    total = 0
+    for name, entries in table.items():
+        if not str(name).strip():
+            raise ValueError(f"{origin}: a theme has an empty name")
+        if not isinstance(entries, list) or not entries or not all(
+                isinstance(e, str) for e in entries):
+            raise ValueError(f"{origin}: theme {name!r} must be a non-empty list of strings")
+        terms = []
+        for entry in entries:
+            try:
+                terms.append(parse_term(entry))
+            except ValueError as error:
+                raise ValueError(f"{origin}: theme {name!r}, entry {entry!r}: {error}") from None
+        total += len(terms)
+        themes.append((str(name), tuple(terms)))
+    if total > MAX_ENTRIES:
+        raise ValueError(f"{origin}: {total} entries; the limit is {MAX_ENTRIES}")
+    return ThemeDictionary(tuple(themes), text, origin)
+
+
+def default_themes() -> ThemeDictionary:
+    """The dictionary shipped with the package.
+
+    >>> len(default_themes().names) >= 8
+    True
+    """
+    text = resources.files("policydata").joinpath("data/themes.toml").read_text("utf-8")
+    return parse_themes(text, origin="default dictionary")
+
+
+def load_themes(path: str | Path | None = None) -> ThemeDictionary:
+    """Read a theme file, or the default dictionary when ``path`` is None."""
+    if path is None:
+        return default_themes()
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"theme file {str(path)!r} does not exist") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: theme file is not UTF-8 text") from None
+    return parse_themes(text, origin=str(path))

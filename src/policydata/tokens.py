@@ -1,0 +1,525 @@
+"""The counting rules: normalising, tokenising and parsing query terms.
+
+Every number policydata reports is a count of tokens produced here, so this module is the
+single place where the rules of ``docs/COUNTING.md`` (and ``DESIGN.md``) are written down as
+code:
+
+1. Text is normalised with Unicode NFKC, then casefolded; curly and modifier apostrophes
+   (U+2018, U+2019, U+02BC, U+2032, the backtick) become ``'``.
+2. A token is a maximal run of Unicode letters or digits (``str.isalnum``; the underscore is a
+   separator) that may hold inner apostrophes (``don't``). A trailing ``'s`` is dropped. Each
+   Han character is a token by itself.
+3. ``.`` ``!`` ``?`` ``;`` ``:`` ``。`` and a blank line are boundaries: a phrase never matches
+   across one. A single line break is not a boundary.
+
+Examples
+--------
+>>> tokenize("China's high-quality development. Don't stop!")
+[['china', 'high', 'quality', 'development'], ["don't", 'stop']]
+>>> tokenize("数字经济")
+[['数', '字', '经', '济']]
+>>> parse_term("Digital econ*").words
+(Word(text='digital', prefix=False), Word(text='econ', prefix=True))
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Bumped whenever a change here could change any count; cached indexes built under another
+#: version are rebuilt.
+RULES_VERSION = 1
+
+#: Han characters: CJK unified ideographs with every extension (U+3400..U+4DBF, U+4E00..U+9FFF,
+#: U+20000..U+3347F) and the compatibility ideographs (U+F900..U+FAFF, U+2F800..U+2FA1F, which
+#: lie inside the last range). Listed by block rather than by Unicode property so the rules do
+#: not change with the Python version's Unicode database.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003347f"
+
+_WORD = rf"[^\W_{HAN}]+(?:'[^\W_{HAN}]+)*"
+_HAN_CHAR = rf"[{HAN}]"
+_BOUNDARY = r"[.!?;:\u3002]|\n\s*\n"
+
+#: One pass over normalised text finds tokens and boundaries together.
+TOKEN_OR_BOUNDARY = re.compile(rf"{_HAN_CHAR}|{_WORD}|{_BOUNDARY}")
+_QUERY_WORD = re.compile(rf"({_HAN_CHAR}|{_WORD})(\*?)|({_BOUNDARY})|(\*)")
+
+_APOSTROPHES = ("\u2018", "\u2019", "\u02bc", "\u2032", "`")
+
+
+def normalize(text: str) -> str:
+    """Apply rule 1: NFKC, casefold, unify apostrophes.
+
+    Examples
+    --------
+    >>> normalize("China\u2018s ＧＤＰ")
+    "china's gdp"
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    for apostrophe in _APOSTROPHES:
+        if apostrophe in text:
+            text = text.replace(apostrophe, "'")
+    return text
+
+
+def _is_token(piece: str) -> bool:
+    return piece[0].isalnum()
+
+
+def canonical(piece: str) -> str:
+    """Drop a trailing ``'s`` from a matched token (rule 3).
+
+    >>> canonical("china's"), canonical("don't"), canonical("it's")
+    ('china', "don't", 'it')
+    """
+    return piece[:-2] if piece.endswith("'s") else piece
+
+
+def tokenize(text: str) -> list[list[str]]:
+    """Split text into boundary spans of tokens.
+
+    Parameters
+    ----------
+    text : str
+        Raw text, in any case and normal form.
+
+    Returns
+    -------
+    list of list of str
+        One list of tokens per span between boundaries; empty spans are left out.
+
+    Examples
+    --------
+    >>> tokenize("A B.\\n\\nC\\nd")
+    [['a', 'b'], ['c', 'd']]
+    """
+    spans: list[list[str]] = []
+    current: list[str] = []
+    for piece in TOKEN_OR_BOUNDARY.findall(normalize(text)):
+        if _is_token(piece):
+            current.append(canonical(piece))
+        elif current:
+            spans.append(current)
+            current = []
+    if current:
+        spans.append(current)
+    return spans
+
+
+def count_words(text: str) -> int:
+    """Number of tokens in ``text`` (rule 6's denominator).
+
+    >>> count_words("High-quality development, China's way.")
+    5
+    """
+    return sum(
+        1 for piece in TOKEN_OR_BOUNDARY.findall(normalize(text)) if _is_token(piece)
+    )
+
+
+class Vocabulary(dict[str, int]):
+    """Map token strings to integer ids, adding unseen tokens as they come.
+
+    Id 0 is reserved for boundaries: every piece that is not a token maps to 0, and every raw
+    token maps to the id of its canonical form, so ``china's`` and ``china`` share one id.
+
+    Examples
+    --------
+    >>> v = Vocabulary()
+    >>> encode("China's economy. China", v)
+    [1, 2, 0, 1]
+    >>> v.terms
+    ['', 'china', 'economy']
+    >>> v.encode("China's economy. China")
+    [1, 2, 0, 1]
+    """
+
+    def __init__(self, terms: list[str] | None = None) -> None:
+        super().__init__()
+        self.terms: list[str] = [""]
+        for term in terms[1:] if terms else []:
+            self.add(term)
+        self._fast = _FastPieces(self)
+
+    def add(self, term: str) -> int:
+        """Add a canonical term (if new) and return its id."""
+        found = self.get(term)
+        if found is None:
+            found = len(self.terms)
+            self.terms.append(term)
+            self[term] = found
+        return found
+
+    def __missing__(self, piece: str) -> int:
+        if not _is_token(piece):
+            return 0
+        term = canonical(piece)
+        term_id = self.add(term)
+        self[piece] = term_id
+        return term_id
+
+    def encode(self, text: str) -> list[int]:
+        """Same result as :func:`encode`, several times faster on mostly-ASCII text.
+
+        Text whose normalised form has no letters or digits outside ASCII is split with
+        byte-level ``translate`` and ``split`` instead of a Unicode regex; any piece that is not
+        exactly one token under the rules (a stray apostrophe, ``a''b``) is checked with the
+        regex, and a text holding one falls back to :func:`encode`.
+        """
+        data = _fast_bytes(text)
+        if data is None:
+            return encode(text, self)
+        pieces = data.split()
+        ids = list(map(self._fast.__getitem__, pieces))
+        if ids and min(ids) < 0:
+            if _COMPLEX in ids:
+                return encode(text, self)
+            ids = [i for i in ids if i != _DROP]
+        return ids
+
+
+_DROP = -1
+_COMPLEX = -2
+_BLANK_LINE = re.compile(rb"\n[ \t\n\r\f\v\x1c-\x1f]*\n")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fast_table() -> bytes:
+    table = bytearray(b" " * 256)
+    for c in b"abcdefghijklmnopqrstuvwxyz0123456789'.":
+        table[c] = c
+    for c in b"!?;:":
+        table[c] = ord(".")
+    return bytes(table)
+
+
+_FAST_TABLE = _fast_table()
+
+
+def _to_ascii(text: str) -> str | None:
+    """Normalised ``text`` made ASCII without changing its tokens, or None if it cannot be.
+
+    Non-ASCII characters that are not letters or digits are replaced by an ASCII separator of
+    the same kind (whitespace by a space, anything else by ``_``), so tokens and boundaries
+    stay where they were.
+    """
+    if text.isascii():
+        text = text.lower()
+        return text.replace("`", "'") if "`" in text else text
+    text = normalize(text)
+    if text.isascii():
+        return text
+    extra = set(_NON_ASCII.findall(text))
+    if any(c.isalnum() or c == "\u3002" for c in extra):
+        return None
+    return text.translate({ord(c): " " if c.isspace() else "_" for c in extra})
+
+
+class _FastPieces(dict[bytes, int]):
+    """Ids of byte pieces from the fast path, each checked once against the regex."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        super().__init__()
+        self.vocabulary = vocabulary
+
+    def __missing__(self, piece: bytes) -> int:
+        if piece == b".":
+            found = 0
+        else:
+            tokens = [p for p in TOKEN_OR_BOUNDARY.findall(piece.decode("ascii"))
+                      if _is_token(p)]
+            found = (self.vocabulary.add(canonical(tokens[0])) if len(tokens) == 1
+                     else _DROP if not tokens else _COMPLEX)
+        self[piece] = found
+        return found
+
+
+def encode(text: str, vocabulary: Vocabulary) -> list[int]:
+    """Token ids of ``text`` with 0 at every boundary (the index's token stream).
+
+    This is the reference implementation, straight from the rules; the index uses
+    :meth:`Vocabulary.encode`, which gives the same ids faster. Consecutive boundaries may give
+    consecutive zeros; callers that store the stream squeeze them. See :class:`Vocabulary` for
+    an example.
+    """
+    return list(map(vocabulary.__getitem__, TOKEN_OR_BOUNDARY.findall(normalize(text))))
+
+
+def _fast_bytes(text: str) -> bytes | None:
+    """Text ready for byte-level splitting (see :meth:`Vocabulary.encode`), or None."""
+    ascii_text = _to_ascii(text)
+    if ascii_text is None:
+        return None
+    data = ascii_text.encode("ascii")
+    if b"\n" in data:
+        data = _BLANK_LINE.sub(b" . ", data)
+    return data.translate(_FAST_TABLE).replace(b".", b" . ")
+
+
+def encode_batch(texts: Sequence[str], vocabulary: Vocabulary,
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Token stream of many texts, as the index stores it.
+
+    Each text starts with a 0 and runs of boundaries are squeezed to one 0. Ids are those of
+    :func:`encode`; mostly-ASCII texts are split in one pass over the whole batch by Arrow's
+    whitespace splitter, and texts that need the Unicode rules go through :func:`encode`.
+
+    Returns
+    -------
+    tokens : int32 array
+    doc_start : int64 array
+        Where each text starts, then the stream length.
+
+    Examples
+    --------
+    >>> tokens, starts = encode_batch(["A b.. c", "!D", "數字"], Vocabulary())
+    >>> tokens.tolist(), starts.tolist()
+    ([0, 1, 2, 0, 3, 0, 4, 0, 5, 6], [0, 5, 7, 10])
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    prepared = [_fast_bytes(t) for t in texts]
+    fast = [i for i, p in enumerate(prepared) if p is not None]
+    per_doc: dict[int, np.ndarray] = {}
+    if fast:
+        array = pa.array([prepared[i] for i in fast], pa.large_binary()).view(pa.large_string())
+        split = pc.ascii_split_whitespace(array)
+        encoded = split.flatten().dictionary_encode()
+        pieces = encoded.dictionary.to_pylist()
+        lookup = np.fromiter((vocabulary._fast[p.encode("ascii")] for p in pieces),
+                             dtype=np.int32, count=len(pieces))
+        ids = lookup[encoded.indices.to_numpy(zero_copy_only=False)]
+        offsets = split.offsets.to_numpy()
+        for k, i in enumerate(fast):
+            doc = ids[offsets[k]:offsets[k + 1]]
+            if len(doc) and doc.min() < 0:
+                if (doc == _COMPLEX).any():
+                    continue
+                doc = doc[doc != _DROP]
+            per_doc[i] = doc
+    parts: list[np.ndarray] = []
+    zero = np.zeros(1, dtype=np.int32)
+    for i, text in enumerate(texts):
+        doc = per_doc.get(i)
+        if doc is None:
+            doc = np.asarray(encode(text, vocabulary), dtype=np.int32)
+        parts.append(zero)
+        parts.append(doc)
+    lengths = np.asarray([len(p) for p in parts[1::2]], dtype=np.int64) + 1
+    raw = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    return squeeze(raw, starts)
+
+
+def squeeze(raw: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop boundaries that follow a boundary, keeping every document's leading 0."""
+    flag = np.zeros(len(raw), dtype=bool)
+    flag[starts] = True
+    keep = raw != 0
+    keep[1:] |= raw[:-1] != 0
+    keep |= flag
+    tokens = raw[keep]
+    doc_start = np.append(np.flatnonzero(flag[keep]), len(tokens)).astype(np.int64)
+    return tokens, doc_start
+
+
+# --------------------------------------------------------------------------- offsets
+
+
+@dataclass(frozen=True)
+class _Block:
+    norm_start: int
+    orig_start: int
+    orig_end: int
+    exact: bool  # one normalised character per original character
+
+
+class _OffsetMap:
+    """Map positions in normalised text back to the original text."""
+
+    def __init__(self, blocks: list[_Block]) -> None:
+        self.blocks = blocks
+        self.starts = [b.norm_start for b in blocks]
+
+    def start(self, i: int) -> int:
+        block = self.blocks[bisect.bisect_right(self.starts, i) - 1]
+        return block.orig_start + (i - block.norm_start) if block.exact else block.orig_start
+
+    def end(self, i: int) -> int:
+        """Original end of normalised character ``i - 1`` (an exclusive end)."""
+        block = self.blocks[bisect.bisect_right(self.starts, i - 1) - 1]
+        return block.orig_start + (i - block.norm_start) if block.exact else block.orig_end
+
+
+def _normalize_with_map(text: str) -> tuple[str, _OffsetMap]:
+    if text.isascii():
+        return normalize(text), _OffsetMap([_Block(0, 0, len(text), True)])
+    blocks: list[_Block] = []
+    parts: list[str] = []
+    n = 0
+
+    def add(orig_start: int, orig_end: int) -> None:
+        nonlocal n
+        chunk = text[orig_start:orig_end]
+        if not chunk:
+            return
+        norm = normalize(chunk)
+        pieces = [normalize(c) for c in chunk]
+        if all(len(p) == 1 for p in pieces) and "".join(pieces) == norm:
+            blocks.append(_Block(n, orig_start, orig_end, True))
+        elif "".join(pieces) == norm:
+            for k, piece in enumerate(pieces):
+                if piece:
+                    blocks.append(_Block(n + len("".join(pieces[:k])), orig_start + k,
+                                         orig_start + k + 1, len(piece) == 1))
+        else:
+            blocks.append(_Block(n, orig_start, orig_end, False))
+        parts.append(norm)
+        n += len(norm)
+
+    pos = 0
+    # A non-ASCII run can combine with the ASCII character before it (e + U+0301), never
+    # with the one after it, so each run is normalised together with its predecessor.
+    for m in re.finditer(r"[^\x00-\x7f]+", text):
+        start = max(m.start() - 1, pos)
+        add(pos, start)
+        add(start, m.end())
+        pos = m.end()
+    add(pos, len(text))
+    joined = "".join(parts)
+    if joined != normalize(text):  # pragma: no cover - defensive; never seen in practice
+        return normalize(text), _OffsetMap([_Block(0, 0, len(text), False)])
+    return joined, _OffsetMap(blocks)
+
+
+def token_offsets(text: str) -> list[tuple[int, int]]:
+    """Character span in the original ``text`` of every token, in token order.
+
+    The spans line up one to one with the tokens of :func:`tokenize` (flattened), so a
+    token found by the index can be shown as it was written.
+
+    Examples
+    --------
+    >>> text = "ＧＤＰ of China\u2018s"
+    >>> [text[a:b] for a, b in token_offsets(text)]
+    ['ＧＤＰ', 'of', 'China‘s']
+    """
+    norm, mapping = _normalize_with_map(text)
+    return [
+        (mapping.start(m.start()), mapping.end(m.end()))
+        for m in TOKEN_OR_BOUNDARY.finditer(norm)
+        if _is_token(m.group())
+    ]
+
+
+# --------------------------------------------------------------------------- queries
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a query term: a token, or a prefix when it ended with ``*`` (rule 7)."""
+
+    text: str
+    prefix: bool = False
+
+    def matches(self, token: str) -> bool:
+        """Whether ``token`` (a canonical token) is matched by this word.
+
+        >>> Word("digit", prefix=True).matches("digital")
+        True
+        """
+        return token.startswith(self.text) if self.prefix else token == self.text
+
+
+@dataclass(frozen=True)
+class Term:
+    """A parsed query term: a word or phrase, tokenised by the counting rules.
+
+    Use :func:`parse_term` to build one.
+    """
+
+    query: str
+    words: tuple[Word, ...]
+
+    def __str__(self) -> str:
+        return " ".join(w.text + ("*" if w.prefix else "") for w in self.words)
+
+
+#: Longest query accepted, in characters (longer URL values are refused, not truncated).
+MAX_QUERY_LENGTH = 200
+#: Most words in one query term.
+MAX_QUERY_WORDS = 12
+
+
+def parse_term(query: str) -> Term:
+    """Tokenise a query term with the counting rules.
+
+    ``high-quality development``, ``High quality development`` and
+    ``high quality development`` give the same term. A ``*`` at the end of a word matches any
+    token with that prefix. Regex metacharacters have no special meaning.
+
+    Raises
+    ------
+    ValueError
+        If the query is empty, too long, holds a boundary (``.``, ``;``, a blank line...),
+        across which no phrase can match, or has a ``*`` that does not end a word.
+
+    Examples
+    --------
+    >>> str(parse_term("High-Quality  Development"))
+    'high quality development'
+    >>> parse_term("China's")
+    Term(query="China's", words=(Word(text='china', prefix=False),))
+    """
+    if len(query) > MAX_QUERY_LENGTH:
+        raise ValueError(
+            f"query is {len(query)} characters long; the limit is {MAX_QUERY_LENGTH}"
+        )
+    _check_stars(query)
+    words: list[Word] = []
+    for m in _QUERY_WORD.finditer(normalize(query)):
+        token, star, boundary, lone_star = m.groups()
+        if boundary is not None:
+            raise ValueError(
+                f"query {query!r} contains {boundary.strip() or 'a blank line'!r}, which "
+                "ends a sentence under the counting rules; a phrase never matches across it"
+            )
+        if lone_star is not None:
+            raise ValueError(
+                f"query {query!r}: '*' must end a word (as in 'digit*'), not stand alone "
+                "or sit inside one"
+            )
+        words.append(Word(canonical(token) if not star else token, prefix=bool(star)))
+    if not words:
+        raise ValueError(f"query {query!r} has no words (letters or digits)")
+    if len(words) > MAX_QUERY_WORDS:
+        raise ValueError(
+            f"query {query!r} has {len(words)} words; the limit is {MAX_QUERY_WORDS}"
+        )
+    return Term(query, tuple(words))
+
+
+def _check_stars(query: str) -> None:
+    norm = normalize(query)
+    for m in re.finditer(r"\*", norm):
+        after = norm[m.end() : m.end() + 1]
+        if after and (after.isalnum() or after == "'"):
+            raise ValueError(
+                f"query {query!r}: '*' must end a word (as in 'digit*'), not sit inside one"
+            )
+
+
+def split_query(query: str) -> list[str]:
+    """Split a search box value into alternatives at commas (a comma is never in a token).
+
+    >>> split_query("digital economy, real economy,,")
+    ['digital economy', 'real economy']
+    """
+    return [part.strip() for part in query.split(",") if part.strip()]
