@@ -27,20 +27,24 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 #: File name endings read as documents, by reader.
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", "")
 TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
+SUFFIXES = frozenset(TEXT_SUFFIXES + TABLE_SUFFIXES)
 SUPPORTED = ", ".join(s for s in TEXT_SUFFIXES + TABLE_SUFFIXES if s)
 
 #: Dates outside these years are refused as implausible (a scraper's 0999 or 2999).
@@ -160,15 +164,17 @@ def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
                 "or second link to it); not read again"))
             return
         seen_dirs[key] = rel or "."
+        prefix = f"{rel}/" if rel else ""
         try:
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
+                entries = list(listing)
         except OSError as error:
             problems.append(Problem(rel or ".", f"cannot list folder: {error.strerror}"))
             return
+        folders = []
         for entry in entries:
-            name = f"{rel}/{entry.name}" if rel else entry.name
-            if entry.name.startswith("."):
+            name = prefix + entry.name
+            if entry.name[0] == ".":
                 kind = "folder" if entry.is_dir() else "file"
                 problems.append(Problem(name, f"hidden {kind} (name starts with '.'); not read"))
                 continue
@@ -179,20 +185,25 @@ def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
                           else f"cannot read: {error.strerror}")
                 problems.append(Problem(name, reason))
                 continue
-            if stat.S_ISDIR(info.st_mode):
-                walk(entry.path, name)
-            elif stat.S_ISREG(info.st_mode):
-                suffix = os.path.splitext(entry.name)[1].lower()
-                if suffix in TEXT_SUFFIXES or suffix in TABLE_SUFFIXES:
+            mode = info.st_mode
+            if mode & 0o170000 == stat.S_IFREG:
+                dot = entry.name.rfind(".")
+                suffix = entry.name[dot:].lower() if dot > 0 else ""
+                if suffix in SUFFIXES:
                     files.append(FileEntry(name, info.st_size, info.st_mtime_ns))
                 else:
                     problems.append(Problem(
                         name, f"unsupported file type {suffix!r} (read: {SUPPORTED})"))
+            elif stat.S_ISDIR(mode):
+                folders.append((entry.path, name))
             else:
                 problems.append(Problem(name, "not a regular file"))
+        for path, name in sorted(folders):
+            walk(path, name)
 
     walk(str(root), "")
     files.sort(key=lambda f: f.path)
+    problems.sort(key=lambda p: p.path)
     return files, problems
 
 
@@ -396,16 +407,17 @@ def read_file(root: Path, relpath: str, data: bytes | None = None,
     problems : list of (Problem, skipped)
         ``skipped`` is True for what was not loaded, False for a caveat on what was.
     """
-    root = Path(root)
-    is_dir = root.is_dir()
-    path = root / relpath if is_dir else root
+    root_str = os.fspath(root)
+    is_dir = relpath != os.path.basename(root_str) or os.path.isdir(root_str)
+    path = os.path.join(root_str, relpath) if is_dir else root_str
     suffix = os.path.splitext(relpath)[1].lower()
-    source = source_of(relpath, root.name if is_dir else root.parent.name)
+    source = source_of(relpath, _root_name(root_str, is_dir))
     try:
         if suffix == ".parquet":
-            return _read_parquet(path if data is None else data, relpath, source)
+            return _read_parquet(Path(path) if data is None else data, relpath, source)
         if data is None:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         text, note = decode(data)
     except Unreadable as error:
         return [], [(Problem(relpath, str(error)), True)]
@@ -425,6 +437,13 @@ def read_file(root: Path, relpath: str, data: bytes | None = None,
             return [], problems + [(Problem(relpath, str(error)), True)]
         docs, more = [doc], [(Problem(relpath, c), False) for c in caveats]
     return docs, problems + more
+
+
+@functools.lru_cache(maxsize=64)
+def _root_name(root: str, is_dir: bool) -> str:
+    """Name of the corpus folder (the source of files directly in it)."""
+    absolute = os.path.abspath(root)
+    return os.path.basename(absolute if is_dir else os.path.dirname(absolute))
 
 
 def _stem_id(relpath: str) -> str:
@@ -633,28 +652,23 @@ def _read_parquet(path: Path | bytes, relpath: str, source: str,
 # --------------------------------------------------------------------------- whole corpus
 
 
-def path_key(path: str) -> tuple[str, int]:
-    """Sort key for document paths: file path, then row number (``a.csv#9`` before ``#10``)."""
-    file, _, row = path.partition("#")
-    return file, int(row) if row.isdigit() else 0
-
-
-def resolve(paths: list[str], hashes: list[str], ids: list[str],
-            ) -> tuple[list[bool], list[str], list[Problem], list[Problem]]:
+def resolve(paths: Sequence[str], hashes: Sequence[str], ids: Sequence[str],
+            ) -> tuple[np.ndarray, list[str], list[Problem], list[Problem]]:
     """Find exact duplicate texts and make ids unique, reporting both.
 
-    Documents are taken in path order (see :func:`path_key`); the first of several identical
-    texts is kept and the others are skipped as duplicates of it. A repeated id on a different
-    text is kept under the id with ``~2``, ``~3``... appended.
+    Documents are taken in path order (file path, then row number, so ``a.csv#9`` comes before
+    ``a.csv#10``); the first of several identical texts is kept and the others are skipped as
+    duplicates of it. A repeated id on a different text is kept under the id with ``~2``,
+    ``~3``... appended.
 
     Parameters
     ----------
-    paths, hashes, ids : list of str
+    paths, hashes, ids : sequence of str
         One entry per document: its path, :attr:`Document.content_hash` and id.
 
     Returns
     -------
-    keep : list of bool
+    keep : bool array
         False for duplicates.
     ids : list of str
         Unique ids, in the input order.
@@ -663,29 +677,40 @@ def resolve(paths: list[str], hashes: list[str], ids: list[str],
     Examples
     --------
     >>> keep, ids, skipped, _ = resolve(["b.txt", "a.txt"], ["h1", "h1"], ["b", "a"])
-    >>> keep, skipped[0].reason
+    >>> keep.tolist(), skipped[0].reason
     ([False, True], "exact duplicate of 'a' (a.txt); counted once")
     """
-    keep = [True] * len(paths)
-    unique = list(ids)
+    import pandas as pd
+
+    paths, hashes, ids = list(paths), list(hashes), list(ids)
+    split = [p.partition("#") for p in paths]
+    frame = pd.DataFrame({
+        "path": np.asarray(paths, dtype=object), "hash": np.asarray(hashes, dtype=object),
+        "id": np.asarray(ids, dtype=object),
+        "file": np.asarray([f for f, _, _ in split], dtype=object),
+        "row": np.asarray([int(r) if r.isdigit() else 0 for _, _, r in split], dtype=np.int64),
+    })
+    order = frame.sort_values(["file", "row"], kind="stable").index.to_numpy()
+    ordered = frame.loc[order]
+    duplicate = ordered["hash"].duplicated().to_numpy()
+    keep = np.ones(len(frame), dtype=bool)
+    keep[order[duplicate]] = False
     skipped: list[Problem] = []
     warnings: list[Problem] = []
-    first_of: dict[str, int] = {}
-    used: dict[str, int] = {}
-    for i in sorted(range(len(paths)), key=lambda i: path_key(paths[i])):
-        first = first_of.get(hashes[i])
-        if first is not None:
-            keep[i] = False
-            skipped.append(Problem(paths[i], f"exact duplicate of {unique[first]!r} "
-                                             f"({paths[first]}); counted once"))
-            continue
-        first_of[hashes[i]] = i
-        if ids[i] in used:
-            used[ids[i]] += 1
-            unique[i] = f"{ids[i]}~{used[ids[i]]}"
-            warnings.append(Problem(paths[i], f"id {ids[i]!r} is used before; loaded as "
-                                              f"{unique[i]!r}"))
-        used.setdefault(ids[i], 1)
+    unique = list(ids)
+    if duplicate.any():
+        first = ordered[~duplicate].drop_duplicates("hash").set_index("hash")
+        for row in ordered[duplicate].itertuples():
+            original = first.loc[row.hash]
+            skipped.append(Problem(row.path, f"exact duplicate of {original.id!r} "
+                                             f"({original.path}); counted once"))
+    kept = ordered[~duplicate]
+    repeat = kept.groupby("id", sort=False).cumcount().to_numpy()
+    for row, n in zip(kept[repeat > 0].itertuples(), repeat[repeat > 0].tolist()):
+        new_id = f"{row.id}~{n + 1}"
+        unique[row.Index] = new_id
+        warnings.append(Problem(row.path, f"id {row.id!r} is used before; loaded as "
+                                          f"{new_id!r}"))
     return keep, unique, skipped, warnings
 
 

@@ -40,6 +40,7 @@ import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,7 @@ class BuildInfo:
     removed: int = 0
     tokenised: int = 0  # documents tokenised in this run
     rebuilt: bool = False  # True when the whole cache was (re)built
+    wrote: bool = False  # True when the cache on disk changed
     reason: str = ""
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -181,6 +183,7 @@ _WORKER_VOCABULARY: Vocabulary | None = None
 class _Chunk:
     pid: int
     files: list[dict[str, Any]]
+    issues: list[dict[str, Any]]
     docs: list[dict[str, Any]]
     bodies: list[str]
     tokens: np.ndarray
@@ -195,23 +198,25 @@ def _read_task(root: str, entries: list[FileEntry]) -> _Chunk:
     vocabulary = _WORKER_VOCABULARY
     known = len(vocabulary.terms)
     files: list[dict[str, Any]] = []
+    issues: list[dict[str, Any]] = []
     docs: list[dict[str, Any]] = []
     bodies: list[str] = []
     texts: list[str] = []
-    root_path = Path(root)
-    single = not root_path.is_dir()
+    single = not os.path.isdir(root)
     for entry in entries:
         try:
-            data: bytes | None = (root_path if single else root_path / entry.path).read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
+            with open(root if single else os.path.join(root, entry.path), "rb") as handle:
+                data: bytes | None = handle.read()
+            digest = hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
         except OSError:
             data, digest = None, ""
-        documents, problems = corpus_mod.read_file(root_path, entry.path, data)
+        documents, problems = corpus_mod.read_file(Path(root), entry.path, data)
         files.append({
             "path": entry.path, "size": entry.size, "mtime_ns": entry.mtime_ns,
             "sha256": digest, "documents": len(documents),
-            "problems": json.dumps([[p.path, p.reason, skipped] for p, skipped in problems]),
         })
+        issues.extend({"file": entry.path, "path": p.path, "reason": p.reason,
+                       "skipped": skipped} for p, skipped in problems)
         for doc in documents:
             docs.append({
                 "id": doc.id, "file": entry.path, "path": doc.path, "date": doc.date,
@@ -221,7 +226,7 @@ def _read_task(root: str, entries: list[FileEntry]) -> _Chunk:
             bodies.append(doc.body)
             texts.append(doc.text)
     tokens, doc_start = encode_batch(texts, vocabulary)
-    return _Chunk(os.getpid(), files, docs, bodies, tokens, doc_start,
+    return _Chunk(os.getpid(), files, issues, docs, bodies, tokens, doc_start,
                   vocabulary.terms[known:])
 
 
@@ -299,88 +304,79 @@ class _SegmentData:
     texts_from: Path | None = None
 
 
+_DOC_COLUMNS = ["id", "file", "path", "date", "precision", "title", "source", "url", "hash"]
+
+
 def _documents_table(docs: pd.DataFrame, segment: Segment) -> pa.Table:
-    return pa.table({
-        "id": pa.array(docs["id"].tolist(), pa.string()),
-        "file": pa.array(docs["file"].tolist(), pa.string()),
-        "path": pa.array(docs["path"].tolist(), pa.string()),
-        "date": pa.array(docs["date"].tolist(), pa.date32()),
-        "precision": pa.array(docs["precision"].tolist(), pa.string()),
-        "title": pa.array(docs["title"].tolist(), pa.string()),
-        "source": pa.array(docs["source"].tolist(), pa.string()),
-        "url": pa.array(docs["url"].tolist(), pa.string()),
-        "hash": pa.array(docs["hash"].tolist(), pa.string()),
-        "words": pa.array(segment.words, pa.int32()),
-        "start": pa.array(segment.doc_start[:-1], pa.int64()),
-    })
+    schema = pa.schema([(c, pa.date32() if c == "date" else pa.string()) for c in _DOC_COLUMNS])
+    table = pa.Table.from_pandas(docs[_DOC_COLUMNS], schema=schema, preserve_index=False)
+    return (table.append_column("words", pa.array(segment.words, pa.int32()))
+            .append_column("start", pa.array(segment.doc_start[:-1], pa.int64())))
 
 
 def _write_segment(data: _SegmentData, folder: Path, checksums: dict[str, list[int]],
                    theme_names: Sequence[str]) -> dict[str, Any]:
+    """Write one segment's tables into a fresh folder, then publish it by renaming."""
     seg = data.segment
     tmp = folder / "segments" / f".{data.name}.tmp-{uuid.uuid4().hex}"
     tmp.mkdir(parents=True)
     local: dict[str, list[int]] = {}
-
-    def write(table: pa.Table, name: str, **options: Any) -> None:
-        _write_parquet(table, tmp / name, local, tmp, **options)
-
-    write(_documents_table(data.docs, seg), "documents.parquet")
     n_terms = seg.n_terms
     post_len = np.diff(seg.post_ptr)
     pos_len = np.diff(seg.pos_ptr)
     present = np.flatnonzero(pos_len)
-    write(pa.table({
-        "term": pa.array(present.astype(np.int32)),
-        "docs": pa.array(post_len[present].astype(np.int64)),
-        "total": pa.array(pos_len[present].astype(np.int64)),
-    }), "terms.parquet")
-    delta = {"use_dictionary": False, "compression": "none"}
-    write(pa.table({
-        "term": pa.array(np.repeat(np.arange(n_terms, dtype=np.int32), post_len)),
-        "doc": pa.array(seg.post_doc.astype(np.int32, copy=False)),
-        "count": pa.array(seg.post_count.astype(np.int32, copy=False)),
-    }), "postings.parquet", column_encoding={"term": "DELTA_BINARY_PACKED",
-                                              "doc": "DELTA_BINARY_PACKED",
-                                              "count": "DELTA_BINARY_PACKED"}, **delta,
-        row_group_size=1 << 22)
-    write(pa.table({
-        "term": pa.array(np.repeat(np.arange(n_terms, dtype=np.int32), pos_len)),
-        "position": pa.array(seg.positions.astype(np.int32, copy=False)),
-    }), "positions.parquet", column_encoding={"term": "DELTA_BINARY_PACKED",
-                                               "position": "DELTA_BINARY_PACKED"}, **delta,
-        row_group_size=1 << 22)
-    assert seg.tokens is not None
-    write(pa.table({"token": pa.array(seg.tokens)}), "tokens.parquet",
-          column_encoding={"token": "DELTA_BINARY_PACKED"}, **delta, row_group_size=1 << 22)
-    if data.bodies is not None:
-        write(pa.table({"body": pa.array(data.bodies, pa.large_string())}), "texts.parquet",
-              row_group_size=TEXT_ROW_GROUP)
-    else:
-        assert data.texts_from is not None
-        write(_texts_subset(data.texts_from, data.docs["_old_row"].to_numpy()),
-              "texts.parquet", row_group_size=TEXT_ROW_GROUP)
+    delta = {"use_dictionary": False, "compression": "none", "row_group_size": 1 << 22}
     rows, cols = np.nonzero(data.theme_counts)
-    write(pa.table({
-        "doc": pa.array(rows.astype(np.int32)),
-        "theme": pa.array([theme_names[c] for c in cols.tolist()], pa.string()),
-        "count": pa.array(data.theme_counts[rows, cols].astype(np.int32)),
-    }), "themes.parquet")
+    jobs: list[tuple[Callable[[], pa.Table], str, dict[str, Any]]] = [
+        (lambda: pa.table({"body": pa.array(data.bodies, pa.large_string())})
+         if data.bodies is not None else _texts_subset(data.texts_from, data.docs["_old_row"]),
+         "texts.parquet", {"row_group_size": TEXT_ROW_GROUP}),
+        (lambda: pa.table({
+            "term": pa.array(np.repeat(np.arange(n_terms, dtype=np.int32), post_len)),
+            "doc": pa.array(seg.post_doc.astype(np.int32, copy=False)),
+            "count": pa.array(seg.post_count.astype(np.int32, copy=False)),
+        }), "postings.parquet", {**delta, "column_encoding": {
+            "term": "DELTA_BINARY_PACKED", "doc": "DELTA_BINARY_PACKED",
+            "count": "DELTA_BINARY_PACKED"}}),
+        (lambda: pa.table({"position": pa.array(seg.positions.astype(np.int32, copy=False))}),
+         "positions.parquet", {**delta, "column_encoding": {"position": "DELTA_BINARY_PACKED"}}),
+        (lambda: _documents_table(data.docs, seg), "documents.parquet", {}),
+        (lambda: pa.table({
+            "term": pa.array(present.astype(np.int32)),
+            "docs": pa.array(post_len[present].astype(np.int64)),
+            "total": pa.array(pos_len[present].astype(np.int64)),
+        }), "terms.parquet", {}),
+        (lambda: pa.table({
+            "doc": pa.array(rows.astype(np.int32)),
+            "theme": pa.DictionaryArray.from_arrays(
+                pa.array(cols.astype(np.int32)), pa.array(list(theme_names), pa.string())),
+            "count": pa.array(data.theme_counts[rows, cols].astype(np.int32)),
+        }), "themes.parquet", {}),
+    ]
+
+    def run(job: tuple[Callable[[], pa.Table], str, dict[str, Any]]) -> None:
+        make, name, options = job
+        _write_parquet(make(), tmp / name, local, tmp, **options)
+
+    # Arrow encodes and compresses without the GIL: the big tables are written side by side.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(run, jobs))
     final = folder / "segments" / data.name
     os.replace(tmp, final)
     for rel, value in local.items():
         checksums[f"segments/{data.name}/{rel}"] = value
-    return {"name": data.name, "documents": seg.n_docs, "tokens": int(len(seg.tokens)),
+    return {"name": data.name, "documents": seg.n_docs, "tokens": int(seg.doc_start[-1]),
             "terms": n_terms}
 
 
-def _texts_subset(path: Path, rows: np.ndarray) -> pa.Table:
+def _texts_subset(path: Path | None, rows: pd.Series) -> pa.Table:
+    assert path is not None
     table = pq.read_table(path, columns=["body"])
-    return table.take(pa.array(rows))
+    return table.take(pa.array(rows.to_numpy()))
 
 
 def _load_segment(folder: Path, entry: dict[str, Any], checksums: dict[str, list[int]],
-                  ) -> tuple[Segment, pd.DataFrame]:
+                  ) -> tuple[Segment, pa.Table]:
     base = folder / "segments" / entry["name"]
     n_terms = int(entry["terms"])
     docs_t = _read_parquet(base / "documents.parquet", checksums, folder)
@@ -401,36 +397,46 @@ def _load_segment(folder: Path, entry: dict[str, Any], checksums: dict[str, list
     post_doc = _int_array(post_t, "doc", np.int32)
     post_count = _int_array(post_t, "count", np.int32)
     positions = _int_array(pos_t, "position", np.int32)
-    docs = docs_t.to_pandas(types_mapper=None)
-    n_docs = len(docs)
-    doc_start = np.append(docs["start"].to_numpy(dtype=np.int64), int(entry["tokens"]))
+    docs = docs_t
+    n_docs = docs.num_rows
+    doc_start = np.append(_int_array(docs, "start", np.int64), int(entry["tokens"]))
     if (len(post_doc) != post_ptr[-1] or len(positions) != pos_ptr[-1]
             or n_docs != int(entry["documents"])
             or (len(post_doc) and (post_doc.max() >= n_docs or post_doc.min() < 0))
             or (len(positions) and (positions.max() >= entry["tokens"] or positions.min() < 0))):
         raise CacheError(f"segment {entry['name']}: tables disagree with each other")
-    segment = Segment(doc_start, docs["words"].to_numpy(dtype=np.int32), post_ptr, post_doc,
+    segment = Segment(doc_start, _int_array(docs, "words", np.int32), post_ptr, post_doc,
                       post_count, pos_ptr, positions)
     return segment, docs
 
 
-def _load_tokens(folder: Path, name: str, checksums: dict[str, list[int]]) -> np.ndarray:
-    table = _read_parquet(folder / "segments" / name / "tokens.parquet", checksums, folder)
-    return _int_array(table, "token", np.int32)
+def _tokens_of(segment: Segment) -> np.ndarray:
+    """The token stream, rebuilt from the positional index (boundaries are the gaps)."""
+    if segment.tokens is None:
+        tokens = np.zeros(int(segment.doc_start[-1]), dtype=np.int32)
+        tokens[segment.positions] = np.repeat(
+            np.arange(segment.n_terms, dtype=np.int32), np.diff(segment.pos_ptr))
+        segment.tokens = tokens
+    return segment.tokens
 
 
 def _load_theme_counts(folder: Path, name: str, checksums: dict[str, list[int]],
                        n_docs: int, names: Sequence[str]) -> np.ndarray:
     table = _read_parquet(folder / "segments" / name / "themes.parquet", checksums, folder)
     out = np.zeros((n_docs, len(names)), dtype=np.int64)
-    column = {n: i for i, n in enumerate(names)}
-    themes = table.column("theme").to_pylist()
-    if any(t not in column for t in themes):
+    column = table.column("theme").combine_chunks()
+    if not isinstance(column, pa.DictionaryArray):
+        raise CacheError(f"segment {name}: theme column is not dictionary-encoded")
+    position = {n: i for i, n in enumerate(names)}
+    found = column.dictionary.to_pylist()
+    if any(t not in position for t in found):
         raise CacheError(f"segment {name}: theme counts for another dictionary")
+    lookup = np.asarray([position[t] for t in found], dtype=np.int64)
     rows = _int_array(table, "doc", np.int64)
     if len(rows) and rows.max() >= n_docs:
         raise CacheError(f"segment {name}: theme counts out of range")
-    out[rows, [column[t] for t in themes]] = _int_array(table, "count", np.int64)
+    themes = lookup[column.indices.to_numpy(zero_copy_only=False)] if len(rows) else rows
+    out[rows, themes] = _int_array(table, "count", np.int64)
     return out
 
 
@@ -479,6 +485,17 @@ def _clean_segments(folder: Path, keep: set[str]) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def build_index(corpus: Path | str, *, cache_dir: Path | str | None = None,
+                progress: Progress | None = None, rebuild: bool = False,
+                jobs: int | None = None, themes: ThemeDictionary | None = None) -> BuildInfo:
+    """Build or update the cached index of ``corpus`` without loading it.
+
+    Parameters are those of :func:`open_index`. Returns what was done.
+    """
+    info, _ = _locked(corpus, cache_dir, progress, rebuild, jobs, themes, load=False)
+    return info
+
+
 def open_index(corpus: Path | str, *, cache_dir: Path | str | None = None,
                progress: Progress | None = None, rebuild: bool = False,
                jobs: int | None = None, themes: ThemeDictionary | None = None) -> Index:
@@ -504,8 +521,19 @@ def open_index(corpus: Path | str, *, cache_dir: Path | str | None = None,
     Index
         With ``index.build`` saying what this call did and ``index.report`` the load report.
     """
+    info, index = _locked(corpus, cache_dir, progress, rebuild, jobs, themes, load=True)
+    assert index is not None
+    index.build = info
+    return index
+
+
+def _locked(corpus: Path | str, cache_dir: Path | str | None, progress: Progress | None,
+            rebuild: bool, jobs: int | None, themes: ThemeDictionary | None, *, load: bool,
+            ) -> tuple[BuildInfo, Index | None]:
     started = time.perf_counter()
     corpus = Path(corpus)
+    if not corpus.exists():
+        raise FileNotFoundError(f"corpus path {str(corpus)!r} does not exist")
     progress = progress or (lambda stage, done, total: None)
     themes = themes or default_themes()
     folder = _writable_folder(cache_folder(corpus, cache_dir))
@@ -517,14 +545,26 @@ def open_index(corpus: Path | str, *, cache_dir: Path | str | None = None,
         progress("wait", 0, 0)
         lock.acquire()
     try:
-        info = _update(corpus, folder, progress, rebuild, jobs, themes)
-        index = _load(folder, corpus, themes)
+        if load and not rebuild and (folder / "manifest.json").exists():
+            # Most starts find the corpus unchanged: load the cached index while the corpus is
+            # scanned (Arrow decodes without the GIL), and load again only if it changed.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                early = pool.submit(_load, folder, themes)
+                info = _update(corpus, folder, progress, rebuild, jobs, themes)
+                try:
+                    index: Index | None = early.result()
+                except CacheError:
+                    index = None
+            if info.wrote or index is None:
+                index = _load(folder, themes)
+        else:
+            info = _update(corpus, folder, progress, rebuild, jobs, themes)
+            index = _load(folder, themes) if load else None
     finally:
         lock.release()
     info.seconds = time.perf_counter() - started
     info.cache = str(folder)
-    index.build = info
-    return index
+    return info, index
 
 
 def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
@@ -550,40 +590,42 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
             info.reason = str(error)
             manifest = None
             old_files = pd.DataFrame()
-    old_by_path = ({r.path: r for r in old_files.itertuples(index=False)}
-                   if len(old_files) else {})
-    unchanged: list[FileEntry] = []
-    to_read: list[FileEntry] = []
+    # Compare the corpus with the cache: same size and modification time means unchanged;
+    # otherwise the content hash decides (a touched but identical file is not read again).
+    old_stat = dict(zip(old_files["path"].to_numpy(dtype=object),
+                        zip(old_files["size"].to_numpy(), old_files["mtime_ns"].to_numpy(),
+                            old_files["sha256"].to_numpy(dtype=object)))) if len(old_files) else {}
     touched: dict[str, int] = {}
+    to_read: list[FileEntry] = []
+    replaced: set[str] = set()  # files whose documents leave the index
     for entry in entries:
-        old = old_by_path.get(entry.path)
-        if old is None:
-            to_read.append(entry)
-            info.added += 1
-        elif old.size == entry.size and old.mtime_ns == entry.mtime_ns:
-            unchanged.append(entry)
-        else:
+        old = old_stat.get(entry.path)
+        if old is not None and old[0] == entry.size and old[1] == entry.mtime_ns:
+            continue
+        if old is not None:
             try:
-                digest = hashlib.sha256((corpus / entry.path if corpus.is_dir() else corpus)
-                                        .read_bytes()).hexdigest()
+                with open(corpus / entry.path if corpus.is_dir() else corpus, "rb") as handle:
+                    digest = hashlib.sha256(handle.read()).hexdigest()
             except OSError:
                 digest = ""
-            if digest and digest == old.sha256:
-                unchanged.append(entry)
+            if digest and digest == old[2]:
                 touched[entry.path] = entry.mtime_ns
-            else:
-                to_read.append(entry)
-                info.changed += 1
-    current = {e.path for e in entries}
-    gone = {p for p in old_by_path if p not in current}
+                continue
+            info.changed += 1
+            replaced.add(entry.path)
+        else:
+            info.added += 1
+        to_read.append(entry)
+    gone = set(old_stat) - {e.path for e in entries}
     info.removed = len(gone)
-    replaced = gone | {e.path for e in to_read if e.path in old_by_path}
+    replaced |= gone
     if (manifest is not None and not to_read and not gone and not touched
             and manifest.get("themes") == themes.digest
             and len(manifest["segments"]) <= MAX_SEGMENTS):
         problems = [[p.path, p.reason] for p in scan_problems]
         if manifest.get("scan_problems") != problems:
             _save_manifest(folder, {**manifest, "scan_problems": problems})
+            info.wrote = True
         return info
     info.rebuilt = manifest is None
     checksums: dict[str, list[int]] = {} if manifest is None else {
@@ -595,16 +637,20 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
 
     # 1. Keep, trim or re-count the existing segments.
     for entry in (manifest or {}).get("segments", []):
-        seg_checks = {k: v for k, v in manifest["checksums"].items()  # type: ignore[index]
+        assert manifest is not None
+        seg_checks = {k: v for k, v in manifest["checksums"].items()
                       if k.startswith(f"segments/{entry['name']}/")}
-        segment, docs = _load_segment(folder, entry, manifest["checksums"])  # type: ignore[index]
-        drop = docs["file"].isin(replaced).to_numpy()
-        if not drop.any() and manifest.get("themes") == themes.digest:  # type: ignore[union-attr]
+        files_in = _read_parquet(folder / "segments" / entry["name"] / "documents.parquet",
+                                 manifest["checksums"], folder, ["file"]).column("file")
+        drop = np.asarray([f in replaced for f in files_in.to_pylist()], dtype=bool)
+        if not drop.any() and manifest.get("themes") == themes.digest:
             segments_out.append(entry)
             checksums.update(seg_checks)
             continue
         progress("index", 0, 0)
-        tokens = _load_tokens(folder, entry["name"], manifest["checksums"])  # type: ignore[index]
+        segment, table = _load_segment(folder, entry, manifest["checksums"])
+        docs = table.to_pandas()
+        tokens = _tokens_of(segment)
         keep = np.flatnonzero(~drop)
         if not len(keep):
             continue
@@ -619,11 +665,13 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
 
     # 2. Read and tokenise added and changed files into a new segment.
     new_files: list[dict[str, Any]] = []
+    new_issues: list[dict[str, Any]] = []
     if to_read:
         chunks = list(_read_files(corpus, to_read, vocabulary, progress, jobs))
         docs_rows = [d for c in chunks for d in c.docs]
         bodies = [b for c in chunks for b in c.bodies]
         new_files = [f for c in chunks for f in c.files]
+        new_issues = [f for c in chunks for f in c.issues]
         info.tokenised = len(docs_rows)
         if docs_rows:
             progress("index", 0, len(docs_rows))
@@ -650,9 +698,16 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
     for i, data in enumerate(pending):
         segments_out.append(_write_segment(data, folder, checksums, theme_names))
         progress("write", i + 1, len(pending))
-    files = _merge_files(old_files, replaced, touched, new_files)
+    files = _merge_table(old_files, replaced, new_files, FILE_COLUMNS, "path")
+    if touched:
+        files["mtime_ns"] = [touched.get(p, m) for p, m in zip(files["path"], files["mtime_ns"])]
+    old_issues = (_read_parquet(folder / "problems.parquet", manifest["checksums"], folder)
+                  .to_pandas() if manifest is not None else pd.DataFrame())
+    issues = _merge_table(old_issues, replaced, new_issues, ISSUE_COLUMNS, "file")
     _write_parquet(pa.Table.from_pandas(files, preserve_index=False), folder / "files.parquet",
                    checksums, folder)
+    _write_parquet(pa.Table.from_pandas(issues, preserve_index=False),
+                   folder / "problems.parquet", checksums, folder)
     _write_parquet(pa.table({"term": pa.array(vocabulary.terms, pa.string())}),
                    folder / "vocabulary.parquet", checksums, folder)
     manifest = {
@@ -670,6 +725,7 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
         "scan_problems": [[p.path, p.reason] for p in scan_problems],
     }
     _save_manifest(folder, manifest)
+    info.wrote = True
     _clean_segments(folder, {s["name"] for s in segments_out})
     return info
 
@@ -703,8 +759,9 @@ def _merge(folder: Path, manifest: dict[str, Any], kept: list[dict[str, Any]],
     bodies: list[str] = []
     offset = 0
     for entry in kept:
-        segment, docs = _load_segment(folder, entry, manifest["checksums"])
-        tokens = _load_tokens(folder, entry["name"], manifest["checksums"])
+        segment, table = _load_segment(folder, entry, manifest["checksums"])
+        docs = table.to_pandas()
+        tokens = _tokens_of(segment)
         texts = _read_parquet(folder / "segments" / entry["name"] / "texts.parquet",
                               manifest["checksums"], folder)
         streams.append(tokens)
@@ -732,22 +789,21 @@ def _merge(folder: Path, manifest: dict[str, Any], kept: list[dict[str, Any]],
                         _theme_counts(segment, Lexicon(vocabulary.terms), themes))
 
 
-def _merge_files(old: pd.DataFrame, replaced: set[str], touched: dict[str, int],
-                 new: list[dict[str, Any]]) -> pd.DataFrame:
-    columns = ["path", "size", "mtime_ns", "sha256", "documents", "problems"]
-    frames = []
+FILE_COLUMNS = {"path": "str", "size": "int64", "mtime_ns": "int64", "sha256": "str",
+                "documents": "int64"}
+ISSUE_COLUMNS = {"file": "str", "path": "str", "reason": "str", "skipped": "bool"}
+
+
+def _merge_table(old: pd.DataFrame, replaced: set[str], new: list[dict[str, Any]],
+                 columns: dict[str, str], key: str) -> pd.DataFrame:
+    """Rows of ``old`` whose ``key`` file was not replaced, plus ``new``, sorted by ``key``."""
+    frames = [pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})]
     if len(old):
-        kept = old[~old["path"].isin(replaced)].copy()
-        if touched:
-            kept["mtime_ns"] = [touched.get(p, m) for p, m in zip(kept["path"], kept["mtime_ns"])]
-        frames.append(kept[columns])
+        frames.append(old.loc[~old[key].isin(replaced), list(columns)])
     if new:
-        frames.append(pd.DataFrame(new)[columns])
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("size", "mtime_ns", "documents")
-                                          else "str") for c in columns})
-    files = pd.concat(frames, ignore_index=True)
-    return files.sort_values("path", kind="stable").reset_index(drop=True)
+        frames.append(pd.DataFrame(new)[list(columns)])
+    table = pd.concat(frames, ignore_index=True).astype(columns)
+    return table.sort_values(key, kind="stable").reset_index(drop=True)
 
 
 def _load_vocabulary_terms(folder: Path, manifest: dict[str, Any]) -> list[str]:
@@ -761,50 +817,58 @@ def _load_vocabulary_terms(folder: Path, manifest: dict[str, Any]) -> list[str]:
 # --------------------------------------------------------------------------- loading
 
 
-def _load(folder: Path, corpus: Path, themes: ThemeDictionary) -> Index:
+def _load(folder: Path, themes: ThemeDictionary) -> Index:
     manifest = _read_manifest(folder)
     checksums = manifest["checksums"]
     terms = _load_vocabulary_terms(folder, manifest)
     segments: list[Segment] = []
-    frames: list[pd.DataFrame] = []
+    tables: list[pa.Table] = []
     theme_blocks: list[np.ndarray] = []
     for entry in manifest["segments"]:
-        segment, docs = _load_segment(folder, entry, checksums)
+        segment, table = _load_segment(folder, entry, checksums)
         segments.append(segment)
-        docs["segment"] = len(segments) - 1
-        docs["row"] = np.arange(len(docs))
-        frames.append(docs)
-        theme_blocks.append(_load_theme_counts(folder, entry["name"], checksums, len(docs),
-                                               manifest["theme_names"]))
+        tables.append(table.append_column("segment", pa.array(
+            np.full(table.num_rows, len(segments) - 1, dtype=np.int32))).append_column(
+            "row", pa.array(np.arange(table.num_rows, dtype=np.int32))))
+        theme_blocks.append(_load_theme_counts(folder, entry["name"], checksums,
+                                               table.num_rows, manifest["theme_names"]))
     files = _files_table(folder, manifest)
-    report = LoadReport(files=len(files) + 0)
+    issues = _read_parquet(folder / "problems.parquet", checksums, folder)
+    report = LoadReport(files=len(files))
     report.skipped.extend(Problem(p, r) for p, r in manifest.get("scan_problems", []))
-    for problems in files["problems"].tolist():
-        for path, reason, skipped in json.loads(problems):
-            (report.skipped if skipped else report.warnings).append(Problem(path, reason))
+    for path, reason, skipped in zip(issues.column("path").to_pylist(),
+                                     issues.column("reason").to_pylist(),
+                                     issues.column("skipped").to_pylist()):
+        (report.skipped if skipped else report.warnings).append(Problem(path, reason))
     columns = ["id", "file", "path", "date", "precision", "title", "source", "url", "hash",
                "words", "segment", "row"]
-    documents = (pd.concat(frames, ignore_index=True) if frames else
-                 pd.DataFrame({c: [] for c in columns}))[columns]
+    if tables:
+        table = pa.concat_tables(tables).select(columns)
+    else:
+        schema = pa.schema([(c, pa.date32() if c == "date" else pa.int32()
+                             if c in ("words", "segment", "row") else pa.string())
+                            for c in columns])
+        table = schema.empty_table()
     keep, ids, duplicates, renamed = corpus_mod.resolve(
-        documents["path"].tolist(), documents["hash"].tolist(), documents["id"].tolist())
+        table.column("path").to_pylist(), table.column("hash").to_pylist(),
+        table.column("id").to_pylist())
     report.skipped.extend(duplicates)
     report.warnings.extend(renamed)
-    documents["id"] = ids
-    documents["active"] = np.asarray(keep, dtype=bool)
+    table = table.set_column(0, "id", pa.array(ids, pa.string()))
+    documents = table.to_pandas()
+    documents["active"] = keep
     documents["date"] = pd.to_datetime(documents["date"]).astype("datetime64[s]")
-    report.documents = int(documents["active"].sum())
+    report.documents = int(keep.sum())
     theme_counts = (np.concatenate(theme_blocks) if theme_blocks
                     else np.zeros((0, len(manifest["theme_names"])), dtype=np.int64))
-    stored = ThemeDictionary(themes.themes, themes.text, themes.origin)
     texts = _TextStore(folder, manifest)
 
     def tokens_loader(i: int) -> np.ndarray:
-        return _load_tokens(folder, manifest["segments"][i]["name"], checksums)
+        return _tokens_of(segments[i])
 
-    return Index(documents, Lexicon(terms), segments, report, texts, tokens_loader,
-                 {stored.digest: theme_counts} if manifest["themes"] == stored.digest else {},
-                 stored)
+    cached = {themes.digest: theme_counts} if manifest["themes"] == themes.digest else {}
+    return Index(documents, Lexicon(terms), segments, report, texts, tokens_loader, cached,
+                 themes)
 
 
 class _TextStore:

@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -212,6 +213,15 @@ def _to_ascii(text: str) -> str | None:
     if text.isascii():
         text = text.lower()
         return text.replace("`", "'") if "`" in text else text
+    extra = set(_NON_ASCII.findall(text))
+    simple = [(c, _simple_char(c)) for c in extra]
+    if all(r is not None for _, r in simple):
+        # Punctuation, symbols and spaces only: rule 1 changes nothing else, so the text can
+        # be lowered (ASCII case folding) after replacing them one by one.
+        for c, r in simple:
+            text = text.replace(c, r)  # type: ignore[arg-type]
+        text = text.lower()
+        return text.replace("`", "'") if "`" in text else text
     text = normalize(text)
     if text.isascii():
         return text
@@ -219,6 +229,26 @@ def _to_ascii(text: str) -> str | None:
     if any(c.isalnum() or c == "\u3002" for c in extra):
         return None
     return text.translate({ord(c): " " if c.isspace() else "_" for c in extra})
+
+
+@functools.lru_cache(maxsize=4096)
+def _simple_char(c: str) -> str | None:
+    """ASCII stand-in for a non-ASCII punctuation, symbol or space character, else None.
+
+    The stand-in gives the same tokens and boundaries as rule 1 (NFKC, casefold, apostrophes)
+    wherever the character stands, because such characters never compose with neighbours.
+
+    >>> _simple_char("\u2019"), _simple_char("\u2014"), _simple_char("\u2026"), _simple_char("é")
+    ("'", '_', '...', None)
+    """
+    if unicodedata.category(c)[0] not in "PSZ" or unicodedata.combining(c):
+        return None
+    n = normalize(c).replace("\u3002", ".")
+    if n.isascii():
+        return n if n else None
+    if n == c:
+        return " " if c.isspace() else "_"
+    return None
 
 
 class _FastPieces(dict[bytes, int]):
@@ -287,7 +317,8 @@ def encode_batch(texts: Sequence[str], vocabulary: Vocabulary,
 
     prepared = [_fast_bytes(t) for t in texts]
     fast = [i for i, p in enumerate(prepared) if p is not None]
-    per_doc: dict[int, np.ndarray] = {}
+    ids = np.zeros(0, dtype=np.int32)
+    offsets = np.zeros(1, dtype=np.int64)
     if fast:
         array = pa.array([prepared[i] for i in fast], pa.large_binary()).view(pa.large_string())
         split = pc.ascii_split_whitespace(array)
@@ -296,14 +327,19 @@ def encode_batch(texts: Sequence[str], vocabulary: Vocabulary,
         lookup = np.fromiter((vocabulary._fast[p.encode("ascii")] for p in pieces),
                              dtype=np.int32, count=len(pieces))
         ids = lookup[encoded.indices.to_numpy(zero_copy_only=False)]
-        offsets = split.offsets.to_numpy()
-        for k, i in enumerate(fast):
-            doc = ids[offsets[k]:offsets[k + 1]]
-            if len(doc) and doc.min() < 0:
-                if (doc == _COMPLEX).any():
-                    continue
-                doc = doc[doc != _DROP]
-            per_doc[i] = doc
+        offsets = split.offsets.to_numpy().astype(np.int64)
+    if len(fast) == len(texts) and not (len(ids) and ids.min() < 0):
+        # The common case: every text took the fast path with nothing to check again.
+        raw = np.insert(ids, offsets[:-1], 0)
+        return squeeze(raw, offsets[:-1] + np.arange(len(texts)))
+    per_doc: dict[int, np.ndarray] = {}
+    for k, i in enumerate(fast):
+        doc = ids[offsets[k]:offsets[k + 1]]
+        if len(doc) and doc.min() < 0:
+            if (doc == _COMPLEX).any():
+                continue
+            doc = doc[doc != _DROP]
+        per_doc[i] = doc
     parts: list[np.ndarray] = []
     zero = np.zeros(1, dtype=np.int32)
     for i, text in enumerate(texts):
