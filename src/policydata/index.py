@@ -29,8 +29,9 @@ Examples
 from __future__ import annotations
 
 import bisect
+import hashlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -299,6 +300,13 @@ class Index:
         self.active = documents["active"].to_numpy(dtype=bool)
         self.words = documents["words"].to_numpy(dtype=np.int64)
         self.dates = documents["date"].to_numpy(dtype="datetime64[D]")
+        self._sources: list[str] | None = None
+        self._source_codes: np.ndarray | None = None
+        self._rows_by_id: dict[str, int] | None = None
+        self._counts_cache: dict[tuple[str, ...], np.ndarray] = {}
+        self._stop_cache: dict[Any, np.ndarray] = {}
+        self._ngram_cache: dict[Any, Any] = {}
+        self._rank_cache: dict[int, np.ndarray] = {}
 
     @property
     def n_documents(self) -> int:
@@ -315,11 +323,20 @@ class Index:
         or a theme's entries), overlapping matches are resolved longest first, so no token is
         counted twice.
         """
+        key = tuple(sorted(str(t) for t in terms))
+        with self._lock:
+            found = self._counts_cache.get(key)
+        if found is not None:
+            return found
         patterns = [self.pattern(t) for t in terms]
         parts = [seg.count_matches(patterns) for seg in self.segments]
-        if not parts:
-            return np.zeros(0, dtype=np.int64)
-        return np.concatenate(parts)
+        result = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        result.flags.writeable = False
+        with self._lock:
+            if len(self._counts_cache) >= 128:
+                self._counts_cache.pop(next(iter(self._counts_cache)))
+            self._counts_cache[key] = result
+        return result
 
     def theme_counts(self, dictionary: Any) -> np.ndarray:
         """Documents x themes matrix of theme counts (rule 8), cached per dictionary."""
@@ -359,3 +376,222 @@ class Index:
                     seg.tokens = loaded
         assert seg.tokens is not None
         return seg.tokens
+
+    # ------------------------------------------------------------------ sources
+
+    @property
+    def source_names(self) -> list[str]:
+        """Sorted source names."""
+        if self._sources is None:
+            self._factor_sources()
+        assert self._sources is not None
+        return self._sources
+
+    @property
+    def source_codes(self) -> np.ndarray:
+        """Position of each document's source in :attr:`source_names`."""
+        if self._source_codes is None:
+            self._factor_sources()
+        assert self._source_codes is not None
+        return self._source_codes
+
+    def _factor_sources(self) -> None:
+        values = self.documents["source"].to_numpy(dtype=object)
+        names, codes = np.unique(values, return_inverse=True) if len(values) else ([], values)
+        self._sources = [str(n) for n in names]
+        self._source_codes = np.asarray(codes, dtype=np.int64)
+
+    def row_of(self, doc_id: str) -> int | None:
+        """Global row of the (active) document with this id, or None."""
+        if self._rows_by_id is None:
+            ids = self.documents["id"].to_numpy(dtype=object)
+            self._rows_by_id = {i: r for r, i in enumerate(ids) if self.active[r]}
+        return self._rows_by_id.get(doc_id)
+
+    # ------------------------------------------------------------------ n-grams
+
+    def stop_mask(self, stopwords: frozenset[str], *, numbers: bool = False) -> np.ndarray:
+        """Boolean mask over term ids: stopwords (and numbers unless kept), and id 0."""
+        key = (stopwords, numbers)
+        with self._lock:
+            found = self._stop_cache.get(key)
+        if found is not None:
+            return found
+        terms = self.lexicon.terms
+        mask = np.fromiter((t in stopwords or (not numbers and t.isdigit()) for t in terms),
+                           dtype=bool, count=len(terms))
+        if len(mask):
+            mask[0] = True
+        with self._lock:
+            if len(self._stop_cache) > 8:
+                self._stop_cache.pop(next(iter(self._stop_cache)))
+            self._stop_cache[key] = mask
+        return mask
+
+    def _subset_stream(self, mask: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Token streams of the selected documents, per segment, with each token's document."""
+        for s, seg in enumerate(self.segments):
+            local = mask[self.offsets[s]:self.offsets[s + 1]]
+            if not local.any():
+                continue
+            tokens = self.tokens(s)
+            if local.all():
+                yield tokens, np.repeat(np.arange(seg.n_docs) + self.offsets[s],
+                                        np.diff(seg.doc_start))
+                continue
+            rows = np.flatnonzero(local)
+            starts, ends = seg.doc_start[rows], seg.doc_start[rows + 1]
+            lengths = ends - starts
+            where = np.repeat(starts - np.cumsum(np.concatenate([[0], lengths[:-1]])),
+                              lengths) + np.arange(int(lengths.sum()))
+            yield tokens[where], np.repeat(rows + self.offsets[s], lengths)
+
+    def _key_base(self, size: int) -> tuple[int, np.ndarray | None]:
+        """Base of n-gram keys and, for huge vocabularies, ids renumbered by frequency."""
+        n_terms = len(self.lexicon)
+        if size == 1 or n_terms ** size < 2 ** 62:
+            return n_terms, None
+        base = int(2 ** (62 / size)) - 1
+        with self._lock:
+            found = self._rank_cache.get(base)
+        if found is None:
+            totals = np.zeros(n_terms, dtype=np.int64)
+            for seg in self.segments:
+                totals[: seg.n_terms] += np.diff(seg.pos_ptr)
+            top = np.argsort(-totals, kind="stable")[: base - 1]
+            found = np.full(n_terms, base, dtype=np.int64)  # base = "not ranked"
+            found[top] = np.arange(1, len(top) + 1)
+            with self._lock:
+                self._rank_cache[base] = found
+        return base, found
+
+    def _keys(self, tokens: np.ndarray, size: int, stop: np.ndarray,
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """N-gram keys of a stream and where they start (no boundary inside, no stopword at
+        either end)."""
+        count = len(tokens) - size + 1
+        if count <= 0:
+            return _EMPTY, _EMPTY
+        cols = [tokens[j:j + count] for j in range(size)]
+        ok = ~stop[cols[0]] & ~stop[cols[-1]]
+        for col in cols[1:-1]:
+            ok &= col != 0
+        at = np.flatnonzero(ok)
+        base, rank = self._key_base(size)
+        if rank is None:
+            key = cols[0][at].astype(np.int64)
+            for col in cols[1:]:
+                key = key * base + col[at]
+            return key, at
+        parts = [rank[col[at]] for col in cols]
+        ranked = np.ones(len(at), dtype=bool)
+        for part in parts:
+            ranked &= part < base
+        key = parts[0][ranked]
+        for part in parts[1:]:
+            key = key * base + part[ranked]
+        return key, at[ranked]
+
+    def ngram_counts(self, mask: np.ndarray, size: int, stop: np.ndarray,
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted n-gram keys in the selected documents and how often each occurs."""
+        if size == 1:
+            counts = np.zeros(len(self.lexicon), dtype=np.int64)
+            for tokens, _ in self._subset_stream(mask):
+                counts += np.bincount(tokens, minlength=len(counts))
+            counts[stop] = 0
+            keys = np.flatnonzero(counts)
+            return keys.astype(np.int64), counts[keys]
+        parts = [self._keys(tokens, size, stop)[0] for tokens, _ in self._subset_stream(mask)]
+        if not parts:
+            return _EMPTY, _EMPTY
+        keys, counts = np.unique(np.concatenate(parts), return_counts=True)
+        return keys, counts.astype(np.int64)
+
+    def ngram_docs(self, mask: np.ndarray, keys: np.ndarray, size: int) -> np.ndarray:
+        """Number of selected documents holding each n-gram key."""
+        out = np.zeros(len(keys), dtype=np.int64)
+        if size == 1:
+            for s, seg in enumerate(self.segments):
+                local = mask[self.offsets[s]:self.offsets[s + 1]]
+                for j, term in enumerate(keys.tolist()):
+                    if term < seg.n_terms:
+                        docs = seg.post_doc[seg.post_ptr[term]:seg.post_ptr[term + 1]]
+                        out[j] += int(local[docs].sum())
+            return out
+        wanted = np.sort(keys)
+        stop = np.zeros(len(self.lexicon), dtype=bool)
+        stop[0] = True
+        pairs = []
+        for tokens, doc_of in self._subset_stream(mask):
+            found, at = self._keys(tokens, size, stop)
+            hit = np.isin(found, wanted)
+            pairs.append(np.stack([found[hit], doc_of[at[hit]]], axis=1))
+        if pairs:
+            distinct = np.unique(np.concatenate(pairs), axis=0)
+            ids, per = np.unique(distinct[:, 0], return_counts=True)
+            out[:] = 0
+            where = np.searchsorted(ids, keys)
+            present = (where < len(ids)) & (ids[np.minimum(where, len(ids) - 1)] == keys)
+            out[present] = per[where[present]]
+        return out
+
+    def ngram_table(self, size: int, stop: np.ndarray,
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All n-grams of the corpus (exact duplicates left out): sorted keys, occurrences and
+        documents. Computed once per size and stopword list, then cached."""
+        key = (size, hashlib.blake2b(stop.tobytes(), digest_size=16).digest())
+        with self._lock:
+            found = self._ngram_cache.get(key)
+        if found is not None:
+            return found
+        if size == 1:
+            totals = np.zeros(len(self.lexicon), dtype=np.int64)
+            docs = np.zeros(len(self.lexicon), dtype=np.int64)
+            for seg_totals, seg_docs in (seg.term_totals(
+                    self.active[self.offsets[s]:self.offsets[s + 1]])
+                    for s, seg in enumerate(self.segments)):
+                totals[: len(seg_totals)] += seg_totals
+                docs[: len(seg_docs)] += seg_docs
+            keys = np.arange(len(totals), dtype=np.int64)
+            result = (keys, totals, docs)
+        else:
+            keys_parts, doc_parts = [], []
+            for tokens, doc_of in self._subset_stream(self.active):
+                found_keys, at = self._keys(tokens, size, stop)
+                keys_parts.append(found_keys)
+                doc_parts.append(doc_of[at])
+            all_keys = np.concatenate(keys_parts) if keys_parts else _EMPTY
+            all_docs = np.concatenate(doc_parts) if doc_parts else _EMPTY
+            order = np.argsort(all_keys, kind="stable")
+            k, d = all_keys[order], all_docs[order]
+            new_key = np.ones(len(k), dtype=bool)
+            new_key[1:] = k[1:] != k[:-1]
+            heads = np.flatnonzero(new_key)
+            new_doc = new_key.copy()
+            new_doc[1:] |= d[1:] != d[:-1]
+            result = (k[heads], np.diff(np.append(heads, len(k))).astype(np.int64),
+                      np.add.reduceat(new_doc, heads).astype(np.int64) if len(heads)
+                      else _EMPTY)
+        with self._lock:
+            if len(self._ngram_cache) > 6:
+                self._ngram_cache.pop(next(iter(self._ngram_cache)))
+            self._ngram_cache[key] = result
+        return result
+
+    def ngram_strings(self, keys: np.ndarray, size: int) -> list[str]:
+        """The text of n-gram keys (words joined by spaces)."""
+        terms = self.lexicon.terms
+        base, rank = self._key_base(size)
+        parts = []
+        rest = keys.astype(np.int64)
+        for _ in range(size):
+            rest, part = np.divmod(rest, base)
+            parts.append(part)
+        parts.reverse()
+        if rank is not None:
+            id_of = np.zeros(base + 1, dtype=np.int64)
+            ranked = rank < base
+            id_of[rank[ranked]] = np.flatnonzero(ranked)
+            parts = [id_of[p] for p in parts]
+        return [" ".join(terms[i] for i in ids) for ids in zip(*(p.tolist() for p in parts))]

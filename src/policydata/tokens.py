@@ -455,6 +455,32 @@ def token_offsets(text: str) -> list[tuple[int, int]]:
     ]
 
 
+def token_spans(text: str) -> list[list[tuple[str, int, int]]]:
+    """Tokens of ``text`` by boundary span, each with its character span in ``text``.
+
+    The same tokens and spans as :func:`tokenize`, so a match found in the index can be shown
+    exactly as it was written.
+
+    Examples
+    --------
+    >>> token_spans("China‘s plan. Go")
+    [[('china', 0, 7), ('plan', 8, 12)], [('go', 14, 16)]]
+    """
+    norm, mapping = _normalize_with_map(text)
+    spans: list[list[tuple[str, int, int]]] = []
+    current: list[tuple[str, int, int]] = []
+    for m in TOKEN_OR_BOUNDARY.finditer(norm):
+        piece = m.group()
+        if _is_token(piece):
+            current.append((canonical(piece), mapping.start(m.start()), mapping.end(m.end())))
+        elif current:
+            spans.append(current)
+            current = []
+    if current:
+        spans.append(current)
+    return spans
+
+
 # --------------------------------------------------------------------------- queries
 
 

@@ -1,0 +1,664 @@
+"""The analyses: every number the command line and the dashboard show is computed here.
+
+Each function takes a loaded :class:`~policydata.index.Index` and a
+:class:`~policydata.filters.Filter` and returns a tidy :class:`pandas.DataFrame` (or a dict for
+:func:`corpus_info`). Counting follows ``docs/COUNTING.md``; ``count`` is always the number of
+counted matches, ``docs`` the number of articles with at least one, ``words`` the denominator
+(tokens), ``per_10k = count / words * 10000``.
+
+Examples
+--------
+>>> import tempfile
+>>> from policydata.store import open_index
+>>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+>>> term_trend(index, ["digital economy", "China"], freq="month").round(2)
+    period             term  count  docs  words  per_10k  articles
+0  2023-09  digital economy     10     1    491   203.67         1
+1  2023-09            China      7     1    491   142.57         1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .filters import Filter
+from .index import Index
+from .themes import ThemeDictionary
+from .tokens import Term, parse_term, split_query, token_spans
+
+TREND_COLUMNS = ["period", "term", "count", "docs", "words", "per_10k"]
+THEME_COLUMNS = ["period", "theme", "count", "docs"]
+TOP_COLUMNS = ["term", "count", "docs", "score"]
+KWIC_COLUMNS = ["id", "date", "title", "left", "match", "right"]
+ARTICLE_COLUMNS = ["id", "date", "title", "source", "words", "hits", "themes"]
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def parse_query(query: str) -> list[Term]:
+    """The alternatives of a search box value (commas separate them).
+
+    >>> [str(t) for t in parse_query("Digital economy, digit*")]
+    ['digital economy', 'digit*']
+    """
+    terms = [parse_term(q) for q in split_query(query)]
+    if not terms:
+        raise ValueError(f"query {query!r} has no words")
+    return terms
+
+
+def _dictionary(index: Index, themes: ThemeDictionary | None) -> ThemeDictionary:
+    return themes if themes is not None else index.themes
+
+
+def _theme_columns(dictionary: ThemeDictionary, names: Sequence[str]) -> list[int]:
+    known = list(dictionary.names)
+    missing = [n for n in names if n not in known]
+    if missing:
+        raise ValueError(f"unknown theme {missing[0]!r} (themes: {', '.join(known)})")
+    return [known.index(n) for n in names]
+
+
+def select(index: Index, flt: Filter = Filter(), *, themes: ThemeDictionary | None = None,
+           ) -> np.ndarray:
+    """Boolean mask over the index's documents: the articles ``flt`` keeps.
+
+    Exact duplicates are never selected. Raises ``ValueError`` for an unknown theme or
+    source, or a query that cannot match (see :func:`policydata.tokens.parse_term`).
+    """
+    mask = index.active.copy()
+    if flt.start is not None:
+        mask &= index.dates >= np.datetime64(flt.start, "D")
+    if flt.end is not None:
+        mask &= index.dates <= np.datetime64(flt.end, "D")
+    if flt.sources:
+        known = index.source_names
+        missing = [s for s in flt.sources if s not in known]
+        if missing:
+            raise ValueError(f"unknown source {missing[0]!r} (sources: "
+                             f"{', '.join(known[:20])}{'...' if len(known) > 20 else ''})")
+        codes = [known.index(s) for s in flt.sources]
+        mask &= np.isin(index.source_codes, codes)
+    if flt.themes:
+        dictionary = _dictionary(index, themes)
+        matrix = index.theme_counts(dictionary)
+        mask &= (matrix[:, _theme_columns(dictionary, flt.themes)] > 0).any(axis=1)
+    if flt.query:
+        mask &= index.counts(parse_query(flt.query)) > 0
+    return mask
+
+
+# --------------------------------------------------------------------------- periods
+
+
+def period_codes(dates: np.ndarray, freq: str) -> np.ndarray:
+    """Integer code of each date's period: consecutive periods have consecutive codes."""
+    if freq not in ("month", "quarter", "year"):
+        raise ValueError(f"freq must be month, quarter or year, not {freq!r}")
+    months = dates.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    if freq == "month":
+        return months
+    if freq == "quarter":
+        return np.floor_divide(months, 3)
+    return np.floor_divide(months, 12)
+
+
+def period_label(code: int, freq: str) -> str:
+    """``2023-09`` (month), ``2023Q3`` (quarter) or ``2023`` (year).
+
+    >>> period_label(period_codes(np.array(["2023-09-02"], dtype="datetime64[D]"), "quarter")[0],
+    ...              "quarter")
+    '2023Q3'
+    """
+    if freq == "month":
+        year, month = divmod(int(code), 12)
+        return f"{year + 1970:04d}-{month + 1:02d}"
+    if freq == "quarter":
+        year, quarter = divmod(int(code), 4)
+        return f"{year + 1970:04d}Q{quarter + 1}"
+    return f"{int(code) + 1970:04d}"
+
+
+def period_bounds(label: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a period label, whatever its frequency.
+
+    >>> period_bounds("2023Q3")
+    (datetime.date(2023, 7, 1), datetime.date(2023, 9, 30))
+    """
+    try:
+        if "Q" in label:
+            year, quarter = label.split("Q")
+            first_month = (int(quarter) - 1) * 3 + 1
+            if not 1 <= int(quarter) <= 4:
+                raise ValueError
+            start = dt.date(int(year), first_month, 1)
+            months = 3
+        elif "-" in label:
+            year, month = label.split("-")
+            start = dt.date(int(year), int(month), 1)
+            months = 1
+        else:
+            start = dt.date(int(label), 1, 1)
+            months = 12
+    except ValueError:
+        raise ValueError(f"{label!r} is not a period (2023-09, 2023Q3 or 2023)") from None
+    total = start.year * 12 + start.month - 1 + months
+    end = dt.date(total // 12, total % 12 + 1, 1) - dt.timedelta(days=1)
+    return start, end
+
+
+def _periods(index: Index, rows: np.ndarray, freq: str) -> tuple[np.ndarray, list[str]]:
+    codes = period_codes(index.dates[rows], freq)
+    low, high = int(codes.min()), int(codes.max())
+    return codes - low, [period_label(c, freq) for c in range(low, high + 1)]
+
+
+# --------------------------------------------------------------------------- trends
+
+
+def corpus_trend(index: Index, flt: Filter = Filter(), *, freq: str = "month",
+                 themes: ThemeDictionary | None = None) -> pd.DataFrame:
+    """Articles and words per period: the denominators behind every trend.
+
+    Returns columns ``period, articles, words``, every period from the first to the last
+    date of the filtered corpus, zeros included.
+    """
+    rows = np.flatnonzero(select(index, flt, themes=themes))
+    if not len(rows):
+        return pd.DataFrame({"period": pd.Series(dtype=str), "articles": pd.Series(dtype=int),
+                             "words": pd.Series(dtype=int)})
+    k, labels = _periods(index, rows, freq)
+    n = len(labels)
+    return pd.DataFrame({
+        "period": labels,
+        "articles": np.bincount(k, minlength=n).astype(np.int64),
+        "words": np.bincount(k, weights=index.words[rows], minlength=n).astype(np.int64),
+    })
+
+
+def term_trend(index: Index, terms: Sequence[str], flt: Filter = Filter(), *,
+               freq: str = "month", themes: ThemeDictionary | None = None) -> pd.DataFrame:
+    """How often each term occurs per period.
+
+    Parameters
+    ----------
+    index : Index
+    terms : sequence of str
+        Words or phrases; ``*`` ends a prefix. Each is counted on its own (rule 8 applies
+        within a term: its matches never overlap).
+    flt : Filter
+        Articles to count in.
+    freq : {"month", "quarter", "year"}
+    themes : ThemeDictionary, optional
+        Dictionary for ``flt.themes`` (default: the index's).
+
+    Returns
+    -------
+    DataFrame
+        ``period, term, count, docs, words, per_10k, articles``: ``docs`` articles mention the
+        term, out of ``articles`` in the period holding ``words`` tokens. Every period from the
+        first to the last date of the filtered corpus is present, zeros included; periods are
+        labelled ``2023-09``, ``2023Q3`` or ``2023``.
+
+    See Also
+    --------
+    theme_trend, corpus_trend
+    """
+    parsed = [parse_term(t) for t in terms]
+    if not parsed:
+        raise ValueError("give at least one term")
+    mask = select(index, flt, themes=themes)
+    rows = np.flatnonzero(mask)
+    columns = [*TREND_COLUMNS, "articles"]
+    if not len(rows):
+        return pd.DataFrame({c: pd.Series(dtype=str if c in ("period", "term") else
+                                          float if c == "per_10k" else int) for c in columns})
+    k, labels = _periods(index, rows, freq)
+    n = len(labels)
+    articles = np.bincount(k, minlength=n).astype(np.int64)
+    words = np.bincount(k, weights=index.words[rows], minlength=n).astype(np.int64)
+    frames = []
+    for term, name in zip(parsed, terms):
+        counts = index.counts([term])[rows]
+        count = np.bincount(k, weights=counts, minlength=n).astype(np.int64)
+        docs = np.bincount(k, weights=counts > 0, minlength=n).astype(np.int64)
+        frames.append(pd.DataFrame({
+            "period": labels, "term": name, "count": count, "docs": docs, "words": words,
+            "per_10k": _per_10k(count, words), "articles": articles,
+            "_order": np.arange(n)}))
+    out = pd.concat(frames, ignore_index=True)
+    out = out.sort_values("_order", kind="stable").drop(columns="_order")
+    return out.reset_index(drop=True)
+
+
+def _per_10k(count: np.ndarray, words: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(words > 0, count / np.maximum(words, 1) * 10000, 0.0)
+    return rate
+
+
+def smooth(values: pd.Series, window: int) -> pd.Series:
+    """Trailing moving average over ``window`` periods (1 leaves values unchanged).
+
+    >>> smooth(pd.Series([0.0, 3.0, 6.0]), 2).tolist()
+    [0.0, 1.5, 4.5]
+    """
+    if window <= 1:
+        return values
+    return values.rolling(window, min_periods=1).mean()
+
+
+# --------------------------------------------------------------------------- themes
+
+
+def theme_trend(index: Index, flt: Filter = Filter(), *, freq: str = "month",
+                themes: ThemeDictionary | None = None) -> pd.DataFrame:
+    """Theme counts per period (rule 8: within a theme, longest entry first, no overlaps).
+
+    Returns ``period, theme, count, docs, words, articles``: ``docs`` articles have at least
+    one match of the theme; ``words`` and ``articles`` are the period's totals.
+    """
+    dictionary = _dictionary(index, themes)
+    rows = np.flatnonzero(select(index, flt, themes=themes))
+    columns = [*THEME_COLUMNS, "words", "articles"]
+    if not len(rows):
+        return pd.DataFrame({c: pd.Series(dtype=str if c in ("period", "theme") else int)
+                             for c in columns})
+    k, labels = _periods(index, rows, freq)
+    n = len(labels)
+    matrix = index.theme_counts(dictionary)[rows]
+    words = np.bincount(k, weights=index.words[rows], minlength=n).astype(np.int64)
+    articles = np.bincount(k, minlength=n).astype(np.int64)
+    frames = []
+    for j, name in enumerate(dictionary.names):
+        frames.append(pd.DataFrame({
+            "period": labels, "theme": name,
+            "count": np.bincount(k, weights=matrix[:, j], minlength=n).astype(np.int64),
+            "docs": np.bincount(k, weights=matrix[:, j] > 0, minlength=n).astype(np.int64),
+            "words": words, "articles": articles, "_order": np.arange(n)}))
+    out = pd.concat(frames, ignore_index=True).sort_values("_order", kind="stable")
+    return out.drop(columns="_order").reset_index(drop=True)
+
+
+def theme_summary(index: Index, flt: Filter = Filter(), *,
+                  themes: ThemeDictionary | None = None) -> pd.DataFrame:
+    """Per theme over the filtered articles: ``theme, count, docs, share`` (% of articles)."""
+    dictionary = _dictionary(index, themes)
+    rows = np.flatnonzero(select(index, flt, themes=themes))
+    matrix = index.theme_counts(dictionary)[rows]
+    docs = (matrix > 0).sum(axis=0)
+    return pd.DataFrame({
+        "theme": list(dictionary.names),
+        "count": matrix.sum(axis=0).astype(np.int64),
+        "docs": docs.astype(np.int64),
+        "share": docs / len(rows) * 100 if len(rows) else np.zeros(len(dictionary.names)),
+    })
+
+
+def theme_cooccurrence(index: Index, flt: Filter = Filter(), *,
+                       themes: ThemeDictionary | None = None) -> pd.DataFrame:
+    """Articles that have both themes, for every pair (the diagonal: articles with the theme).
+
+    Returns a tidy frame ``theme, other, articles``.
+    """
+    dictionary = _dictionary(index, themes)
+    rows = np.flatnonzero(select(index, flt, themes=themes))
+    present = (index.theme_counts(dictionary)[rows] > 0).astype(np.int64)
+    both = present.T @ present
+    names = list(dictionary.names)
+    return pd.DataFrame({
+        "theme": np.repeat(names, len(names)),
+        "other": np.tile(names, len(names)),
+        "articles": both.reshape(-1),
+    })
+
+
+def theme_labels(index: Index, rows: np.ndarray, *, themes: ThemeDictionary | None = None,
+                 ) -> list[str]:
+    """Themes of each article (those with at least one match), joined by ``"; "``."""
+    dictionary = _dictionary(index, themes)
+    present = index.theme_counts(dictionary)[rows] > 0
+    names = np.asarray(dictionary.names, dtype=object)
+    return ["; ".join(names[flags]) for flags in present]
+
+
+# --------------------------------------------------------------------------- articles
+
+
+def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
+             limit: int | None = None, themes: ThemeDictionary | None = None) -> pd.DataFrame:
+    """The filtered article list.
+
+    ``hits`` is the number of matches of the query (``flt.query``) in the article; without a
+    query, of the selected themes; with neither, 0. ``sort`` is ``-date`` (newest first),
+    ``date`` or ``hits`` (most first, then newest). ``themes`` lists the article's themes.
+
+    Returns ``id, date, title, source, words, hits, themes`` (``date`` as ``YYYY-MM-DD``).
+    """
+    if sort not in ("-date", "date", "hits"):
+        raise ValueError(f"sort must be -date, date or hits, not {sort!r}")
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be 0 or more, not {limit}")
+    dictionary = _dictionary(index, themes)
+    mask = select(index, flt, themes=themes)
+    rows = np.flatnonzero(mask)
+    if flt.query:
+        hits = index.counts(parse_query(flt.query))[rows]
+    elif flt.themes:
+        hits = index.theme_counts(dictionary)[rows][
+            :, _theme_columns(dictionary, flt.themes)].sum(axis=1)
+    else:
+        hits = np.zeros(len(rows), dtype=np.int64)
+    dates = index.dates[rows]
+    if sort == "hits":
+        order = np.lexsort((-dates.astype(np.int64), -hits))
+    elif sort == "date":
+        order = np.lexsort((rows, dates.astype(np.int64)))
+    else:
+        order = np.lexsort((rows, -dates.astype(np.int64)))
+    if limit is not None:
+        order = order[:limit]
+    rows, hits = rows[order], hits[order]
+    docs = index.documents
+    return pd.DataFrame({
+        "id": docs["id"].to_numpy()[rows],
+        "date": np.datetime_as_string(index.dates[rows], unit="D"),
+        "title": docs["title"].to_numpy()[rows],
+        "source": docs["source"].to_numpy()[rows],
+        "words": index.words[rows],
+        "hits": hits.astype(np.int64),
+        "themes": theme_labels(index, rows, themes=themes),
+    })
+
+
+# --------------------------------------------------------------------------- keyword in context
+
+
+def kwic(index: Index, term: str, flt: Filter = Filter(), *, window: int = 8,
+         limit: int | None = 100, themes: ThemeDictionary | None = None) -> pd.DataFrame:
+    """Keyword in context: every counted match of ``term``, as written in the article.
+
+    Parameters
+    ----------
+    term : str
+        A word or phrase (``*`` ends a prefix; commas separate alternatives).
+    window : int
+        Words of context on each side.
+    limit : int or None
+        Most lines returned (None for all).
+
+    Returns
+    -------
+    DataFrame
+        ``id, date, title, left, match, right`` in date order, then position. ``match`` is
+        the text as it stands in the article (``China‘s`` for the query ``china``); line breaks
+        in the context are shown as spaces.
+    """
+    if window < 0:
+        raise ValueError(f"window must be 0 or more, not {window}")
+    terms = parse_query(term)
+    mask = select(index, flt, themes=themes)
+    counts = index.counts(terms)
+    rows = np.flatnonzero(mask & (counts > 0))
+    rows = rows[np.lexsort((rows, index.dates[rows].astype(np.int64)))]
+    lines: list[dict[str, Any]] = []
+    docs = index.documents
+    for row in rows.tolist():
+        text = index.text(row)
+        spans = token_spans(text)
+        flat = [tok for span in spans for tok in span]
+        start_of = np.cumsum([0] + [len(span) for span in spans])
+        for span_no, begin, length in match_spans([[t for t, _, _ in s] for s in spans], terms):
+            first = int(start_of[span_no]) + begin
+            last = first + length - 1
+            a, b = flat[first][1], flat[last][2]
+            left_start = flat[max(first - window, 0)][1] if window else a
+            right_end = flat[min(last + window, len(flat) - 1)][2] if window else b
+            lines.append({
+                "id": docs["id"].iat[row],
+                "date": str(index.dates[row]),
+                "title": docs["title"].iat[row],
+                "left": _one_line(text[left_start:a]),
+                "match": _one_line(text[a:b]),
+                "right": _one_line(text[b:right_end]),
+            })
+            if limit is not None and len(lines) >= limit:
+                return pd.DataFrame(lines, columns=KWIC_COLUMNS)
+    return pd.DataFrame(lines, columns=KWIC_COLUMNS)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def match_spans(spans: Sequence[Sequence[str]], terms: Sequence[Term],
+                ) -> list[tuple[int, int, int]]:
+    """Counted matches of a dictionary of terms in tokenised text (rule 8), by direct scan.
+
+    The straightforward reading of the rules over token lists: scan each span left to right,
+    take the longest term matching at a position, continue after it. Used for keyword in
+    context, where the text is at hand anyway.
+
+    Returns
+    -------
+    list of (span, start, length)
+
+    Examples
+    --------
+    >>> from policydata.tokens import tokenize
+    >>> match_spans(tokenize("digital economy and the economy"),
+    ...             [parse_term("economy"), parse_term("digital economy")])
+    [(0, 0, 2), (0, 4, 1)]
+    """
+    found = []
+    for s, span in enumerate(spans):
+        i = 0
+        while i < len(span):
+            best = 0
+            for term in terms:
+                k = len(term.words)
+                if k > best and i + k <= len(span) and all(
+                        w.matches(span[i + j]) for j, w in enumerate(term.words)):
+                    best = k
+            if best:
+                found.append((s, i, best))
+                i += best
+            else:
+                i += 1
+    return found
+
+
+# --------------------------------------------------------------------------- top terms
+
+
+@lru_cache(maxsize=1)
+def default_stopwords() -> frozenset[str]:
+    """The shipped English stopword list (``policydata/data/stopwords.txt``).
+
+    >>> "the" in default_stopwords(), "economy" in default_stopwords()
+    (True, False)
+    """
+    text = resources.files("policydata").joinpath("data/stopwords.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def parse_ngram(value: str | int | tuple[int, int]) -> tuple[int, int]:
+    """``"2"`` -> (2, 2), ``"1-3"`` -> (1, 3); n-grams of 1 to 3 words.
+
+    >>> parse_ngram("1-3"), parse_ngram(2)
+    ((1, 3), (2, 2))
+    """
+    if isinstance(value, tuple):
+        low, high = value
+    else:
+        text = str(value).strip()
+        try:
+            low, _, high_text = text.partition("-")
+            low, high = int(low), int(high_text or low)
+        except ValueError:
+            raise ValueError(f"ngram must be 1, 2, 3 or a range like 1-3, not {text!r}") from None
+    if not 1 <= low <= high <= 3:
+        raise ValueError(f"ngram must be between 1 and 3 words, not {value!r}")
+    return low, high
+
+
+def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str = "count",
+              ngram: str | int | tuple[int, int] = 1, stopwords: Sequence[str] | None = None,
+              reference: Filter | None = None, numbers: bool = False,
+              themes: ThemeDictionary | None = None) -> pd.DataFrame:
+    """The top terms of the filtered articles.
+
+    N-grams are formed from the full token sequence within boundary spans, then those that
+    start or end with a stopword are dropped, so no n-gram spans a removed word and phrases
+    like "belt and road" survive. Stopwords never change counts (rule 9).
+
+    Parameters
+    ----------
+    n : int
+        Terms returned.
+    weight : {"count", "tfidf", "keyness"}
+        ``count``: occurrences. ``tfidf``: count x (ln((1 + N) / (1 + df)) + 1), with N articles
+        in the corpus and df of them holding the term. ``keyness``: Dunning's log-likelihood
+        (G2) of the filtered articles against ``reference`` (default: the rest of the corpus),
+        signed negative where the term is rarer than in the reference.
+    ngram : 1, 2, 3 or "1-3"
+        Term length in words.
+    stopwords : sequence of str, optional
+        Replaces :func:`default_stopwords`.
+    reference : Filter, optional
+        For keyness: the articles to compare with.
+    numbers : bool
+        Keep terms that are only digits (dropped by default).
+
+    Returns
+    -------
+    DataFrame
+        ``term, count, docs, score`` sorted by score (then term), ``docs`` = filtered articles
+        holding the term.
+    """
+    if weight not in ("count", "tfidf", "keyness"):
+        raise ValueError(f"weight must be count, tfidf or keyness, not {weight!r}")
+    if n < 0:
+        raise ValueError(f"n must be 0 or more, not {n}")
+    low, high = parse_ngram(ngram)
+    mask = select(index, flt, themes=themes)
+    if weight == "keyness":
+        ref_mask = (select(index, reference, themes=themes) if reference is not None
+                    else index.active & ~mask)
+        if not ref_mask.any():
+            raise ValueError("keyness compares the filtered articles with the rest of the "
+                             "corpus, and this filter leaves nothing to compare with; narrow "
+                             "the filter or choose count or tf-idf")
+    else:
+        ref_mask = None
+    stop = index.stop_mask(frozenset(stopwords) if stopwords is not None
+                           else default_stopwords(), numbers=numbers)
+    candidates = []
+    for size in range(low, high + 1):
+        candidates.append(_score_ngrams(index, mask, ref_mask, size, stop, weight, n))
+    table = pd.concat(candidates, ignore_index=True)
+    if not len(table):
+        return pd.DataFrame({c: pd.Series(dtype=str if c == "term" else float if c == "score"
+                                          else int) for c in TOP_COLUMNS})
+    table = table.sort_values(["score", "term"], ascending=[False, True], kind="stable")
+    table = table.head(n).reset_index(drop=True)
+    return table[TOP_COLUMNS]
+
+
+def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, size: int,
+                  stop: np.ndarray, weight: str, n: int) -> pd.DataFrame:
+    keys, counts = index.ngram_counts(mask, size, stop)
+    if not len(keys):
+        return pd.DataFrame({c: pd.Series(dtype=str if c == "term" else float if c == "score"
+                                          else int) for c in TOP_COLUMNS})
+    if weight == "count":
+        score = counts.astype(float)
+    elif weight == "tfidf":
+        all_keys, _, all_docs = index.ngram_table(size, stop)
+        df = all_docs[np.searchsorted(all_keys, keys)]
+        score = counts * (np.log((1 + index.n_documents) / (1 + df)) + 1)
+    else:
+        assert ref_mask is not None
+        if (ref_mask == (index.active & ~mask)).all():
+            all_keys, all_counts, _ = index.ngram_table(size, stop)
+            ref = all_counts[np.searchsorted(all_keys, keys)] - counts
+        else:
+            ref_keys, ref_counts = index.ngram_counts(ref_mask, size, stop)
+            at = np.minimum(np.searchsorted(ref_keys, keys), max(len(ref_keys) - 1, 0))
+            ref = (np.where(ref_keys[at] == keys, ref_counts[at], 0) if len(ref_keys)
+                   else np.zeros(len(keys), dtype=np.int64))
+        score = log_likelihood(counts, ref, int(index.words[mask].sum()),
+                               int(index.words[ref_mask].sum()))
+    # Strings and document counts only for the candidates that can make the top n: the n
+    # best, and every tie with the last of them (ties are broken by the term itself).
+    if len(score) > n:
+        cut = np.partition(-score, n - 1)[n - 1] if n else np.inf
+        keep = np.flatnonzero(-score <= cut)
+    else:
+        keep = np.arange(len(score))
+    keys, counts, score = keys[keep], counts[keep], score[keep]
+    return pd.DataFrame({
+        "term": index.ngram_strings(keys, size),
+        "count": counts.astype(np.int64),
+        "docs": index.ngram_docs(mask, keys, size).astype(np.int64),
+        "score": score.astype(float),
+    })
+
+
+def log_likelihood(a: np.ndarray, b: np.ndarray, c: int, d: int) -> np.ndarray:
+    """Signed Dunning log-likelihood G2 of counts ``a`` (in ``c`` words) against ``b`` (in ``d``).
+
+    Positive where the term is relatively more frequent in the target.
+
+    >>> round(float(log_likelihood(np.array([10]), np.array([10]), 1000, 10000)[0]), 3)
+    22.138
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    total = c + d
+    e1 = c * (a + b) / total
+    e2 = d * (a + b) / total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t1 = np.where(a > 0, a * np.log(a / e1), 0.0)
+        t2 = np.where(b > 0, b * np.log(b / e2), 0.0)
+    g2 = 2 * (t1 + t2)
+    sign = np.where(a / max(c, 1) >= b / max(d, 1), 1.0, -1.0)
+    return sign * g2
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def corpus_info(index: Index) -> dict[str, Any]:
+    """Summary of the corpus and its load report (``policydata info``).
+
+    Keys: ``documents``, ``words``, ``first_date``, ``last_date``, ``sources`` (articles per
+    source), ``skipped`` (list of ``{path, reason}``), and also ``warnings``,
+    ``date_precision`` (articles per precision) and ``cache``.
+    """
+    active = index.active
+    dates = index.dates[active]
+    docs = index.documents[active]
+    sources = docs["source"].value_counts()
+    precision = docs["precision"].value_counts()
+    return {
+        "documents": int(active.sum()),
+        "words": int(index.words[active].sum()),
+        "first_date": str(dates.min()) if len(dates) else None,
+        "last_date": str(dates.max()) if len(dates) else None,
+        "sources": {str(k): int(v) for k, v in sorted(sources.items())},
+        "skipped": [{"path": p.path, "reason": p.reason} for p in index.report.skipped],
+        "warnings": [{"path": p.path, "reason": p.reason} for p in index.report.warnings],
+        "date_precision": {str(k): int(v) for k, v in sorted(precision.items())},
+        "cache": getattr(index.build, "cache", None),
+    }
+

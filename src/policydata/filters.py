@@ -1,0 +1,325 @@
+"""The filter every analysis takes, and the URL state of a view, as pure functions.
+
+A :class:`Filter` selects articles: a date range, themes (any of them), a search query and
+sources. A :class:`View` is a filter plus the options of the page showing it (the trend terms,
+the period, the measure...). Both are frozen and hashable, so they key caches, and a view is
+written to and read from URL query parameters by :func:`view_to_params` and
+:func:`view_from_params`: the parameter names below are a stable contract (shared links depend
+on them), and reading never fails: an invalid or unknown value is dropped with a note.
+
+Examples
+--------
+>>> view, notes = view_from_params(
+...     {"term": ["digital economy", "real economy"], "freq": ["year"], "dates": ["2023-01-01"]},
+...     themes=["Digital economy"], sources=["xinhua"])
+>>> view.terms, view.freq, notes
+(('digital economy', 'real economy'), 'year', ["'dates' needs two ISO dates (from and to); ignored"])
+>>> view_to_params(view)
+{'term': ['digital economy', 'real economy'], 'freq': ['year']}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .tokens import MAX_QUERY_LENGTH, parse_term, split_query
+
+#: Query parameter names (stable: shared links depend on them). The first eight are fixed by
+#: the design; the rest hold the options of single pages.
+PARAMS: dict[str, str] = {
+    "term": "trend terms (repeated)",
+    "dates": "date range: two ISO dates, from and to, inclusive",
+    "theme": "themes (repeated; an article matches if it has any of them)",
+    "q": "search query: a word or phrase, * ends a prefix, commas separate alternatives",
+    "source": "sources (repeated)",
+    "freq": "period: month, quarter or year",
+    "measure": "trend measure: per_10k, docs (% of articles) or count",
+    "smooth": "moving average over this many periods (1 = none)",
+    "period": "the trend period whose articles are listed (e.g. 2023-09, 2023Q3, 2023)",
+    "focus": "the trend term whose lines are listed with that period",
+    "weight": "word cloud weighting: count, tfidf or keyness",
+    "ngram": "word cloud term length: 1, 2, 3 or 1-3",
+    "stop": "extra stopwords (repeated)",
+    "compare": "second word cloud: dates or theme",
+    "dates2": "date range of the second cloud",
+    "theme2": "theme of the second cloud",
+    "sort": "article order: -date, date or hits",
+    "doc": "id of the article open in the reader",
+}
+
+FREQS = ("month", "quarter", "year")
+MEASURES = ("per_10k", "docs", "count")
+WEIGHTS = ("count", "tfidf", "keyness")
+NGRAMS = ("1", "2", "3", "1-3")
+SORTS = ("-date", "date", "hits")
+COMPARES = ("", "dates", "theme")
+MAX_VALUES = 20  # repeated values kept per parameter
+MAX_TERMS = 10
+MAX_SMOOTH = 24
+_LONG = 200  # longest value kept, in characters
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which articles an analysis looks at. Every field empty means the whole corpus.
+
+    Parameters
+    ----------
+    start, end : datetime.date, optional
+        Inclusive date range.
+    themes : tuple of str
+        Theme names; an article is kept if it has at least one match of any of them.
+    query : str
+        Search query (see :func:`policydata.tokens.parse_term`); commas separate alternatives
+        and an article is kept if it matches any.
+    sources : tuple of str
+        Sources to keep.
+
+    Examples
+    --------
+    >>> Filter(query="digital economy", start=dt.date(2023, 1, 1)).describe(12)
+    "12 articles mentioning 'digital economy' from 2023-01-01"
+    """
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    themes: tuple[str, ...] = ()
+    query: str = ""
+    sources: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Filter()
+
+    def describe(self, articles: int | None = None) -> str:
+        """One sentence saying what the filter selects (each page shows it)."""
+        head = ("all articles" if articles is None else
+                f"{articles:,} article{'' if articles == 1 else 's'}")
+        parts = [head]
+        if self.query:
+            alternatives = " or ".join(repr(q) for q in split_query(self.query))
+            parts.append(f"mentioning {alternatives}")
+        if self.themes:
+            parts.append("in " + " or ".join(self.themes))
+        if self.sources:
+            parts.append("from " + ", ".join(self.sources))
+        if self.start and self.end:
+            parts.append(f"between {self.start.isoformat()} and {self.end.isoformat()}")
+        elif self.start:
+            parts.append(f"from {self.start.isoformat()}")
+        elif self.end:
+            parts.append(f"until {self.end.isoformat()}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a dashboard view shows, as read from and written to its URL."""
+
+    filter: Filter = field(default_factory=Filter)
+    terms: tuple[str, ...] = ()
+    freq: str = "month"
+    measure: str = "per_10k"
+    smooth: int = 1
+    period: str = ""
+    focus: str = ""
+    weight: str = "count"
+    ngram: str = "1"
+    stop: tuple[str, ...] = ()
+    compare: str = ""
+    start2: dt.date | None = None
+    end2: dt.date | None = None
+    theme2: str = ""
+    sort: str = "-date"
+    doc: str = ""
+
+    def with_filter(self, **changes: Any) -> View:
+        return replace(self, filter=replace(self.filter, **changes))
+
+
+def _dates(values: Sequence[str], name: str, notes: list[str],
+           ) -> tuple[dt.date | None, dt.date | None]:
+    if not values:
+        return None, None
+    if len(values) != 2:
+        notes.append(f"{name!r} needs two ISO dates (from and to); ignored")
+        return None, None
+    try:
+        start, end = (dt.date.fromisoformat(v.strip()) for v in values)
+    except ValueError:
+        shown = ", ".join(v[:20] for v in values)
+        notes.append(f"{name!r}: {shown!r} are not ISO dates (YYYY-MM-DD); ignored")
+        return None, None
+    if start > end:
+        notes.append(f"{name!r}: the range ends before it starts; the two dates were swapped")
+        start, end = end, start
+    return start, end
+
+
+def _one(values: Sequence[str], name: str, allowed: Sequence[str], default: str,
+         notes: list[str]) -> str:
+    if not values:
+        return default
+    value = values[-1]
+    if value in allowed:
+        return value
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    notes.append(f"{name!r}: {shown!r} is not one of {', '.join(a or '(none)' for a in allowed)}; "
+                 f"{default or 'none'} is used")
+    return default
+
+
+def _known(values: Sequence[str], name: str, known: Iterable[str] | None,
+           notes: list[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    allowed = None if known is None else set(known)
+    for value in values:
+        if allowed is not None and value not in allowed:
+            shown = value if len(value) <= 40 else value[:40] + "..."
+            notes.append(f"unknown {name} {shown!r} ignored")
+        elif value not in out:
+            out.append(value)
+    return tuple(out)
+
+
+def _query(value: str, name: str, notes: list[str]) -> str:
+    if len(value) > MAX_QUERY_LENGTH:
+        notes.append(f"{name!r} is {len(value)} characters long (limit {MAX_QUERY_LENGTH}); "
+                     "ignored")
+        return ""
+    good = []
+    for part in split_query(value):
+        try:
+            parse_term(part)
+            good.append(part)
+        except ValueError as error:
+            notes.append(f"{name!r}: {error}; ignored")
+    return ", ".join(good)
+
+
+def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None = None,
+                     sources: Iterable[str] | None = None) -> tuple[View, list[str]]:
+    """Read a view from URL query parameters, never failing.
+
+    Parameters
+    ----------
+    params : mapping
+        Parameter name to a list of values (repeated keys) or a single string.
+    themes, sources : iterable of str, optional
+        Known theme and source names; others are dropped with a note. None accepts any.
+
+    Returns
+    -------
+    view : View
+    notes : list of str
+        One sentence per value that was dropped or changed, for the page to show.
+
+    Examples
+    --------
+    >>> view, notes = view_from_params({"freq": "weekly", "smooth": "3", "bogus": "1"})
+    >>> view.freq, view.smooth, notes
+    ('month', 3, ["unknown parameter 'bogus' ignored", \
+"'freq': 'weekly' is not one of month, quarter, year; month is used"])
+    """
+    notes: list[str] = []
+
+    def get(name: str) -> list[str]:
+        raw = params.get(name, [])
+        values = [raw] if isinstance(raw, str) else [str(v) for v in raw]
+        if len(values) > MAX_VALUES:
+            notes.append(f"{name!r} has {len(values)} values; the first {MAX_VALUES} are kept")
+            values = values[:MAX_VALUES]
+        kept = []
+        for v in values:
+            if len(v) > _LONG and name not in ("q", "term"):
+                notes.append(f"{name!r}: a value of {len(v)} characters was ignored")
+            else:
+                kept.append(v)
+        return kept
+
+    for name in params:
+        if name not in PARAMS:
+            shown = name if len(name) <= 40 else name[:40] + "..."
+            notes.append(f"unknown parameter {shown!r} ignored")
+    start, end = _dates(get("dates"), "dates", notes)
+    start2, end2 = _dates(get("dates2"), "dates2", notes)
+    terms: list[str] = []
+    for value in get("term"):
+        term = _query(value, "term", notes).strip()
+        if term and term not in terms:
+            terms.append(term)
+    if len(terms) > MAX_TERMS:
+        notes.append(f"{len(terms)} terms; the first {MAX_TERMS} are kept")
+        terms = terms[:MAX_TERMS]
+    queries = get("q")
+    query = _query(queries[-1], "q", notes) if queries else ""
+    smooth = 1
+    if get("smooth"):
+        raw = get("smooth")[-1]
+        if raw.isdigit() and 1 <= int(raw) <= MAX_SMOOTH:
+            smooth = int(raw)
+        else:
+            notes.append(f"'smooth': {raw[:20]!r} is not a whole number from 1 to {MAX_SMOOTH}; "
+                         "no smoothing")
+    focus = (get("focus") or [""])[-1]
+    if focus and focus not in terms:
+        notes.append(f"'focus': {focus[:40]!r} is not one of the trend terms; ignored")
+        focus = ""
+    theme_list = None if themes is None else list(themes)
+    theme2 = _known(get("theme2")[-1:], "theme", theme_list, notes)
+    view = View(
+        filter=Filter(start=start, end=end, themes=_known(get("theme"), "theme", theme_list,
+                                                          notes),
+                      query=query, sources=_known(get("source"), "source", sources, notes)),
+        terms=tuple(terms),
+        freq=_one(get("freq"), "freq", FREQS, "month", notes),
+        measure=_one(get("measure"), "measure", MEASURES, "per_10k", notes),
+        smooth=smooth,
+        period=(get("period") or [""])[-1][:20],
+        focus=focus,
+        weight=_one(get("weight"), "weight", WEIGHTS, "count", notes),
+        ngram=_one(get("ngram"), "ngram", NGRAMS, "1", notes),
+        stop=tuple(dict.fromkeys(s.strip().lower() for s in get("stop") if s.strip())),
+        compare=_one(get("compare"), "compare", COMPARES, "", notes),
+        start2=start2,
+        end2=end2,
+        theme2=theme2[0] if theme2 else "",
+        sort=_one(get("sort"), "sort", SORTS, "-date", notes),
+        doc=(get("doc") or [""])[-1],
+    )
+    return view, notes
+
+
+def view_to_params(view: View) -> dict[str, list[str]]:
+    """Write a view as URL query parameters, leaving out defaults, in a stable order.
+
+    ``view_from_params(view_to_params(v))`` gives ``v`` back for any valid view.
+    """
+    default = View()
+    f = view.filter
+    out: dict[str, list[str]] = {}
+
+    def put(name: str, values: Sequence[str]) -> None:
+        if values:
+            out[name] = list(values)
+
+    put("term", view.terms)
+    if f.start and f.end:
+        put("dates", [f.start.isoformat(), f.end.isoformat()])
+    put("theme", f.themes)
+    put("q", [f.query] if f.query else [])
+    put("source", f.sources)
+    for name in ("freq", "measure", "period", "focus", "weight", "ngram", "compare", "theme2",
+                 "sort", "doc"):
+        value = getattr(view, name)
+        if value != getattr(default, name):
+            put(name, [value])
+    if view.smooth != default.smooth:
+        put("smooth", [str(view.smooth)])
+    put("stop", view.stop)
+    if view.start2 and view.end2:
+        put("dates2", [view.start2.isoformat(), view.end2.isoformat()])
+    return out
