@@ -1,0 +1,356 @@
+"""The ``policydata`` command line: a thin client of :mod:`policydata.analysis`.
+
+Columns and options are a stable contract (scripts depend on them); see ``docs/CLI.md`` and
+``policydata COMMAND --help``. Errors are one line on stderr and a non-zero exit status: 2 for
+bad arguments (a bad date, an unknown theme, a missing path), 1 for anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+PROJECT = Path(__file__).resolve().parents[2]
+#: The dashboard entrypoint, run by ``policydata serve``.
+DASHBOARD = PROJECT / "dashboard" / "app.py"
+
+COLUMNS = {
+    "trend": ["period", "term", "count", "docs", "words", "per_10k"],
+    "themes": ["period", "theme", "count", "docs"],
+    "top": ["term", "count", "docs", "score"],
+    "kwic": ["id", "date", "title", "left", "match", "right"],
+    "articles": ["id", "date", "title", "source", "words", "hits", "themes"],
+}
+
+
+class UsageError(Exception):
+    """A bad argument: reported on one line, exit status 2."""
+
+
+def default_corpus() -> Path:
+    """``$POLICYDATA_CORPUS``, else the project's bundled ``seeds/``."""
+    env = os.environ.get("POLICYDATA_CORPUS")
+    if env:
+        return Path(env).expanduser()
+    seeds = PROJECT / "seeds"
+    if seeds.is_dir():
+        return seeds
+    raise UsageError("no corpus given: pass --corpus PATH or set POLICYDATA_CORPUS")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date; use YYYY-MM-DD (for example 2023-09-02)") from None
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} must be 0 or more")
+    return number
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", type=Path, help="corpus folder or file (default: "
+                        "$POLICYDATA_CORPUS, else the bundled seeds/)")
+    common.add_argument("--cache-dir", type=Path, help="where the index cache lives (default: "
+                        "$POLICYDATA_CACHE_DIR, else the user cache directory)")
+    common.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                        help="output format (default: table)")
+    common.add_argument("--themes", type=Path, metavar="FILE", dest="theme_file",
+                        help="theme dictionary (TOML) replacing the default one")
+    filters = argparse.ArgumentParser(add_help=False)
+    filters.add_argument("--from", dest="start", type=_date, metavar="DATE",
+                         help="first date, inclusive (YYYY-MM-DD)")
+    filters.add_argument("--to", dest="end", type=_date, metavar="DATE",
+                         help="last date, inclusive (YYYY-MM-DD)")
+    filters.add_argument("--theme", action="append", default=[], metavar="THEME",
+                         help="keep articles with this theme (repeat for any of several)")
+    filters.add_argument("--query", default="", metavar="Q",
+                         help="keep articles matching Q (a word or phrase; * ends a prefix; "
+                              "commas separate alternatives)")
+    filters.add_argument("--source", action="append", default=[], metavar="SOURCE",
+                         help="keep articles from this source (repeatable)")
+    freq = argparse.ArgumentParser(add_help=False)
+    freq.add_argument("--freq", choices=["month", "quarter", "year"], default="month",
+                      help="period (default: month)")
+
+    parser = _Parser(prog="policydata", description="Term trends, themes, top terms and "
+                     "keyword in context over a corpus of dated articles.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("info", parents=[common], help="corpus summary and load report (JSON "
+                   "object with --format json)")
+    p = sub.add_parser("trend", parents=[common, filters, freq],
+                       help="term counts per period: " + ",".join(COLUMNS["trend"]))
+    p.add_argument("terms", nargs="+", metavar="TERM")
+    sub.add_parser("themes", parents=[common, filters, freq],
+                   help="theme counts per period: " + ",".join(COLUMNS["themes"]))
+    p = sub.add_parser("top", parents=[common, filters],
+                       help="top terms: " + ",".join(COLUMNS["top"]))
+    p.add_argument("--n", type=_positive, default=50, help="terms to list (default: 50)")
+    p.add_argument("--weight", choices=["count", "tfidf", "keyness"], default="count")
+    p.add_argument("--ngram", default="1", help="words per term: 1, 2, 3 or a range like 1-3")
+    p.add_argument("--stopwords", type=Path, metavar="FILE",
+                   help="stopword list (one per line) replacing the default one")
+    p.add_argument("--keep-numbers", action="store_true", help="keep terms made of digits")
+    p = sub.add_parser("kwic", parents=[common, filters],
+                       help="keyword in context: " + ",".join(COLUMNS["kwic"]))
+    p.add_argument("term", metavar="TERM")
+    p.add_argument("--window", type=_positive, default=8, help="words each side (default: 8)")
+    p.add_argument("--limit", type=_positive, default=100, help="most lines (default: 100)")
+    p = sub.add_parser("articles", parents=[common, filters],
+                       help="filtered article list: " + ",".join(COLUMNS["articles"]))
+    p.add_argument("--sort", choices=["date", "-date", "hits"], default="-date")
+    p.add_argument("--limit", type=_positive, default=None, help="most rows (default: all)")
+    p = sub.add_parser("build", parents=[common], help="build or update the cached index")
+    p.add_argument("--rebuild", action="store_true", help="ignore the cache, build anew")
+    p.add_argument("--jobs", type=_positive, default=None, help="worker processes")
+    p = sub.add_parser("serve", parents=[common], help="start the dashboard on this corpus")
+    p.add_argument("--port", type=_positive, default=8501)
+    p.add_argument("--host", default="localhost", help="address to listen on (0.0.0.0 for all)")
+    p.add_argument("--base-url-path", default="", help="path prefix behind a reverse proxy")
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class _Progress:
+    """A progress bar on stderr when it is a terminal (tqdm), silence otherwise."""
+
+    LABELS = {"scan": "scanning", "read": "reading", "index": "indexing", "write": "writing",
+              "wait": "waiting for another build"}
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.bar: Any = None
+        self.stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            unit, scale = ("B", True) if stage == "read" else ("", False)
+            self.bar = tqdm(total=total or None, desc=self.LABELS.get(stage, stage),
+                            unit=unit, unit_scale=scale, leave=False, file=sys.stderr)
+        if self.bar is not None and total:
+            self.bar.total = total
+            self.bar.n = done
+            self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _open(args: argparse.Namespace) -> tuple[Any, Any]:
+    from .store import open_index
+    from .themes import load_themes
+
+    corpus = args.corpus or default_corpus()
+    if not corpus.exists():
+        raise UsageError(f"corpus path {str(corpus)!r} does not exist")
+    try:
+        themes = load_themes(args.theme_file) if args.theme_file else None
+    except (FileNotFoundError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    progress = _Progress()
+    try:
+        index = open_index(corpus, cache_dir=args.cache_dir, progress=progress)
+    finally:
+        progress.close()
+    return index, themes
+
+
+def _filter(args: argparse.Namespace) -> Any:
+    from .filters import Filter
+
+    if args.start and args.end and args.start > args.end:
+        raise UsageError(f"--from {args.start} is after --to {args.end}")
+    return Filter(start=args.start, end=args.end, themes=tuple(args.theme),
+                  query=args.query or "", sources=tuple(args.source))
+
+
+def _emit(frame: Any, columns: list[str], fmt: str) -> None:
+    frame = frame[columns]
+    if fmt == "csv":
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    elif fmt == "json":
+        json.dump(json.loads(frame.to_json(orient="records", force_ascii=False)), sys.stdout,
+                  ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif not len(frame):
+        print("(no rows)")
+    else:
+        shown = frame.copy()
+        for column in shown.columns:
+            if shown[column].dtype == object or str(shown[column].dtype) in ("str", "string"):
+                shown[column] = shown[column].astype(str).map(
+                    lambda v: v if len(v) <= 60 else v[:59] + "…")
+        print(shown.to_string(index=False))
+
+
+def run(args: argparse.Namespace) -> int:
+    from . import analysis as an
+
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "build":
+        from .store import build_index
+
+        corpus = args.corpus or default_corpus()
+        if not corpus.exists():
+            raise UsageError(f"corpus path {str(corpus)!r} does not exist")
+        progress = _Progress()
+        try:
+            info = build_index(corpus, cache_dir=args.cache_dir, progress=progress,
+                               rebuild=args.rebuild, jobs=args.jobs)
+        finally:
+            progress.close()
+        summary = {"cache": info.cache, "files": info.files, "added": info.added,
+                   "changed": info.changed, "removed": info.removed,
+                   "tokenised": info.tokenised, "rebuilt": info.rebuilt,
+                   "seconds": round(info.seconds, 3), "notes": info.notes}
+        if args.format == "json":
+            print(json.dumps(summary, indent=1))
+        else:
+            print(f"index of {corpus} in {info.cache}: {info.files} files, {info.added} added, "
+                  f"{info.changed} changed, {info.removed} removed, {info.tokenised} articles "
+                  f"tokenised in {info.seconds:.1f} s" + "".join(f"\n{n}" for n in info.notes))
+        return 0
+    index, themes = _open(args)
+    if args.command == "info":
+        info = an.corpus_info(index)
+        if args.format == "json":
+            print(json.dumps(info, indent=1, ensure_ascii=False))
+        elif args.format == "csv":
+            raise UsageError("info prints a JSON object or a table; use --format json or table")
+        else:
+            _print_info(info)
+        return 0
+    flt = _filter(args)
+    try:
+        if args.command == "trend":
+            frame = an.term_trend(index, args.terms, flt, freq=args.freq, themes=themes)
+        elif args.command == "themes":
+            frame = an.theme_trend(index, flt, freq=args.freq, themes=themes)
+        elif args.command == "top":
+            stopwords = None
+            if args.stopwords:
+                try:
+                    stopwords = [w.strip().lower() for w in
+                                 args.stopwords.read_text("utf-8").splitlines()
+                                 if w.strip() and not w.startswith("#")]
+                except OSError as error:
+                    raise UsageError(f"stopword file {str(args.stopwords)!r}: "
+                                     f"{error.strerror or error}") from None
+            frame = an.top_terms(index, flt, n=args.n, weight=args.weight, ngram=args.ngram,
+                                 stopwords=stopwords, numbers=args.keep_numbers, themes=themes)
+        elif args.command == "kwic":
+            frame = an.kwic(index, args.term, flt, window=args.window, limit=args.limit,
+                            themes=themes)
+        else:
+            frame = an.articles(index, flt, sort=args.sort, limit=args.limit, themes=themes)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    _emit(frame, COLUMNS[args.command], args.format)
+    return 0
+
+
+def _print_info(info: dict[str, Any]) -> None:
+    print(f"documents   {info['documents']:,}")
+    print(f"words       {info['words']:,}")
+    print(f"dates       {info['first_date']} to {info['last_date']}")
+    print("precision   " + ", ".join(f"{k}: {v:,}" for k, v in info["date_precision"].items()))
+    print("sources     " + ", ".join(f"{k} ({v:,})" for k, v in info["sources"].items()))
+    print(f"cache       {info['cache']}")
+    for key in ("skipped", "warnings"):
+        items = info[key]
+        print(f"{key:<11} {len(items)}")
+        for item in items[:50]:
+            print(f"  {item['path']}: {item['reason']}")
+        if len(items) > 50:
+            print(f"  ... and {len(items) - 50} more (--format json lists all)")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from .store import build_index
+
+    corpus = (args.corpus or default_corpus()).resolve()
+    if not corpus.exists():
+        raise UsageError(f"corpus path {str(corpus)!r} does not exist")
+    progress = _Progress()
+    try:
+        build_index(corpus, cache_dir=args.cache_dir, progress=progress)
+    finally:
+        progress.close()
+    env = dict(os.environ, POLICYDATA_CORPUS=str(corpus))
+    if args.cache_dir:
+        env["POLICYDATA_CACHE_DIR"] = str(args.cache_dir.resolve())
+    if args.theme_file:
+        env["POLICYDATA_THEMES"] = str(args.theme_file.resolve())
+    command = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD),
+               "--server.port", str(args.port), "--server.address", args.host,
+               "--server.headless", "true"]
+    if args.base_url_path:
+        command += ["--server.baseUrlPath", args.base_url_path]
+    print(f"serving {corpus} on http://{args.host}:{args.port}/{args.base_url_path}",
+          file=sys.stderr)
+    return subprocess.call(command, env=env, cwd=PROJECT)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except UsageError as error:
+        print(f"policydata: error: {error}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as error:
+        print(f"policydata: error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("policydata: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
