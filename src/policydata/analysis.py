@@ -28,16 +28,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .columns import COLUMNS
 from .filters import Filter
 from .index import Index
 from .themes import ThemeDictionary
 from .tokens import Term, parse_term, split_query, token_spans
 
-TREND_COLUMNS = ["period", "term", "count", "docs", "words", "per_10k"]
-THEME_COLUMNS = ["period", "theme", "count", "docs"]
-TOP_COLUMNS = ["term", "count", "docs", "score"]
-KWIC_COLUMNS = ["id", "date", "title", "left", "match", "right"]
-ARTICLE_COLUMNS = ["id", "date", "title", "source", "words", "hits", "themes"]
+TREND_COLUMNS = COLUMNS["trend"]
+THEME_COLUMNS = COLUMNS["themes"]
+TOP_COLUMNS = COLUMNS["top"]
+KWIC_COLUMNS = COLUMNS["kwic"]
+ARTICLE_COLUMNS = COLUMNS["articles"]
 
 
 # --------------------------------------------------------------------------- selection
@@ -245,6 +246,45 @@ def _per_10k(count: np.ndarray, words: np.ndarray) -> np.ndarray:
     return rate
 
 
+MEASURES = {
+    "per_10k": "per 10,000 words",
+    "docs": "% of articles",
+    "count": "occurrences",
+}
+
+
+def measure_values(frame: pd.DataFrame, measure: str, *, window: int = 1,
+                   by: str = "term") -> pd.Series:
+    """The plotted value of a trend or theme frame: per 10,000 words, % of articles or count.
+
+    ``window`` > 1 takes a trailing moving average over that many periods, per ``by`` group.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"term": ["a", "a"], "count": [2, 4], "docs": [1, 1],
+    ...                       "words": [100, 200], "articles": [2, 4]})
+    >>> measure_values(frame, "per_10k").tolist(), measure_values(frame, "docs").tolist()
+    ([200.0, 200.0], [50.0, 25.0])
+    """
+    if measure == "per_10k":
+        values = pd.Series(_per_10k(frame["count"].to_numpy(), frame["words"].to_numpy()),
+                           index=frame.index)
+    elif measure == "docs":
+        articles_ = frame["articles"].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = pd.Series(np.where(articles_ > 0, frame["docs"].to_numpy()
+                                        / np.maximum(articles_, 1) * 100, 0.0),
+                               index=frame.index)
+    elif measure == "count":
+        values = frame["count"].astype(float)
+    else:
+        raise ValueError(f"measure must be per_10k, docs or count, not {measure!r}")
+    if window > 1 and len(frame):
+        values = values.groupby(frame[by], sort=False).transform(
+            lambda s: s.rolling(window, min_periods=1).mean())
+    return values
+
+
 def smooth(values: pd.Series, window: int) -> pd.Series:
     """Trailing moving average over ``window`` periods (1 leaves values unchanged).
 
@@ -334,12 +374,15 @@ def theme_labels(index: Index, rows: np.ndarray, *, themes: ThemeDictionary | No
 
 
 def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
-             limit: int | None = None, themes: ThemeDictionary | None = None) -> pd.DataFrame:
+             limit: int | None = None, themes: ThemeDictionary | None = None,
+             mentioning: str | None = None) -> pd.DataFrame:
     """The filtered article list.
 
     ``hits`` is the number of matches of the query (``flt.query``) in the article; without a
     query, of the selected themes; with neither, 0. ``sort`` is ``-date`` (newest first),
     ``date`` or ``hits`` (most first, then newest). ``themes`` lists the article's themes.
+    ``mentioning`` (a term) keeps only the articles that mention it, and ``hits`` then counts
+    it: the articles behind one point of a term trend.
 
     Returns ``id, date, title, source, words, hits, themes`` (``date`` as ``YYYY-MM-DD``).
     """
@@ -349,8 +392,13 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
         raise ValueError(f"limit must be 0 or more, not {limit}")
     dictionary = _dictionary(index, themes)
     mask = select(index, flt, themes=themes)
+    if mentioning:
+        term_counts = index.counts(parse_query(mentioning))
+        mask &= term_counts > 0
     rows = np.flatnonzero(mask)
-    if flt.query:
+    if mentioning:
+        hits = term_counts[rows]
+    elif flt.query:
         hits = index.counts(parse_query(flt.query))[rows]
     elif flt.themes:
         hits = index.theme_counts(dictionary)[rows][
@@ -633,6 +681,46 @@ def log_likelihood(a: np.ndarray, b: np.ndarray, c: int, d: int) -> np.ndarray:
     g2 = 2 * (t1 + t2)
     sign = np.where(a / max(c, 1) >= b / max(d, 1), 1.0, -1.0)
     return sign * g2
+
+
+# --------------------------------------------------------------------------- one article
+
+
+def article(index: Index, doc_id: str, *, query: str = "",
+            themes: ThemeDictionary | None = None) -> dict[str, Any] | None:
+    """One article to read, with the character spans of the query's counted matches.
+
+    Returns None for an unknown id. ``title_marks`` and ``body_marks`` are ``(start, end)``
+    spans of the matches in ``title`` and ``body``, for highlighting.
+    """
+    row = index.row_of(doc_id)
+    if row is None:
+        return None
+    docs = index.documents
+    title = str(docs["title"].iat[row])
+    body = index.body(row)
+    marks: list[tuple[int, int]] = []
+    if query:
+        terms = parse_query(query)
+        text = f"{title}\n\n{body}"
+        spans = token_spans(text)
+        for span_no, begin, length in match_spans([[t for t, _, _ in s] for s in spans], terms):
+            marks.append((spans[span_no][begin][1], spans[span_no][begin + length - 1][2]))
+    cut = len(title) + 2
+    return {
+        "id": doc_id,
+        "date": str(index.dates[row]),
+        "precision": str(docs["precision"].iat[row]),
+        "title": title,
+        "source": str(docs["source"].iat[row]),
+        "url": str(docs["url"].iat[row] or ""),
+        "path": str(docs["path"].iat[row]),
+        "words": int(index.words[row]),
+        "themes": theme_labels(index, np.asarray([row]), themes=themes)[0],
+        "body": body,
+        "title_marks": [(a, b) for a, b in marks if b <= len(title)],
+        "body_marks": [(a - cut, b - cut) for a, b in marks if a >= cut],
+    }
 
 
 # --------------------------------------------------------------------------- corpus

@@ -16,17 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .columns import COLUMNS, csv_text
+
 PROJECT = Path(__file__).resolve().parents[2]
 #: The dashboard entrypoint, run by ``policydata serve``.
 DASHBOARD = PROJECT / "dashboard" / "app.py"
 
-COLUMNS = {
-    "trend": ["period", "term", "count", "docs", "words", "per_10k"],
-    "themes": ["period", "theme", "count", "docs"],
-    "top": ["term", "count", "docs", "score"],
-    "kwic": ["id", "date", "title", "left", "match", "right"],
-    "articles": ["id", "date", "title", "source", "words", "hits", "themes"],
-}
 
 
 class UsageError(Exception):
@@ -204,11 +199,12 @@ def _filter(args: argparse.Namespace) -> Any:
                   query=args.query or "", sources=tuple(args.source))
 
 
-def _emit(frame: Any, columns: list[str], fmt: str) -> None:
-    frame = frame[columns]
+def _emit(frame: Any, command: str, fmt: str) -> None:
     if fmt == "csv":
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
-    elif fmt == "json":
+        sys.stdout.write(csv_text(frame, command))
+        return
+    frame = frame[COLUMNS[command]]
+    if fmt == "json":
         json.dump(json.loads(frame.to_json(orient="records", force_ascii=False)), sys.stdout,
                   ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -286,7 +282,7 @@ def run(args: argparse.Namespace) -> int:
             frame = an.articles(index, flt, sort=args.sort, limit=args.limit, themes=themes)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    _emit(frame, COLUMNS[args.command], args.format)
+    _emit(frame, args.command, args.format)
     return 0
 
 

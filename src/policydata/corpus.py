@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import errno
 import functools
 import hashlib
 import io
@@ -150,19 +151,22 @@ def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
     files: list[FileEntry] = []
     problems: list[Problem] = []
     seen_dirs: dict[tuple[int, int], str] = {}
-
-    def walk(folder: str, rel: str) -> None:
+    # An explicit stack rather than recursion: a deeply nested tree cannot overflow Python's
+    # stack. Folders are pushed in reverse order so they are read in sorted order.
+    stack: list[tuple[str, str]] = [(str(root), "")]
+    while stack:
+        folder, rel = stack.pop()
         try:
             info = os.stat(folder)
         except OSError as error:
             problems.append(Problem(rel, f"cannot open folder: {error.strerror}"))
-            return
+            continue
         key = (info.st_dev, info.st_ino)
         if key in seen_dirs:
             problems.append(Problem(
                 rel, f"folder already read as {seen_dirs[key]!r} (symbolic link loop "
                 "or second link to it); not read again"))
-            return
+            continue
         seen_dirs[key] = rel or "."
         prefix = f"{rel}/" if rel else ""
         try:
@@ -170,7 +174,7 @@ def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
                 entries = list(listing)
         except OSError as error:
             problems.append(Problem(rel or ".", f"cannot list folder: {error.strerror}"))
-            return
+            continue
         folders = []
         for entry in entries:
             name = prefix + entry.name
@@ -181,9 +185,7 @@ def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
             try:
                 info = entry.stat()  # follows links
             except OSError as error:
-                reason = ("broken symbolic link" if entry.is_symlink()
-                          else f"cannot read: {error.strerror}")
-                problems.append(Problem(name, reason))
+                problems.append(Problem(name, _stat_failure(entry, error)))
                 continue
             mode = info.st_mode
             if mode & 0o170000 == stat.S_IFREG:
@@ -197,14 +199,26 @@ def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
             elif stat.S_ISDIR(mode):
                 folders.append((entry.path, name))
             else:
-                problems.append(Problem(name, "not a regular file"))
-        for path, name in sorted(folders):
-            walk(path, name)
-
-    walk(str(root), "")
+                problems.append(Problem(name, "not a regular file or folder (a device, pipe "
+                                              "or socket); not read"))
+        folders.sort(reverse=True)
+        stack.extend(folders)
     files.sort(key=lambda f: f.path)
     problems.sort(key=lambda p: p.path)
     return files, problems
+
+
+def _stat_failure(entry: os.DirEntry[str], error: OSError) -> str:
+    """Why a folder entry cannot be read: a broken or looping link, or the system's error."""
+    if not entry.is_symlink():
+        return f"cannot read: {error.strerror}"
+    try:
+        target = os.readlink(entry.path)
+    except OSError:
+        target = "?"
+    if error.errno == errno.ELOOP:
+        return f"symbolic link loop (link to {target!r} leads back to itself); not read"
+    return f"broken symbolic link (its target {target!r} does not exist); not read"
 
 
 def source_of(relpath: str, root_name: str) -> str:
@@ -273,8 +287,8 @@ def decode(data: bytes) -> tuple[str, str | None]:
     >>> decode("caf\u00e9 au lait".encode("latin-1"))[1]
     'decoded as Windows-1252 (Latin-1): the file is not UTF-8'
     """
-    if not data.strip():
-        raise Unreadable("empty file")
+    if not data or data.isspace():
+        raise Unreadable("empty file" + (" (only whitespace)" if data else ""))
     note = None
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -282,7 +296,9 @@ def decode(data: bytes) -> tuple[str, str | None]:
                 text = data[len(bom):].decode(encoding)
             except UnicodeDecodeError as error:
                 raise Unreadable(f"starts with a {encoding} byte-order mark but is not "
-                                 f"valid {encoding} (byte {error.start})") from None
+                                 f"valid {encoding} (byte {error.start + len(bom)})") from None
+            if not text.strip():
+                raise Unreadable("empty file (only a byte-order mark and whitespace)")
             if encoding != "utf-8":
                 note = f"decoded as {encoding.upper()} (byte-order mark)"
             return _unify_newlines(text), note
@@ -297,16 +313,33 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return _unify_newlines(data.decode("utf-8")), None
     except UnicodeDecodeError as error:
         bad = error.start
+    # Not UTF-8: the slow path. Guess only where one answer is clearly right.
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls * 10 > len(head):
+        raise Unreadable(f"binary file ({controls * 100 // len(head)}% of the first "
+                         f"{len(head)} bytes are control codes), not text")
+    replaced = data.decode("utf-8", "replace")
+    damaged = replaced.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    valid = (len(replaced) - len(replaced.encode("ascii", "ignore"))
+             - replaced.count("\ufffd"))
+    if valid >= 20 * damaged:
+        # Invalid sequences are rare among many valid multi-byte ones: UTF-8 with a few
+        # damaged bytes (a cut or a stray byte), not another encoding.
+        return _unify_newlines(replaced), (
+            f"not valid UTF-8 at byte {bad} ({damaged} damaged byte sequence"
+            f"{'s' if damaged > 1 else ''} in otherwise UTF-8 text); decoded as UTF-8 with "
+            "U+FFFD in their place")
     candidates = []
     try:
         gb = data.decode("gb18030")
-        if _han_share(gb) >= 0.6:
+        sample = gb[:_SAMPLE]
+        if _han_share(sample) >= 0.6 and _mean_run(sample) >= 2.0:
             candidates.append(("GB18030", gb))
     except UnicodeDecodeError:
         pass
     try:
         latin = data.decode("cp1252")
-        if _latin_share(latin) >= 0.9:
+        if _latin_share(latin[:_SAMPLE]) >= 0.9:
             candidates.append(("Windows-1252 (Latin-1)", latin))
     except UnicodeDecodeError:
         pass
@@ -317,6 +350,22 @@ def decode(data: bytes) -> tuple[str, str | None]:
             else "not GB18030 or Latin-1 either")
     raise Unreadable(f"not valid UTF-8 (first bad byte at offset {bad}) and the encoding "
                      f"cannot be told for sure ({what}); save it as UTF-8")
+
+
+#: Bytes that do not occur in text (C0 controls other than tab, newlines, form feed, escape).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1a\x1b")
+_SAMPLE = 200_000  # characters looked at to judge an encoding
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _mean_run(text: str) -> float:
+    """Mean length of the runs of non-ASCII characters.
+
+    Chinese text has runs of many Han characters; Latin-1 text read as GB18030 has isolated
+    ones (each accented letter pairs with the next byte into one character).
+    """
+    runs = _NON_ASCII_RUN.findall(text)
+    return sum(map(len, runs)) / len(runs) if runs else 0.0
 
 
 def _unify_newlines(text: str) -> str:
@@ -351,6 +400,9 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
     ...
     ValueError: impossible date '2023-02-30' (day is out of range for month)
     """
+    if value is None or (isinstance(value, str) and not value.strip()) or (
+            isinstance(value, float) and value != value):  # None, "" or NaN
+        raise ValueError("missing date (the date is empty)")
     if isinstance(value, dt.datetime):
         date, precision = value.date(), "day"
     elif isinstance(value, dt.date):
@@ -367,7 +419,9 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
         precision = "day" if day else "month" if month else "year"
         date = _make_date(text, int(year), int(month or 1), int(day or 1))
     else:
-        raise ValueError(f"missing or unrecognised date {value!r}")
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
+        raise ValueError(f"unrecognised date {shown} of type {type(value).__name__} "
+                         "(use YYYY-MM-DD, YYYY-MM or YYYY)")
     today = today or dt.date.today()
     if not MIN_YEAR <= date.year <= today.year + MAX_YEAR_AHEAD:
         raise ValueError(f"implausible date {str(value)!r} (years {MIN_YEAR} to "
@@ -401,6 +455,8 @@ def read_file(root: Path, relpath: str, data: bytes | None = None,
               ) -> tuple[list[Document], list[tuple[Problem, bool]]]:
     """Read one file under ``root`` (``data``: its bytes, when already read).
 
+    Never raises for what a file holds: anything that cannot be read is a problem.
+
     Returns
     -------
     documents : list of Document
@@ -413,30 +469,50 @@ def read_file(root: Path, relpath: str, data: bytes | None = None,
     suffix = os.path.splitext(relpath)[1].lower()
     source = source_of(relpath, _root_name(root_str, is_dir))
     try:
-        if suffix == ".parquet":
-            return _read_parquet(Path(path) if data is None else data, relpath, source)
+        return _read_file(path, relpath, suffix, source, data)
+    except Unreadable as error:
+        return [], [(Problem(relpath, _one_line(str(error))), True)]
+    except OSError as error:
+        return [], [(Problem(relpath, f"cannot read: {error.strerror or error}"), True)]
+    except RecursionError:
+        return [], [(Problem(relpath, "nested too deeply to be read"), True)]
+    except Exception as error:  # a last guard: one odd file must not stop a whole load
+        return [], [(Problem(relpath, _one_line(
+            f"could not be read ({type(error).__name__}: {error})")), True)]
+
+
+def _read_file(path: str, relpath: str, suffix: str, source: str, data: bytes | None,
+               ) -> tuple[list[Document], list[tuple[Problem, bool]]]:
+    if suffix == ".parquet":
         if data is None:
             with open(path, "rb") as handle:
                 data = handle.read()
-        text, note = decode(data)
-    except Unreadable as error:
-        return [], [(Problem(relpath, str(error)), True)]
-    except OSError as error:
-        return [], [(Problem(relpath, f"cannot read: {error.strerror or error}"), True)]
+        return _read_parquet(data, relpath, source)
+    if data is None:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    text, note = decode(data)
     problems: list[tuple[Problem, bool]] = []
     if note:
         problems.append((Problem(relpath, note), False))
     if suffix == ".csv":
-        docs, more = _read_rows(_csv_rows(text, relpath), relpath, source)
+        docs, more = _read_rows(_csv_rows(text), relpath, source)
     elif suffix in (".jsonl", ".ndjson"):
-        docs, more = _read_rows(_jsonl_rows(text, relpath), relpath, source)
+        docs, more = _read_rows(_jsonl_rows(text), relpath, source)
     else:
         try:
             doc, caveats = _read_text(text, relpath, source)
         except Unreadable as error:
-            return [], problems + [(Problem(relpath, str(error)), True)]
+            return [], problems + [(Problem(relpath, _one_line(str(error))), True)]
         docs, more = [doc], [(Problem(relpath, c), False) for c in caveats]
     return docs, problems + more
+
+
+def _one_line(message: str) -> str:
+    """A reason shown on one line (messages from other libraries may hold line breaks)."""
+    if "\n" in message or "\r" in message:
+        message = " ".join(message.split())
+    return message
 
 
 @functools.lru_cache(maxsize=64)
@@ -450,69 +526,139 @@ def _stem_id(relpath: str) -> str:
     return os.path.splitext(relpath)[0]
 
 
+_FRONT_OPEN = re.compile(r"---[ \t]*\n")
+_FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=1)
+def _yaml_loader() -> Any:
+    """A safe YAML loader that leaves dates as text, so :func:`parse_date` judges them.
+
+    (The stock loader turns ``2023-02-30`` into an exception of its own and ``2023-09-02``
+    into a date object that loses nothing, but ``2023-09`` stays text: one rule is clearer.)
+    """
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[valid-type,misc]
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regex) for tag, regex in resolvers
+                if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in base.yaml_implicit_resolvers.items()}
+    return Loader
+
+
 def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str]]:
     caveats: list[str] = []
-    stripped = text.lstrip("\n")
+    stripped = text.lstrip()
     meta: dict[str, Any]
-    if stripped.startswith("---\n"):
-        end = re.search(r"^(?:---|\.\.\.)[ \t]*$", stripped[4:], re.MULTILINE)
-        if not end:
-            raise Unreadable("front matter starts with '---' but never ends")
+    front = _FRONT_OPEN.match(stripped)
+    if front:
         import yaml  # only needed for front matter
 
+        offset = text[: len(text) - len(stripped)].count("\n") + 2  # file line of YAML line 0
+        end = _FRONT_CLOSE.search(stripped, front.end())
+        if not end:
+            raise Unreadable(f"front matter opened with '---' on line {offset - 1} "
+                             "is never closed with a '---' line")
         try:
-            meta = yaml.safe_load(stripped[4 : 4 + end.start()]) or {}
+            meta = yaml.load(stripped[front.end(): end.start()], Loader=_yaml_loader())
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
-            where = f" (line {mark.line + 2})" if mark else ""
-            raise Unreadable(f"front matter is not valid YAML{where}") from None
+            where = f" (line {mark.line + offset})" if mark else ""
+            problem = getattr(error, "problem", None)
+            raise Unreadable(f"front matter is not valid YAML{where}"
+                             + (f": {problem}" if problem else "")) from None
+        except ValueError as error:  # an explicitly tagged value that cannot be built
+            raise Unreadable(f"front matter holds an impossible value ({error})") from None
+        meta = meta or {}
         if not isinstance(meta, dict):
-            raise Unreadable("front matter is not a mapping of fields")
-        body = stripped[4 + end.end():]
+            raise Unreadable("front matter is not a mapping of fields "
+                             f"(found {type(meta).__name__})")
+        body = stripped[end.end():]
         if "date" not in meta:
             raise Unreadable("front matter has no 'date'")
         date_value = meta["date"]
         title = meta.get("title")
-        if title is None:
+        if title is None or not str(title).strip():
             title = _stem_id(relpath).rpartition("/")[2]
             caveats.append(f"front matter has no 'title'; the file name {title!r} is used")
-        title = str(title)
+        title = str(title).strip()
+        where = "front matter"
     else:
         first, _, body = stripped.partition("\n")
         m = HEADER.match(first)
         if not m:
-            raise Unreadable("no date: the first line must be ' date YYYY-MM-DD Title' "
-                             "or the file must start with YAML front matter holding a date")
+            shown = first.strip()
+            shown = shown if len(shown) <= 40 else shown[:40] + "..."
+            raise Unreadable(f"no date: the first line {shown!r} is not ' date YYYY-MM-DD "
+                             "Title' and the file has no YAML front matter with a date")
         date_value, title = m.group(1), (m.group(2) or "").strip()
+        if not date_value[0].isdigit():
+            raise Unreadable(f"header has no date: 'date' is followed by {date_value!r}, "
+                             "not YYYY-MM-DD, YYYY-MM or YYYY")
         meta = {}
         if not title:
             caveats.append("header has a date but no title")
+        where = "header"
     try:
         date, precision = parse_date(date_value)
     except ValueError as error:
-        raise Unreadable(str(error)) from None
+        raise Unreadable(f"{where}: {error}") from None
     body = strip_footer(body)
     if not body:
         caveats.append("title with no body: only the title is counted")
     doc = Document(
-        id=str(meta.get("id") or _stem_id(relpath)),
+        id=_text(meta.get("id")).strip() or _stem_id(relpath),
         date=date,
         precision=precision,
         title=title,
         body=body,
-        source=str(meta.get("source") or source),
+        source=_text(meta.get("source")).strip() or source,
         path=relpath,
-        url=str(meta.get("url") or ""),
+        url=_text(meta.get("url")).strip(),
     )
     return doc, caveats
 
 
-Row = tuple[int, "dict[str, Any] | None", str]  # (row number, fields or None, error)
+#: (number, fields or None, error, where): ``number`` names the document (``file#number``),
+#: ``where`` says where it is for messages (``row 3 (line 4)``, ``line 7``).
+Row = tuple[int, "dict[str, Any] | None", str, str]
 
 
-def _csv_rows(text: str, relpath: str) -> Iterator[Row]:
+class _Lines:
+    """The lines of a text for :func:`csv.reader`, with a position that can be moved back."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        if self.lines and not self.lines[-1]:
+            self.lines.pop()
+        self.pos = 0  # lines handed out so far
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        pos = self.pos
+        if pos >= len(self.lines):
+            raise StopIteration
+        self.pos = pos + 1
+        return self.lines[pos] + "\n"
+
+
+def _csv_rows(text: str) -> Iterator[Row]:
+    """Rows of a CSV text, recovering after broken quoting.
+
+    A row whose quoting is broken (or that runs over several lines with the wrong number of
+    fields, the mark of an unclosed quote) is reported by the line it starts on, and reading
+    resumes on the next line, so good rows the broken quote swallowed still load.
+    """
     csv.field_size_limit(1 << 30)
-    reader = csv.reader(io.StringIO(text), strict=True)
+    lines = _Lines(text)
+    reader = csv.reader(lines, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -522,91 +668,120 @@ def _csv_rows(text: str, relpath: str) -> Iterator[Row]:
     names = [h.strip().lower().lstrip("\ufeff") for h in header]
     _check_columns(names)
     row = 0
+    covered = 0  # last line of a broken row already reported
     while True:
-        row += 1
-        start = reader.line_num + 1
+        start = lines.pos + 1  # the line this row starts on
         try:
             values = next(reader)
+            error = ""
         except StopIteration:
             return
-        except csv.Error as error:
-            yield row, None, f"line {start}: broken CSV quoting ({error}); the rest of the file is not read"
-            return
-        if not values or all(not v.strip() for v in values):
-            continue
-        if len(values) != len(names):
-            yield row, None, (f"line {start}: {len(values)} fields where the header has "
-                              f"{len(names)} (broken quoting or a stray comma?)")
-            continue
-        yield row, dict(zip(names, values)), ""
+        except csv.Error as exc:
+            values, error = [], f"broken CSV quoting ({exc})"
+        end = lines.pos  # the line it ends on
+        row += 1
+        if not error:
+            if not values or all(not v.strip() for v in values):
+                continue  # a blank line
+            if len(values) == len(names):
+                yield row, dict(zip(names, values)), "", f"row {row} (line {start})"
+                continue
+            error = (f"{len(values)} field{'s' if len(values) != 1 else ''} where the "
+                     f"header has {len(names)}")
+            if end == start:
+                error += " (a stray comma or a missing field?)"
+        if end > start:  # it ran on over later lines: resume on the line after its first
+            error += f"; the row runs on to line {end} (an unclosed quote?)"
+            lines.pos = start
+        if start > covered:  # (lines inside a broken row reported already are not repeated)
+            yield row, None, f"line {start}: {error}; row not loaded", f"line {start}"
+        covered = max(covered, end)
 
 
-def _jsonl_rows(text: str, relpath: str) -> Iterator[Row]:
-    checked = False
+def _jsonl_rows(text: str) -> Iterator[Row]:
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        where = f"line {number}"
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
-            yield number, None, f"line {number}: invalid JSON ({error.msg}, column {error.colno})"
+            yield number, None, (f"{where}: invalid JSON ({error.msg}, column {error.colno})"
+                                 "; line not loaded"), where
+            continue
+        except (ValueError, RecursionError) as error:
+            reason = ("nested too deeply" if isinstance(error, RecursionError)
+                      else _one_line(str(error)))
+            yield number, None, f"{where}: invalid JSON ({reason}); line not loaded", where
             continue
         if not isinstance(value, dict):
-            yield number, None, f"line {number}: not a JSON object"
+            kind = {list: "a list", str: "a string", int: "a number", float: "a number",
+                    bool: "true/false"}.get(type(value), "null")
+            yield number, None, (f"{where}: not a JSON object (found {kind}; each line must "
+                                 "be an object with date, title, text)"), where
             continue
-        if not checked:
-            checked = True
-        yield number, value, ""
+        yield number, value, "", where
 
 
-def _check_columns(names: Iterable[str]) -> None:
-    missing = [c for c in ("date", "title", "text") if c not in set(names)]
+def _check_columns(names: Sequence[str]) -> None:
+    found = set(names)
+    twice = sorted({n for n in names if names.count(n) > 1}) if len(found) < len(names) else []
+    if twice:
+        raise Unreadable(f"column{'s' if len(twice) > 1 else ''} {', '.join(twice)} "
+                         f"appear{'' if len(twice) > 1 else 's'} more than once (names are "
+                         "compared without case)")
+    missing = [c for c in ("date", "title", "text") if c not in found]
     if missing:
+        hint = ""
+        if len(names) == 1 and any(sep in names[0] for sep in ";\t|"):
+            hint = "; the file seems to use another separator than ','"
+        shown = ", ".join(names) or "none"
+        shown = shown if len(shown) <= 80 else shown[:80] + "..."
         raise Unreadable(f"missing column{'s' if len(missing) > 1 else ''} "
-                         f"{', '.join(missing)} (found: {', '.join(names) or 'none'}; "
-                         "needed: date, title, text; optional: id, source, url)")
+                         f"{', '.join(missing)} (found: {shown}; "
+                         f"needed: date, title, text; optional: id, source, url){hint}")
 
 
 def _read_rows(rows: Iterator[Row], relpath: str, source: str,
                ) -> tuple[list[Document], list[tuple[Problem, bool]]]:
     docs: list[Document] = []
     problems: list[tuple[Problem, bool]] = []
-    label = "row" if relpath.lower().endswith((".csv", ".parquet")) else "line"
     try:
-        for number, fields, error in rows:
-            where = f"{relpath}#{number}"
+        for number, fields, error, where in rows:
             if fields is None:
                 problems.append((Problem(relpath, error), True))
                 continue
             missing = [c for c in ("date", "title", "text") if c not in fields]
             if missing:
-                problems.append((Problem(relpath, f"{label} {number}: missing "
-                                         f"{', '.join(missing)}"), True))
+                problems.append((Problem(relpath, f"{where}: missing "
+                                         f"{', '.join(missing)}; not loaded"), True))
                 continue
             try:
                 date, precision = parse_date(_scalar(fields["date"]))
             except ValueError as error:
-                problems.append((Problem(relpath, f"{label} {number}: {error}"), True))
+                problems.append((Problem(relpath, f"{where}: {error}"), True))
                 continue
-            title = _text(fields["title"])
+            title = _text(fields["title"]).strip()
             body = strip_footer(_text(fields["text"]))
-            if not title.strip() and not body:
-                problems.append((Problem(relpath, f"{label} {number}: no title and no text"),
-                                 True))
+            if not title and not body:
+                problems.append((Problem(relpath, f"{where}: no title and no text"), True))
                 continue
+            path = f"{relpath}#{number}"
             if not body:
-                problems.append((Problem(relpath, f"{label} {number}: title with no text: "
+                problems.append((Problem(path, f"{where}: title with no text: "
                                          "only the title is counted"), False))
+            elif not title:
+                problems.append((Problem(path, f"{where}: no title"), False))
             doc_id = _text(fields.get("id")).strip() or f"{_stem_id(relpath)}#{number}"
             docs.append(Document(
-                id=doc_id, date=date, precision=precision, title=title.strip(), body=body,
-                source=_text(fields.get("source")).strip() or source, path=where,
+                id=doc_id, date=date, precision=precision, title=title, body=body,
+                source=_text(fields.get("source")).strip() or source, path=path,
                 url=_text(fields.get("url")).strip(),
             ))
     except Unreadable as error:
-        return [], [(Problem(relpath, str(error)), True)]
+        return [], [(Problem(relpath, _one_line(str(error))), True)]
     if not docs and not problems:
-        problems.append((Problem(relpath, "no rows"), True))
+        problems.append((Problem(relpath, "no rows: only a header or nothing"), True))
     return docs, problems
 
 
@@ -624,27 +799,34 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value != value:  # NaN from a table reader
         return ""
+    if isinstance(value, (bytes, bytearray)):
+        value = bytes(value).decode("utf-8", "replace")
     return _unify_newlines(str(value))
 
 
-def _read_parquet(path: Path | bytes, relpath: str, source: str,
+def _read_parquet(data: bytes, relpath: str, source: str,
                   ) -> tuple[list[Document], list[tuple[Problem, bool]]]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    if not data:
+        raise Unreadable("empty file")
     try:
-        table = pq.read_table(pa.BufferReader(path) if isinstance(path, bytes) else path)
+        table = pq.read_table(pa.BufferReader(data))
     except (pa.ArrowException, OSError) as error:
         raise Unreadable(f"not a readable Parquet file ({error})") from None
     names = [n.lower() for n in table.column_names]
     _check_columns(names)
     table = table.rename_columns(names)
     wanted = [c for c in ("date", "title", "text", "id", "source", "url") if c in names]
-    columns = {name: table.column(name).to_pylist() for name in wanted}
+    try:
+        columns = {name: table.column(name).to_pylist() for name in wanted}
+    except (pa.ArrowException, ValueError, OverflowError) as error:
+        raise Unreadable(f"Parquet values cannot be read ({error})") from None
 
     def rows() -> Iterator[Row]:
         for i in range(table.num_rows):
-            yield i + 1, {name: values[i] for name, values in columns.items()}, ""
+            yield i + 1, {name: values[i] for name, values in columns.items()}, "", f"row {i + 1}"
 
     return _read_rows(rows(), relpath, source)
 
@@ -683,12 +865,12 @@ def resolve(paths: Sequence[str], hashes: Sequence[str], ids: Sequence[str],
     import pandas as pd
 
     paths, hashes, ids = list(paths), list(hashes), list(ids)
-    split = [p.partition("#") for p in paths]
+    split = [_file_and_row(p) for p in paths]
     frame = pd.DataFrame({
         "path": np.asarray(paths, dtype=object), "hash": np.asarray(hashes, dtype=object),
         "id": np.asarray(ids, dtype=object),
-        "file": np.asarray([f for f, _, _ in split], dtype=object),
-        "row": np.asarray([int(r) if r.isdigit() else 0 for _, _, r in split], dtype=np.int64),
+        "file": np.asarray([f for f, _ in split], dtype=object),
+        "row": np.asarray([r for _, r in split], dtype=np.int64),
     })
     order = frame.sort_values(["file", "row"], kind="stable").index.to_numpy()
     ordered = frame.loc[order]
@@ -706,12 +888,25 @@ def resolve(paths: Sequence[str], hashes: Sequence[str], ids: Sequence[str],
                                              f"({original.path}); counted once"))
     kept = ordered[~duplicate]
     repeat = kept.groupby("id", sort=False).cumcount().to_numpy()
+    used: set[str] = set(kept["id"].tolist()) if (repeat > 0).any() else set()
     for row, n in zip(kept[repeat > 0].itertuples(), repeat[repeat > 0].tolist()):
         new_id = f"{row.id}~{n + 1}"
+        while new_id in used:  # another document may already be called "a~2"
+            n += 1
+            new_id = f"{row.id}~{n + 1}"
+        used.add(new_id)
         unique[row.Index] = new_id
         warnings.append(Problem(row.path, f"id {row.id!r} is used before; loaded as "
                                           f"{new_id!r}"))
     return keep, unique, skipped, warnings
+
+
+def _file_and_row(path: str) -> tuple[str, int]:
+    """Split a document path ``file#row`` (a file name may itself hold ``#``)."""
+    file, sep, row = path.rpartition("#")
+    if sep and row.isdigit():
+        return file, int(row)
+    return path, 0
 
 
 def load_corpus(root: Path | str) -> tuple[list[Document], LoadReport]:

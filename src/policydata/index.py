@@ -290,6 +290,8 @@ class Index:
         self.segments = segments
         self.report = report
         self.build: Any = None
+        #: Changes whenever the index content does (the dashboard's cache key).
+        self.key = ""
         self.themes = themes
         self._texts = texts
         self._tokens_loader = tokens_loader

@@ -867,8 +867,10 @@ def _load(folder: Path, themes: ThemeDictionary) -> Index:
         return _tokens_of(segments[i])
 
     cached = {themes.digest: theme_counts} if manifest["themes"] == themes.digest else {}
-    return Index(documents, Lexicon(terms), segments, report, texts, tokens_loader, cached,
-                 themes)
+    index = Index(documents, Lexicon(terms), segments, report, texts, tokens_loader, cached,
+                  themes)
+    index.key = f"{folder.name}:{manifest['manifest_sha256'][:16]}"
+    return index
 
 
 class _TextStore:

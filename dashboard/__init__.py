@@ -1,0 +1,1 @@
+"""The policydata dashboard (Streamlit): pages draw, the library computes."""

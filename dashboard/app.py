@@ -1,0 +1,43 @@
+"""policydata dashboard: the entrypoint (``streamlit run dashboard/app.py``).
+
+It picks the corpus (``$POLICYDATA_CORPUS``, ``policydata serve --corpus``, an upload for this
+session, else the bundled seeds), loads its index once per server process, reads the view from
+the URL, draws the shared sidebar filters and runs the page. Pages only draw: every number comes
+from :mod:`dashboard.data`, which calls the library.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:  # run as a script by Streamlit: make `dashboard` importable
+    sys.path.insert(0, str(HERE.parent))
+
+from dashboard import data, sidebar, state  # noqa: E402
+
+st.set_page_config(page_title="policydata", page_icon=":material/trending_up:", layout="wide")
+
+PAGES = [
+    st.Page(HERE / "views" / "overview.py", title="Overview", icon=":material/dashboard:",
+            url_path="overview", default=True),
+    st.Page(HERE / "views" / "trends.py", title="Term trends", icon=":material/show_chart:",
+            url_path="trends"),
+    st.Page(HERE / "views" / "themes.py", title="Themes", icon=":material/category:",
+            url_path="themes"),
+    st.Page(HERE / "views" / "words.py", title="Word clouds", icon=":material/cloud:",
+            url_path="words"),
+    st.Page(HERE / "views" / "articles.py", title="Articles", icon=":material/article:",
+            url_path="articles"),
+]
+page = st.navigation(PAGES, position="hidden")
+
+corpus = data.begin(data.corpus_source())
+state.begin(themes=list(corpus.dictionary.names), sources=corpus.index.source_names,
+            bounds=data.date_bounds(corpus.index))
+sidebar.draw(corpus, PAGES)
+page.run()
+sidebar.share(state.finish())

@@ -1,0 +1,254 @@
+"""Every call from the dashboard into the library, cached. Pages never compute.
+
+The index is loaded once per server process (``st.cache_resource``) and shared read-only by
+every session; analysis results are cached per (index, filter, options) with
+``st.cache_data``, keyed by small hashable values: the index's key, the frozen
+:class:`~policydata.filters.Filter` and the dictionary's digest, never by big frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from policydata import analysis as an
+from policydata.filters import Filter
+from policydata.index import Index
+from policydata.store import open_index
+from policydata.themes import ThemeDictionary, load_themes, parse_themes
+
+PROJECT = Path(__file__).resolve().parents[1]
+SEEDS = PROJECT / "seeds"
+
+
+@dataclass(frozen=True)
+class CorpusSource:
+    """Where this session's corpus comes from."""
+
+    path: str
+    label: str
+    cache_dir: str | None = None
+    uploaded: bool = False
+
+
+def corpus_source() -> CorpusSource:
+    """This session's upload, else ``$POLICYDATA_CORPUS``, else the bundled seeds."""
+    upload = st.session_state.get("upload_source")
+    if upload is not None:
+        return upload
+    env = os.environ.get("POLICYDATA_CORPUS")
+    path = Path(env).expanduser() if env else SEEDS
+    return CorpusSource(str(path.resolve()), path.name, os.environ.get("POLICYDATA_CACHE_DIR"))
+
+
+_STAGES = {"scan": "Scanning the corpus", "read": "Reading and tokenising articles",
+           "index": "Building the index", "write": "Writing the index cache",
+           "wait": "Waiting for another process building this index"}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _load_index(path: str, cache_dir: str | None) -> Index:
+    bar = st.progress(0.0, text="Opening the corpus index")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        share = min(done / total, 1.0) if total else 0.0
+        bar.progress(share, text=_STAGES.get(stage, stage))
+
+    themes_file = os.environ.get("POLICYDATA_THEMES")
+    index = open_index(path, cache_dir=cache_dir, progress=progress,
+                       themes=load_themes(themes_file) if themes_file else None)
+    bar.empty()
+    return index
+
+
+def load_index(source: CorpusSource) -> Index:
+    """The shared index of ``source`` (built with a progress bar on first use)."""
+    try:
+        return _load_index(source.path, source.cache_dir)
+    except FileNotFoundError as error:
+        st.error(f"The corpus cannot be opened: {error}. Start the dashboard with "
+                 "`policydata serve --corpus PATH` or set POLICYDATA_CORPUS.")
+        st.stop()
+        raise  # pragma: no cover - st.stop() raises
+
+
+def date_bounds(index: Index) -> tuple[dt.date, dt.date] | None:
+    dates = index.dates[index.active]
+    if not len(dates):
+        return None
+    return (dates.min().astype(dt.date), dates.max().astype(dt.date))
+
+
+# --------------------------------------------------------------------------- dictionaries
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def dictionary_from_text(text: str, origin: str) -> ThemeDictionary:
+    """Parse a theme file's text (raises ValueError saying what is wrong and where)."""
+    return parse_themes(text, origin=origin)
+
+
+def active_dictionary(index: Index) -> ThemeDictionary:
+    """This session's own theme dictionary if it set one, else the index's."""
+    text = st.session_state.get("themes_text")
+    if text:
+        try:
+            return dictionary_from_text(text, "your theme file")
+        except ValueError:
+            st.session_state.pop("themes_text", None)
+    return index.themes
+
+
+# --------------------------------------------------------------------------- analyses
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _count_selected(_index: Index, index_key: str, flt: Filter, _themes: ThemeDictionary,
+                   themes_key: str) -> int:
+    return int(an.select(_index, flt, themes=_themes).sum())
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _corpus_trend(_index: Index, index_key: str, flt: Filter, freq: str,
+                 _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
+    return an.corpus_trend(_index, flt, freq=freq, themes=_themes)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _term_trend(_index: Index, index_key: str, terms: tuple[str, ...], flt: Filter, freq: str,
+               _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
+    return an.term_trend(_index, list(terms), flt, freq=freq, themes=_themes)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _theme_trend(_index: Index, index_key: str, flt: Filter, freq: str,
+                _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
+    return an.theme_trend(_index, flt, freq=freq, themes=_themes)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _theme_summary(_index: Index, index_key: str, flt: Filter, _themes: ThemeDictionary,
+                  themes_key: str) -> pd.DataFrame:
+    return an.theme_summary(_index, flt, themes=_themes)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _theme_cooccurrence(_index: Index, index_key: str, flt: Filter, _themes: ThemeDictionary,
+                       themes_key: str) -> pd.DataFrame:
+    return an.theme_cooccurrence(_index, flt, themes=_themes)
+
+
+@st.cache_data(max_entries=256, show_spinner="Ranking terms…")
+def _top_terms(_index: Index, index_key: str, flt: Filter, n: int, weight: str, ngram: str,
+              stop: tuple[str, ...], reference: Filter | None, _themes: ThemeDictionary,
+              themes_key: str) -> pd.DataFrame:
+    stopwords = an.default_stopwords() | set(stop)
+    return an.top_terms(_index, flt, n=n, weight=weight, ngram=ngram, stopwords=list(stopwords),
+                        reference=reference, themes=_themes)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _kwic(_index: Index, index_key: str, term: str, flt: Filter, window: int, limit: int,
+         _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
+    return an.kwic(_index, term, flt, window=window, limit=limit, themes=_themes)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _articles(_index: Index, index_key: str, flt: Filter, sort: str, limit: int | None,
+              mentioning: str | None, _themes: ThemeDictionary, themes_key: str,
+              ) -> pd.DataFrame:
+    return an.articles(_index, flt, sort=sort, limit=limit, themes=_themes,
+                       mentioning=mentioning)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _corpus_info(_index: Index, index_key: str) -> dict[str, Any]:
+    return an.corpus_info(_index)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _article(_index: Index, index_key: str, doc_id: str, query: str,
+             _themes: ThemeDictionary, themes_key: str) -> dict[str, Any] | None:
+    """An article to read: its fields, text and the character spans of the query's matches."""
+    return an.article(_index, doc_id, query=query, themes=_themes)
+
+
+class Corpus:
+    """The index and theme dictionary of this session, with every cached analysis.
+
+    Pages get it from :func:`current` and call its methods with a filter and options.
+    """
+
+    def __init__(self, index: Index, dictionary: ThemeDictionary, source: CorpusSource) -> None:
+        self.index = index
+        self.dictionary = dictionary
+        self.source = source
+
+    @property
+    def _keys(self) -> tuple[Index, str]:
+        return self.index, self.index.key
+
+    @property
+    def _dict(self) -> tuple[ThemeDictionary, str]:
+        return self.dictionary, self.dictionary.digest
+
+    def count(self, flt: Filter) -> int:
+        return _count_selected(*self._keys, flt, *self._dict)
+
+    def describe(self, flt: Filter) -> str:
+        """The sentence every page shows: what the filter selects."""
+        return flt.describe(self.count(flt))
+
+    def corpus_trend(self, flt: Filter, freq: str) -> pd.DataFrame:
+        return _corpus_trend(*self._keys, flt, freq, *self._dict)
+
+    def term_trend(self, terms: tuple[str, ...], flt: Filter, freq: str) -> pd.DataFrame:
+        return _term_trend(*self._keys, tuple(terms), flt, freq, *self._dict)
+
+    def theme_trend(self, flt: Filter, freq: str) -> pd.DataFrame:
+        return _theme_trend(*self._keys, flt, freq, *self._dict)
+
+    def theme_summary(self, flt: Filter) -> pd.DataFrame:
+        return _theme_summary(*self._keys, flt, *self._dict)
+
+    def theme_cooccurrence(self, flt: Filter) -> pd.DataFrame:
+        return _theme_cooccurrence(*self._keys, flt, *self._dict)
+
+    def top_terms(self, flt: Filter, *, n: int, weight: str, ngram: str, stop: tuple[str, ...],
+                  reference: Filter | None = None) -> pd.DataFrame:
+        return _top_terms(*self._keys, flt, n, weight, ngram, stop, reference, *self._dict)
+
+    def kwic(self, term: str, flt: Filter, *, window: int = 8, limit: int = 50) -> pd.DataFrame:
+        return _kwic(*self._keys, term, flt, window, limit, *self._dict)
+
+    def articles(self, flt: Filter, *, sort: str = "-date", limit: int | None = None,
+                 mentioning: str | None = None) -> pd.DataFrame:
+        return _articles(*self._keys, flt, sort, limit, mentioning, *self._dict)
+
+    def info(self) -> dict[str, Any]:
+        return _corpus_info(*self._keys)
+
+    def article(self, doc_id: str, query: str = "") -> dict[str, Any] | None:
+        return _article(*self._keys, doc_id, query, *self._dict)
+
+
+def current() -> Corpus:
+    """This run's corpus (set by the entrypoint)."""
+    corpus = st.session_state.get("_corpus")
+    if corpus is None:  # pragma: no cover - a page run without the entrypoint
+        raise RuntimeError("dashboard pages run through dashboard/app.py")
+    return corpus
+
+
+def begin(source: CorpusSource) -> Corpus:
+    """Load the index and dictionary for this run and make them the current corpus."""
+    index = load_index(source)
+    corpus = Corpus(index, active_dictionary(index), source)
+    st.session_state["_corpus"] = corpus
+    return corpus

@@ -1,0 +1,104 @@
+"""The sidebar shared by every page: navigation, filters, the corpus, the link to this view."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from dashboard import data, state
+from policydata.uploads import UPLOAD_LIMITS, UploadError, save_upload
+
+
+def draw(corpus: data.Corpus, pages: list[Any]) -> None:
+    """Navigation links carrying the view, the shared filters, and the corpus chooser."""
+    index = corpus.index
+    with st.sidebar:
+        st.markdown("### policydata")
+        for page in pages:
+            st.page_link(page, query_params=state.params(), width="stretch")
+        st.divider()
+        st.markdown("**Filters** apply on every page")
+        state.control("w_dates", st.date_input, "Date range", format="YYYY-MM-DD",
+                      help="Inclusive. Clear it by choosing the corpus's first and last date.")
+        state.control("w_theme", st.multiselect, "Themes", list(corpus.dictionary.names),
+                      placeholder="Any theme",
+                      help="Articles with at least one match of any chosen theme.")
+        state.control("w_q", st.text_input, "Search", max_chars=200,
+                      placeholder="e.g. digital economy, data element*",
+                      help="A word or phrase; * ends a prefix; commas separate alternatives. "
+                           "Hyphens and case do not matter.")
+        state.control("w_source", st.multiselect, "Sources", index.source_names,
+                      placeholder="Any source")
+        run = state.current()
+        for note in run.notes:
+            st.warning(note, icon=":material/link_off:")
+        st.divider()
+        _corpus_box(corpus)
+        st.session_state["_share_box"] = st.container()
+
+
+def share(query: str) -> None:
+    """Show the link that reproduces the current view (called after the page has run)."""
+    box = st.session_state.pop("_share_box", None)
+    if box is None:
+        return
+    with box:
+        st.markdown("**Link to this view**")
+        st.code(state.link(query), language=None, wrap_lines=True)
+        if data.current().source.uploaded:
+            st.caption("This view uses your uploaded corpus, which only you can see: the link "
+                       "opens the shared corpus for anyone else.")
+        elif st.session_state.get("themes_text"):
+            st.caption("This view uses your own theme dictionary: the link opens with the "
+                       "default dictionary for anyone else.")
+
+
+def _corpus_box(corpus: data.Corpus) -> None:
+    source = corpus.source
+    with st.expander(f"Corpus: {source.label}", icon=":material/folder_open:"):
+        info = corpus.info()
+        st.caption(f"{info['documents']:,} articles, {info['words']:,} words; "
+                   f"{len(info['skipped'])} files or rows not loaded (see Overview).")
+        if source.uploaded:
+            if st.button("Back to the shared corpus", key="upload_reset"):
+                _drop_upload()
+                st.rerun()
+        limits = UPLOAD_LIMITS
+        files = st.file_uploader(
+            "Use your own corpus for this session",
+            type=["zip", "csv", "jsonl", "ndjson", "parquet", "txt", "md"],
+            accept_multiple_files=True, key="upload_files",
+            max_upload_size=limits.upload_mb,
+            help=f"A zip of text/Markdown files, or CSV, JSON Lines or Parquet files with "
+                 f"date, title and text columns. Up to {limits.upload_mb} MB in all, "
+                 f"{limits.files:,} files.")
+        if files and st.button("Load these files", key="upload_go", type="primary"):
+            _use_upload([(f.name, f.getvalue()) for f in files])
+
+
+def _use_upload(files: list[tuple[str, bytes]]) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="policydata-upload-"))
+    try:
+        problems = save_upload(files, folder / "corpus")
+    except UploadError as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        st.error(f"Upload refused: {error}")
+        return
+    _drop_upload()
+    st.session_state["upload_source"] = data.CorpusSource(
+        str(folder / "corpus"), "your upload", str(folder / "cache"), uploaded=True)
+    st.session_state["upload_folder"] = str(folder)
+    st.session_state["upload_problems"] = problems
+    st.rerun()
+
+
+def _drop_upload() -> None:
+    folder = st.session_state.pop("upload_folder", None)
+    st.session_state.pop("upload_source", None)
+    st.session_state.pop("upload_problems", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)

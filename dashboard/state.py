@@ -1,0 +1,199 @@
+"""The URL is the state: read the view from it, seed widgets from it, write it back.
+
+Each run starts with :func:`begin`, which reads the query string into a
+:class:`policydata.filters.View` with the library's pure parser (dropping bad values with a
+note). Widgets are made through :func:`control`, which seeds them from the view when the URL
+changed from outside (a pasted link, back and forward, a link between pages) and folds their
+values back into the view. :func:`finish` writes the final view to the query string, so the
+address bar always holds a link that reproduces the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from policydata.filters import View, view_from_params, view_to_params
+
+
+@dataclass
+class Run:
+    """One script run's view, and what the page should say about the URL."""
+
+    view: View
+    notes: list[str] = field(default_factory=list)
+    seed: bool = False  # widgets take their values from the view this run
+    bounds: tuple[dt.date, dt.date] | None = None  # the corpus's date range
+
+
+@dataclass(frozen=True)
+class Control:
+    """A widget bound to one field of the view."""
+
+    key: str
+    get: Callable[[View, Run], Any]  # view -> widget value
+    put: Callable[[View, Any, Run], View]  # widget value -> view
+
+
+def _dates_get(start: dt.date | None, end: dt.date | None, run: Run) -> tuple[dt.date, ...]:
+    if start and end:
+        return (start, end)
+    return run.bounds or ()
+
+
+def _dates_put(value: Any, run: Run) -> tuple[dt.date | None, dt.date | None] | None:
+    """Date range widget value -> (start, end); None while only one date is picked."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        return None
+    start, end = value
+    if run.bounds and (start, end) == tuple(run.bounds):
+        return None, None  # the whole corpus: no filter, nothing in the URL
+    return start, end
+
+
+def _put_dates(view: View, value: Any, run: Run) -> View:
+    picked = _dates_put(value, run)
+    if picked is None:
+        return view
+    return view.with_filter(start=picked[0], end=picked[1])
+
+
+def _put_dates2(view: View, value: Any, run: Run) -> View:
+    picked = _dates_put(value, run)
+    if picked is None:
+        return view
+    return replace(view, start2=picked[0], end2=picked[1])
+
+
+def _put_query(view: View, value: Any, run: Run) -> View:
+    checked, notes = view_from_params({"q": [str(value or "")]})
+    run.notes.extend(notes)
+    return view.with_filter(query=checked.filter.query)
+
+
+def _put_terms(view: View, value: Any, run: Run) -> View:
+    checked, notes = view_from_params({"term": [str(v) for v in value or []]})
+    run.notes.extend(notes)
+    focus = view.focus if view.focus in checked.terms else ""
+    return replace(view, terms=checked.terms, focus=focus)
+
+
+CONTROLS: dict[str, Control] = {c.key: c for c in [
+    Control("w_dates", lambda v, r: _dates_get(v.filter.start, v.filter.end, r), _put_dates),
+    Control("w_theme", lambda v, r: list(v.filter.themes),
+            lambda v, x, r: v.with_filter(themes=tuple(x or ()))),
+    Control("w_q", lambda v, r: v.filter.query, _put_query),
+    Control("w_source", lambda v, r: list(v.filter.sources),
+            lambda v, x, r: v.with_filter(sources=tuple(x or ()))),
+    Control("w_terms", lambda v, r: list(v.terms), _put_terms),
+    Control("w_freq", lambda v, r: v.freq, lambda v, x, r: replace(v, freq=x or "month")),
+    Control("w_measure", lambda v, r: v.measure,
+            lambda v, x, r: replace(v, measure=x or "per_10k")),
+    Control("w_smooth", lambda v, r: v.smooth, lambda v, x, r: replace(v, smooth=int(x or 1))),
+    Control("w_weight", lambda v, r: v.weight, lambda v, x, r: replace(v, weight=x or "count")),
+    Control("w_ngram", lambda v, r: v.ngram, lambda v, x, r: replace(v, ngram=x or "1")),
+    Control("w_stop", lambda v, r: "\n".join(v.stop),
+            lambda v, x, r: replace(v, stop=tuple(dict.fromkeys(
+                w.strip().lower() for w in str(x or "").replace(",", "\n").splitlines()
+                if w.strip()))[:50])),
+    Control("w_compare", lambda v, r: v.compare, lambda v, x, r: replace(v, compare=x or "")),
+    Control("w_dates2", lambda v, r: _dates_get(v.start2, v.end2, r), _put_dates2),
+    Control("w_theme2", lambda v, r: v.theme2 or None,
+            lambda v, x, r: replace(v, theme2=x or "")),
+    Control("w_sort", lambda v, r: v.sort, lambda v, x, r: replace(v, sort=x or "-date")),
+    Control("w_period", lambda v, r: v.period, lambda v, x, r: replace(v, period=x or "")),
+    Control("w_focus", lambda v, r: v.focus or (v.terms[0] if v.terms else None),
+            lambda v, x, r: replace(v, focus=x if x in v.terms and v.period else "")),
+]}
+
+
+def choose(key: str, value: object) -> None:
+    """Set a bound widget's value before it is drawn (e.g. from a chart click)."""
+    st.session_state[key] = value
+    run = current()
+    run.view = CONTROLS[key].put(run.view, value, run)
+
+
+def valid_choice(key: str, options: list[object]) -> None:
+    """Reset a bound widget whose value is not among its options (e.g. from an old link)."""
+    run = current()
+    value = st.session_state.get(key, CONTROLS[key].get(run.view, run))
+    if value not in options:
+        if value:
+            run.notes.append(f"{value!s:.40} is not available here; ignored")
+        st.session_state[key] = options[0] if options else None
+        run.view = CONTROLS[key].put(run.view, st.session_state[key], run)
+
+
+def _current_params() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def begin(*, themes: list[str], sources: list[str],
+          bounds: tuple[dt.date, dt.date] | None) -> Run:
+    """Read this run's view from the URL (and from widgets the user just changed)."""
+    params = _current_params()
+    view, notes = view_from_params(params, themes=themes, sources=sources)
+    run = Run(view=view, notes=notes, bounds=bounds)
+    if st.session_state.get("_url") != params:
+        run.seed = True  # the URL changed from outside: it wins over the widgets
+    else:
+        for key, spec in CONTROLS.items():
+            if key in st.session_state:
+                run.view = spec.put(run.view, st.session_state[key], run)
+    st.session_state["_run"] = run
+    return run
+
+
+def current() -> Run:
+    """The run started by the entrypoint (pages call this)."""
+    run = st.session_state.get("_run")
+    if run is None:  # pragma: no cover - a page run without the entrypoint
+        raise RuntimeError("dashboard pages run through dashboard/app.py")
+    return run
+
+
+def control(key: str, make: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Make a widget bound to a view field; returns the widget's value.
+
+    ``make`` is the Streamlit widget function; ``args``/``kwargs`` go to it (never a value or
+    default: the value comes from the view through session state).
+    """
+    run = current()
+    spec = CONTROLS[key]
+    if run.seed or key not in st.session_state:
+        st.session_state[key] = spec.get(run.view, run)
+    value = make(*args, key=key, **kwargs)
+    run.view = spec.put(run.view, value, run)
+    return value
+
+
+def set_view(view: View) -> None:
+    """Replace the view (for changes not made through a bound widget, e.g. a chart click)."""
+    current().view = view
+
+
+def params(view: View | None = None) -> dict[str, list[str]]:
+    """Query parameters of a view (default: the current one), for links between pages."""
+    return view_to_params(view or current().view)
+
+
+def finish() -> str:
+    """Write the view to the URL; returns the query string of the shareable link."""
+    run = current()
+    wanted = view_to_params(run.view)
+    if _current_params() != wanted:
+        st.query_params.from_dict(wanted)
+    st.session_state["_url"] = wanted
+    return urlencode(wanted, doseq=True)
+
+
+def link(query: str) -> str:
+    """The full shareable address of this page with ``query``."""
+    base = st.context.url or ""
+    return f"{base}?{query}" if query else base

@@ -1,0 +1,79 @@
+"""Articles: the filtered table, a reader with the query highlighted, keyword in context."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard import data, state, ui
+
+SORTS = {"-date": "newest first", "date": "oldest first", "hits": "most hits"}
+SHOWN = 2000
+
+
+def main() -> None:
+    corpus = data.current()
+    run = state.current()
+    st.title("Articles")
+    state.control("w_sort", st.segmented_control, "Order", list(SORTS), format_func=SORTS.get,
+                  required=True)
+    view = run.view
+    table = corpus.articles(view.filter, sort=view.sort)
+    ui.sentence(corpus.describe(view.filter) + f", {SORTS[view.sort]}.")
+    if table.empty:
+        st.info("No articles match the filters. Widen the date range or clear a filter.")
+        return
+    if len(table) > SHOWN:
+        st.caption(f"The first {SHOWN:,} rows are shown; the CSV holds all {len(table):,}.")
+    event = st.dataframe(table.head(SHOWN), hide_index=True, key="articles_table",
+                         on_select="rerun", selection_mode="single-row",
+                         column_order=["date", "title", "source", "words", "hits", "themes"],
+                         column_config={"title": st.column_config.TextColumn(width="large"),
+                                        "themes": st.column_config.TextColumn(width="medium")})
+    rows = event.selection.rows if event and event.selection else []
+    if rows:
+        picked = str(table["id"].iat[rows[0]])
+        if picked != st.session_state.get("_article_pick"):
+            st.session_state["_article_pick"] = picked
+            state.set_view(replace(view, doc=picked))
+            view = run.view
+    ui.csv_download(table, "articles", "articles.csv", key="dl_articles",
+                    label=f"Download all {len(table):,} rows (CSV)")
+    if view.filter.query:
+        lines = corpus.kwic(view.filter.query, view.filter, limit=100)
+        with st.expander(f"Keyword in context for {view.filter.query!r} "
+                         f"({len(lines):,} lines{', the first 100' if len(lines) >= 100 else ''})",
+                         icon=":material/format_quote:"):
+            st.dataframe(lines[["date", "left", "match", "right", "title"]], hide_index=True)
+            ui.csv_download(lines, "kwic", "kwic.csv", key="dl_articles_kwic")
+    read(corpus, view.doc, view.filter.query)
+
+
+def read(corpus: data.Corpus, doc_id: str, query: str) -> None:
+    """The article reader: title, details, body, with the query's matches marked."""
+    st.subheader("Reader")
+    if not doc_id:
+        st.info("Select a row in the table to read the article.", icon=":material/article:")
+        return
+    doc = corpus.article(doc_id, query)
+    if doc is None:
+        st.warning(f"No article with the id {doc_id!r} in this corpus.")
+        return
+    ui.marked(doc["title"], doc["title_marks"], tag="h3")
+    details = (f"{doc['date']} · {doc['source']} · {doc['words']:,} words · "
+               f"{doc['themes'] or 'no themes'} · {doc['path']}")
+    ui.text(details, css="color:#5b6270;font-size:.9rem")
+    if doc["url"]:
+        ui.text(doc["url"], css="color:#5b6270;font-size:.9rem")
+    if query:
+        st.caption(f"{len(doc['title_marks']) + len(doc['body_marks']):,} matches of the "
+                   "search are marked.")
+    body = doc["body"]
+    if len(body) > 200_000:
+        st.caption(f"The article is {len(body):,} characters long; the first 200,000 are shown.")
+        body = body[:200_000]
+    ui.marked(body, [m for m in doc["body_marks"] if m[1] <= len(body)])
+
+
+main()

@@ -1,0 +1,97 @@
+"""Overview: the corpus at a glance and its health."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, figures, state, ui
+
+def main() -> None:
+    corpus = data.current()
+    view = state.current().view
+    info = corpus.info()
+
+    st.title("Overview")
+    ui.sentence(corpus.describe(view.filter) + f", out of {info['documents']:,} in the corpus "
+                f"({info['first_date'] or 'no dates'} to {info['last_date'] or 'no dates'}).")
+
+    cols = st.columns(5)
+    cols[0].metric("Articles", f"{info['documents']:,}")
+    cols[1].metric("Words", f"{info['words']:,}")
+    cols[2].metric("First date", info["first_date"] or "–")
+    cols[3].metric("Last date", info["last_date"] or "–")
+    cols[4].metric("Not loaded", f"{len(info['skipped']):,}",
+                   help="Files or rows that were not loaded; see the load report below.")
+
+    st.subheader("Articles and words per period")
+    state.control("w_freq", st.segmented_control, "Period", ["month", "quarter", "year"],
+                  required=True)
+    trend = corpus.corpus_trend(view.filter, state.current().view.freq)
+    if trend.empty:
+        st.info("No articles match the filters. Widen the date range or clear a filter.")
+    else:
+        st.plotly_chart(figures.corpus_figure(trend), key="overview_chart",
+                        config=figures.chart_config("articles-per-period"))
+        empty = int((trend["articles"] == 0).sum())
+        if empty:
+            st.caption(f"{empty:,} of {len(trend):,} periods have no articles; they show as gaps, "
+                       "not as falls in a term's use.")
+        ui.csv_download(trend, None, "articles-per-period.csv", key="dl_overview")
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Date precision")
+        precision = pd.DataFrame({"precision": list(info["date_precision"]),
+                                  "articles": list(info["date_precision"].values())})
+        st.dataframe(precision, hide_index=True)
+        if set(info["date_precision"]) - {"day"}:
+            st.caption("Articles dated only to a month or a year are placed on its first day: "
+                       "in finer periods they all fall in that first period.")
+        st.subheader("Sources")
+        sources = pd.DataFrame({"source": list(info["sources"]),
+                                "articles": list(info["sources"].values())})
+        st.dataframe(sources.sort_values("articles", ascending=False), hide_index=True,
+                     height=min(35 * len(sources) + 38, 320))
+    with right:
+        st.subheader("Themes at a glance")
+        summary = corpus.theme_summary(view.filter)
+        if summary["docs"].sum() == 0:
+            st.info("No theme matches in these articles.")
+        else:
+            st.plotly_chart(figures.bar_figure(
+                summary["theme"].tolist(), summary["share"].round(1).tolist(),
+                hover=[f"{t}: {d:,} articles, {c:,} matches" for t, d, c in
+                       zip(summary["theme"], summary["docs"], summary["count"])],
+                title="% of articles"), key="overview_themes",
+                config=figures.chart_config("themes-share"))
+
+    st.subheader("Newest articles")
+    newest = corpus.articles(view.filter, sort="-date", limit=10)
+    if newest.empty:
+        st.info("No articles match the filters.")
+    else:
+        st.dataframe(newest[["date", "title", "source", "words", "themes"]], hide_index=True)
+        st.page_link("views/articles.py", label="All articles", icon=":material/article:",
+                     query_params=state.params())
+
+    st.subheader("Load report")
+    problems = st.session_state.get("upload_problems") or []
+    for note in problems:
+        ui.text(note)
+    skipped = pd.DataFrame(info["skipped"], columns=["path", "reason"])
+    warnings = pd.DataFrame(info["warnings"], columns=["path", "reason"])
+    if skipped.empty and warnings.empty:
+        st.success("Every file was loaded; no duplicates.", icon=":material/check_circle:")
+    if not skipped.empty:
+        st.markdown(f"**Not loaded ({len(skipped):,})**: each with the reason.")
+        st.dataframe(skipped, hide_index=True, height=min(35 * len(skipped) + 38, 400))
+        ui.csv_download(skipped, None, "not-loaded.csv", key="dl_skipped")
+    if not warnings.empty:
+        st.markdown(f"**Loaded with a caveat ({len(warnings):,})**")
+        st.dataframe(warnings, hide_index=True, height=min(35 * len(warnings) + 38, 400))
+    if info.get("cache"):
+        st.caption(f"Index cache: {info['cache']}")
+
+
+main()

@@ -1,0 +1,115 @@
+"""Themes: counts, change over time, co-occurrence, and the dictionary behind them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, figures, state, ui
+from policydata.analysis import MEASURES
+
+
+def main() -> None:
+    corpus = data.current()
+    run = state.current()
+    dictionary = corpus.dictionary
+    st.title("Themes")
+    view = run.view
+    ui.sentence(f"{len(dictionary.names)} themes of {_origin()} in "
+                f"{corpus.describe(view.filter)}.")
+    summary = corpus.theme_summary(view.filter)
+    tabs = st.tabs(["Counts", "Over time", "Together", "Dictionary"])
+    with tabs[0]:
+        if summary["docs"].sum() == 0:
+            st.info("No theme matches in these articles.")
+        else:
+            st.plotly_chart(figures.bar_figure(
+                summary["theme"].tolist(), summary["share"].round(1).tolist(),
+                hover=[f"{t}: {d:,} articles, {c:,} matches" for t, d, c in
+                       zip(summary["theme"], summary["docs"], summary["count"])],
+                title="% of articles with at least one match"), key="themes_share",
+                config=figures.chart_config("themes"))
+        st.dataframe(summary.rename(columns={"count": "matches", "docs": "articles",
+                                             "share": "% of articles"}).round(2),
+                     hide_index=True)
+        ui.csv_download(summary, None, "themes.csv", key="dl_theme_summary")
+    with tabs[1]:
+        cols = st.columns([2, 3, 2])
+        with cols[0]:
+            state.control("w_freq", st.segmented_control, "Period",
+                          ["month", "quarter", "year"], required=True)
+        with cols[1]:
+            state.control("w_measure", st.segmented_control, "Measure", list(MEASURES),
+                          format_func=MEASURES.get, required=True)
+        with cols[2]:
+            state.control("w_smooth", st.slider, "Moving average (periods)", 1, 12)
+        view = run.view
+        trend = corpus.theme_trend(view.filter, view.freq)
+        if trend.empty:
+            st.info("No articles match the filters.")
+        else:
+            st.plotly_chart(figures.theme_lines(trend, view.measure, view.smooth),
+                            key="themes_trend", config=figures.chart_config("themes-trend"))
+            ui.csv_download(trend, "themes", "theme-trend.csv", key="dl_theme_trend")
+    with tabs[2]:
+        together = corpus.theme_cooccurrence(view.filter)
+        if together["articles"].sum() == 0:
+            st.info("No theme matches in these articles.")
+        else:
+            st.caption("Articles that have both themes; the diagonal counts the articles "
+                       "with each theme.")
+            st.plotly_chart(figures.cooccurrence_figure(together), key="themes_together",
+                            config=figures.chart_config("themes-together"))
+            ui.csv_download(together, None, "theme-cooccurrence.csv", key="dl_together")
+    with tabs[3]:
+        edit_dictionary(corpus)
+
+
+def _origin() -> str:
+    return ("your own dictionary" if st.session_state.get("themes_text")
+            else "the default dictionary")
+
+
+def edit_dictionary(corpus: data.Corpus) -> None:
+    """Show the active dictionary; let the user upload or edit one for this session."""
+    dictionary = corpus.dictionary
+    st.caption("Within a theme, the longest entry matching at a place counts once, so "
+               "'digital economy' is not also counted as 'economy'. A * ends a prefix.")
+    rows = [{"theme": name, "entries": ", ".join(str(t) for t in terms)}
+            for name, terms in dictionary.themes]
+    st.dataframe(rows, hide_index=True, column_config={"entries": st.column_config.TextColumn(
+        width="large")})
+    st.download_button("Download this dictionary (TOML)", data=dictionary.text,
+                       file_name="themes.toml", mime="application/toml", key="dl_dictionary",
+                       on_click="ignore", icon=":material/download:")
+    upload = st.file_uploader("Use a theme file of your own (TOML)", type=["toml"],
+                              key="themes_upload", max_upload_size=1)
+    if upload is not None and st.session_state.get("_themes_upload") != upload.file_id:
+        st.session_state["_themes_upload"] = upload.file_id
+        _apply(upload.getvalue().decode("utf-8", "replace"))
+    with st.form("themes_form"):
+        text = st.text_area("Edit the dictionary", value=dictionary.text, height=320,
+                            key="themes_editor")
+        applied = st.form_submit_button("Apply for this session", type="primary")
+    if applied:
+        _apply(text)
+    if st.session_state.get("themes_text") and st.button("Back to the default dictionary",
+                                                         key="themes_reset"):
+        st.session_state.pop("themes_text", None)
+        st.rerun()
+    error = st.session_state.get("themes_error")
+    if error:
+        st.error(error)
+
+
+def _apply(text: str) -> None:
+    try:
+        data.dictionary_from_text(text, "your theme file")
+    except ValueError as error:
+        st.session_state["themes_error"] = f"Not applied: {error}"
+        return
+    st.session_state.pop("themes_error", None)
+    st.session_state["themes_text"] = text
+    st.rerun()
+
+
+main()

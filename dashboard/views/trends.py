@@ -1,0 +1,114 @@
+"""Term trends: several terms at once, per period, with the articles behind every point."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard import data, figures, state, ui
+from policydata.analysis import MEASURES, period_bounds
+from policydata.filters import MAX_TERMS
+
+SUGGESTIONS = ["digital economy", "real economy", "new industrialization",
+               "high-quality development", "supply chain*", "innovation"]
+
+
+def main() -> None:
+    corpus = data.current()
+    run = state.current()
+    st.title("Term trends")
+    state.control("w_terms", st.multiselect, "Terms or phrases",
+                  list(dict.fromkeys([*run.view.terms, *SUGGESTIONS])),
+                  accept_new_options=True, max_selections=MAX_TERMS,
+                  placeholder="Type a word or phrase and press Enter",
+                  help="Each term is counted on its own. Hyphens and case do not matter; a * "
+                       "at the end of a word matches any ending (digit*).")
+    cols = st.columns([2, 3, 2])
+    with cols[0]:
+        state.control("w_freq", st.segmented_control, "Period", ["month", "quarter", "year"],
+                      required=True)
+    with cols[1]:
+        state.control("w_measure", st.segmented_control, "Measure", list(MEASURES),
+                      format_func=MEASURES.get, required=True)
+    with cols[2]:
+        state.control("w_smooth", st.slider, "Moving average (periods)", 1, 12,
+                      help="1 = no smoothing: a trailing average over this many periods.")
+    view = run.view
+    if not view.terms:
+        ui.sentence(corpus.describe(view.filter) + ".")
+        st.info("Add one or more terms above to see how often they are used over time.",
+                icon=":material/show_chart:")
+        return
+    frame = corpus.term_trend(view.terms, view.filter, view.freq)
+    ui.sentence(", ".join(repr(t) for t in view.terms) + f" per {view.freq} in "
+                f"{corpus.describe(view.filter)}; {MEASURES[view.measure]}.")
+    if frame.empty:
+        st.info("No articles match the filters, so there is nothing to count. Widen the date "
+                "range or clear a filter in the sidebar.")
+        return
+    event = st.plotly_chart(figures.trend_figure(frame, view.measure, view.smooth),
+                            key="trend_chart", on_select="rerun", selection_mode="points",
+                            config=figures.chart_config("term-trends"))
+    points = event.selection.points if event and event.selection else []
+    picked = (points[0].get("customdata") or [])[:2] if points else []
+    if len(picked) == 2 and tuple(picked) != st.session_state.get("_trend_pick"):
+        st.session_state["_trend_pick"] = tuple(picked)
+        term = next((t for t in view.terms if figures.esc(t) == picked[1]), view.terms[0])
+        state.choose("w_period", str(picked[0]))
+        state.choose("w_focus", term)
+    st.caption("Click a point to list that period's articles and the lines where the term "
+               "occurs. The grey strip shows how many articles stand behind each period; "
+               "the camera icon saves the chart as PNG.")
+    precision = corpus.info()["date_precision"]
+    if (view.freq != "year" and precision.get("year")) or (
+            view.freq == "month" and precision.get("month")):
+        st.caption("Some articles are dated only to a month or a year; they are counted in "
+                   "the first period of it.")
+    ui.csv_download(frame, "trend", "term-trends.csv", key="dl_trend")
+    behind_point(corpus, frame["period"].drop_duplicates().tolist())
+
+
+def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
+    """The articles and keyword-in-context lines of one period and term."""
+    run = state.current()
+    st.subheader("Behind a point")
+    cols = st.columns(2)
+    with cols[0]:
+        state.valid_choice("w_period", ["", *periods])
+        state.control("w_period", st.selectbox, "Period", ["", *periods],
+                      format_func=lambda p: p or "choose a period")
+    with cols[1]:
+        state.valid_choice("w_focus", list(run.view.terms))
+        state.control("w_focus", st.selectbox, "Term", list(run.view.terms))
+    view = run.view
+    if not view.period:
+        st.info("Click a point on the chart, or choose a period, to read the articles "
+                "behind it.")
+        return
+    start, end = period_bounds(view.period)
+    flt = view.filter
+    inside = replace(flt, start=max(start, flt.start) if flt.start else start,
+                     end=min(end, flt.end) if flt.end else end)
+    term = view.focus or view.terms[0]
+    behind = corpus.articles(inside, sort="hits", mentioning=term)
+    ui.sentence(f"{len(behind):,} article{'s' if len(behind) != 1 else ''} mentioning "
+                f"{term!r} in {view.period}.")
+    if behind.empty:
+        st.info("No article in this period mentions the term.")
+        return
+    st.dataframe(behind[["date", "title", "source", "hits", "words"]], hide_index=True,
+                 height=min(35 * len(behind) + 38, 320))
+    ui.csv_download(behind, "articles", f"articles-{view.period}.csv", key="dl_behind")
+    lines = corpus.kwic(term, inside, limit=200)
+    st.markdown(f"**Keyword in context**: {len(lines):,} lines"
+                f"{' (the first 200)' if len(lines) >= 200 else ''}")
+    st.dataframe(lines[["date", "left", "match", "right", "title"]], hide_index=True)
+    ui.csv_download(lines, "kwic", f"kwic-{view.period}.csv", key="dl_kwic")
+    st.page_link("views/articles.py", label="Read these articles", icon=":material/article:",
+                 query_params=state.params(replace(
+                     view.with_filter(start=inside.start, end=inside.end, query=term),
+                     sort="hits", terms=(), period="", focus="")))
+
+
+main()

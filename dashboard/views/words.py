@@ -1,0 +1,107 @@
+"""Word clouds: the top terms of the filtered articles, by count, tf-idf or keyness."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard import data, figures, state, ui
+from policydata.filters import Filter
+
+WEIGHTS = {"count": "count", "tfidf": "tf-idf", "keyness": "keyness"}
+NGRAMS = {"1": "1 word", "2": "2 words", "3": "3 words", "1-3": "1 to 3 words"}
+COMPARE = {"": "no", "dates": "two periods", "theme": "two themes"}
+CLOUD_TERMS = 120
+BAR_TERMS = 25
+
+
+def main() -> None:
+    corpus = data.current()
+    run = state.current()
+    st.title("Word clouds")
+    cols = st.columns([3, 3, 3])
+    with cols[0]:
+        state.control("w_weight", st.segmented_control, "Weight", list(WEIGHTS),
+                      format_func=WEIGHTS.get, required=True,
+                      help="count: occurrences. tf-idf: count x inverse document frequency. "
+                           "keyness: log-likelihood against the rest of the corpus (or the "
+                           "other cloud when comparing).")
+    with cols[1]:
+        state.control("w_ngram", st.segmented_control, "Terms of", list(NGRAMS),
+                      format_func=NGRAMS.get, required=True)
+    with cols[2]:
+        state.control("w_compare", st.segmented_control, "Compare", list(COMPARE),
+                      format_func=COMPARE.get, required=True)
+    view = run.view
+    second = None
+    if view.compare == "dates":
+        state.control("w_dates2", st.date_input, "Second period", format="YYYY-MM-DD")
+        view = run.view
+        if view.start2 and view.end2:
+            second = replace(view.filter, start=view.start2, end=view.end2)
+    elif view.compare == "theme":
+        names = list(corpus.dictionary.names)
+        state.valid_choice("w_theme2", [None, *names])
+        state.control("w_theme2", st.selectbox, "Second theme", [None, *names],
+                      format_func=lambda t: t or "choose a theme")
+        view = run.view
+        if view.theme2:
+            second = replace(view.filter, themes=(view.theme2,))
+    with st.expander("Stopwords", icon=":material/block:"):
+        st.caption("Left out of clouds and lists only, never out of counts. Phrases are formed "
+                   "first, then those starting or ending with a stopword are dropped, so "
+                   "'belt and road' stays. The default English list is always applied.")
+        state.control("w_stop", st.text_area, "Extra stopwords, one per line", height=110)
+    view = run.view
+    first = view.filter
+    if view.compare and second is None:
+        st.info("Choose the second " + ("period" if view.compare == "dates" else "theme") +
+                " to compare with.")
+    panels = [("", first)] if second is None else [("A", first), ("B", second)]
+    columns = st.columns(len(panels))
+    for (label, flt), column, other in zip(panels, columns, reversed(panels)):
+        with column:
+            reference = other[1] if second is not None else None
+            cloud(corpus, label, flt, reference if view.weight == "keyness" else None)
+
+
+def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None) -> None:
+    view = state.current().view
+    name = f"cloud {label}" if label else "cloud"
+    ui.sentence((f"{label}: " if label else "") + corpus.describe(flt) +
+                (" compared with the other cloud." if reference is not None else "."))
+    if corpus.count(flt) == 0:
+        st.info("No articles match: nothing to draw.")
+        return
+    try:
+        top = corpus.top_terms(flt, n=CLOUD_TERMS, weight=view.weight, ngram=view.ngram,
+                               stop=view.stop, reference=reference)
+    except ValueError as error:
+        st.info(str(error))
+        return
+    shown = top[top["score"] > 0]
+    png = figures.wordcloud_png(shown["term"].tolist(), shown["score"].tolist())
+    if png is None:
+        st.info("No terms to draw with this weighting (keyness only draws terms that are "
+                "more frequent here than in the comparison).")
+        return
+    st.image(png, width="stretch")
+    bars = shown.head(BAR_TERMS)
+    st.plotly_chart(figures.bar_figure(
+        bars["term"].tolist(), bars["score"].round(2).tolist(),
+        hover=[f"{t}: score {s:,.2f}, {c:,} occurrences in {d:,} articles"
+               for t, s, c, d in zip(bars["term"], bars["score"], bars["count"], bars["docs"])],
+        title=WEIGHTS[view.weight]), key=f"bars_{label or 'main'}",
+        config=figures.chart_config(f"top-terms{'-' + label if label else ''}"))
+    cols = st.columns(2)
+    with cols[0]:
+        st.download_button("Download PNG", data=png, file_name=f"{name.replace(' ', '-')}.png",
+                           mime="image/png", key=f"dl_png_{label or 'main'}", on_click="ignore",
+                           icon=":material/image:")
+    with cols[1]:
+        ui.csv_download(top, "top", f"top-terms{'-' + label if label else ''}.csv",
+                        key=f"dl_top_{label or 'main'}")
+
+
+main()

@@ -1,0 +1,209 @@
+"""An independent, deliberately simple implementation of the counting rules (DESIGN.md).
+
+Written from the "Counting rules" section of ``docs/DESIGN.md`` only: it imports nothing from
+``policydata`` and uses no regular expressions, just a character-by-character scanner, so the
+library's regexes, fast byte-level path and positional index can be checked against it.
+
+Rules implemented here (numbers as in DESIGN.md):
+
+1. Text of a document = title, a blank line, then the body; a trailing footer starting with a
+   line ``Share this:`` is not part of the body (:func:`document_text`).
+2. NFKC, then casefold; U+2018, U+2019, U+02BC, U+2032 and the backtick become ``'``.
+3. A token is a maximal run of characters with ``str.isalnum()`` (so the underscore is a
+   separator) that may hold single inner apostrophes between two such runs; a trailing ``'s``
+   is dropped; each Han character is a token by itself and never joins a run.
+4. Boundaries: ``. ! ? ; :``, U+3002, and a blank line (a newline, optional whitespace, a
+   newline). A single newline is not a boundary.
+5. Queries are tokenised with the same rules; a phrase matches identical consecutive tokens in
+   one span.
+6. ``words`` is the number of tokens.
+7. A ``*`` ending a query word makes it a prefix.
+8. A dictionary of queries is counted by scanning each span left to right, taking the longest
+   entry that matches at a position, counting one and continuing after it; otherwise moving
+   one token on.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+APOSTROPHES = ("\u2018", "\u2019", "\u02bc", "\u2032", "`")
+BOUNDARY_CHARS = (".", "!", "?", ";", ":", "\u3002")
+HAN_RANGES = (
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0x20000, 0x3347F),
+)
+
+
+def normalise(text: str) -> str:
+    """Rule 2: NFKC, casefold, one apostrophe."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.casefold()
+    for a in APOSTROPHES:
+        text = text.replace(a, "'")
+    return text
+
+
+def is_han(ch: str) -> bool:
+    """A Han character: in one of the Han blocks and a letter (not an unassigned code point)."""
+    code = ord(ch)
+    in_block = False
+    for lo, hi in HAN_RANGES:
+        if lo <= code <= hi:
+            in_block = True
+    return in_block and ch.isalnum()
+
+
+def is_run_char(ch: str) -> bool:
+    """A character that can be part of a (non-Han) token run."""
+    return ch.isalnum() and not is_han(ch)
+
+
+def _scan(text: str, *, allow_star: bool = False):
+    """Yield ("tok", token, prefix) and ("bnd", None, False) items of normalised ``text``."""
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        if is_han(ch):
+            j = i + 1
+            star = allow_star and j < n and text[j] == "*"
+            yield ("tok", ch, star)
+            i = j + 1 if star else j
+            continue
+        if is_run_char(ch):
+            j = i
+            while True:
+                while j < n and is_run_char(text[j]):
+                    j += 1
+                # a single apostrophe between two runs joins them
+                if j + 1 < n and text[j] == "'" and is_run_char(text[j + 1]):
+                    j += 1
+                    continue
+                break
+            token = text[i:j]
+            star = allow_star and j < n and text[j] == "*"
+            if not star and len(token) > 2 and token[-2:] == "'s":
+                token = token[:-2]
+            yield ("tok", token, star)
+            i = j + 1 if star else j
+            continue
+        if ch in BOUNDARY_CHARS:
+            yield ("bnd", None, False)
+            i += 1
+            continue
+        if ch == "\n":
+            j = i + 1
+            while j < n and text[j] != "\n" and text[j].isspace():
+                j += 1
+            if j < n and text[j] == "\n":
+                yield ("bnd", None, False)
+                i = j  # the second newline may start another blank line: harmless
+                i += 1
+                continue
+        i += 1
+
+
+def tokens(text: str) -> list[str | None]:
+    """All tokens of ``text`` in order, with None at every boundary."""
+    return [tok if kind == "tok" else None for kind, tok, _ in _scan(normalise(text))]
+
+
+def spans(text: str) -> list[list[str]]:
+    """Boundary spans of tokens, empty spans left out."""
+    out: list[list[str]] = []
+    current: list[str] = []
+    for tok in tokens(text):
+        if tok is None:
+            if current:
+                out.append(current)
+            current = []
+        else:
+            current.append(tok)
+    if current:
+        out.append(current)
+    return out
+
+
+def words(text: str) -> int:
+    """Rule 6: the number of tokens."""
+    return sum(len(s) for s in spans(text))
+
+
+def parse_query(query: str) -> list[tuple[str, bool]]:
+    """A query's words as (text, is_prefix). Raises ValueError for a boundary or no words."""
+    out: list[tuple[str, bool]] = []
+    for kind, tok, star in _scan(normalise(query), allow_star=True):
+        if kind == "bnd":
+            raise ValueError(f"boundary in query {query!r}")
+        out.append((tok, star))
+    if not out:
+        raise ValueError(f"no words in query {query!r}")
+    return out
+
+
+def _word_matches(word: tuple[str, bool], token: str) -> bool:
+    text, prefix = word
+    return token.startswith(text) if prefix else token == text
+
+
+def match_list(text: str, queries: list[str]) -> list[tuple[int, int, int]]:
+    """Counted matches (span, start, length) of a dictionary of queries, by rule 8."""
+    parsed = [parse_query(q) for q in queries]
+    found = []
+    for s, span in enumerate(spans(text)):
+        i = 0
+        while i < len(span):
+            best = 0
+            for query in parsed:
+                k = len(query)
+                if i + k > len(span):
+                    continue
+                ok = True
+                for j in range(k):
+                    if not _word_matches(query[j], span[i + j]):
+                        ok = False
+                        break
+                if ok and k > best:
+                    best = k
+            if best:
+                found.append((s, i, best))
+                i += best
+            else:
+                i += 1
+    return found
+
+
+def count(text: str, queries: list[str] | str) -> int:
+    """Rule 8 count of a dictionary of queries (a single query is a one-entry dictionary)."""
+    if isinstance(queries, str):
+        queries = [queries]
+    return len(match_list(text, queries))
+
+
+def strip_footer(body: str) -> str:
+    """Rule 1: drop everything from the first line that starts with ``Share this:``."""
+    lines = body.split("\n")
+    for k, line in enumerate(lines):
+        if line.lstrip(" \t").startswith("Share this:"):
+            return "\n".join(lines[:k])
+    return body
+
+
+def document_text(title: str, body: str) -> str:
+    """Rule 1: title, a blank line, the body without its footer."""
+    return title + "\n\n" + strip_footer(body)
+
+
+def read_seed_file(raw: str) -> tuple[str, str, str]:
+    """(date, title, body) of a file in the seed format `` date YYYY-MM-DD Title\\n\\nbody``."""
+    raw = raw.replace("\r\n", "\n")
+    first, _, body = raw.partition("\n")
+    head = first.strip()
+    assert head.startswith("date"), head
+    parts = head.split(None, 2)
+    date = parts[1]
+    title = parts[2] if len(parts) > 2 else ""
+    return date, title, body
