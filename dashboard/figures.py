@@ -107,7 +107,8 @@ def bar_figure(labels: list[str], values: list[float], *, hover: list[str], titl
         textposition="outside", cliponaxis=False,
         hovertext=[esc(h) for h in hover], hoverinfo="text"))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text=title, rangemode="tozero")
+    top = max([v for v in values if v == v] or [0]) or 1
+    fig.update_xaxes(title_text=title, range=[0, top * 1.18])
     return _layout(fig, height or max(240, 26 * len(labels) + 80))
 
 

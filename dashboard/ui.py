@@ -33,8 +33,9 @@ def marked(value: str, marks: list[tuple[int, int]], *, tag: str = "div") -> Non
         last = end
     pieces.append(html.escape(value[last:]))
     body = "".join(pieces).replace("\n\n", "</p><p>").replace("\n", "<br>")
-    st.html(f"<{tag} class='pd-reader' style='line-height:1.6;max-width:52rem'>"
-            f"<p>{body}</p></{tag}>")
+    size = "font-size:1.5rem;font-weight:600;" if tag == "h3" else ""
+    st.html(f"<{tag} class='pd-reader' style='line-height:1.6;max-width:52rem;{size}'>"
+            f"<p style='margin:0 0 .8rem 0'>{body}</p></{tag}>")
 
 
 def csv_download(frame: pd.DataFrame, command: str | None, name: str, *, key: str,

@@ -16,12 +16,11 @@ def main() -> None:
     ui.sentence(corpus.describe(view.filter) + f", out of {info['documents']:,} in the corpus "
                 f"({info['first_date'] or 'no dates'} to {info['last_date'] or 'no dates'}).")
 
-    cols = st.columns(5)
+    cols = st.columns(4)
     cols[0].metric("Articles", f"{info['documents']:,}")
     cols[1].metric("Words", f"{info['words']:,}")
-    cols[2].metric("First date", info["first_date"] or "–")
-    cols[3].metric("Last date", info["last_date"] or "–")
-    cols[4].metric("Not loaded", f"{len(info['skipped']):,}",
+    cols[2].metric("Sources", f"{len(info['sources']):,}")
+    cols[3].metric("Not loaded", f"{len(info['skipped']):,}",
                    help="Files or rows that were not loaded; see the load report below.")
 
     st.subheader("Articles and words per period")

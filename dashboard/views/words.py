@@ -10,7 +10,7 @@ from dashboard import data, figures, state, ui
 from policydata.filters import Filter
 
 WEIGHTS = {"count": "count", "tfidf": "tf-idf", "keyness": "keyness"}
-NGRAMS = {"1": "1 word", "2": "2 words", "3": "3 words", "1-3": "1 to 3 words"}
+NGRAMS = {"1": "1", "2": "2", "3": "3", "1-3": "1–3"}
 COMPARE = {"": "no", "dates": "two periods", "theme": "two themes"}
 CLOUD_TERMS = 120
 BAR_TERMS = 25
@@ -28,7 +28,7 @@ def main() -> None:
                            "keyness: log-likelihood against the rest of the corpus (or the "
                            "other cloud when comparing).")
     with cols[1]:
-        state.control("w_ngram", st.segmented_control, "Terms of", list(NGRAMS),
+        state.control("w_ngram", st.segmented_control, "Words per term", list(NGRAMS),
                       format_func=NGRAMS.get, required=True)
     with cols[2]:
         state.control("w_compare", st.segmented_control, "Compare", list(COMPARE),
@@ -44,7 +44,9 @@ def main() -> None:
         names = list(corpus.dictionary.names)
         state.valid_choice("w_theme2", [None, *names])
         state.control("w_theme2", st.selectbox, "Second theme", [None, *names],
-                      format_func=lambda t: t or "choose a theme")
+                      format_func=lambda t: t or "choose a theme",
+                      help="Cloud A shows the articles the sidebar filters select (choose a "
+                           "theme there); cloud B the same articles with this theme instead.")
         view = run.view
         if view.theme2:
             second = replace(view.filter, themes=(view.theme2,))
