@@ -545,26 +545,54 @@ def _locked(corpus: Path | str, cache_dir: Path | str | None, progress: Progress
         progress("wait", 0, 0)
         lock.acquire()
     try:
-        if load and not rebuild and (folder / "manifest.json").exists():
-            # Most starts find the corpus unchanged: load the cached index while the corpus is
-            # scanned (Arrow decodes without the GIL), and load again only if it changed.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                early = pool.submit(_load, folder, themes)
-                info = _update(corpus, folder, progress, rebuild, jobs, themes)
-                try:
-                    index: Index | None = early.result()
-                except CacheError:
-                    index = None
-            if info.wrote or index is None:
-                index = _load(folder, themes)
-        else:
-            info = _update(corpus, folder, progress, rebuild, jobs, themes)
-            index = _load(folder, themes) if load else None
+        try:
+            info, index = _update_and_load(corpus, folder, progress, rebuild, jobs, themes,
+                                           load)
+        except CacheError as error:
+            log.warning("cached index in %s is damaged (%s); rebuilding", folder, error)
+            info, index = _update_and_load(corpus, folder, progress, True, jobs, themes, load)
+            info.notes.append(f"cache rebuilt: {error}")
     finally:
         lock.release()
     info.seconds = time.perf_counter() - started
     info.cache = str(folder)
     return info, index
+
+
+def _update_and_load(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
+                     jobs: int | None, themes: ThemeDictionary, load: bool,
+                     ) -> tuple[BuildInfo, Index | None]:
+    if load and not rebuild and (folder / "manifest.json").exists():
+        # Most starts find the corpus unchanged: load the cached index while the corpus is
+        # scanned (Arrow decodes without the GIL), and load again only if it changed.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            early = pool.submit(_load, folder, themes)
+            info = _update(corpus, folder, progress, rebuild, jobs, themes)
+            try:
+                index: Index | None = early.result()
+            except CacheError:
+                index = None
+        if info.wrote or index is None:
+            index = _load(folder, themes)
+        return info, index
+    info = _update(corpus, folder, progress, rebuild, jobs, themes)
+    if load:
+        return info, _load(folder, themes)
+    if not info.wrote:
+        _verify(folder)
+    return info, None
+
+
+def _verify(folder: Path) -> None:
+    """Check every file of the cache against the manifest (raises CacheError)."""
+    manifest = _read_manifest(folder)
+    for rel, expected in manifest["checksums"].items():
+        try:
+            data = (folder / rel).read_bytes()
+        except OSError as error:
+            raise CacheError(f"{rel}: {error.strerror or error}") from None
+        if [len(data), zlib.crc32(data)] != expected:
+            raise CacheError(f"{rel} is damaged (size or checksum differs from the manifest)")
 
 
 def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,

@@ -1,0 +1,84 @@
+"""Shared fixtures: the bundled seed, small corpora written on the fly, shared corpora."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared" / "corpora"
+
+#: Phrases used by the small corpus, with their counts per article below.
+PHRASES = ("digital economy", "real economy")
+
+
+def shared_corpus(name: str) -> Path:
+    """A corpus from ../shared/corpora, or skip the test when this clone has none."""
+    path = SHARED / name
+    if not path.is_dir():
+        pytest.skip(f"{path} is not present (it exists only beside the development checkout)")
+    return path
+
+
+def write_article(folder: Path, name: str, date: str, title: str, body: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f" date {date} {title}\n\n{body}\n", encoding="utf-8")
+    return path
+
+
+def small_corpus(folder: Path) -> Path:
+    """24 articles over 2022-2023 in two sources, with known counts.
+
+    Article ``i`` (0-based) is dated on day 1 + i % 27 of month 1 + i % 12 of 2022 + i // 12,
+    mentions "digital economy" i % 4 times and "real economy" (i + 1) % 3 times.
+    """
+    for i in range(24):
+        year, month = 2022 + i // 12, 1 + i % 12
+        source = "xinhua" if i % 2 else "miit"
+        sentences = ["The state council met on the plan."]
+        sentences += ["It backs the digital economy."] * (i % 4)
+        sentences += ["The real economy is the base."] * ((i + 1) % 3)
+        sentences += [f"Item number {i} ends here."]
+        write_article(folder / source, f"{i:03d}.txt", f"{year}-{month:02d}-{1 + i % 27:02d}",
+                      f"Policy note {i}", "\n\n".join(sentences))
+    return folder
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Path:
+    path = tmp_path / "cache"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return small_corpus(tmp_path / "corpus")
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory):
+    from policydata.store import open_index
+
+    return open_index(SEEDS, cache_dir=tmp_path_factory.mktemp("seedcache"))
+
+
+@pytest.fixture(scope="session")
+def small_index(tmp_path_factory: pytest.TempPathFactory):
+    from policydata.store import open_index
+
+    folder = small_corpus(tmp_path_factory.mktemp("small") / "corpus")
+    return open_index(folder, cache_dir=tmp_path_factory.mktemp("smallcache"))
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+os.environ.setdefault("POLICYDATA_CACHE_DIR", str(Path(os.environ.get("TMPDIR", "/tmp"))
+                                                   / f"policydata-test-cache-{os.getuid()}"))

@@ -1,0 +1,200 @@
+"""The on-disk index cache: reuse, incremental updates, damage, locks, odd locations."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, write_article
+
+from policydata.store import build_index, cache_folder, open_index
+from policydata.tokens import parse_term
+
+
+def count(index, term: str) -> int:
+    return int(index.counts([parse_term(term)]).sum())
+
+
+def test_second_open_reuses_the_cache(corpus: Path, cache: Path) -> None:
+    first = open_index(corpus, cache_dir=cache)
+    assert first.build.rebuilt and first.build.tokenised == 24
+    again = open_index(corpus, cache_dir=cache)
+    assert (again.build.tokenised, again.build.added, again.build.rebuilt) == (0, 0, False)
+    assert count(again, "digital economy") == count(first, "digital economy") == 36
+
+
+def test_cache_lives_outside_the_corpus(corpus: Path, cache: Path) -> None:
+    before = sorted((p, p.stat().st_mtime_ns) for p in corpus.rglob("*"))
+    index = open_index(corpus, cache_dir=cache)
+    assert Path(index.build.cache).is_relative_to(cache)
+    assert sorted((p, p.stat().st_mtime_ns) for p in corpus.rglob("*")) == before
+
+
+def test_added_file_is_indexed_without_a_full_rebuild(corpus: Path, cache: Path) -> None:
+    open_index(corpus, cache_dir=cache)
+    write_article(corpus / "new", "a.txt", "2024-03-01", "Added",
+                  "The digital economy grows. The digital economy again.")
+    index = open_index(corpus, cache_dir=cache)
+    assert (index.build.added, index.build.tokenised, index.build.rebuilt) == (1, 1, False)
+    assert count(index, "digital economy") == 38
+    manifest = json.loads((Path(index.build.cache) / "manifest.json").read_text())
+    assert len(manifest["segments"]) == 2  # the old segment kept as it was
+    assert "new" in index.source_names
+
+
+def test_changed_and_removed_files(corpus: Path, cache: Path) -> None:
+    open_index(corpus, cache_dir=cache)
+    target = corpus / "miit" / "002.txt"  # article 2 mentions digital economy twice
+    target.write_text(" date 2022-03-03 Rewritten\n\nNo such phrase now.\n", encoding="utf-8")
+    (corpus / "xinhua" / "003.txt").unlink()  # article 3: three times
+    index = open_index(corpus, cache_dir=cache)
+    assert (index.build.changed, index.build.removed, index.build.tokenised) == (1, 1, 1)
+    assert count(index, "digital economy") == 36 - 2 - 3
+    assert index.n_documents == 23
+    assert "Rewritten" in index.documents["title"].tolist()
+
+
+def test_touched_but_unchanged_file_is_not_read_again(corpus: Path, cache: Path) -> None:
+    open_index(corpus, cache_dir=cache)
+    target = corpus / "miit" / "000.txt"
+    os.utime(target, ns=(time.time_ns(), time.time_ns() + 10**9))
+    index = open_index(corpus, cache_dir=cache)
+    assert (index.build.tokenised, index.build.changed) == (0, 0)
+    assert open_index(corpus, cache_dir=cache).build.tokenised == 0  # new time remembered
+
+
+def test_many_updates_merge_segments(corpus: Path, cache: Path) -> None:
+    open_index(corpus, cache_dir=cache)
+    for k in range(10):
+        write_article(corpus / "more", f"{k}.txt", "2024-01-01", f"More {k}",
+                      f"Real economy {k}.")
+        index = open_index(corpus, cache_dir=cache)
+    manifest = json.loads((Path(index.build.cache) / "manifest.json").read_text())
+    assert len(manifest["segments"]) <= 8
+    assert count(index, "real economy") == 24 + 10
+    assert index.n_documents == 34
+
+
+def test_exact_duplicates_count_once_and_come_back(corpus: Path, cache: Path) -> None:
+    original = (corpus / "miit" / "000.txt").read_text()
+    (corpus / "zz").mkdir()
+    (corpus / "zz" / "copy.txt").write_text(original)
+    index = open_index(corpus, cache_dir=cache)
+    assert index.n_documents == 24
+    assert any("exact duplicate" in p.reason and p.path == "zz/copy.txt"
+               for p in index.report.skipped)
+    (corpus / "miit" / "000.txt").unlink()
+    index = open_index(corpus, cache_dir=cache)
+    assert index.n_documents == 24  # the copy now counts
+    assert not any("exact duplicate" in p.reason for p in index.report.skipped)
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "delete", "manifest", "garbage"])
+def test_damaged_cache_is_rebuilt_never_trusted(corpus: Path, cache: Path, damage: str,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    first = open_index(corpus, cache_dir=cache)
+    folder = Path(first.build.cache)
+    positions = next(folder.glob("segments/*/positions.parquet"))
+    if damage == "flip":
+        data = bytearray(positions.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        positions.write_bytes(bytes(data))
+    elif damage == "truncate":
+        positions.write_bytes(positions.read_bytes()[:100])
+    elif damage == "delete":
+        positions.unlink()
+    elif damage == "manifest":
+        manifest = folder / "manifest.json"
+        manifest.write_text(manifest.read_text()[:-40])
+    else:
+        manifest = folder / "manifest.json"
+        body = json.loads(manifest.read_text())
+        body["terms"] += 1  # edited by hand: its checksum no longer matches
+        manifest.write_text(json.dumps(body))
+    index = open_index(corpus, cache_dir=cache)
+    assert index.build.rebuilt
+    assert count(index, "digital economy") == 36
+    assert "rebuilding" in caplog.text or damage == "delete"
+
+
+def test_unwritable_cache_location_falls_back(corpus: Path, tmp_path: Path,
+                                              caplog: pytest.LogCaptureFixture) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    index = open_index(corpus, cache_dir=blocker / "cache")
+    assert "cannot be written" in caplog.text
+    assert not Path(index.build.cache).is_relative_to(blocker)
+    assert count(index, "digital economy") == 36
+
+
+def test_cache_folder_is_keyed_by_corpus_path(tmp_path: Path, cache: Path) -> None:
+    a = cache_folder(tmp_path / "one" / "corpus", cache)
+    b = cache_folder(tmp_path / "two" / "corpus", cache)
+    assert a != b and a.name.startswith("corpus-") and b.name.startswith("corpus-")
+
+
+def _big_corpus(folder: Path, articles: int) -> Path:
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(folder),
+                    "--articles", str(articles)], check=True, capture_output=True)
+    return folder
+
+
+def _build_command(corpus: Path, cache: Path) -> list[str]:
+    return [sys.executable, "-m", "policydata.cli", "build", "--corpus", str(corpus),
+            "--cache-dir", str(cache), "--format", "json"]
+
+
+@pytest.mark.slow
+def test_two_builders_at_once_leave_one_good_cache(tmp_path: Path, cache: Path) -> None:
+    corpus = _big_corpus(tmp_path / "corpus", 3000)
+    builders = [subprocess.Popen(_build_command(corpus, cache), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = [json.loads(b.communicate(timeout=300)[0]) for b in builders]
+    assert all(b.returncode == 0 for b in builders)
+    assert sorted(o["tokenised"] for o in outputs) == [0, 3000]  # one built, one reused
+    index = open_index(corpus, cache_dir=cache)
+    assert (index.build.tokenised, index.n_documents) == (0, 3000)
+    reference = open_index(corpus, cache_dir=tmp_path / "fresh")
+    assert count(index, "digital economy") == count(reference, "digital economy") > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.4, 1.2, 2.5])
+def test_build_killed_with_sigkill_leaves_next_start_correct(tmp_path: Path, cache: Path,
+                                                             delay: float) -> None:
+    corpus = _big_corpus(tmp_path / "corpus", 4000)
+    process = subprocess.Popen(_build_command(corpus, cache), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(delay)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    index = open_index(corpus, cache_dir=cache)
+    reference = open_index(corpus, cache_dir=tmp_path / "fresh")
+    assert index.n_documents == reference.n_documents == 4000
+    for term in ("digital economy", "the", "new quality productive forces"):
+        assert count(index, term) == count(reference, term)
+
+
+def test_build_index_only_builds(corpus: Path, cache: Path) -> None:
+    info = build_index(corpus, cache_dir=cache)
+    assert info.tokenised == 24 and info.wrote
+    assert build_index(corpus, cache_dir=cache).tokenised == 0
+
+
+def test_article_text_round_trips(corpus: Path, cache: Path) -> None:
+    index = open_index(corpus, cache_dir=cache)
+    row = index.row_of("miit/004")
+    assert row is not None
+    assert index.text(row).startswith("Policy note 4\n\nThe state council met on the plan.")
+    assert index.body(row).endswith("Item number 4 ends here.")
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path: Path, cache: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        open_index(tmp_path / "nowhere", cache_dir=cache)
