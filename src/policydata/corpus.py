@@ -30,12 +30,11 @@ import datetime as dt
 import errno
 import functools
 import hashlib
-import io
 import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -329,43 +328,43 @@ def decode(data: bytes) -> tuple[str, str | None]:
             f"not valid UTF-8 at byte {bad} ({damaged} damaged byte sequence"
             f"{'s' if damaged > 1 else ''} in otherwise UTF-8 text); decoded as UTF-8 with "
             "U+FFFD in their place")
+    # In Latin-1 text the bytes above 127 stand alone between ASCII letters (an accented
+    # letter); in GBK/GB18030 text they come in pairs or longer runs (Han characters).
+    alone = _alone_share(data[:_SAMPLE])
     candidates = []
-    try:
-        gb = data.decode("gb18030")
-        sample = gb[:_SAMPLE]
-        if _han_share(sample) >= 0.6 and _mean_run(sample) >= 2.0:
-            candidates.append(("GB18030", gb))
-    except UnicodeDecodeError:
-        pass
-    try:
-        latin = data.decode("cp1252")
-        if _latin_share(latin[:_SAMPLE]) >= 0.9:
-            candidates.append(("Windows-1252 (Latin-1)", latin))
-    except UnicodeDecodeError:
-        pass
+    if alone < 0.2:
+        try:
+            gb = data.decode("gb18030")
+            if _han_share(gb[:_SAMPLE]) >= 0.6:
+                candidates.append(("GB18030", gb))
+        except UnicodeDecodeError:
+            pass
+    if alone > 0.5:
+        try:
+            latin = data.decode("cp1252")
+            if _latin_share(latin[:_SAMPLE]) >= 0.9:
+                candidates.append(("Windows-1252 (Latin-1)", latin))
+        except UnicodeDecodeError:
+            pass
     if len(candidates) == 1:
         name, text = candidates[0]
         return _unify_newlines(text), f"decoded as {name}: the file is not UTF-8"
-    what = ("could be GB18030 or Latin-1" if candidates
-            else "not GB18030 or Latin-1 either")
+    what = "neither clearly GB18030 nor clearly Latin-1"
     raise Unreadable(f"not valid UTF-8 (first bad byte at offset {bad}) and the encoding "
                      f"cannot be told for sure ({what}); save it as UTF-8")
 
 
 #: Bytes that do not occur in text (C0 controls other than tab, newlines, form feed, escape).
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1a\x1b")
-_SAMPLE = 200_000  # characters looked at to judge an encoding
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_SAMPLE = 200_000  # bytes or characters looked at to judge an encoding
+_HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 
 
-def _mean_run(text: str) -> float:
-    """Mean length of the runs of non-ASCII characters.
-
-    Chinese text has runs of many Han characters; Latin-1 text read as GB18030 has isolated
-    ones (each accented letter pairs with the next byte into one character).
-    """
-    runs = _NON_ASCII_RUN.findall(text)
-    return sum(map(len, runs)) / len(runs) if runs else 0.0
+def _alone_share(data: bytes) -> float:
+    """Share of the bytes above 127 that have no such byte on either side."""
+    runs = _HIGH_RUN.findall(data)
+    total = sum(map(len, runs))
+    return sum(1 for run in runs if len(run) == 1) / total if total else 0.0
 
 
 def _unify_newlines(text: str) -> str:
@@ -503,7 +502,7 @@ def _read_file(path: str, relpath: str, suffix: str, source: str, data: bytes | 
         try:
             doc, caveats = _read_text(text, relpath, source)
         except Unreadable as error:
-            return [], problems + [(Problem(relpath, _one_line(str(error))), True)]
+            return [], [*problems, (Problem(relpath, _one_line(str(error))), True)]
         docs, more = [doc], [(Problem(relpath, c), False) for c in caveats]
     return docs, problems + more
 
@@ -652,9 +651,10 @@ class _Lines:
 def _csv_rows(text: str) -> Iterator[Row]:
     """Rows of a CSV text, recovering after broken quoting.
 
-    A row whose quoting is broken (or that runs over several lines with the wrong number of
-    fields, the mark of an unclosed quote) is reported by the line it starts on, and reading
-    resumes on the next line, so good rows the broken quote swallowed still load.
+    A row whose quoting is broken, or that runs over several lines with the wrong number of
+    fields or with a line break in its date or title (the marks of an unclosed quote), is
+    reported by the line it starts on, and reading resumes on the next line, so good rows the
+    broken quote swallowed still load.
     """
     csv.field_size_limit(1 << 30)
     lines = _Lines(text)
@@ -673,28 +673,32 @@ def _csv_rows(text: str) -> Iterator[Row]:
         start = lines.pos + 1  # the line this row starts on
         try:
             values = next(reader)
-            error = ""
+            problem = ""
         except StopIteration:
             return
         except csv.Error as exc:
-            values, error = [], f"broken CSV quoting ({exc})"
+            values, problem = [], f"broken CSV quoting ({exc})"
         end = lines.pos  # the line it ends on
         row += 1
-        if not error:
+        if not problem:
             if not values or all(not v.strip() for v in values):
                 continue  # a blank line
             if len(values) == len(names):
-                yield row, dict(zip(names, values)), "", f"row {row} (line {start})"
-                continue
-            error = (f"{len(values)} field{'s' if len(values) != 1 else ''} where the "
-                     f"header has {len(names)}")
-            if end == start:
-                error += " (a stray comma or a missing field?)"
+                fields = dict(zip(names, values, strict=True))
+                if end == start or not any("\n" in fields[c] for c in ("date", "title")):
+                    yield row, fields, "", f"row {row} (line {start})"
+                    continue
+                problem = "the date or title holds a line break"  # a quote closed too late
+            else:
+                problem = (f"{len(values)} field{'s' if len(values) != 1 else ''} where the "
+                         f"header has {len(names)}")
+                if end == start:
+                    problem += " (a stray comma or a missing field?)"
         if end > start:  # it ran on over later lines: resume on the line after its first
-            error += f"; the row runs on to line {end} (an unclosed quote?)"
+            problem += f"; the row runs on to line {end} (an unclosed quote?)"
             lines.pos = start
         if start > covered:  # (lines inside a broken row reported already are not repeated)
-            yield row, None, f"line {start}: {error}; row not loaded", f"line {start}"
+            yield row, None, f"line {start}: {problem}; row not loaded", f"line {start}"
         covered = max(covered, end)
 
 
@@ -889,7 +893,7 @@ def resolve(paths: Sequence[str], hashes: Sequence[str], ids: Sequence[str],
     kept = ordered[~duplicate]
     repeat = kept.groupby("id", sort=False).cumcount().to_numpy()
     used: set[str] = set(kept["id"].tolist()) if (repeat > 0).any() else set()
-    for row, n in zip(kept[repeat > 0].itertuples(), repeat[repeat > 0].tolist()):
+    for row, n in zip(kept[repeat > 0].itertuples(), repeat[repeat > 0].tolist(), strict=True):
         new_id = f"{row.id}~{n + 1}"
         while new_id in used:  # another document may already be called "a~2"
             n += 1
@@ -932,6 +936,6 @@ def load_corpus(root: Path | str) -> tuple[list[Document], LoadReport]:
         [d.id for d in documents])
     report.skipped.extend(duplicates)
     report.warnings.extend(renamed)
-    kept = [dataclasses.replace(d, id=i) for d, i, k in zip(documents, ids, keep) if k]
+    kept = [dataclasses.replace(d, id=i) for d, i, k in zip(documents, ids, keep, strict=True) if k]
     report.documents = len(kept)
     return kept, report

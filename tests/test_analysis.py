@@ -1,0 +1,204 @@
+"""Analyses against hand-counted expectations on small corpora."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import write_article
+
+from policydata import analysis as an
+from policydata.filters import Filter
+from policydata.store import open_index
+from policydata.themes import parse_themes
+
+# The small corpus (tests/conftest.py): article i is in month 1 + i % 12 of 2022 + i // 12;
+# "digital economy" occurs i % 4 times, "real economy" (i + 1) % 3 times.
+DIGITAL = [i % 4 for i in range(24)]
+REAL = [(i + 1) % 3 for i in range(24)]
+
+
+def test_trend_by_year_hand_counted(small_index) -> None:
+    frame = an.term_trend(small_index, ["digital economy", "real economy"], freq="year")
+    assert frame[an.TREND_COLUMNS[:4]].values.tolist() == [
+        ["2022", "digital economy", sum(DIGITAL[:12]), sum(1 for c in DIGITAL[:12] if c)],
+        ["2022", "real economy", sum(REAL[:12]), sum(1 for c in REAL[:12] if c)],
+        ["2023", "digital economy", sum(DIGITAL[12:]), sum(1 for c in DIGITAL[12:] if c)],
+        ["2023", "real economy", sum(REAL[12:]), sum(1 for c in REAL[12:] if c)],
+    ]
+    in_2022 = small_index.dates < np.datetime64("2023-01-01")
+    words = frame.drop_duplicates("period")["words"].tolist()
+    assert words == [int(small_index.words[in_2022].sum()),
+                     int(small_index.words[~in_2022].sum())]
+    assert frame["per_10k"].tolist() == pytest.approx(
+        (frame["count"] / frame["words"] * 10000).tolist())
+
+
+def test_trend_lists_every_period_with_zeros(tmp_path: Path, cache: Path) -> None:
+    write_article(tmp_path / "c", "a.txt", "2023-01-15", "A", "Digital economy.")
+    write_article(tmp_path / "c", "b.txt", "2023-04-02", "B", "Nothing here.")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    frame = an.term_trend(index, ["digital economy"], freq="month")
+    assert frame["period"].tolist() == ["2023-01", "2023-02", "2023-03", "2023-04"]
+    assert frame["count"].tolist() == [1, 0, 0, 0]
+    assert frame["words"].tolist() == [3, 0, 0, 3]
+    assert frame["per_10k"].tolist() == pytest.approx([1 / 3 * 10000, 0.0, 0.0, 0.0])
+    quarters = an.term_trend(index, ["digital economy"], freq="quarter")
+    assert quarters["period"].tolist() == ["2023Q1", "2023Q2"]
+
+
+def test_filters_narrow_every_analysis(small_index) -> None:
+    flt = Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 6, 30), sources=("miit",))
+    # months 1-6 of 2023 are articles 12..17; miit holds the even ones: 12, 14, 16
+    frame = an.term_trend(small_index, ["digital economy"], flt, freq="year")
+    assert frame["count"].tolist() == [DIGITAL[12] + DIGITAL[14] + DIGITAL[16]]
+    assert frame["period"].tolist() == ["2023"]
+    table = an.articles(small_index, flt, sort="date")
+    assert table["id"].tolist() == ["miit/012", "miit/014", "miit/016"]
+
+
+def test_query_filter_and_hits(small_index) -> None:
+    table = an.articles(small_index, Filter(query="digital economy"), sort="hits")
+    expected = sorted(((c, i) for i, c in enumerate(DIGITAL) if c), key=lambda x: -x[0])
+    assert table["hits"].tolist() == [c for c, _ in expected]
+    assert len(table) == sum(1 for c in DIGITAL if c)
+    both = an.articles(small_index, Filter(query="digital economy, real economy"))
+    assert sorted(both["hits"].tolist()) == sorted(
+        d + r for d, r in zip(DIGITAL, REAL) if d + r)
+
+
+def test_articles_order(small_index) -> None:
+    newest = an.articles(small_index, sort="-date")["date"].tolist()
+    assert newest == sorted(newest, reverse=True)
+    oldest = an.articles(small_index, sort="date", limit=3)
+    assert oldest["date"].tolist() == sorted(oldest["date"].tolist())
+    assert len(oldest) == 3 and list(oldest.columns) == an.ARTICLE_COLUMNS
+
+
+def test_theme_overlap_rule_and_independent_themes(tmp_path: Path, cache: Path) -> None:
+    write_article(tmp_path / "c", "a.txt", "2023-01-01", "T",
+                  "The digital economy and the economy. Digital economy!")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    themes = parse_themes('[themes]\n"Digital" = ["digital economy", "economy"]\n'
+                          '"Plain" = ["economy"]\n')
+    frame = an.theme_trend(index, themes=themes, freq="year")
+    # Digital: "digital economy" x2 + the lone "economy" x1 = 3 (no economy counted twice);
+    # Plain counts on its own: economy x3.
+    assert frame[["theme", "count", "docs"]].values.tolist() == [
+        ["Digital", 3, 1], ["Plain", 3, 1]]
+    summary = an.theme_summary(index, themes=themes)
+    assert summary["share"].tolist() == [100.0, 100.0]
+
+
+def test_theme_filter_is_any_of(small_index) -> None:
+    themes = parse_themes('[themes]\n"D" = ["digital economy"]\n"R" = ["real economy"]\n')
+    d = an.select(small_index, Filter(themes=("D",)), themes=themes)
+    r = an.select(small_index, Filter(themes=("R",)), themes=themes)
+    both = an.select(small_index, Filter(themes=("D", "R")), themes=themes)
+    assert both.sum() == (d | r).sum() == sum(1 for a, b in zip(DIGITAL, REAL) if a or b)
+    co = an.theme_cooccurrence(small_index, themes=themes)
+    pair = co[(co["theme"] == "D") & (co["other"] == "R")]["articles"].item()
+    assert pair == sum(1 for a, b in zip(DIGITAL, REAL) if a and b)
+
+
+def test_unknown_theme_or_source_is_a_clear_error(small_index) -> None:
+    with pytest.raises(ValueError, match="unknown theme 'Nope'"):
+        an.select(small_index, Filter(themes=("Nope",)))
+    with pytest.raises(ValueError, match="unknown source 'nowhere'"):
+        an.select(small_index, Filter(sources=("nowhere",)))
+
+
+def test_top_terms_forms_phrases_before_removing_stopwords(tmp_path: Path, cache: Path,
+                                                           ) -> None:
+    write_article(tmp_path / "c", "a.txt", "2023-01-01", "Belt",
+                  "The Belt and Road of China. The belt and road. Economy of China.")
+    write_article(tmp_path / "c", "b.txt", "2022-01-01", "Other", "Something else entirely.")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    flt = Filter(start=dt.date(2023, 1, 1))
+    trigrams = an.top_terms(index, flt, n=10, ngram=3)
+    assert trigrams.iloc[0][["term", "count", "docs"]].tolist() == ["belt and road", 2, 1]
+    # inner stopwords stay ("road of china"); ends may not be stopwords ("the belt and")
+    assert set(trigrams["term"]) == {"belt and road", "road of china", "economy of china"}
+    bigrams = an.top_terms(index, flt, n=20, ngram=2)["term"].tolist()
+    # no bigram holds a stopword: "economy of", "of china", "and road" are gone, and removing
+    # stopwords never glues "economy china" together
+    assert not any(set(b.split()) & {"the", "and", "of"} for b in bigrams)
+    assert "economy china" not in bigrams
+    unigrams = an.top_terms(index, flt, n=3)
+    assert unigrams[["term", "count"]].values.tolist() == [["belt", 3], ["china", 2],
+                                                            ["road", 2]]
+
+
+def test_keyness_and_tfidf_scores_by_hand(tmp_path: Path, cache: Path) -> None:
+    write_article(tmp_path / "c", "a.txt", "2023-01-01", "A", "alpha alpha beta")
+    write_article(tmp_path / "c", "b.txt", "2022-01-01", "B", "beta beta beta gamma")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    flt = Filter(start=dt.date(2023, 1, 1))
+    key = an.top_terms(index, flt, n=5, weight="keyness").set_index("term")["score"]
+    # target: title "a" + 3 tokens = 4 words; reference: "b" + 4 = 5 words
+    assert key["alpha"] == pytest.approx(an.log_likelihood(np.array([2]), np.array([0]), 4,
+                                                           5)[0])
+    a, b, c, d = 1, 3, 4, 5  # beta
+    e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
+    assert key["beta"] == pytest.approx(-2 * (a * math.log(a / e1) + b * math.log(b / e2)))
+    tfidf = an.top_terms(index, flt, n=5, weight="tfidf").set_index("term")["score"]
+    assert tfidf["alpha"] == pytest.approx(2 * (math.log(3 / 2) + 1))
+    assert tfidf["beta"] == pytest.approx(1 * (math.log(3 / 3) + 1))
+    with pytest.raises(ValueError, match="nothing to compare"):
+        an.top_terms(index, Filter(), weight="keyness")
+
+
+def test_kwic_shows_the_text_as_written(seed_index) -> None:
+    lines = an.kwic(seed_index, "china", window=3)
+    assert len(lines) == 7
+    assert lines["match"].tolist().count("China‘s") == 2
+    first = lines.iloc[0]
+    assert (first["left"], first["match"], first["right"]) == (
+        "Communist Party of", "China", "has emphasized the")
+    assert len(an.kwic(seed_index, "high-quality development", limit=1)) == 1
+    assert an.kwic(seed_index, "High quality development")["match"].tolist() == [
+        "high-quality development", "high-quality development"]
+
+
+def test_article_marks_the_query(seed_index) -> None:
+    doc = an.article(seed_index, "000_362ffc007b938720", query="digital economy")
+    assert doc is not None
+    marks = doc["title_marks"] + doc["body_marks"]
+    assert len(marks) == 10
+    assert doc["title"][slice(*doc["title_marks"][0])] == "Digital Economy"
+    assert all(doc["body"][a:b].lower() == "digital economy" for a, b in doc["body_marks"])
+    assert an.article(seed_index, "no-such-id") is None
+
+
+def test_corpus_info_of_the_seed(seed_index) -> None:
+    info = an.corpus_info(seed_index)
+    assert (info["documents"], info["words"], info["first_date"], info["skipped"]) == (
+        1, 491, "2023-09-02", [])
+
+
+@pytest.mark.parametrize(("label", "start", "end"), [
+    ("2023-09", dt.date(2023, 9, 1), dt.date(2023, 9, 30)),
+    ("2024-02", dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
+    ("2023Q4", dt.date(2023, 10, 1), dt.date(2023, 12, 31)),
+    ("1790", dt.date(1790, 1, 1), dt.date(1790, 12, 31)),
+])
+def test_period_bounds(label: str, start: dt.date, end: dt.date) -> None:
+    assert an.period_bounds(label) == (start, end)
+
+
+@pytest.mark.parametrize("bad", ["2023Q5", "2023-13", "soon", ""])
+def test_period_bounds_refuses_nonsense(bad: str) -> None:
+    with pytest.raises(ValueError):
+        an.period_bounds(bad)
+
+
+def test_measure_values_smooth_per_term() -> None:
+    frame = pd.DataFrame({"term": ["a", "a", "b", "b"], "count": [0, 4, 2, 2],
+                          "docs": [0, 2, 1, 1], "words": [10, 10, 10, 10],
+                          "articles": [2, 4, 1, 2]})
+    assert an.measure_values(frame, "count", window=2).tolist() == [0.0, 2.0, 2.0, 2.0]
+    assert an.measure_values(frame, "docs").tolist() == [0.0, 50.0, 100.0, 50.0]

@@ -1,0 +1,158 @@
+"""The command line, through the installed ``policydata`` console script."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, shared_corpus
+
+from policydata.columns import COLUMNS
+
+SCRIPT = shutil.which("policydata", path=str(Path(sys.executable).parent))
+
+
+def run(*args: str, cache: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    assert SCRIPT, "the policydata console script is not installed in this environment"
+    result = subprocess.run([SCRIPT, *args, "--cache-dir", str(cache)], capture_output=True,
+                            text=True, timeout=300)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_info_of_the_seed(cache: Path) -> None:
+    info = json.loads(run("info", "--corpus", str(SEEDS), "--format", "json", cache=cache).stdout)
+    assert (info["documents"], info["words"], info["first_date"]) == (1, 491, "2023-09-02")
+    assert {"documents", "words", "first_date", "last_date", "sources", "skipped"} <= set(info)
+
+
+def test_trend_of_the_seed(cache: Path) -> None:
+    out = run("trend", "digital economy", "real economy", "China", "--corpus", str(SEEDS),
+              "--freq", "month", "--format", "csv", cache=cache).stdout
+    assert out.splitlines()[0] == ",".join(COLUMNS["trend"])
+    assert [(r["period"], r["term"], r["count"]) for r in rows(out)] == [
+        ("2023-09", "digital economy", "10"), ("2023-09", "real economy", "10"),
+        ("2023-09", "China", "7")]
+
+
+def test_en_sotu_loads_and_reports_what_it_skips(cache: Path) -> None:
+    corpus = shared_corpus("en-sotu")
+    info = json.loads(run("info", "--corpus", str(corpus), "--format", "json",
+                          cache=cache).stdout)
+    assert info["documents"] == 233
+    skipped = {item["path"]: item["reason"] for item in info["skipped"]}
+    assert set(skipped) == {"MANIFEST.md", "index.tsv"}
+    assert all(reason for reason in skipped.values())
+
+
+@pytest.mark.parametrize(("command", "extra"), [
+    ("trend", ["economy"]), ("themes", []), ("top", ["--n", "5"]), ("kwic", ["China"]),
+    ("articles", ["--query", "economy"]),
+])
+def test_every_command_has_exactly_its_columns(corpus: Path, cache: Path, command: str,
+                                              extra: list[str]) -> None:
+    out = run(command, *extra, "--corpus", str(corpus), "--format", "csv", cache=cache).stdout
+    assert out.splitlines()[0].split(",") == COLUMNS[command]
+    data = json.loads(run(command, *extra, "--corpus", str(corpus), "--format", "json",
+                          cache=cache).stdout)
+    assert isinstance(data, list) and (not data or list(data[0]) == COLUMNS[command])
+    table = run(command, *extra, "--corpus", str(corpus), cache=cache).stdout
+    assert table.strip()
+
+
+def test_filters_mean_the_same_everywhere(corpus: Path, cache: Path) -> None:
+    common = ["--corpus", str(corpus), "--from", "2023-01-01", "--to", "2023-06-30",
+              "--source", "miit", "--format", "csv"]
+    articles = rows(run("articles", *common, "--sort", "date", cache=cache).stdout)
+    assert [r["id"] for r in articles] == ["miit/012", "miit/014", "miit/016"]
+    trend = rows(run("trend", "digital economy", *common, "--freq", "year", cache=cache).stdout)
+    assert [(r["period"], r["count"]) for r in trend] == [("2023", str(0 + 2 + 0))]
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["trend", "x", "--from", "2023-02-30"], "is not a date"),
+    (["trend", "x", "--from", "2023-03-01", "--to", "2023-01-01"], "is after"),
+    (["themes", "--theme", "Nope"], "unknown theme 'Nope'"),
+    (["articles", "--source", "nowhere"], "unknown source"),
+    (["trend", "U.S. economy"], "ends a sentence"),
+    (["kwic", "a*b"], "must end a word"),
+    (["top", "--ngram", "4"], "between 1 and 3"),
+    (["trend", "x", "--freq", "weekly"], "invalid choice"),
+    (["themes", "--themes", "/no/such/file.toml"], "does not exist"),
+])
+def test_bad_arguments_give_one_line_and_status_2(corpus: Path, cache: Path, args: list[str],
+                                                  said: str) -> None:
+    result = run(*args, "--corpus", str(corpus), cache=cache, check=False)
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_corpus_path(cache: Path, tmp_path: Path) -> None:
+    result = run("info", "--corpus", str(tmp_path / "nowhere"), cache=cache, check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"policydata: error: corpus path "
+                                     f"'{tmp_path / 'nowhere'}' does not exist")
+
+
+def test_build_reports_and_reuses(corpus: Path, cache: Path) -> None:
+    first = json.loads(run("build", "--corpus", str(corpus), "--format", "json",
+                           cache=cache).stdout)
+    again = json.loads(run("build", "--corpus", str(corpus), "--format", "json",
+                           cache=cache).stdout)
+    assert (first["tokenised"], again["tokenised"]) == (24, 0)
+    assert not run("build", "--corpus", str(corpus), cache=cache).stderr  # no bar off a tty
+
+
+def test_progress_bar_on_a_terminal(corpus: Path, cache: Path) -> None:
+    """Under a pseudo-terminal the build draws a progress bar on stderr."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    process = subprocess.Popen([SCRIPT, "build", "--corpus", str(corpus), "--cache-dir",
+                                str(cache)], stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait(timeout=120)
+    os.close(leader)
+    assert process.returncode == 0
+    assert b"reading" in output or b"indexing" in output or b"scanning" in output
+
+
+def test_theme_file_replaces_the_default(corpus: Path, cache: Path, tmp_path: Path) -> None:
+    themes = tmp_path / "mine.toml"
+    themes.write_text('[themes]\n"Mine" = ["digital economy", "real economy"]\n')
+    out = rows(run("themes", "--themes", str(themes), "--corpus", str(corpus), "--freq", "year",
+                   "--format", "csv", cache=cache).stdout)
+    assert [(r["period"], r["theme"], r["count"]) for r in out] == [
+        ("2022", "Mine", str(18 + 12)), ("2023", "Mine", str(18 + 12))]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[themes\n")
+    result = run("themes", "--themes", str(bad), "--corpus", str(corpus), cache=cache,
+                 check=False)
+    assert result.returncode == 2 and "not valid TOML" in result.stderr

@@ -1,0 +1,128 @@
+"""The URL contract: parsing never fails, bad values are dropped with a note, round trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policydata.filters import PARAMS, Filter, View, view_from_params, view_to_params
+
+THEMES = ["Digital economy", "Party leadership"]
+SOURCES = ["xinhua", "miit"]
+
+
+def parse(params):
+    return view_from_params(params, themes=THEMES, sources=SOURCES)
+
+
+@pytest.mark.parametrize(("params", "field", "value"), [
+    ({"term": ["digital economy", "real economy"]}, "terms", ("digital economy", "real economy")),
+    ({"term": ["a", "a", "b"]}, "terms", ("a", "b")),
+    ({"freq": ["year"]}, "freq", "year"),
+    ({"measure": "docs"}, "measure", "docs"),
+    ({"smooth": "3"}, "smooth", 3),
+    ({"weight": "keyness", "ngram": "1-3"}, "ngram", "1-3"),
+    ({"sort": "hits"}, "sort", "hits"),
+    ({"stop": ["Said", "said", " also "]}, "stop", ("said", "also")),
+])
+def test_valid_values_are_read(params, field, value) -> None:
+    view, notes = parse(params)
+    assert getattr(view, field) == value and notes == []
+
+
+@pytest.mark.parametrize(("params", "field", "default", "said"), [
+    ({"freq": "weekly"}, "freq", "month", "weekly"),
+    ({"measure": "<script>"}, "measure", "per_10k", "<script>"),
+    ({"smooth": "-2"}, "smooth", 1, "smooth"),
+    ({"smooth": "99"}, "smooth", 1, "smooth"),
+    ({"theme": ["Nope"]}, "filter", Filter(), "Nope"),
+    ({"source": ["elsewhere"]}, "filter", Filter(), "elsewhere"),
+    ({"dates": ["2023-01-01"]}, "filter", Filter(), "two ISO dates"),
+    ({"dates": ["2023-02-30", "2023-03-01"]}, "filter", Filter(), "not ISO dates"),
+    ({"dates": ["yesterday", "today"]}, "filter", Filter(), "not ISO dates"),
+    ({"q": ["U.S. economy"]}, "filter", Filter(), "ends a sentence"),
+    ({"q": ["x" * 5000]}, "filter", Filter(), "5000 characters"),
+    ({"term": ["a*b"]}, "terms", (), "must end a word"),
+    ({"focus": ["zzz"]}, "focus", "", "not one of the trend terms"),
+    ({"bogus": ["1"]}, "freq", "month", "unknown parameter 'bogus'"),
+])
+def test_invalid_values_are_dropped_with_a_note(params, field, default, said) -> None:
+    view, notes = parse(params)
+    assert getattr(view, field) == default
+    assert any(said in note for note in notes), notes
+
+
+def test_reversed_dates_are_swapped_with_a_note() -> None:
+    view, notes = parse({"dates": ["2023-12-31", "2023-01-01"]})
+    assert (view.filter.start, view.filter.end) == (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    assert notes and "swapped" in notes[0]
+
+
+def test_repeated_and_huge_values_are_bounded() -> None:
+    view, notes = parse({"term": [f"t{i}" for i in range(100)], "theme": ["x" * 10_000] * 3})
+    assert len(view.terms) == 10
+    assert notes and view.filter.themes == ()
+
+
+def test_every_name_is_documented() -> None:
+    written = view_to_params(View(
+        filter=Filter(start=dt.date(2020, 1, 1), end=dt.date(2021, 1, 1), themes=("Digital economy",),
+                      query="data element*", sources=("miit",)),
+        terms=("a", "b"), freq="year", measure="count", smooth=2, period="2020", focus="a",
+        weight="tfidf", ngram="2", stop=("said",), compare="dates", start2=dt.date(2020, 1, 1),
+        end2=dt.date(2020, 6, 1), theme2="Party leadership", sort="hits", doc="x/1"))
+    assert set(written) == set(PARAMS)
+
+
+words = st.text(alphabet=st.sampled_from("abcdefgh -"), min_size=1, max_size=15).filter(
+    lambda s: any(c.isalpha() for c in s))
+dates = st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2100, 1, 1))
+
+
+@st.composite
+def views(draw):
+    start = draw(st.none() | dates)
+    end = None if start is None else draw(dates.filter(lambda d: d >= start))
+    terms = tuple(dict.fromkeys(w.strip() for w in draw(st.lists(words, max_size=4))
+                                if w.strip()))
+    return View(
+        filter=Filter(start=start, end=end,
+                      themes=tuple(draw(st.lists(st.sampled_from(THEMES), unique=True))),
+                      query=draw(st.sampled_from(["", "digital economy", "data element*"])),
+                      sources=tuple(draw(st.lists(st.sampled_from(SOURCES), unique=True)))),
+        terms=terms,
+        freq=draw(st.sampled_from(["month", "quarter", "year"])),
+        measure=draw(st.sampled_from(["per_10k", "docs", "count"])),
+        smooth=draw(st.integers(1, 24)),
+        weight=draw(st.sampled_from(["count", "tfidf", "keyness"])),
+        ngram=draw(st.sampled_from(["1", "2", "3", "1-3"])),
+        sort=draw(st.sampled_from(["-date", "date", "hits"])),
+        doc=draw(st.sampled_from(["", "a/b", "x#3"])),
+    )
+
+
+@given(views())
+@settings(max_examples=200, deadline=None)
+def test_views_round_trip_through_the_url(view: View) -> None:
+    again, notes = parse(view_to_params(view))
+    assert notes == [] and again == view
+
+
+@given(st.dictionaries(st.sampled_from([*PARAMS, "junk", "ünï"]),
+                       st.lists(st.text(max_size=300), max_size=25)))
+@settings(max_examples=300, deadline=None)
+def test_nonsense_never_raises(params) -> None:
+    view, notes = parse(params)
+    assert isinstance(view, View) and isinstance(notes, list)
+    assert view_from_params(view_to_params(view), themes=THEMES, sources=SOURCES)[0] == view
+
+
+def test_describe_says_what_is_shown() -> None:
+    flt = Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31), themes=("Industry",),
+                 query="digital economy")
+    assert flt.describe(12) == ("12 articles mentioning 'digital economy' in Industry "
+                                "between 2023-01-01 and 2023-12-31")
+    assert Filter().describe(1) == "1 article"
