@@ -21,6 +21,9 @@ import streamlit as st
 from policydata.filters import View, view_from_params, view_to_params
 
 
+_MISSING = object()
+
+
 @dataclass
 class Run:
     """One script run's view, and what the page should say about the URL."""
@@ -166,8 +169,13 @@ def control(key: str, make: Callable[..., Any], *args: Any, **kwargs: Any) -> An
     """
     run = current()
     spec = CONTROLS[key]
-    if run.seed or key not in st.session_state:
-        st.session_state[key] = spec.get(run.view, run)
+    value = st.session_state.get(key, _MISSING)
+    scratch = replace(run, notes=[])
+    if value is _MISSING or run.seed or spec.put(run.view, value, scratch) != run.view:
+        value = spec.get(run.view, run)
+    # Assigned on every run, even unchanged: the widget may be a new one under the same key
+    # (another page's), which only takes a value set through session state.
+    st.session_state[key] = value
     value = make(*args, key=key, **kwargs)
     run.view = spec.put(run.view, value, run)
     return value

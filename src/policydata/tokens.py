@@ -44,7 +44,7 @@ RULES_VERSION = 1
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003347f"
 
 _WORD = rf"[^\W_{HAN}]+(?:'[^\W_{HAN}]+)*"
-_HAN_CHAR = rf"[{HAN}]"
+_HAN_CHAR = rf"(?=[^\W_])[{HAN}]"  # a Han character that is a letter (assigned)
 _BOUNDARY = r"[.!?;:\u3002]|\n\s*\n"
 
 #: One pass over normalised text finds tokens and boundaries together.
@@ -517,7 +517,7 @@ class Term:
 #: Longest query accepted, in characters (longer URL values are refused, not truncated).
 MAX_QUERY_LENGTH = 200
 #: Most words in one query term.
-MAX_QUERY_WORDS = 12
+MAX_QUERY_WORDS = 40
 
 
 def parse_term(query: str) -> Term:
@@ -558,7 +558,7 @@ def parse_term(query: str) -> Term:
                 f"query {query!r}: '*' must end a word (as in 'digit*'), not stand alone "
                 "or sit inside one"
             )
-        words.append(Word(canonical(token) if not star else token, prefix=bool(star)))
+        words.append(Word(canonical(token), prefix=bool(star)))
     if not words:
         raise ValueError(f"query {query!r} has no words (letters or digits)")
     if len(words) > MAX_QUERY_WORDS:

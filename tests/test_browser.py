@@ -1,0 +1,429 @@
+"""The dashboard in a real headless Chromium, against a served dashboard (issue: browser tests).
+
+Each corpus gets one server for the whole session (``tests/browser.py`` starts it on a free port
+of 127.0.0.1 with a private cache folder); each test opens fresh browser contexts on it. The
+corpora: the bundled seed (one article), a 40-article multi-month corpus written here with known
+counts (plus one article of hostile text), and ``../shared/corpora/en-sotu`` when it exists.
+Screenshots go to tests/artifacts/screenshots/.
+
+Run: ``.venv/bin/python -m pytest tests/test_browser.py -q -p no:cacheprovider -x``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+import browser as b
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "/": "Overview",
+    "/trends": "Term trends",
+    "/themes": "Themes",
+    "/words": "Word clouds",
+    "/articles": "Articles",
+}
+CORPORA = ["seeds", "multi", "sotu"]
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    if not Path(b.CHROMIUM).exists():
+        pytest.fail(f"{b.CHROMIUM} is missing: the browser tests need Debian's Chromium. Run "
+                    "scripts/test.sh, which installs it (as CI does).", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=b.CHROMIUM, args=b.CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def multi_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return b.write_multi_corpus(tmp_path_factory.mktemp("multi") / "multi")
+
+
+_servers: dict[str, b.Server] = {}
+
+
+def _server(name: str, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> b.Server:
+    if name not in _servers:
+        _servers[name] = b.Server(corpus, tmp_path_factory.mktemp(f"{name}-cache") / "cache")
+        _servers[name].start()
+    return _servers[name]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_servers() -> Iterator[None]:
+    yield
+    for server in _servers.values():
+        server.stop()
+    _servers.clear()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory, multi_corpus: Path,
+            ) -> Callable[[str], b.Server]:
+    """``servers(name)``: the session's server for corpus ``name`` (started on first use)."""
+
+    def get(name: str) -> b.Server:
+        if name == "seeds":
+            return _server(name, b.SEEDS, tmp_path_factory)
+        if name == "multi":
+            return _server(name, multi_corpus, tmp_path_factory)
+        if name == "sotu":
+            if not b.SOTU.is_dir():
+                pytest.skip(f"{b.SOTU} is not present (the en-sotu corpus exists only beside "
+                            "the development checkout)")
+            return _server(name, b.SOTU, tmp_path_factory)
+        raise ValueError(name)
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def context(chromium: Any) -> Iterator[Any]:
+    """One browser context for the session: its HTTP cache keeps the frontend's chunks, which
+    saves seconds per page load on two cores. Each page load is its own Streamlit session."""
+    context = chromium.new_context(viewport=b.VIEWPORT, accept_downloads=True)
+    context.set_default_timeout(30_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def app(context: Any) -> Iterator[Callable[[b.Server], b.AppPage]]:
+    """``app(server)``: a fresh page on ``server`` (closed after the test)."""
+    pages: list[b.AppPage] = []
+
+    def make(server: b.Server) -> b.AppPage:
+        pages.append(b.AppPage(context.new_page(), server.url))
+        return pages[-1]
+
+    yield make
+    for page in pages:
+        page.page.close()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def query(page: b.AppPage) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.page.url).query)
+
+
+def wait_for_param(page: b.AppPage, name: str, value: str | None = None,
+                   timeout: float = 10_000) -> dict[str, list[str]]:
+    """Wait until the address bar holds ``name`` (with ``value`` among its values)."""
+    def holds(url: str) -> bool:
+        values = parse_qs(urlsplit(url).query).get(name, [])
+        return bool(values) and (value is None or value in values)
+
+    try:
+        page.page.wait_for_url(holds, timeout=timeout)
+    except Exception as error:  # playwright's TimeoutError: say what the URL was
+        raise AssertionError(f"the URL never held {name}={value!r}: {page.page.url}") from error
+    return query(page)
+
+
+def cli(*args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "policydata.cli", *args], cwd=b.ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, f"policydata {' '.join(args)} failed:\n{done.stderr}"
+    return done.stdout
+
+
+def download(page: b.AppPage, button: Any) -> bytes:
+    with page.page.expect_download(timeout=15_000) as info:
+        button.click()
+    path = info.value.path()
+    return Path(path).read_bytes()
+
+
+def segmented(page: b.AppPage, label: str) -> Any:
+    return page.page.locator('[data-testid="stButtonGroup"]').filter(
+        has=page.page.get_by_label(label, exact=True))
+
+
+def multiselect_chips(page: b.AppPage, label: str) -> list[str]:
+    box = page.page.locator('[data-testid="stMultiSelect"]').filter(has_text=label)
+    chips = box.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag]')
+    return [t.strip() for t in chips.all_inner_texts()]
+
+
+def check_page(page: b.AppPage, path: str) -> None:
+    """The page at ``path`` drew without an uncaught error and shows its title."""
+    assert page.exceptions() == [], f"{path}: exception on the page: {page.exceptions()}"
+    title = page.page.locator('[data-testid="stMain"] h1').first
+    assert title.is_visible(), f"{path}: no visible title"
+    shown = title.inner_text()
+    assert PAGES[urlsplit(path).path] in shown, f"{path}: title {shown!r}"
+
+
+def settle(page: b.AppPage, path: str) -> None:
+    """Wait for what a page draws after its run: charts and word cloud images."""
+    bare = urlsplit(path).path
+    if bare in ("/", "/themes", "/words") or "term=" in path:
+        if page.page.locator('[data-testid="stPlotlyChart"]').count():
+            page.wait_chart()
+    if bare == "/words":
+        page.wait_images()
+
+
+# --------------------------------------------------------------------------- 1 and 8
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_every_page_loads_without_error_and_with_its_title(corpus: str, servers: Any,
+                                                           app: Any) -> None:
+    server = servers(corpus)
+    page = app(server)
+    for path in PAGES:
+        shown = path + ("?term=economy&freq=year" if path == "/trends" else "")
+        import time; t0 = time.time()
+        page.open(shown, timeout=120_000)
+        t1 = time.time()
+        settle(page, shown)
+        t2 = time.time()
+        check_page(page, shown)
+        shot = page.screenshot(f"{corpus}-{path.strip('/') or 'overview'}")
+        print("TIMING", corpus, path, round(t1-t0,2), round(t2-t1,2), round(time.time()-t2,2))
+        assert shot.stat().st_size > 1000
+
+
+LAYOUTS = [
+    "/?q=economy",
+    "/trends?term=digital+economy&term=real+economy&term=new+industrialization&freq=quarter"
+    "&period=2023Q1&focus=digital+economy",
+    "/themes?freq=quarter",
+    "/words?compare=theme&theme=Digital+economy&theme2=Real+economy+and+manufacturing",
+    "/articles?q=economy&doc=alpha%2F000",
+]
+
+
+def test_no_horizontal_scrollbar_at_1280(servers: Any, app: Any) -> None:
+    page = app(servers("multi"))
+    wide = []
+    for path in LAYOUTS:
+        page.open(path)
+        settle(page, path)
+        check_page(page, path)
+        size = page.main_overflow()
+        if size["scrollWidth"] > size["clientWidth"] + 1:
+            wide.append((path, size))
+        page.screenshot("layout-" + (urlsplit(path).path.strip("/") or "overview"))
+    assert wide == [], f"stMain scrolls sideways at 1280 px: {wide}"
+
+
+# --------------------------------------------------------------------------- 2: deep links
+
+
+def test_deep_link_opens_terms_period_and_chart(servers: Any, app: Any) -> None:
+    page = app(servers("multi"))
+    page.open("/trends?term=digital+economy&term=real+economy&freq=year")
+    page.wait_chart()
+    check_page(page, "/trends")
+    assert multiselect_chips(page, "Terms or phrases") == ["digital economy", "real economy"]
+    period = segmented(page, "Period")
+    assert period.locator('[aria-checked="true"]').all_inner_texts() == ["year"]
+    # the chart is drawn with one line per term and one point per year
+    traces = page.page.locator('[data-testid="stPlotlyChart"] .scatterlayer .trace')
+    assert traces.count() == 2
+    assert page.page.locator('[data-testid="stPlotlyChart"] .scatterlayer path.point').count() == 6
+    assert "'digital economy', 'real economy' per year in 41 articles" in page.text()
+    assert query(page) == {"term": ["digital economy", "real economy"], "freq": ["year"]}
+
+
+# --------------------------------------------------------------------------- 3: view -> URL
+
+
+def test_changing_filters_updates_the_url(servers: Any, app: Any) -> None:
+    page = app(servers("multi"))
+    page.open("/articles")
+    search = page.page.get_by_label("Search", exact=True)
+    search.fill("real economy")
+    page.act(lambda: search.press("Enter"))
+    assert wait_for_param(page, "q", "real economy")["q"] == ["real economy"]
+    assert "10 articles mentioning 'real economy'" in page.text()
+
+    page.open("/trends?term=digital+economy")
+    page.wait_chart()
+    quarter = segmented(page, "Period").get_by_role("radio", name="quarter")
+    page.act(quarter.click)
+    params = wait_for_param(page, "freq", "quarter")
+    assert params["term"] == ["digital economy"]
+    assert "per quarter in 41 articles" in page.text()
+    assert segmented(page, "Period").locator('[aria-checked="true"]').all_inner_texts() == [
+        "quarter"]
+
+
+# --------------------------------------------------------------------------- 4: between pages
+
+
+def test_moving_between_pages_keeps_the_filters(servers: Any, app: Any) -> None:
+    page = app(servers("multi"))
+    page.open("/trends?q=digital+economy&theme=Digital+economy")
+    assert page.page.get_by_label("Search", exact=True).input_value() == "digital economy"
+    link = page.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]',
+                             has_text="Articles")
+    page.act(link.click)
+    page.page.wait_for_url(re.compile(r"/articles\?"))
+    check_page(page, "/articles")
+    params = wait_for_param(page, "q", "digital economy")
+    assert params["theme"] == ["Digital economy"]
+    assert page.page.get_by_label("Search", exact=True).input_value() == "digital economy"
+    assert multiselect_chips(page, "Themes") == ["Digital economy"]
+    assert "26 articles mentioning 'digital economy' in Digital economy" in page.text()
+
+    # and on to the word clouds and back to the overview, still filtered
+    link = page.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]',
+                             has_text="Overview")
+    page.act(link.click)
+    check_page(page, "/")
+    params = wait_for_param(page, "q", "digital economy")
+    assert params["theme"] == ["Digital economy"]
+    assert "26 articles mentioning 'digital economy'" in page.text()
+
+
+# --------------------------------------------------------------------------- 5: drill down
+
+
+def expected_behind(term: str, period: str) -> int:
+    return sum(1 for i in range(b.MULTI_ARTICLES)
+               if str(b.multi_date(i).year) == period and b.multi_counts(i)[term] > 0)
+
+
+def test_click_on_a_trend_point_lists_its_articles(servers: Any, app: Any) -> None:
+    page = app(servers("multi"))
+    page.open("/trends?term=digital+economy&freq=year")
+    page.wait_chart()
+    points = page.page.locator('[data-testid="stPlotlyChart"] .scatterlayer path.point')
+    assert points.count() == 3
+    box = points.nth(1).bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+    def click() -> None:
+        page.page.mouse.move(x - 20, y - 20)
+        page.page.mouse.move(x, y, steps=5)
+        page.page.mouse.click(x, y)
+
+    page.act(click)
+    params = wait_for_param(page, "period")
+    assert params["period"] == ["2023"], params
+    assert params["focus"] == ["digital economy"] if "focus" in params else True
+    count = expected_behind("digital economy", "2023")
+    assert f"{count} articles mentioning 'digital economy' in 2023." in page.text()
+    behind = page.page.locator('[data-testid="stDataFrame"]')
+    assert behind.count() >= 2  # the articles and their keyword-in-context lines
+    assert behind.first.is_visible()
+    page.screenshot("multi-trends-clicked-point")
+
+
+def test_choosing_a_period_lists_its_articles(servers: Any, app: Any) -> None:
+    page = app(servers("multi"))
+    page.open("/trends?term=digital+economy&term=real+economy&freq=year")
+    page.wait_chart()
+    box = page.page.locator('[data-testid="stSelectbox"]').filter(has_text="Period")
+    page.act(box.click)  # opening it reruns nothing, but a no-op click is harmless
+    page.page.get_by_role("option", name="2022").click()
+    page.wait_idle(page.runs())
+    params = wait_for_param(page, "period", "2022")
+    assert params["focus"] == ["digital economy"]
+    count = expected_behind("digital economy", "2022")
+    assert f"{count} articles mentioning 'digital economy' in 2022." in page.text()
+
+    term = page.page.locator('[data-testid="stSelectbox"]').filter(has_text="Term")
+    term.click()
+    before = page.runs()
+    page.page.get_by_role("option", name="real economy").click()
+    page.wait_idle(before)
+    wait_for_param(page, "focus", "real economy")
+    count = expected_behind("real economy", "2022")
+    assert f"{count} article{'s' if count != 1 else ''} mentioning 'real economy' in 2022." in (
+        page.text())
+
+
+# --------------------------------------------------------------------------- 6: downloads
+
+
+def test_trend_download_equals_the_command_line(servers: Any, app: Any) -> None:
+    server = servers("multi")
+    page = app(server)
+    page.open("/trends?term=digital+economy&term=real+economy&freq=year")
+    page.wait_chart()
+    button = page.page.locator('[data-testid="stDownloadButton"] button', has_text="Download CSV")
+    got = download(page, button.first)
+    expected = cli("trend", "digital economy", "real economy", "--corpus", str(server.corpus),
+                   "--cache-dir", str(server.cache), "--freq", "year", "--format", "csv")
+    assert got.decode("utf-8") == expected
+    rows = list(csv.DictReader(io.StringIO(expected)))
+    for term in ("digital economy", "real economy"):
+        counts = {r["period"]: int(r["count"]) for r in rows if r["term"] == term}
+        assert counts == b.expected_by_year(term)
+
+
+def test_articles_download_equals_the_command_line(servers: Any, app: Any) -> None:
+    server = servers("multi")
+    page = app(server)
+    page.open("/articles?q=digital+economy&source=beta&sort=hits")
+    button = page.page.locator('[data-testid="stDownloadButton"] button',
+                               has_text="Download all")
+    assert button.count() == 1
+    label = button.inner_text()
+    got = download(page, button)
+    expected = cli("articles", "--query", "digital economy", "--source", "beta",
+                   "--sort", "hits", "--corpus", str(server.corpus), "--cache-dir",
+                   str(server.cache), "--format", "csv")
+    assert got.decode("utf-8") == expected
+    rows = list(csv.DictReader(io.StringIO(expected)))
+    wanted = sum(1 for i in range(b.MULTI_ARTICLES)
+                 if i % 2 == 1 and b.multi_counts(i)["digital economy"])
+    assert len(rows) == wanted and f"Download all {wanted} rows" in label
+    assert {r["source"] for r in rows} == {"beta"}
+
+
+# --------------------------------------------------------------------------- 7: hostile text
+
+
+def test_hostile_text_shows_literally_and_runs_nothing(servers: Any, app: Any) -> None:
+    page = app(servers("multi"))
+    paths = [f"/articles?q=script&doc={quote(b.HOSTILE_ID, safe='')}", "/words",
+             "/words?q=script&ngram=1-3", "/trends?term=script&term=pwned&freq=quarter",
+             "/?q=script"]
+    for path in paths:
+        page.open(path)
+        settle(page, path)
+        page.page.wait_for_timeout(300)  # give an injected handler (onerror) time to fire
+        check_page(page, path)
+        assert page.page.evaluate("window.__pwned") is None, path
+        assert page.dialogs == [], f"{path}: a dialog opened: {page.dialogs}"
+        assert page.page.locator('[data-testid="stMain"] script, [data-testid="stMain"] '
+                                 'img[src="x"], a[href^="javascript:"]').count() == 0, path
+        if path.startswith("/articles"):
+            reader = page.page.locator(".pd-reader")
+            assert reader.count() == 2  # the title and the body
+            text = "\n".join(reader.all_inner_texts())
+            for literal in ["<script>window.__pwned=1</script>",
+                            '<img src=x onerror="window.__pwned=2">', "**bold**",
+                            "[link](javascript:alert(1))", "$x^2$", "\u202eevil txt",
+                            "zero\u200bwidth"]:
+                assert literal in text, f"{literal!r} is not shown literally in the reader"
+            assert reader.first.locator("mark").count() >= 1  # 'script' is highlighted
+            assert page.page.get_by_text("<script>window.__pwned=1</script>").first.is_visible()
+            page.screenshot("multi-articles-hostile")

@@ -1,0 +1,971 @@
+"""The corpus loader: every format, and every kind of bad input (issues 2 and 5).
+
+Hostile files are built in ``tmp_path`` by each test. The contract checked throughout: every
+good document loads, every bad file or row is in the report with its path and a one-line
+reason, nothing raises, and nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policydata import corpus
+from policydata.corpus import Document, LoadReport, Problem, Unreadable
+
+ARTICLE = (" date 2023-09-02 Digital Economy\n\nThe digital economy and the real economy.\n\n"
+           "Share this:\n\nTwitter\n\nFacebook\n")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def write(root: Path, rel: str, data: str | bytes) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def article(title: str, body: str = "Some body text.", date: str = "2023-09-02") -> str:
+    return f" date {date} {title}\n\n{body}\n"
+
+
+def skipped(report: LoadReport, path: str) -> list[str]:
+    return [p.reason for p in report.skipped if p.path == path]
+
+
+def warned(report: LoadReport, path: str) -> list[str]:
+    return [p.reason for p in report.warnings if p.path == path]
+
+
+def only_reason(report: LoadReport, path: str) -> str:
+    reasons = skipped(report, path)
+    assert len(reasons) == 1, (path, reasons, report.skipped)
+    return reasons[0]
+
+
+def by_title(docs: list[Document]) -> dict[str, Document]:
+    return {d.title: d for d in docs}
+
+
+def load(root: Path) -> tuple[list[Document], LoadReport]:
+    docs, report = corpus.load_corpus(root)
+    # Invariants of every load: one-line reasons, counts that add up, unique ids.
+    for problem in report.skipped + report.warnings:
+        assert problem.path and problem.reason
+        assert "\n" not in problem.reason and "\r" not in problem.reason, problem
+    assert report.documents == len(docs)
+    assert len({d.id for d in docs}) == len(docs)
+    return docs, report
+
+
+# --------------------------------------------------------------------------- decode
+
+
+@pytest.mark.parametrize("data, text, note", [
+    pytest.param("café\n".encode(), "café\n", None, id="utf-8"),
+    pytest.param(b"\xef\xbb\xbf date 2023", " date 2023", None, id="utf-8 BOM removed"),
+    pytest.param(b"a\r\nb\r\n", "a\nb\n", None, id="CRLF"),
+    pytest.param(b"a\rb\rc", "a\nb\nc", None, id="lone CR"),
+    pytest.param(b"a\r\n\rb", "a\n\nb", None, id="CRLF then lone CR"),
+    pytest.param("\ufeffé\r\nx".encode("utf-16-le"), "é\nx", "UTF-16-LE", id="utf-16-le BOM"),
+    pytest.param("\ufeffé\r\nx".encode("utf-16-be"), "é\nx", "UTF-16-BE", id="utf-16-be BOM"),
+    pytest.param("\ufeff数字".encode("utf-32-le"), "数字", "UTF-32-LE", id="utf-32-le BOM"),
+    pytest.param("数字经济和实体经济深度融合。".encode("gbk"), "数字经济和实体经济深度融合。",
+                 "GB18030", id="GBK"),
+    pytest.param("推进新型工业化，数字经济€".encode("gb18030"), "推进新型工业化，数字经济€",
+                 "GB18030", id="GB18030"),
+    pytest.param("2023年GDP增长5.2%，数字经济规模达到50万亿元。".encode("gbk"),
+                 "2023年GDP增长5.2%，数字经济规模达到50万亿元。", "GB18030",
+                 id="GBK mixed with ASCII"),
+    pytest.param("Politique économique: la région, l'État".encode("latin-1"),
+                 "Politique économique: la région, l'État", "Latin-1", id="Latin-1 French"),
+    pytest.param("Die Wirtschaftspolitik für Öffentliche Ämter".encode("latin-1"),
+                 "Die Wirtschaftspolitik für Öffentliche Ämter", "Latin-1", id="Latin-1 German"),
+    pytest.param("España: la política económica del año".encode("latin-1"),
+                 "España: la política económica del año", "Latin-1", id="Latin-1 Spanish"),
+    pytest.param("“Quoted” – dash…".encode("cp1252"), "“Quoted” – dash…", "Windows-1252",
+                 id="cp1252 punctuation"),
+])
+def test_decode_detects_unambiguous_encodings(data: bytes, text: str, note: str | None):
+    decoded, got_note = corpus.decode(data)
+    assert decoded == text
+    if note is None:
+        assert got_note is None
+    else:
+        assert got_note is not None and note in got_note
+
+
+def test_decode_damaged_utf8_keeps_the_text_with_a_note():
+    good = ("数字经济和实体经济深度融合，推进新型工业化。" * 20).encode("utf-8")
+    damaged = good[:301] + good[302:]  # one byte of one character lost
+    text, note = corpus.decode(damaged)
+    assert note is not None
+    assert "not valid UTF-8 at byte 300" in note and "1 damaged byte sequence" in note
+    assert text.count("\ufffd") == 1 and text.startswith("数字经济")
+
+
+@pytest.mark.parametrize("data, reason", [
+    pytest.param(b"", "empty file", id="empty"),
+    pytest.param(b" \r\n\t\n", "empty file (only whitespace)", id="whitespace"),
+    pytest.param(b"\xef\xbb\xbf\r\n", "empty file (only a byte-order mark", id="BOM only"),
+    pytest.param(b"%PDF-1.7\n%\xe2\xe3", "binary file: a PDF file", id="PDF"),
+    pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00", "binary file: a PNG image", id="PNG"),
+    pytest.param(b"PK\x03\x04\x14\x00", "binary file: a ZIP archive", id="ZIP"),
+    pytest.param(b"\x1f\x8b\x08\x00", "binary file: a gzip file", id="gzip"),
+    pytest.param(b"PAR1\x15\x04", "binary file: a Parquet file", id="Parquet as .txt"),
+    pytest.param(b"ELF\x01\x00\x00\x00text", "binary file (holds NUL bytes", id="NUL bytes"),
+    pytest.param("no BOM".encode("utf-16-le"), "binary file (holds NUL bytes; UTF-16 without",
+                 id="UTF-16 without BOM"),
+    pytest.param(bytes(range(1, 32)) * 10 + b"\xff", "binary file (", id="control codes"),
+    pytest.param(b"\xff\xfe" + b"\x00\xd8\x41", "utf-16-le byte-order mark but is not valid",
+                 id="broken UTF-16"),
+    pytest.param(b"abc \x81\x8d\x90 def", "not valid UTF-8 (first bad byte at offset 4) and "
+                 "the encoding cannot be told for sure (neither clearly GB18030 nor clearly "
+                 "Latin-1); save it as UTF-8", id="undecodable"),
+    pytest.param("数字 and é".encode("gbk") + "é".encode("latin-1"),
+                 "neither clearly GB18030 nor clearly Latin-1", id="mixed GBK and Latin-1"),
+    pytest.param(b"\xc0\xc1 a \xe9 b \xe8", "not valid UTF-8 (first bad byte at offset 0)",
+                 id="ambiguous"),
+])
+def test_decode_refuses_what_it_cannot_read(data: bytes, reason: str):
+    with pytest.raises(Unreadable) as error:
+        corpus.decode(data)
+    assert reason in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+# --------------------------------------------------------------------------- dates
+
+TODAY = dt.date(2024, 6, 1)
+
+
+@pytest.mark.parametrize("value, date, precision", [
+    ("2023-09-02", dt.date(2023, 9, 2), "day"),
+    ("2023-09", dt.date(2023, 9, 1), "month"),
+    ("2023", dt.date(2023, 1, 1), "year"),
+    (" 2023-9-2 ", dt.date(2023, 9, 2), "day"),
+    ("2023/09/02", dt.date(2023, 9, 2), "day"),
+    ("2023.09.02", dt.date(2023, 9, 2), "day"),
+    ("2023-09-02T10:30:00Z", dt.date(2023, 9, 2), "day"),
+    ("2023-09-02 10:30:00+08:00", dt.date(2023, 9, 2), "day"),
+    ("2024-02-29", dt.date(2024, 2, 29), "day"),
+    ("1000", dt.date(1000, 1, 1), "year"),
+    ("2025-12-31", dt.date(2025, 12, 31), "day"),  # up to a year ahead is accepted
+    (dt.date(2023, 9, 2), dt.date(2023, 9, 2), "day"),
+    (dt.datetime(2023, 9, 2, 23, 59), dt.date(2023, 9, 2), "day"),
+    (2023, dt.date(2023, 1, 1), "year"),
+])
+def test_parse_date(value, date, precision):
+    assert corpus.parse_date(value, today=TODAY) == (date, precision)
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("2023-02-30", "impossible date '2023-02-30' (day is out of range for month)"),
+    ("2023-02-29", "impossible date '2023-02-29'"),
+    ("2023-13", "impossible date '2023-13' (month must be in 1..12)"),
+    ("2023-00-10", "impossible date '2023-00-10'"),
+    ("0999-01-01", "implausible date '0999-01-01' (years 1000 to 2025 are accepted)"),
+    ("2999", "implausible date '2999'"),
+    ("2026-01-01", "implausible date '2026-01-01'"),
+    (2999, "implausible date '2999'"),
+    ("", "missing date"),
+    ("   ", "missing date"),
+    (None, "missing date"),
+    (float("nan"), "missing date"),
+    ("yesterday", "unrecognised date 'yesterday' (use YYYY-MM-DD, YYYY-MM or YYYY)"),
+    ("02/09/2023", "unrecognised date '02/09/2023'"),
+    ("20230902", "unrecognised date '20230902'"),
+    ("x" * 100, "unrecognised date '" + "x" * 40 + "...'"),
+    (2023.5, "unrecognised date 2023.5 of type float"),
+    (True, "unrecognised date True of type bool"),
+    ([2023], "unrecognised date [2023] of type list"),
+])
+def test_parse_date_refuses(value, reason):
+    with pytest.raises(ValueError) as error:
+        corpus.parse_date(value, today=TODAY)
+    assert reason in str(error.value)
+
+
+# --------------------------------------------------------------------------- scanning
+
+
+def test_scan_reads_folders_recursively_and_reports_the_rest(tmp_path: Path):
+    write(tmp_path, "b.txt", ARTICLE)
+    write(tmp_path, "a/x/y/deep.md", ARTICLE)
+    write(tmp_path, "a/table.CSV", "date,title,text\n")
+    write(tmp_path, ".hidden.txt", ARTICLE)
+    write(tmp_path, ".git/config.txt", ARTICLE)
+    write(tmp_path, "a/.cache/c.txt", ARTICLE)
+    write(tmp_path, "notes.docx", b"PK\x03\x04")
+    write(tmp_path, "data.json", "{}")
+    write(tmp_path, "README", ARTICLE)  # no name ending: read as text
+    os.mkfifo(tmp_path / "pipe.txt")
+    files, problems = corpus.scan(tmp_path)
+    assert [f.path for f in files] == ["README", "a/table.CSV", "a/x/y/deep.md", "b.txt"]
+    assert all(isinstance(f, corpus.FileEntry) and f.size > 0 and f.mtime_ns > 0
+               for f in files if f.path != "a/table.CSV")
+    reasons = {p.path: p.reason for p in problems}
+    assert reasons == {
+        ".hidden.txt": "hidden file (name starts with '.'); not read",
+        ".git": "hidden folder (name starts with '.'); not read",
+        "a/.cache": "hidden folder (name starts with '.'); not read",
+        "notes.docx": reasons["notes.docx"],
+        "data.json": reasons["data.json"],
+        "pipe.txt": "not a regular file or folder (a device, pipe or socket); not read",
+    }
+    assert reasons["notes.docx"].startswith("unsupported file type '.docx' (read: .txt, .md")
+    assert reasons["data.json"].startswith("unsupported file type '.json'")
+    assert [p.path for p in problems] == sorted(p.path for p in problems)
+
+
+def test_scan_symbolic_links(tmp_path: Path):
+    write(tmp_path, "sub/a.txt", ARTICLE)
+    os.symlink("..", tmp_path / "sub" / "up")  # a loop back to the root
+    os.symlink(".", tmp_path / "sub" / "here")  # a loop onto itself
+    os.symlink("nowhere.txt", tmp_path / "broken.txt")
+    os.symlink("self.txt", tmp_path / "self.txt")  # a link to itself
+    os.symlink("sub/a.txt", tmp_path / "alias.txt")  # a good link to a file
+    files, problems = corpus.scan(tmp_path)  # must return, not hang
+    assert [f.path for f in files] == ["alias.txt", "sub/a.txt"]
+    reasons = {p.path: p.reason for p in problems}
+    assert reasons["broken.txt"] == ("broken symbolic link (its target 'nowhere.txt' does "
+                                     "not exist); not read")
+    assert reasons["self.txt"].startswith("symbolic link loop")
+    assert reasons["sub/up"] == ("folder already read as '.' (symbolic link loop or second "
+                                 "link to it); not read again")
+    assert reasons["sub/here"].startswith("folder already read as 'sub' (symbolic link loop")
+    assert len(problems) == 4
+
+
+def test_scan_deep_nesting_does_not_overflow(tmp_path: Path):
+    depth = 1100  # deeper than Python's recursion limit
+    fds = [os.open(tmp_path, os.O_RDONLY)]
+    try:
+        for _ in range(depth):  # relative to the parent's descriptor: no long path lookups
+            os.mkdir("d", dir_fd=fds[-1])
+            fds.append(os.open("d", os.O_RDONLY, dir_fd=fds[-1]))
+        leaf = os.open("a.txt", os.O_WRONLY | os.O_CREAT, dir_fd=fds[-1])
+        os.write(leaf, ARTICLE.encode())
+        os.close(leaf)
+        files, problems = corpus.scan(tmp_path)
+        assert len(files) == 1 and files[0].path == "d/" * depth + "a.txt"
+        assert problems == []
+    finally:  # bottom up: shutil.rmtree (pytest's clean-up) recurses and would overflow
+        if len(fds) == depth + 1:
+            os.unlink("a.txt", dir_fd=fds[-1])
+        for parent, child in zip(fds[-2::-1], fds[:0:-1], strict=True):
+            os.close(child)
+            os.rmdir("d", dir_fd=parent)
+        os.close(fds[0])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_scan_a_single_file_and_a_missing_root(tmp_path: Path):
+    path = write(tmp_path, "one.txt", ARTICLE)
+    files, problems = corpus.scan(path)
+    assert [f.path for f in files] == ["one.txt"] and problems == []
+    docs, _ = load(path)
+    assert [d.title for d in docs] == ["Digital Economy"]
+    assert docs[0].source == tmp_path.name
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        corpus.scan(tmp_path / "missing")
+
+
+def test_many_tiny_files(tmp_path: Path):
+    n = 5000
+    for k in range(20):
+        (tmp_path / f"s{k}").mkdir()
+    for i in range(n):
+        (tmp_path / f"s{i % 20}" / f"{i:05d}.txt").write_bytes(
+            b" date 2023-09-02 T%d\n\nbody %d\n" % (i, i))
+    files, problems = corpus.scan(tmp_path)
+    assert len(files) == n and problems == []
+    assert [f.path for f in files] == sorted(f.path for f in files)
+    docs, report = load(tmp_path)
+    assert len(docs) == n and report.files == n
+    assert report.skipped == [] and report.warnings == []
+    assert {d.source for d in docs} == {f"s{i}" for i in range(20)}
+
+
+# --------------------------------------------------------------------------- text formats
+
+
+@pytest.mark.parametrize("header, date, precision, title", [
+    (" date 2023-09-02 Vigorously Promote", dt.date(2023, 9, 2), "day", "Vigorously Promote"),
+    ("date 2023-09-02 No leading space", dt.date(2023, 9, 2), "day", "No leading space"),
+    ("    date\t2023-09-02\tTabs  ", dt.date(2023, 9, 2), "day", "Tabs"),
+    (" date 2023-09 Month only", dt.date(2023, 9, 1), "month", "Month only"),
+    (" date 2023 Year only", dt.date(2023, 1, 1), "year", "Year only"),
+])
+def test_scraped_format(tmp_path: Path, header, date, precision, title):
+    write(tmp_path, "a.txt", f"{header}\n\nFirst paragraph.\n\nSecond.\n\nShare this:\n\nX\n")
+    (doc,), report = load(tmp_path)
+    assert (doc.date, doc.precision, doc.title) == (date, precision, title)
+    assert doc.body == "First paragraph.\n\nSecond."
+    assert doc.text == f"{title}\n\nFirst paragraph.\n\nSecond."
+    assert (doc.id, doc.path, doc.source, doc.url) == ("a", "a.txt", tmp_path.name, "")
+    assert report.skipped == [] and report.warnings == []
+
+
+def test_the_seed_article():
+    docs, report = load(Path(__file__).parents[1] / "seeds")
+    assert len(docs) == 1 and report.skipped == [] and report.warnings == []
+    assert docs[0].date == dt.date(2023, 9, 2) and "Share this" not in docs[0].body
+
+
+@pytest.mark.parametrize("body, kept", [
+    ("Text.\n\nShare this:\n\nTwitter\n\nFacebook\n", "Text."),
+    ("Text.\n  Share this: Twitter\nLike this:\n", "Text."),
+    ("Text.\nPlease share this: it matters.\n", "Text.\nPlease share this: it matters."),
+    ("Text with Share this: inside a line.\n", "Text with Share this: inside a line."),
+    ("Share this:\n", ""),
+])
+def test_footer(body: str, kept: str):
+    assert corpus.strip_footer(body) == kept
+
+
+def test_sources_default_to_the_first_folder_level(tmp_path: Path):
+    write(tmp_path, "root.txt", article("At root"))
+    write(tmp_path, "xinhua/2023/09/a.txt", article("Nested"))
+    write(tmp_path, "gov/b.md", "---\ndate: 2023-09-02\ntitle: Own source\nsource: State "
+                                "Council\n---\nbody\n")
+    docs = by_title(load(tmp_path)[0])
+    assert docs["At root"].source == tmp_path.name
+    assert docs["Nested"].source == "xinhua"
+    assert docs["Nested"].path == "xinhua/2023/09/a.txt"
+    assert docs["Nested"].id == "xinhua/2023/09/a"
+    assert docs["Own source"].source == "State Council"
+
+
+def test_front_matter(tmp_path: Path):
+    write(tmp_path, "a.md", "---\ndate: 2023-09-02\ntitle: 'Digital: economy'\n"
+                            "source: MIIT\nurl: https://example.org/a\nid: miit-1\n---\n\n"
+                            "# Heading\n\nBody text.\n\nShare this:\nX\n")
+    write(tmp_path, "b.markdown", "\n\n---\ndate: 2023-09\ntitle: Month\n---\nBody\n")
+    write(tmp_path, "c.text", "---  \ndate: 2023\ntitle: Year as a number\n...\nBody\n")
+    write(tmp_path, "d.md", "---\ndate: 2023-09-02T08:00:00+08:00\ntitle: 2023-09-01\n---\nB\n")
+    docs = by_title(load(tmp_path)[0])
+    a = docs["Digital: economy"]
+    assert (a.date, a.precision, a.source, a.url, a.id, a.path) == (
+        dt.date(2023, 9, 2), "day", "MIIT", "https://example.org/a", "miit-1", "a.md")
+    assert a.body == "# Heading\n\nBody text."
+    assert (docs["Month"].date, docs["Month"].precision) == (dt.date(2023, 9, 1), "month")
+    assert docs["Year as a number"].precision == "year"
+    assert docs["2023-09-01"].date == dt.date(2023, 9, 2)  # a date-like title stays text
+
+
+@pytest.mark.parametrize("text, reason", [
+    pytest.param("---\ntitle: T\n---\nbody\n", "front matter has no 'date'", id="no date"),
+    pytest.param("---\ndate: 2023-02-30\ntitle: T\n---\nbody\n",
+                 "front matter: impossible date '2023-02-30'", id="impossible date"),
+    pytest.param("---\ndate: 0999-01-01\ntitle: T\n---\nbody\n",
+                 "front matter: implausible date '0999-01-01'", id="year 0999"),
+    pytest.param("---\ndate: 2999-01-01\ntitle: T\n---\nbody\n",
+                 "front matter: implausible date '2999-01-01'", id="year 2999"),
+    pytest.param("---\ndate:\ntitle: T\n---\nbody\n", "front matter: missing date",
+                 id="empty date"),
+    pytest.param("---\ndate: !!timestamp 2023-02-30\n---\nbody\n",
+                 "front matter holds an impossible value", id="tagged impossible date"),
+    pytest.param("---\ndate: 2023-09-02\ntitle: [unclosed\n---\nbody\n",
+                 "front matter is not valid YAML (line 4)", id="bad YAML"),
+    pytest.param("\n---\ndate: 2023-09-02\n  title: x\n---\nbody\n",
+                 "front matter is not valid YAML (line 4)", id="bad YAML after a blank line"),
+    pytest.param("---\n- a list\n---\nbody\n", "front matter is not a mapping of fields "
+                 "(found list)", id="not a mapping"),
+    pytest.param("---\ndate: 2023-09-02\ntitle: T\nbody never separated\n",
+                 "front matter opened with '---' on line 1 is never closed", id="unclosed"),
+    pytest.param("---\ndate: 2023-09-02\ntitle: " + "[" * 3000 + "]" * 3000 + "\n---\nb\n",
+                 "front matter is not valid YAML (line 3): exceeded maximum nesting depth",
+                 id="deeply nested YAML"),
+])
+def test_front_matter_problems(tmp_path: Path, text: str, reason: str):
+    write(tmp_path, "a.md", text)
+    docs, report = load(tmp_path)
+    assert docs == []
+    assert reason in only_reason(report, "a.md")
+
+
+@pytest.mark.parametrize("text, reason", [
+    pytest.param("Vigorously Promote\n\nbody\n", "no date: the first line 'Vigorously "
+                 "Promote' is not ' date YYYY-MM-DD Title'", id="no header"),
+    pytest.param(" date Vigorously Promote\n\nbody\n",
+                 "header has no date: 'date' is followed by 'Vigorously'", id="header, no date"),
+    pytest.param(" date\n\nbody\n", "no date: the first line 'date'", id="only 'date'"),
+    pytest.param(" 2023-09-02 Title\n\nbody\n", "no date: the first line", id="no 'date' word"),
+    pytest.param(" date 2023-02-30 Title\n\nbody\n", "header: impossible date '2023-02-30'",
+                 id="impossible date"),
+    pytest.param(" date 2023-9-31 Title\n\nbody\n", "header: impossible date '2023-9-31'",
+                 id="impossible date, short"),
+    pytest.param(" date 0999-05-01 Title\n\nbody\n", "header: implausible date '0999-05-01'",
+                 id="year 0999"),
+    pytest.param(" date 2999-05-01 Title\n\nbody\n", "header: implausible date '2999-05-01'",
+                 id="year 2999"),
+    pytest.param(" date 2023-09-02Title\n\nbody\n", "header: unrecognised date",
+                 id="no space after date"),
+])
+def test_header_problems(tmp_path: Path, text: str, reason: str):
+    write(tmp_path, "a.txt", text)
+    docs, report = load(tmp_path)
+    assert docs == []
+    assert reason in only_reason(report, "a.txt")
+
+
+@pytest.mark.parametrize("text, warnings", [
+    pytest.param(" date 2023-09-02 Only a title\n", ["title with no body"], id="no body"),
+    pytest.param(" date 2023-09-02 Only a title\n\n\n  \n", ["title with no body"],
+                 id="blank body"),
+    pytest.param(" date 2023-09-02 Title\n\nShare this:\nTwitter\n", ["title with no body"],
+                 id="only a footer"),
+    pytest.param(" date 2023-09-02\n\nBody\n", ["header has a date but no title"],
+                 id="no title"),
+    pytest.param("---\ndate: 2023-09-02\n---\nBody\n", ["front matter has no 'title'; the file "
+                 "name 'a' is used"], id="front matter without title"),
+])
+def test_loaded_with_a_warning(tmp_path: Path, text: str, warnings: list[str]):
+    write(tmp_path, "a.txt", text)
+    (doc,), report = load(tmp_path)
+    assert report.skipped == []
+    got = warned(report, "a.txt")
+    assert len(got) == len(warnings)
+    for reason, expected in zip(got, warnings, strict=True):
+        assert expected in reason
+    assert doc.date == dt.date(2023, 9, 2)
+
+
+@pytest.mark.parametrize("data", [
+    pytest.param(b"\xef\xbb\xbf date 2023-09-02 Title\n\nBody\n", id="UTF-8 BOM"),
+    pytest.param(b" date 2023-09-02 Title\r\n\r\nBody\r\n\r\nShare this:\r\nX\r\n", id="CRLF"),
+    pytest.param(b" date 2023-09-02 Title\r\rBody\r\rShare this:\rX\r", id="lone CR"),
+    pytest.param("\ufeff date 2023-09-02 Title\r\n\r\nBody\r\n".encode("utf-16-le"),
+                 id="UTF-16 with BOM"),
+    pytest.param(b"\n\n   \n date 2023-09-02 Title\n\nBody\n", id="blank lines first"),
+])
+def test_encodings_and_line_endings_give_the_same_document(tmp_path: Path, data: bytes):
+    write(tmp_path, "a.txt", data)
+    (doc,), report = load(tmp_path)
+    assert (doc.title, doc.body, doc.date) == ("Title", "Body", dt.date(2023, 9, 2))
+    assert report.skipped == []
+
+
+@pytest.mark.parametrize("data, title, note", [
+    pytest.param(" date 2023-09-02 数字经济\n\n数字经济和实体经济深度融合。\n".encode("gbk"),
+                 "数字经济", "decoded as GB18030", id="GBK"),
+    pytest.param(" date 2023-09-02 Économie\n\nLa région et l'État.\n".encode("latin-1"),
+                 "Économie", "decoded as Windows-1252 (Latin-1)", id="Latin-1"),
+    pytest.param("\ufeff date 2023-09-02 数字\n\n经济\n".encode("utf-16-be"), "数字",
+                 "decoded as UTF-16-BE (byte-order mark)", id="UTF-16-BE"),
+])
+def test_other_encodings_load_with_a_note(tmp_path: Path, data: bytes, title: str, note: str):
+    write(tmp_path, "a.txt", data)
+    (doc,), report = load(tmp_path)
+    assert doc.title == title
+    assert report.skipped == []
+    assert [note in r for r in warned(report, "a.txt")] == [True]
+
+
+@pytest.mark.parametrize("data, reason", [
+    pytest.param(b"", "empty file", id="empty"),
+    pytest.param(b"\n\n  \n", "empty file", id="whitespace"),
+    pytest.param(b"\x00\x01\x02\x03binary\x00", "binary file", id="binary"),
+    pytest.param(b"\x89PNG\r\n\x1a\n" + bytes(100), "binary file: a PNG image", id="PNG"),
+    pytest.param(b" date 2023-09-02 T\n\nabc \x81\x8d\x90 def\n", "not valid UTF-8 (first "
+                 "bad byte at offset 24)", id="undetectable encoding"),
+])
+def test_unreadable_text_files(tmp_path: Path, data: bytes, reason: str):
+    write(tmp_path, "a.txt", data)
+    docs, report = load(tmp_path)
+    assert docs == []
+    assert only_reason(report, "a.txt").startswith(reason)
+    assert report.files == 1
+
+
+def test_a_50_mb_article(tmp_path: Path):
+    paragraph = ("The digital economy and the real economy are integrated deeply. " * 16
+                 + "\n\n").encode()
+    n = 50 * 2**20 // len(paragraph)
+    data = b" date 2023-09-02 Big\r\n\r\n" + paragraph * n + b"Share this:\nTwitter\n"
+    assert len(data) > 50 * 2**20 - len(paragraph)
+    write(tmp_path, "big.txt", data)
+    (doc,), report = load(tmp_path)
+    assert report.skipped == [] and report.warnings == []
+    assert doc.title == "Big"
+    assert len(doc.body) == len(paragraph) * n - 3  # minus the last space and blank line
+    assert doc.body.endswith("deeply.") and "Share this" not in doc.body[-100:]
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def test_csv(tmp_path: Path):
+    write(tmp_path, "news/t.csv",
+          "Date,Title,Text,ID,Source,URL\n"
+          '2023-09-02,First,"Body, with a comma",n1,MIIT,https://e.org/1\n'
+          '2023-09,Second,"Two\n\nparagraphs\n\nShare this:\nX",,,\n'
+          "\n"
+          '2023,"Quoted ""title""",Body 3,,,\n')
+    docs, report = load(tmp_path)
+    assert report.skipped == [] and report.warnings == []
+    first, second, third = docs
+    assert (first.id, first.source, first.url, first.body, first.path) == (
+        "n1", "MIIT", "https://e.org/1", "Body, with a comma", "news/t.csv#1")
+    assert (second.id, second.source, second.precision, second.body) == (
+        "news/t#2", "news", "month", "Two\n\nparagraphs")
+    assert (third.title, third.path, third.precision) == ('Quoted "title"', "news/t.csv#4",
+                                                          "year")
+
+
+def test_csv_crlf_and_bom(tmp_path: Path):
+    write(tmp_path, "t.csv", b'\xef\xbb\xbfdate,title,text\r\n2023-09-02,T,"a\r\nb"\r\n')
+    (doc,), report = load(tmp_path)
+    assert (doc.title, doc.body) == ("T", "a\nb") and report.skipped == []
+
+
+@pytest.mark.parametrize("header, reason", [
+    ("date,title,body", "missing column text (found: date, title, body; needed: date, "
+                        "title, text; optional: id, source, url)"),
+    ("published,headline,text", "missing columns date, title (found: published, headline, "
+                                "text; needed: date, title, text; optional: id, source, url)"),
+    ("id", "missing columns date, title, text (found: id; needed: date, title, text; "
+           "optional: id, source, url)"),
+    ("date;title;text", "missing columns date, title, text (found: date;title;text; needed: "
+                        "date, title, text; optional: id, source, url); the file seems to use "
+                        "another separator than ','"),
+    ("date,title,text,Date", "column date appears more than once (names are compared "
+                             "without case)"),
+])
+def test_csv_missing_columns(tmp_path: Path, header: str, reason: str):
+    write(tmp_path, "t.csv", f"{header}\n2023-09-02,T,body\n2023-09-03,U,body\n")
+    docs, report = load(tmp_path)
+    assert docs == []
+    assert only_reason(report, "t.csv") == reason
+
+
+def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path):
+    write(tmp_path, "t.csv",
+          "date,title,text\n"                                  # line 1
+          "2023-09-01,Good 1,body 1\n"                         # line 2
+          '2023-09-02,"He said "hi"",body 2\n'                 # line 3: bad quote
+          "2023-09-03,Good 3,body 3\n"                         # line 4
+          '2023-09-04,"Unclosed title,body 4\n'               # line 5: never closed here
+          "2023-09-05,Good 5,body 5\n"                         # line 6: swallowed, recovered
+          '2023-09-06,Good 6,"body 6"\n'                       # line 7: swallowed, recovered
+          '2023-09-07,Good 7,"body\n'                         # line 8: unclosed at the end
+          "2023-09-08,Last,body 8\n")                          # line 9: recovered
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == ["Good 1", "Good 3", "Good 5", "Good 6", "Last"]
+    assert [d.body for d in docs][-1] == "body 8"
+    reasons = skipped(report, "t.csv")
+    assert reasons == [
+        "line 3: broken CSV quoting (',' expected after '\"'); row not loaded",
+        "line 5: broken CSV quoting (',' expected after '\"'); the row runs on to line 7 "
+        "(an unclosed quote?); row not loaded",
+        "line 8: broken CSV quoting (unexpected end of data); the row runs on to line 9 "
+        "(an unclosed quote?); row not loaded",
+    ]
+
+
+@pytest.mark.parametrize("line3, loaded, reasons", [
+    pytest.param('2023-09-02,Good,text"\n', ["Good", "Good 2"], [
+        "line 2: 2 fields where the header has 3; the row runs on to line 3 (an unclosed "
+        "quote?); row not loaded"], id="too few fields"),
+    pytest.param('2023-09-02,Good,text",\n', ["Good 2"], [
+        "line 2: the date or title holds a line break; the row runs on to line 3 (an "
+        "unclosed quote?); row not loaded"], id="line break in the title"),
+])
+def test_csv_quote_closing_on_a_later_line(tmp_path: Path, line3, loaded, reasons):
+    write(tmp_path, "t.csv",
+          "date,title,text\n"
+          '2023-09-01,"Title,body\n'          # line 2: the quote closes on line 3
+          + line3 +
+          "2023-09-03,Good 2,text 2\n")       # line 4
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == loaded
+    # line 3, swallowed by line 2's quote, is read again on its own: it loads if it can, and
+    # is not reported twice if it cannot
+    assert skipped(report, "t.csv") == reasons
+
+
+def test_csv_multiline_text_is_not_a_broken_row(tmp_path: Path):
+    write(tmp_path, "t.csv", 'date,title,text\n2023-09-01,T,"one\ntwo, three\n\nfour"\n')
+    (doc,), report = load(tmp_path)
+    assert doc.body == "one\ntwo, three\n\nfour" and report.skipped == []
+
+
+def test_csv_rows_with_too_many_or_too_few_fields(tmp_path: Path):
+    write(tmp_path, "t.csv",
+          "date,title,text\n"
+          "2023-09-01,Good 1,body\n"
+          "2023-09-02,Bad,body,extra\n"
+          "2023-09-03,Bad\n"
+          "2023-09-04\n"
+          "2023-09-05,Good 2,body\n")
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == ["Good 1", "Good 2"]
+    assert [d.path for d in docs] == ["t.csv#1", "t.csv#5"]
+    assert skipped(report, "t.csv") == [
+        "line 3: 4 fields where the header has 3 (a stray comma or a missing field?); "
+        "row not loaded",
+        "line 4: 2 fields where the header has 3 (a stray comma or a missing field?); "
+        "row not loaded",
+        "line 5: 1 field where the header has 3 (a stray comma or a missing field?); "
+        "row not loaded",
+    ]
+
+
+def test_csv_row_problems_name_row_and_line(tmp_path: Path):
+    write(tmp_path, "t.csv",
+          "date,title,text\n"
+          "2023-02-30,Impossible,body\n"
+          "0999-01-01,Absurd,body\n"
+          ",No date,body\n"
+          "2023-09-01,,\n"
+          "2023-09-02,Title only,\n"
+          "2023-09-03,,Body only\n")
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == ["Title only", ""]
+    assert skipped(report, "t.csv") == [
+        "row 1 (line 2): impossible date '2023-02-30' (day is out of range for month)",
+        "row 2 (line 3): implausible date '0999-01-01' (years 1000 to "
+        f"{dt.date.today().year + 1} are accepted)",
+        "row 3 (line 4): missing date (the date is empty)",
+        "row 4 (line 5): no title and no text",
+    ]
+    assert warned(report, "t.csv#5") == [
+        "row 5 (line 6): title with no text: only the title is counted"]
+    assert warned(report, "t.csv#6") == ["row 6 (line 7): no title"]
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("date,title,text\n", "no rows: only a header or nothing"),
+    ("date,title,text\n\n\n", "no rows: only a header or nothing"),
+    ('"date,title,text\n', "CSV header cannot be read: unexpected end of data"),
+])
+def test_csv_without_rows(tmp_path: Path, text: str, reason: str):
+    write(tmp_path, "t.csv", text)
+    docs, report = load(tmp_path)
+    assert docs == [] and only_reason(report, "t.csv") == reason
+
+
+# --------------------------------------------------------------------------- JSON Lines
+
+
+def jline(**fields) -> str:
+    return json.dumps(fields, ensure_ascii=False) + "\n"
+
+
+def test_jsonl(tmp_path: Path):
+    write(tmp_path, "feed/a.jsonl",
+          jline(date="2023-09-02", title="One", text="Body 1", id="x1", url="u")
+          + "\n"
+          + jline(date=2023, title="Two", text="Body 2\n\nShare this:\nX", source="Own")
+          + jline(date="2023-09", title="数字", text="经济"))
+    write(tmp_path, "b.ndjson", jline(date="2023-09-05", title="Nd", text="json"))
+    docs, report = load(tmp_path)
+    assert report.skipped == [] and report.warnings == []
+    docs = by_title(docs)
+    one, two, three, nd = docs["One"], docs["Two"], docs["数字"], docs["Nd"]
+    assert (one.id, one.url, one.path, one.source) == ("x1", "u", "feed/a.jsonl#1", "feed")
+    assert (two.id, two.path, two.precision, two.body, two.source) == (
+        "feed/a#3", "feed/a.jsonl#3", "year", "Body 2", "Own")
+    assert (three.title, three.precision) == ("数字", "month")
+    assert nd.path == "b.ndjson#1"
+
+
+def test_jsonl_broken_lines_are_reported_and_good_ones_load(tmp_path: Path):
+    write(tmp_path, "a.jsonl",
+          jline(date="2023-09-01", title="Good 1", text="b")       # 1
+          + '{"date": "2023-09-02", "title": "Bad", "text": \n'    # 2: broken
+          + "[1, 2, 3]\n"                                          # 3: a list
+          + '"just a string"\n'                                    # 4
+          + "null\n"                                               # 5
+          + "42\n"                                                 # 6
+          + jline(title="No date", text="b")                       # 7
+          + jline(date=None, title="Null date", text="b")          # 8
+          + jline(date="2023-02-30", title="Impossible", text="b")  # 9
+          + "[" * 100_000 + "]" * 100_000 + "\n"                   # 10: deeply nested
+          + jline(date="2023-09-03", title="Good 2", text="b"))    # 11
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == ["Good 1", "Good 2"]
+    assert [d.path for d in docs] == ["a.jsonl#1", "a.jsonl#11"]
+    assert skipped(report, "a.jsonl") == [
+        "line 2: invalid JSON (Expecting value, column 48); line not loaded",
+        "line 3: not a JSON object (found a list; each line must be an object with date, "
+        "title, text)",
+        "line 4: not a JSON object (found a string; each line must be an object with date, "
+        "title, text)",
+        "line 5: not a JSON object (found null; each line must be an object with date, "
+        "title, text)",
+        "line 6: not a JSON object (found a number; each line must be an object with date, "
+        "title, text)",
+        "line 7: missing date; not loaded",
+        "line 8: missing date (the date is empty)",
+        "line 9: impossible date '2023-02-30' (day is out of range for month)",
+        "line 10: invalid JSON (nested too deeply); line not loaded",
+    ]
+
+
+# --------------------------------------------------------------------------- Parquet
+
+
+def test_parquet(tmp_path: Path):
+    table = pa.table({
+        "Date": pa.array([dt.date(2023, 9, 2), dt.date(2023, 9, 3)], pa.date32()),
+        "title": ["A", "B"], "text": ["Body A", "Body B\n\nShare this: X"],
+        "id": ["p1", None], "url": ["u", None],
+    })
+    pq.write_table(table, tmp_path / "t.parquet")
+    stamps = pa.table({"date": pa.array([dt.datetime(2023, 9, 4, 12)], pa.timestamp("us")),
+                       "title": ["C"], "text": ["Body C"], "source": ["Own"]})
+    (tmp_path / "sub").mkdir()
+    pq.write_table(stamps, tmp_path / "sub" / "s.parquet")
+    strings = pa.table({"date": ["2023-09", "2023"], "title": ["D", "E"], "text": ["d", "e"]})
+    pq.write_table(strings, tmp_path / "x.parquet")
+    docs = by_title(load(tmp_path)[0])
+    assert (docs["A"].id, docs["A"].date, docs["A"].url) == ("p1", dt.date(2023, 9, 2), "u")
+    assert (docs["B"].id, docs["B"].body, docs["B"].path) == ("t#2", "Body B", "t.parquet#2")
+    assert (docs["C"].date, docs["C"].source) == (dt.date(2023, 9, 4), "Own")
+    assert (docs["D"].precision, docs["E"].precision) == ("month", "year")
+
+
+def test_parquet_problems(tmp_path: Path):
+    pq.write_table(pa.table({"date": ["2023-09-02"], "headline": ["T"]}),
+                   tmp_path / "columns.parquet")
+    pq.write_table(pa.table({
+        "date": pa.array([dt.date(2023, 9, 2), None, dt.date(2023, 9, 3)], pa.date32()),
+        "title": ["Good", "Null date", "Good 2"], "text": ["a", "b", "c"]}),
+        tmp_path / "nulls.parquet")
+    pq.write_table(pa.table({"date": ["2023-02-30", None, "2999-01-01"],
+                             "title": ["a", "b", "c"], "text": ["a", "b", "c"]}),
+                   tmp_path / "strings.parquet")
+    pq.write_table(pa.table({"date": pa.array([], pa.string()), "title": pa.array([], pa.string()),
+                             "text": pa.array([], pa.string())}), tmp_path / "zero.parquet")
+    write(tmp_path, "empty.parquet", b"")
+    write(tmp_path, "corrupt.parquet", b"PAR1 this is not really parquet PAR1")
+    good = (tmp_path / "nulls.parquet").read_bytes()
+    write(tmp_path, "truncated.parquet", good[: len(good) // 2])
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == ["Good", "Good 2"]
+    assert only_reason(report, "columns.parquet") == (
+        "missing columns title, text (found: date, headline; needed: date, title, text; "
+        "optional: id, source, url)")
+    assert only_reason(report, "nulls.parquet") == "row 2: missing date (the date is empty)"
+    assert skipped(report, "strings.parquet") == [
+        "row 1: impossible date '2023-02-30' (day is out of range for month)",
+        "row 2: missing date (the date is empty)",
+        "row 3: implausible date '2999-01-01' (years 1000 to "
+        f"{dt.date.today().year + 1} are accepted)",
+    ]
+    assert only_reason(report, "zero.parquet") == "no rows: only a header or nothing"
+    assert only_reason(report, "empty.parquet") == "empty file"
+    assert only_reason(report, "corrupt.parquet").startswith("not a readable Parquet file (")
+    assert only_reason(report, "truncated.parquet").startswith("not a readable Parquet file (")
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def test_duplicate_texts_are_counted_once_naming_the_first(tmp_path: Path):
+    write(tmp_path, "a.txt", ARTICLE)
+    write(tmp_path, "b/copy.txt", ARTICLE.replace("Facebook", "Other footer"))  # same text
+    write(tmp_path, "c.jsonl", jline(date="2023-01-01", title="Digital Economy",
+                                     text="The digital economy and the real economy."))
+    write(tmp_path, "d.csv", "date,title,text\n2023-01-01,X,same\n2023-01-02,X,same\n")
+    docs, report = load(tmp_path)
+    assert sorted(d.path for d in docs) == ["a.txt", "d.csv#1"]
+    assert skipped(report, "b/copy.txt") == ["exact duplicate of 'a' (a.txt); counted once"]
+    assert skipped(report, "c.jsonl#1") == ["exact duplicate of 'a' (a.txt); counted once"]
+    assert skipped(report, "d.csv#2") == ["exact duplicate of 'd#1' (d.csv#1); counted once"]
+    assert report.documents == 2
+
+
+def test_duplicate_ids_are_renamed_and_nothing_is_lost(tmp_path: Path):
+    write(tmp_path, "a.md", "---\ndate: 2023-09-02\ntitle: A\nid: x\n---\nText A\n")
+    write(tmp_path, "b.md", "---\ndate: 2023-09-02\ntitle: B\nid: x\n---\nText B\n")
+    write(tmp_path, "c.jsonl", jline(date="2023-09-02", title="C", text="C", id="x")
+          + jline(date="2023-09-02", title="D", text="D", id="x~2"))  # the name a rename takes
+    write(tmp_path, "e.csv", "date,title,text,id\n2023-09-02,E,E,a\n")  # same id as a.txt's?
+    write(tmp_path, "a.txt", article("F"))  # default id "a", like e.csv's row
+    docs, report = load(tmp_path)
+    ids = {d.title: d.id for d in docs}
+    assert len(docs) == 6
+    assert ids == {"A": "x", "B": "x~3", "C": "x~4", "D": "x~2", "E": "a~2", "F": "a"}
+    assert warned(report, "b.md") == ["id 'x' is used before; loaded as 'x~3'"]
+    assert warned(report, "c.jsonl#1") == ["id 'x' is used before; loaded as 'x~4'"]
+    assert warned(report, "e.csv#1") == ["id 'a' is used before; loaded as 'a~2'"]
+    assert report.skipped == []
+
+
+def test_resolve_orders_rows_numerically_and_handles_hash_in_names():
+    paths = ["t.csv#10", "t.csv#9", "odd#name.txt", "odd#name.txt#2"]
+    keep, ids, dups, renamed = corpus.resolve(paths, ["h", "h", "g", "g"], ["1", "2", "3", "3"])
+    assert keep.tolist() == [False, True, True, False]
+    assert [(p.path, p.reason) for p in dups] == [
+        ("odd#name.txt#2", "exact duplicate of '3' (odd#name.txt); counted once"),
+        ("t.csv#10", "exact duplicate of '2' (t.csv#9); counted once")]
+    assert ids == ["1", "2", "3", "3"] and renamed == []
+
+
+# --------------------------------------------------------------------------- read_file
+
+
+def test_read_file_with_and_without_bytes(tmp_path: Path):
+    write(tmp_path, "s/a.txt", ARTICLE)
+    pq.write_table(pa.table({"date": ["2023"], "title": ["P"], "text": ["p"]}),
+                   tmp_path / "p.parquet")
+    for rel in ("s/a.txt", "p.parquet"):
+        docs, problems = corpus.read_file(tmp_path, rel)
+        again = corpus.read_file(tmp_path, rel, (tmp_path / rel).read_bytes())
+        assert (docs, problems) == again
+        assert len(docs) == 1 and problems == []
+    docs, problems = corpus.read_file(tmp_path, "gone.txt")
+    assert docs == [] and problems == [(Problem("gone.txt", "cannot read: No such file or "
+                                                            "directory"), True)]
+
+
+@settings(max_examples=300, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    st.text(alphabet=" date0123-:\n\r\t\",{}[]---yamltitlesource#Sharethis:é数",
+            max_size=200).map(str.encode),
+), name=st.sampled_from(["a.txt", "a.md", "a.csv", "a.jsonl", "a.parquet"]))
+def test_read_file_never_raises(data: bytes, name: str):
+    docs, problems = corpus.read_file(Path("corpus"), name, data)
+    assert docs or any(skip for _, skip in problems)
+    for problem, _ in problems:
+        assert problem.reason and "\n" not in problem.reason
+
+
+# --------------------------------------------------------------------------- everything
+
+
+def test_a_hostile_folder_loses_nothing(tmp_path: Path):
+    root = tmp_path / "corpus"
+    good: list[str] = []
+
+    def ok(rel: str, title: str, **kw) -> None:
+        good.append(title)
+        write(root, rel, article(title, f"Body of {title}.", **kw))
+
+    ok("a.txt", "Good plain")
+    ok("src1/nested/deep/b.txt", "Good nested")
+    ok("src1/month.txt", "Good month", date="2023-09")
+    ok("year", "Good year, no suffix", date="2023")
+    good.append("Good BOM")
+    write(root, "bom.txt", b"\xef\xbb\xbf" + article("Good BOM", "x").encode())
+    good.append("Good CRLF")
+    write(root, "crlf.txt", article("Good CRLF", "x\n\ny").replace("\n", "\r\n"))
+    good.append("Good CR")
+    write(root, "cr.txt", article("Good CR", "x\n\nz").replace("\n", "\r"))
+    good.append("Good UTF-16")
+    write(root, "u16.txt", ("\ufeff" + article("Good UTF-16", "u")).encode("utf-16-le"))
+    good.append("Good GBK 数字")
+    write(root, "gbk.txt", article("Good GBK 数字", "数字经济和实体经济深度融合。").encode("gbk"))
+    good.append("Good Latin-1 été")
+    write(root, "latin.txt", article("Good Latin-1 été", "La région.").encode("latin-1"))
+    good.append("Good no body")
+    write(root, "nobody.txt", " date 2023-09-02 Good no body\n")
+    good.append("Good front matter")
+    write(root, "fm.md", "---\ndate: 2023-09-02\ntitle: Good front matter\nid: dup\n---\nFM\n")
+    good.append("Good renamed id")
+    write(root, "fm2.md", "---\ndate: 2023-09-02\ntitle: Good renamed id\nid: dup\n---\nFM2\n")
+    write(root, "copy/a.txt", article("Good plain", "Body of Good plain."))  # duplicate text
+    good += ["Good csv 1", "Good csv 2"]
+    write(root, "t.csv", "date,title,text\n2023-09-01,Good csv 1,x\n"
+                         '2023-09-02,"Broken "quote"",y\n2023-09-03,Good csv 2,z,\n'
+                         "2023-09-04,Good csv 2,z\n")
+    write(root, "missing.csv", "date,headline,text\n2023-09-01,T,x\n")
+    good += ["Good jsonl"]
+    write(root, "j.jsonl", "{broken\n[1]\n" + jline(date="2023-09-01", title="Good jsonl",
+                                                     text="j"))
+    good += ["Good parquet"]
+    pq.write_table(pa.table({"date": ["2023-09-01", None], "title": ["Good parquet", "n"],
+                             "text": ["p", "q"]}), root / "p.parquet")
+    pq.write_table(pa.table({"date": ["2023-09-01"]}), root / "cols.parquet")
+    write(root, "empty.txt", b"")
+    write(root, "binary.txt", b"\x00\x01\x02binary")
+    write(root, "undetectable.txt", b" date 2023-09-02 T\n\nabc \x81\x8d\x90 def\n")
+    write(root, "nodate.txt", " date Title without a date\n\nbody\n")
+    write(root, "plain.txt", "Just a title\n\nbody\n")
+    write(root, "impossible.txt", article("Impossible", date="2023-02-30"))
+    write(root, "absurd.txt", article("Absurd", date="0999-01-01"))
+    write(root, "future.md", "---\ndate: 2999-01-01\ntitle: Future\n---\nbody\n")
+    write(root, "badyaml.md", "---\ndate: [\n---\nbody\n")
+    write(root, ".hidden.txt", article("Hidden"))
+    write(root, ".hidden_dir/inside.txt", article("Hidden inside"))
+    write(root, "sub/.git/objects/x.txt", article("In git"))
+    write(root, "image.png", b"\x89PNG\r\n\x1a\n")
+    write(root, "notes.json", "{}")
+    os.symlink("..", root / "src1" / "loop")
+    os.symlink("missing-target.txt", root / "dangling.txt")
+    os.symlink("self-loop.txt", root / "self-loop.txt")
+    os.mkfifo(root / "fifo.txt")
+
+    docs, report = load(root)
+
+    assert sorted(d.title for d in docs) == sorted(good)
+    assert report.files == len(corpus.scan(root)[0])
+    reported = {re.sub(r"#\d+$", "", p.path) for p in report.skipped + report.warnings}
+    loaded = {re.sub(r"#\d+$", "", d.path) for d in docs}
+    everything = []
+    for folder, dirnames, filenames in os.walk(root):  # does not follow links
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel + "/"
+        everything += [prefix + n for n in filenames]
+        everything += [prefix + n for n in dirnames if os.path.islink(os.path.join(folder, n))]
+    assert len(everything) > 35
+
+    def covered(path: str) -> bool:
+        parts = path.split("/")
+        return path in loaded or any("/".join(parts[:i]) in reported
+                                     for i in range(1, len(parts) + 1))
+
+    lost = [p for p in everything if not covered(p)]
+    assert lost == []
+    expected = {
+        "copy/a.txt": "exact duplicate of 'a' (a.txt)",
+        "missing.csv": "missing column title",
+        "cols.parquet": "missing columns title, text",
+        "empty.txt": "empty file",
+        "binary.txt": "binary file",
+        "undetectable.txt": "not valid UTF-8",
+        "nodate.txt": "header has no date",
+        "plain.txt": "no date",
+        "impossible.txt": "impossible date",
+        "absurd.txt": "implausible date",
+        "future.md": "implausible date",
+        "badyaml.md": "front matter is not valid YAML (line 3)",
+        ".hidden.txt": "hidden file",
+        ".hidden_dir": "hidden folder",
+        "sub/.git": "hidden folder",
+        "image.png": "unsupported file type '.png'",
+        "notes.json": "unsupported file type '.json'",
+        "src1/loop": "symbolic link loop",
+        "dangling.txt": "broken symbolic link",
+        "self-loop.txt": "symbolic link loop",
+        "fifo.txt": "not a regular file",
+    }
+    for path, reason in expected.items():
+        assert any(reason in r for r in skipped(report, path)), (path, skipped(report, path))
+    assert any("broken CSV quoting" in r for r in skipped(report, "t.csv"))
+    assert any("line 3:" in r and "4 fields" not in r for r in skipped(report, "t.csv"))
+    assert any(r.startswith("line 4: 4 fields") for r in skipped(report, "t.csv"))
+    assert any(r.startswith("line 1: invalid JSON") for r in skipped(report, "j.jsonl"))
+    assert any(r.startswith("line 2: not a JSON object") for r in skipped(report, "j.jsonl"))
+    assert skipped(report, "p.parquet") == ["row 2: missing date (the date is empty)"]
+    assert any("title with no body" in r for r in warned(report, "nobody.txt"))
+    assert warned(report, "fm2.md") == ["id 'dup' is used before; loaded as 'dup~2'"]
+    for name in ("gbk.txt", "latin.txt", "u16.txt"):
+        assert any(r.startswith("decoded as") for r in warned(report, name)), name
