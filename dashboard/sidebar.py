@@ -33,16 +33,19 @@ def draw(corpus: data.Corpus, pages: list[Any]) -> None:
                            "Hyphens and case do not matter.")
         state.control("w_source", st.multiselect, "Sources", index.source_names,
                       placeholder="Any source")
-        run = state.current()
-        for note in run.notes:
-            st.warning(note, icon=":material/link_off:")
+        st.session_state["_notes_box"] = st.container()
         st.divider()
         _corpus_box(corpus)
         st.session_state["_share_box"] = st.container()
 
 
 def share(query: str) -> None:
-    """Show the link that reproduces the current view (called after the page has run)."""
+    """Show notes and the link that reproduce the view (called after the page has run)."""
+    notes_box = st.session_state.pop("_notes_box", None)
+    if notes_box is not None:
+        with notes_box:
+            for note in state.notes():
+                st.warning(note, icon=":material/link_off:")
     box = st.session_state.pop("_share_box", None)
     if box is None:
         return

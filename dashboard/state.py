@@ -142,15 +142,22 @@ def begin(*, themes: list[str], sources: list[str],
     """Read this run's view from the URL (and from widgets the user just changed)."""
     params = _current_params()
     view, notes = view_from_params(params, themes=themes, sources=sources)
-    run = Run(view=view, notes=notes, bounds=bounds)
+    run = Run(view=view, bounds=bounds)
     if st.session_state.get("_url") != params:
         run.seed = True  # the URL changed from outside: it wins over the widgets
+        # What was wrong with the link stays on show until another link is opened.
+        st.session_state["_url_notes"] = notes
     else:
         for key, spec in CONTROLS.items():
             if key in st.session_state:
                 run.view = spec.put(run.view, st.session_state[key], run)
     st.session_state["_run"] = run
     return run
+
+
+def notes() -> list[str]:
+    """Notes on the opened link's dropped values, then on this run's rejected input."""
+    return [*st.session_state.get("_url_notes", []), *current().notes]
 
 
 def current() -> Run:

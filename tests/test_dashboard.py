@@ -1,0 +1,268 @@
+"""Every dashboard page through Streamlit's AppTest: renders, URL seeds widgets, numbers match.
+
+AppTest runs the app in this process: the corpus is chosen through ``POLICYDATA_CORPUS`` and the
+cache through ``POLICYDATA_CACHE_DIR``, as ``policydata serve`` does.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT, SEEDS, shared_corpus, small_corpus
+from streamlit.elements.plotly_chart import PlotlyState
+from streamlit.testing.v1 import AppTest
+
+from policydata import analysis as an
+from policydata.filters import Filter
+from policydata.store import open_index
+
+APP = str(ROOT / "dashboard" / "app.py")
+PAGES = {
+    "overview": "Overview", "views/trends.py": "Term trends", "views/themes.py": "Themes",
+    "views/words.py": "Word clouds", "views/articles.py": "Articles",
+}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return small_corpus(tmp_path_factory.mktemp("dash") / "corpus")
+
+
+def app(monkeypatch: pytest.MonkeyPatch, corpus: Path, cache: Path,
+        params: dict[str, object] | None = None, page: str | None = None) -> AppTest:
+    monkeypatch.setenv("POLICYDATA_CORPUS", str(corpus))
+    monkeypatch.setenv("POLICYDATA_CACHE_DIR", str(cache))
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page and page != "overview":
+        at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def spec(at: AppTest, i: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+def values(trace: dict) -> list[float]:
+    """Decode a plotly trace's y values (plain list or typed array)."""
+    y = trace["y"]
+    if isinstance(y, dict):
+        import base64
+
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).tolist()
+    return list(y)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_on_the_seed(monkeypatch, tmp_path, page) -> None:
+    at = app(monkeypatch, SEEDS, tmp_path, {"term": ["digital economy"]}, page)
+    assert PAGES[page] in [t.value for t in at.title]
+    assert at.html, "each page states what it shows in one sentence"
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_on_en_sotu(monkeypatch, tmp_path_factory, page) -> None:
+    corpus = shared_corpus("en-sotu")
+    cache = tmp_path_factory.getbasetemp() / "sotu-cache"
+    at = app(monkeypatch, corpus, cache, {"term": ["economy", "liberty"], "freq": "year"}, page)
+    assert PAGES[page] in [t.value for t in at.title]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_with_filters_selecting_nothing(monkeypatch, tmp_path, small,
+                                                           page) -> None:
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"], "q": "no such words"},
+             page)
+    assert at.info, "an empty result says so instead of showing an empty panel"
+
+
+def test_url_seeds_the_widgets(monkeypatch, tmp_path, small) -> None:
+    params = {"term": ["digital economy", "real economy"], "freq": "year", "measure": "count",
+              "smooth": "2", "q": "economy", "theme": ["Digital economy"],
+              "source": ["miit"], "dates": ["2022-03-01", "2023-10-31"]}
+    at = app(monkeypatch, small, tmp_path, params, "views/trends.py")
+    assert at.multiselect(key="w_terms").value == ["digital economy", "real economy"]
+    assert at.segmented_control(key="w_freq").value == "year"
+    assert at.segmented_control(key="w_measure").value == "count"
+    assert at.slider(key="w_smooth").value == 2
+    assert at.text_input(key="w_q").value == "economy"
+    assert at.multiselect(key="w_theme").value == ["Digital economy"]
+    assert at.multiselect(key="w_source").value == ["miit"]
+    assert [str(d) for d in at.date_input(key="w_dates").value] == ["2022-03-01", "2023-10-31"]
+    # single values read back as strings, repeated ones as lists (AppTest's parsing)
+    assert dict(at.query_params) == {k: v[0] if isinstance(v, list) and len(v) == 1 else v
+                                     for k, v in params.items()}
+
+
+def test_trend_chart_holds_the_library_numbers(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path,
+             {"term": ["digital economy", "real economy"], "freq": "quarter",
+              "measure": "count", "source": ["xinhua"]}, "views/trends.py")
+    index = open_index(small, cache_dir=tmp_path)
+    expected = an.term_trend(index, ["digital economy", "real economy"],
+                             Filter(sources=("xinhua",)), freq="quarter")
+    traces = spec(at)["data"]
+    for trace, (term, part) in zip(traces, expected.groupby("term", sort=False)):
+        assert trace["name"] == term
+        assert values(trace) == part["count"].astype(float).tolist()
+        assert list(trace["x"]) == part["period"].tolist()
+    strip = traces[-1]
+    assert values(strip) == expected.drop_duplicates("period")["articles"].tolist()
+
+
+def test_changing_a_widget_writes_the_url(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"]}, "views/trends.py")
+    at.segmented_control(key="w_freq").set_value("quarter").run()
+    at.text_input(key="w_q").input("real economy").run()
+    assert at.query_params["freq"] == "quarter"
+    assert at.query_params["q"] == "real economy"
+    assert at.query_params["term"] == "digital economy"
+
+
+def test_filters_survive_moving_between_pages(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"q": "digital economy", "source": ["miit"]},
+             "views/trends.py")
+    links = {link.proto.page: link.proto.query_string for link in at.sidebar.get("page_link")}
+    assert all("q=digital+economy" in q and "source=miit" in q for q in links.values()), links
+    at.switch_page("views/articles.py").run()
+    assert at.text_input(key="w_q").value == "digital economy"
+    assert at.multiselect(key="w_source").value == ["miit"]
+
+
+def test_bad_url_values_are_dropped_with_a_visible_note(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path,
+             {"freq": "weekly", "theme": ["No such theme"], "dates": ["2023-02-30", "x"],
+              "q": "x" * 10_000, "junk": "1", "term": ["<script>alert(1)</script>"]},
+             "views/trends.py")
+    notes = " ".join(w.value for w in at.sidebar.warning)
+    for said in ("weekly", "No such theme", "not ISO dates", "characters", "junk"):
+        assert said in notes
+    assert "freq" not in at.query_params and "theme" not in at.query_params
+    assert at.multiselect(key="w_terms").value == ["<script>alert(1)</script>"]
+
+
+def test_a_click_on_a_trend_point_lists_its_articles(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"], "freq": "year"},
+             "views/trends.py")
+    point = {"curve_number": 0, "point_index": 1, "x": "2023", "y": 1.0,
+             "customdata": ["2023", "digital economy", 18, 9, 12, 100]}
+    at.session_state["trend_chart"] = PlotlyState(
+        {"selection": {"points": [point], "point_indices": [1], "box": [], "lasso": []}})
+    at.run()
+    assert not at.exception
+    assert at.query_params["period"] == "2023"
+    assert at.query_params["focus"] == "digital economy"
+    index = open_index(small, cache_dir=tmp_path)
+    expected = an.articles(index, Filter(start=an.period_bounds("2023")[0],
+                                         end=an.period_bounds("2023")[1]),
+                           sort="hits", mentioning="digital economy")
+    table = at.dataframe[0].value
+    assert table["title"].tolist() == expected["title"].tolist()
+    assert table["hits"].tolist() == expected["hits"].tolist()
+    lines = at.dataframe[1].value
+    assert len(lines) == int(expected["hits"].sum())
+    assert set(lines["match"].str.lower()) == {"digital economy"}
+
+
+def test_themes_page_counts_and_a_session_dictionary(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"freq": "year"}, "views/themes.py")
+    table = at.dataframe[0].value
+    index = open_index(small, cache_dir=tmp_path)
+    summary = an.theme_summary(index)
+    assert table["articles"].tolist() == summary["docs"].tolist()
+    at.text_area(key="themes_editor").set_value(
+        '[themes]\n"Digital" = ["digital economy"]\n"Real" = ["real economy"]\n')
+    apply_button(at).click().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["theme"].tolist() == ["Digital", "Real"]
+    assert table["matches"].tolist() == [36, 24]
+    at.text_area(key="themes_editor").set_value("[themes\n")
+    apply_button(at).click().run()
+    assert any("not valid TOML" in e.value for e in at.error)
+    assert at.dataframe[0].value["theme"].tolist() == ["Digital", "Real"]  # still applied
+
+
+def apply_button(at: AppTest):
+    return next(b for b in at.button if b.label == "Apply for this session")
+
+
+def test_word_clouds_draw_and_compare(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"weight": "count"}, "views/words.py")
+    assert len(at.get("image")) == 1
+    bars = spec(at)["data"][0]
+    index = open_index(small, cache_dir=tmp_path)
+    top = an.top_terms(index, n=120)
+    assert list(bars["y"])[:5] == top["term"].head(5).tolist()
+    # the first half of 2022 uses "real" more, the second half of 2023 "digital"
+    at = app(monkeypatch, small, tmp_path, {"weight": "keyness", "compare": "dates",
+                                            "dates": ["2022-01-01", "2022-06-30"],
+                                            "dates2": ["2023-07-01", "2023-12-31"]},
+             "views/words.py")
+    assert len(at.get("image")) == 2
+    left, right = (list(spec(at, i)["data"][0]["y"]) for i in range(2))
+    assert "real" in left and "digital" not in left  # only terms key to each side
+    assert "digital" in right and "real" not in right
+
+
+def test_keyness_over_the_whole_corpus_explains_itself(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"weight": "keyness"}, "views/words.py")
+    assert any("nothing to compare" in i.value for i in at.info)
+
+
+def test_articles_page_table_reader_and_kwic(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"q": "digital economy", "sort": "hits"},
+             "views/articles.py")
+    index = open_index(small, cache_dir=tmp_path)
+    expected = an.articles(index, Filter(query="digital economy"), sort="hits")
+    assert at.dataframe[0].value["id"].tolist() == expected["id"].tolist()
+    at.session_state["articles_table"] = {"selection": {"rows": [0], "columns": [],
+                                                        "cells": []}}
+    at.run()
+    assert at.query_params["doc"] == expected["id"].iat[0]
+    reader = " ".join(h.value for h in at.html)
+    assert reader.count("<mark>") == int(expected["hits"].iat[0])
+
+
+def test_reader_escapes_hostile_text(monkeypatch, tmp_path) -> None:
+    corpus = tmp_path / "hostile"
+    corpus.mkdir()
+    (corpus / "x.txt").write_text(
+        " date 2023-01-01 <script>alert(1)</script> **bold** $x^2$\n\n"
+        "Body with <img src=x onerror=alert(2)> and [link](javascript:alert(3)).\n")
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"doc": "x", "q": "script"},
+             "views/articles.py")
+    html = " ".join(h.value for h in at.html)
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;<mark>script</mark>&gt;" in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "**bold**" in html and "$x^2$" in html
+
+
+def test_upload_a_corpus_for_the_session(monkeypatch, tmp_path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mine/a.txt", " date 2021-05-01 Mine\n\nThe digital economy.\n")
+        archive.writestr("mine/broken.txt", "no date here\n")
+    at = app(monkeypatch, SEEDS, tmp_path)
+    at.file_uploader(key="upload_files").set_value(("mine.zip", buffer.getvalue(),
+                                                    "application/zip")).run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("your upload" in e.label for e in at.sidebar.expander)
+    skipped = at.dataframe[-1].value if at.dataframe else None
+    assert skipped is not None and "mine/mine/broken.txt" in skipped["path"].tolist()
+    zip_bomb = io.BytesIO()
+    with zipfile.ZipFile(zip_bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("big.txt", b"0" * 5_000_000)
+    at.file_uploader(key="upload_files").set_value(("bomb.zip", zip_bomb.getvalue(),
+                                                    "application/zip")).run()
+    at.button(key="upload_go").click().run()
+    assert any("zip bomb" in e.value for e in at.error)
