@@ -624,7 +624,7 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
 
 def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, size: int,
                   stop: np.ndarray, weight: str, n: int) -> pd.DataFrame:
-    keys, counts = index.ngram_counts(mask, size, stop)
+    keys, counts, key_docs = index.ngram_counts(mask, size, stop)
     if not len(keys):
         return pd.DataFrame({c: pd.Series(dtype=str if c == "term" else float if c == "score"
                                           else int) for c in TOP_COLUMNS})
@@ -640,7 +640,7 @@ def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, s
             all_keys, all_counts, _ = index.ngram_table(size, stop)
             ref = all_counts[np.searchsorted(all_keys, keys)] - counts
         else:
-            ref_keys, ref_counts = index.ngram_counts(ref_mask, size, stop)
+            ref_keys, ref_counts, _ = index.ngram_counts(ref_mask, size, stop)
             at = np.minimum(np.searchsorted(ref_keys, keys), max(len(ref_keys) - 1, 0))
             ref = (np.where(ref_keys[at] == keys, ref_counts[at], 0) if len(ref_keys)
                    else np.zeros(len(keys), dtype=np.int64))
@@ -654,10 +654,11 @@ def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, s
     else:
         keep = np.arange(len(score))
     keys, counts, score = keys[keep], counts[keep], score[keep]
+    docs = index.ngram_docs(mask, keys) if key_docs is None else key_docs[keep]
     return pd.DataFrame({
         "term": index.ngram_strings(keys, size),
         "count": counts.astype(np.int64),
-        "docs": index.ngram_docs(mask, keys, size).astype(np.int64),
+        "docs": docs.astype(np.int64),
         "score": score.astype(float),
     })
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,9 +163,31 @@ class Segment:
         assert self.lexicon is not None, "segment built without a lexicon"
         return self.lexicon.pattern(term)
 
+    def stream(self) -> np.ndarray:
+        """The token stream, rebuilt from the positional index on first use.
+
+        Boundaries are the positions no term occupies, so the stream needs no storage of its
+        own. Safe to call from several threads (the result is the same array).
+        """
+        tokens = self.tokens
+        if tokens is None:
+            tokens = np.zeros(int(self.doc_start[-1]), dtype=np.int32)
+            tokens[self.positions] = np.repeat(
+                np.arange(self.n_terms, dtype=np.int32), np.diff(self.pos_ptr))
+            self.tokens = tokens
+        return tokens
+
     # ------------------------------------------------------------------ matching
 
-    def _positions(self, ids: np.ndarray) -> np.ndarray:
+    #: A glob word whose terms occur more often than this is checked against the token stream
+    #: rather than by merging its terms' positions (bounds the cost of queries like "a* b*").
+    MERGE_LIMIT = 2_000_000
+
+    def _total(self, ids: np.ndarray) -> int:
+        ids = ids[ids < self.n_terms]
+        return int((self.pos_ptr[ids + 1] - self.pos_ptr[ids]).sum()) if len(ids) else 0
+
+    def _positions(self, ids: np.ndarray, *, ordered: bool = True) -> np.ndarray:
         ids = ids[ids < self.n_terms]
         parts = [self.positions[self.pos_ptr[i]:self.pos_ptr[i + 1]] for i in ids.tolist()]
         parts = [p for p in parts if len(p)]
@@ -173,22 +195,34 @@ class Segment:
             return _EMPTY
         if len(parts) == 1:
             return parts[0].astype(np.int64)
-        return np.sort(np.concatenate(parts)).astype(np.int64)
+        merged = np.concatenate(parts).astype(np.int64)
+        return np.sort(merged) if ordered else merged
 
     def raw_starts(self, pattern: Pattern) -> np.ndarray:
-        """Stream positions where ``pattern`` matches, overlapping matches included."""
-        lists = [self._positions(ids) for ids in pattern]
-        if any(len(p) == 0 for p in lists):
+        """Stream positions where ``pattern`` matches, overlapping matches included (sorted)."""
+        totals = [self._total(ids) for ids in pattern]
+        if not all(totals):
             return _EMPTY
-        anchor = int(np.argmin([len(p) for p in lists]))
-        starts = lists[anchor] - anchor
-        for i, found in enumerate(lists):
+        anchor = int(np.argmin(totals))
+        starts = self._positions(pattern[anchor], ordered=False) - anchor
+        tokens = None
+        for i, ids in enumerate(pattern):
             if i == anchor or not len(starts):
                 continue
             wanted = starts + i
-            at = np.minimum(np.searchsorted(found, wanted), len(found) - 1)
-            starts = starts[found[at] == wanted]
-        return starts
+            if len(ids) == 1 and totals[i] <= self.MERGE_LIMIT:
+                found = self._positions(ids)
+                at = np.minimum(np.searchsorted(found, wanted), len(found) - 1)
+                starts = starts[found[at] == wanted]
+            else:
+                if tokens is None:
+                    tokens = self.stream()
+                member = np.zeros(self.n_terms, dtype=bool)
+                member[ids[ids < self.n_terms]] = True
+                inside = (wanted >= 0) & (wanted < len(tokens))
+                starts = starts[inside]
+                starts = starts[member[tokens[starts + i]]]
+        return np.sort(starts)
 
     def match_starts(self, patterns: Sequence[Pattern]) -> tuple[np.ndarray, np.ndarray]:
         """Counted matches of a dictionary (rule 8): starts and lengths, sorted by start."""
@@ -232,6 +266,27 @@ class Segment:
                                  minlength=self.n_terms).astype(np.int64)
             docs = np.bincount(term_of, weights=keep, minlength=self.n_terms).astype(np.int64)
         return totals, docs
+
+
+def _runs(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct keys, their occurrences and their distinct documents.
+
+    ``docs`` must be in stream order, so that a stable sort by key keeps each key's documents
+    in order.
+
+    >>> [a.tolist() for a in _runs(np.array([5, 3, 5, 5]), np.array([0, 0, 0, 1]))]
+    [[3, 5], [1, 3], [1, 2]]
+    """
+    order = np.argsort(keys, kind="stable")
+    k, d = keys[order], docs[order]
+    new_key = np.ones(len(k), dtype=bool)
+    new_key[1:] = k[1:] != k[:-1]
+    heads = np.flatnonzero(new_key)
+    new_doc = new_key.copy()
+    new_doc[1:] |= d[1:] != d[:-1]
+    occurrences = np.diff(np.append(heads, len(k))).astype(np.int64)
+    documents = (np.add.reduceat(new_doc, heads).astype(np.int64) if len(heads) else _EMPTY)
+    return k[heads], occurrences, documents
 
 
 def longest_first(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -283,8 +338,8 @@ class Index:
     """
 
     def __init__(self, documents: pd.DataFrame, lexicon: Lexicon, segments: list[Segment],
-                 report: Any, texts: Any, tokens_loader: Callable[[int], np.ndarray],
-                 theme_cache: dict[str, np.ndarray], themes: Any) -> None:
+                 report: Any, texts: Any, theme_cache: dict[str, np.ndarray],
+                 themes: Any) -> None:
         self.documents = documents
         self.lexicon = lexicon
         self.segments = segments
@@ -294,7 +349,6 @@ class Index:
         self.key = ""
         self.themes = themes
         self._texts = texts
-        self._tokens_loader = tokens_loader
         self._theme_cache = dict(theme_cache)
         self._lock = threading.Lock()
         sizes = [s.n_docs for s in segments]
@@ -369,15 +423,8 @@ class Index:
         return f"{self.documents['title'].iat[row]}\n\n{self.body(row)}"
 
     def tokens(self, segment: int) -> np.ndarray:
-        """Token stream of a segment (read from the cache on first use)."""
-        seg = self.segments[segment]
-        if seg.tokens is None:
-            loaded = self._tokens_loader(segment)
-            with self._lock:
-                if seg.tokens is None:
-                    seg.tokens = loaded
-        assert seg.tokens is not None
-        return seg.tokens
+        """Token stream of a segment (rebuilt from its positions on first use)."""
+        return self.segments[segment].stream()
 
     # ------------------------------------------------------------------ sources
 
@@ -495,47 +542,35 @@ class Index:
         return key, at[ranked]
 
     def ngram_counts(self, mask: np.ndarray, size: int, stop: np.ndarray,
-                     ) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted n-gram keys in the selected documents and how often each occurs."""
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Sorted n-gram keys in the selected documents, how often each occurs and, for
+        n-grams of two or more words, in how many documents (None for single words: see
+        :meth:`ngram_docs`)."""
         if size == 1:
             counts = np.zeros(len(self.lexicon), dtype=np.int64)
             for tokens, _ in self._subset_stream(mask):
                 counts += np.bincount(tokens, minlength=len(counts))
             counts[stop] = 0
             keys = np.flatnonzero(counts)
-            return keys.astype(np.int64), counts[keys]
-        parts = [self._keys(tokens, size, stop)[0] for tokens, _ in self._subset_stream(mask)]
-        if not parts:
-            return _EMPTY, _EMPTY
-        keys, counts = np.unique(np.concatenate(parts), return_counts=True)
-        return keys, counts.astype(np.int64)
-
-    def ngram_docs(self, mask: np.ndarray, keys: np.ndarray, size: int) -> np.ndarray:
-        """Number of selected documents holding each n-gram key."""
-        out = np.zeros(len(keys), dtype=np.int64)
-        if size == 1:
-            for s, seg in enumerate(self.segments):
-                local = mask[self.offsets[s]:self.offsets[s + 1]]
-                for j, term in enumerate(keys.tolist()):
-                    if term < seg.n_terms:
-                        docs = seg.post_doc[seg.post_ptr[term]:seg.post_ptr[term + 1]]
-                        out[j] += int(local[docs].sum())
-            return out
-        wanted = np.sort(keys)
-        stop = np.zeros(len(self.lexicon), dtype=bool)
-        stop[0] = True
-        pairs = []
+            return keys.astype(np.int64), counts[keys], None
+        key_parts, doc_parts = [], []
         for tokens, doc_of in self._subset_stream(mask):
             found, at = self._keys(tokens, size, stop)
-            hit = np.isin(found, wanted)
-            pairs.append(np.stack([found[hit], doc_of[at[hit]]], axis=1))
-        if pairs:
-            distinct = np.unique(np.concatenate(pairs), axis=0)
-            ids, per = np.unique(distinct[:, 0], return_counts=True)
-            out[:] = 0
-            where = np.searchsorted(ids, keys)
-            present = (where < len(ids)) & (ids[np.minimum(where, len(ids) - 1)] == keys)
-            out[present] = per[where[present]]
+            key_parts.append(found)
+            doc_parts.append(doc_of[at])
+        if not key_parts:
+            return _EMPTY, _EMPTY, _EMPTY
+        return _runs(np.concatenate(key_parts), np.concatenate(doc_parts))
+
+    def ngram_docs(self, mask: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """Number of selected documents holding each single-word key (term id)."""
+        out = np.zeros(len(keys), dtype=np.int64)
+        for s, seg in enumerate(self.segments):
+            local = mask[self.offsets[s]:self.offsets[s + 1]]
+            for j, term in enumerate(keys.tolist()):
+                if term < seg.n_terms:
+                    docs = seg.post_doc[seg.post_ptr[term]:seg.post_ptr[term + 1]]
+                    out[j] += int(local[docs].sum())
         return out
 
     def ngram_table(self, size: int, stop: np.ndarray,
@@ -563,18 +598,8 @@ class Index:
                 found_keys, at = self._keys(tokens, size, stop)
                 keys_parts.append(found_keys)
                 doc_parts.append(doc_of[at])
-            all_keys = np.concatenate(keys_parts) if keys_parts else _EMPTY
-            all_docs = np.concatenate(doc_parts) if doc_parts else _EMPTY
-            order = np.argsort(all_keys, kind="stable")
-            k, d = all_keys[order], all_docs[order]
-            new_key = np.ones(len(k), dtype=bool)
-            new_key[1:] = k[1:] != k[:-1]
-            heads = np.flatnonzero(new_key)
-            new_doc = new_key.copy()
-            new_doc[1:] |= d[1:] != d[:-1]
-            result = (k[heads], np.diff(np.append(heads, len(k))).astype(np.int64),
-                      np.add.reduceat(new_doc, heads).astype(np.int64) if len(heads)
-                      else _EMPTY)
+            result = (_runs(np.concatenate(keys_parts), np.concatenate(doc_parts))
+                      if keys_parts else (_EMPTY, _EMPTY, _EMPTY))
         with self._lock:
             if len(self._ngram_cache) > 6:
                 self._ngram_cache.pop(next(iter(self._ngram_cache)))

@@ -410,14 +410,6 @@ def _load_segment(folder: Path, entry: dict[str, Any], checksums: dict[str, list
     return segment, docs
 
 
-def _tokens_of(segment: Segment) -> np.ndarray:
-    """The token stream, rebuilt from the positional index (boundaries are the gaps)."""
-    if segment.tokens is None:
-        tokens = np.zeros(int(segment.doc_start[-1]), dtype=np.int32)
-        tokens[segment.positions] = np.repeat(
-            np.arange(segment.n_terms, dtype=np.int32), np.diff(segment.pos_ptr))
-        segment.tokens = tokens
-    return segment.tokens
 
 
 def _load_theme_counts(folder: Path, name: str, checksums: dict[str, list[int]],
@@ -678,7 +670,7 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
         progress("index", 0, 0)
         segment, table = _load_segment(folder, entry, manifest["checksums"])
         docs = table.to_pandas()
-        tokens = _tokens_of(segment)
+        tokens = segment.stream()
         keep = np.flatnonzero(~drop)
         if not len(keep):
             continue
@@ -789,7 +781,7 @@ def _merge(folder: Path, manifest: dict[str, Any], kept: list[dict[str, Any]],
     for entry in kept:
         segment, table = _load_segment(folder, entry, manifest["checksums"])
         docs = table.to_pandas()
-        tokens = _tokens_of(segment)
+        tokens = segment.stream()
         texts = _read_parquet(folder / "segments" / entry["name"] / "texts.parquet",
                               manifest["checksums"], folder)
         streams.append(tokens)
@@ -890,13 +882,8 @@ def _load(folder: Path, themes: ThemeDictionary) -> Index:
     theme_counts = (np.concatenate(theme_blocks) if theme_blocks
                     else np.zeros((0, len(manifest["theme_names"])), dtype=np.int64))
     texts = _TextStore(folder, manifest)
-
-    def tokens_loader(i: int) -> np.ndarray:
-        return _tokens_of(segments[i])
-
     cached = {themes.digest: theme_counts} if manifest["themes"] == themes.digest else {}
-    index = Index(documents, Lexicon(terms), segments, report, texts, tokens_loader, cached,
-                  themes)
+    index = Index(documents, Lexicon(terms), segments, report, texts, cached, themes)
     index.key = f"{folder.name}:{manifest['manifest_sha256'][:16]}"
     return index
 
