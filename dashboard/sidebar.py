@@ -66,10 +66,9 @@ def _corpus_box(corpus: data.Corpus) -> None:
         info = corpus.info()
         st.caption(f"{info['documents']:,} articles, {info['words']:,} words; "
                    f"{len(info['skipped'])} files or rows not loaded (see Overview).")
-        if source.uploaded:
-            if st.button("Back to the shared corpus", key="upload_reset"):
-                _drop_upload()
-                st.rerun()
+        if source.uploaded and st.button("Back to the shared corpus", key="upload_reset"):
+            _drop_upload()
+            st.rerun()
         limits = UPLOAD_LIMITS
         files = st.file_uploader(
             "Use your own corpus for this session",

@@ -20,7 +20,6 @@ import streamlit as st
 
 from policydata.filters import View, view_from_params, view_to_params
 
-
 _MISSING = object()
 
 

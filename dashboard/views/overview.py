@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import data, figures, state, ui
 
+
 def main() -> None:
     corpus = data.current()
     view = state.current().view

@@ -550,8 +550,8 @@ def parse_ngram(value: str | int | tuple[int, int]) -> tuple[int, int]:
     else:
         text = str(value).strip()
         try:
-            low, _, high_text = text.partition("-")
-            low, high = int(low), int(high_text or low)
+            first, _, last = text.partition("-")
+            low, high = int(first), int(last or first)
         except ValueError:
             raise ValueError(f"ngram must be 1, 2, 3 or a range like 1-3, not {text!r}") from None
     if not 1 <= low <= high <= 3:

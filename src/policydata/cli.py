@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from .columns import COLUMNS, csv_text
 
@@ -63,7 +63,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--corpus", type=Path, help="corpus folder or file (default: "
                         "$POLICYDATA_CORPUS, else the bundled seeds/)")
     common.add_argument("--cache-dir", type=Path, help="where the index cache lives (default: "
@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="output format (default: table)")
     common.add_argument("--themes", type=Path, metavar="FILE", dest="theme_file",
                         help="theme dictionary (TOML) replacing the default one")
-    filters = argparse.ArgumentParser(add_help=False)
+    filters = _Parser(add_help=False)
     filters.add_argument("--from", dest="start", type=_date, metavar="DATE",
                          help="first date, inclusive (YYYY-MM-DD)")
     filters.add_argument("--to", dest="end", type=_date, metavar="DATE",
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "commas separate alternatives)")
     filters.add_argument("--source", action="append", default=[], metavar="SOURCE",
                          help="keep articles from this source (repeatable)")
-    freq = argparse.ArgumentParser(add_help=False)
+    freq = _Parser(add_help=False)
     freq.add_argument("--freq", choices=["month", "quarter", "year"], default="month",
                       help="period (default: month)")
 
@@ -138,8 +138,9 @@ def _version() -> str:
 class _Progress:
     """A progress bar on stderr when it is a terminal (tqdm), silence otherwise."""
 
-    LABELS = {"scan": "scanning", "read": "reading", "index": "indexing", "write": "writing",
-              "wait": "waiting for another build"}
+    LABELS: ClassVar[dict[str, str]] = {
+        "scan": "scanning", "read": "reading", "index": "indexing", "write": "writing",
+        "wait": "waiting for another build"}
 
     def __init__(self) -> None:
         self.enabled = sys.stderr.isatty()
@@ -232,20 +233,21 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"corpus path {str(corpus)!r} does not exist")
         progress = _Progress()
         try:
-            info = build_index(corpus, cache_dir=args.cache_dir, progress=progress,
-                               rebuild=args.rebuild, jobs=args.jobs)
+            built = build_index(corpus, cache_dir=args.cache_dir, progress=progress,
+                                rebuild=args.rebuild, jobs=args.jobs)
         finally:
             progress.close()
-        summary = {"cache": info.cache, "files": info.files, "added": info.added,
-                   "changed": info.changed, "removed": info.removed,
-                   "tokenised": info.tokenised, "rebuilt": info.rebuilt,
-                   "seconds": round(info.seconds, 3), "notes": info.notes}
+        summary = {"cache": built.cache, "files": built.files, "added": built.added,
+                   "changed": built.changed, "removed": built.removed,
+                   "tokenised": built.tokenised, "rebuilt": built.rebuilt,
+                   "seconds": round(built.seconds, 3), "notes": built.notes}
         if args.format == "json":
             print(json.dumps(summary, indent=1))
         else:
-            print(f"index of {corpus} in {info.cache}: {info.files} files, {info.added} added, "
-                  f"{info.changed} changed, {info.removed} removed, {info.tokenised} articles "
-                  f"tokenised in {info.seconds:.1f} s" + "".join(f"\n{n}" for n in info.notes))
+            print(f"index of {corpus} in {built.cache}: {built.files} files, {built.added} "
+                  f"added, {built.changed} changed, {built.removed} removed, {built.tokenised} "
+                  f"articles tokenised in {built.seconds:.1f} s"
+                  + "".join(f"\n{n}" for n in built.notes))
         return 0
     index, themes = _open(args)
     if args.command == "info":

@@ -12,8 +12,10 @@ Examples
 >>> view, notes = view_from_params(
 ...     {"term": ["digital economy", "real economy"], "freq": ["year"], "dates": ["2023-01-01"]},
 ...     themes=["Digital economy"], sources=["xinhua"])
->>> view.terms, view.freq, notes
-(('digital economy', 'real economy'), 'year', ["'dates' needs two ISO dates (from and to); ignored"])
+>>> view.terms, view.freq
+(('digital economy', 'real economy'), 'year')
+>>> notes
+["'dates' needs two ISO dates (from and to); ignored"]
 >>> view_to_params(view)
 {'term': ['digital economy', 'real economy'], 'freq': ['year']}
 """

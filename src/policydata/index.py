@@ -45,6 +45,7 @@ from .tokens import Term, Vocabulary, Word, encode_batch
 Pattern = tuple[np.ndarray, ...]
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+_STREAM_LOCK = threading.Lock()
 
 
 class Lexicon:
@@ -171,10 +172,13 @@ class Segment:
         """
         tokens = self.tokens
         if tokens is None:
-            tokens = np.zeros(int(self.doc_start[-1]), dtype=np.int32)
-            tokens[self.positions] = np.repeat(
-                np.arange(self.n_terms, dtype=np.int32), np.diff(self.pos_ptr))
-            self.tokens = tokens
+            with _STREAM_LOCK:
+                tokens = self.tokens
+                if tokens is None:
+                    tokens = np.zeros(int(self.doc_start[-1]), dtype=np.int32)
+                    tokens[self.positions] = np.repeat(
+                        np.arange(self.n_terms, dtype=np.int32), np.diff(self.pos_ptr))
+                    self.tokens = tokens
         return tokens
 
     # ------------------------------------------------------------------ matching
@@ -426,6 +430,14 @@ class Index:
         """Token stream of a segment (rebuilt from its positions on first use)."""
         return self.segments[segment].stream()
 
+    def warm(self) -> threading.Thread:
+        """Rebuild every segment's token stream in a background thread (for servers: top
+        terms and glob phrases then answer at once)."""
+        thread = threading.Thread(target=lambda: [s.stream() for s in self.segments],
+                                  name="policydata-warm", daemon=True)
+        thread.start()
+        return thread
+
     # ------------------------------------------------------------------ sources
 
     @property
@@ -446,7 +458,10 @@ class Index:
 
     def _factor_sources(self) -> None:
         values = self.documents["source"].to_numpy(dtype=object)
-        names, codes = np.unique(values, return_inverse=True) if len(values) else ([], values)
+        if len(values):
+            names, codes = np.unique(values, return_inverse=True)
+        else:
+            names, codes = np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64)
         self._sources = [str(n) for n in names]
         self._source_codes = np.asarray(codes, dtype=np.int64)
 

@@ -343,11 +343,10 @@ def encode_batch(texts: Sequence[str], vocabulary: Vocabulary,
     parts: list[np.ndarray] = []
     zero = np.zeros(1, dtype=np.int32)
     for i, text in enumerate(texts):
-        doc = per_doc.get(i)
-        if doc is None:
-            doc = np.asarray(encode(text, vocabulary), dtype=np.int32)
+        found = per_doc.get(i)
         parts.append(zero)
-        parts.append(doc)
+        parts.append(found if found is not None
+                     else np.asarray(encode(text, vocabulary), dtype=np.int32))
     lengths = np.asarray([len(p) for p in parts[1::2]], dtype=np.int64) + 1
     raw = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)

@@ -14,7 +14,7 @@ Examples
 >>> save_upload([("corpus.zip", buffer.getvalue())], Path(tempfile.mkdtemp()))
 Traceback (most recent call last):
 ...
-policydata.uploads.UploadError: corpus.zip: '../evil.txt' points outside the upload (.. or an absolute path); nothing was saved
+policydata.uploads.UploadError: corpus.zip: '../evil.txt' points outside the upload ...
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-
 
 
 @dataclass(frozen=True)
