@@ -461,7 +461,8 @@ class _Tables:
             (self.n_func + np.arange(self.n_pol), _cdf((np.arange(self.n_pol) + 5.0) ** -0.8)),
             (self.spec_base[0] + np.array(single_proper),
              _cdf([PROPER_NOUNS[i][1] for i in single_proper])),
-            (self.spec_base[2] + np.array(single_hyph), _cdf([HYPHENATED[i][1] for i in single_hyph])),
+            (self.spec_base[2] + np.array(single_hyph),
+             _cdf([HYPHENATED[i][1] for i in single_hyph])),
             (self.n_func + self.n_pol + np.arange(2000), _cdf((np.arange(2000) + 10.0) ** -1.0)),
         ]
         self.title_cat_cdf = _cdf([0.28, 0.52, 0.10, 0.04, 0.06])

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboard.ui import INVISIBLE
 from policydata.analysis import MEASURES, measure_values
 
 PALETTE = ["#1f5a96", "#d1495b", "#2e8b57", "#edae49", "#6a4c93", "#00798c", "#8d6a9f",
@@ -35,8 +36,10 @@ def chart_config(filename: str) -> dict[str, object]:
 
 
 def esc(text: object) -> str:
-    """Escape text for plotly labels and hovers (which read a little HTML)."""
-    return html.escape(str(text), quote=False)
+    """Escape text for plotly labels and hovers (which read a little HTML), with invisible and
+    direction-changing characters shown as codes."""
+    return html.escape(INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(text)),
+                       quote=False)
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
@@ -52,8 +55,8 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int) -> go.Figure:
     Each point carries its period and term (``customdata``) so a click can drill down.
     """
     values = measure_values(frame, measure, window=window)
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.8, 0.2],
-                        vertical_spacing=0.04)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22],
+                        vertical_spacing=0.09)
     for i, (term, part) in enumerate(frame.groupby("term", sort=False)):
         y = values.loc[part.index]
         custom = np.column_stack([part["period"], [esc(term)] * len(part), part["count"],
@@ -93,7 +96,8 @@ def corpus_figure(frame: pd.DataFrame) -> go.Figure:
                              hovertemplate="%{x}: %{y:,} words<extra></extra>"),
                   secondary_y=True)
     fig.update_yaxes(title_text="articles", secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text="words", secondary_y=True, rangemode="tozero", showgrid=False)
+    fig.update_yaxes(title_text="words", secondary_y=True, rangemode="tozero", showgrid=False,
+                     tickformat=".2s")
     fig.update_xaxes(type="category", tickangle=-45, nticks=24)
     return _layout(fig, 360)
 

@@ -51,7 +51,7 @@ def share(query: str) -> None:
         return
     with box:
         st.markdown("**Link to this view**")
-        st.code(state.link(query), language=None, wrap_lines=True)
+        st.code(state.link(query), language=None)
         if data.current().source.uploaded:
             st.caption("This view uses your uploaded corpus, which only you can see: the link "
                        "opens the shared corpus for anyone else.")

@@ -3,17 +3,68 @@
 from __future__ import annotations
 
 import html
+import re
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from policydata.columns import csv_text
 
+#: Characters that change how text around them is shown without being seen themselves:
+#: direction overrides and isolates, marks, zero-width characters, the byte-order mark.
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def reveal(value: str) -> str:
+    """Show invisible and direction-changing characters as visible codes, e.g. ``[U+202E]``.
+
+    Text from the corpus is shown as it is, but a right-to-left override would make a title
+    read differently from what it holds, so such characters are shown, not obeyed.
+
+    >>> reveal("evil\u202etxt.exe")
+    'evil[U+202E]txt.exe'
+    """
+    return INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
+
+
+def safe(value: object) -> str:
+    """Escaped and revealed: ready to put into HTML."""
+    return html.escape(reveal(str(value)), quote=False)
+
+
+def table(frame: pd.DataFrame, **options: Any) -> Any:
+    """``st.dataframe`` with invisible characters revealed in every text column."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if shown[column].dtype == object or str(shown[column].dtype) in ("str", "string"):
+            shown[column] = shown[column].astype(str).map(reveal)
+    options.setdefault("hide_index", True)
+    return st.dataframe(shown, **options)
+
+
+def kwic_table(lines: pd.DataFrame) -> None:
+    """Keyword-in-context lines: left context, the match as written, right context."""
+    table(lines[["left", "match", "right", "date", "title"]],
+          column_config={"left": st.column_config.TextColumn(width="large"),
+                         "match": st.column_config.TextColumn(width="medium"),
+                         "right": st.column_config.TextColumn(width="large"),
+                         "date": st.column_config.TextColumn(width="small")})
+
+
+def rows(count: int, what: str = "row") -> str:
+    """``1 row``, ``2 rows``.
+
+    >>> rows(1), rows(1200, "article")
+    ('1 row', '1,200 articles')
+    """
+    return f"{count:,} {what}{'' if count == 1 else 's'}"
+
 
 def text(value: str, *, tag: str = "p", css: str = "") -> None:
     """Show text exactly as it is: escaped HTML, never read as Markdown, HTML or LaTeX."""
     style = f' style="{css}"' if css else ""
-    st.html(f"<{tag} class='pd-text'{style}>{html.escape(value)}</{tag}>")
+    st.html(f"<{tag} class='pd-text'{style}>{safe(value)}</{tag}>")
 
 
 def sentence(value: str) -> None:
@@ -21,21 +72,25 @@ def sentence(value: str) -> None:
     text(value, css="font-size:1.05rem;margin:0 0 .5rem 0;color:#31333f")
 
 
-def marked(value: str, marks: list[tuple[int, int]], *, tag: str = "div") -> None:
-    """Text with the given character spans highlighted; everything escaped."""
+def marked(value: str, marks: list[tuple[int, int]], *, heading: bool = False) -> None:
+    """Text with the given character spans highlighted; everything escaped and revealed."""
     pieces = []
     last = 0
     for start, end in sorted(marks):
         if start < last:
             continue
-        pieces.append(html.escape(value[last:start]))
-        pieces.append(f"<mark>{html.escape(value[start:end])}</mark>")
+        pieces.append(safe(value[last:start]))
+        pieces.append(f"<mark>{safe(value[start:end])}</mark>")
         last = end
-    pieces.append(html.escape(value[last:]))
-    body = "".join(pieces).replace("\n\n", "</p><p>").replace("\n", "<br>")
-    size = "font-size:1.5rem;font-weight:600;" if tag == "h3" else ""
-    st.html(f"<{tag} class='pd-reader' style='line-height:1.6;max-width:52rem;{size}'>"
-            f"<p style='margin:0 0 .8rem 0'>{body}</p></{tag}>")
+    pieces.append(safe(value[last:]))
+    body = "".join(pieces)
+    if heading:
+        st.html("<div class='pd-title' style='font-size:1.6rem;font-weight:600;"
+                f"line-height:1.3;max-width:52rem;margin:.2rem 0 .4rem 0'>{body}</div>")
+        return
+    body = body.replace("\n\n", "</p><p>").replace("\n", "<br>")
+    st.html("<div class='pd-reader' style='line-height:1.6;max-width:52rem'>"
+            f"<p>{body}</p></div>")
 
 
 def csv_download(frame: pd.DataFrame, command: str | None, name: str, *, key: str,

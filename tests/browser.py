@@ -98,6 +98,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class PortTaken(RuntimeError):
+    """The free port was taken before the server bound it."""
+
+
 @dataclass
 class Server:
     """A dashboard server on one corpus."""
@@ -112,7 +116,17 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60.0) -> Server:
+    def start(self, timeout: float = 60.0, attempts: int = 3) -> Server:
+        """Start on a free port (another one if a parallel worker took it first)."""
+        for attempt in range(attempts):
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _start(self, timeout: float) -> Server:
         self.port = free_port()
         self.cache.mkdir(parents=True, exist_ok=True)
         self.log = self.cache.parent / f"streamlit-{self.port}.log"
@@ -130,6 +144,8 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                if "is not available" in self.logs():
+                    raise PortTaken(self.port)
                 raise RuntimeError(f"the dashboard server exited with {self.process.returncode}:"
                                    f"\n{self.log.read_text(errors='replace')[-3000:]}")
             try:
@@ -199,6 +215,15 @@ IDLE = """
 """
 
 
+#: The height the whole page needs: the main area's, or the sidebar's when that is longer.
+HEIGHT = """
+() => Math.max(
+  document.querySelector('[data-testid="stMain"]').scrollHeight,
+  document.querySelector('[data-testid="stSidebarContent"]')?.scrollHeight || 0,
+  window.innerHeight)
+"""
+
+
 @dataclass
 class AppPage:
     """A Playwright page on a dashboard server, with waits that follow Streamlit's runs."""
@@ -237,6 +262,26 @@ class AppPage:
         self.wait_idle(before + runs - 1, timeout=timeout)
         return result
 
+    def select(self, label: str, option: str) -> None:
+        """Choose ``option`` in the selectbox labelled ``label`` and wait for the rerun.
+
+        The box is scrolled to the middle of the view first: react-aria closes an open list
+        when the page scrolls, which happens if the click itself has to scroll it into view.
+        """
+        combobox = self.page.locator('[data-testid="stMain"]').get_by_role(
+            "combobox", name=label, exact=True)
+        combobox.evaluate("e => e.scrollIntoView({block: 'center'})")
+        self.page.wait_for_timeout(200)
+        item = self.page.get_by_role("option", name=option, exact=True)
+        for _ in range(3):
+            combobox.click()
+            try:
+                item.wait_for(state="visible", timeout=3_000)
+                break
+            except Exception:  # the list closed again: try once more
+                continue
+        self.act(item.click)
+
     def wait_chart(self, timeout: float = 20_000) -> None:
         self.page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(
             timeout=timeout)
@@ -261,9 +306,7 @@ class AppPage:
         """A PNG of the whole page: the viewport grows to stMain's height first."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        height = int(self.page.evaluate(
-            "() => Math.max(document.querySelector('[data-testid=\"stMain\"]').scrollHeight,"
-            " window.innerHeight)"))
+        height = int(self.page.evaluate(HEIGHT))
         size = self.page.viewport_size or VIEWPORT
         try:
             self.page.set_viewport_size({"width": size["width"], "height": min(height, 12000)})

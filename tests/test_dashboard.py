@@ -266,3 +266,11 @@ def test_upload_a_corpus_for_the_session(monkeypatch, tmp_path) -> None:
                                                     "application/zip")).run()
     at.button(key="upload_go").click().run()
     assert any("zip bomb" in e.value for e in at.error)
+
+
+def test_invisible_characters_are_revealed_not_obeyed() -> None:
+    from dashboard.ui import reveal, rows
+
+    assert reveal("evil\u202etxt.exe\u200b") == "evil[U+202E]txt.exe[U+200B]"
+    assert reveal("plain <b>text</b>") == "plain <b>text</b>"
+    assert (rows(1), rows(2, "article")) == ("1 row", "2 articles")

@@ -26,11 +26,16 @@ def main() -> None:
         return
     if len(table) > SHOWN:
         st.caption(f"The first {SHOWN:,} rows are shown; the CSV holds all {len(table):,}.")
-    event = st.dataframe(table.head(SHOWN), hide_index=True, key="articles_table",
-                         on_select="rerun", selection_mode="single-row",
-                         column_order=["date", "title", "source", "words", "hits", "themes"],
-                         column_config={"title": st.column_config.TextColumn(width="large"),
-                                        "themes": st.column_config.TextColumn(width="medium")})
+    columns = ["date", "title", "source", "words", "hits", "themes"]
+    if not (view.filter.query or view.filter.themes):
+        columns.remove("hits")  # no search and no theme: nothing to count
+    event = ui.table(table.head(SHOWN), key="articles_table", on_select="rerun",
+                     selection_mode="single-row", column_order=columns,
+                     column_config={"title": st.column_config.TextColumn(width="large"),
+                                    "date": st.column_config.TextColumn(width="small"),
+                                    "words": st.column_config.NumberColumn(width="small"),
+                                    "hits": st.column_config.NumberColumn(width="small"),
+                                    "themes": st.column_config.TextColumn(width="medium")})
     rows = event.selection.rows if event and event.selection else []
     if rows:
         picked = str(table["id"].iat[rows[0]])
@@ -39,13 +44,13 @@ def main() -> None:
             state.set_view(replace(view, doc=picked))
             view = run.view
     ui.csv_download(table, "articles", "articles.csv", key="dl_articles",
-                    label=f"Download all {len(table):,} rows (CSV)")
+                    label=f"Download all {ui.rows(len(table))} (CSV)")
     if view.filter.query:
         lines = corpus.kwic(view.filter.query, view.filter, limit=100)
         with st.expander(f"Keyword in context for {view.filter.query!r} "
                          f"({len(lines):,} lines{', the first 100' if len(lines) >= 100 else ''})",
                          icon=":material/format_quote:"):
-            st.dataframe(lines[["date", "left", "match", "right", "title"]], hide_index=True)
+            ui.kwic_table(lines)
             ui.csv_download(lines, "kwic", "kwic.csv", key="dl_articles_kwic")
     read(corpus, view.doc, view.filter.query)
 
@@ -60,7 +65,7 @@ def read(corpus: data.Corpus, doc_id: str, query: str) -> None:
     if doc is None:
         st.warning(f"No article with the id {doc_id!r} in this corpus.")
         return
-    ui.marked(doc["title"], doc["title_marks"], tag="h3")
+    ui.marked(doc["title"], doc["title_marks"], heading=True)
     details = (f"{doc['date']} · {doc['source']} · {doc['words']:,} words · "
                f"{doc['themes'] or 'no themes'} · {doc['path']}")
     ui.text(details, css="color:#5b6270;font-size:.9rem")

@@ -34,7 +34,10 @@ def main() -> None:
         st.plotly_chart(figures.corpus_figure(trend), key="overview_chart",
                         config=figures.chart_config("articles-per-period"))
         empty = int((trend["articles"] == 0).sum())
-        if empty:
+        if len(trend) > 240:
+            st.info(f"{len(trend):,} periods, {empty:,} of them without articles: choose "
+                    "quarter or year above for a readable chart.", icon=":material/zoom_out:")
+        elif empty:
             st.caption(f"{empty:,} of {len(trend):,} periods have no articles; they show as gaps, "
                        "not as falls in a term's use.")
         ui.csv_download(trend, None, "articles-per-period.csv", key="dl_overview")
@@ -44,14 +47,14 @@ def main() -> None:
         st.subheader("Date precision")
         precision = pd.DataFrame({"precision": list(info["date_precision"]),
                                   "articles": list(info["date_precision"].values())})
-        st.dataframe(precision, hide_index=True)
+        ui.table(precision)
         if set(info["date_precision"]) - {"day"}:
             st.caption("Articles dated only to a month or a year are placed on its first day: "
                        "in finer periods they all fall in that first period.")
         st.subheader("Sources")
         sources = pd.DataFrame({"source": list(info["sources"]),
                                 "articles": list(info["sources"].values())})
-        st.dataframe(sources.sort_values("articles", ascending=False), hide_index=True,
+        ui.table(sources.sort_values("articles", ascending=False),
                      height=min(35 * len(sources) + 38, 320))
     with right:
         st.subheader("Themes at a glance")
@@ -71,7 +74,9 @@ def main() -> None:
     if newest.empty:
         st.info("No articles match the filters.")
     else:
-        st.dataframe(newest[["date", "title", "source", "words", "themes"]], hide_index=True)
+        ui.table(newest[["date", "title", "source", "words", "themes"]],
+                 column_config={"title": st.column_config.TextColumn(width="large"),
+                                "themes": st.column_config.TextColumn(width="medium")})
         st.page_link("views/articles.py", label="All articles", icon=":material/article:",
                      query_params=state.params())
 
@@ -85,11 +90,11 @@ def main() -> None:
         st.success("Every file was loaded; no duplicates.", icon=":material/check_circle:")
     if not skipped.empty:
         st.markdown(f"**Not loaded ({len(skipped):,})**: each with the reason.")
-        st.dataframe(skipped, hide_index=True, height=min(35 * len(skipped) + 38, 400))
+        ui.table(skipped, height=min(35 * len(skipped) + 38, 400))
         ui.csv_download(skipped, None, "not-loaded.csv", key="dl_skipped")
     if not warnings.empty:
         st.markdown(f"**Loaded with a caveat ({len(warnings):,})**")
-        st.dataframe(warnings, hide_index=True, height=min(35 * len(warnings) + 38, 400))
+        ui.table(warnings, height=min(35 * len(warnings) + 38, 400))
     if info.get("cache"):
         st.caption(f"Index cache: {info['cache']}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures, state, ui
@@ -28,9 +29,9 @@ def main() -> None:
                        zip(summary["theme"], summary["docs"], summary["count"])],
                 title="% of articles with at least one match"), key="themes_share",
                 config=figures.chart_config("themes"))
-        st.dataframe(summary.rename(columns={"count": "matches", "docs": "articles",
-                                             "share": "% of articles"}).round(2),
-                     hide_index=True)
+        ui.table(summary.rename(columns={"count": "matches", "docs": "articles",
+                                         "share": "% of articles"}).round(2),
+                 height=35 * len(summary) + 38)
         ui.csv_download(summary, None, "themes.csv", key="dl_theme_summary")
     with tabs[1]:
         cols = st.columns([2, 3, 2])
@@ -76,8 +77,8 @@ def edit_dictionary(corpus: data.Corpus) -> None:
                "'digital economy' is not also counted as 'economy'. A * ends a prefix.")
     rows = [{"theme": name, "entries": ", ".join(str(t) for t in terms)}
             for name, terms in dictionary.themes]
-    st.dataframe(rows, hide_index=True, column_config={"entries": st.column_config.TextColumn(
-        width="large")})
+    ui.table(pd.DataFrame(rows), height=35 * len(rows) + 38,
+             column_config={"entries": st.column_config.TextColumn(width="large")})
     st.download_button("Download this dictionary (TOML)", data=dictionary.text,
                        file_name="themes.toml", mime="application/toml", key="dl_dictionary",
                        on_click="ignore", icon=":material/download:")

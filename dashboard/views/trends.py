@@ -65,6 +65,12 @@ def main() -> None:
             view.freq == "month" and precision.get("month")):
         st.caption("Some articles are dated only to a month or a year; they are counted in "
                    "the first period of it.")
+    periods = frame["period"].nunique()
+    if periods > 240:
+        st.info(f"{periods:,} {view.freq}s are shown, "
+                f"{int((frame.drop_duplicates('period')['articles'] == 0).sum()):,} of them "
+                "without articles: choose quarter or year for a readable chart.",
+                icon=":material/zoom_out:")
     ui.csv_download(frame, "trend", "term-trends.csv", key="dl_trend")
     behind_point(corpus, frame["period"].drop_duplicates().tolist())
 
@@ -92,18 +98,18 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
                      end=min(end, flt.end) if flt.end else end)
     term = view.focus or view.terms[0]
     behind = corpus.articles(inside, sort="hits", mentioning=term)
-    ui.sentence(f"{len(behind):,} article{'s' if len(behind) != 1 else ''} mentioning "
-                f"{term!r} in {view.period}.")
+    ui.sentence(f"{ui.rows(len(behind), 'article')} mentioning {term!r} in {view.period}.")
     if behind.empty:
         st.info("No article in this period mentions the term.")
         return
-    st.dataframe(behind[["date", "title", "source", "hits", "words"]], hide_index=True,
-                 height=min(35 * len(behind) + 38, 320))
+    ui.table(behind[["date", "title", "source", "hits", "words"]],
+             height=min(35 * len(behind) + 38, 320),
+             column_config={"title": st.column_config.TextColumn(width="large")})
     ui.csv_download(behind, "articles", f"articles-{view.period}.csv", key="dl_behind")
     lines = corpus.kwic(term, inside, limit=200)
     st.markdown(f"**Keyword in context**: {len(lines):,} lines"
                 f"{' (the first 200)' if len(lines) >= 200 else ''}")
-    st.dataframe(lines[["date", "left", "match", "right", "title"]], hide_index=True)
+    ui.kwic_table(lines)
     ui.csv_download(lines, "kwic", f"kwic-{view.period}.csv", key="dl_kwic")
     st.page_link("views/articles.py", label="Read these articles", icon=":material/article:",
                  query_params=state.params(replace(
