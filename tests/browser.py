@@ -177,39 +177,39 @@ class Server:
 
 # --------------------------------------------------------------------------- the browser
 
-#: Counts finished script runs: transitions of stApp's data-test-script-state to notRunning.
-RUN_COUNTER = """
-(() => {
-  window.__runs = 0;
-  const seen = new WeakMap();
-  const check = (el) => {
-    const now = el.getAttribute('data-test-script-state');
-    const before = seen.get(el);
-    seen.set(el, now);
-    if (now === 'notRunning' && before === 'running') window.__runs += 1;
-  };
-  const observer = new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.type === 'attributes') { check(r.target); continue; }
-      for (const node of r.addedNodes) {
-        if (node.nodeType !== 1) continue;
-        if (node.hasAttribute('data-test-script-state')) check(node);
-        for (const el of node.querySelectorAll('[data-test-script-state]')) check(el);
-      }
-    }
-  });
-  observer.observe(document, {subtree: true, childList: true, attributes: true,
-                              attributeFilter: ['data-test-script-state']});
-})();
-"""
+class RunWatcher:
+    """Counts the script runs a page's server finished, from the websocket frames.
 
+    Streamlit sends a ``script_finished`` message at the end of every run. Counting those is
+    exact, where watching the page's ``data-test-script-state`` attribute can miss a fast run
+    (React may draw "running" and "notRunning" in one commit). Works for sync and async pages.
+    """
+
+    def __init__(self, page: Any) -> None:
+        self.finished = 0
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload: Any) -> None:
+        if not isinstance(payload, (bytes, bytearray)):
+            return
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        message = ForwardMsg()
+        try:
+            message.ParseFromString(bytes(payload))
+        except Exception:  # not a ForwardMsg: nothing to count
+            return
+        if message.WhichOneof("type") == "script_finished":
+            self.finished += 1
+
+
+#: The page is drawn and waiting: connected, no run going, no placeholder skeletons.
 IDLE = """
-(wanted) => {
+() => {
   const app = document.querySelector('[data-testid="stApp"]');
   return !!app
     && app.getAttribute('data-test-connection-state') === 'CONNECTED'
     && app.getAttribute('data-test-script-state') === 'notRunning'
-    && (window.__runs || 0) >= wanted
     && !document.querySelector('[data-testid="stSkeleton"]');
 }
 """
@@ -234,7 +234,7 @@ class AppPage:
     errors: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.page.add_init_script(RUN_COUNTER)
+        self.watcher = RunWatcher(self.page)
         self.page.on("dialog", self._dialog)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
 
@@ -243,16 +243,24 @@ class AppPage:
         dialog.dismiss()
 
     def runs(self) -> int:
-        return int(self.page.evaluate("window.__runs || 0"))
+        return self.watcher.finished
 
     def wait_idle(self, after: int = 0, timeout: float = 30_000) -> None:
-        """Wait for a connected, idle app that finished more than ``after`` runs."""
-        self.page.wait_for_function(IDLE, arg=after + 1, timeout=timeout, polling=50)
+        """Wait until the server finished more than ``after`` runs and the page is idle."""
+        deadline = time.monotonic() + timeout / 1000
+        while self.watcher.finished <= after:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no script run finished in {timeout / 1000:.0f} s "
+                                   f"(runs so far: {self.watcher.finished})")
+            self.page.wait_for_timeout(30)  # lets Playwright deliver websocket events
+        remaining = max(deadline - time.monotonic(), 1.0) * 1000
+        self.page.wait_for_function(IDLE, timeout=remaining, polling=50)
 
     def open(self, path: str = "/", timeout: float = 45_000) -> None:
         """Load ``path`` (e.g. ``/trends?term=x``) and wait until its first run is drawn."""
+        before = self.runs()
         self.page.goto(self.base + path, wait_until="domcontentloaded", timeout=timeout)
-        self.wait_idle(0, timeout=timeout)
+        self.wait_idle(before, timeout=timeout)
         self.page.locator('[data-testid="stMain"]').wait_for(timeout=timeout)
 
     def act(self, action: Any, runs: int = 1, timeout: float = 30_000) -> Any:

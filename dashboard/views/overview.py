@@ -68,6 +68,7 @@ def main() -> None:
                        zip(summary["theme"], summary["docs"], summary["count"])],
                 title="% of articles"), key="overview_themes",
                 config=figures.chart_config("themes-share"))
+            ui.csv_download(summary, None, "themes.csv", key="dl_overview_themes")
 
     st.subheader("Newest articles")
     newest = corpus.articles(view.filter, sort="-date", limit=10)

@@ -37,7 +37,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from .tokens import Term, Vocabulary, Word, encode_batch
 
@@ -128,6 +127,8 @@ class Segment:
         nonzero_before = np.searchsorted(where, doc_start)
         words = np.diff(nonzero_before).astype(np.int32)
         doc_of = np.repeat(np.arange(n_docs, dtype=np.int32), words)
+        import scipy.sparse as sp  # only builds need it (saves start-up time)
+
         # A CSR matrix of (term, position) holding the document as its value is a counting sort
         # by term that keeps positions in order within each term: the positional index and the
         # document of every position, in O(n).

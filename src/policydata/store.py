@@ -60,7 +60,7 @@ from .tokens import RULES_VERSION, Vocabulary, encode_batch
 log = logging.getLogger("policydata")
 
 #: Bumped whenever the layout of the cache changes; other versions are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Segments beyond this many are merged (without tokenising again) on the next update.
 MAX_SEGMENTS = 8
 #: Documents per row group of ``texts.parquet``: the unit read to show one article.
@@ -730,6 +730,8 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
                    folder / "problems.parquet", checksums, folder)
     _write_parquet(pa.table({"term": pa.array(vocabulary.terms, pa.string())}),
                    folder / "vocabulary.parquet", checksums, folder)
+    _write_parquet(_resolution(folder, segments_out, checksums), folder / "resolved.parquet",
+                   checksums, folder)
     manifest = {
         "schema": SCHEMA_VERSION,
         "rules": RULES_VERSION,
@@ -748,6 +750,27 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
     info.wrote = True
     _clean_segments(folder, {s["name"] for s in segments_out})
     return info
+
+
+def _resolution(folder: Path, segments: list[dict[str, Any]],
+                checksums: dict[str, list[int]]) -> pa.Table:
+    """Duplicates and unique ids over all segments (global row order), with the notes."""
+    paths: list[str] = []
+    hashes: list[str] = []
+    ids: list[str] = []
+    for entry in segments:
+        table = _read_parquet(folder / "segments" / entry["name"] / "documents.parquet",
+                              checksums, folder, ["path", "hash", "id"])
+        paths += table.column("path").to_pylist()
+        hashes += table.column("hash").to_pylist()
+        ids += table.column("id").to_pylist()
+    keep, unique, skipped, renamed = corpus_mod.resolve(paths, hashes, ids)
+    row_of = {p: i for i, p in enumerate(paths)}
+    notes: list[str | None] = [None] * len(paths)
+    for problem in [*skipped, *renamed]:
+        notes[row_of[problem.path]] = problem.reason
+    return pa.table({"id": pa.array(unique, pa.string()), "active": pa.array(keep, pa.bool_()),
+                     "note": pa.array(notes, pa.string())})
 
 
 def _save_manifest(folder: Path, manifest: dict[str, Any]) -> None:
@@ -869,12 +892,16 @@ def _load(folder: Path, themes: ThemeDictionary) -> Index:
                              if c in ("words", "segment", "row") else pa.string())
                             for c in columns])
         table = schema.empty_table()
-    keep, ids, duplicates, renamed = corpus_mod.resolve(
-        table.column("path").to_pylist(), table.column("hash").to_pylist(),
-        table.column("id").to_pylist())
-    report.skipped.extend(duplicates)
-    report.warnings.extend(renamed)
-    table = table.set_column(0, "id", pa.array(ids, pa.string()))
+    resolved = _read_parquet(folder / "resolved.parquet", checksums, folder)
+    if resolved.num_rows != table.num_rows:
+        raise CacheError("resolved.parquet does not match the documents")
+    keep = resolved.column("active").to_numpy(zero_copy_only=False).astype(bool)
+    paths = table.column("path")
+    for row in np.flatnonzero(resolved.column("note").is_valid().to_numpy(
+            zero_copy_only=False)).tolist():
+        problem = Problem(paths[row].as_py(), resolved.column("note")[row].as_py())
+        (report.warnings if keep[row] else report.skipped).append(problem)
+    table = table.set_column(0, "id", resolved.column("id"))
     documents = table.to_pandas()
     documents["active"] = keep
     documents["date"] = pd.to_datetime(documents["date"]).astype("datetime64[s]")

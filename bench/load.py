@@ -1,0 +1,308 @@
+"""Load test: many browser sessions on one dashboard server, measured in the browser.
+
+Starts ``streamlit run dashboard/app.py`` on a corpus, opens ``--sessions`` headless Chromium
+sessions at once (one browser, one context each) and walks every session through every page:
+deep links, a filter typed in the sidebar, the period and measure switched, page links in the
+sidebar, the article order changed. For each action it measures, in the browser, the time from
+the action to the end of the script run it caused (what a user waits for). It records the
+server's memory (the whole process tree) before and after, which shows the index is shared by
+the sessions rather than copied, and counts errors (``stException`` elements, page errors).
+
+    python bench/load.py --corpus /data/c100k --sessions 20 --rounds 2
+
+writes ``bench/RESULTS-browser.json`` (read by ``bench/run.py`` into ``bench/RESULTS.md``) and
+prints a table. ``tests/test_load.py`` runs it at a small size in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+sys.path.insert(0, str(ROOT / "tests"))
+# The run counter and idle test used by the browser tests.
+from browser import IDLE, RunWatcher  # noqa: E402
+
+STATE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return {script: app && app.getAttribute('data-test-script-state'),
+          connection: app && app.getAttribute('data-test-connection-state'),
+          skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length};
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """``streamlit run dashboard/app.py`` on a corpus, in its own process group."""
+
+    def __init__(self, corpus: Path, cache: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, POLICYDATA_CORPUS=str(corpus), POLICYDATA_CACHE_DIR=str(cache))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+             "--server.port", str(self.port), "--server.address", "127.0.0.1",
+             "--server.headless", "true"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            start_new_session=True)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:
+                    if reply.read().decode() == "ok":
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("the dashboard server did not answer /_stcore/health in 120 s")
+
+    def rss(self) -> int:
+        """Resident memory of the server and its children, in bytes."""
+        import psutil
+
+        try:
+            main = psutil.Process(self.process.pid)
+            procs = [main, *main.children(recursive=True)]
+            return sum(p.memory_info().rss for p in procs if p.is_running())
+        except psutil.NoSuchProcess:
+            return 0
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+@dataclass
+class Session:
+    """What one browser session saw."""
+
+    number: int
+    timings: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    done: bool = False
+
+
+async def _settle(page: Any, watcher: RunWatcher, runs: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while watcher.finished <= runs:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no script run finished in {timeout:.0f} s")
+        await asyncio.sleep(0.02)
+    await page.wait_for_function(IDLE, timeout=max(deadline - time.monotonic(), 1.0) * 1000,
+                                 polling=50)
+
+
+async def _act(session: Session, page: Any, watcher: RunWatcher, kind: str, action: Any,
+               timeout: float) -> None:
+    runs = watcher.finished
+    started = time.perf_counter()
+    try:
+        await action()
+        await _settle(page, watcher, runs, timeout)
+    except Exception as error:
+        state = await page.evaluate(STATE)
+        raise RuntimeError(f"{kind} #{sum(map(len, session.timings.values())) + 1} "
+                           f"on {page.url} (page state {state}, runs before {runs}): "
+                           f"{str(error).splitlines()[0]}") from None
+    session.timings.setdefault(kind, []).append(time.perf_counter() - started)
+    count = await page.locator('[data-testid="stException"]').count()
+    if count:
+        text = await page.locator('[data-testid="stException"]').first.inner_text()
+        session.errors.append(f"{kind}: {text[:300]}")
+
+
+async def _search(page: Any, query: str) -> None:
+    """Type into the sidebar's search box and press Enter."""
+    box = page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Search")
+    await box.fill(query)
+    await box.press("Enter")
+
+
+def _choice(page: Any, label: str, option: str) -> Any:
+    """An option of a segmented control, found by the control's label."""
+    group = page.locator('[data-testid="stButtonGroup"]').filter(
+        has=page.get_by_label(label, exact=True))
+    return group.get_by_role("radio", name=option, exact=True)
+
+
+async def _walk(browser: Any, base: str, session: Session, rounds: int,
+                timeout: float) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    watcher = RunWatcher(page)
+    page.on("pageerror", lambda error: session.errors.append(f"page error: {error}"))
+    try:
+        for _ in range(rounds):
+            await _act(session, page, watcher, "page load", lambda: page.goto(
+                f"{base}/", wait_until="domcontentloaded"), timeout)
+            await _act(session, page, watcher, "page load", lambda: page.goto(
+                f"{base}/trends?term=digital+economy&term=real+economy&freq=year",
+                wait_until="domcontentloaded"), timeout)
+            await _act(session, page, watcher, "filter change", lambda: _choice(
+                page, "Period", "quarter").click(), timeout)
+            await _act(session, page, watcher, "filter change", lambda: _choice(
+                page, "Measure", "% of articles").click(), timeout)
+            await _act(session, page, watcher, "filter change",
+                       lambda: _search(page, "economy"), timeout)
+            for link in ("Themes", "Word clouds", "Articles"):
+                await _act(session, page, watcher, "page change", lambda link=link: page.locator(
+                    '[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]',
+                    has_text=link).first.click(), timeout)
+            await _act(session, page, watcher, "filter change", lambda: _choice(
+                page, "Order", "most hits").click(), timeout)
+            await _act(session, page, watcher, "filter change", lambda: _search(page, ""), timeout)
+        session.done = True
+    except Exception as error:  # a failed session is counted, not hidden
+        session.errors.append(f"{type(error).__name__}: {str(error)[:300]}")
+    finally:
+        await context.close()
+
+
+async def _run(server: Server, sessions: int, rounds: int, timeout: float,
+               memory: dict[str, int]) -> list[Session]:
+    from playwright.async_api import async_playwright
+
+    base = server.url
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            # One session first, alone: it makes the server load (or build) the index.
+            warm = Session(-1)
+            await _walk(browser, base, warm, 1, timeout * 4)
+            if warm.errors:
+                raise RuntimeError(f"warm-up session failed: {warm.errors[:3]}")
+            memory["warm"] = memory["peak"] = server.rss()
+            group = [Session(i) for i in range(sessions)]
+            await asyncio.gather(*(_walk(browser, base, s, rounds, timeout) for s in group))
+        finally:
+            await browser.close()
+    return group
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None = None,
+        timeout: float = 120.0) -> dict[str, Any]:
+    """Run the load test and return its figures (see the module docstring)."""
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh)")
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(Path(corpus), Path(cache or tmp))
+        try:
+            memory = {"start": server.rss(), "warm": 0, "peak": 0}
+            started = time.perf_counter()
+
+            async def sample() -> None:
+                while True:
+                    if memory["warm"]:
+                        memory["peak"] = max(memory["peak"], server.rss())
+                    await asyncio.sleep(0.25)
+
+            async def main() -> list[Session]:
+                sampler = asyncio.create_task(sample())
+                try:
+                    return await _run(server, sessions, rounds, timeout, memory)
+                finally:
+                    sampler.cancel()
+
+            group = asyncio.run(main())
+            elapsed = time.perf_counter() - started
+            after = server.rss()
+        finally:
+            server.stop()
+    timings: dict[str, list[float]] = {}
+    for session in group:
+        for kind, values in session.timings.items():
+            timings.setdefault(kind, []).extend(values)
+    reruns = timings.get("filter change", [])
+    return {
+        "corpus": str(corpus),
+        "sessions": sessions,
+        "rounds": rounds,
+        "completed": sum(s.done for s in group),
+        "errors": [e for s in group for e in s.errors],
+        "seconds": round(elapsed, 1),
+        "rerun_p50_s": round(statistics.median(reruns), 3) if reruns else None,
+        "rerun_p95_s": round(percentile(reruns, 0.95), 3) if reruns else None,
+        "rerun_max_s": round(max(reruns), 3) if reruns else None,
+        "actions": {kind: {"n": len(v), "p50_s": round(statistics.median(v), 3),
+                           "p95_s": round(percentile(v, 0.95), 3)}
+                    for kind, v in sorted(timings.items())},
+        "server_rss_start_mb": round(memory["start"] / 2**20),
+        "server_rss_before_mb": round(memory["warm"] / 2**20),
+        "server_rss_peak_mb": round(memory["peak"] / 2**20),
+        "server_rss_after_mb": round(after / 2**20),
+        "rss_per_session_mb": round((memory["peak"] - memory["warm"]) / 2**20
+                                    / max(sessions, 1), 1),
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [f"Load test: {result['sessions']} concurrent browser sessions x "
+             f"{result['rounds']} rounds on {result['corpus']} "
+             f"({result['completed']} of {result['sessions']} completed, "
+             f"{len(result['errors'])} errors, {result['seconds']} s)", "",
+             "| action | count | median | 95th percentile |", "| --- | --- | --- | --- |"]
+    for kind, figures in result["actions"].items():
+        lines.append(f"| {kind} | {figures['n']} | {figures['p50_s']:.2f} s | "
+                     f"{figures['p95_s']:.2f} s |")
+    lines += ["", f"Server memory (process tree): {result['server_rss_start_mb']:,} MB at "
+              f"start, {result['server_rss_before_mb']:,} MB after "
+              f"the first session loaded the index, {result['server_rss_peak_mb']:,} MB at "
+              f"the peak with {result['sessions']} sessions "
+              f"({result['rss_per_session_mb']} MB per extra session): the index is shared."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--cache-dir", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS-browser.json")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per action")
+    args = parser.parse_args(argv)
+    result = run(args.corpus, sessions=args.sessions, rounds=args.rounds, cache=args.cache_dir,
+                 timeout=args.timeout)
+    args.out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    print(table(result))
+    for error in result["errors"][:20]:
+        print("error:", error)
+    return 1 if result["errors"] or result["completed"] < result["sessions"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

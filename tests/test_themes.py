@@ -1,0 +1,80 @@
+"""The default theme dictionary: well formed, and every entry seen in real text."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from policydata.analysis import match_spans
+from policydata.themes import default_themes, load_themes, parse_themes
+from policydata.tokens import parse_term, tokenize
+
+SENTENCES = Path(__file__).parent / "data" / "policy_sentences.txt"
+
+
+def real_sentences() -> dict[str, list[tuple[str, str]]]:
+    """Entry (as parsed) -> [(sentence, source)] from tests/data/policy_sentences.txt."""
+    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for line in SENTENCES.read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        entry, sentence, source = line.split("\t")
+        found[str(parse_term(entry))].append((sentence, source))
+    return found
+
+
+def test_default_dictionary_has_the_domain_themes() -> None:
+    themes = default_themes()
+    assert len(themes.names) >= 8
+    for name in ("Digital economy", "Real economy and manufacturing",
+                 "Industrial and supply chains", "Networks and infrastructure",
+                 "Innovation and technology", "International competition and opening up",
+                 "Party leadership", "High-quality development and modernisation"):
+        assert name in themes.names
+
+
+@pytest.mark.parametrize(("theme", "entry"), [
+    (name, str(term)) for name, terms in default_themes().themes for term in terms])
+def test_every_entry_is_counted_in_a_real_sentence(theme: str, entry: str) -> None:
+    """Each entry has a real sentence (with its source) in which the theme counts it.
+
+    The sentence is matched with the whole theme (rule 8), so an entry shadowed by a longer
+    one of the same theme at every occurrence would fail here.
+    """
+    sentences = real_sentences().get(entry)
+    assert sentences, f"no real sentence for {entry!r} in {SENTENCES.name}"
+    entries = default_themes().entries(theme)
+    target = parse_term(entry)
+    for sentence, source in sentences:
+        assert source.strip()
+        spans = tokenize(sentence)
+        for span, start, length in match_spans(spans, entries):
+            words = spans[span][start:start + length]
+            if len(words) == len(target.words) and all(
+                    w.matches(t) for w, t in zip(target.words, words)):
+                return
+    pytest.fail(f"{entry!r} is never the counted entry of {theme!r} in its sentences")
+
+
+def test_a_user_file_replaces_the_default(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('[themes]\n"Chains" = ["supply chain*", "industrial chain"]\n', "utf-8")
+    themes = load_themes(path)
+    assert themes.names == ("Chains",) and themes.digest != default_themes().digest
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("[themes\n", "not valid TOML"),
+    ("x = 1\n", "needs a [themes] table"),
+    ('[themes]\n"A" = "digital"\n', "non-empty list of strings"),
+    ('[themes]\n"A" = []\n', "non-empty list of strings"),
+    ('[themes]\n"A" = ["U.S. economy"]\n', "entry 'U.S. economy'"),
+    ('[themes]\n"A" = ["a*b"]\n', "must end a word"),
+    ('[themes]\n" " = ["x"]\n', "empty name"),
+])
+def test_bad_theme_files_say_what_and_where(text: str, said: str) -> None:
+    with pytest.raises(ValueError, match=r".*") as error:
+        parse_themes(text, origin="mine.toml")
+    assert said in str(error.value) and "mine.toml" in str(error.value)
