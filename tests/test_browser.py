@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -437,3 +441,45 @@ def test_hostile_text_shows_literally_and_runs_nothing(servers: Any, app: Any) -
             assert title.is_visible() and "<script>window.__pwned=1</script>" in title.inner_text()
             assert "<script>" in page.text()
             page.screenshot("multi-articles-hostile")
+
+
+# --------------------------------------------------------------------------- 9: serve, proxy
+
+
+def test_policydata_serve_behind_a_base_url_path(tmp_path: Path, app: Any) -> None:
+    """``policydata serve --base-url-path`` serves every page under that prefix (a reverse
+    proxy forwards /policydata/ to it), and links between pages keep the prefix."""
+    port = b.free_port()
+    command = [sys.executable, "-m", "policydata.cli", "serve", "--corpus", str(b.ROOT / "seeds"),
+               "--cache-dir", str(tmp_path / "cache"), "--port", str(port),
+               "--host", "127.0.0.1", "--base-url-path", "policydata"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}/policydata"
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                    if answer.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            assert time.monotonic() < deadline, "policydata serve did not come up"
+            time.sleep(0.3)
+        page = app(b.Server(b.ROOT / "seeds", tmp_path / "cache", port=port))
+        page.base = base
+        page.open("/trends?term=digital+economy")
+        check_page(page, "/trends")
+        assert "digital economy" in multiselect_chips(page, "Terms or phrases")
+        link = page.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]',
+                                 has_text="Articles").first
+        assert "/policydata/articles?" in link.evaluate("a => a.href")  # resolved address
+        page.act(link.click)
+        assert urlsplit(page.page.url).path == "/policydata/articles"
+        assert "term=digital+economy" in page.page.url
+        check_page(page, "/articles")
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
