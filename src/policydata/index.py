@@ -85,17 +85,24 @@ class Lexicon:
 
 @dataclass
 class Segment:
-    """Postings and positions for a block of documents (see the module docstring)."""
+    """Postings and positions for a block of documents (see the module docstring).
+
+    A segment numbers its terms with its own local ids (0 is the boundary); ``globals[i]`` is
+    the index-wide id of local term ``i`` (None: local ids are the global ones). Every method
+    takes and gives global ids except :meth:`stream`, which holds local ids.
+    """
 
     doc_start: np.ndarray  # int64, len n_docs + 1 (last = stream length)
     words: np.ndarray  # int32 tokens per document
-    post_ptr: np.ndarray  # int64, len V_seg + 1
+    post_ptr: np.ndarray  # int64, len n_terms + 1 (local ids)
     post_doc: np.ndarray  # int32 segment-local document
     post_count: np.ndarray  # int32
-    pos_ptr: np.ndarray  # int64, len V_seg + 1
+    pos_ptr: np.ndarray  # int64, len n_terms + 1 (local ids)
     positions: np.ndarray  # int32 stream positions
-    tokens: np.ndarray | None = None  # int32 stream; loaded only when needed
+    tokens: np.ndarray | None = None  # int32 stream of local ids; rebuilt when needed
+    globals: np.ndarray | None = None  # int64 global id of each local id
     lexicon: Lexicon | None = field(default=None, repr=False)  # for tests and doctests only
+    _local_of: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n_docs(self) -> int:
@@ -103,22 +110,27 @@ class Segment:
 
     @property
     def n_terms(self) -> int:
+        """Number of local term ids."""
         return len(self.post_ptr) - 1
 
     # ------------------------------------------------------------------ construction
 
     @classmethod
-    def from_stream(cls, tokens: np.ndarray, doc_start: np.ndarray, n_terms: int) -> Segment:
+    def from_stream(cls, tokens: np.ndarray, doc_start: np.ndarray, n_terms: int,
+                    globals_: np.ndarray | None = None) -> Segment:
         """Build postings and positions from a token stream (no tokenising: a counting sort).
 
         Parameters
         ----------
         tokens : int32 array
-            Term ids with 0 at boundaries; ``tokens[doc_start[i]] == 0`` for every document.
+            Local term ids with 0 at boundaries; ``tokens[doc_start[i]] == 0`` for every
+            document.
         doc_start : int64 array
             Start of each document, plus the stream length at the end.
         n_terms : int
-            Vocabulary size (ids are below it).
+            Number of local ids (ids are below it).
+        globals_ : int array, optional
+            Global id of each local id.
         """
         tokens = np.ascontiguousarray(tokens, dtype=np.int32)
         doc_start = np.asarray(doc_start, dtype=np.int64)
@@ -150,7 +162,19 @@ class Segment:
         post_doc = docs_sorted[first]
         post_count = np.diff(np.append(first, len(positions))).astype(np.int32)
         post_ptr = np.searchsorted(first, pos_ptr).astype(np.int64)
-        return cls(doc_start, words, post_ptr, post_doc, post_count, pos_ptr, positions, tokens)
+        return cls(doc_start, words, post_ptr, post_doc, post_count, pos_ptr, positions, tokens,
+                   None if globals_ is None else np.asarray(globals_, dtype=np.int64))
+
+    @classmethod
+    def from_global_stream(cls, tokens: np.ndarray, doc_start: np.ndarray) -> Segment:
+        """A segment over a stream of global ids: renumbers the terms present, then builds.
+
+        >>> seg = Segment.from_global_stream(np.array([0, 7, 3, 0, 7]), np.array([0, 3, 5]))
+        >>> seg.globals.tolist(), seg.stream().tolist()
+        ([0, 3, 7], [0, 2, 1, 0, 2])
+        """
+        local, used = compact(tokens)
+        return cls.from_stream(local, doc_start, len(used), used)
 
     @classmethod
     def from_texts(cls, texts: Sequence[str]) -> Segment:
@@ -166,7 +190,7 @@ class Segment:
         return self.lexicon.pattern(term)
 
     def stream(self) -> np.ndarray:
-        """The token stream, rebuilt from the positional index on first use.
+        """The token stream (local ids), rebuilt from the positional index on first use.
 
         Boundaries are the positions no term occupies, so the stream needs no storage of its
         own. Safe to call from several threads (the result is the same array).
@@ -182,6 +206,24 @@ class Segment:
                     self.tokens = tokens
         return tokens
 
+    def as_global(self, local: np.ndarray) -> np.ndarray:
+        """Global ids of local ids (e.g. a slice of :meth:`stream`)."""
+        return local if self.globals is None else self.globals[local]
+
+    def local(self, ids: np.ndarray) -> np.ndarray:
+        """Local ids of the global ``ids`` present in this segment."""
+        if self.globals is None:
+            return ids[(ids >= 0) & (ids < self.n_terms)]
+        local_of = self._local_of
+        if local_of is None:
+            local_of = np.full(int(self.globals.max()) + 1 if len(self.globals) else 1, -1,
+                               dtype=np.int64)
+            local_of[self.globals] = np.arange(len(self.globals))
+            self._local_of = local_of
+        ids = ids[(ids >= 0) & (ids < len(local_of))]
+        found = local_of[ids]
+        return found[found > 0]
+
     # ------------------------------------------------------------------ matching
 
     #: A glob word whose terms occur more often than this is checked against the token stream
@@ -189,11 +231,9 @@ class Segment:
     MERGE_LIMIT = 2_000_000
 
     def _total(self, ids: np.ndarray) -> int:
-        ids = ids[ids < self.n_terms]
         return int((self.pos_ptr[ids + 1] - self.pos_ptr[ids]).sum()) if len(ids) else 0
 
     def _positions(self, ids: np.ndarray, *, ordered: bool = True) -> np.ndarray:
-        ids = ids[ids < self.n_terms]
         parts = [self.positions[self.pos_ptr[i]:self.pos_ptr[i + 1]] for i in ids.tolist()]
         parts = [p for p in parts if len(p)]
         if not parts:
@@ -204,14 +244,16 @@ class Segment:
         return np.sort(merged) if ordered else merged
 
     def raw_starts(self, pattern: Pattern) -> np.ndarray:
-        """Stream positions where ``pattern`` matches, overlapping matches included (sorted)."""
-        totals = [self._total(ids) for ids in pattern]
+        """Stream positions where ``pattern`` (global ids) matches, overlapping matches
+        included, sorted."""
+        local = [self.local(ids) for ids in pattern]
+        totals = [self._total(ids) for ids in local]
         if not all(totals):
             return _EMPTY
         anchor = int(np.argmin(totals))
-        starts = self._positions(pattern[anchor], ordered=False) - anchor
+        starts = self._positions(local[anchor], ordered=False) - anchor
         tokens = None
-        for i, ids in enumerate(pattern):
+        for i, ids in enumerate(local):
             if i == anchor or not len(starts):
                 continue
             wanted = starts + i
@@ -223,7 +265,7 @@ class Segment:
                 if tokens is None:
                     tokens = self.stream()
                 member = np.zeros(self.n_terms, dtype=bool)
-                member[ids[ids < self.n_terms]] = True
+                member[ids] = True
                 inside = (wanted >= 0) & (wanted < len(tokens))
                 starts = starts[inside]
                 starts = starts[member[tokens[starts + i]]]
@@ -247,7 +289,7 @@ class Segment:
 
     def _column_sum(self, ids: np.ndarray) -> np.ndarray:
         out = np.zeros(self.n_docs, dtype=np.int64)
-        ids = ids[ids < self.n_terms]
+        ids = self.local(ids)
         if len(ids) == 1:
             a, b = self.post_ptr[ids[0]], self.post_ptr[ids[0] + 1]
             out[self.post_doc[a:b]] = self.post_count[a:b]
@@ -259,8 +301,17 @@ class Segment:
             out += np.bincount(docs, weights=counts, minlength=self.n_docs).astype(np.int64)
         return out
 
-    def term_totals(self, doc_mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Occurrences and documents per term id, over the documents in ``doc_mask``."""
+    def doc_frequency(self, term: int, doc_mask: np.ndarray) -> int:
+        """Documents in ``doc_mask`` (segment rows) holding the global ``term``."""
+        local = self.local(np.asarray([term]))
+        if not len(local):
+            return 0
+        docs = self.post_doc[self.post_ptr[local[0]]:self.post_ptr[local[0] + 1]]
+        return int(doc_mask[docs].sum())
+
+    def term_totals(self, n_global: int, doc_mask: np.ndarray | None = None,
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """Occurrences and documents per global term id, over the documents in ``doc_mask``."""
         if doc_mask is None:
             totals = np.diff(self.pos_ptr)
             docs = np.diff(self.post_ptr)
@@ -270,7 +321,27 @@ class Segment:
             totals = np.bincount(term_of, weights=self.post_count * keep,
                                  minlength=self.n_terms).astype(np.int64)
             docs = np.bincount(term_of, weights=keep, minlength=self.n_terms).astype(np.int64)
-        return totals, docs
+        out_totals = np.zeros(n_global, dtype=np.int64)
+        out_docs = np.zeros(n_global, dtype=np.int64)
+        ids = np.arange(self.n_terms) if self.globals is None else self.globals
+        out_totals[ids] += totals
+        out_docs[ids] += docs
+        return out_totals, out_docs
+
+
+def compact(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Renumber the ids in ``tokens`` densely (0 stays 0): the local stream and the old id of
+    each new one.
+
+    >>> [a.tolist() for a in compact(np.array([0, 9, 4, 0, 9]))]
+    [[0, 2, 1, 0, 2], [0, 4, 9]]
+    """
+    present = np.bincount(tokens) > 0 if len(tokens) else np.zeros(1, dtype=bool)
+    present[0] = True
+    used = np.flatnonzero(present)
+    new_of = np.zeros(len(present), dtype=np.int32)
+    new_of[used] = np.arange(len(used), dtype=np.int32)
+    return new_of[tokens], used.astype(np.int64)
 
 
 def _runs(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -427,10 +498,6 @@ class Index:
         """The counted text of a document: title, a blank line, body (rule 1)."""
         return f"{self.documents['title'].iat[row]}\n\n{self.body(row)}"
 
-    def tokens(self, segment: int) -> np.ndarray:
-        """Token stream of a segment (rebuilt from its positions on first use)."""
-        return self.segments[segment].stream()
-
     def warm(self) -> threading.Thread:
         """Rebuild every segment's token stream in a background thread (for servers: top
         terms and glob phrases then answer at once)."""
@@ -499,17 +566,17 @@ class Index:
             local = mask[self.offsets[s]:self.offsets[s + 1]]
             if not local.any():
                 continue
-            tokens = self.tokens(s)
+            tokens = seg.stream()
             if local.all():
-                yield tokens, np.repeat(np.arange(seg.n_docs) + self.offsets[s],
-                                        np.diff(seg.doc_start))
+                yield seg.as_global(tokens), np.repeat(np.arange(seg.n_docs) + self.offsets[s],
+                                                       np.diff(seg.doc_start))
                 continue
             rows = np.flatnonzero(local)
             starts, ends = seg.doc_start[rows], seg.doc_start[rows + 1]
             lengths = ends - starts
             where = np.repeat(starts - np.cumsum(np.concatenate([[0], lengths[:-1]])),
                               lengths) + np.arange(int(lengths.sum()))
-            yield tokens[where], np.repeat(rows + self.offsets[s], lengths)
+            yield seg.as_global(tokens[where]), np.repeat(rows + self.offsets[s], lengths)
 
     def _key_base(self, size: int) -> tuple[int, np.ndarray | None]:
         """Base of n-gram keys and, for huge vocabularies, ids renumbered by frequency."""
@@ -522,7 +589,7 @@ class Index:
         if found is None:
             totals = np.zeros(n_terms, dtype=np.int64)
             for seg in self.segments:
-                totals[: seg.n_terms] += np.diff(seg.pos_ptr)
+                totals += seg.term_totals(n_terms)[0]
             top = np.argsort(-totals, kind="stable")[: base - 1]
             found = np.full(n_terms, base, dtype=np.int64)  # base = "not ranked"
             found[top] = np.arange(1, len(top) + 1)
@@ -584,9 +651,7 @@ class Index:
         for s, seg in enumerate(self.segments):
             local = mask[self.offsets[s]:self.offsets[s + 1]]
             for j, term in enumerate(keys.tolist()):
-                if term < seg.n_terms:
-                    docs = seg.post_doc[seg.post_ptr[term]:seg.post_ptr[term + 1]]
-                    out[j] += int(local[docs].sum())
+                out[j] += seg.doc_frequency(term, local)
         return out
 
     def ngram_table(self, size: int, stop: np.ndarray,
@@ -601,11 +666,11 @@ class Index:
         if size == 1:
             totals = np.zeros(len(self.lexicon), dtype=np.int64)
             docs = np.zeros(len(self.lexicon), dtype=np.int64)
-            for seg_totals, seg_docs in (seg.term_totals(
-                    self.active[self.offsets[s]:self.offsets[s + 1]])
-                    for s, seg in enumerate(self.segments)):
-                totals[: len(seg_totals)] += seg_totals
-                docs[: len(seg_docs)] += seg_docs
+            for s, seg in enumerate(self.segments):
+                seg_totals, seg_docs = seg.term_totals(
+                    len(self.lexicon), self.active[self.offsets[s]:self.offsets[s + 1]])
+                totals += seg_totals
+                docs += seg_docs
             keys = np.arange(len(totals), dtype=np.int64)
             result = (keys, totals, docs)
         else:

@@ -39,10 +39,11 @@ import threading
 import time
 import uuid
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 import numpy as np
@@ -53,8 +54,8 @@ from filelock import FileLock, Timeout
 
 from . import corpus as corpus_mod
 from .corpus import FileEntry, LoadReport, Problem
-from .index import Index, Lexicon, Segment
-from .themes import ThemeDictionary, default_themes
+from .index import Index, Lexicon, Segment, compact
+from .themes import ThemeDictionary, default_themes, parse_themes
 from .tokens import RULES_VERSION, Vocabulary, encode_batch
 
 log = logging.getLogger("policydata")
@@ -172,124 +173,11 @@ def _atomic_write_json(path: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-# --------------------------------------------------------------------------- reading files
-# Worker processes read and tokenise files. Each keeps its own vocabulary across tasks and
-# returns only the terms it met for the first time, so the parent can map its ids.
-
-_WORKER_VOCABULARY: Vocabulary | None = None
-
-
-@dataclass
-class _Chunk:
-    pid: int
-    files: list[dict[str, Any]]
-    issues: list[dict[str, Any]]
-    docs: list[dict[str, Any]]
-    bodies: list[str]
-    tokens: np.ndarray
-    doc_start: np.ndarray
-    new_terms: list[str]
-
-
-def _read_task(root: str, entries: list[FileEntry]) -> _Chunk:
-    global _WORKER_VOCABULARY
-    if _WORKER_VOCABULARY is None:
-        _WORKER_VOCABULARY = Vocabulary()
-    vocabulary = _WORKER_VOCABULARY
-    known = len(vocabulary.terms)
-    files: list[dict[str, Any]] = []
-    issues: list[dict[str, Any]] = []
-    docs: list[dict[str, Any]] = []
-    bodies: list[str] = []
-    texts: list[str] = []
-    single = not os.path.isdir(root)
-    for entry in entries:
-        try:
-            with open(root if single else os.path.join(root, entry.path), "rb") as handle:
-                data: bytes | None = handle.read()
-            digest = hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
-        except OSError:
-            data, digest = None, ""
-        documents, problems = corpus_mod.read_file(Path(root), entry.path, data)
-        files.append({
-            "path": entry.path, "size": entry.size, "mtime_ns": entry.mtime_ns,
-            "sha256": digest, "documents": len(documents),
-        })
-        issues.extend({"file": entry.path, "path": p.path, "reason": p.reason,
-                       "skipped": skipped} for p, skipped in problems)
-        for doc in documents:
-            docs.append({
-                "id": doc.id, "file": entry.path, "path": doc.path, "date": doc.date,
-                "precision": doc.precision, "title": doc.title, "source": doc.source,
-                "url": doc.url, "hash": doc.content_hash,
-            })
-            bodies.append(doc.body)
-            texts.append(doc.text)
-    tokens, doc_start = encode_batch(texts, vocabulary)
-    return _Chunk(os.getpid(), files, issues, docs, bodies, tokens, doc_start,
-                  vocabulary.terms[known:])
-
-
-def _read_task_star(args: tuple[str, list[FileEntry]]) -> _Chunk:
-    return _read_task(*args)
-
-
-def _tasks(entries: list[FileEntry], target_bytes: int = 8 << 20,
-           target_files: int = 2000) -> list[list[FileEntry]]:
-    tasks: list[list[FileEntry]] = []
-    current: list[FileEntry] = []
-    size = 0
-    for entry in entries:
-        current.append(entry)
-        size += entry.size
-        if size >= target_bytes or len(current) >= target_files:
-            tasks.append(current)
-            current, size = [], 0
-    if current:
-        tasks.append(current)
-    return tasks
-
-
-def _read_files(root: Path, entries: list[FileEntry], vocabulary: Vocabulary,
-                progress: Progress, jobs: int | None) -> Iterator[_Chunk]:
-    """Read and tokenise files, yielding chunks whose tokens use ``vocabulary``'s ids."""
-    tasks = _tasks(entries)
-    total = sum(e.size for e in entries)
-    done = 0
-    jobs = jobs or min(2, os.cpu_count() or 1)
-    remaps: dict[int, np.ndarray] = {}
-
-    def adopt(chunk: _Chunk) -> _Chunk:
-        remap = remaps.get(chunk.pid, np.zeros(1, dtype=np.int32))
-        new = np.fromiter((vocabulary.add(t) for t in chunk.new_terms), dtype=np.int32,
-                          count=len(chunk.new_terms))
-        remap = np.concatenate([remap, new])
-        remaps[chunk.pid] = remap
-        chunk.tokens = remap[chunk.tokens]
-        return chunk
-
-    if jobs <= 1 or len(tasks) <= 1 or total < (16 << 20):
-        global _WORKER_VOCABULARY
-        saved, _WORKER_VOCABULARY = _WORKER_VOCABULARY, Vocabulary()
-        try:
-            for task in tasks:
-                chunk = adopt(_read_task(str(root), task))
-                done += sum(e.size for e in task)
-                progress("read", done, total)
-                yield chunk
-        finally:
-            _WORKER_VOCABULARY = saved
-        return
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs) as pool:
-        for task, chunk in zip(tasks, pool.imap(_read_task_star,
-                                                  [(str(root), t) for t in tasks])):
-            done += sum(e.size for e in task)
-            progress("read", done, total)
-            yield adopt(chunk)
-
-
-# --------------------------------------------------------------------------- segments on disk
+# --------------------------------------------------------------------------- building segments
+# A build splits the files to read into a few groups, and each group becomes a segment built
+# from start to finish by one worker process: read, tokenise (with the worker's own
+# vocabulary), index and write every table but terms.parquet. The parent then gives each
+# segment's terms their index-wide ids (terms.parquet) and publishes the segment folder.
 
 
 @dataclass
@@ -304,6 +192,190 @@ class _SegmentData:
     texts_from: Path | None = None
 
 
+@dataclass
+class _Built:
+    """What a worker reports about the segment it wrote (all but terms.parquet)."""
+
+    name: str
+    tmp: str
+    terms: list[str]  # text of each local term id
+    post_len: np.ndarray
+    pos_len: np.ndarray
+    checksums: dict[str, list[int]]
+    files: list[dict[str, Any]]
+    issues: list[dict[str, Any]]
+    documents: int
+    tokens: int
+
+
+_PROGRESS: Any = None  # where a worker reports the bytes it has read
+
+
+def _init_worker(queue: Any) -> None:
+    global _PROGRESS
+    _PROGRESS = queue
+
+
+def _read_group(root: str, entries: list[FileEntry], vocabulary: Vocabulary,
+                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]],
+                           list[str], np.ndarray, np.ndarray]:
+    """Read and tokenise files: file rows, issues, document rows, bodies, token stream and
+    document starts."""
+    files: list[dict[str, Any]] = []
+    issues: list[dict[str, Any]] = []
+    docs: list[dict[str, Any]] = []
+    bodies: list[str] = []
+    streams: list[np.ndarray] = []
+    starts: list[np.ndarray] = []
+    texts: list[str] = []
+    offset = 0
+    read = 0
+    single = not os.path.isdir(root)
+
+    def flush() -> None:
+        nonlocal offset, read
+        if texts:
+            tokens, doc_start = encode_batch(texts, vocabulary)
+            streams.append(tokens)
+            starts.append(doc_start[:-1] + offset)
+            offset += len(tokens)
+            texts.clear()
+        if _PROGRESS is not None and read:
+            _PROGRESS.put(read)
+        read = 0
+
+    for entry in entries:
+        try:
+            with open(root if single else os.path.join(root, entry.path), "rb") as handle:
+                data: bytes | None = handle.read()
+            digest = hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
+        except OSError:
+            data, digest = None, ""
+        documents, problems = corpus_mod.read_file(Path(root), entry.path, data)
+        files.append({"path": entry.path, "size": entry.size, "mtime_ns": entry.mtime_ns,
+                      "sha256": digest, "documents": len(documents)})
+        issues.extend({"file": entry.path, "path": p.path, "reason": p.reason,
+                       "skipped": skipped} for p, skipped in problems)
+        for doc in documents:
+            docs.append({"id": doc.id, "file": entry.path, "path": doc.path, "date": doc.date,
+                         "precision": doc.precision, "title": doc.title, "source": doc.source,
+                         "url": doc.url, "hash": doc.content_hash})
+            bodies.append(doc.body)
+            texts.append(doc.text)
+        read += entry.size
+        if len(texts) >= 2000:
+            flush()
+    flush()
+    tokens = np.concatenate(streams) if streams else np.zeros(0, dtype=np.int32)
+    doc_start = np.append(np.concatenate(starts) if starts else np.zeros(0, np.int64),
+                          len(tokens)).astype(np.int64)
+    return files, issues, docs, bodies, tokens, doc_start
+
+
+def _build_group(root: str, entries: list[FileEntry], folder: str, name: str,
+                 themes_text: str) -> _Built:
+    """Build one segment from files (in a worker, or in the parent for small builds)."""
+    vocabulary = Vocabulary()
+    files, issues, docs, bodies, tokens, doc_start = _read_group(root, entries, vocabulary)
+    tmp = Path(folder) / "segments" / f".{name}.tmp-{uuid.uuid4().hex}"
+    tmp.mkdir(parents=True)
+    checksums: dict[str, list[int]] = {}
+    if not docs:
+        return _Built(name, str(tmp), [], np.zeros(0, np.int64), np.zeros(0, np.int64),
+                      checksums, files, issues, 0, 0)
+    local, used = compact(tokens)
+    del tokens
+    segment = Segment.from_stream(local, doc_start, len(used))
+    terms = [vocabulary.terms[i] for i in used.tolist()]
+    themes = parse_themes(themes_text, origin="themes")
+    counts = _theme_counts(segment, Lexicon(terms), themes)
+    data = _SegmentData(name, pd.DataFrame(docs), bodies, segment, counts)
+    _write_segment_files(data, tmp, checksums, list(themes.names))
+    return _Built(name, str(tmp), terms, np.diff(segment.post_ptr), np.diff(segment.pos_ptr),
+                  checksums, files, issues, segment.n_docs, int(segment.doc_start[-1]))
+
+
+def _build_group_star(args: tuple[str, list[FileEntry], str, str, str]) -> _Built:
+    return _build_group(*args)
+
+
+def _groups(entries: list[FileEntry], count: int) -> list[list[FileEntry]]:
+    """Split files into ``count`` groups of about equal size, keeping their order."""
+    total = sum(e.size for e in entries) or 1
+    groups: list[list[FileEntry]] = [[] for _ in range(count)]
+    done = 0
+    for entry in entries:
+        groups[min(count - 1, done * count // total)].append(entry)
+        done += entry.size
+    return [g for g in groups if g]
+
+
+class _Tally:
+    """Stands in for the progress queue when a build runs in this process."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def put(self, size: int) -> None:
+        self.done += size
+        self.progress("read", self.done, self.total)
+
+
+def _new_segments(root: Path, entries: list[FileEntry], folder: Path, themes: ThemeDictionary,
+                  progress: Progress, jobs: int | None) -> list[_Built]:
+    """Build segments for ``entries``, in parallel when there is enough to read; their folders
+    stay temporary until :func:`_publish`."""
+    global _PROGRESS
+    total = sum(e.size for e in entries)
+    jobs = jobs or min(2, os.cpu_count() or 1)
+    alone = jobs <= 1 or total < (16 << 20) or len(entries) < 200
+    count = 1 if alone else min(2 * jobs, max(jobs, -(-total // (64 << 20))))
+    tasks = [(str(root), group, str(folder), _segment_name(), themes.text)
+             for group in _groups(entries, count)]
+    progress("read", 0, total)
+    if alone:
+        saved, _PROGRESS = _PROGRESS, _Tally(progress, total)
+        try:
+            return [_build_group(*task) for task in tasks]
+        finally:
+            _PROGRESS = saved
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    done = 0
+    with context.Pool(min(jobs, len(tasks)), initializer=_init_worker,
+                      initargs=(queue,)) as pool:
+        pending = pool.map_async(_build_group_star, tasks, chunksize=1)
+        while not pending.ready():
+            try:
+                done += queue.get(timeout=0.2)
+                progress("read", done, total)
+            except Empty:
+                pass
+        built = pending.get()
+    progress("read", total, total)
+    return built
+
+
+def _publish(built: _Built, folder: Path, vocabulary: Vocabulary,
+             checksums: dict[str, list[int]]) -> dict[str, Any] | None:
+    """Give a worker's segment its global term ids (terms.parquet) and move it into place."""
+    tmp = Path(built.tmp)
+    if not built.documents:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return None
+    globals_ = np.fromiter((vocabulary.add(t) if i else 0 for i, t in enumerate(built.terms)),
+                           dtype=np.int64, count=len(built.terms))
+    _write_terms(globals_, built.post_len, built.pos_len, tmp, built.checksums)
+    os.replace(tmp, folder / "segments" / built.name)
+    for rel, value in built.checksums.items():
+        checksums[f"segments/{built.name}/{rel}"] = value
+    return {"name": built.name, "documents": built.documents, "tokens": built.tokens,
+            "terms": len(built.terms)}
+
+
+# --------------------------------------------------------------------------- segments on disk
+
+
 _DOC_COLUMNS = ["id", "file", "path", "date", "precision", "title", "source", "url", "hash"]
 
 
@@ -314,25 +386,30 @@ def _documents_table(docs: pd.DataFrame, segment: Segment) -> pa.Table:
             .append_column("start", pa.array(segment.doc_start[:-1], pa.int64())))
 
 
-def _write_segment(data: _SegmentData, folder: Path, checksums: dict[str, list[int]],
-                   theme_names: Sequence[str]) -> dict[str, Any]:
-    """Write one segment's tables into a fresh folder, then publish it by renaming."""
+def _write_terms(globals_: np.ndarray, post_len: np.ndarray, pos_len: np.ndarray,
+                 tmp: Path, checksums: dict[str, list[int]]) -> None:
+    """terms.parquet: row i is local term id i, with its global id and run lengths."""
+    _write_parquet(pa.table({
+        "term": pa.array(globals_.astype(np.int64)),
+        "docs": pa.array(post_len.astype(np.int64)),
+        "total": pa.array(pos_len.astype(np.int64)),
+    }), tmp / "terms.parquet", checksums, tmp)
+
+
+def _write_segment_files(data: _SegmentData, tmp: Path, checksums: dict[str, list[int]],
+                         theme_names: Sequence[str]) -> None:
+    """Write a segment's tables, all but terms.parquet, into the folder ``tmp``."""
     seg = data.segment
-    tmp = folder / "segments" / f".{data.name}.tmp-{uuid.uuid4().hex}"
-    tmp.mkdir(parents=True)
-    local: dict[str, list[int]] = {}
-    n_terms = seg.n_terms
     post_len = np.diff(seg.post_ptr)
-    pos_len = np.diff(seg.pos_ptr)
-    present = np.flatnonzero(pos_len)
     delta = {"use_dictionary": False, "compression": "none", "row_group_size": 1 << 22}
     rows, cols = np.nonzero(data.theme_counts)
+    local_ids = np.arange(seg.n_terms, dtype=np.int32)
     jobs: list[tuple[Callable[[], pa.Table], str, dict[str, Any]]] = [
         (lambda: pa.table({"body": pa.array(data.bodies, pa.large_string())})
          if data.bodies is not None else _texts_subset(data.texts_from, data.docs["_old_row"]),
-         "texts.parquet", {"row_group_size": TEXT_ROW_GROUP}),
+         "texts.parquet", {"row_group_size": TEXT_ROW_GROUP, "compression": "lz4"}),
         (lambda: pa.table({
-            "term": pa.array(np.repeat(np.arange(n_terms, dtype=np.int32), post_len)),
+            "term": pa.array(np.repeat(local_ids, post_len)),
             "doc": pa.array(seg.post_doc.astype(np.int32, copy=False)),
             "count": pa.array(seg.post_count.astype(np.int32, copy=False)),
         }), "postings.parquet", {**delta, "column_encoding": {
@@ -341,11 +418,6 @@ def _write_segment(data: _SegmentData, folder: Path, checksums: dict[str, list[i
         (lambda: pa.table({"position": pa.array(seg.positions.astype(np.int32, copy=False))}),
          "positions.parquet", {**delta, "column_encoding": {"position": "DELTA_BINARY_PACKED"}}),
         (lambda: _documents_table(data.docs, seg), "documents.parquet", {}),
-        (lambda: pa.table({
-            "term": pa.array(present.astype(np.int32)),
-            "docs": pa.array(post_len[present].astype(np.int64)),
-            "total": pa.array(pos_len[present].astype(np.int64)),
-        }), "terms.parquet", {}),
         (lambda: pa.table({
             "doc": pa.array(rows.astype(np.int32)),
             "theme": pa.DictionaryArray.from_arrays(
@@ -356,17 +428,28 @@ def _write_segment(data: _SegmentData, folder: Path, checksums: dict[str, list[i
 
     def run(job: tuple[Callable[[], pa.Table], str, dict[str, Any]]) -> None:
         make, name, options = job
-        _write_parquet(make(), tmp / name, local, tmp, **options)
+        _write_parquet(make(), tmp / name, checksums, tmp, **options)
 
     # Arrow encodes and compresses without the GIL: the big tables are written side by side.
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(run, jobs))
-    final = folder / "segments" / data.name
-    os.replace(tmp, final)
+
+
+def _write_segment(data: _SegmentData, folder: Path, checksums: dict[str, list[int]],
+                   theme_names: Sequence[str]) -> dict[str, Any]:
+    """Write a segment built in this process and publish it by renaming its folder."""
+    seg = data.segment
+    assert seg.globals is not None
+    tmp = folder / "segments" / f".{data.name}.tmp-{uuid.uuid4().hex}"
+    tmp.mkdir(parents=True)
+    local: dict[str, list[int]] = {}
+    _write_segment_files(data, tmp, local, theme_names)
+    _write_terms(seg.globals, np.diff(seg.post_ptr), np.diff(seg.pos_ptr), tmp, local)
+    os.replace(tmp, folder / "segments" / data.name)
     for rel, value in local.items():
         checksums[f"segments/{data.name}/{rel}"] = value
     return {"name": data.name, "documents": seg.n_docs, "tokens": int(seg.doc_start[-1]),
-            "terms": n_terms}
+            "terms": seg.n_terms}
 
 
 def _texts_subset(path: Path | None, rows: pd.Series) -> pa.Table:
@@ -376,20 +459,19 @@ def _texts_subset(path: Path | None, rows: pd.Series) -> pa.Table:
 
 
 def _load_segment(folder: Path, entry: dict[str, Any], checksums: dict[str, list[int]],
-                  ) -> tuple[Segment, pa.Table]:
+                  n_global: int) -> tuple[Segment, pa.Table]:
     base = folder / "segments" / entry["name"]
     n_terms = int(entry["terms"])
     docs_t = _read_parquet(base / "documents.parquet", checksums, folder)
     terms_t = _read_parquet(base / "terms.parquet", checksums, folder)
     post_t = _read_parquet(base / "postings.parquet", checksums, folder, ["doc", "count"])
     pos_t = _read_parquet(base / "positions.parquet", checksums, folder, ["position"])
-    present = _int_array(terms_t, "term", np.int64)
-    if len(present) and (present.max() >= n_terms or present.min() < 1):
+    globals_ = _int_array(terms_t, "term", np.int64)
+    if (len(globals_) != n_terms or not n_terms or globals_[0] != 0
+            or (n_terms > 1 and (globals_[1:].min() < 1 or globals_.max() >= n_global))):
         raise CacheError(f"segment {entry['name']}: term ids out of range")
-    post_len = np.zeros(n_terms, dtype=np.int64)
-    pos_len = np.zeros(n_terms, dtype=np.int64)
-    post_len[present] = _int_array(terms_t, "docs", np.int64)
-    pos_len[present] = _int_array(terms_t, "total", np.int64)
+    post_len = _int_array(terms_t, "docs", np.int64)
+    pos_len = _int_array(terms_t, "total", np.int64)
     post_ptr = np.zeros(n_terms + 1, dtype=np.int64)
     pos_ptr = np.zeros(n_terms + 1, dtype=np.int64)
     np.cumsum(post_len, out=post_ptr[1:])
@@ -406,7 +488,7 @@ def _load_segment(folder: Path, entry: dict[str, Any], checksums: dict[str, list
             or (len(positions) and (positions.max() >= entry["tokens"] or positions.min() < 0))):
         raise CacheError(f"segment {entry['name']}: tables disagree with each other")
     segment = Segment(doc_start, _int_array(docs, "words", np.int32), post_ptr, post_doc,
-                      post_count, pos_ptr, positions)
+                      post_count, pos_ptr, positions, globals=globals_)
     return segment, docs
 
 
@@ -668,14 +750,14 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
             checksums.update(seg_checks)
             continue
         progress("index", 0, 0)
-        segment, table = _load_segment(folder, entry, manifest["checksums"])
+        segment, table = _load_segment(folder, entry, manifest["checksums"],
+                                       len(vocabulary.terms))
         docs = table.to_pandas()
-        tokens = segment.stream()
         keep = np.flatnonzero(~drop)
         if not len(keep):
             continue
-        new_tokens, new_start = _slice_stream(tokens, segment.doc_start, keep)
-        trimmed = Segment.from_stream(new_tokens, new_start, len(vocabulary.terms))
+        new_tokens, new_start = _slice_stream(segment.stream(), segment.doc_start, keep)
+        trimmed = Segment.from_global_stream(segment.as_global(new_tokens), new_start)
         kept_docs = docs.iloc[keep].reset_index(drop=True).assign(_old_row=keep)
         lexicon = Lexicon(vocabulary.terms)
         pending.append(_SegmentData(
@@ -683,35 +765,25 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
             _theme_counts(trimmed, lexicon, themes),
             texts_from=folder / "segments" / entry["name"] / "texts.parquet"))
 
-    # 2. Read and tokenise added and changed files into a new segment.
+    # 2. Read, tokenise and index added and changed files into new segments (in parallel).
     new_files: list[dict[str, Any]] = []
     new_issues: list[dict[str, Any]] = []
     if to_read:
-        chunks = list(_read_files(corpus, to_read, vocabulary, progress, jobs))
-        docs_rows = [d for c in chunks for d in c.docs]
-        bodies = [b for c in chunks for b in c.bodies]
-        new_files = [f for c in chunks for f in c.files]
-        new_issues = [f for c in chunks for f in c.issues]
-        info.tokenised = len(docs_rows)
-        if docs_rows:
-            progress("index", 0, len(docs_rows))
-            offsets = np.cumsum([0] + [len(c.tokens) for c in chunks])
-            tokens = np.concatenate([c.tokens for c in chunks])
-            doc_start = np.concatenate(
-                [c.doc_start[:-1] + off for c, off in zip(chunks, offsets[:-1])]
-                + [np.asarray([len(tokens)], dtype=np.int64)])
-            del chunks
-            segment = Segment.from_stream(tokens, doc_start, len(vocabulary.terms))
-            lexicon = Lexicon(vocabulary.terms)
-            pending.append(_SegmentData(
-                _segment_name(), pd.DataFrame(docs_rows), bodies, segment,
-                _theme_counts(segment, lexicon, themes)))
-            progress("index", len(docs_rows), len(docs_rows))
+        built = _new_segments(corpus, to_read, folder, themes, progress, jobs)
+        progress("write", 0, len(built))
+        for i, item in enumerate(built):
+            published = _publish(item, folder, vocabulary, checksums)
+            if published is not None:
+                segments_out.append(published)
+            new_files += item.files
+            new_issues += item.issues
+            info.tokenised += item.documents
+            progress("write", i + 1, len(built))
 
-    # 3. Merge when there are too many segments.
-    if len(segments_out) + len(pending) > MAX_SEGMENTS and manifest is not None:
-        merged = _merge(folder, manifest, segments_out, pending, vocabulary, themes)
-        segments_out, pending = [], [merged]
+    # 3. Merge the smallest segments when there are too many.
+    if len(segments_out) + len(pending) > MAX_SEGMENTS:
+        segments_out, pending = _merge(folder, checksums, segments_out, pending, vocabulary,
+                                       themes)
 
     # 4. Write new segments, then the global tables, then the manifest (atomically).
     progress("write", 0, len(pending))
@@ -793,43 +865,49 @@ def _slice_stream(tokens: np.ndarray, doc_start: np.ndarray, keep: np.ndarray,
                                     int(lengths.sum())).astype(np.int64)
 
 
-def _merge(folder: Path, manifest: dict[str, Any], kept: list[dict[str, Any]],
-           pending: list[_SegmentData], vocabulary: Vocabulary,
-           themes: ThemeDictionary) -> _SegmentData:
+def _merge(folder: Path, checksums: dict[str, list[int]], entries: list[dict[str, Any]],
+           pending: list[_SegmentData], vocabulary: Vocabulary, themes: ThemeDictionary,
+           ) -> tuple[list[dict[str, Any]], list[_SegmentData]]:
+    """Merge the smallest segments into one, so that half the allowed number are left.
+
+    Merging joins the segments' token streams (no tokenising) and indexes them again.
+    """
+    sizes = [(int(e["documents"]), "entry", i) for i, e in enumerate(entries)]
+    sizes += [(d.segment.n_docs, "pending", i) for i, d in enumerate(pending)]
+    sizes.sort()
+    chosen = sizes[: len(sizes) - MAX_SEGMENTS // 2 + 1]
     streams: list[np.ndarray] = []
     starts: list[np.ndarray] = []
     frames: list[pd.DataFrame] = []
     bodies: list[str] = []
     offset = 0
-    for entry in kept:
-        segment, table = _load_segment(folder, entry, manifest["checksums"])
-        docs = table.to_pandas()
-        tokens = segment.stream()
-        texts = _read_parquet(folder / "segments" / entry["name"] / "texts.parquet",
-                              manifest["checksums"], folder)
-        streams.append(tokens)
-        starts.append(segment.doc_start[:-1] + offset)
-        offset += len(tokens)
-        frames.append(docs)
-        bodies.extend(texts.column("body").to_pylist())
-    for data in pending:
-        assert data.segment.tokens is not None
-        streams.append(data.segment.tokens)
-        starts.append(data.segment.doc_start[:-1] + offset)
-        offset += len(data.segment.tokens)
-        frames.append(data.docs.drop(columns=["_old_row"], errors="ignore"))
-        if data.bodies is not None:
-            bodies.extend(data.bodies)
+    for _, kind, i in sorted(chosen, key=lambda c: (c[1] == "pending", c[2])):
+        if kind == "entry":
+            entry = entries[i]
+            segment, table = _load_segment(folder, entry, checksums, len(vocabulary.terms))
+            docs = table.to_pandas()
+            texts = _read_parquet(folder / "segments" / entry["name"] / "texts.parquet",
+                                  checksums, folder).column("body").to_pylist()
         else:
-            assert data.texts_from is not None
-            bodies.extend(_texts_subset(data.texts_from, data.docs["_old_row"].to_numpy())
-                          .column("body").to_pylist())
+            data = pending[i]
+            segment = data.segment
+            docs = data.docs.drop(columns=["_old_row"], errors="ignore")
+            texts = data.bodies if data.bodies is not None else _texts_subset(
+                data.texts_from, data.docs["_old_row"]).column("body").to_pylist()
+        streams.append(segment.as_global(segment.stream()))
+        starts.append(segment.doc_start[:-1] + offset)
+        offset += int(segment.doc_start[-1])
+        frames.append(docs)
+        bodies.extend(texts)
     tokens = np.concatenate(streams)
     doc_start = np.append(np.concatenate(starts), len(tokens)).astype(np.int64)
-    segment = Segment.from_stream(tokens, doc_start, len(vocabulary.terms))
-    docs = pd.concat(frames, ignore_index=True)
-    return _SegmentData(_segment_name(), docs, bodies, segment,
-                        _theme_counts(segment, Lexicon(vocabulary.terms), themes))
+    segment = Segment.from_global_stream(tokens, doc_start)
+    lexicon = Lexicon(vocabulary.terms)
+    merged = _SegmentData(_segment_name(), pd.concat(frames, ignore_index=True), bodies,
+                          segment, _theme_counts(segment, lexicon, themes))
+    gone = {(kind, i) for _, kind, i in chosen}
+    return ([e for i, e in enumerate(entries) if ("entry", i) not in gone],
+            [d for i, d in enumerate(pending) if ("pending", i) not in gone] + [merged])
 
 
 FILE_COLUMNS = {"path": "str", "size": "int64", "mtime_ns": "int64", "sha256": "str",
@@ -868,7 +946,7 @@ def _load(folder: Path, themes: ThemeDictionary) -> Index:
     tables: list[pa.Table] = []
     theme_blocks: list[np.ndarray] = []
     for entry in manifest["segments"]:
-        segment, table = _load_segment(folder, entry, checksums)
+        segment, table = _load_segment(folder, entry, checksums, len(terms))
         segments.append(segment)
         tables.append(table.append_column("segment", pa.array(
             np.full(table.num_rows, len(segments) - 1, dtype=np.int32))).append_column(
