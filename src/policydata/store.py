@@ -61,7 +61,7 @@ from .tokens import RULES_VERSION, Vocabulary, encode_batch
 log = logging.getLogger("policydata")
 
 #: Bumped whenever the layout of the cache changes; other versions are rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Segments beyond this many are merged (without tokenising again) on the next update.
 MAX_SEGMENTS = 8
 #: Documents per row group of ``texts.parquet``: the unit read to show one article.
