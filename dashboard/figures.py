@@ -116,6 +116,15 @@ def bar_figure(labels: list[str], values: list[float], *, hover: list[str], titl
     return _layout(fig, height or max(240, 26 * len(labels) + 80))
 
 
+def theme_share_figure(summary: pd.DataFrame, title: str) -> go.Figure:
+    """Share of articles with each theme, the exact figure beside each bar."""
+    return bar_figure(
+        summary["theme"].tolist(), summary["share"].round(1).tolist(),
+        hover=[f"{t}: {d:,} articles, {c:,} matches"
+               for t, d, c in zip(summary["theme"], summary["docs"], summary["count"])],
+        title=title)
+
+
 def theme_lines(frame: pd.DataFrame, measure: str, window: int) -> go.Figure:
     """Themes over time."""
     values = measure_values(frame, measure, window=window, by="theme")

@@ -62,12 +62,8 @@ def main() -> None:
         if summary["docs"].sum() == 0:
             st.info("No theme matches in these articles.")
         else:
-            st.plotly_chart(figures.bar_figure(
-                summary["theme"].tolist(), summary["share"].round(1).tolist(),
-                hover=[f"{t}: {d:,} articles, {c:,} matches" for t, d, c in
-                       zip(summary["theme"], summary["docs"], summary["count"])],
-                title="% of articles"), key="overview_themes",
-                config=figures.chart_config("themes-share"))
+            st.plotly_chart(figures.theme_share_figure(summary, "% of articles"),
+                            key="overview_themes", config=figures.chart_config("themes-share"))
             ui.csv_download(summary, None, "themes.csv", key="dl_overview_themes")
 
     st.subheader("Newest articles")

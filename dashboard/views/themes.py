@@ -23,11 +23,8 @@ def main() -> None:
         if summary["docs"].sum() == 0:
             st.info("No theme matches in these articles.")
         else:
-            st.plotly_chart(figures.bar_figure(
-                summary["theme"].tolist(), summary["share"].round(1).tolist(),
-                hover=[f"{t}: {d:,} articles, {c:,} matches" for t, d, c in
-                       zip(summary["theme"], summary["docs"], summary["count"])],
-                title="% of articles with at least one match"), key="themes_share",
+            st.plotly_chart(figures.theme_share_figure(
+                summary, "% of articles with at least one match"), key="themes_share",
                 config=figures.chart_config("themes"))
         ui.table(summary.rename(columns={"count": "matches", "docs": "articles",
                                          "share": "% of articles"}).round(2),

@@ -60,9 +60,15 @@ class Lexicon:
     def __init__(self, terms: Sequence[str]) -> None:
         self.terms = list(terms)
         self._id = {t: i for i, t in enumerate(self.terms) if i}
-        order = sorted(range(1, len(self.terms)), key=self.terms.__getitem__)
-        self._sorted = [self.terms[i] for i in order]
-        self._sorted_ids = np.asarray(order, dtype=np.int64)
+        self._sorted: list[str] | None = None  # built on the first glob
+        self._sorted_ids = _EMPTY
+
+    def _prefix_index(self) -> list[str]:
+        if self._sorted is None:
+            order = sorted(range(1, len(self.terms)), key=self.terms.__getitem__)
+            self._sorted_ids = np.asarray(order, dtype=np.int64)
+            self._sorted = [self.terms[i] for i in order]
+        return self._sorted
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -75,8 +81,9 @@ class Lexicon:
         if not word.prefix:
             found = self._id.get(word.text)
             return np.asarray([found] if found else [], dtype=np.int64)
-        lo = bisect.bisect_left(self._sorted, word.text)
-        hi = bisect.bisect_left(self._sorted, word.text + "\U0010ffff")
+        ordered = self._prefix_index()
+        lo = bisect.bisect_left(ordered, word.text)
+        hi = bisect.bisect_left(ordered, word.text + "\U0010ffff")
         return np.sort(self._sorted_ids[lo:hi])
 
     def pattern(self, term: Term) -> Pattern:

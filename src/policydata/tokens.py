@@ -100,17 +100,7 @@ def tokenize(text: str) -> list[list[str]]:
     >>> tokenize("A B.\\n\\nC\\nd")
     [['a', 'b'], ['c', 'd']]
     """
-    spans: list[list[str]] = []
-    current: list[str] = []
-    for piece in TOKEN_OR_BOUNDARY.findall(normalize(text)):
-        if _is_token(piece):
-            current.append(canonical(piece))
-        elif current:
-            spans.append(current)
-            current = []
-    if current:
-        spans.append(current)
-    return spans
+    return [[token for token, _, _ in span] for span in token_spans(text)]
 
 
 def count_words(text: str) -> int:
