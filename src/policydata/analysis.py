@@ -157,7 +157,7 @@ def period_bounds(label: str) -> tuple[dt.date, dt.date]:
 
 
 def _periods(index: Index, rows: np.ndarray, freq: str) -> tuple[np.ndarray, list[str]]:
-    codes = period_codes(index.dates[rows], freq)
+    codes = index.period_codes(freq)[rows]
     low, high = int(codes.min()), int(codes.max())
     return codes - low, [period_label(c, freq) for c in range(low, high + 1)]
 
@@ -226,18 +226,22 @@ def term_trend(index: Index, terms: Sequence[str], flt: Filter = Filter(), *,
     n = len(labels)
     articles = np.bincount(k, minlength=n).astype(np.int64)
     words = np.bincount(k, weights=index.words[rows], minlength=n).astype(np.int64)
-    frames = []
-    for term, name in zip(parsed, terms):
+    # One row per period and term, periods first: column j of these n x terms arrays.
+    count = np.empty((n, len(parsed)), dtype=np.int64)
+    docs = np.empty((n, len(parsed)), dtype=np.int64)
+    for j, term in enumerate(parsed):
         counts = index.counts([term])[rows]
-        count = np.bincount(k, weights=counts, minlength=n).astype(np.int64)
-        docs = np.bincount(k, weights=counts > 0, minlength=n).astype(np.int64)
-        frames.append(pd.DataFrame({
-            "period": labels, "term": name, "count": count, "docs": docs, "words": words,
-            "per_10k": _per_10k(count, words), "articles": articles,
-            "_order": np.arange(n)}))
-    out = pd.concat(frames, ignore_index=True)
-    out = out.sort_values("_order", kind="stable").drop(columns="_order")
-    return out.reset_index(drop=True)
+        count[:, j] = np.bincount(k, weights=counts, minlength=n)
+        docs[:, j] = np.bincount(k, weights=counts > 0, minlength=n)
+    width = len(parsed)
+    return pd.DataFrame({
+        "period": np.repeat(np.asarray(labels, dtype=object), width),
+        "term": np.tile(np.asarray(list(terms), dtype=object), n),
+        "count": count.reshape(-1), "docs": docs.reshape(-1),
+        "words": np.repeat(words, width),
+        "per_10k": _per_10k(count.reshape(-1), np.repeat(words, width)),
+        "articles": np.repeat(articles, width),
+    })
 
 
 def _per_10k(count: np.ndarray, words: np.ndarray) -> np.ndarray:

@@ -44,6 +44,7 @@ from .tokens import Term, Vocabulary, Word, encode_batch
 Pattern = tuple[np.ndarray, ...]
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+_EMPTY32 = np.zeros(0, dtype=np.int32)
 _STREAM_LOCK = threading.Lock()
 
 
@@ -244,10 +245,10 @@ class Segment:
         parts = [self.positions[self.pos_ptr[i]:self.pos_ptr[i + 1]] for i in ids.tolist()]
         parts = [p for p in parts if len(p)]
         if not parts:
-            return _EMPTY
+            return _EMPTY32
         if len(parts) == 1:
-            return parts[0].astype(np.int64)
-        merged = np.concatenate(parts).astype(np.int64)
+            return parts[0]
+        merged = np.concatenate(parts)
         return np.sort(merged) if ordered else merged
 
     def raw_starts(self, pattern: Pattern) -> np.ndarray:
@@ -258,13 +259,17 @@ class Segment:
         if not all(totals):
             return _EMPTY
         anchor = int(np.argmin(totals))
-        starts = self._positions(local[anchor], ordered=False) - anchor
-        tokens = None
+        starts = self._positions(local[anchor], ordered=False) - np.int32(anchor)
+        tokens = self.tokens  # the stream answers by lookup when it is already built
         for i, ids in enumerate(local):
             if i == anchor or not len(starts):
                 continue
-            wanted = starts + i
-            if len(ids) == 1 and totals[i] <= self.MERGE_LIMIT:
+            wanted = starts + np.int32(i)
+            if len(ids) == 1 and tokens is not None:
+                inside = (wanted >= 0) & (wanted < len(tokens))
+                starts = starts[inside]
+                starts = starts[tokens[starts + np.int32(i)] == ids[0]]
+            elif len(ids) == 1 and totals[i] <= self.MERGE_LIMIT:
                 found = self._positions(ids)
                 at = np.minimum(np.searchsorted(found, wanted), len(found) - 1)
                 starts = starts[found[at] == wanted]
@@ -446,6 +451,19 @@ class Index:
         self._stop_cache: dict[Any, np.ndarray] = {}
         self._ngram_cache: dict[Any, Any] = {}
         self._rank_cache: dict[int, np.ndarray] = {}
+        self._period_cache: dict[str, np.ndarray] = {}
+
+    def period_codes(self, freq: str) -> np.ndarray:
+        """Months, quarters or years since 1970 of every document's date (cached)."""
+        found = self._period_cache.get(freq)
+        if found is None:
+            months = self.dates.astype("datetime64[M]").astype(np.int64)
+            found = {"month": months, "quarter": np.floor_divide(months, 3),
+                     "year": np.floor_divide(months, 12)}.get(freq)
+            if found is None:
+                raise ValueError(f"freq must be month, quarter or year, not {freq!r}")
+            self._period_cache[freq] = found
+        return found
 
     @property
     def n_documents(self) -> int:
