@@ -295,8 +295,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS-browser.json")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per action")
     args = parser.parse_args(argv)
-    result = run(args.corpus, sessions=args.sessions, rounds=args.rounds, cache=args.cache_dir,
-                 timeout=args.timeout)
+    try:
+        result = run(args.corpus, sessions=args.sessions, rounds=args.rounds,
+                     cache=args.cache_dir, timeout=args.timeout)
+    except Exception as error:  # still write a result, so a caller sees what went wrong
+        result = {"corpus": str(args.corpus), "sessions": args.sessions, "rounds": args.rounds,
+                  "completed": 0, "errors": [f"{type(error).__name__}: {error}"]}
+        args.out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+        print("error:", result["errors"][0], file=sys.stderr)
+        return 1
     args.out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
     print(table(result))
     for error in result["errors"][:20]:

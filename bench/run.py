@@ -315,7 +315,10 @@ WORKERS = {"build": w_build, "warm": w_warm, "queries": w_queries, "pandas": w_p
 
 
 def _source_digest() -> str:
-    """Hash of the policydata package's source files, to notice code changing mid-run."""
+    """Hash of the policydata package's source files, to notice code changing mid-run.
+
+    The folder it was imported from is logged with it (``source_path`` in the raw results).
+    """
     import hashlib
     import importlib.util
 
@@ -327,13 +330,13 @@ def _source_digest() -> str:
     for path in sorted(root.rglob("*.py")):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    return digest.hexdigest()[:12] + "@" + str(root)
 
 
 def worker_main(kind: str, params: str) -> int:
     result = WORKERS[kind](json.loads(params))
     result.update(_usage())
-    result["source"] = _source_digest()
+    result["source"], result["source_path"] = _source_digest().split("@", 1)
     sys.stdout.write(RESULT_TAG + json.dumps(result) + "\n")
     sys.stdout.flush()
     return 0
@@ -346,6 +349,7 @@ class StepFailed(RuntimeError):
     pass
 
 
+WORKER_ENV: dict[str, str] = {}  # environment of the workers (PYTHONPATH of the snapshot)
 QUIET = {"limit": 30.0, "threshold": 25.0, "max_background": 0.5, "retries": 2}
 STEPS: list[dict] = []  # every measured step: kind, wall, CPU used by other processes
 CRASHES: list[dict] = []  # workers that failed (the step was measured again)
@@ -417,7 +421,8 @@ def _measure_once(kind: str, params: dict) -> dict:
         busy0 = _busy()
         started_epoch = time.time()
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True,
+                                env={**os.environ, **WORKER_ENV})
         peak = [0]
         stop = threading.Event()
 
@@ -822,14 +827,15 @@ def render(res: dict) -> str:
     tab = res["table"]
     out = []
     out.append(f"## Results: {main['articles']:,} articles ({main['bytes'] / 1e6:.0f} MB of "
-               f"text), {m['date']}")
+               f"text), started {m['date']}")
     out.append("")
     out.append(f"Machine: {m['cpu']}, {m['cores']} logical cores ({m['physical']} physical), "
                f"{m['ram'] / GB:.1f} GB RAM, {m['os']}. Python {m['python']}, numpy "
                f"{v['numpy']}, pandas {v['pandas']}, pyarrow {v['pyarrow']}, scipy {v['scipy']}, "
                f"scikit-learn {v['scikit-learn']}; policydata {v['policydata']}"
                f"{' at ' + m['commit'] if m['commit'] else ''} (source digest "
-               f"{', '.join(dict.fromkeys(x['source'] for x in res['steps']))}).")
+               f"{', '.join(dict.fromkeys(x['source'] for x in res['steps']))}"
+               f"{'' if args['live_source'] else ', a snapshot taken at the start'}).")
     out.append("")
     out.append(f"Command: `{res['command']}`. Ours: median of {main['runs']} fresh "
                f"process{'es' * (main['runs'] > 1)} per step; query times are the median of "
@@ -1062,6 +1068,9 @@ def main(argv: list[str] | None = None) -> int:
                          "cores meanwhile (default 0.5)")
     ap.add_argument("--retries", type=int,
                     help="most extra attempts per step (default 2 from 20,000 articles, else 0)")
+    ap.add_argument("--live-source", action="store_true",
+                    help="run the workers on src/policydata as it is at each step, instead of "
+                         "a snapshot taken at the start (edits during the run then count)")
     ap.add_argument("--check", action="store_true",
                     help="exit 1 if any measured target is missed")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md",
@@ -1094,6 +1103,19 @@ def main(argv: list[str] | None = None) -> int:
                      sys.argv[1:] if argv is None else argv)}
     tmp = Path(tempfile.mkdtemp(prefix="policydata-bench-"))
     cleanups = []
+    res["machine"] = machine()  # commit and date at the start
+    if not args.live_source:
+        # Workers import a copy of the package taken now, so that edits to src/ while the
+        # benchmark runs cannot mix two versions of the code in one report.
+        import importlib.util
+
+        spec = importlib.util.find_spec("policydata")
+        if spec is None or spec.origin is None:
+            ap.error("policydata is not installed in this environment")
+        shutil.copytree(Path(spec.origin).parent, tmp / "lib" / "policydata",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        WORKER_ENV["PYTHONPATH"] = os.pathsep.join(
+            [str(tmp / "lib"), *filter(None, [os.environ.get("PYTHONPATH")])])
     try:
         main_run = size_run(corpus, tmp, args.runs, args.reps, args.jobs, "main")
         cleanups.append(main_run.pop("_cleanup"))
@@ -1140,7 +1162,6 @@ def main(argv: list[str] | None = None) -> int:
         data = json.loads(browser.read_text())
         if {"rerun_p50_s", "rerun_p95_s"} <= set(data):
             res["browser"] = data
-    res["machine"] = machine()
     res["steps"] = STEPS
     res["crashes"] = CRASHES
     res["elapsed"] = time.perf_counter() - started

@@ -20,8 +20,9 @@ def test_concurrent_sessions_share_one_index(tmp_path: Path) -> None:
         [sys.executable, str(ROOT / "bench" / "load.py"), "--corpus", str(corpus),
          "--sessions", "4", "--rounds", "1", "--cache-dir", str(tmp_path / "cache"),
          "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert out.exists(), f"bench/load.py wrote no result:\n{process.stdout}\n{process.stderr}"
     result = json.loads(out.read_text())
-    assert result["errors"] == [], "\n".join(result["errors"])
+    assert result["errors"] == [], "\n".join(result["errors"]) + process.stderr[-3000:]
     assert process.returncode == 0, process.stdout + process.stderr
     assert result["completed"] == 4
     assert result["actions"]["filter change"]["n"] == 4 * 5
