@@ -23,7 +23,14 @@ from hypothesis import strategies as st
 from policydata.analysis import match_spans, term_trend
 from policydata.index import Segment
 from policydata.store import open_index
-from policydata.tokens import Vocabulary, count_words, encode, parse_term, tokenize
+from policydata.tokens import (
+    Vocabulary,
+    count_words,
+    encode,
+    encode_batch,
+    parse_term,
+    tokenize,
+)
 
 sys.path.insert(0, str(Path(__file__).parent))
 import reference as ref
@@ -453,6 +460,28 @@ def test_prop_fast_path_equals_encode(text: str) -> None:
         if t or (expected and expected[-1]):
             expected.append(t)
     assert squeezed == expected
+
+
+def _squeezed(terms: list[str]) -> list[str]:
+    out: list[str] = []
+    for t in terms:
+        if t or not out or out[-1]:
+            out.append(t)
+    return out
+
+
+@PROPS
+@given(texts=st.lists(texts_st, min_size=1, max_size=6))
+def test_prop_batch_stream_equals_texts_alone(texts: list[str]) -> None:
+    # encode_batch splits the fast texts together and sends the others through the rules one
+    # by one: every text's slice of the stream must be what encoding it alone gives.
+    vocab = Vocabulary()
+    tokens, starts = encode_batch(texts, vocab)
+    assert len(starts) == len(texts) + 1 and starts[-1] == len(tokens)
+    for k, text in enumerate(texts):
+        got = [vocab.terms[i] for i in tokens[starts[k]:starts[k + 1]]]
+        assert got[:1] == [""]  # every document starts with a boundary
+        assert got == _squeezed([""] + [vocab.terms[i] for i in encode(text, vocab)])
 
 
 @PROPS

@@ -203,6 +203,15 @@ def _to_ascii(text: str) -> str | None:
     if text.isascii():
         text = text.lower()
         return text.replace("`", "'") if "`" in text else text
+    # Scraped news mostly holds a few typographic characters (curly quotes, dashes, no-break
+    # spaces): replacing those first usually leaves ASCII text, without a regex pass.
+    replaced = text
+    for c, r in _COMMON_SIMPLE:
+        if c in replaced:
+            replaced = replaced.replace(c, r)
+    if replaced.isascii():
+        replaced = replaced.lower()
+        return replaced.replace("`", "'") if "`" in replaced else replaced
     extra = set(_NON_ASCII.findall(text))
     simple = [(c, _simple_char(c)) for c in extra]
     if all(r is not None for _, r in simple):
@@ -318,18 +327,21 @@ def encode_batch(texts: Sequence[str], vocabulary: Vocabulary,
                              dtype=np.int32, count=len(pieces))
         ids = lookup[encoded.indices.to_numpy(zero_copy_only=False)]
         offsets = split.offsets.to_numpy().astype(np.int64)
-    if len(fast) == len(texts) and not (len(ids) and ids.min() < 0):
+    complex_docs = np.zeros(0, dtype=np.int64)
+    if len(ids) and ids.min() < 0:
+        # Texts with a piece the fast path cannot split go through the rules one by one;
+        # pieces that hold no token (empty ones, as after a final full stop) are dropped.
+        complex_docs = np.unique(np.searchsorted(
+            offsets, np.flatnonzero(ids == _COMPLEX), side="right") - 1)
+        keep = ids >= 0
+        offsets = np.concatenate([[0], np.cumsum(keep)])[offsets]
+        ids = ids[keep]
+    if len(fast) == len(texts) and not len(complex_docs):
         # The common case: every text took the fast path with nothing to check again.
         raw = np.insert(ids, offsets[:-1], 0)
         return squeeze(raw, offsets[:-1] + np.arange(len(texts)))
-    per_doc: dict[int, np.ndarray] = {}
-    for k, i in enumerate(fast):
-        doc = ids[offsets[k]:offsets[k + 1]]
-        if len(doc) and doc.min() < 0:
-            if (doc == _COMPLEX).any():
-                continue
-            doc = doc[doc != _DROP]
-        per_doc[i] = doc
+    slow = set(complex_docs.tolist())
+    per_doc = {i: ids[offsets[k]:offsets[k + 1]] for k, i in enumerate(fast) if k not in slow}
     parts: list[np.ndarray] = []
     zero = np.zeros(1, dtype=np.int32)
     for i, text in enumerate(texts):
@@ -353,6 +365,11 @@ def squeeze(raw: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray
     tokens = raw[keep]
     doc_start = np.append(np.flatnonzero(flag[keep]), len(tokens)).astype(np.int64)
     return tokens, doc_start
+
+
+# Typographic characters common in scraped news, with their stand-ins (see _to_ascii).
+_COMMON_SIMPLE = [(c, r) for c in "\u2019\u2018\u201c\u201d\u2014\u2013\u00a0\u2026\u00b7\u2022"
+                  if (r := _simple_char(c)) is not None]
 
 
 # --------------------------------------------------------------------------- offsets
