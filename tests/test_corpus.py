@@ -969,3 +969,53 @@ def test_a_hostile_folder_loses_nothing(tmp_path: Path):
     assert warned(report, "fm2.md") == ["id 'dup' is used before; loaded as 'dup~2'"]
     for name in ("gbk.txt", "latin.txt", "u16.txt"):
         assert any(r.startswith("decoded as") for r in warned(report, name)), name
+
+
+# --------------------------------------------------------------------------- resolve
+
+
+def _path_key(path: str) -> tuple[str, int]:
+    # "file#12" sorts by file, then by the row as a number (so #9 comes before #10)
+    file, _, row = path.rpartition("#")
+    return (file, int(row)) if "#" in path and row.isdigit() else (path, 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(docs=st.lists(st.tuples(
+    st.sampled_from(["a.txt", "b.txt", "c.csv#2", "c.csv#10", "c.csv#9", "d#x.jsonl#1", "é.md"]),
+    st.sampled_from(["h1", "h2", "h3"]),
+    st.sampled_from(["a", "b", "a~2", "b~2"])), max_size=12))
+def test_resolve_equals_brute_force(docs: list[tuple[str, str, str]]) -> None:
+    paths, hashes, ids = ([d[k] for d in docs] for k in range(3))
+    keep, unique, skipped, renamed = corpus.resolve(paths, hashes, ids)
+    n = len(docs)
+
+    def before(j: int, i: int) -> bool:  # document j comes before document i
+        return (_path_key(paths[j]), j) < (_path_key(paths[i]), i)
+
+    # A document is skipped exactly when an earlier one has the same text...
+    for i in range(n):
+        earlier = [j for j in range(n) if hashes[j] == hashes[i] and before(j, i)]
+        assert keep[i] == (not earlier)
+        if earlier:
+            first = min(earlier, key=lambda j: (_path_key(paths[j]), j))
+            assert Problem(paths[i], f"exact duplicate of {ids[first]!r} ({paths[first]}); "
+                                     "counted once") in skipped
+    assert len(skipped) == n - int(keep.sum())
+    # ... and the kept ones end with distinct ids: the first of each id keeps it, later ones
+    # get "~k" with k at least their rank, never the id of another kept document.
+    kept = [i for i in range(n) if keep[i]]
+    assert len({unique[i] for i in kept}) == len(kept)
+    for i in kept:
+        rank = sum(1 for j in kept if ids[j] == ids[i] and before(j, i))
+        if rank == 0:
+            assert unique[i] == ids[i]
+        else:
+            base, _, k = unique[i].rpartition("~")
+            assert base == ids[i] and int(k) >= rank + 1
+            assert unique[i] not in {ids[j] for j in kept}
+            assert Problem(paths[i], f"id {ids[i]!r} is used before; loaded as "
+                                     f"{unique[i]!r}") in renamed
+    assert len(renamed) == sum(1 for i in kept if unique[i] != ids[i])
+    assert [unique[i] for i in range(n) if not keep[i]] == [ids[i] for i in range(n)
+                                                            if not keep[i]]

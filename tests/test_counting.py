@@ -485,6 +485,24 @@ def test_prop_batch_stream_equals_texts_alone(texts: list[str]) -> None:
 
 
 @PROPS
+@given(texts=st.lists(texts_st, min_size=1, max_size=6))
+def test_prop_small_and_large_segment_sorts_agree(texts: list[str]) -> None:
+    import policydata.index as index_mod
+
+    vocab = Vocabulary()
+    tokens, starts = encode_batch(texts, vocab)
+    small = Segment.from_stream(tokens, starts, len(vocab.terms))
+    saved, index_mod.SMALL_SEGMENT = index_mod.SMALL_SEGMENT, 0
+    try:
+        large = Segment.from_stream(tokens, starts, len(vocab.terms))
+    finally:
+        index_mod.SMALL_SEGMENT = saved
+    for name in ("post_ptr", "post_doc", "post_count", "pos_ptr", "positions", "words"):
+        a, b = getattr(small, name), getattr(large, name)
+        assert a.dtype == b.dtype and a.tolist() == b.tolist(), name
+
+
+@PROPS
 @given(texts=st.lists(texts_st, min_size=1, max_size=4))
 def test_prop_segment_words(texts: list[str]) -> None:
     assert Segment.from_texts(texts).words.tolist() == [ref.words(t) for t in texts]

@@ -866,41 +866,43 @@ def resolve(paths: Sequence[str], hashes: Sequence[str], ids: Sequence[str],
     >>> keep.tolist(), skipped[0].reason
     ([False, True], "exact duplicate of 'a' (a.txt); counted once")
     """
-    import pandas as pd
-
     paths, hashes, ids = list(paths), list(hashes), list(ids)
-    split = [_file_and_row(p) for p in paths]
-    frame = pd.DataFrame({
-        "path": np.asarray(paths, dtype=object), "hash": np.asarray(hashes, dtype=object),
-        "id": np.asarray(ids, dtype=object),
-        "file": np.asarray([f for f, _ in split], dtype=object),
-        "row": np.asarray([r for _, r in split], dtype=np.int64),
-    })
-    order = frame.sort_values(["file", "row"], kind="stable").index.to_numpy()
-    ordered = frame.loc[order]
-    duplicate = ordered["hash"].duplicated().to_numpy()
-    keep = np.ones(len(frame), dtype=bool)
-    keep[order[duplicate]] = False
+    # One pass in Python over the documents in path order: simpler and faster than a frame.
+    if any("#" in p for p in paths):
+        split = [_file_and_row(p) for p in paths]
+        order = sorted(range(len(paths)), key=split.__getitem__)
+    else:
+        order = sorted(range(len(paths)), key=paths.__getitem__)
+    keep = np.ones(len(paths), dtype=bool)
     skipped: list[Problem] = []
     warnings: list[Problem] = []
+    first_of: dict[str, int] = {}
+    kept: list[int] = []
+    for i in order:
+        first = first_of.setdefault(hashes[i], i)
+        if first == i:
+            kept.append(i)
+        else:
+            keep[i] = False
+            skipped.append(Problem(paths[i], f"exact duplicate of {ids[first]!r} "
+                                             f"({paths[first]}); counted once"))
     unique = list(ids)
-    if duplicate.any():
-        first = ordered[~duplicate].drop_duplicates("hash").set_index("hash")
-        for row in ordered[duplicate].itertuples():
-            original = first.loc[row.hash]
-            skipped.append(Problem(row.path, f"exact duplicate of {original.id!r} "
-                                             f"({original.path}); counted once"))
-    kept = ordered[~duplicate]
-    repeat = kept.groupby("id", sort=False).cumcount().to_numpy()
-    used: set[str] = set(kept["id"].tolist()) if (repeat > 0).any() else set()
-    for row, n in zip(kept[repeat > 0].itertuples(), repeat[repeat > 0].tolist(), strict=True):
-        new_id = f"{row.id}~{n + 1}"
+    times: dict[str, int] = {}
+    repeated: list[tuple[int, int]] = []
+    for i in kept:
+        n = times.get(ids[i], 0)
+        times[ids[i]] = n + 1
+        if n:
+            repeated.append((i, n))
+    used = {ids[i] for i in kept} if repeated else set()
+    for i, n in repeated:
+        new_id = f"{ids[i]}~{n + 1}"
         while new_id in used:  # another document may already be called "a~2"
             n += 1
-            new_id = f"{row.id}~{n + 1}"
+            new_id = f"{ids[i]}~{n + 1}"
         used.add(new_id)
-        unique[row.Index] = new_id
-        warnings.append(Problem(row.path, f"id {row.id!r} is used before; loaded as "
+        unique[i] = new_id
+        warnings.append(Problem(paths[i], f"id {ids[i]!r} is used before; loaded as "
                                           f"{new_id!r}"))
     return keep, unique, skipped, warnings
 

@@ -48,6 +48,9 @@ _EMPTY32 = np.zeros(0, dtype=np.int32)
 _STREAM_LOCK = threading.Lock()
 
 
+#: Segments with fewer tokens are sorted by term with numpy, larger ones with scipy.
+SMALL_SEGMENT = 1 << 20
+
 class Lexicon:
     """The vocabulary of an index: term ids, term strings and prefix lookup for globs.
 
@@ -147,17 +150,27 @@ class Segment:
         nonzero_before = np.searchsorted(where, doc_start)
         words = np.diff(nonzero_before).astype(np.int32)
         doc_of = np.repeat(np.arange(n_docs, dtype=np.int32), words)
-        import scipy.sparse as sp  # only builds need it (saves start-up time)
+        terms = tokens[where]
+        if len(where) < SMALL_SEGMENT:
+            # Small segments (an incremental update): a stable sort by term, without paying
+            # for importing scipy.
+            order = np.argsort(terms, kind="stable")
+            positions, docs_sorted = where[order], doc_of[order]
+            pos_ptr = np.zeros(n_terms + 1, dtype=np.int64)
+            np.cumsum(np.bincount(terms, minlength=n_terms), out=pos_ptr[1:])
+            del order, terms, doc_of, where
+        else:
+            import scipy.sparse as sp  # only large builds need it (saves start-up time)
 
-        # A CSR matrix of (term, position) holding the document as its value is a counting sort
-        # by term that keeps positions in order within each term: the positional index and the
-        # document of every position, in O(n).
-        by_term = sp.csr_matrix((doc_of, (tokens[where], where)), shape=(n_terms, len(tokens)))
-        del doc_of, where
-        pos_ptr = by_term.indptr.astype(np.int64)
-        positions = by_term.indices.astype(np.int32, copy=False)
-        docs_sorted = by_term.data.astype(np.int32, copy=False)
-        del by_term
+            # A CSR matrix of (term, position) holding the document as its value is a counting
+            # sort by term that keeps positions in order within each term: the positional index
+            # and the document of every position, in O(n).
+            by_term = sp.csr_matrix((doc_of, (terms, where)), shape=(n_terms, len(tokens)))
+            del doc_of, where, terms
+            pos_ptr = by_term.indptr.astype(np.int64)
+            positions = by_term.indices.astype(np.int32, copy=False)
+            docs_sorted = by_term.data.astype(np.int32, copy=False)
+            del by_term
         # Postings: one entry per run of equal documents within a term.
         change = np.empty(len(positions), dtype=bool)
         if len(positions):
