@@ -37,7 +37,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -118,9 +118,11 @@ class Unreadable(Exception):
 # --------------------------------------------------------------------------- scanning
 
 
-@dataclass(frozen=True)
-class FileEntry:
-    """A candidate file found by :func:`scan`: path relative to the root, size, mtime."""
+class FileEntry(NamedTuple):
+    """A candidate file found by :func:`scan`: path relative to the root, size, mtime.
+
+    (A named tuple: a corpus may hold hundreds of thousands, made on every start.)
+    """
 
     path: str
     size: int
@@ -202,7 +204,7 @@ def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
                                               "or socket); not read"))
         folders.sort(reverse=True)
         stack.extend(folders)
-    files.sort(key=lambda f: f.path)
+    files.sort()  # by path: paths are unique
     problems.sort(key=lambda p: p.path)
     return files, problems
 

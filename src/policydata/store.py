@@ -753,10 +753,15 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
         assert manifest is not None
         seg_checks = {k: v for k, v in manifest["checksums"].items()
                       if k.startswith(f"segments/{entry['name']}/")}
+        same_themes = manifest.get("themes") == themes.digest
+        if not replaced and same_themes:  # only additions: the segment stays as it is
+            segments_out.append(entry)
+            checksums.update(seg_checks)
+            continue
         files_in = _read_parquet(folder / "segments" / entry["name"] / "documents.parquet",
                                  manifest["checksums"], folder, ["file"]).column("file")
         drop = np.asarray([f in replaced for f in files_in.to_pylist()], dtype=bool)
-        if not drop.any() and manifest.get("themes") == themes.digest:
+        if not drop.any() and same_themes:
             segments_out.append(entry)
             checksums.update(seg_checks)
             continue

@@ -134,8 +134,14 @@ class Vocabulary(dict[str, int]):
     def __init__(self, terms: list[str] | None = None) -> None:
         super().__init__()
         self.terms: list[str] = [""]
-        for term in terms[1:] if terms else []:
-            self.add(term)
+        if terms:
+            self.update(zip(terms[1:], range(1, len(terms))))
+            self.terms = [""] + list(terms[1:])
+            if len(self) != len(terms) - 1:  # a repeated term: each keeps its first id
+                self.clear()
+                self.terms = [""]
+                for term in terms[1:]:
+                    self.add(term)
         self._fast = _FastPieces(self)
 
     def add(self, term: str) -> int:
@@ -260,6 +266,8 @@ class _FastPieces(dict[bytes, int]):
     def __missing__(self, piece: bytes) -> int:
         if piece == b".":
             found = 0
+        elif piece.isalnum():  # the usual word: a token as it is
+            found = self.vocabulary.add(piece.decode("ascii"))
         else:
             tokens = [p for p in TOKEN_OR_BOUNDARY.findall(piece.decode("ascii"))
                       if _is_token(p)]
