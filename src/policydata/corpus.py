@@ -34,7 +34,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -129,12 +129,20 @@ class FileEntry(NamedTuple):
     mtime_ns: int
 
 
-def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
+def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
+         ) -> tuple[list[FileEntry], list[Problem]]:
     """List the files under ``root`` that may hold documents, and what was passed over.
 
     Folders are read recursively, following symbolic links but never around a loop. Hidden
     files and folders (names starting with ``.``), unsupported file types, broken links and
     unreadable folders are reported, never silently ignored.
+
+    Parameters
+    ----------
+    root : Path
+        A folder, or a single file.
+    seen : callable, optional
+        Called now and then with the number and total size of the files found so far.
 
     Returns
     -------
@@ -150,6 +158,7 @@ def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
         info = root.stat()
         return [FileEntry(root.name, info.st_size, info.st_mtime_ns)], []
     files: list[FileEntry] = []
+    size = 0
     problems: list[Problem] = []
     seen_dirs: dict[tuple[int, int], str] = {}
     # An explicit stack rather than recursion: a deeply nested tree cannot overflow Python's
@@ -194,6 +203,9 @@ def scan(root: Path) -> tuple[list[FileEntry], list[Problem]]:
                 suffix = entry.name[dot:].lower() if dot > 0 else ""
                 if suffix in SUFFIXES:
                     files.append(FileEntry(name, info.st_size, info.st_mtime_ns))
+                    size += info.st_size
+                    if seen is not None and not len(files) % 1024:
+                        seen(len(files), size)
                 else:
                     problems.append(Problem(
                         name, f"unsupported file type {suffix!r} (read: {SUPPORTED})"))

@@ -330,14 +330,46 @@ class _Tally:
         self.progress("read", self.done, self.total)
 
 
+class _Workers:
+    """The pool of build processes, started as soon as a build is known to need one.
+
+    Starting a process and importing the library into it takes about a second; a fresh build
+    starts the pool while it is still listing the corpus, so that second is not waited for.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool: Any = None
+        self.queue: Any = None
+
+    def start(self) -> Any:
+        if self.pool is None:
+            context = multiprocessing.get_context("spawn")
+            self.queue = context.Queue()
+            self.pool = context.Pool(self.jobs, initializer=_init_worker,
+                                     initargs=(self.queue,))
+        return self.pool
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def _worth_workers(files: int, size: int) -> bool:
+    """Whether reading this much is worth starting build processes for."""
+    return files >= 200 and size >= 16 << 20
+
+
 def _new_segments(root: Path, entries: list[FileEntry], folder: Path, themes: ThemeDictionary,
-                  progress: Progress, jobs: int | None) -> list[_Built]:
+                  progress: Progress, workers: _Workers) -> list[_Built]:
     """Build segments for ``entries``, in parallel when there is enough to read; their folders
     stay temporary until :func:`_publish`."""
     global _PROGRESS
     total = sum(e.size for e in entries)
-    jobs = jobs or min(2, os.cpu_count() or 1)
-    alone = jobs <= 1 or total < (16 << 20) or len(entries) < 200
+    jobs = workers.jobs
+    alone = jobs <= 1 or not _worth_workers(len(entries), total)
     count = 1 if alone else min(2 * jobs, max(jobs, -(-total // (64 << 20))))
     tasks = [(str(root), group, str(folder), _segment_name(), themes.text)
              for group in _groups(entries, count)]
@@ -348,19 +380,16 @@ def _new_segments(root: Path, entries: list[FileEntry], folder: Path, themes: Th
             return [_build_group(*task) for task in tasks]
         finally:
             _PROGRESS = saved
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
+    pool = workers.start()
     done = 0
-    with context.Pool(min(jobs, len(tasks)), initializer=_init_worker,
-                      initargs=(queue,)) as pool:
-        pending = pool.map_async(_build_group_star, tasks, chunksize=1)
-        while not pending.ready():
-            try:
-                done += queue.get(timeout=0.2)
-                progress("read", done, total)
-            except Empty:
-                pass
-        built = pending.get()
+    pending = pool.map_async(_build_group_star, tasks, chunksize=1)
+    while not pending.ready():
+        try:
+            done += workers.queue.get(timeout=0.2)
+            progress("read", done, total)
+        except Empty:
+            pass
+    built = pending.get()
     progress("read", total, total)
     return built
 
@@ -682,10 +711,16 @@ def _verify(folder: Path) -> None:
 
 def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
             jobs: int | None, themes: ThemeDictionary) -> BuildInfo:
+    workers = _Workers(jobs or min(2, os.cpu_count() or 1))
+    try:
+        return _update_with(corpus, folder, progress, rebuild, workers, themes)
+    finally:
+        workers.close()
+
+
+def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
+                 workers: _Workers, themes: ThemeDictionary) -> BuildInfo:
     info = BuildInfo()
-    progress("scan", 0, 0)
-    entries, scan_problems = corpus_mod.scan(corpus)
-    info.files = len(entries)
     manifest: dict[str, Any] | None = None
     old_files = pd.DataFrame()
     if rebuild:
@@ -703,6 +738,12 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
             info.reason = str(error)
             manifest = None
             old_files = pd.DataFrame()
+    progress("scan", 0, 0)
+    # With nothing cached, everything found is read: the build processes can start meanwhile.
+    early = (lambda files, size: workers.start() if _worth_workers(files, size) else None
+             ) if manifest is None and workers.jobs > 1 else None
+    entries, scan_problems = corpus_mod.scan(corpus, seen=early)
+    info.files = len(entries)
     # Compare the corpus with the cache: same size and modification time means unchanged;
     # otherwise the content hash decides (a touched but identical file is not read again).
     old_stat = dict(zip(old_files["path"].to_numpy(dtype=object),
@@ -785,7 +826,7 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
     new_files: list[dict[str, Any]] = []
     new_issues: list[dict[str, Any]] = []
     if to_read:
-        built = _new_segments(corpus, to_read, folder, themes, progress, jobs)
+        built = _new_segments(corpus, to_read, folder, themes, progress, workers)
         progress("write", 0, len(built))
         for i, item in enumerate(built):
             published = _publish(item, folder, vocabulary, checksums)

@@ -212,9 +212,9 @@ def _to_ascii(text: str) -> str | None:
     # Scraped news mostly holds a few typographic characters (curly quotes, dashes, no-break
     # spaces): replacing those first usually leaves ASCII text, without a regex pass.
     replaced = text
-    for c, r in _COMMON_SIMPLE:
-        if c in replaced:
-            replaced = replaced.replace(c, r)
+    for char, stand_in in _COMMON_SIMPLE:
+        if char in replaced:
+            replaced = replaced.replace(char, stand_in)
     if replaced.isascii():
         replaced = replaced.lower()
         return replaced.replace("`", "'") if "`" in replaced else replaced
