@@ -78,7 +78,12 @@ class Document:
     @property
     def content_hash(self) -> str:
         """SHA-256 of :attr:`text`: documents with equal hashes are exact duplicates."""
-        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).hexdigest()
+        return text_hash(self.text)
+
+
+def text_hash(text: str) -> str:
+    """The :attr:`Document.content_hash` of a document whose :attr:`Document.text` is given."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)

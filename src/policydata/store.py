@@ -67,6 +67,7 @@ MAX_SEGMENTS = 8
 #: Documents per row group of ``texts.parquet``: the unit read to show one article.
 TEXT_ROW_GROUP = 256
 BATCH_CHARS = 32 << 20  # text tokenised in one batch by a build worker
+READ_AHEAD = 128  # files a build worker asks the system to read ahead of it
 
 #: progress(stage, done, total); stages: "scan", "read", "index", "write".
 Progress = Callable[[str, int, int], None]
@@ -220,6 +221,24 @@ def _init_worker(queue: Any) -> None:
     _PROGRESS = queue
 
 
+def _read_ahead(paths: list[str]) -> None:
+    """Ask the system to start reading these files now (when they are not in its cache yet,
+    reading them one by one waits for the disk at every file: three times slower)."""
+    if not hasattr(os, "posix_fadvise"):
+        return
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue  # reported when the file is read
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
 def _read_group(root: str, entries: list[FileEntry], vocabulary: Vocabulary,
                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]],
                            list[str], np.ndarray, np.ndarray]:
@@ -251,9 +270,13 @@ def _read_group(root: str, entries: list[FileEntry], vocabulary: Vocabulary,
             _PROGRESS.put(read)
         read = 0
 
-    for entry in entries:
+    paths = [root] if single else [os.path.join(root, e.path) for e in entries]
+    for k, entry in enumerate(entries):
+        if k % READ_AHEAD == 0:
+            _read_ahead(paths[k + READ_AHEAD:k + 2 * READ_AHEAD] if k else
+                        paths[:2 * READ_AHEAD])
         try:
-            with open(root if single else os.path.join(root, entry.path), "rb") as handle:
+            with open(paths[0] if single else paths[k], "rb") as handle:
                 data: bytes | None = handle.read()
             digest = hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
         except OSError:
@@ -264,12 +287,13 @@ def _read_group(root: str, entries: list[FileEntry], vocabulary: Vocabulary,
         issues.extend({"file": entry.path, "path": p.path, "reason": p.reason,
                        "skipped": skipped} for p, skipped in problems)
         for doc in documents:
+            text = doc.text
             docs.append({"id": doc.id, "file": entry.path, "path": doc.path, "date": doc.date,
                          "precision": doc.precision, "title": doc.title, "source": doc.source,
-                         "url": doc.url, "hash": doc.content_hash})
+                         "url": doc.url, "hash": corpus_mod.text_hash(text)})
             bodies.append(doc.body)
-            texts.append(doc.text)
-            pending += len(doc.text)
+            texts.append(text)
+            pending += len(text)
         read += entry.size
         # Larger batches look each distinct word up fewer times; the cap bounds memory.
         if pending >= BATCH_CHARS:

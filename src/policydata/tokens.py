@@ -296,7 +296,8 @@ def _fast_bytes(text: str) -> bytes | None:
     data = ascii_text.encode("ascii")
     if b"\n" in data:
         data = _BLANK_LINE.sub(b" . ", data)
-    return data.translate(_FAST_TABLE).replace(b".", b" . ")
+    # Stripped, so that Arrow's splitter gives no empty piece at either end.
+    return data.translate(_FAST_TABLE).replace(b".", b" . ").strip()
 
 
 def encode_batch(texts: Sequence[str], vocabulary: Vocabulary,
