@@ -1019,3 +1019,13 @@ def test_resolve_equals_brute_force(docs: list[tuple[str, str, str]]) -> None:
     assert len(renamed) == sum(1 for i in kept if unique[i] != ids[i])
     assert [unique[i] for i in range(n) if not keep[i]] == [ids[i] for i in range(n)
                                                             if not keep[i]]
+
+
+@settings(max_examples=400, deadline=None)
+@given(body=st.lists(st.sampled_from(
+    ["Share this:", "share this:", " Share this: x", "\tShare this:", "a Share this:", "\n",
+     "\n\n", "text", " ", "Facebook", "Share this", "Share this:Twitter"]), max_size=12)
+    .map("".join))
+def test_strip_footer_equals_the_footer_regex(body: str) -> None:
+    m = corpus.FOOTER.search(body)
+    assert corpus.strip_footer(body) == (body[:m.start()] if m else body).strip()

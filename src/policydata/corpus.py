@@ -267,6 +267,8 @@ _SIGNATURES = (
     (b"\x1f\x8b", "a gzip file"),
     (b"PAR1", "a Parquet file with the wrong name ending"),
 )
+_BOM_STARTS = tuple(bom for bom, _ in _BOMS)
+_SIGNATURE_STARTS = tuple(sig for sig, _ in _SIGNATURES)
 _LATIN_PUNCTUATION = set("’‘“”–—…«»°£€©®·•´¨¡¿ºª×÷§¶±²³µ½¼¾")
 
 
@@ -308,7 +310,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
     if not data or data.isspace():
         raise Unreadable("empty file" + (" (only whitespace)" if data else ""))
     note = None
-    for bom, encoding in _BOMS:
+    for bom, encoding in _BOMS if data.startswith(_BOM_STARTS) else ():
         if data.startswith(bom):
             try:
                 text = data[len(bom):].decode(encoding)
@@ -321,7 +323,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
                 note = f"decoded as {encoding.upper()} (byte-order mark)"
             return _unify_newlines(text), note
     head = data[:8192]
-    for signature, what in _SIGNATURES:
+    for signature, what in _SIGNATURES if head.startswith(_SIGNATURE_STARTS) else ():
         if head.startswith(signature):
             raise Unreadable(f"binary file: {what}, not text")
     if b"\x00" in head:
@@ -428,14 +430,7 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
     elif isinstance(value, int) and not isinstance(value, bool):
         date, precision = _make_date(str(value), value, 1, 1), "year"
     elif isinstance(value, str):
-        text = value.strip()
-        m = _DATE.match(text)
-        if not m:
-            shown = text if len(text) <= 40 else text[:40] + "..."
-            raise ValueError(f"unrecognised date {shown!r} (use YYYY-MM-DD, YYYY-MM or YYYY)")
-        year, month, day = m.groups()
-        precision = "day" if day else "month" if month else "year"
-        date = _make_date(text, int(year), int(month or 1), int(day or 1))
+        date, precision = _text_date(value.strip())
     else:
         shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
         raise ValueError(f"unrecognised date {shown} of type {type(value).__name__} "
@@ -445,6 +440,18 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
         raise ValueError(f"implausible date {str(value)!r} (years {MIN_YEAR} to "
                          f"{today.year + MAX_YEAR_AHEAD} are accepted)")
     return date, precision
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_date(text: str) -> tuple[dt.date, str]:
+    """A date written as text and its precision (cached: a corpus repeats its dates)."""
+    m = _DATE.match(text)
+    if not m:
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise ValueError(f"unrecognised date {shown!r} (use YYYY-MM-DD, YYYY-MM or YYYY)")
+    year, month, day = m.groups()
+    precision = "day" if day else "month" if month else "year"
+    return _make_date(text, int(year), int(month or 1), int(day or 1)), precision
 
 
 def _make_date(text: str, year: int, month: int, day: int) -> dt.date:
@@ -463,9 +470,14 @@ def strip_footer(body: str) -> str:
     >>> strip_footer("Text.\\n\\nShare this: Twitter\\n\\nFacebook\\n")
     'Text.'
     """
-    m = FOOTER.search(body) if "Share this:" in body else None
-    if m:
-        body = body[: m.start()]
+    # (str.find, then a look at the start of the line: the regex FOOTER, without scanning
+    # every line start of a long text.)
+    at = body.find("Share this:")
+    while at != -1:
+        line = body.rfind("\n", 0, at) + 1
+        if not body[line:at].strip(" \t"):
+            return body[:line].strip()
+        at = body.find("Share this:", at + 1)
     return body.strip()
 
 
