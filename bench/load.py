@@ -104,7 +104,8 @@ class Session:
     """What one browser session saw."""
 
     number: int
-    timings: dict[str, list[float]] = field(default_factory=dict)
+    timings: dict[str, list[float]] = field(default_factory=dict)  # by kind of action
+    steps: dict[str, list[float]] = field(default_factory=dict)  # by action
     errors: list[str] = field(default_factory=list)
     done: bool = False
 
@@ -120,7 +121,7 @@ async def _settle(page: Any, watcher: RunWatcher, runs: int, timeout: float) -> 
 
 
 async def _act(session: Session, page: Any, watcher: RunWatcher, kind: str, action: Any,
-               timeout: float) -> None:
+               timeout: float, label: str = "") -> None:
     runs = watcher.finished
     started = time.perf_counter()
     try:
@@ -132,6 +133,7 @@ async def _act(session: Session, page: Any, watcher: RunWatcher, kind: str, acti
                            f"on {page.url} (page state {state}, runs before {runs}): "
                            f"{str(error).splitlines()[0]}") from None
     session.timings.setdefault(kind, []).append(time.perf_counter() - started)
+    session.steps.setdefault(f"{kind}: {label}", []).append(time.perf_counter() - started)
     count = await page.locator('[data-testid="stException"]').count()
     if count:
         text = await page.locator('[data-testid="stException"]').first.inner_text()
@@ -161,23 +163,24 @@ async def _walk(browser: Any, base: str, session: Session, rounds: int,
     try:
         for _ in range(rounds):
             await _act(session, page, watcher, "page load", lambda: page.goto(
-                f"{base}/", wait_until="domcontentloaded"), timeout)
+                f"{base}/", wait_until="domcontentloaded"), timeout, "overview")
             await _act(session, page, watcher, "page load", lambda: page.goto(
                 f"{base}/trends?term=digital+economy&term=real+economy&freq=year",
-                wait_until="domcontentloaded"), timeout)
+                wait_until="domcontentloaded"), timeout, "trends deep link")
             await _act(session, page, watcher, "filter change", lambda: _choice(
-                page, "Period", "quarter").click(), timeout)
+                page, "Period", "quarter").click(), timeout, "trends, period quarter")
             await _act(session, page, watcher, "filter change", lambda: _choice(
-                page, "Measure", "% of articles").click(), timeout)
+                page, "Measure", "% of articles").click(), timeout, "trends, measure % of articles")
             await _act(session, page, watcher, "filter change",
-                       lambda: _search(page, "economy"), timeout)
+                       lambda: _search(page, "economy"), timeout, "trends, search 'economy'")
             for link in ("Themes", "Word clouds", "Articles"):
                 await _act(session, page, watcher, "page change", lambda link=link: page.locator(
                     '[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]',
-                    has_text=link).first.click(), timeout)
+                    has_text=link).first.click(), timeout, link)
             await _act(session, page, watcher, "filter change", lambda: _choice(
-                page, "Order", "most hits").click(), timeout)
-            await _act(session, page, watcher, "filter change", lambda: _search(page, ""), timeout)
+                page, "Order", "most hits").click(), timeout, "articles, order by hits")
+            await _act(session, page, watcher, "filter change", lambda: _search(page, ""),
+                       timeout, "articles, search cleared")
         session.done = True
     except Exception as error:  # a failed session is counted, not hidden
         session.errors.append(f"{type(error).__name__}: {str(error)[:300]}")
@@ -247,6 +250,10 @@ def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None
         for kind, values in session.timings.items():
             timings.setdefault(kind, []).extend(values)
     reruns = timings.get("filter change", [])
+    steps: dict[str, list[float]] = {}
+    for session in group:
+        for label, values in session.steps.items():
+            steps.setdefault(label, []).extend(values)
     return {
         "corpus": str(corpus),
         "sessions": sessions,
@@ -260,6 +267,9 @@ def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None
         "actions": {kind: {"n": len(v), "p50_s": round(statistics.median(v), 3),
                            "p95_s": round(percentile(v, 0.95), 3)}
                     for kind, v in sorted(timings.items())},
+        "steps": {label: {"n": len(v), "p50_s": round(statistics.median(v), 3),
+                          "p95_s": round(percentile(v, 0.95), 3)}
+                  for label, v in steps.items()},
         "server_rss_start_mb": round(memory["start"] / 2**20),
         "server_rss_before_mb": round(memory["warm"] / 2**20),
         "server_rss_peak_mb": round(memory["peak"] / 2**20),
@@ -275,7 +285,7 @@ def table(result: dict[str, Any]) -> str:
              f"({result['completed']} of {result['sessions']} completed, "
              f"{len(result['errors'])} errors, {result['seconds']} s)", "",
              "| action | count | median | 95th percentile |", "| --- | --- | --- | --- |"]
-    for kind, figures in result["actions"].items():
+    for kind, figures in [*result["actions"].items(), *result["steps"].items()]:
         lines.append(f"| {kind} | {figures['n']} | {figures['p50_s']:.2f} s | "
                      f"{figures['p95_s']:.2f} s |")
     lines += ["", f"Server memory (process tree): {result['server_rss_start_mb']:,} MB at "

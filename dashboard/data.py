@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard import figures
 from policydata import analysis as an
 from policydata.filters import Filter
 from policydata.index import Index
@@ -253,3 +254,13 @@ def begin(source: CorpusSource) -> Corpus:
     corpus = Corpus(index, active_dictionary(index), source)
     st.session_state["_corpus"] = corpus
     return corpus
+
+
+# --------------------------------------------------------------------------- drawings
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def cloud_png(terms: tuple[str, ...], weights: tuple[float, ...]) -> bytes | None:
+    """:func:`dashboard.figures.wordcloud_png`, cached: laying out a cloud takes about a
+    second, and every rerun of the page would draw it again."""
+    return figures.wordcloud_png(list(terms), list(weights))

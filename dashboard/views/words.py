@@ -83,7 +83,7 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
         st.info(str(error))
         return
     shown = top[top["score"] > 0]
-    png = figures.wordcloud_png(shown["term"].tolist(), shown["score"].tolist())
+    png = data.cloud_png(tuple(shown["term"].tolist()), tuple(shown["score"].tolist()))
     if png is None:
         st.info("No terms to draw with this weighting (keyness only draws terms that are "
                 "more frequent here than in the comparison).")
