@@ -3,7 +3,8 @@
 Starts ``streamlit run dashboard/app.py`` on a corpus, opens ``--sessions`` headless Chromium
 sessions at once (one browser, one context each) and walks every session through every page:
 deep links, a filter typed in the sidebar, the period and measure switched, page links in the
-sidebar, the article order changed. For each action it measures, in the browser, the time from
+sidebar, the article order changed. Sessions start ``--ramp`` seconds apart (0.5 s: twenty
+browsers launched in the same instant on two cores mostly measure Chromium starting up). For each action it measures, in the browser, the time from
 the action to the end of the script run it caused (what a user waits for). It records the
 server's memory (the whole process tree) before and after, which shows the index is shared by
 the sessions rather than copied, and counts errors (``stException`` elements, page errors).
@@ -90,6 +91,20 @@ class Server:
         except psutil.NoSuchProcess:
             return 0
 
+    def cpu(self) -> float:
+        """CPU seconds (user + system) used so far by the server and its live children."""
+        import psutil
+
+        try:
+            main = psutil.Process(self.process.pid)
+            total = 0.0
+            for proc in [main, *main.children(recursive=True)]:
+                times = proc.cpu_times()
+                total += times.user + times.system
+            return total
+        except psutil.NoSuchProcess:
+            return 0.0
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -155,9 +170,14 @@ def _choice(page: Any, label: str, option: str) -> Any:
 
 
 async def _walk(browser: Any, base: str, session: Session, rounds: int,
-                timeout: float) -> None:
+                timeout: float, delay: float = 0.0) -> None:
+    await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
+    # Every wait of the session, navigation included, gets the action timeout (Playwright's
+    # own default, 30 s, is shorter than a page load takes with 20 browsers on 2 cores).
+    page.set_default_timeout(timeout * 1000)
+    page.set_default_navigation_timeout(timeout * 1000)
     watcher = RunWatcher(page)
     page.on("pageerror", lambda error: session.errors.append(f"page error: {error}"))
     try:
@@ -188,8 +208,16 @@ async def _walk(browser: Any, base: str, session: Session, rounds: int,
         await context.close()
 
 
-async def _run(server: Server, sessions: int, rounds: int, timeout: float,
-               memory: dict[str, int]) -> list[Session]:
+def _machine_cpu() -> float:
+    """Busy CPU seconds of the whole machine so far."""
+    import psutil
+
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+async def _run(server: Server, sessions: int, rounds: int, timeout: float, ramp: float,
+               memory: dict[str, int], cpu: dict[str, float]) -> list[Session]:
     from playwright.async_api import async_playwright
 
     base = server.url
@@ -203,7 +231,13 @@ async def _run(server: Server, sessions: int, rounds: int, timeout: float,
                 raise RuntimeError(f"warm-up session failed: {warm.errors[:3]}")
             memory["warm"] = memory["peak"] = server.rss()
             group = [Session(i) for i in range(sessions)]
-            await asyncio.gather(*(_walk(browser, base, s, rounds, timeout) for s in group))
+            cpu["server"], cpu["machine"], cpu["wall"] = (server.cpu(), _machine_cpu(),
+                                                          time.perf_counter())
+            await asyncio.gather(*(_walk(browser, base, s, rounds, timeout, i * ramp)
+                                   for i, s in enumerate(group)))
+            cpu["server"] = server.cpu() - cpu["server"]
+            cpu["machine"] = _machine_cpu() - cpu["machine"]
+            cpu["wall"] = time.perf_counter() - cpu["wall"]
         finally:
             await browser.close()
     return group
@@ -217,7 +251,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None = None,
-        timeout: float = 120.0) -> dict[str, Any]:
+        timeout: float = 120.0, ramp: float = 0.5) -> dict[str, Any]:
     """Run the load test and return its figures (see the module docstring)."""
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh)")
@@ -225,6 +259,7 @@ def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None
         server = Server(Path(corpus), Path(cache or tmp))
         try:
             memory = {"start": server.rss(), "warm": 0, "peak": 0}
+            cpu = {"server": 0.0, "machine": 0.0, "wall": 0.0}
             started = time.perf_counter()
 
             async def sample() -> None:
@@ -236,7 +271,7 @@ def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None
             async def main() -> list[Session]:
                 sampler = asyncio.create_task(sample())
                 try:
-                    return await _run(server, sessions, rounds, timeout, memory)
+                    return await _run(server, sessions, rounds, timeout, ramp, memory, cpu)
                 finally:
                     sampler.cancel()
 
@@ -258,6 +293,7 @@ def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None
         "corpus": str(corpus),
         "sessions": sessions,
         "rounds": rounds,
+        "ramp_s": ramp,
         "completed": sum(s.done for s in group),
         "errors": [e for s in group for e in s.errors],
         "seconds": round(elapsed, 1),
@@ -270,6 +306,11 @@ def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None
         "steps": {label: {"n": len(v), "p50_s": round(statistics.median(v), 3),
                           "p95_s": round(percentile(v, 0.95), 3)}
                   for label, v in steps.items()},
+        # While the sessions ran together: CPU seconds of the server, of the whole machine
+        # (the browsers, run on the same cores, are most of the rest) and what was available.
+        "cpu_server_s": round(cpu["server"], 1),
+        "cpu_machine_s": round(cpu["machine"], 1),
+        "cpu_available_s": round(cpu["wall"] * (os.cpu_count() or 1), 1),
         "server_rss_start_mb": round(memory["start"] / 2**20),
         "server_rss_before_mb": round(memory["warm"] / 2**20),
         "server_rss_peak_mb": round(memory["peak"] / 2**20),
@@ -292,7 +333,10 @@ def table(result: dict[str, Any]) -> str:
               f"start, {result['server_rss_before_mb']:,} MB after "
               f"the first session loaded the index, {result['server_rss_peak_mb']:,} MB at "
               f"the peak with {result['sessions']} sessions "
-              f"({result['rss_per_session_mb']} MB per extra session): the index is shared."]
+              f"({result['rss_per_session_mb']} MB per extra session): the index is shared.",
+              "", f"CPU while the sessions ran: the server {result['cpu_server_s']:,} s, the "
+              f"whole machine {result['cpu_machine_s']:,} s of {result['cpu_available_s']:,} s "
+              "available (the browsers run on the same cores)."]
     return "\n".join(lines)
 
 
@@ -304,10 +348,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS-browser.json")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per action")
+    parser.add_argument("--ramp", type=float, default=0.5,
+                        help="seconds between the starts of two sessions (default 0.5)")
     args = parser.parse_args(argv)
     try:
         result = run(args.corpus, sessions=args.sessions, rounds=args.rounds,
-                     cache=args.cache_dir, timeout=args.timeout)
+                     cache=args.cache_dir, timeout=args.timeout, ramp=args.ramp)
     except Exception as error:  # still write a result, so a caller sees what went wrong
         result = {"corpus": str(args.corpus), "sessions": args.sessions, "rounds": args.rounds,
                   "completed": 0, "errors": [f"{type(error).__name__}: {error}"]}
