@@ -4,10 +4,12 @@ Starts ``streamlit run dashboard/app.py`` on a corpus, opens ``--sessions`` head
 sessions at once (one browser, one context each) and walks every session through every page:
 deep links, a filter typed in the sidebar, the period and measure switched, page links in the
 sidebar, the article order changed. Sessions start ``--ramp`` seconds apart (0.5 s: twenty
-browsers launched in the same instant on two cores mostly measure Chromium starting up). For each action it measures, in the browser, the time from
-the action to the end of the script run it caused (what a user waits for). It records the
-server's memory (the whole process tree) before and after, which shows the index is shared by
-the sessions rather than copied, and counts errors (``stException`` elements, page errors).
+browsers launched in the same instant on two cores mostly measure Chromium starting up). For
+each action it measures, in the browser, the time from the action to the end of the script run
+it caused (what a user waits for). It records the server's memory (the whole process tree)
+before and after, which shows the index is shared by the sessions rather than copied, the CPU
+used by the server and by the whole machine, and counts errors (``stException`` elements, page
+errors).
 
     python bench/load.py --corpus /data/c100k --sessions 20 --rounds 2
 
