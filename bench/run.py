@@ -998,7 +998,8 @@ def render(res: dict) -> str:
                        f"{data['cpu_server_s']:,.0f} s, the whole machine "
                        f"{data['cpu_machine_s']:,.0f} s of the {data['cpu_available_s']:,.0f} s "
                        f"its cores had; the server's share of the busy CPU was {share:.0%}, "
-                       "the browser on the same cores used most of the rest (drawing the "
+                       + ("the browser" if n == 1 else "the browsers")
+                       + " on the same cores used most of the rest (drawing the "
                        "charts and tables)" + (
                            "." if n == 1 else ": with this many browsers on two cores the "
                            "times above are mostly waiting for a core, not for the server."))
