@@ -35,7 +35,7 @@ import numpy as np
 
 #: Bumped whenever a change here could change any count; cached indexes built under another
 #: version are rebuilt.
-RULES_VERSION = 1
+RULES_VERSION = 2  # 2: terms and raw pieces no longer share keys in Vocabulary
 
 #: Han characters: CJK unified ideographs with every extension (U+3400..U+4DBF, U+4E00..U+9FFF,
 #: U+20000..U+3347F) and the compatibility ideographs (U+F900..U+FAFF, U+2F800..U+2FA1F, which
@@ -132,13 +132,16 @@ class Vocabulary(dict[str, int]):
     """
 
     def __init__(self, terms: list[str] | None = None) -> None:
-        super().__init__()
+        super().__init__()  # raw pieces -> ids (a cache filled by __missing__)
         self.terms: list[str] = [""]
+        # Canonical terms -> ids, apart from the pieces: the piece "china's" (id of "china")
+        # and the term "china's" (from the piece "china's's") are different keys.
+        self.ids: dict[str, int] = {}
         if terms:
-            self.update(zip(terms[1:], range(1, len(terms))))
+            self.ids = dict(zip(terms[1:], range(1, len(terms))))
             self.terms = [""] + list(terms[1:])
-            if len(self) != len(terms) - 1:  # a repeated term: each keeps its first id
-                self.clear()
+            if len(self.ids) != len(terms) - 1:  # a repeated term: each keeps its first id
+                self.ids = {}
                 self.terms = [""]
                 for term in terms[1:]:
                     self.add(term)
@@ -146,11 +149,11 @@ class Vocabulary(dict[str, int]):
 
     def add(self, term: str) -> int:
         """Add a canonical term (if new) and return its id."""
-        found = self.get(term)
+        found = self.ids.get(term)
         if found is None:
             found = len(self.terms)
             self.terms.append(term)
-            self[term] = found
+            self.ids[term] = found
         return found
 
     def __missing__(self, piece: str) -> int:
