@@ -126,3 +126,10 @@ def test_describe_says_what_is_shown() -> None:
     assert flt.describe(12) == ("12 articles mentioning 'digital economy' in Industry "
                                 "between 2023-01-01 and 2023-12-31")
     assert Filter().describe(1) == "1 article"
+
+
+def test_smooth_with_a_superscript_digit_is_dropped_with_a_note() -> None:
+    # Found by the property test: "²" is a digit to str.isdigit() but not to int().
+    view, notes = view_from_params({"smooth": ["²"]})
+    assert view.smooth == View().smooth
+    assert any("smooth" in note for note in notes)

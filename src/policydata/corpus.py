@@ -941,7 +941,7 @@ def resolve(paths: Sequence[str], hashes: Sequence[str], ids: Sequence[str],
 def _file_and_row(path: str) -> tuple[str, int]:
     """Split a document path ``file#row`` (a file name may itself hold ``#``)."""
     file, sep, row = path.rpartition("#")
-    if sep and row.isdigit():
+    if sep and row.isascii() and row.isdigit():
         return file, int(row)
     return path, 0
 

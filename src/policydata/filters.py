@@ -261,7 +261,7 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
     smooth = 1
     if get("smooth"):
         raw = get("smooth")[-1]
-        if raw.isdigit() and 1 <= int(raw) <= MAX_SMOOTH:
+        if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_SMOOTH:
             smooth = int(raw)
         else:
             notes.append(f"'smooth': {raw[:20]!r} is not a whole number from 1 to {MAX_SMOOTH}; "
