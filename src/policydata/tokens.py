@@ -549,7 +549,9 @@ def parse_term(query: str) -> Term:
     ------
     ValueError
         If the query is empty, too long, holds a boundary (``.``, ``;``, a blank line...),
-        across which no phrase can match, or has a ``*`` that does not end a word.
+        across which no phrase can match, has a ``*`` that does not end a word, or a ``*``
+        after a possessive ``'s`` (``china's*``: the rules drop ``'s``, so what it should match
+        is ambiguous).
 
     Examples
     --------
@@ -575,6 +577,13 @@ def parse_term(query: str) -> Term:
             raise ValueError(
                 f"query {query!r}: '*' must end a word (as in 'digit*'), not stand alone "
                 "or sit inside one"
+            )
+        if star and token.endswith("'s"):
+            stem = token[:-2]
+            raise ValueError(
+                f"query {query!r}: a '*' after a possessive 's is ambiguous (the counting "
+                f"rules drop the 's); write '{stem}*' for words starting with '{stem}', or "
+                f"'{token}' without the '*'"
             )
         words.append(Word(canonical(token), prefix=bool(star)))
     if not words:
