@@ -24,7 +24,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard" / "app.py"
 SEEDS = ROOT / "seeds"
-SOTU = ROOT.parent / "shared" / "corpora" / "en-sotu"
+SHARED = ROOT.parent / "shared" / "corpora"
+#: Real corpora beside the development checkout, by their short names in the tests.
+SHARED_CORPORA = {"sotu": SHARED / "en-sotu", "fomc": SHARED / "en-fomc-minutes"}
 ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

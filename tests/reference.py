@@ -176,6 +176,42 @@ def match_list(text: str, queries: list[str]) -> list[tuple[int, int, int]]:
     return found
 
 
+def count_spans(spans_: list[list[str]], queries: list[str]) -> int:
+    """Rule 8 count of a dictionary over already tokenised spans, for whole corpora.
+
+    The same scan as :func:`match_list`; it only skips, at each position, the entries whose
+    first word cannot match there (an exact first word that differs from the token), which
+    :func:`match_list` would try and reject. A property test checks that both agree.
+    """
+    parsed = [parse_query(q) for q in queries]
+    exact: dict[str, list[list[tuple[str, bool]]]] = {}
+    prefixed: list[list[tuple[str, bool]]] = []
+    for query in parsed:
+        if query[0][1]:
+            prefixed.append(query)
+        else:
+            exact.setdefault(query[0][0], []).append(query)
+    found = 0
+    for span in spans_:
+        i = 0
+        while i < len(span):
+            token = span[i]
+            candidates = exact.get(token, []) + [q for q in prefixed
+                                                 if token.startswith(q[0][0])]
+            best = 0
+            for query in candidates:
+                k = len(query)
+                if k > best and i + k <= len(span) and all(
+                        _word_matches(query[j], span[i + j]) for j in range(k)):
+                    best = k
+            if best:
+                found += 1
+                i += best
+            else:
+                i += 1
+    return found
+
+
 def count(text: str, queries: list[str] | str) -> int:
     """Rule 8 count of a dictionary of queries (a single query is a one-entry dictionary)."""
     if isinstance(queries, str):

@@ -3,7 +3,8 @@
 Each corpus gets one server for the whole session (``tests/browser.py`` starts it on a free port
 of 127.0.0.1 with a private cache folder); each test opens fresh browser contexts on it. The
 corpora: the bundled seed (one article), a 40-article multi-month corpus written here with known
-counts (plus one article of hostile text), and ``../shared/corpora/en-sotu`` when it exists.
+counts (plus one article of hostile text), and the real corpora ``../shared/corpora/en-sotu`` and
+``en-fomc-minutes`` (one-line bodies of up to 95,000 characters) when they exist.
 Screenshots go to tests/artifacts/screenshots/.
 
 Run: ``.venv/bin/python -m pytest tests/test_browser.py -q -p no:cacheprovider -x``.
@@ -37,7 +38,7 @@ PAGES = {
     "/words": "Word clouds",
     "/articles": "Articles",
 }
-CORPORA = ["seeds", "multi", "sotu"]
+CORPORA = ["seeds", "multi", "sotu", "fomc"]
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -89,11 +90,12 @@ def servers(tmp_path_factory: pytest.TempPathFactory, multi_corpus: Path,
             return _server(name, b.SEEDS, tmp_path_factory)
         if name == "multi":
             return _server(name, multi_corpus, tmp_path_factory)
-        if name == "sotu":
-            if not b.SOTU.is_dir():
-                pytest.skip(f"{b.SOTU} is not present (the en-sotu corpus exists only beside "
+        if name in b.SHARED_CORPORA:
+            path = b.SHARED_CORPORA[name]
+            if not path.is_dir():
+                pytest.skip(f"{path} is not present (the shared corpora exist only beside "
                             "the development checkout)")
-            return _server(name, b.SOTU, tmp_path_factory)
+            return _server(name, path, tmp_path_factory)
         raise ValueError(name)
 
     return get

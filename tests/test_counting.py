@@ -530,6 +530,8 @@ def test_prop_single_query(texts: list[str], query: str) -> None:
        queries=st.lists(queries_st(), min_size=2, max_size=4))
 def test_prop_dictionary(texts: list[str], queries: list[str]) -> None:
     assert seg_count(texts, queries) == [ref.count(t, queries) for t in texts]
+    assert [ref.count_spans(ref.spans(t), queries) for t in texts] == [
+        ref.count(t, queries) for t in texts]
     terms = [parse_term(q) for q in queries]
     for t in texts:
         assert match_spans(tokenize(t), terms) == ref.match_list(t, queries)
@@ -587,6 +589,9 @@ dense_queries = st.lists(
        queries=st.lists(dense_queries, min_size=1, max_size=4))
 def test_prop_dictionary_dense(texts: list[str], queries: list[str]) -> None:
     assert seg_count(texts, queries) == [ref.count(t, queries) for t in texts]
+    # the reference's shortcut for whole corpora scans the same way as its plain version
+    assert [ref.count_spans(ref.spans(t), queries) for t in texts] == [
+        ref.count(t, queries) for t in texts]
 
 
 # --------------------------------------------------------------------------- on-disk index

@@ -69,10 +69,13 @@ def test_every_page_renders_on_the_seed(monkeypatch, tmp_path, page) -> None:
 
 
 @pytest.mark.parametrize("page", list(PAGES))
-def test_every_page_renders_on_en_sotu(monkeypatch, tmp_path_factory, page) -> None:
-    corpus = shared_corpus("en-sotu")
-    cache = tmp_path_factory.getbasetemp() / "sotu-cache"
-    at = app(monkeypatch, corpus, cache, {"term": ["economy", "liberty"], "freq": "year"}, page)
+@pytest.mark.parametrize(("name", "terms"), [("en-sotu", ["economy", "liberty"]),
+                                             ("en-fomc-minutes", ["inflation", "labor market"])])
+def test_every_page_renders_on_real_corpora(monkeypatch, tmp_path_factory, name, terms,
+                                            page) -> None:
+    corpus = shared_corpus(name)
+    cache = tmp_path_factory.getbasetemp() / f"{name}-cache"
+    at = app(monkeypatch, corpus, cache, {"term": terms, "freq": "year"}, page)
     assert PAGES[page] in [t.value for t in at.title]
 
 
