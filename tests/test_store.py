@@ -10,9 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT, write_article
 
+from policydata.corpus import resolve
 from policydata.store import build_index, cache_folder, open_index
 from policydata.tokens import parse_term
 
@@ -93,6 +95,35 @@ def test_exact_duplicates_count_once_and_come_back(corpus: Path, cache: Path) ->
     index = open_index(corpus, cache_dir=cache)
     assert index.n_documents == 24  # the copy now counts
     assert not any("exact duplicate" in p.reason for p in index.report.skipped)
+
+
+@pytest.mark.parametrize("extra", [None, "copy", "same id"])
+def test_stored_resolution_equals_resolve(corpus: Path, cache: Path, extra: str | None) -> None:
+    # The index stores which documents are active under which ids; with no repeats it takes
+    # a shortcut, which must give what corpus.resolve gives for the same documents.
+    if extra == "copy":
+        (corpus / "zz").mkdir()
+        (corpus / "zz" / "copy.txt").write_text((corpus / "miit" / "000.txt").read_text())
+    if extra == "same id":
+        (corpus / "zz.jsonl").write_text(
+            '{"id": "a", "date": "2023-01-01", "title": "One", "text": "first"}\n'
+            '{"id": "a", "date": "2023-01-02", "title": "Two", "text": "second"}\n')
+    index = open_index(corpus, cache_dir=cache)
+    folder = Path(index.build.cache)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    tables = [pq.read_table(folder / "segments" / s["name"] / "documents.parquet")
+              for s in manifest["segments"]]
+    paths = [p for t in tables for p in t.column("path").to_pylist()]
+    keep, ids, skipped, renamed = resolve(
+        paths, [h for t in tables for h in t.column("hash").to_pylist()],
+        [i for t in tables for i in t.column("id").to_pylist()])
+    notes = {p.path: p.reason for p in [*skipped, *renamed]}
+    stored = pq.read_table(folder / "resolved.parquet").to_pydict()
+    assert stored["active"] == keep.tolist()
+    assert stored["id"] == ids
+    assert stored["note"] == [notes.get(p) for p in paths]
+    assert (not keep.all() or ids != [i for t in tables for i in t.column("id").to_pylist()]
+            ) == (extra is not None)
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "delete", "manifest", "garbage"])

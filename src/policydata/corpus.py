@@ -31,6 +31,7 @@ import errno
 import functools
 import hashlib
 import json
+import operator
 import os
 import re
 import stat
@@ -134,6 +135,10 @@ class FileEntry(NamedTuple):
     mtime_ns: int
 
 
+_S_IFREG, _S_IFDIR = stat.S_IFREG, stat.S_IFDIR
+_PATH = operator.itemgetter(0)
+
+
 def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
          ) -> tuple[list[FileEntry], list[Problem]]:
     """List the files under ``root`` that may hold documents, and what was passed over.
@@ -191,37 +196,38 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
             problems.append(Problem(rel or ".", f"cannot list folder: {error.strerror}"))
             continue
         folders = []
-        for entry in entries:
-            name = prefix + entry.name
-            if entry.name[0] == ".":
+        for entry in entries:  # (hot: one pass per file of the corpus on every start)
+            base = entry.name
+            if base[0] == ".":
                 kind = "folder" if entry.is_dir() else "file"
-                problems.append(Problem(name, f"hidden {kind} (name starts with '.'); not read"))
+                problems.append(Problem(prefix + base,
+                                        f"hidden {kind} (name starts with '.'); not read"))
                 continue
             try:
                 info = entry.stat()  # follows links
             except OSError as error:
-                problems.append(Problem(name, _stat_failure(entry, error)))
+                problems.append(Problem(prefix + base, _stat_failure(entry, error)))
                 continue
-            mode = info.st_mode
-            if mode & 0o170000 == stat.S_IFREG:
-                dot = entry.name.rfind(".")
-                suffix = entry.name[dot:].lower() if dot > 0 else ""
+            kind_bits = info.st_mode & 0o170000
+            if kind_bits == _S_IFREG:
+                dot = base.rfind(".")
+                suffix = base[dot:].lower() if dot > 0 else ""
                 if suffix in SUFFIXES:
-                    files.append(FileEntry(name, info.st_size, info.st_mtime_ns))
+                    files.append(FileEntry(prefix + base, info.st_size, info.st_mtime_ns))
                     size += info.st_size
                     if seen is not None and not len(files) % 1024:
                         seen(len(files), size)
                 else:
                     problems.append(Problem(
-                        name, f"unsupported file type {suffix!r} (read: {SUPPORTED})"))
-            elif stat.S_ISDIR(mode):
-                folders.append((entry.path, name))
+                        prefix + base, f"unsupported file type {suffix!r} (read: {SUPPORTED})"))
+            elif kind_bits == _S_IFDIR:
+                folders.append((entry.path, prefix + base))
             else:
-                problems.append(Problem(name, "not a regular file or folder (a device, pipe "
-                                              "or socket); not read"))
+                problems.append(Problem(prefix + base, "not a regular file or folder (a device, "
+                                                       "pipe or socket); not read"))
         folders.sort(reverse=True)
         stack.extend(folders)
-    files.sort()  # by path: paths are unique
+    files.sort(key=_PATH)  # by path (unique): comparing the strings alone is twice as fast
     problems.sort(key=lambda p: p.path)
     return files, problems
 

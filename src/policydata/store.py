@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
@@ -39,8 +40,9 @@ import threading
 import time
 import uuid
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
@@ -216,6 +218,21 @@ class _Built:
 _PROGRESS: Any = None  # where a worker reports the bytes it has read
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while a build allocates hundreds of thousands of
+    objects that live until it ends (file entries, document rows): its full passes over them
+    took about a tenth of adding 1,000 files to a cached index of 100,000. Reference counting
+    still frees everything as usual; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _init_worker(queue: Any) -> None:
     global _PROGRESS
     _PROGRESS = queue
@@ -329,7 +346,8 @@ def _build_group(root: str, entries: list[FileEntry], folder: str, name: str,
 
 
 def _build_group_star(args: tuple[str, list[FileEntry], str, str, str]) -> _Built:
-    return _build_group(*args)
+    with _without_cycle_collection():
+        return _build_group(*args)
 
 
 def _groups(entries: list[FileEntry], count: int) -> list[list[FileEntry]]:
@@ -737,7 +755,8 @@ def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
             jobs: int | None, themes: ThemeDictionary) -> BuildInfo:
     workers = _Workers(jobs or min(2, os.cpu_count() or 1))
     try:
-        return _update_with(corpus, folder, progress, rebuild, workers, themes)
+        with _without_cycle_collection():
+            return _update_with(corpus, folder, progress, rebuild, workers, themes)
     finally:
         workers.close()
 
@@ -770,16 +789,20 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
     info.files = len(entries)
     # Compare the corpus with the cache: same size and modification time means unchanged;
     # otherwise the content hash decides (a touched but identical file is not read again).
-    old_stat = dict(zip(old_files["path"].to_numpy(dtype=object),
-                        zip(old_files["size"].to_numpy(), old_files["mtime_ns"].to_numpy(),
-                            old_files["sha256"].to_numpy(dtype=object)))) if len(old_files) else {}
+    # (A FileEntry equals the plain tuple (path, size, mtime_ns): one set lookup per file.)
+    old_paths = old_files["path"].tolist() if len(old_files) else []
+    unchanged = set(zip(old_paths, old_files["size"].tolist(),
+                        old_files["mtime_ns"].tolist())) if old_paths else set()
+    differing = [entry for entry in entries if entry not in unchanged]
+    wanted = {entry.path for entry in differing}
+    old_stat = {path: (size, mtime, sha) for path, size, mtime, sha in zip(
+        old_paths, old_files["size"].tolist(), old_files["mtime_ns"].tolist(),
+        old_files["sha256"].tolist()) if path in wanted} if wanted and old_paths else {}
     touched: dict[str, int] = {}
     to_read: list[FileEntry] = []
     replaced: set[str] = set()  # files whose documents leave the index
-    for entry in entries:
+    for entry in differing:
         old = old_stat.get(entry.path)
-        if old is not None and old[0] == entry.size and old[1] == entry.mtime_ns:
-            continue
         if old is not None:
             try:
                 with open(corpus / entry.path if corpus.is_dir() else corpus, "rb") as handle:
@@ -794,7 +817,9 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
         else:
             info.added += 1
         to_read.append(entry)
-    gone = set(old_stat) - {e.path for e in entries}
+    # Every file of the cache that is still there unchanged or differing (paths are unique).
+    still_there = len(entries) - len(differing) + sum(1 for e in differing if e.path in old_stat)
+    gone = (set(old_paths) - {e.path for e in entries}) if still_there < len(old_paths) else set()
     info.removed = len(gone)
     replaced |= gone
     if (manifest is not None and not to_read and not gone and not touched
@@ -908,15 +933,22 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
 def _resolution(folder: Path, segments: list[dict[str, Any]],
                 checksums: dict[str, list[int]]) -> pa.Table:
     """Duplicates and unique ids over all segments (global row order), with the notes."""
-    paths: list[str] = []
-    hashes: list[str] = []
-    ids: list[str] = []
-    for entry in segments:
-        table = _read_parquet(folder / "segments" / entry["name"] / "documents.parquet",
-                              checksums, folder, ["path", "hash", "id"])
-        paths += table.column("path").to_pylist()
-        hashes += table.column("hash").to_pylist()
-        ids += table.column("id").to_pylist()
+    tables = [_read_parquet(folder / "segments" / entry["name"] / "documents.parquet",
+                            checksums, folder, ["path", "hash", "id"]) for entry in segments]
+    if not tables:
+        return pa.table({"id": pa.array([], pa.string()), "active": pa.array([], pa.bool_()),
+                         "note": pa.array([], pa.string())})
+    table = pa.concat_tables(tables)
+    # Usually no text and no id repeats: then every document is kept under its own id, which
+    # a hash table in pandas tells without a pass in Python.
+    if not (table.column("hash").to_pandas().duplicated().any()
+            or table.column("id").to_pandas().duplicated().any()):
+        return pa.table({"id": table.column("id").combine_chunks(),
+                         "active": pa.array(np.ones(table.num_rows, dtype=bool)),
+                         "note": pa.nulls(table.num_rows, pa.string())})
+    paths = table.column("path").to_pylist()
+    hashes = table.column("hash").to_pylist()
+    ids = table.column("id").to_pylist()
     keep, unique, skipped, renamed = corpus_mod.resolve(paths, hashes, ids)
     row_of = {p: i for i, p in enumerate(paths)}
     notes: list[str | None] = [None] * len(paths)
