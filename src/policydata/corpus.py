@@ -136,6 +136,8 @@ class FileEntry(NamedTuple):
 
 
 _S_IFREG, _S_IFDIR = stat.S_IFREG, stat.S_IFDIR
+_SCANDIR_FD = os.scandir in os.supports_fd
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 _PATH = operator.itemgetter(0)
 
 
@@ -189,42 +191,55 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
             continue
         seen_dirs[key] = rel or "."
         prefix = f"{rel}/" if rel else ""
+        # Listing a folder through a descriptor makes each entry's stat relative to it (the
+        # system does not walk the whole path again for each of 100,000 files).
         try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
+            handle = os.open(folder, _FOLDER_FLAGS) if _SCANDIR_FD else None
         except OSError as error:
             problems.append(Problem(rel or ".", f"cannot list folder: {error.strerror}"))
             continue
+        try:
+            with os.scandir(folder if handle is None else handle) as listing:
+                entries = list(listing)
+        except OSError as error:
+            if handle is not None:
+                os.close(handle)
+            problems.append(Problem(rel or ".", f"cannot list folder: {error.strerror}"))
+            continue
         folders = []
-        for entry in entries:  # (hot: one pass per file of the corpus on every start)
-            base = entry.name
-            if base[0] == ".":
-                kind = "folder" if entry.is_dir() else "file"
-                problems.append(Problem(prefix + base,
-                                        f"hidden {kind} (name starts with '.'); not read"))
-                continue
-            try:
-                info = entry.stat()  # follows links
-            except OSError as error:
-                problems.append(Problem(prefix + base, _stat_failure(entry, error)))
-                continue
-            kind_bits = info.st_mode & 0o170000
-            if kind_bits == _S_IFREG:
-                dot = base.rfind(".")
-                suffix = base[dot:].lower() if dot > 0 else ""
-                if suffix in SUFFIXES:
-                    files.append(FileEntry(prefix + base, info.st_size, info.st_mtime_ns))
-                    size += info.st_size
-                    if seen is not None and not len(files) % 1024:
-                        seen(len(files), size)
+        try:
+            for entry in entries:  # (hot: one pass per file of the corpus on every start)
+                base = entry.name
+                if base[0] == ".":
+                    kind = "folder" if entry.is_dir() else "file"
+                    problems.append(Problem(prefix + base,
+                                            f"hidden {kind} (name starts with '.'); not read"))
+                    continue
+                try:
+                    info = entry.stat()  # follows links
+                except OSError as error:
+                    problems.append(Problem(prefix + base, _stat_failure(folder, entry, error)))
+                    continue
+                kind_bits = info.st_mode & 0o170000
+                if kind_bits == _S_IFREG:
+                    dot = base.rfind(".")
+                    suffix = base[dot:].lower() if dot > 0 else ""
+                    if suffix in SUFFIXES:
+                        files.append(FileEntry(prefix + base, info.st_size, info.st_mtime_ns))
+                        size += info.st_size
+                        if seen is not None and not len(files) % 1024:
+                            seen(len(files), size)
+                    else:
+                        problems.append(Problem(prefix + base, f"unsupported file type "
+                                                               f"{suffix!r} (read: {SUPPORTED})"))
+                elif kind_bits == _S_IFDIR:
+                    folders.append((os.path.join(folder, base), prefix + base))
                 else:
-                    problems.append(Problem(
-                        prefix + base, f"unsupported file type {suffix!r} (read: {SUPPORTED})"))
-            elif kind_bits == _S_IFDIR:
-                folders.append((entry.path, prefix + base))
-            else:
-                problems.append(Problem(prefix + base, "not a regular file or folder (a device, "
-                                                       "pipe or socket); not read"))
+                    problems.append(Problem(prefix + base, "not a regular file or folder (a "
+                                                           "device, pipe or socket); not read"))
+        finally:
+            if handle is not None:
+                os.close(handle)
         folders.sort(reverse=True)
         stack.extend(folders)
     files.sort(key=_PATH)  # by path (unique): comparing the strings alone is twice as fast
@@ -232,12 +247,12 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
     return files, problems
 
 
-def _stat_failure(entry: os.DirEntry[str], error: OSError) -> str:
+def _stat_failure(folder: str, entry: os.DirEntry[str], error: OSError) -> str:
     """Why a folder entry cannot be read: a broken or looping link, or the system's error."""
     if not entry.is_symlink():
         return f"cannot read: {error.strerror}"
     try:
-        target = os.readlink(entry.path)
+        target = os.readlink(os.path.join(folder, entry.name))
     except OSError:
         target = "?"
     if error.errno == errno.ELOOP:
