@@ -102,12 +102,25 @@ def corpus_figure(frame: pd.DataFrame) -> go.Figure:
     return _layout(fig, 360)
 
 
+def number_label(value: float, decimals: int = 2) -> str:
+    """A figure written in full: whole numbers with thousands separators, others to
+    ``decimals`` places (never in exponent form).
+
+    >>> number_label(12880.0), number_label(1234.567), number_label(99.6, 1)
+    ('12,880', '1,234.57', '99.6')
+    """
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.{decimals}f}"
+
+
 def bar_figure(labels: list[str], values: list[float], *, hover: list[str], title: str,
-               height: int | None = None, color: str = PALETTE[0]) -> go.Figure:
+               height: int | None = None, color: str = PALETTE[0],
+               decimals: int = 2) -> go.Figure:
     """Horizontal ranked bars with the exact value written beside each bar."""
     fig = go.Figure(go.Bar(
         y=[esc(v) for v in labels], x=values, orientation="h", marker={"color": color},
-        text=[f"{v:,.4g}" if isinstance(v, float) else f"{v:,}" for v in values],
+        text=[number_label(v, decimals) for v in values],
         textposition="outside", cliponaxis=False,
         hovertext=[esc(h) for h in hover], hoverinfo="text"))
     fig.update_yaxes(autorange="reversed", automargin=True)
@@ -122,7 +135,7 @@ def theme_share_figure(summary: pd.DataFrame, title: str) -> go.Figure:
         summary["theme"].tolist(), summary["share"].round(1).tolist(),
         hover=[f"{t}: {d:,} articles, {c:,} matches"
                for t, d, c in zip(summary["theme"], summary["docs"], summary["count"])],
-        title=title)
+        title=title, decimals=1)
 
 
 def theme_lines(frame: pd.DataFrame, measure: str, window: int) -> go.Figure:

@@ -205,6 +205,8 @@ def test_word_clouds_draw_and_compare(monkeypatch, tmp_path, small) -> None:
     index = open_index(small, cache_dir=tmp_path)
     top = an.top_terms(index, n=120)
     assert list(bars["y"])[:5] == top["term"].head(5).tolist()
+    # each bar carries its exact count beside it
+    assert list(bars["text"])[:5] == [f"{int(c):,}" for c in top["count"].head(5)]
     # the first half of 2022 uses "real" more, the second half of 2023 "digital"
     at = app(monkeypatch, small, tmp_path, {"weight": "keyness", "compare": "dates",
                                             "dates": ["2022-01-01", "2022-06-30"],
@@ -277,3 +279,25 @@ def test_invisible_characters_are_revealed_not_obeyed() -> None:
     assert reveal("evil\u202etxt.exe\u200b") == "evil[U+202E]txt.exe[U+200B]"
     assert reveal("plain <b>text</b>") == "plain <b>text</b>"
     assert (rows(1), rows(2, "article")) == ("1 row", "2 articles")
+
+
+def test_bar_labels_write_numbers_in_full(monkeypatch) -> None:
+    # Counts of 10,000 and more once showed as "1.288e+04" beside the word cloud's bars.
+    monkeypatch.syspath_prepend(str(ROOT))
+    from dashboard.figures import bar_figure
+
+    fig = bar_figure(["a", "b", "c", "d"], [12880.0, 7, 1234.567, 0.25], hover=[""] * 4,
+                     title="count")
+    assert list(fig.data[0].text) == ["12,880", "7", "1,234.57", "0.25"]
+
+
+def test_word_cloud_bars_show_exact_counts_on_a_real_corpus(monkeypatch, tmp_path_factory,
+                                                            ) -> None:
+    corpus = shared_corpus("en-fomc-minutes")
+    cache = tmp_path_factory.getbasetemp() / "en-fomc-minutes-cache"
+    at = app(monkeypatch, corpus, cache, {"weight": "count"}, "views/words.py")
+    bars = spec(at)["data"][0]
+    top = an.top_terms(open_index(corpus, cache_dir=cache), n=len(bars["y"]))
+    assert list(bars["y"]) == top["term"].tolist()
+    assert list(bars["text"]) == [f"{int(c):,}" for c in top["count"]]
+    assert int(top["count"].max()) >= 10_000

@@ -126,6 +126,27 @@ def test_stored_resolution_equals_resolve(corpus: Path, cache: Path, extra: str 
             ) == (extra is not None)
 
 
+def test_a_hundred_thousand_tiny_files(tmp_path: Path, cache: Path) -> None:
+    # Issue 5's "100,000 tiny files": every one is indexed (through the worker processes),
+    # none is skipped, and adding one more reads only that one.
+    corpus = tmp_path / "tiny"
+    n = 100_000
+    for k in range(100):
+        (corpus / f"s{k:02d}").mkdir(parents=True)
+    for i in range(n):
+        (corpus / f"s{i % 100:02d}" / f"{i:06d}.txt").write_bytes(
+            b" date 2023-%02d-01 T%d\n\nword%d and economy\n" % (i % 12 + 1, i, i % 7))
+    index = open_index(corpus, cache_dir=cache)
+    assert (index.n_documents, index.build.files, index.build.tokenised) == (n, n, n)
+    assert index.report.skipped == [] and index.report.warnings == []
+    assert count(index, "economy") == n
+    assert count(index, "word3") == len(range(3, n, 7))
+    (corpus / "s00" / "extra.txt").write_bytes(b" date 2024-01-01 Extra\n\neconomy\n")
+    again = open_index(corpus, cache_dir=cache)
+    assert (again.build.tokenised, again.build.added, again.n_documents) == (1, 1, n + 1)
+    assert count(again, "economy") == n + 1
+
+
 @pytest.mark.parametrize("damage", ["flip", "truncate", "delete", "manifest", "garbage"])
 def test_damaged_cache_is_rebuilt_never_trusted(corpus: Path, cache: Path, damage: str,
                                                 caplog: pytest.LogCaptureFixture) -> None:

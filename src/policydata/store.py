@@ -220,10 +220,11 @@ _PROGRESS: Any = None  # where a worker reports the bytes it has read
 
 @contextmanager
 def _without_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while a build allocates hundreds of thousands of
-    objects that live until it ends (file entries, document rows): its full passes over them
-    took about a tenth of adding 1,000 files to a cached index of 100,000. Reference counting
-    still frees everything as usual; the collector runs again afterwards."""
+    """Pause Python's cycle collector while an update holds hundreds of thousands of
+    objects that live until it ends (an entry per file, the cached file table): its full
+    passes over them took about a tenth of adding 1,000 files to a cached index of 100,000.
+    Reference counting still frees everything as usual; the collector runs again afterwards.
+    (Not in the build processes: there it saved 6% of the time for 6% more memory.)"""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -346,8 +347,7 @@ def _build_group(root: str, entries: list[FileEntry], folder: str, name: str,
 
 
 def _build_group_star(args: tuple[str, list[FileEntry], str, str, str]) -> _Built:
-    with _without_cycle_collection():
-        return _build_group(*args)
+    return _build_group(*args)
 
 
 def _groups(entries: list[FileEntry], count: int) -> list[list[FileEntry]]:
