@@ -24,6 +24,16 @@ def shared_corpus(name: str) -> Path:
     return path
 
 
+def worker_sized_corpus(folder: Path) -> Path:
+    """A corpus just large enough to be read by build processes (over 200 files, 16 MB)."""
+    body = ("The digital economy and the real economy grow together. " * 1400).encode()
+    for i in range(220):
+        path = folder / f"s{i % 4}" / f"{i:03d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b" date 2023-%02d-01 Article %d\n\n" % (i % 12 + 1, i) + body)
+    return folder
+
+
 def write_article(folder: Path, name: str, date: str, title: str, body: str) -> Path:
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)

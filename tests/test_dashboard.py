@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, SEEDS, shared_corpus, small_corpus
+from conftest import ROOT, SEEDS, shared_corpus, small_corpus, worker_sized_corpus
 from streamlit.elements.plotly_chart import PlotlyState
 from streamlit.testing.v1 import AppTest
 
@@ -301,3 +301,12 @@ def test_word_cloud_bars_show_exact_counts_on_a_real_corpus(monkeypatch, tmp_pat
     assert list(bars["y"]) == top["term"].tolist()
     assert list(bars["text"]) == [f"{int(c):,}" for c in top["count"]]
     assert int(top["count"].max()) >= 10_000
+
+
+def test_the_dashboard_builds_a_corpus_read_by_build_processes(monkeypatch, tmp_path) -> None:
+    # Streamlit runs the page as __main__, and spawned build processes used to run it again
+    # and wait for the build's own lock: the first visitor's page never finished.
+    corpus = worker_sized_corpus(tmp_path / "corpus")
+    at = app(monkeypatch, corpus, tmp_path / "cache")
+    assert "Overview" in [t.value for t in at.title]
+    assert "220 articles" in " ".join(h.value for h in at.html)

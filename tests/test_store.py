@@ -7,12 +7,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import psutil
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, write_article
+from conftest import ROOT, worker_sized_corpus, write_article
 
 from policydata.corpus import resolve
 from policydata.store import build_index, cache_folder, open_index
@@ -145,6 +147,49 @@ def test_a_hundred_thousand_tiny_files(tmp_path: Path, cache: Path) -> None:
     again = open_index(corpus, cache_dir=cache)
     assert (again.build.tokenised, again.build.added, again.n_documents) == (1, 1, n + 1)
     assert count(again, "economy") == n + 1
+
+
+def test_a_script_without_a_main_guard_can_build_with_workers(tmp_path: Path,
+                                                               cache: Path) -> None:
+    # Build processes are spawned, and spawning runs the parent's main script again; a
+    # script that opens the index at its top level (a Streamlit page is one) used to wait
+    # forever for its own build's lock.
+    corpus = worker_sized_corpus(tmp_path / "corpus")
+    script = tmp_path / "script.py"
+    script.write_text("from policydata.store import open_index\n"
+                      f"index = open_index({str(corpus)!r}, cache_dir={str(cache)!r}, jobs=2)\n"
+                      "print(index.n_documents, index.build.tokenised)\n")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                            timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["220", "220"]
+
+
+def test_a_build_process_that_dies_is_an_error_not_a_hang(tmp_path: Path,
+                                                          cache: Path) -> None:
+    corpus = worker_sized_corpus(tmp_path / "corpus")
+    errors: list[str] = []
+
+    def build() -> None:
+        try:
+            build_index(corpus, cache_dir=cache, jobs=2)
+        except RuntimeError as error:
+            errors.append(str(error))
+
+    thread = threading.Thread(target=build)
+    thread.start()
+    me, victim, deadline = psutil.Process(), None, time.monotonic() + 60
+    while victim is None and time.monotonic() < deadline:
+        workers = [p for p in me.children() if "--multiprocessing-fork" in p.cmdline()]
+        victim = workers[0] if workers else None
+        time.sleep(0.01)
+    assert victim is not None, "no build process started"
+    victim.kill()
+    thread.join(120)
+    assert not thread.is_alive(), "the build waits forever for the dead process's work"
+    assert errors and "stopped unexpectedly" in errors[0] and "-9" in errors[0]
+    index = open_index(corpus, cache_dir=cache)  # and the next start builds it whole
+    assert (index.n_documents, index.build.rebuilt) == (220, True)
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "delete", "manifest", "garbage"])

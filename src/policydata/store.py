@@ -35,9 +35,11 @@ import logging
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
+import types
 import uuid
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -372,6 +374,26 @@ class _Tally:
         self.progress("read", self.done, self.total)
 
 
+@contextmanager
+def _bare_main() -> Iterator[None]:
+    """Start processes without the caller's main script.
+
+    A process started by the "spawn" method first runs the parent's ``__main__`` file again
+    (as ``__mp_main__``). Scripts without an ``if __name__ == "__main__"`` guard, a Streamlit
+    page above all (Streamlit runs it as ``__main__``), would then open the index in each build
+    process and wait for the lock that the build holds: the dashboard never finished building
+    a corpus large enough for build processes. The workers need nothing from the main script
+    (their work is in this module), so for the moment they start, ``__main__`` is a bare module.
+    """
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
 class _Workers:
     """The pool of build processes, started as soon as a build is known to need one.
 
@@ -383,14 +405,26 @@ class _Workers:
         self.jobs = jobs
         self.pool: Any = None
         self.queue: Any = None
+        self.processes: list[Any] = []
 
     def start(self) -> Any:
         if self.pool is None:
             context = multiprocessing.get_context("spawn")
             self.queue = context.Queue()
-            self.pool = context.Pool(self.jobs, initializer=_init_worker,
-                                     initargs=(self.queue,))
+            with _bare_main():
+                self.pool = context.Pool(self.jobs, initializer=_init_worker,
+                                         initargs=(self.queue,))
+            self.processes = list(self.pool._pool)  # the pool replaces a process that dies
         return self.pool
+
+    def check(self) -> None:
+        """Raise when a build process has died (the pool would wait for its work forever)."""
+        for process in self.processes:
+            if process.exitcode is not None:
+                raise RuntimeError(
+                    f"a build process stopped unexpectedly (exit code {process.exitcode}; "
+                    "a negative code is the signal that ended it, -9 often means the "
+                    "system ran out of memory); nothing was written, run the build again")
 
     def close(self) -> None:
         if self.pool is not None:
@@ -430,7 +464,7 @@ def _new_segments(root: Path, entries: list[FileEntry], folder: Path, themes: Th
             done += workers.queue.get(timeout=0.2)
             progress("read", done, total)
         except Empty:
-            pass
+            workers.check()
     built = pending.get()
     progress("read", total, total)
     return built
