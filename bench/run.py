@@ -987,11 +987,12 @@ def render(res: dict) -> str:
         for kind, f in [*data["actions"].items(), *data.get("steps", {}).items()]:
             out.append(f"| {kind} | {f['n']} | {fmt_t(f['p50_s'])} | {fmt_t(f['p95_s'])} |")
         out.append("")
+        shared = (f" ({data['rss_per_session_mb']} MB per extra session): the sessions share "
+                  "one index" if n > 1 else " (its rounds through the pages after loading)")
         out.append(f"Server memory (the whole process tree): {data['server_rss_start_mb']:,} MB "
                    f"at start, {data['server_rss_before_mb']:,} MB once the first session had "
                    f"loaded the index, {data['server_rss_peak_mb']:,} MB at the peak with "
-                   f"{n} session{'s' * (n > 1)} ({data['rss_per_session_mb']} MB per extra "
-                   "session): the sessions share one index.")
+                   f"{n} session{'s' * (n > 1)}{shared}.")
         if "cpu_server_s" in data:
             share = data["cpu_server_s"] / max(data["cpu_machine_s"], 1e-9)
             out.append(f"CPU while the sessions ran: the server used "
