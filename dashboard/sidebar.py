@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import data, state
+from dashboard import data, state, ui
 from policydata.uploads import UPLOAD_LIMITS, UploadError, save_upload
 
 
@@ -45,7 +45,7 @@ def share(query: str) -> None:
     if notes_box is not None:
         with notes_box:
             for note in state.notes():
-                st.warning(note, icon=":material/link_off:")
+                st.warning(ui.plain(note), icon=":material/link_off:")
     box = st.session_state.pop("_share_box", None)
     if box is None:
         return
@@ -88,7 +88,7 @@ def _use_upload(files: list[tuple[str, bytes]]) -> None:
         problems = save_upload(files, folder / "corpus")
     except UploadError as error:
         shutil.rmtree(folder, ignore_errors=True)
-        st.error(f"Upload refused: {error}")
+        st.error(f"Upload refused: {ui.plain(error)}")
         return
     _drop_upload()
     st.session_state["upload_source"] = data.CorpusSource(

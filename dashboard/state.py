@@ -156,7 +156,7 @@ def begin(*, themes: list[str], sources: list[str],
 
 def notes() -> list[str]:
     """Notes on the opened link's dropped values, then on this run's rejected input."""
-    return [*st.session_state.get("_url_notes", []), *current().notes]
+    return list(dict.fromkeys([*st.session_state.get("_url_notes", []), *current().notes]))
 
 
 def current() -> Run:

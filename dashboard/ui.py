@@ -28,6 +28,22 @@ def reveal(value: str) -> str:
     return INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
 
 
+#: Characters that Streamlit's Markdown (notes, labels, messages) would read as formatting,
+#: links, HTML or LaTeX.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
+
+
+def plain(value: object) -> str:
+    r"""Text for elements that read Markdown (notes, messages, labels), shown as written.
+
+    A value from a link or a file must not become a link, an image or a formula there.
+
+    >>> print(plain("[log in](https://x.example) $x$"))
+    \[log in\]\(https://x\.example\) \$x\$
+    """
+    return _MARKDOWN.sub(r"\\\1", reveal(str(value)))
+
+
 def safe(value: object) -> str:
     """Escaped and revealed: ready to put into HTML."""
     return html.escape(reveal(str(value)), quote=False)

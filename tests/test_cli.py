@@ -156,3 +156,26 @@ def test_theme_file_replaces_the_default(corpus: Path, cache: Path, tmp_path: Pa
     result = run("themes", "--themes", str(bad), "--corpus", str(corpus), cache=cache,
                  check=False)
     assert result.returncode == 2 and "not valid TOML" in result.stderr
+
+
+def test_table_output_shows_control_characters_as_codes(tmp_path: Path, cache: Path) -> None:
+    # A title or file name must not be able to move the terminal's cursor or forge a line.
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_bytes(b" date 2023-10-06 ANSI \x1b[31mRED\x07\n\nbody\n")
+    (corpus / "nl\nfake: loaded fine.docx").write_bytes(b"x")
+    table = run("articles", "--corpus", str(corpus), cache=cache).stdout
+    assert "\x1b" not in table and "\x07" not in table and "\\x1b[31mRED\\x07" in table
+    info = run("info", "--corpus", str(corpus), cache=cache).stdout
+    assert "  nl\\nfake: loaded fine.docx: unsupported file type" in info
+    assert not any(line.startswith("fake") for line in info.splitlines())
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["info", "--themes", "."], "cannot be read"),
+    (["serve", "--port", "99999999"], "is not a port"),
+])
+def test_more_bad_arguments_give_one_line(args: list[str], message: str, cache: Path) -> None:
+    result = run(*args, "--corpus", str(SEEDS), cache=cache, check=False)
+    assert result.returncode == 2 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from policydata import corpus
 from policydata.corpus import Document, LoadReport, Problem, Unreadable
+from policydata.store import open_index
 
 ARTICLE = (" date 2023-09-02 Digital Economy\n\nThe digital economy and the real economy.\n\n"
            "Share this:\n\nTwitter\n\nFacebook\n")
@@ -1029,3 +1030,48 @@ def test_resolve_equals_brute_force(docs: list[tuple[str, str, str]]) -> None:
 def test_strip_footer_equals_the_footer_regex(body: str) -> None:
     m = corpus.FOOTER.search(body)
     assert corpus.strip_footer(body) == (body[:m.start()] if m else body).strip()
+
+
+# --------------------------------------------------------------------------- found by a probe
+
+
+def test_names_that_are_not_utf8_are_reported_not_fatal(tmp_path: Path, cache: Path):
+    # One file (or folder) name of undecodable bytes used to stop every command.
+    root = tmp_path / "c"
+    write(root, "good.txt", ARTICLE)
+    bad_file = os.fsencode(root) + b"/bad\xffname.txt"
+    with open(bad_file, "wb") as handle:
+        handle.write(ARTICLE.replace("Digital", "Other").encode())
+    os.mkdir(os.fsencode(root) + b"/dir\xfe")
+    with open(os.fsencode(root) + b"/dir\xfe/a.txt", "wb") as handle:
+        handle.write(ARTICLE.replace("Digital", "Third").encode())
+    docs, report = load(root)
+    assert [d.path for d in docs] == ["good.txt"]
+    reasons = {p.path: p.reason for p in report.skipped}
+    assert set(reasons) == {"bad\\xffname.txt", "dir\\xfe"}
+    assert all("not valid UTF-8" in r for r in reasons.values())
+    index = open_index(root, cache_dir=cache)  # the index stores the report in Parquet
+    assert index.n_documents == 1
+    assert {p.path for p in index.report.skipped} == set(reasons)
+
+
+def test_a_lone_surrogate_in_json_lines_skips_that_row(tmp_path: Path):
+    write(tmp_path, "a.jsonl",
+          '{"date": "2023-08-23", "title": "lone \\ud800 surrogate", "text": "x"}\n'
+          '{"date": "2023-08-24", "title": "fine", "text": "y \\u00e9"}\n')
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == ["fine"]
+    (problem,) = report.skipped
+    assert problem.path == "a.jsonl" and "line 1" in problem.reason
+    assert "surrogate" in problem.reason
+
+
+def test_yaml_aliases_in_front_matter_are_refused(tmp_path: Path):
+    # A few hundred bytes of nested aliases expand to gigabytes when loaded.
+    levels = "".join(f"l{k}: &l{k} [{', '.join([f'*l{k - 1}'] * 9)}]\n" for k in range(1, 9))
+    write(tmp_path, "bomb.md", f"---\ndate: 2023-01-01\nl0: &l0 lol\n{levels}title: *l8\n---\nx\n")
+    write(tmp_path, "ok.md", "---\ndate: 2023-01-01\ntitle: 'a * b'\n---\nbody\n")
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == ["a * b"]
+    (problem,) = report.skipped
+    assert problem.path == "bomb.md" and "aliases" in problem.reason

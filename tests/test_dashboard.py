@@ -18,7 +18,7 @@ from streamlit.elements.plotly_chart import PlotlyState
 from streamlit.testing.v1 import AppTest
 
 from policydata import analysis as an
-from policydata.filters import Filter
+from policydata.filters import MAX_SMOOTH, Filter
 from policydata.store import open_index
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -310,3 +310,24 @@ def test_the_dashboard_builds_a_corpus_read_by_build_processes(monkeypatch, tmp_
     at = app(monkeypatch, corpus, tmp_path / "cache")
     assert "Overview" in [t.value for t in at.title]
     assert "220 articles" in " ".join(h.value for h in at.html)
+
+
+@pytest.mark.parametrize("page", ["views/trends.py", "views/themes.py"])
+def test_the_largest_smoothing_the_url_allows_opens(monkeypatch, tmp_path, small, page) -> None:
+    at = app(monkeypatch, small, tmp_path, {"term": ["economy"], "smooth": str(MAX_SMOOTH)}, page)
+    assert at.slider(key="w_smooth").value == MAX_SMOOTH
+
+
+def test_url_values_in_notes_are_shown_as_written(monkeypatch, tmp_path, small) -> None:
+    # A shared link must not turn its values into links, images or formulas in the notes.
+    at = app(monkeypatch, small, tmp_path,
+             {"theme": "[Click to log in](https://evil.example/login)",
+              "source": "![i](https://evil.example/track.png)", "q": "$economy$"},
+             "views/articles.py")
+    notes = [w.value for w in at.sidebar.warning]
+    assert len(notes) == len(set(notes)) == 2
+    assert any("\\[Click to log in\\]\\(https://evil" in n for n in notes)
+    assert any("\\!\\[i\\]\\(https://evil\\.example/track\\.png\\)" in n for n in notes)
+    assert not any("](http" in n for n in notes)
+    # the search (a valid query) names the keyword-in-context lines without becoming LaTeX
+    assert any("\\$economy\\$" in e.label for e in at.expander)

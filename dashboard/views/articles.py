@@ -47,7 +47,7 @@ def main() -> None:
                     label=f"Download all {ui.rows(len(table))} (CSV)")
     if view.filter.query:
         lines = corpus.kwic(view.filter.query, view.filter, limit=100)
-        with st.expander(f"Keyword in context for {view.filter.query!r} "
+        with st.expander(f"Keyword in context for {ui.plain(repr(view.filter.query))} "
                          f"({len(lines):,} lines{', the first 100' if len(lines) >= 100 else ''})",
                          icon=":material/format_quote:"):
             ui.kwic_table(lines)
@@ -63,7 +63,7 @@ def read(corpus: data.Corpus, doc_id: str, query: str) -> None:
         return
     doc = corpus.article(doc_id, query)
     if doc is None:
-        st.warning(f"No article with the id {doc_id!r} in this corpus.")
+        st.warning(f"No article with the id {ui.plain(repr(doc_id))} in this corpus.")
         return
     ui.marked(doc["title"], doc["title_marks"], heading=True)
     details = (f"{doc['date']} · {doc['source']} · {doc['words']:,} words · "

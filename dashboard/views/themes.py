@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import data, figures, state, ui
 from policydata.analysis import MEASURES
+from policydata.filters import MAX_SMOOTH
 
 
 def main() -> None:
@@ -39,7 +40,7 @@ def main() -> None:
             state.control("w_measure", st.segmented_control, "Measure", list(MEASURES),
                           format_func=MEASURES.get, required=True)
         with cols[2]:
-            state.control("w_smooth", st.slider, "Moving average (periods)", 1, 12)
+            state.control("w_smooth", st.slider, "Moving average (periods)", 1, MAX_SMOOTH)
         view = run.view
         trend = corpus.theme_trend(view.filter, view.freq)
         if trend.empty:
@@ -96,7 +97,7 @@ def edit_dictionary(corpus: data.Corpus) -> None:
         st.rerun()
     error = st.session_state.get("themes_error")
     if error:
-        st.error(error)
+        st.error(ui.plain(error))
 
 
 def _apply(text: str) -> None:

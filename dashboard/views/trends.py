@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import data, figures, state, ui
 from policydata.analysis import MEASURES, period_bounds
-from policydata.filters import MAX_TERMS
+from policydata.filters import MAX_SMOOTH, MAX_TERMS
 
 SUGGESTIONS = ["digital economy", "real economy", "new industrialization",
                "high-quality development", "supply chain*", "innovation"]
@@ -32,7 +32,7 @@ def main() -> None:
         state.control("w_measure", st.segmented_control, "Measure", list(MEASURES),
                       format_func=MEASURES.get, required=True)
     with cols[2]:
-        state.control("w_smooth", st.slider, "Moving average (periods)", 1, 12,
+        state.control("w_smooth", st.slider, "Moving average (periods)", 1, MAX_SMOOTH,
                       help="1 = no smoothing: a trailing average over this many periods.")
     view = run.view
     if not view.terms:

@@ -80,7 +80,7 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
         top = corpus.top_terms(flt, n=CLOUD_TERMS, weight=view.weight, ngram=view.ngram,
                                stop=view.stop, reference=reference)
     except ValueError as error:
-        st.info(str(error))
+        st.info(ui.plain(error))
         return
     shown = top[top["score"] > 0]
     png = data.cloud_png(tuple(shown["term"].tolist()), tuple(shown["score"].tolist()))

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,6 +55,13 @@ def _positive(value: str) -> int:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
     if number < 0:
         raise argparse.ArgumentTypeError(f"{value!r} must be 0 or more")
+    return number
+
+
+def _port(value: str) -> int:
+    number = _positive(value)
+    if not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port (1 to 65535)")
     return number
 
 
@@ -120,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="ignore the cache, build anew")
     p.add_argument("--jobs", type=_positive, default=None, help="worker processes")
     p = sub.add_parser("serve", parents=[common], help="start the dashboard on this corpus")
-    p.add_argument("--port", type=_positive, default=8501)
+    p.add_argument("--port", type=_port, default=8501)
     p.add_argument("--host", default="localhost", help="address to listen on (0.0.0.0 for all)")
     p.add_argument("--base-url-path", default="", help="path prefix behind a reverse proxy")
     return parser
@@ -200,6 +208,19 @@ def _filter(args: argparse.Namespace) -> Any:
                   query=args.query or "", sources=tuple(args.source))
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def terminal_text(value: str) -> str:
+    """Text for a terminal table: control characters (escape sequences, line breaks, bells)
+    written as codes, so a title or file name cannot move the cursor or forge a line.
+
+    >>> terminal_text("a\x1b[2Jb\nc")
+    'a\\x1b[2Jb\\nc'
+    """
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], value)
+
+
 def _emit(frame: Any, command: str, fmt: str) -> None:
     if fmt == "csv":
         sys.stdout.write(csv_text(frame, command))
@@ -216,7 +237,7 @@ def _emit(frame: Any, command: str, fmt: str) -> None:
         for column in shown.columns:
             if shown[column].dtype == object or str(shown[column].dtype) in ("str", "string"):
                 shown[column] = shown[column].astype(str).map(
-                    lambda v: v if len(v) <= 60 else v[:59] + "…")
+                    lambda v: terminal_text(v if len(v) <= 60 else v[:59] + "…"))
         print(shown.to_string(index=False))
 
 
@@ -275,6 +296,9 @@ def run(args: argparse.Namespace) -> int:
                 except OSError as error:
                     raise UsageError(f"stopword file {str(args.stopwords)!r}: "
                                      f"{error.strerror or error}") from None
+                except UnicodeDecodeError:
+                    raise UsageError(f"stopword file {str(args.stopwords)!r} is not UTF-8 "
+                                     "text") from None
             frame = an.top_terms(index, flt, n=args.n, weight=args.weight, ngram=args.ngram,
                                  stopwords=stopwords, numbers=args.keep_numbers, themes=themes)
         elif args.command == "kwic":
@@ -299,7 +323,7 @@ def _print_info(info: dict[str, Any]) -> None:
         items = info[key]
         print(f"{key:<11} {len(items)}")
         for item in items[:50]:
-            print(f"  {item['path']}: {item['reason']}")
+            print(f"  {terminal_text(item['path'])}: {terminal_text(item['reason'])}")
         if len(items) > 50:
             print(f"  ... and {len(items) - 50} more (--format json lists all)")
 

@@ -210,6 +210,12 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
         try:
             for entry in entries:  # (hot: one pass per file of the corpus on every start)
                 base = entry.name
+                if not base.isascii() and not _utf8(base):
+                    kind = "folder" if entry.is_dir() else "file"
+                    problems.append(Problem(
+                        prefix + _shown_name(base), f"{kind} name is not valid UTF-8 (the "
+                        "system gave undecodable bytes, shown as \\x..); rename it to read it"))
+                    continue
                 if base[0] == ".":
                     kind = "folder" if entry.is_dir() else "file"
                     problems.append(Problem(prefix + base,
@@ -245,6 +251,20 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
     files.sort(key=_PATH)  # by path (unique): comparing the strings alone is twice as fast
     problems.sort(key=lambda p: p.path)
     return files, problems
+
+
+def _utf8(name: str) -> bool:
+    """Whether a name from the file system is text (undecodable bytes come as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown_name(name: str) -> str:
+    """A file name with its undecodable bytes written as ``\\xff``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _stat_failure(folder: str, entry: os.DirEntry[str], error: OSError) -> str:
@@ -602,6 +622,17 @@ def _yaml_loader() -> Any:
     return Loader
 
 
+def _has_yaml_alias(text: str) -> bool:
+    """Whether YAML text refers back to an anchor (parsed as events, never built)."""
+    import yaml
+
+    try:
+        return any(isinstance(event, yaml.AliasEvent)
+                   for event in yaml.parse(text, Loader=_yaml_loader()))
+    except yaml.YAMLError:
+        return False  # reported when it is loaded
+
+
 def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str]]:
     caveats: list[str] = []
     stripped = text.lstrip()
@@ -615,8 +646,12 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
         if not end:
             raise Unreadable(f"front matter opened with '---' on line {offset - 1} "
                              "is never closed with a '---' line")
+        yaml_text = stripped[front.end(): end.start()]
+        if "*" in yaml_text and _has_yaml_alias(yaml_text):
+            raise Unreadable("front matter uses YAML aliases ('*name'), which are refused: "
+                             "a few bytes of them can expand to gigabytes")
         try:
-            meta = yaml.load(stripped[front.end(): end.start()], Loader=_yaml_loader())
+            meta = yaml.load(yaml_text, Loader=_yaml_loader())
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f" (line {mark.line + offset})" if mark else ""
@@ -816,6 +851,13 @@ def _read_rows(rows: Iterator[Row], relpath: str, source: str,
                 date, precision = parse_date(_scalar(fields["date"]))
             except ValueError as error:
                 problems.append((Problem(relpath, f"{where}: {error}"), True))
+                continue
+            broken = [c for c in ("title", "text", "id", "source", "url")
+                      if not _utf8(_text(fields.get(c)))]
+            if broken:
+                problems.append((Problem(relpath, f"{where}: {', '.join(broken)} holds a lone "
+                                         "surrogate (such as \\ud800), which is not text; "
+                                         "not loaded"), True))
                 continue
             title = _text(fields["title"]).strip()
             body = strip_footer(_text(fields["text"]))

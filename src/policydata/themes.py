@@ -121,6 +121,9 @@ def load_themes(path: str | Path | None = None) -> ThemeDictionary:
         text = path.read_text("utf-8")
     except FileNotFoundError:
         raise FileNotFoundError(f"theme file {str(path)!r} does not exist") from None
+    except OSError as error:  # a folder, no permission...
+        raise ValueError(f"theme file {str(path)!r} cannot be read: "
+                         f"{error.strerror or error}") from None
     except UnicodeDecodeError:
         raise ValueError(f"{path}: theme file is not UTF-8 text") from None
     return parse_themes(text, origin=str(path))
