@@ -1075,3 +1075,22 @@ def test_yaml_aliases_in_front_matter_are_refused(tmp_path: Path):
     assert [d.title for d in docs] == ["a * b"]
     (problem,) = report.skipped
     assert problem.path == "bomb.md" and "aliases" in problem.reason
+
+
+def test_json_lines_field_names_match_in_any_case(tmp_path: Path):
+    write(tmp_path, "a.jsonl", '{"Date": "2023-08-23", "Title": "T", "TEXT": "x", "ID": "k"}\n')
+    write(tmp_path, "b.csv", "DATE,Title,text\n2023-08-24,U,y\n")
+    docs, report = load(tmp_path)
+    assert [(d.id, d.title) for d in docs] == [("k", "T"), ("b#1", "U")]
+    assert report.skipped == []
+
+
+def test_lists_and_mappings_where_text_is_expected_are_said(tmp_path: Path):
+    write(tmp_path, "a.md", "---\ndate: 2023-01-01\ntitle: [a, '<b>']\nsource: {x: y}\n---\nbody\n")
+    write(tmp_path, "b.jsonl", '{"date": "2023-01-02", "title": 5, "text": {"k": "v"}}\n')
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == ["['a', '<b>']", "5"]
+    caveats = sorted((p.path, p.reason.split(":")[1].strip()) for p in report.warnings)
+    assert caveats == [("a.md", "'source' is a mapping, not text; it is used as written"),
+                       ("a.md", "'title' is a list, not text; it is used as written"),
+                       ("b.jsonl#1", "'text' is a mapping, not text; it is used as written")]

@@ -697,6 +697,7 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
     body = strip_footer(body)
     if not body:
         caveats.append("title with no body: only the title is counted")
+    caveats += _not_text(meta, ("title", "id", "source", "url"), "front matter")
     doc = Document(
         id=_text(meta.get("id")).strip() or _stem_id(relpath),
         date=date,
@@ -708,6 +709,23 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
         url=_text(meta.get("url")).strip(),
     )
     return doc, caveats
+
+
+def _not_text(fields: dict[str, Any], names: tuple[str, ...], where: str) -> list[str]:
+    """Caveats for fields that hold a list or a mapping where text is expected (their written
+    form is used, so nothing is lost, but it is said).
+
+    >>> _not_text({"title": ["a", "b"], "id": 7}, ("title", "id"), "line 1")
+    ["line 1: 'title' is a list, not text; it is used as written: ['a', 'b']"]
+    """
+    out = []
+    for name in names:
+        value = fields.get(name)
+        if isinstance(value, (list, dict)):
+            kind = "a list" if isinstance(value, list) else "a mapping"
+            shown = str(value) if len(str(value)) <= 60 else str(value)[:60] + "..."
+            out.append(f"{where}: {name!r} is {kind}, not text; it is used as written: {shown}")
+    return out
 
 
 #: (number, fields or None, error, where): ``number`` names the document (``file#number``),
@@ -811,7 +829,9 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
             yield number, None, (f"{where}: not a JSON object (found {kind}; each line must "
                                  "be an object with date, title, text)"), where
             continue
-        yield number, value, "", where
+        # Field names match in any case, as CSV headers and Parquet columns do (a name that
+        # appears twice in different cases keeps its last value, as JSON itself does).
+        yield number, {str(k).strip().lower(): v for k, v in value.items()}, "", where
 
 
 def _check_columns(names: Sequence[str]) -> None:
@@ -865,6 +885,8 @@ def _read_rows(rows: Iterator[Row], relpath: str, source: str,
                 problems.append((Problem(relpath, f"{where}: no title and no text"), True))
                 continue
             path = f"{relpath}#{number}"
+            problems += [(Problem(path, _one_line(caveat)), False) for caveat in _not_text(
+                fields, ("title", "text", "id", "source", "url"), where)]
             if not body:
                 problems.append((Problem(path, f"{where}: title with no text: "
                                          "only the title is counted"), False))
