@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import re
@@ -212,11 +213,11 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def terminal_text(value: str) -> str:
-    """Text for a terminal table: control characters (escape sequences, line breaks, bells)
+    r"""Text for a terminal table: control characters (escape sequences, line breaks, bells)
     written as codes, so a title or file name cannot move the cursor or forge a line.
 
-    >>> terminal_text("a\x1b[2Jb\nc")
-    'a\\x1b[2Jb\\nc'
+    >>> print(terminal_text("a\x1b[2Jb\nc"))
+    a\x1b[2Jb\nc
     """
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], value)
 
@@ -372,6 +373,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("policydata: interrupted", file=sys.stderr)
         return 130
+    finally:
+        # Free the index and its Arrow objects while Arrow is whole: left to the interpreter's
+        # exit, its thread pools are sometimes torn down first and the process aborts after
+        # printing every result ("terminate called without an active exception", apache/arrow
+        # issue 34314; seen once in the tests).
+        gc.collect()
 
 
 if __name__ == "__main__":

@@ -234,6 +234,9 @@ def _without_cycle_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+            # What was made meanwhile is all in the youngest generation: free its cycles now
+            # (some hold Arrow objects, which must not wait for the interpreter's exit).
+            gc.collect(0)
 
 
 def _init_worker(queue: Any) -> None:
