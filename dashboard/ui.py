@@ -29,8 +29,9 @@ def reveal(value: str) -> str:
 
 
 #: Characters that Streamlit's Markdown (notes, labels, messages) would read as formatting,
-#: links, HTML or LaTeX.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
+#: links, HTML, LaTeX or emoji codes; with ``/`` and ``:`` escaped a bare address such as
+#: https://x.example is no longer made into a link.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~/:])")
 
 
 def plain(value: object) -> str:
@@ -39,7 +40,7 @@ def plain(value: object) -> str:
     A value from a link or a file must not become a link, an image or a formula there.
 
     >>> print(plain("[log in](https://x.example) $x$"))
-    \[log in\]\(https://x\.example\) \$x\$
+    \[log in\]\(https\:\/\/x\.example\) \$x\$
     """
     return _MARKDOWN.sub(r"\\\1", reveal(str(value)))
 
