@@ -24,9 +24,10 @@ def shared_corpus(name: str) -> Path:
     return path
 
 
-def worker_sized_corpus(folder: Path) -> Path:
-    """A corpus just large enough to be read by build processes (over 200 files, 16 MB)."""
-    body = ("The digital economy and the real economy grow together. " * 1400).encode()
+def worker_sized_corpus(folder: Path, scale: int = 1) -> Path:
+    """A corpus just large enough to be read by build processes (over 200 files, 16 MB),
+    or ``scale`` times that size."""
+    body = ("The digital economy and the real economy grow together. " * 1400 * scale).encode()
     for i in range(220):
         path = folder / f"s{i % 4}" / f"{i:03d}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)

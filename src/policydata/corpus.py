@@ -253,10 +253,13 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
     return files, problems
 
 
-def _utf8(name: str) -> bool:
-    """Whether a name from the file system is text (undecodable bytes come as surrogates)."""
+def _utf8(value: str) -> bool:
+    """Whether a string is valid text: undecodable bytes of a file name come as surrogates, as
+    do JSON escapes such as ``\\ud800``. (ASCII, the usual case, is told without a copy.)"""
+    if value.isascii():
+        return True
     try:
-        name.encode("utf-8")
+        value.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True

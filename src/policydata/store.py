@@ -828,13 +828,14 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
     # otherwise the content hash decides (a touched but identical file is not read again).
     # (A FileEntry equals the plain tuple (path, size, mtime_ns): one set lookup per file.)
     old_paths = old_files["path"].tolist() if len(old_files) else []
-    unchanged = set(zip(old_paths, old_files["size"].tolist(),
-                        old_files["mtime_ns"].tolist())) if old_paths else set()
+    old_sizes = old_files["size"].tolist() if old_paths else []
+    old_mtimes = old_files["mtime_ns"].tolist() if old_paths else []
+    unchanged = set(zip(old_paths, old_sizes, old_mtimes))
     differing = [entry for entry in entries if entry not in unchanged]
     wanted = {entry.path for entry in differing}
     old_stat = {path: (size, mtime, sha) for path, size, mtime, sha in zip(
-        old_paths, old_files["size"].tolist(), old_files["mtime_ns"].tolist(),
-        old_files["sha256"].tolist()) if path in wanted} if wanted and old_paths else {}
+        old_paths, old_sizes, old_mtimes, old_files["sha256"].tolist()) if path in wanted
+                } if wanted and old_paths else {}
     touched: dict[str, int] = {}
     to_read: list[FileEntry] = []
     replaced: set[str] = set()  # files whose documents leave the index
