@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT, worker_sized_corpus, write_article
 
+from policydata import store
 from policydata.corpus import resolve
 from policydata.store import build_index, cache_folder, open_index
 from policydata.tokens import parse_term
@@ -72,6 +73,57 @@ def test_touched_but_unchanged_file_is_not_read_again(corpus: Path, cache: Path)
     index = open_index(corpus, cache_dir=cache)
     assert (index.build.tokenised, index.build.changed) == (0, 0)
     assert open_index(corpus, cache_dir=cache).build.tokenised == 0  # new time remembered
+
+
+def test_rewrite_keeping_size_and_modification_time_is_seen(
+        corpus: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # cp -p, rsync -a, tar and touch -r set the modification time back; the status-change
+    # time still moves. (No racy window here: only the times can tell.)
+    monkeypatch.setattr(store, "RACY_NS", 0)
+    target = corpus / "miit" / "000.txt"
+    before = target.stat()
+    text = target.read_text(encoding="utf-8")
+    assert "state" in text
+    assert count(open_index(corpus, cache_dir=cache), "zebra") == 0
+    time.sleep(0.05)
+    target.write_text(text.replace("state", "zebra", 1),
+                      encoding="utf-8")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (target.stat().st_size, target.stat().st_mtime_ns) == (before.st_size,
+                                                                   before.st_mtime_ns)
+    index = open_index(corpus, cache_dir=cache)
+    assert (index.build.changed, index.build.tokenised) == (1, 1)
+    assert count(index, "zebra") == 1
+
+
+def test_second_write_within_the_clock_tick_is_seen(
+        corpus: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A file system whose clock counts whole seconds: a file rewritten (same size) in the second
+    # it was indexed in keeps all its times; it was changed within RACY_NS of the scan, so its
+    # hash is checked at the next start.
+    scan = store.corpus_mod.scan
+
+    def coarse(root, seen=None):
+        entries, problems = scan(root, seen)
+        tick = 10**9
+        return [e._replace(mtime_ns=e.mtime_ns // tick * tick,
+                           ctime_ns=e.ctime_ns // tick * tick) for e in entries], problems
+
+    monkeypatch.setattr(store.corpus_mod, "scan", coarse)
+    target = corpus / "miit" / "000.txt"
+    text = target.read_text(encoding="utf-8")
+    while time.time() % 1 > 0.3:  # start early in a second, so both writes share it
+        time.sleep(0.05)
+    target.write_text(text, encoding="utf-8")
+    assert count(open_index(corpus, cache_dir=cache), "zebra") == 0
+    target.write_text(text.replace("state", "zebra", 1),
+                      encoding="utf-8")
+    index = open_index(corpus, cache_dir=cache)
+    assert (index.build.changed, index.build.tokenised) == (1, 1)
+    assert count(index, "zebra") == 1
+    # Once the hash was checked long enough after the write, the times are trusted again.
+    monkeypatch.setattr(store, "RACY_NS", 0)
+    assert open_index(corpus, cache_dir=cache).build.wrote is False
 
 
 def test_many_updates_merge_segments(corpus: Path, cache: Path) -> None:

@@ -125,7 +125,9 @@ class Unreadable(Exception):
 
 
 class FileEntry(NamedTuple):
-    """A candidate file found by :func:`scan`: path relative to the root, size, mtime.
+    """A candidate file found by :func:`scan`: path relative to the root, size, and the times
+    of its last content change (``mtime_ns``, which tools may set back) and last status change
+    (``ctime_ns``, which only the system sets: a rewrite moves it even when ``mtime`` is kept).
 
     (A named tuple: a corpus may hold hundreds of thousands, made on every start.)
     """
@@ -133,6 +135,7 @@ class FileEntry(NamedTuple):
     path: str
     size: int
     mtime_ns: int
+    ctime_ns: int
 
 
 _S_IFREG, _S_IFDIR = stat.S_IFREG, stat.S_IFDIR
@@ -168,7 +171,7 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
         raise FileNotFoundError(f"corpus path {str(root)!r} does not exist")
     if root.is_file():
         info = root.stat()
-        return [FileEntry(root.name, info.st_size, info.st_mtime_ns)], []
+        return [FileEntry(root.name, info.st_size, info.st_mtime_ns, info.st_ctime_ns)], []
     files: list[FileEntry] = []
     size = 0
     problems: list[Problem] = []
@@ -231,7 +234,8 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
                     dot = base.rfind(".")
                     suffix = base[dot:].lower() if dot > 0 else ""
                     if suffix in SUFFIXES:
-                        files.append(FileEntry(prefix + base, info.st_size, info.st_mtime_ns))
+                        files.append(FileEntry(prefix + base, info.st_size, info.st_mtime_ns,
+                                               info.st_ctime_ns))
                         size += info.st_size
                         if seen is not None and not len(files) % 1024:
                             seen(len(files), size)

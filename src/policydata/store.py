@@ -5,9 +5,10 @@ platform's user cache directory, never inside the corpus). It holds the versione
 and JSON manifest described in ``docs/INDEX.md``. :func:`open_index` is the one entry point:
 
 * a first call reads and tokenises every file (in parallel) and writes the cache;
-* later calls compare the corpus with the manifest (size and modification time, then content
-  hash when those differ) and only read added or changed files: they form a new segment; the
-  documents of changed and removed files are cut out of their segments without tokenising again;
+* later calls compare the corpus with the manifest (size, modification and status-change
+  time, then content hash when those differ) and only read added or changed files: they form a
+  new segment; the documents of changed and removed files are cut out of their segments
+  without tokenising again;
 * every cached file is checked against the CRC-32 and size in the manifest before use; a
   damaged, truncated or foreign cache is rebuilt, never trusted;
 * builds take a lock and publish by atomic rename, so two processes building at once, or a build
@@ -65,13 +66,16 @@ from .tokens import RULES_VERSION, Vocabulary, encode_batch
 log = logging.getLogger("policydata")
 
 #: Bumped whenever the layout of the cache changes; other versions are rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Segments beyond this many are merged (without tokenising again) on the next update.
 MAX_SEGMENTS = 8
 #: Documents per row group of ``texts.parquet``: the unit read to show one article.
 TEXT_ROW_GROUP = 256
 BATCH_CHARS = 32 << 20  # text tokenised in one batch by a build worker
 READ_AHEAD = 128  # files a build worker asks the system to read ahead of it
+#: A file changed less than this long before a scan has its hash checked at the next one: a
+#: file system's clock may not tell a second write within the same tick (FAT's is 2 s).
+RACY_NS = 2_000_000_000
 
 #: progress(stage, done, total); stages: "scan", "read", "index", "write".
 Progress = Callable[[str, int, int], None]
@@ -306,6 +310,7 @@ def _read_group(root: str, entries: list[FileEntry], vocabulary: Vocabulary,
             data, digest = None, ""
         documents, problems = corpus_mod.read_file(root_path, entry.path, data)
         files.append({"path": entry.path, "size": entry.size, "mtime_ns": entry.mtime_ns,
+                      "ctime_ns": entry.ctime_ns,
                       "sha256": digest, "documents": len(documents)})
         issues.extend({"file": entry.path, "path": p.path, "reason": p.reason,
                        "skipped": skipped} for p, skipped in problems)
@@ -819,24 +824,31 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
             manifest = None
             old_files = pd.DataFrame()
     progress("scan", 0, 0)
+    scanned_ns = time.time_ns()
     # With nothing cached, everything found is read: the build processes can start meanwhile.
     early = (lambda files, size: workers.start() if _worth_workers(files, size) else None
              ) if manifest is None and workers.jobs > 1 else None
     entries, scan_problems = corpus_mod.scan(corpus, seen=early)
     info.files = len(entries)
-    # Compare the corpus with the cache: same size and modification time means unchanged;
-    # otherwise the content hash decides (a touched but identical file is not read again).
-    # (A FileEntry equals the plain tuple (path, size, mtime_ns): one set lookup per file.)
+    # Compare the corpus with the cache, as git compares a work tree with its index: the same
+    # size, modification time and status-change time mean unchanged (a rewrite that keeps the
+    # size and sets the modification time back, as `cp -p` or `rsync -a` do, still moves the
+    # status-change time); otherwise the content hash decides (a touched but identical file is
+    # not read again). A file whose times were within RACY_NS of the last scan may have changed
+    # again within the clock's resolution after it was read: its hash is checked too.
+    # (A FileEntry equals the plain tuple (path, size, mtime_ns, ctime_ns): one set lookup per
+    # file.)
     old_paths = old_files["path"].tolist() if len(old_files) else []
-    old_sizes = old_files["size"].tolist() if old_paths else []
-    old_mtimes = old_files["mtime_ns"].tolist() if old_paths else []
-    unchanged = set(zip(old_paths, old_sizes, old_mtimes))
+    old_stamps = (list(zip(old_paths, old_files["size"].tolist(),
+                           old_files["mtime_ns"].tolist(), old_files["ctime_ns"].tolist()))
+                  if old_paths else [])
+    racy_from = (manifest or {}).get("scanned_ns", 0) - RACY_NS
+    unchanged = {row for row in old_stamps if row[2] < racy_from and row[3] < racy_from}
     differing = [entry for entry in entries if entry not in unchanged]
     wanted = {entry.path for entry in differing}
-    old_stat = {path: (size, mtime, sha) for path, size, mtime, sha in zip(
-        old_paths, old_sizes, old_mtimes, old_files["sha256"].tolist()) if path in wanted
-                } if wanted and old_paths else {}
-    touched: dict[str, int] = {}
+    old_stat = {path: sha for path, sha in zip(old_paths, old_files["sha256"].tolist())
+                if path in wanted} if wanted and old_paths else {}
+    touched: dict[str, FileEntry] = {}
     to_read: list[FileEntry] = []
     replaced: set[str] = set()  # files whose documents leave the index
     for entry in differing:
@@ -847,8 +859,8 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
                     digest = hashlib.sha256(handle.read()).hexdigest()
             except OSError:
                 digest = ""
-            if digest and digest == old[2]:
-                touched[entry.path] = entry.mtime_ns
+            if digest and digest == old:
+                touched[entry.path] = entry
                 continue
             info.changed += 1
             replaced.add(entry.path)
@@ -936,7 +948,10 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
         progress("write", i + 1, len(pending))
     files = _merge_table(old_files, replaced, new_files, FILE_COLUMNS, "path")
     if touched:
-        files["mtime_ns"] = [touched.get(p, m) for p, m in zip(files["path"], files["mtime_ns"])]
+        now = [touched.get(p) for p in files["path"]]
+        for column in ("mtime_ns", "ctime_ns"):
+            files[column] = [old if e is None else getattr(e, column)
+                             for e, old in zip(now, files[column])]
     old_issues = (_read_parquet(folder / "problems.parquet", manifest["checksums"], folder)
                   .to_pandas() if manifest is not None else pd.DataFrame())
     issues = _merge_table(old_issues, replaced, new_issues, ISSUE_COLUMNS, "file")
@@ -961,6 +976,7 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
                       if not k.startswith("segments/") or k.split("/")[1] in
                       {s["name"] for s in segments_out}},
         "scan_problems": [[p.path, p.reason] for p in scan_problems],
+        "scanned_ns": scanned_ns,
     }
     _save_manifest(folder, manifest)
     info.wrote = True
@@ -1061,8 +1077,8 @@ def _merge(folder: Path, checksums: dict[str, list[int]], entries: list[dict[str
             [d for i, d in enumerate(pending) if ("pending", i) not in gone] + [merged])
 
 
-FILE_COLUMNS = {"path": "str", "size": "int64", "mtime_ns": "int64", "sha256": "str",
-                "documents": "int64"}
+FILE_COLUMNS = {"path": "str", "size": "int64", "mtime_ns": "int64", "ctime_ns": "int64",
+                "sha256": "str", "documents": "int64"}
 ISSUE_COLUMNS = {"file": "str", "path": "str", "reason": "str", "skipped": "bool"}
 
 
