@@ -581,8 +581,8 @@ def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path):
         "line 2: 2 fields where the header has 3; the row runs on to line 3 (an unclosed "
         "quote?); row not loaded"], id="too few fields"),
     pytest.param('2023-09-02,Good,text",\n', ["Good 2"], [
-        "line 2: the date or title holds a line break; the row runs on to line 3 (an "
-        "unclosed quote?); row not loaded"], id="line break in the title"),
+        "line 2: the title runs over a line that starts like a row of its own; the row runs "
+        "on to line 3 (an unclosed quote?); row not loaded"], id="a row inside the title"),
 ])
 def test_csv_quote_closing_on_a_later_line(tmp_path: Path, line3, loaded, reasons):
     write(tmp_path, "t.csv",
@@ -595,6 +595,16 @@ def test_csv_quote_closing_on_a_later_line(tmp_path: Path, line3, loaded, reason
     # line 3, swallowed by line 2's quote, is read again on its own: it loads if it can, and
     # is not reported twice if it cannot
     assert skipped(report, "t.csv") == reasons
+
+
+def test_csv_title_with_a_line_break_is_loaded_as_written(tmp_path: Path):
+    # Scraped headlines may hold a line break; only a later line shaped like a row (a date in
+    # the date column) marks a quote closed too late.
+    write(tmp_path, "t.csv", 'title,date,text\n"Line one\nline two, the plan",2023-09-01,'
+                             '"Body, with\nlines"\n')
+    (doc,), report = load(tmp_path)
+    assert (doc.title, doc.body) == ("Line one\nline two, the plan", "Body, with\nlines")
+    assert report.skipped == []
 
 
 def test_csv_multiline_text_is_not_a_broken_row(tmp_path: Path):

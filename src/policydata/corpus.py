@@ -764,7 +764,8 @@ def _csv_rows(text: str) -> Iterator[Row]:
     """Rows of a CSV text, recovering after broken quoting.
 
     A row whose quoting is broken, or that runs over several lines with the wrong number of
-    fields or with a line break in its date or title (the marks of an unclosed quote), is
+    fields, a line break in its date or a later row inside its title (the marks of an unclosed
+    quote), is
     reported by the line it starts on, and reading resumes on the next line, so good rows the
     broken quote swallowed still load.
     """
@@ -797,10 +798,13 @@ def _csv_rows(text: str) -> Iterator[Row]:
                 continue  # a blank line
             if len(values) == len(names):
                 fields = dict(zip(names, values, strict=True))
-                if end == start or not any("\n" in fields[c] for c in ("date", "title")):
+                if end == start or not ("\n" in fields["date"]
+                                        or _holds_rows(fields["title"], names)):
                     yield row, fields, "", f"row {row} (line {start})"
                     continue
-                problem = "the date or title holds a line break"  # a quote closed too late
+                # A quote closed too late: the rows it swallowed end up in the title.
+                problem = ("the date holds a line break" if "\n" in fields["date"] else
+                           "the title runs over a line that starts like a row of its own")
             else:
                 problem = (f"{len(values)} field{'s' if len(values) != 1 else ''} where the "
                          f"header has {len(names)}")
@@ -812,6 +816,23 @@ def _csv_rows(text: str) -> Iterator[Row]:
         if start > covered:  # (lines inside a broken row reported already are not repeated)
             yield row, None, f"line {start}: {problem}; row not loaded", f"line {start}"
         covered = max(covered, end)
+
+
+def _holds_rows(title: str, names: Sequence[str]) -> bool:
+    """Whether a title that runs over several lines holds what looks like other rows: a later
+    line whose field in the date column is a date. (A title may hold a line break: scraped
+    headlines do; rows swallowed by an unclosed quote must not pass as one.)"""
+    if "\n" not in title:
+        return False
+    column = names.index("date")
+    for line in title.split("\n")[1:]:
+        try:
+            values = next(csv.reader([line]), [])
+        except csv.Error:
+            continue
+        if len(values) > column and _DATE.match(values[column].strip()):
+            return True
+    return False
 
 
 def _jsonl_rows(text: str) -> Iterator[Row]:
