@@ -65,7 +65,7 @@ def _load_index(path: str, cache_dir: str | None) -> Index:
     index = open_index(path, cache_dir=cache_dir, progress=progress,
                        themes=load_themes(themes_file) if themes_file else None)
     bar.empty()
-    index.warm()
+    index.warm(index.stop_mask(an.default_stopwords()))
     return index
 
 

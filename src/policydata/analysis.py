@@ -261,43 +261,36 @@ def measure_values(frame: pd.DataFrame, measure: str, *, window: int = 1,
                    by: str = "term") -> pd.Series:
     """The plotted value of a trend or theme frame: per 10,000 words, % of articles or count.
 
-    ``window`` > 1 takes a trailing moving average over that many periods, per ``by`` group.
+    A period without articles has no value (NaN, drawn as a gap): nothing was measured there,
+    which is not the same as a fall to zero. ``window`` > 1 takes a trailing moving average
+    over that many periods, per ``by`` group, of the periods that have articles.
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"term": ["a", "a"], "count": [2, 4], "docs": [1, 1],
-    ...                       "words": [100, 200], "articles": [2, 4]})
+    >>> frame = pd.DataFrame({"term": ["a"] * 3, "count": [2, 0, 4], "docs": [1, 0, 1],
+    ...                       "words": [100, 0, 200], "articles": [2, 0, 4]})
     >>> measure_values(frame, "per_10k").tolist(), measure_values(frame, "docs").tolist()
-    ([200.0, 200.0], [50.0, 25.0])
+    ([200.0, nan, 200.0], [50.0, nan, 25.0])
+    >>> measure_values(frame, "count", window=2).tolist()
+    [2.0, nan, 4.0]
+    >>> measure_values(frame, "count", window=3).tolist()
+    [2.0, nan, 3.0]
     """
+    articles_ = frame["articles"].to_numpy()
+    empty = articles_ == 0
     if measure == "per_10k":
-        values = pd.Series(_per_10k(frame["count"].to_numpy(), frame["words"].to_numpy()),
-                           index=frame.index)
+        values = _per_10k(frame["count"].to_numpy(), frame["words"].to_numpy())
     elif measure == "docs":
-        articles_ = frame["articles"].to_numpy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            values = pd.Series(np.where(articles_ > 0, frame["docs"].to_numpy()
-                                        / np.maximum(articles_, 1) * 100, 0.0),
-                               index=frame.index)
+        values = frame["docs"].to_numpy() / np.maximum(articles_, 1) * 100
     elif measure == "count":
-        values = frame["count"].astype(float)
+        values = frame["count"].to_numpy(dtype=float)
     else:
         raise ValueError(f"measure must be per_10k, docs or count, not {measure!r}")
+    series = pd.Series(np.where(empty, np.nan, values), index=frame.index)
     if window > 1 and len(frame):
-        values = values.groupby(frame[by], sort=False).transform(
-            lambda s: s.rolling(window, min_periods=1).mean())
-    return values
-
-
-def smooth(values: pd.Series, window: int) -> pd.Series:
-    """Trailing moving average over ``window`` periods (1 leaves values unchanged).
-
-    >>> smooth(pd.Series([0.0, 3.0, 6.0]), 2).tolist()
-    [0.0, 1.5, 4.5]
-    """
-    if window <= 1:
-        return values
-    return values.rolling(window, min_periods=1).mean()
+        series = series.groupby(frame[by], sort=False).transform(
+            lambda s: s.rolling(window, min_periods=1).mean()).where(~empty)
+    return series
 
 
 # --------------------------------------------------------------------------- themes
@@ -616,9 +609,10 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
         ref_mask = None
     stop = index.stop_mask(frozenset(stopwords) if stopwords is not None
                            else default_stopwords(), numbers=numbers)
+    base = index.stop_mask(default_stopwords())  # (the whole corpus's shared phrase tables)
     candidates = []
     for size in range(low, high + 1):
-        candidates.append(_score_ngrams(index, mask, ref_mask, size, stop, weight, n))
+        candidates.append(_score_ngrams(index, mask, ref_mask, size, stop, base, weight, n))
     table = pd.concat(candidates, ignore_index=True)
     if not len(table):
         return pd.DataFrame({c: pd.Series(dtype=str if c == "term" else float if c == "score"
@@ -628,23 +622,43 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
     return table[TOP_COLUMNS]
 
 
+def _lookup(table_keys: np.ndarray, values: np.ndarray, keys: np.ndarray,
+            missing: np.ndarray | int) -> np.ndarray:
+    """``values`` of sorted ``table_keys`` at ``keys``; ``missing`` where a key is absent."""
+    if not len(table_keys):
+        return np.broadcast_to(missing, keys.shape).astype(np.int64)
+    at = np.minimum(np.searchsorted(table_keys, keys), len(table_keys) - 1)
+    return np.where(table_keys[at] == keys, values[at], missing)
+
+
 def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, size: int,
-                  stop: np.ndarray, weight: str, n: int) -> pd.DataFrame:
-    keys, counts, key_docs = index.ngram_counts(mask, size, stop)
+                  stop: np.ndarray, base: np.ndarray, weight: str, n: int) -> pd.DataFrame:
+    whole = weight != "keyness" and bool((mask == index.active).all())
+    table = index.ngram_table(size, stop, base) if whole or weight != "count" else None
+    if whole and table is not None and size == 1:
+        keep = (table[1] > 0) & ~stop[table[0]]
+        keys, counts, key_docs = table[0][keep], table[1][keep], table[2][keep]
+    elif whole and table is not None and len(table[0]) >= n:
+        # The whole corpus: its table of repeated phrases holds the top n (a phrase occurring
+        # once ranks below any occurring twice, by count and by tf-idf alike).
+        keys, counts, key_docs = table
+    else:
+        keys, counts, key_docs = index.ngram_counts(mask, size, stop)
     if not len(keys):
         return pd.DataFrame({c: pd.Series(dtype=str if c == "term" else float if c == "score"
                                           else int) for c in TOP_COLUMNS})
     if weight == "count":
         score = counts.astype(float)
     elif weight == "tfidf":
-        all_keys, _, all_docs = index.ngram_table(size, stop)
-        df = all_docs[np.searchsorted(all_keys, keys)]
+        assert table is not None
+        # (A phrase missing from the table of repeated ones is in one document: this one.)
+        df = _lookup(table[0], table[2], keys, 1)
         score = counts * (np.log((1 + index.n_documents) / (1 + df)) + 1)
     else:
-        assert ref_mask is not None
+        assert ref_mask is not None and table is not None
         if (ref_mask == (index.active & ~mask)).all():
-            all_keys, all_counts, _ = index.ngram_table(size, stop)
-            ref = all_counts[np.searchsorted(all_keys, keys)] - counts
+            # (A phrase missing from the table occurs once in the corpus: here, not there.)
+            ref = _lookup(table[0], table[1], keys, counts) - counts
         else:
             ref_keys, ref_counts, _ = index.ngram_counts(ref_mask, size, stop)
             at = np.minimum(np.searchsorted(ref_keys, keys), max(len(ref_keys) - 1, 0))

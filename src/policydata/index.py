@@ -536,11 +536,19 @@ class Index:
         """The counted text of a document: title, a blank line, body (rule 1)."""
         return f"{self.documents['title'].iat[row]}\n\n{self.body(row)}"
 
-    def warm(self) -> threading.Thread:
-        """Rebuild every segment's token stream in a background thread (for servers: top
-        terms and glob phrases then answer at once)."""
-        thread = threading.Thread(target=lambda: [s.stream() for s in self.segments],
-                                  name="policydata-warm", daemon=True)
+    def warm(self, stop: np.ndarray | None = None) -> threading.Thread:
+        """Rebuild every segment's token stream, the glob lookup and (given a stopword mask)
+        the whole corpus's repeated 2- and 3-word phrases in a background thread (for servers:
+        top terms, keyness and glob phrases then answer at once)."""
+        def work() -> None:
+            for segment in self.segments:
+                segment.stream()
+            self.lexicon._prefix_index()  # the sorted vocabulary for globs
+            if stop is not None:  # the whole corpus's phrases, for word clouds and keyness
+                for size in (2, 3):
+                    self._repeated_ngrams(size, stop)
+
+        thread = threading.Thread(target=work, name="policydata-warm", daemon=True)
         thread.start()
         return thread
 
@@ -692,16 +700,24 @@ class Index:
                 out[j] += seg.doc_frequency(term, local)
         return out
 
-    def ngram_table(self, size: int, stop: np.ndarray,
+    def ngram_table(self, size: int, stop: np.ndarray, base: np.ndarray | None = None,
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All n-grams of the corpus (exact duplicates left out): sorted keys, occurrences and
-        documents. Computed once per size and stopword list, then cached."""
-        key = (size, hashlib.blake2b(stop.tobytes(), digest_size=16).digest())
-        with self._lock:
-            found = self._ngram_cache.get(key)
-        if found is not None:
-            return found
+        """N-grams of the whole corpus (exact duplicates left out): sorted keys, occurrences
+        and documents, without those starting or ending with a ``stop`` word.
+
+        Single words: every term id (``stop`` is not applied). Longer n-grams: only those
+        occurring at least twice (a tenth of them in a corpus of news; the rest occur once, in
+        one document, so a key absent from the table that occurs in a selection occurs nowhere
+        else). Computed once per stopword list and cached; when ``stop`` holds every word of
+        ``base`` (the default list, plus a user's own words), the table of ``base`` (see
+        :meth:`warm`) is narrowed instead of computing another.
+        """
         if size == 1:
+            key = (1, hashlib.blake2b(stop.tobytes(), digest_size=16).digest())
+            with self._lock:
+                found = self._ngram_cache.get(key)
+            if found is not None:
+                return found
             totals = np.zeros(len(self.lexicon), dtype=np.int64)
             docs = np.zeros(len(self.lexicon), dtype=np.int64)
             for s, seg in enumerate(self.segments):
@@ -709,21 +725,70 @@ class Index:
                     len(self.lexicon), self.active[self.offsets[s]:self.offsets[s + 1]])
                 totals += seg_totals
                 docs += seg_docs
-            keys = np.arange(len(totals), dtype=np.int64)
-            result = (keys, totals, docs)
-        else:
-            keys_parts, doc_parts = [], []
-            for tokens, doc_of in self._subset_stream(self.active):
-                found_keys, at = self._keys(tokens, size, stop)
-                keys_parts.append(found_keys)
-                doc_parts.append(doc_of[at])
-            result = (_runs(np.concatenate(keys_parts), np.concatenate(doc_parts))
-                      if keys_parts else (_EMPTY, _EMPTY, _EMPTY))
+            result = (np.arange(len(totals), dtype=np.int64), totals, docs)
+            with self._lock:
+                if len(self._ngram_cache) > 8:  # (one per stopword list: drop the oldest)
+                    oldest = next(k for k in self._ngram_cache if k[0] == 1)
+                    self._ngram_cache.pop(oldest)
+                self._ngram_cache[key] = result
+            return result
+        if base is not None and len(base) == len(stop) and not (base & ~stop).any():
+            keys, counts, docs = self._repeated_ngrams(size, base)  # shared, then narrowed
+            first, last = self._key_ends(keys, size)
+            keep = ~stop[first] & ~stop[last]
+            return keys[keep], counts[keep], docs[keep]
+        return self._repeated_ngrams(size, stop)
+
+    def _repeated_ngrams(self, size: int, stop: np.ndarray,
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every n-gram occurring at least twice in the active documents, none starting or
+        ending with a ``stop`` word, with occurrences and documents; computed segment by
+        segment to bound memory, then cached (a few per size)."""
+        key = (size, hashlib.blake2b(stop.tobytes(), digest_size=16).digest())
         with self._lock:
-            if len(self._ngram_cache) > 6:
+            found = self._ngram_cache.get(key)
+        if found is not None:
+            return found
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for s in range(len(self.segments)):
+            local = np.zeros(len(self.active), dtype=bool)
+            local[self.offsets[s]:self.offsets[s + 1]] = self.active[
+                self.offsets[s]:self.offsets[s + 1]]
+            for tokens, doc_of in self._subset_stream(local):
+                found_keys, at = self._keys(tokens, size, stop)
+                del tokens
+                parts.append(_runs(found_keys, doc_of[at]))
+                del found_keys, at, doc_of
+        keys = np.concatenate([p[0] for p in parts]) if parts else _EMPTY
+        if len(keys):
+            # Segments hold different documents: occurrences and documents add up by key.
+            order = np.argsort(keys, kind="stable")
+            keys = keys[order]
+            heads = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+            counts = np.add.reduceat(np.concatenate([p[1] for p in parts])[order], heads)
+            docs = np.add.reduceat(np.concatenate([p[2] for p in parts])[order], heads)
+            keys = keys[heads]
+            repeated = counts >= 2
+            result = (keys[repeated], counts[repeated], docs[repeated])
+        else:
+            result = (_EMPTY, _EMPTY, _EMPTY)
+        with self._lock:
+            if len(self._ngram_cache) > 12:
                 self._ngram_cache.pop(next(iter(self._ngram_cache)))
             self._ngram_cache[key] = result
         return result
+
+    def _key_ends(self, keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Term ids of the first and last word of n-gram keys."""
+        base, rank = self._key_base(size)
+        first = keys // base ** (size - 1)
+        last = keys % base
+        if rank is not None:
+            id_of = np.zeros(base + 1, dtype=np.int64)
+            ranked = rank < base
+            id_of[rank[ranked]] = np.flatnonzero(ranked)
+            first, last = id_of[first], id_of[last]
+        return first, last
 
     def ngram_strings(self, keys: np.ndarray, size: int) -> list[str]:
         """The text of n-gram keys (words joined by spaces)."""
