@@ -37,12 +37,63 @@ def test_a_good_zip_and_files_become_a_corpus(tmp_path: Path) -> None:
     target = tmp_path / "up" / "corpus"
     notes = save_upload([("scrape.zip", upload), ("more.csv",
                          b"date,title,text\n2023-01-01,T,Real economy.\n")], target)
-    assert everything_under(target) == {"scrape/xinhua/a.txt", "scrape/miit/b.txt",
-                                        "scrape/notes.pdf", "more.csv"}
+    assert everything_under(target) == {"xinhua/a.txt", "miit/b.txt", "notes.pdf", "more.csv"}
     assert notes == ["scrape.zip: evil is a symbolic link; not saved"]
     docs, report = load_corpus(target)
-    assert len(docs) == 3
-    assert [p.path for p in report.skipped] == ["scrape/notes.pdf"]  # reported, not lost
+    assert sorted(d.source for d in docs) == ["corpus", "miit", "xinhua"]
+    assert [p.path for p in report.skipped] == ["notes.pdf"]  # reported, not lost
+
+
+def article(i: int) -> bytes:
+    return f" date 2023-09-{i + 1:02d} Title {i}\n\nThe digital economy, part {i}.\n".encode()
+
+
+def test_a_zip_of_a_folder_keeps_its_source_folders(tmp_path: Path) -> None:
+    """The tester's case: four source folders in a zip of a folder were one source."""
+    names = ["corpus/xinhua/a.txt", "corpus/miit/b.txt", "corpus/ndrc/c.txt", "corpus/mof/d.txt"]
+    upload = make_zip([(name, article(i)) for i, name in enumerate(names)])
+    target = tmp_path / "corpus"
+    assert save_upload([("corpus.zip", upload)], target) == []
+    docs, _ = load_corpus(target)
+    assert sorted(d.source for d in docs) == ["miit", "mof", "ndrc", "xinhua"]
+
+
+CSV = b"date,title,text\n2023-01-01,T,Real economy.\n"
+
+
+@pytest.mark.parametrize(("uploads", "expected"), [
+    # a zip of the source folders themselves
+    ([("scrape.zip", ["xinhua/a.txt", "miit/b.txt"])], {"xinhua/a.txt", "miit/b.txt"}),
+    # folders that hold everything are dropped, however deep; macOS metadata is not saved
+    ([("export.zip", ["home/me/corpus/xinhua/a.txt", "home/me/corpus/miit/2023/b.txt",
+                      "__MACOSX/home/me/corpus/xinhua/._a.txt"])],
+     {"xinhua/a.txt", "miit/2023/b.txt"}),
+    # a hidden file beside the top folder does not keep it
+    ([("c.zip", ["corpus/xinhua/a.txt", "corpus/miit/b.txt", ".DS_Store"])],
+     {"xinhua/a.txt", "miit/b.txt", ".DS_Store"}),
+    # a file beside the source folders stays beside them
+    ([("c.zip", ["corpus/xinhua/a.txt", "corpus/readme.txt"])], {"xinhua/a.txt", "readme.txt"}),
+    # a zip of one folder of files keeps that folder: its name is their source
+    ([("up.zip", ["home/mine/a.txt", "home/mine/b.txt"])], {"mine/a.txt", "mine/b.txt"}),
+    # a zip of files alone: a folder named after the zip
+    ([("mine.zip", ["a.txt", "b.txt"])], {"mine/a.txt", "mine/b.txt"}),
+    # several zips follow the same rule, so the same source folders add up; loose files at root
+    ([("2023.zip", ["2023/xinhua/a.txt", "2023/miit/b.txt"]),
+      ("2024.zip", ["xinhua/c.txt", "miit/d.txt"]), ("more.csv", None)],
+     {"xinhua/a.txt", "miit/b.txt", "xinhua/c.txt", "miit/d.txt", "more.csv"}),
+    # and zips of files alone stay apart
+    ([("xinhua.zip", ["a.txt"]), ("miit.zip", ["b.txt"]), ("x.jsonl", None)],
+     {"xinhua/a.txt", "miit/b.txt", "x.jsonl"}),
+])
+def test_where_uploaded_files_go(tmp_path: Path, uploads: list[tuple[str, list[str] | None]],
+                                 expected: set[str]) -> None:
+    files = [(name, CSV if members is None else
+              make_zip([(m, article(i)) for i, m in enumerate(members)]))
+             for name, members in uploads]
+    notes = save_upload(files, tmp_path / "corpus")
+    assert everything_under(tmp_path / "corpus") == expected
+    macos = ["export.zip: __MACOSX/ holds macOS metadata, not articles; not saved"]
+    assert notes == (macos if uploads[0][0] == "export.zip" else [])
 
 
 @pytest.mark.parametrize("name", ["../evil.txt", "/etc/cron.d/evil", "a/../../evil.txt",

@@ -19,13 +19,17 @@ policydata.uploads.UploadError: corpus.zip: '../evil.txt' points outside the upl
 
 from __future__ import annotations
 
+import contextlib
 import io
+import lzma
 import os
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,34 @@ def save_upload(files: list[tuple[str, bytes]], folder: Path,
                 limits: Limits = UPLOAD_LIMITS) -> list[str]:
     """Write uploaded files (and the contents of zips) under ``folder``.
 
+    Where files go decides their source (the first folder level under the corpus root, see
+    :mod:`policydata.corpus`), so a zip is unpacked as its author sees it, not in a folder of
+    its own:
+
+    * a zip is unpacked at the root of ``folder`` after dropping the folders that hold all of
+      its files (a zip of a folder has one: ``corpus/xinhua/a.txt`` and ``corpus/miit/b.txt``
+      are saved as ``xinhua/a.txt`` and ``miit/b.txt``, sources ``xinhua`` and ``miit``);
+    * a zip whose files would then all sit at the root keeps them in one folder, the innermost
+      folder holding them (``mine/a.txt`` stays ``mine/a.txt``), else a folder named after the
+      zip, so its articles have that name as their source rather than the root folder's name;
+    * every other file (CSV, JSON Lines, Parquet, text) is saved at the root, where its source
+      is the root folder's name unless its rows give one.
+
+    The rule is the same whether a zip comes alone or with other files, so several zips holding
+    the same source folders (``2023.zip`` and ``2024.zip`` of ``xinhua/`` and ``miit/``) add up
+    to those sources. Hidden files and ``__MACOSX/`` (macOS metadata, not saved) are left out
+    when looking for the folders that hold all files.
+
+    Parameters
+    ----------
+    files : list of (str, bytes)
+        Each uploaded file's name (as the browser gives it; only its last part is used) and
+        content.
+    folder : Path
+        Where to write; created if missing.
+    limits : Limits
+        What the upload may hold.
+
     Returns
     -------
     list of str
@@ -70,85 +102,167 @@ def save_upload(files: list[tuple[str, bytes]], folder: Path,
     ------
     UploadError
         When a limit is broken or a zip is malformed or hostile; nothing is left behind.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> buffer = io.BytesIO()
+    >>> with zipfile.ZipFile(buffer, "w") as z:
+    ...     z.writestr("corpus/xinhua/a.txt", " date 2023-09-02 A\\n\\nText.")
+    ...     z.writestr("corpus/miit/b.txt", " date 2023-09-03 B\\n\\nText.")
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> save_upload([("corpus.zip", buffer.getvalue())], folder)
+    []
+    >>> sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.txt"))
+    ['miit/b.txt', 'xinhua/a.txt']
+    >>> shutil.rmtree(folder)
     """
     total = sum(len(data) for _, data in files)
     if total > limits.upload_mb * 1024 * 1024:
         raise UploadError(f"{total / 1048576:.1f} MB uploaded; the limit is {limits.upload_mb} MB")
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
-    budget = [limits.expanded_mb * 1024 * 1024, limits.files]
-    try:
+    with contextlib.ExitStack() as stack:
+        entries: list[_Entry] = []
         for name, data in files:
             safe = _safe_name(os.path.basename(name.replace("\\", "/")))
             if safe is None:
                 raise UploadError(f"{name!r} is not a usable file name")
             if safe.lower().endswith(".zip"):
-                _unzip(safe, data, folder / PurePosixPath(safe).stem, limits, budget, notes)
+                archive = stack.enter_context(_open_zip(safe, data))
+                entries += _zip_entries(safe, archive, limits, notes)
             else:
-                _write(folder / safe, io.BytesIO(data), len(data), safe, budget)
-    except (UploadError, OSError) as error:
-        shutil.rmtree(folder, ignore_errors=True)
-        if isinstance(error, UploadError):
-            raise
-        raise UploadError(f"the upload could not be saved: {error}") from None
+                entries.append(_Entry(safe, (safe,), data=data))
+        if len(entries) > limits.files:
+            raise UploadError(f"{len(entries):,} files; the limit is {limits.files:,} files; "
+                              "nothing was saved")
+        folder.mkdir(parents=True, exist_ok=True)
+        budget = [limits.expanded_mb * 1024 * 1024]
+        try:
+            for entry in entries:
+                _write(folder.joinpath(*entry.parts), entry, budget, limits)
+        except (UploadError, OSError) as error:
+            shutil.rmtree(folder, ignore_errors=True)
+            if isinstance(error, UploadError):
+                raise
+            raise UploadError(f"the upload could not be saved: {error}") from None
     return notes
 
 
-def _write(target: Path, stream: io.IOBase, expected: int, label: str,
-           budget: list[int]) -> None:
-    budget[1] -= 1
-    if budget[1] < 0:
-        raise UploadError(f"more than {UPLOAD_LIMITS.files:,} files; nothing was saved")
+@dataclass(frozen=True)
+class _Entry:
+    """One file to write: what messages call it, where it goes, where its bytes come from."""
+
+    label: str  # "more.csv", or "scrape.zip: corpus/a.txt"
+    parts: tuple[str, ...]  # its path under the upload folder
+    archive: zipfile.ZipFile | None = None
+    member: zipfile.ZipInfo | None = None
+    data: bytes = b""
+
+    def open(self) -> IO[bytes]:
+        if self.archive is None or self.member is None:
+            return io.BytesIO(self.data)
+        try:
+            return self.archive.open(self.member)
+        except _READ_ERRORS as error:
+            raise UploadError(f"{self.label!r} cannot be read ({error}); "
+                              "nothing was saved") from None
+
+
+# What reading a damaged or unusual zip member can raise (CRC, truncation, a codec's own error,
+# encryption, an unsupported compression method).
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError,
+                RuntimeError, NotImplementedError, ValueError)
+
+
+def _write(target: Path, entry: _Entry, budget: list[int], limits: Limits) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    written = 0
-    with open(target, "xb") as out:
+    with entry.open() as stream, open(target, "xb") as out:
         while True:
-            chunk = stream.read(1 << 20)
+            try:
+                chunk = stream.read(1 << 20)
+            except _READ_ERRORS as error:
+                raise UploadError(f"{entry.label!r} cannot be read ({error}); "
+                                  "nothing was saved") from None
             if not chunk:
                 break
-            written += len(chunk)
             budget[0] -= len(chunk)
             if budget[0] < 0:
                 raise UploadError("the upload expands to more than "
-                                  f"{UPLOAD_LIMITS.expanded_mb} MB; nothing was saved")
+                                  f"{limits.expanded_mb} MB; nothing was saved")
             out.write(chunk)
 
 
-def _unzip(name: str, data: bytes, target: Path, limits: Limits, budget: list[int],
-           notes: list[str]) -> None:
+def _open_zip(name: str, data: bytes) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError, ValueError):
         raise UploadError(f"{name}: not a valid zip file; nothing was saved") from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > limits.files:
-            raise UploadError(f"{name}: {len(members):,} entries; the limit is "
-                              f"{limits.files:,} files; nothing was saved")
-        claimed = sum(m.file_size for m in members)
-        if claimed > limits.expanded_mb * 1024 * 1024:
-            raise UploadError(f"{name}: expands to {claimed / 1048576:.0f} MB; the limit is "
-                              f"{limits.expanded_mb} MB; nothing was saved")
-        for member in members:
-            safe = _safe_name(member.filename)
-            if safe is None:
-                raise UploadError(f"{name}: {member.filename!r} points outside the upload "
-                                  "(.. or an absolute path); nothing was saved")
-            mode = member.external_attr >> 16
-            if stat.S_ISLNK(mode):
-                notes.append(f"{name}: {member.filename} is a symbolic link; not saved")
-                continue
-            if member.is_dir():
-                continue
-            if member.file_size > 1024 and member.compress_size and (
-                    member.file_size / member.compress_size > limits.ratio):
-                raise UploadError(f"{name}: {member.filename!r} is compressed "
-                                  f"{member.file_size // max(member.compress_size, 1)}:1, "
-                                  f"more than {limits.ratio}:1 (a zip bomb?); nothing was saved")
-            try:
-                with archive.open(member) as stream:
-                    _write(target / safe, stream, member.file_size, safe, budget)  # type: ignore[arg-type]
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:
-                raise UploadError(f"{name}: {member.filename!r} cannot be read ({error}); "
-                                  "nothing was saved") from None
+
+
+def _zip_entries(name: str, archive: zipfile.ZipFile, limits: Limits,
+                 notes: list[str]) -> list[_Entry]:
+    """The files of one zip, placed as :func:`save_upload` describes; refuses hostile zips."""
+    members = archive.infolist()
+    if len(members) > limits.files:
+        raise UploadError(f"{name}: {len(members):,} entries; the limit is "
+                          f"{limits.files:,} files; nothing was saved")
+    claimed = sum(m.file_size for m in members)
+    if claimed > limits.expanded_mb * 1024 * 1024:
+        raise UploadError(f"{name}: expands to {claimed / 1048576:.0f} MB; the limit is "
+                          f"{limits.expanded_mb} MB; nothing was saved")
+    kept: list[tuple[tuple[str, ...], zipfile.ZipInfo]] = []
+    macos = False
+    for member in members:
+        safe = _safe_name(member.filename)
+        if safe is None:
+            raise UploadError(f"{name}: {member.filename!r} points outside the upload "
+                              "(.. or an absolute path); nothing was saved")
+        mode = member.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            notes.append(f"{name}: {member.filename} is a symbolic link; not saved")
+            continue
+        if member.is_dir():
+            continue
+        parts = tuple(safe.split("/"))
+        if parts[0] == "__MACOSX":
+            macos = True
+            continue
+        if member.file_size > 1024 and member.compress_size and (
+                member.file_size / member.compress_size > limits.ratio):
+            raise UploadError(f"{name}: {member.filename!r} is compressed "
+                              f"{member.file_size // max(member.compress_size, 1)}:1, "
+                              f"more than {limits.ratio}:1 (a zip bomb?); nothing was saved")
+        kept.append((parts, member))
+    if macos:
+        notes.append(f"{name}: __MACOSX/ holds macOS metadata, not articles; not saved")
+    placed = _place([parts for parts, _ in kept], PurePosixPath(name).stem)
+    return [_Entry(f"{name}: {member.filename}", parts, archive, member)
+            for parts, (_, member) in zip(placed, kept)]
+
+
+def _place(paths: list[tuple[str, ...]], zip_stem: str) -> list[tuple[str, ...]]:
+    """Where a zip's files go under the upload folder (the rule of :func:`save_upload`).
+
+    >>> _place([("corpus", "xinhua", "a.txt"), ("corpus", "miit", "b.txt")], "up")
+    [('xinhua', 'a.txt'), ('miit', 'b.txt')]
+    >>> _place([("home", "me", "mine", "a.txt"), ("home", "me", "mine", "b.txt")], "up")
+    [('mine', 'a.txt'), ('mine', 'b.txt')]
+    >>> _place([("a.txt",), ("b.txt",)], "up")
+    [('up', 'a.txt'), ('up', 'b.txt')]
+    """
+    visible = [p for p in paths if not any(part.startswith(".") for part in p)]
+    basis = visible or paths
+    if not basis:
+        return []
+    common = basis[0][:-1]
+    for path in basis[1:]:
+        size = 0
+        while size < min(len(common), len(path) - 1) and common[size] == path[size]:
+            size += 1
+        common = common[:size]
+    if all(len(path) == len(common) + 1 for path in basis):  # no folder of their own
+        drop, add = (common[:-1], ()) if common else ((), (zip_stem,))
+    else:
+        drop, add = common, ()
+    return [add + (path[len(drop):] if path[:len(drop)] == drop else path) for path in paths]
