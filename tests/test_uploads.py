@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import re
 import stat
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -17,7 +20,9 @@ ARTICLE = b" date 2023-09-02 A title\n\nThe digital economy grows.\n"
 
 def make_zip(entries: list[tuple[str, bytes]], *, links: tuple[str, ...] = ()) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, \
+            warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Duplicate name")  # some tests hold a name twice
         for name, data in entries:
             archive.writestr(name, data)
         for name in links:
@@ -134,3 +139,95 @@ def test_too_many_files_and_too_large_uploads(tmp_path: Path) -> None:
 def test_not_a_zip(tmp_path: Path) -> None:
     with pytest.raises(UploadError, match="not a valid zip"):
         save_upload([("fake.zip", b"PK\x03\x04 nonsense")], tmp_path / "corpus")
+
+
+def saved(uploads: list[tuple[str, bytes]], folder: Path) -> tuple[set[str], list[str]]:
+    notes = save_upload(uploads, folder)
+    assert all(str(folder) not in note for note in notes)
+    return everything_under(folder), notes
+
+
+TAKEN = "because {} was taken by {}"
+
+
+@pytest.mark.parametrize(("uploads", "expected", "expected_notes"), [
+    # a zip holding a name twice (zips allow it), and a name that is the next free one
+    ([("c.zip", make_zip([("a.txt", b"1"), ("a.txt", b"2"), ("a (2).txt", b"3")]))],
+     {"c/a.txt", "c/a (2).txt", "c/a (2) (2).txt"},
+     ["c.zip: a.txt was saved as c/a (2).txt because c/a.txt was taken by another file",
+      "c.zip: a (2).txt was saved as c/a (2) (2).txt because c/a (2).txt was taken by "
+      "another file"]),
+    # two uploads of one name
+    ([("a.csv", b"1"), ("a.csv", b"2")], {"a.csv", "a (2).csv"},
+     ["a.csv was saved as a (2).csv because a.csv was taken by another file"]),
+    # a file and a folder of one name, in either order: the folder (a source) keeps it
+    ([("c.zip", make_zip([("c", b"1"), ("c/a.txt", b"2")]))], {"c (2)", "c/a.txt"},
+     ["c.zip: c was saved as c (2) because c was taken by a folder"]),
+    ([("c.zip", make_zip([("c/a.txt", b"2"), ("c", b"1")]))], {"c (2)", "c/a.txt"},
+     ["c.zip: c was saved as c (2) because c was taken by a folder"]),
+    ([("s.zip", make_zip([("xinhua/a.txt", b"1"), ("miit/b.txt", b"2")])), ("xinhua", b"3")],
+     {"xinhua/a.txt", "miit/b.txt", "xinhua (2)"},
+     ["xinhua was saved as xinhua (2) because xinhua was taken by a folder"]),
+    # names a case-insensitive file system would take for one
+    ([("c.zip", make_zip([("A.txt", b"1"), ("a.txt", b"2")]))], {"c/A.txt", "c/a (2).txt"},
+     ["c.zip: a.txt was saved as c/a (2).txt because c/a.txt was taken by another file"]),
+])
+def test_a_clash_renames_the_file_with_a_note(tmp_path: Path, uploads: list[tuple[str, bytes]],
+                                              expected: set[str],
+                                              expected_notes: list[str]) -> None:
+    assert saved(uploads, tmp_path / "corpus") == (expected, expected_notes)
+
+
+def test_names_too_long_are_shortened_with_a_note(tmp_path: Path) -> None:
+    long_file = "x" * 300 + ".txt"
+    long_folder = "é" * 200  # 400 bytes in UTF-8
+    upload = make_zip([(f"src/{long_file}", b"1"), (f"{long_folder}/a.txt", b"2"),
+                       (f"{long_folder}/b.txt", b"3")])
+    files, notes = saved([("c.zip", upload)], tmp_path / "corpus")
+    (file,) = [name[4:] for name in files if name.startswith("src/")]
+    (folder,) = {name.split("/")[0] for name in files if not name.startswith("src/")}
+    # the start of the name and a hash of all of it, in 255 bytes; the extension is kept
+    assert re.fullmatch("x{242}~[0-9a-f]{8}[.]txt", file)
+    assert re.fullmatch("é{123}~[0-9a-f]{8}", folder)  # both files stay in one folder
+    assert files == {f"src/{file}", f"{folder}/a.txt", f"{folder}/b.txt"}
+    shown_file, shown_folder = f"{'x' * 30}…{file[-24:]}", f"{'é' * 30}…{folder[-24:]}"
+    assert notes == [
+        f"c.zip: src/{'x' * 30}…{'x' * 20}.txt has a name too long for the file system; "
+        f"saved as src/{shown_file}",
+        f"c.zip: {'é' * 30}…{'é' * 24}/a.txt has a name too long for the file system; "
+        f"saved as {shown_folder}/a.txt",
+        f"c.zip: {'é' * 30}…{'é' * 24}/b.txt has a name too long for the file system; "
+        f"saved as {shown_folder}/b.txt"]
+
+
+def test_a_path_the_file_system_refuses_is_left_out_with_a_note(tmp_path: Path) -> None:
+    deep = "/".join(["d" * 250] * 20) + "/a.txt"  # 5,000 bytes: more than any path may be
+    files, notes = saved([("c.zip", make_zip([("ok/a.txt", ARTICLE), (deep, b"x")]))],
+                         tmp_path / "corpus")
+    assert files == {"ok/a.txt"}
+    (note,) = notes
+    assert note.startswith("c.zip: dddd") and len(note) < 300
+    assert note.endswith("/a.txt was not saved: the file system refused its name "
+                         "(File name too long)")
+
+
+def test_a_failed_write_names_no_server_folder(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "corpus"
+
+    def full(path: Path, mode: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr("policydata.uploads.open", full, raising=False)
+    with pytest.raises(UploadError) as caught:
+        save_upload([("a.csv", b"1")], target)
+    assert str(caught.value) == ("the upload could not be saved (No space left on device); "
+                                 "nothing was saved")
+    assert not target.exists()
+
+
+def test_the_folder_must_be_new_or_empty(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("keep me")
+    with pytest.raises(ValueError, match="new or empty folder"):
+        save_upload([("a.csv", b"1")], tmp_path)
+    assert (tmp_path / "mine.txt").read_text() == "keep me"

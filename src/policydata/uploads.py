@@ -20,11 +20,15 @@ policydata.uploads.UploadError: corpus.zip: '../evil.txt' points outside the upl
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import errno
+import hashlib
 import io
 import lzma
 import os
 import shutil
 import stat
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -83,25 +87,35 @@ def save_upload(files: list[tuple[str, bytes]], folder: Path,
     to those sources. Hidden files and ``__MACOSX/`` (macOS metadata, not saved) are left out
     when looking for the folders that hold all files.
 
+    A clash never refuses the upload: a file whose path is already taken (a zip holding a name
+    twice, two uploads of one name, a file named like a folder, names that differ only in case)
+    is saved as ``a (2).txt`` with a note, and a file or folder name too long for the file
+    system is shortened (its start and a short hash of the whole name) with a note. A file the
+    file system still refuses for its name is left out with a note. No message names the
+    folder written to, only paths inside the upload.
+
     Parameters
     ----------
     files : list of (str, bytes)
         Each uploaded file's name (as the browser gives it; only its last part is used) and
         content.
     folder : Path
-        Where to write; created if missing.
+        Where to write; created if missing, and must be empty if it exists.
     limits : Limits
         What the upload may hold.
 
     Returns
     -------
     list of str
-        Notes on entries that were passed over (folders, links, unsupported names).
+        Notes for the load report: entries passed over (links, macOS metadata, names the file
+        system refuses) and files saved under another name than their own.
 
     Raises
     ------
     UploadError
         When a limit is broken or a zip is malformed or hostile; nothing is left behind.
+    ValueError
+        When ``folder`` exists and is not empty.
 
     Examples
     --------
@@ -121,6 +135,8 @@ def save_upload(files: list[tuple[str, bytes]], folder: Path,
     if total > limits.upload_mb * 1024 * 1024:
         raise UploadError(f"{total / 1048576:.1f} MB uploaded; the limit is {limits.upload_mb} MB")
     folder = Path(folder)
+    if folder.is_dir() and any(folder.iterdir()):
+        raise ValueError(f"save_upload needs a new or empty folder, not {folder}")
     notes: list[str] = []
     with contextlib.ExitStack() as stack:
         entries: list[_Entry] = []
@@ -132,20 +148,24 @@ def save_upload(files: list[tuple[str, bytes]], folder: Path,
                 archive = stack.enter_context(_open_zip(safe, data))
                 entries += _zip_entries(safe, archive, limits, notes)
             else:
-                entries.append(_Entry(safe, (safe,), data=data))
+                entries.append(_Entry(_brief(safe), (safe,), data=data))
         if len(entries) > limits.files:
             raise UploadError(f"{len(entries):,} files; the limit is {limits.files:,} files; "
                               "nothing was saved")
-        folder.mkdir(parents=True, exist_ok=True)
+        entries = _plan(entries, notes)
         budget = [limits.expanded_mb * 1024 * 1024]
         try:
+            folder.mkdir(parents=True, exist_ok=True)
             for entry in entries:
-                _write(folder.joinpath(*entry.parts), entry, budget, limits)
+                _write(folder, entry, budget, limits, notes)
         except (UploadError, OSError) as error:
             shutil.rmtree(folder, ignore_errors=True)
             if isinstance(error, UploadError):
                 raise
-            raise UploadError(f"the upload could not be saved: {error}") from None
+            # str(error) would show the server's folder: only the reason is shown
+            reason = error.strerror or type(error).__name__
+            raise UploadError(f"the upload could not be saved ({reason}); "
+                              "nothing was saved") from None
     return notes
 
 
@@ -153,7 +173,7 @@ def save_upload(files: list[tuple[str, bytes]], folder: Path,
 class _Entry:
     """One file to write: what messages call it, where it goes, where its bytes come from."""
 
-    label: str  # "more.csv", or "scrape.zip: corpus/a.txt"
+    label: str  # "more.csv", or "scrape.zip: corpus/a.txt"; long names cut (see _brief)
     parts: tuple[str, ...]  # its path under the upload folder
     archive: zipfile.ZipFile | None = None
     member: zipfile.ZipInfo | None = None
@@ -165,7 +185,7 @@ class _Entry:
         try:
             return self.archive.open(self.member)
         except _READ_ERRORS as error:
-            raise UploadError(f"{self.label!r} cannot be read ({error}); "
+            raise UploadError(f"{self.label} cannot be read ({error}); "
                               "nothing was saved") from None
 
 
@@ -175,14 +195,31 @@ _READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSErro
                 RuntimeError, NotImplementedError, ValueError)
 
 
-def _write(target: Path, entry: _Entry, budget: list[int], limits: Limits) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with entry.open() as stream, open(target, "xb") as out:
+# What creating a file can raise because of its name rather than the disk: the file is left
+# out with a note instead of refusing the upload.
+_NAME_ERRORS = frozenset({errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL, errno.EEXIST,
+                          errno.ENOTDIR, errno.EISDIR})
+
+
+def _write(folder: Path, entry: _Entry, budget: list[int], limits: Limits,
+           notes: list[str]) -> None:
+    target = folder.joinpath(*entry.parts)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        out = open(target, "xb")  # noqa: SIM115 (closed below)
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+        if isinstance(error, OSError) and error.errno not in _NAME_ERRORS:
+            raise
+        reason = error.strerror if isinstance(error, OSError) else "the name holds a NUL"
+        notes.append(f"{entry.label} was not saved: the file system refused its name "
+                     f"({reason})")
+        return
+    with out, entry.open() as stream:
         while True:
             try:
                 chunk = stream.read(1 << 20)
             except _READ_ERRORS as error:
-                raise UploadError(f"{entry.label!r} cannot be read ({error}); "
+                raise UploadError(f"{entry.label} cannot be read ({error}); "
                                   "nothing was saved") from None
             if not chunk:
                 break
@@ -191,6 +228,80 @@ def _write(target: Path, entry: _Entry, budget: list[int], limits: Limits) -> No
                 raise UploadError("the upload expands to more than "
                                   f"{limits.expanded_mb} MB; nothing was saved")
             out.write(chunk)
+
+
+_NAME_BYTES = 255  # longest name ext4, XFS, Btrfs, tmpfs and APFS take, in bytes (UTF-8)
+
+
+def _plan(entries: list[_Entry], notes: list[str]) -> list[_Entry]:
+    """Give every file a path of its own that the file system takes; note each change.
+
+    Names too long are shortened first; folders keep their names (they are sources) and a file
+    whose path is taken, by an earlier file or by a folder, gets the first free ``name (n)``.
+    Paths are compared as a case-insensitive file system would (case and Unicode form).
+    """
+    fitted: list[tuple[_Entry, tuple[str, ...]]] = []
+    for entry in entries:
+        parts = tuple(_fit(part, file=i == len(entry.parts) - 1)
+                      for i, part in enumerate(entry.parts))
+        if parts != entry.parts:
+            notes.append(f"{entry.label} has a name too long for the file system; "
+                         f"saved as {_brief('/'.join(parts))}")
+        fitted.append((entry, parts))
+    folders = {_key(parts[:i]) for _, parts in fitted for i in range(1, len(parts))}
+    files: set[tuple[str, ...]] = set()
+    planned = []
+    for entry, parts in fitted:
+        wanted = parts
+        number = 1
+        while _key(parts) in files or _key(parts) in folders:
+            number += 1
+            parts = wanted[:-1] + (_tagged(wanted[-1], f" ({number})", file=True),)
+        if parts != wanted:
+            holder = "a folder" if _key(wanted) in folders else "another file"
+            notes.append(f"{entry.label} was saved as {_brief('/'.join(parts))} "
+                         f"because {_brief('/'.join(wanted))} was taken by {holder}")
+        files.add(_key(parts))
+        planned.append(dataclasses.replace(entry, parts=parts))
+    return planned
+
+
+def _key(parts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(unicodedata.normalize("NFC", part).casefold() for part in parts)
+
+
+def _fit(name: str, *, file: bool) -> str:
+    """``name``, or if it is too long its start and a hash of the whole, in ``_NAME_BYTES``.
+
+    >>> short = _fit("x" * 300 + ".txt", file=True)
+    >>> _fit("a.txt", file=True), len(short), short[:3], short[-13], short[-4:]
+    ('a.txt', 255, 'xxx', '~', '.txt')
+    """
+    if len(name.encode("utf-8", "surrogatepass")) <= _NAME_BYTES:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return _tagged(name, f"~{digest}", file=file)
+
+
+def _tagged(name: str, tag: str, *, file: bool) -> str:
+    """``name`` with ``tag`` before its extension, its start cut to fit ``_NAME_BYTES``."""
+    stem, extension = os.path.splitext(name) if file else (name, "")
+    if len(extension.encode("utf-8", "surrogatepass")) > 16:  # not an extension
+        stem, extension = name, ""
+    room = _NAME_BYTES - len((tag + extension).encode("utf-8", "surrogatepass"))
+    stem = stem.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+    return stem + tag + extension
+
+
+def _brief(text: str) -> str:
+    """``text`` cut in the middle where it is long (names over 60 characters, paths over 200).
+
+    >>> _brief("a/" + "b" * 100 + "/c.txt")
+    'a/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb…bbbbbbbbbbbbbbbbbbbbbbbb/c.txt'
+    """
+    text = "/".join(part if len(part) <= 60 else f"{part[:30]}…{part[-24:]}"
+                    for part in text.split("/"))
+    return text if len(text) <= 200 else f"{text[:100]}…{text[-80:]}"
 
 
 def _open_zip(name: str, data: bytes) -> zipfile.ZipFile:
@@ -237,7 +348,7 @@ def _zip_entries(name: str, archive: zipfile.ZipFile, limits: Limits,
     if macos:
         notes.append(f"{name}: __MACOSX/ holds macOS metadata, not articles; not saved")
     placed = _place([parts for parts, _ in kept], PurePosixPath(name).stem)
-    return [_Entry(f"{name}: {member.filename}", parts, archive, member)
+    return [_Entry(f"{_brief(name)}: {_brief(member.filename)}", parts, archive, member)
             for parts, (_, member) in zip(placed, kept)]
 
 
