@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import errno
 import io
+import os
 import re
+import shutil
 import stat
+import time
 import warnings
 import zipfile
 from pathlib import Path
@@ -13,7 +16,18 @@ from pathlib import Path
 import pytest
 
 from policydata.corpus import load_corpus
-from policydata.uploads import Limits, UploadError, save_upload
+from policydata.uploads import (
+    UPLOAD_LIMITS,
+    UPLOAD_MAX_IDLE_SECONDS,
+    Limits,
+    UploadError,
+    check_upload_room,
+    new_upload_folder,
+    save_upload,
+    sweep_uploads,
+    touch_upload,
+    uploads_size,
+)
 
 ARTICLE = b" date 2023-09-02 A title\n\nThe digital economy grows.\n"
 
@@ -231,3 +245,132 @@ def test_the_folder_must_be_new_or_empty(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="new or empty folder"):
         save_upload([("a.csv", b"1")], tmp_path)
     assert (tmp_path / "mine.txt").read_text() == "keep me"
+
+
+# ------------------------------------------------------------------- upload folders and cleanup
+
+NOW = 1_800_000_000.0  # a fixed clock: folders are aged by setting their modification time
+
+
+def aged(folder: Path, seconds: float) -> Path:
+    os.utime(folder, (NOW - seconds, NOW - seconds), follow_symlinks=False)
+    return folder
+
+
+def test_limits_for_all_uploads_and_idle_folders() -> None:
+    assert UPLOAD_LIMITS.all_uploads_mb == 4096 and UPLOAD_MAX_IDLE_SECONDS == 7200
+
+
+def test_a_new_upload_folder_is_private_and_marked_in_use(tmp_path: Path) -> None:
+    before = time.time()
+    folder = new_upload_folder(temp_root=tmp_path)
+    assert folder.parent == tmp_path and folder.name.startswith("policydata-upload-")
+    assert folder.is_dir() and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert folder.stat().st_mtime >= before - 1
+    assert new_upload_folder(temp_root=tmp_path) != folder
+
+
+def test_touch_marks_a_folder_in_use_and_tells_when_it_is_gone(tmp_path: Path) -> None:
+    folder = aged(new_upload_folder(temp_root=tmp_path), 3 * 3600)
+    before = time.time()
+    assert touch_upload(folder) is True
+    assert folder.stat().st_mtime >= before - 1
+    (folder / "corpus").mkdir()
+    (folder / "corpus" / "a.txt").write_text("x")
+    aged(folder, 3 * 3600)
+    assert sweep_uploads(now=NOW, temp_root=tmp_path) == [folder]
+    assert touch_upload(folder) is False  # swept: the session must drop its upload
+    (tmp_path / "policydata-upload-file").write_text("x")
+    assert touch_upload(tmp_path / "policydata-upload-file") is False
+
+
+def test_sweep_removes_only_unused_upload_folders(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("keep")
+    root = tmp_path / "tmp"
+    root.mkdir()
+    old = root / "policydata-upload-old"
+    (old / "corpus" / "xinhua").mkdir(parents=True)
+    (old / "corpus" / "xinhua" / "a.txt").write_text("x")
+    (old / "corpus" / "link").symlink_to(outside)  # removed as a link, never followed
+    aged(old, UPLOAD_MAX_IDLE_SECONDS + 1)
+    recent, other = root / "policydata-upload-recent", root / "other-old"
+    recent.mkdir()
+    other.mkdir()
+    aged(recent, UPLOAD_MAX_IDLE_SECONDS - 60)
+    aged(other, 10 * UPLOAD_MAX_IDLE_SECONDS)
+    (root / "policydata-upload-file").write_text("not a folder")
+    aged(root / "policydata-upload-file", 10 * UPLOAD_MAX_IDLE_SECONDS)
+    link = root / "policydata-upload-link"
+    link.symlink_to(outside)
+    aged(link, 10 * UPLOAD_MAX_IDLE_SECONDS)
+    aged(outside, 10 * UPLOAD_MAX_IDLE_SECONDS)
+
+    assert sweep_uploads(now=NOW, temp_root=root) == [old]
+    assert sorted(p.name for p in root.iterdir()) == [
+        "other-old", "policydata-upload-file", "policydata-upload-link",
+        "policydata-upload-recent"]
+    assert (outside / "keep.txt").read_text() == "keep"
+    assert sweep_uploads(30 * 60, now=NOW, temp_root=root) == [recent]
+    assert sweep_uploads(0, now=NOW, temp_root=root) == []
+    with pytest.raises(ValueError, match="-1"):
+        sweep_uploads(-1, temp_root=root)
+
+
+def test_sweep_passes_over_folders_it_cannot_remove_or_does_not_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stuck, first, second = (aged(new_upload_folder(temp_root=tmp_path), 3 * 3600)
+                            for _ in range(3))
+    real_rmtree = shutil.rmtree
+
+    def rmtree(path: Path) -> None:
+        if Path(path) == stuck:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        real_rmtree(path)
+
+    monkeypatch.setattr(shutil, "rmtree", rmtree)
+    owner = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: owner + 1)  # as another user: nothing is ours
+    assert sweep_uploads(now=NOW, temp_root=tmp_path) == []
+    monkeypatch.setattr(os, "getuid", lambda: owner)
+    assert sweep_uploads(now=NOW, temp_root=tmp_path) == sorted([first, second])
+    assert stuck.is_dir()
+
+
+def test_a_missing_temp_root_has_nothing_to_sweep(tmp_path: Path) -> None:
+    assert sweep_uploads(temp_root=tmp_path / "missing") == []
+    assert uploads_size(temp_root=tmp_path / "missing") == 0
+
+
+def test_size_of_upload_folders_counts_their_files_only(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "big.bin").write_bytes(b"x" * 100_000)
+    root = tmp_path / "tmp"
+    root.mkdir()
+    first, second = new_upload_folder(temp_root=root), new_upload_folder(temp_root=root)
+    (first / "corpus").mkdir()
+    (first / "corpus" / "a.txt").write_bytes(b"x" * 1_000)
+    (second / "cache" / "deep").mkdir(parents=True)
+    (second / "cache" / "deep" / "index.parquet").write_bytes(b"x" * 2_500)
+    (second / "cache" / "outside").symlink_to(outside)  # links are not followed
+    (second / "cache" / "big.bin").symlink_to(outside / "big.bin")
+    (root / "policydata-upload-link").symlink_to(outside)
+    (root / "other").mkdir()
+    (root / "other" / "c.txt").write_bytes(b"x" * 50_000)
+    assert uploads_size(temp_root=root) == 3_500
+
+
+def test_no_room_for_an_upload_when_uploads_hold_the_limit(tmp_path: Path) -> None:
+    limits = Limits(all_uploads_mb=1)
+    folder = new_upload_folder(temp_root=tmp_path)
+    (folder / "a.bin").write_bytes(b"x" * 1_000_000)  # just under 1 MB (1,048,576 bytes)
+    check_upload_room(limits, temp_root=tmp_path)
+    (folder / "b.bin").write_bytes(b"x" * 572_864)  # 1.5 MB in all
+    with pytest.raises(UploadError) as caught:
+        check_upload_room(limits, temp_root=tmp_path)
+    assert str(caught.value) == (
+        "the server's room for uploads is full: uploads in use hold 1.5 MB, the limit is "
+        "1.0 MB; try again later (an upload is removed 2 hours after its last use)")
+    assert str(tmp_path) not in str(caught.value)

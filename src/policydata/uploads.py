@@ -5,6 +5,12 @@ few kilobytes that expand to gigabytes. :func:`save_upload` writes only inside t
 given, refuses what breaks a limit with a message saying which, and never trusts the sizes a
 zip claims: it counts the bytes it actually writes.
 
+Uploads also outlive the sessions that made them unless they are removed: each goes in its own
+``policydata-upload-*`` folder (:func:`new_upload_folder`) that its session marks as in use on
+every run (:func:`touch_upload`); :func:`sweep_uploads` removes the folders left unused for
+:data:`UPLOAD_MAX_IDLE_SECONDS`, and :func:`check_upload_room` refuses a new upload while the
+upload folders already hold :attr:`Limits.all_uploads_mb`.
+
 Examples
 --------
 >>> import io, tempfile, zipfile
@@ -28,9 +34,12 @@ import lzma
 import os
 import shutil
 import stat
+import tempfile
+import time
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -38,15 +47,22 @@ from typing import IO
 
 @dataclass(frozen=True)
 class Limits:
-    """What one upload may hold."""
+    """What one upload may hold, and what all uploads on the server may hold together."""
 
     upload_mb: int = 50  # bytes sent, all files together
     expanded_mb: int = 400  # bytes after unzipping
     files: int = 20_000  # files after unzipping
     ratio: int = 100  # largest compression ratio of a zip member (zip bombs)
+    all_uploads_mb: int = 4096  # bytes in all upload folders, above which uploads are refused
 
 
 UPLOAD_LIMITS = Limits()
+
+UPLOAD_PREFIX = "policydata-upload-"
+"""How the name of every upload folder starts (in the system's temporary folder)."""
+
+UPLOAD_MAX_IDLE_SECONDS = 2 * 60 * 60
+"""How long an upload folder may go unused (no :func:`touch_upload`) before it is swept."""
 
 
 class UploadError(ValueError):
@@ -377,3 +393,187 @@ def _place(paths: list[tuple[str, ...]], zip_stem: str) -> list[tuple[str, ...]]
     else:
         drop, add = common, ()
     return [add + (path[len(drop):] if path[:len(drop)] == drop else path) for path in paths]
+
+
+# --------------------------------------------------------------------------- upload folders
+
+
+def new_upload_folder(*, temp_root: Path | None = None) -> Path:
+    """Create a private folder for one session's upload, marked as in use.
+
+    Parameters
+    ----------
+    temp_root : Path, optional
+        Where upload folders live; the system's temporary folder by default.
+
+    Returns
+    -------
+    Path
+        A new ``policydata-upload-*`` folder, readable by its owner only.
+
+    See Also
+    --------
+    touch_upload, sweep_uploads
+    """
+    return Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX, dir=temp_root))
+
+
+def touch_upload(folder: Path) -> bool:
+    """Mark an upload folder as in use now, so :func:`sweep_uploads` keeps it.
+
+    Cheap (one ``stat`` and one ``utime``): call it on every run of the session using it.
+
+    Parameters
+    ----------
+    folder : Path
+        A folder made by :func:`new_upload_folder`.
+
+    Returns
+    -------
+    bool
+        False when the folder is gone (swept after going unused) or is not a folder: the
+        session should drop its upload and say so.
+    """
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return False
+        os.utime(folder)
+    except OSError:
+        return False
+    return True
+
+
+def sweep_uploads(max_age_seconds: float = UPLOAD_MAX_IDLE_SECONDS, *,
+                  now: float | None = None, temp_root: Path | None = None) -> list[Path]:
+    """Delete the upload folders that have gone unused for longer than ``max_age_seconds``.
+
+    Only folders named ``policydata-upload-*`` directly in ``temp_root`` and owned by this
+    process's user are considered, by their last mark (:func:`touch_upload`, i.e. their
+    modification time); links are never followed, neither to a folder nor inside one. A folder
+    that cannot be removed, in whole or in part, is passed over.
+
+    Parameters
+    ----------
+    max_age_seconds : float
+        Unused for longer than this, a folder is deleted; :data:`UPLOAD_MAX_IDLE_SECONDS`
+        (2 hours) by default.
+    now : float, optional
+        The time to measure from (seconds since the epoch); the current time by default.
+    temp_root : Path, optional
+        Where upload folders live; the system's temporary folder by default.
+
+    Returns
+    -------
+    list of Path
+        The folders deleted, sorted.
+
+    Raises
+    ------
+    ValueError
+        When ``max_age_seconds`` is negative.
+
+    Examples
+    --------
+    >>> import time
+    >>> root = Path(tempfile.mkdtemp())
+    >>> folder = new_upload_folder(temp_root=root)
+    >>> touch_upload(folder), sweep_uploads(temp_root=root)  # in use: kept
+    (True, [])
+    >>> sweep_uploads(now=time.time() + 3 * 3600, temp_root=root) == [folder]
+    True
+    >>> touch_upload(folder)  # gone: the session drops its upload
+    False
+    >>> root.rmdir()
+    """
+    if max_age_seconds < 0:
+        raise ValueError(f"max_age_seconds must be 0 or more, not {max_age_seconds!r}")
+    now = time.time() if now is None else now
+    removed = []
+    for folder, info in _upload_folders(temp_root):
+        if now - info.st_mtime <= max_age_seconds:
+            continue
+        try:
+            shutil.rmtree(folder)  # never follows links (see shutil.rmtree.avoids_symlink_attacks)
+        except OSError:
+            continue
+        removed.append(folder)
+    return sorted(removed)
+
+
+def uploads_size(*, temp_root: Path | None = None) -> int:
+    """Bytes in the files of all upload folders; links are neither followed nor counted.
+
+    Parameters
+    ----------
+    temp_root : Path, optional
+        Where upload folders live; the system's temporary folder by default.
+
+    Returns
+    -------
+    int
+        The sum of the sizes of the files in every ``policydata-upload-*`` folder of this
+        process's user, the index caches kept there included.
+    """
+    total = 0
+    for folder, _ in _upload_folders(temp_root):
+        for parent, _, names in os.walk(folder, onerror=lambda _: None):
+            for name in names:
+                with contextlib.suppress(OSError):  # removed meanwhile
+                    info = os.lstat(os.path.join(parent, name))
+                    total += info.st_size if stat.S_ISREG(info.st_mode) else 0
+    return total
+
+
+def check_upload_room(limits: Limits = UPLOAD_LIMITS, *, temp_root: Path | None = None) -> None:
+    """Refuse a new upload while the upload folders already hold ``limits.all_uploads_mb``.
+
+    Call :func:`sweep_uploads` first, so that only uploads in use count.
+
+    Parameters
+    ----------
+    limits : Limits
+        ``all_uploads_mb`` is the room for all uploads on the server.
+    temp_root : Path, optional
+        Where upload folders live; the system's temporary folder by default.
+
+    Raises
+    ------
+    UploadError
+        When there is no room; the message says how much is held and what to do.
+    """
+    held = uploads_size(temp_root=temp_root)
+    room = limits.all_uploads_mb * 1024 * 1024
+    if held >= room:
+        hours = UPLOAD_MAX_IDLE_SECONDS / 3600
+        raise UploadError(f"the server's room for uploads is full: uploads in use hold "
+                          f"{_size(held)}, the limit is {_size(room)}; try again later (an "
+                          f"upload is removed {hours:g} hours after its last use)")
+
+
+def _upload_folders(temp_root: Path | None) -> Iterator[tuple[Path, os.stat_result]]:
+    """Upload folders (not links) directly in ``temp_root`` owned by this user, with status."""
+    root = Path(tempfile.gettempdir() if temp_root is None else temp_root)
+    try:
+        with os.scandir(root) as listing:
+            entries = [entry for entry in listing if entry.name.startswith(UPLOAD_PREFIX)]
+    except OSError:
+        return
+    user = os.getuid() if hasattr(os, "getuid") else None
+    for entry in sorted(entries, key=lambda entry: entry.name):
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and (user is None or info.st_uid == user):
+            yield Path(entry.path), info
+
+
+def _size(size: int) -> str:
+    """A size in bytes for a message, in MB or GB.
+
+    >>> _size(1_572_864), _size(4 * 1024 ** 3)
+    ('1.5 MB', '4.0 GB')
+    """
+    if size >= 1024 ** 3:
+        return f"{size / 1024 ** 3:.1f} GB"
+    return f"{size / 1024 ** 2:.1f} MB"
