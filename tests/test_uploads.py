@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+import errno
 import io
+import os
+import re
+import shutil
 import stat
+import time
+import warnings
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from policydata.corpus import load_corpus
-from policydata.uploads import Limits, UploadError, save_upload
+from policydata.uploads import (
+    UPLOAD_LIMITS,
+    UPLOAD_MAX_IDLE_SECONDS,
+    Limits,
+    UploadError,
+    check_upload_room,
+    new_upload_folder,
+    save_upload,
+    sweep_uploads,
+    touch_upload,
+    uploads_size,
+)
 
 ARTICLE = b" date 2023-09-02 A title\n\nThe digital economy grows.\n"
 
 
 def make_zip(entries: list[tuple[str, bytes]], *, links: tuple[str, ...] = ()) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, \
+            warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Duplicate name")  # some tests hold a name twice
         for name, data in entries:
             archive.writestr(name, data)
         for name in links:
@@ -37,12 +56,63 @@ def test_a_good_zip_and_files_become_a_corpus(tmp_path: Path) -> None:
     target = tmp_path / "up" / "corpus"
     notes = save_upload([("scrape.zip", upload), ("more.csv",
                          b"date,title,text\n2023-01-01,T,Real economy.\n")], target)
-    assert everything_under(target) == {"scrape/xinhua/a.txt", "scrape/miit/b.txt",
-                                        "scrape/notes.pdf", "more.csv"}
+    assert everything_under(target) == {"xinhua/a.txt", "miit/b.txt", "notes.pdf", "more.csv"}
     assert notes == ["scrape.zip: evil is a symbolic link; not saved"]
     docs, report = load_corpus(target)
-    assert len(docs) == 3
-    assert [p.path for p in report.skipped] == ["scrape/notes.pdf"]  # reported, not lost
+    assert sorted(d.source for d in docs) == ["corpus", "miit", "xinhua"]
+    assert [p.path for p in report.skipped] == ["notes.pdf"]  # reported, not lost
+
+
+def article(i: int) -> bytes:
+    return f" date 2023-09-{i + 1:02d} Title {i}\n\nThe digital economy, part {i}.\n".encode()
+
+
+def test_a_zip_of_a_folder_keeps_its_source_folders(tmp_path: Path) -> None:
+    """The tester's case: four source folders in a zip of a folder were one source."""
+    names = ["corpus/xinhua/a.txt", "corpus/miit/b.txt", "corpus/ndrc/c.txt", "corpus/mof/d.txt"]
+    upload = make_zip([(name, article(i)) for i, name in enumerate(names)])
+    target = tmp_path / "corpus"
+    assert save_upload([("corpus.zip", upload)], target) == []
+    docs, _ = load_corpus(target)
+    assert sorted(d.source for d in docs) == ["miit", "mof", "ndrc", "xinhua"]
+
+
+CSV = b"date,title,text\n2023-01-01,T,Real economy.\n"
+
+
+@pytest.mark.parametrize(("uploads", "expected"), [
+    # a zip of the source folders themselves
+    ([("scrape.zip", ["xinhua/a.txt", "miit/b.txt"])], {"xinhua/a.txt", "miit/b.txt"}),
+    # folders that hold everything are dropped, however deep; macOS metadata is not saved
+    ([("export.zip", ["home/me/corpus/xinhua/a.txt", "home/me/corpus/miit/2023/b.txt",
+                      "__MACOSX/home/me/corpus/xinhua/._a.txt"])],
+     {"xinhua/a.txt", "miit/2023/b.txt"}),
+    # a hidden file beside the top folder does not keep it
+    ([("c.zip", ["corpus/xinhua/a.txt", "corpus/miit/b.txt", ".DS_Store"])],
+     {"xinhua/a.txt", "miit/b.txt", ".DS_Store"}),
+    # a file beside the source folders stays beside them
+    ([("c.zip", ["corpus/xinhua/a.txt", "corpus/readme.txt"])], {"xinhua/a.txt", "readme.txt"}),
+    # a zip of one folder of files keeps that folder: its name is their source
+    ([("up.zip", ["home/mine/a.txt", "home/mine/b.txt"])], {"mine/a.txt", "mine/b.txt"}),
+    # a zip of files alone: a folder named after the zip
+    ([("mine.zip", ["a.txt", "b.txt"])], {"mine/a.txt", "mine/b.txt"}),
+    # several zips follow the same rule, so the same source folders add up; loose files at root
+    ([("2023.zip", ["2023/xinhua/a.txt", "2023/miit/b.txt"]),
+      ("2024.zip", ["xinhua/c.txt", "miit/d.txt"]), ("more.csv", None)],
+     {"xinhua/a.txt", "miit/b.txt", "xinhua/c.txt", "miit/d.txt", "more.csv"}),
+    # and zips of files alone stay apart
+    ([("xinhua.zip", ["a.txt"]), ("miit.zip", ["b.txt"]), ("x.jsonl", None)],
+     {"xinhua/a.txt", "miit/b.txt", "x.jsonl"}),
+])
+def test_where_uploaded_files_go(tmp_path: Path, uploads: list[tuple[str, list[str] | None]],
+                                 expected: set[str]) -> None:
+    files = [(name, CSV if members is None else
+              make_zip([(m, article(i)) for i, m in enumerate(members)]))
+             for name, members in uploads]
+    notes = save_upload(files, tmp_path / "corpus")
+    assert everything_under(tmp_path / "corpus") == expected
+    macos = ["export.zip: __MACOSX/ holds macOS metadata, not articles; not saved"]
+    assert notes == (macos if uploads[0][0] == "export.zip" else [])
 
 
 @pytest.mark.parametrize("name", ["../evil.txt", "/etc/cron.d/evil", "a/../../evil.txt",
@@ -83,3 +153,224 @@ def test_too_many_files_and_too_large_uploads(tmp_path: Path) -> None:
 def test_not_a_zip(tmp_path: Path) -> None:
     with pytest.raises(UploadError, match="not a valid zip"):
         save_upload([("fake.zip", b"PK\x03\x04 nonsense")], tmp_path / "corpus")
+
+
+def saved(uploads: list[tuple[str, bytes]], folder: Path) -> tuple[set[str], list[str]]:
+    notes = save_upload(uploads, folder)
+    assert all(str(folder) not in note for note in notes)
+    return everything_under(folder), notes
+
+
+TAKEN = "because {} was taken by {}"
+
+
+@pytest.mark.parametrize(("uploads", "expected", "expected_notes"), [
+    # a zip holding a name twice (zips allow it), and a name that is the next free one
+    ([("c.zip", make_zip([("a.txt", b"1"), ("a.txt", b"2"), ("a (2).txt", b"3")]))],
+     {"c/a.txt", "c/a (2).txt", "c/a (2) (2).txt"},
+     ["c.zip: a.txt was saved as c/a (2).txt because c/a.txt was taken by another file",
+      "c.zip: a (2).txt was saved as c/a (2) (2).txt because c/a (2).txt was taken by "
+      "another file"]),
+    # two uploads of one name
+    ([("a.csv", b"1"), ("a.csv", b"2")], {"a.csv", "a (2).csv"},
+     ["a.csv was saved as a (2).csv because a.csv was taken by another file"]),
+    # a file and a folder of one name, in either order: the folder (a source) keeps it
+    ([("c.zip", make_zip([("c", b"1"), ("c/a.txt", b"2")]))], {"c (2)", "c/a.txt"},
+     ["c.zip: c was saved as c (2) because c was taken by a folder"]),
+    ([("c.zip", make_zip([("c/a.txt", b"2"), ("c", b"1")]))], {"c (2)", "c/a.txt"},
+     ["c.zip: c was saved as c (2) because c was taken by a folder"]),
+    ([("s.zip", make_zip([("xinhua/a.txt", b"1"), ("miit/b.txt", b"2")])), ("xinhua", b"3")],
+     {"xinhua/a.txt", "miit/b.txt", "xinhua (2)"},
+     ["xinhua was saved as xinhua (2) because xinhua was taken by a folder"]),
+    # names a case-insensitive file system would take for one
+    ([("c.zip", make_zip([("A.txt", b"1"), ("a.txt", b"2")]))], {"c/A.txt", "c/a (2).txt"},
+     ["c.zip: a.txt was saved as c/a (2).txt because c/a.txt was taken by another file"]),
+])
+def test_a_clash_renames_the_file_with_a_note(tmp_path: Path, uploads: list[tuple[str, bytes]],
+                                              expected: set[str],
+                                              expected_notes: list[str]) -> None:
+    assert saved(uploads, tmp_path / "corpus") == (expected, expected_notes)
+
+
+def test_names_too_long_are_shortened_with_a_note(tmp_path: Path) -> None:
+    long_file = "x" * 300 + ".txt"
+    long_folder = "é" * 200  # 400 bytes in UTF-8
+    upload = make_zip([(f"src/{long_file}", b"1"), (f"{long_folder}/a.txt", b"2"),
+                       (f"{long_folder}/b.txt", b"3")])
+    files, notes = saved([("c.zip", upload)], tmp_path / "corpus")
+    (file,) = [name[4:] for name in files if name.startswith("src/")]
+    (folder,) = {name.split("/")[0] for name in files if not name.startswith("src/")}
+    # the start of the name and a hash of all of it, in 255 bytes; the extension is kept
+    assert re.fullmatch("x{242}~[0-9a-f]{8}[.]txt", file)
+    assert re.fullmatch("é{123}~[0-9a-f]{8}", folder)  # both files stay in one folder
+    assert files == {f"src/{file}", f"{folder}/a.txt", f"{folder}/b.txt"}
+    shown_file, shown_folder = f"{'x' * 30}…{file[-24:]}", f"{'é' * 30}…{folder[-24:]}"
+    assert notes == [
+        f"c.zip: src/{'x' * 30}…{'x' * 20}.txt has a name too long for the file system; "
+        f"saved as src/{shown_file}",
+        f"c.zip: {'é' * 30}…{'é' * 24}/a.txt has a name too long for the file system; "
+        f"saved as {shown_folder}/a.txt",
+        f"c.zip: {'é' * 30}…{'é' * 24}/b.txt has a name too long for the file system; "
+        f"saved as {shown_folder}/b.txt"]
+
+
+def test_a_path_the_file_system_refuses_is_left_out_with_a_note(tmp_path: Path) -> None:
+    deep = "/".join(["d" * 250] * 20) + "/a.txt"  # 5,000 bytes: more than any path may be
+    files, notes = saved([("c.zip", make_zip([("ok/a.txt", ARTICLE), (deep, b"x")]))],
+                         tmp_path / "corpus")
+    assert files == {"ok/a.txt"}
+    (note,) = notes
+    assert note.startswith("c.zip: dddd") and len(note) < 300
+    assert note.endswith("/a.txt was not saved: the file system refused its name "
+                         "(File name too long)")
+
+
+def test_a_failed_write_names_no_server_folder(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "corpus"
+
+    def full(path: Path, mode: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr("policydata.uploads.open", full, raising=False)
+    with pytest.raises(UploadError) as caught:
+        save_upload([("a.csv", b"1")], target)
+    assert str(caught.value) == ("the upload could not be saved (No space left on device); "
+                                 "nothing was saved")
+    assert not target.exists()
+
+
+def test_the_folder_must_be_new_or_empty(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("keep me")
+    with pytest.raises(ValueError, match="new or empty folder"):
+        save_upload([("a.csv", b"1")], tmp_path)
+    assert (tmp_path / "mine.txt").read_text() == "keep me"
+
+
+# ------------------------------------------------------------------- upload folders and cleanup
+
+NOW = 1_800_000_000.0  # a fixed clock: folders are aged by setting their modification time
+
+
+def aged(folder: Path, seconds: float) -> Path:
+    os.utime(folder, (NOW - seconds, NOW - seconds), follow_symlinks=False)
+    return folder
+
+
+def test_limits_for_all_uploads_and_idle_folders() -> None:
+    assert UPLOAD_LIMITS.all_uploads_mb == 4096 and UPLOAD_MAX_IDLE_SECONDS == 7200
+
+
+def test_a_new_upload_folder_is_private_and_marked_in_use(tmp_path: Path) -> None:
+    before = time.time()
+    folder = new_upload_folder(temp_root=tmp_path)
+    assert folder.parent == tmp_path and folder.name.startswith("policydata-upload-")
+    assert folder.is_dir() and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert folder.stat().st_mtime >= before - 1
+    assert new_upload_folder(temp_root=tmp_path) != folder
+
+
+def test_touch_marks_a_folder_in_use_and_tells_when_it_is_gone(tmp_path: Path) -> None:
+    folder = aged(new_upload_folder(temp_root=tmp_path), 3 * 3600)
+    before = time.time()
+    assert touch_upload(folder) is True
+    assert folder.stat().st_mtime >= before - 1
+    (folder / "corpus").mkdir()
+    (folder / "corpus" / "a.txt").write_text("x")
+    aged(folder, 3 * 3600)
+    assert sweep_uploads(now=NOW, temp_root=tmp_path) == [folder]
+    assert touch_upload(folder) is False  # swept: the session must drop its upload
+    (tmp_path / "policydata-upload-file").write_text("x")
+    assert touch_upload(tmp_path / "policydata-upload-file") is False
+
+
+def test_sweep_removes_only_unused_upload_folders(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("keep")
+    root = tmp_path / "tmp"
+    root.mkdir()
+    old = root / "policydata-upload-old"
+    (old / "corpus" / "xinhua").mkdir(parents=True)
+    (old / "corpus" / "xinhua" / "a.txt").write_text("x")
+    (old / "corpus" / "link").symlink_to(outside)  # removed as a link, never followed
+    aged(old, UPLOAD_MAX_IDLE_SECONDS + 1)
+    recent, other = root / "policydata-upload-recent", root / "other-old"
+    recent.mkdir()
+    other.mkdir()
+    aged(recent, UPLOAD_MAX_IDLE_SECONDS - 60)
+    aged(other, 10 * UPLOAD_MAX_IDLE_SECONDS)
+    (root / "policydata-upload-file").write_text("not a folder")
+    aged(root / "policydata-upload-file", 10 * UPLOAD_MAX_IDLE_SECONDS)
+    link = root / "policydata-upload-link"
+    link.symlink_to(outside)
+    aged(link, 10 * UPLOAD_MAX_IDLE_SECONDS)
+    aged(outside, 10 * UPLOAD_MAX_IDLE_SECONDS)
+
+    assert sweep_uploads(now=NOW, temp_root=root) == [old]
+    assert sorted(p.name for p in root.iterdir()) == [
+        "other-old", "policydata-upload-file", "policydata-upload-link",
+        "policydata-upload-recent"]
+    assert (outside / "keep.txt").read_text() == "keep"
+    assert sweep_uploads(30 * 60, now=NOW, temp_root=root) == [recent]
+    assert sweep_uploads(0, now=NOW, temp_root=root) == []
+    with pytest.raises(ValueError, match="-1"):
+        sweep_uploads(-1, temp_root=root)
+
+
+def test_sweep_passes_over_folders_it_cannot_remove_or_does_not_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stuck, first, second = (aged(new_upload_folder(temp_root=tmp_path), 3 * 3600)
+                            for _ in range(3))
+    real_rmtree = shutil.rmtree
+
+    def rmtree(path: Path) -> None:
+        if Path(path) == stuck:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        real_rmtree(path)
+
+    monkeypatch.setattr(shutil, "rmtree", rmtree)
+    owner = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: owner + 1)  # as another user: nothing is ours
+    assert sweep_uploads(now=NOW, temp_root=tmp_path) == []
+    monkeypatch.setattr(os, "getuid", lambda: owner)
+    assert sweep_uploads(now=NOW, temp_root=tmp_path) == sorted([first, second])
+    assert stuck.is_dir()
+
+
+def test_a_missing_temp_root_has_nothing_to_sweep(tmp_path: Path) -> None:
+    assert sweep_uploads(temp_root=tmp_path / "missing") == []
+    assert uploads_size(temp_root=tmp_path / "missing") == 0
+
+
+def test_size_of_upload_folders_counts_their_files_only(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "big.bin").write_bytes(b"x" * 100_000)
+    root = tmp_path / "tmp"
+    root.mkdir()
+    first, second = new_upload_folder(temp_root=root), new_upload_folder(temp_root=root)
+    (first / "corpus").mkdir()
+    (first / "corpus" / "a.txt").write_bytes(b"x" * 1_000)
+    (second / "cache" / "deep").mkdir(parents=True)
+    (second / "cache" / "deep" / "index.parquet").write_bytes(b"x" * 2_500)
+    (second / "cache" / "outside").symlink_to(outside)  # links are not followed
+    (second / "cache" / "big.bin").symlink_to(outside / "big.bin")
+    (root / "policydata-upload-link").symlink_to(outside)
+    (root / "other").mkdir()
+    (root / "other" / "c.txt").write_bytes(b"x" * 50_000)
+    assert uploads_size(temp_root=root) == 3_500
+
+
+def test_no_room_for_an_upload_when_uploads_hold_the_limit(tmp_path: Path) -> None:
+    limits = Limits(all_uploads_mb=1)
+    folder = new_upload_folder(temp_root=tmp_path)
+    (folder / "a.bin").write_bytes(b"x" * 1_000_000)  # just under 1 MB (1,048,576 bytes)
+    check_upload_room(limits, temp_root=tmp_path)
+    (folder / "b.bin").write_bytes(b"x" * 572_864)  # 1.5 MB in all
+    with pytest.raises(UploadError) as caught:
+        check_upload_room(limits, temp_root=tmp_path)
+    assert str(caught.value) == (
+        "the server's room for uploads is full: uploads in use hold 1.5 MB, the limit is "
+        "1.0 MB; try again later (an upload is removed 2 hours after its last use)")
+    assert str(tmp_path) not in str(caught.value)

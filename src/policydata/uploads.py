@@ -5,6 +5,12 @@ few kilobytes that expand to gigabytes. :func:`save_upload` writes only inside t
 given, refuses what breaks a limit with a message saying which, and never trusts the sizes a
 zip claims: it counts the bytes it actually writes.
 
+Uploads also outlive the sessions that made them unless they are removed: each goes in its own
+``policydata-upload-*`` folder (:func:`new_upload_folder`) that its session marks as in use on
+every run (:func:`touch_upload`); :func:`sweep_uploads` removes the folders left unused for
+:data:`UPLOAD_MAX_IDLE_SECONDS`, and :func:`check_upload_room` refuses a new upload while the
+upload folders already hold :attr:`Limits.all_uploads_mb`.
+
 Examples
 --------
 >>> import io, tempfile, zipfile
@@ -19,26 +25,44 @@ policydata.uploads.UploadError: corpus.zip: '../evil.txt' points outside the upl
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import errno
+import hashlib
 import io
+import lzma
 import os
 import shutil
 import stat
+import tempfile
+import time
+import unicodedata
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 
 @dataclass(frozen=True)
 class Limits:
-    """What one upload may hold."""
+    """What one upload may hold, and what all uploads on the server may hold together."""
 
     upload_mb: int = 50  # bytes sent, all files together
     expanded_mb: int = 400  # bytes after unzipping
     files: int = 20_000  # files after unzipping
     ratio: int = 100  # largest compression ratio of a zip member (zip bombs)
+    all_uploads_mb: int = 4096  # bytes in all upload folders, above which uploads are refused
 
 
 UPLOAD_LIMITS = Limits()
+
+UPLOAD_PREFIX = "policydata-upload-"
+"""How the name of every upload folder starts (in the system's temporary folder)."""
+
+UPLOAD_MAX_IDLE_SECONDS = 2 * 60 * 60
+"""How long an upload folder may go unused (no :func:`touch_upload`) before it is swept."""
 
 
 class UploadError(ValueError):
@@ -61,94 +85,495 @@ def save_upload(files: list[tuple[str, bytes]], folder: Path,
                 limits: Limits = UPLOAD_LIMITS) -> list[str]:
     """Write uploaded files (and the contents of zips) under ``folder``.
 
+    Where files go decides their source (the first folder level under the corpus root, see
+    :mod:`policydata.corpus`), so a zip is unpacked as its author sees it, not in a folder of
+    its own:
+
+    * a zip is unpacked at the root of ``folder`` after dropping the folders that hold all of
+      its files (a zip of a folder has one: ``corpus/xinhua/a.txt`` and ``corpus/miit/b.txt``
+      are saved as ``xinhua/a.txt`` and ``miit/b.txt``, sources ``xinhua`` and ``miit``);
+    * a zip whose files would then all sit at the root keeps them in one folder, the innermost
+      folder holding them (``mine/a.txt`` stays ``mine/a.txt``), else a folder named after the
+      zip, so its articles have that name as their source rather than the root folder's name;
+    * every other file (CSV, JSON Lines, Parquet, text) is saved at the root, where its source
+      is the root folder's name unless its rows give one.
+
+    The rule is the same whether a zip comes alone or with other files, so several zips holding
+    the same source folders (``2023.zip`` and ``2024.zip`` of ``xinhua/`` and ``miit/``) add up
+    to those sources. Hidden files and ``__MACOSX/`` (macOS metadata, not saved) are left out
+    when looking for the folders that hold all files.
+
+    A clash never refuses the upload: a file whose path is already taken (a zip holding a name
+    twice, two uploads of one name, a file named like a folder, names that differ only in case)
+    is saved as ``a (2).txt`` with a note, and a file or folder name too long for the file
+    system is shortened (its start and a short hash of the whole name) with a note. A file the
+    file system still refuses for its name is left out with a note. No message names the
+    folder written to, only paths inside the upload.
+
+    Parameters
+    ----------
+    files : list of (str, bytes)
+        Each uploaded file's name (as the browser gives it; only its last part is used) and
+        content.
+    folder : Path
+        Where to write; created if missing, and must be empty if it exists.
+    limits : Limits
+        What the upload may hold.
+
     Returns
     -------
     list of str
-        Notes on entries that were passed over (folders, links, unsupported names).
+        Notes for the load report: entries passed over (links, macOS metadata, names the file
+        system refuses) and files saved under another name than their own.
 
     Raises
     ------
     UploadError
         When a limit is broken or a zip is malformed or hostile; nothing is left behind.
+    ValueError
+        When ``folder`` exists and is not empty.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> buffer = io.BytesIO()
+    >>> with zipfile.ZipFile(buffer, "w") as z:
+    ...     z.writestr("corpus/xinhua/a.txt", " date 2023-09-02 A\\n\\nText.")
+    ...     z.writestr("corpus/miit/b.txt", " date 2023-09-03 B\\n\\nText.")
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> save_upload([("corpus.zip", buffer.getvalue())], folder)
+    []
+    >>> sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.txt"))
+    ['miit/b.txt', 'xinhua/a.txt']
+    >>> shutil.rmtree(folder)
     """
     total = sum(len(data) for _, data in files)
     if total > limits.upload_mb * 1024 * 1024:
         raise UploadError(f"{total / 1048576:.1f} MB uploaded; the limit is {limits.upload_mb} MB")
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.is_dir() and any(folder.iterdir()):
+        raise ValueError(f"save_upload needs a new or empty folder, not {folder}")
     notes: list[str] = []
-    budget = [limits.expanded_mb * 1024 * 1024, limits.files]
-    try:
+    with contextlib.ExitStack() as stack:
+        entries: list[_Entry] = []
         for name, data in files:
             safe = _safe_name(os.path.basename(name.replace("\\", "/")))
             if safe is None:
                 raise UploadError(f"{name!r} is not a usable file name")
             if safe.lower().endswith(".zip"):
-                _unzip(safe, data, folder / PurePosixPath(safe).stem, limits, budget, notes)
+                archive = stack.enter_context(_open_zip(safe, data))
+                entries += _zip_entries(safe, archive, limits, notes)
             else:
-                _write(folder / safe, io.BytesIO(data), len(data), safe, budget)
-    except (UploadError, OSError) as error:
-        shutil.rmtree(folder, ignore_errors=True)
-        if isinstance(error, UploadError):
-            raise
-        raise UploadError(f"the upload could not be saved: {error}") from None
+                entries.append(_Entry(_brief(safe), (safe,), data=data))
+        if len(entries) > limits.files:
+            raise UploadError(f"{len(entries):,} files; the limit is {limits.files:,} files; "
+                              "nothing was saved")
+        entries = _plan(entries, notes)
+        budget = [limits.expanded_mb * 1024 * 1024]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for entry in entries:
+                _write(folder, entry, budget, limits, notes)
+        except (UploadError, OSError) as error:
+            shutil.rmtree(folder, ignore_errors=True)
+            if isinstance(error, UploadError):
+                raise
+            # str(error) would show the server's folder: only the reason is shown
+            reason = error.strerror or type(error).__name__
+            raise UploadError(f"the upload could not be saved ({reason}); "
+                              "nothing was saved") from None
     return notes
 
 
-def _write(target: Path, stream: io.IOBase, expected: int, label: str,
-           budget: list[int]) -> None:
-    budget[1] -= 1
-    if budget[1] < 0:
-        raise UploadError(f"more than {UPLOAD_LIMITS.files:,} files; nothing was saved")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    written = 0
-    with open(target, "xb") as out:
+@dataclass(frozen=True)
+class _Entry:
+    """One file to write: what messages call it, where it goes, where its bytes come from."""
+
+    label: str  # "more.csv", or "scrape.zip: corpus/a.txt"; long names cut (see _brief)
+    parts: tuple[str, ...]  # its path under the upload folder
+    archive: zipfile.ZipFile | None = None
+    member: zipfile.ZipInfo | None = None
+    data: bytes = b""
+
+    def open(self) -> IO[bytes]:
+        if self.archive is None or self.member is None:
+            return io.BytesIO(self.data)
+        try:
+            return self.archive.open(self.member)
+        except _READ_ERRORS as error:
+            raise UploadError(f"{self.label} cannot be read ({error}); "
+                              "nothing was saved") from None
+
+
+# What reading a damaged or unusual zip member can raise (CRC, truncation, a codec's own error,
+# encryption, an unsupported compression method).
+_READ_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError,
+                RuntimeError, NotImplementedError, ValueError)
+
+
+# What creating a file can raise because of its name rather than the disk: the file is left
+# out with a note instead of refusing the upload.
+_NAME_ERRORS = frozenset({errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL, errno.EEXIST,
+                          errno.ENOTDIR, errno.EISDIR})
+
+
+def _write(folder: Path, entry: _Entry, budget: list[int], limits: Limits,
+           notes: list[str]) -> None:
+    target = folder.joinpath(*entry.parts)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        out = open(target, "xb")  # noqa: SIM115 (closed below)
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+        if isinstance(error, OSError) and error.errno not in _NAME_ERRORS:
+            raise
+        reason = error.strerror if isinstance(error, OSError) else "the name holds a NUL"
+        notes.append(f"{entry.label} was not saved: the file system refused its name "
+                     f"({reason})")
+        return
+    with out, entry.open() as stream:
         while True:
-            chunk = stream.read(1 << 20)
+            try:
+                chunk = stream.read(1 << 20)
+            except _READ_ERRORS as error:
+                raise UploadError(f"{entry.label} cannot be read ({error}); "
+                                  "nothing was saved") from None
             if not chunk:
                 break
-            written += len(chunk)
             budget[0] -= len(chunk)
             if budget[0] < 0:
                 raise UploadError("the upload expands to more than "
-                                  f"{UPLOAD_LIMITS.expanded_mb} MB; nothing was saved")
+                                  f"{limits.expanded_mb} MB; nothing was saved")
             out.write(chunk)
 
 
-def _unzip(name: str, data: bytes, target: Path, limits: Limits, budget: list[int],
-           notes: list[str]) -> None:
+_NAME_BYTES = 255  # longest name ext4, XFS, Btrfs, tmpfs and APFS take, in bytes (UTF-8)
+
+
+def _plan(entries: list[_Entry], notes: list[str]) -> list[_Entry]:
+    """Give every file a path of its own that the file system takes; note each change.
+
+    Names too long are shortened first; folders keep their names (they are sources) and a file
+    whose path is taken, by an earlier file or by a folder, gets the first free ``name (n)``.
+    Paths are compared as a case-insensitive file system would (case and Unicode form).
+    """
+    fitted: list[tuple[_Entry, tuple[str, ...]]] = []
+    for entry in entries:
+        parts = tuple(_fit(part, file=i == len(entry.parts) - 1)
+                      for i, part in enumerate(entry.parts))
+        if parts != entry.parts:
+            notes.append(f"{entry.label} has a name too long for the file system; "
+                         f"saved as {_brief('/'.join(parts))}")
+        fitted.append((entry, parts))
+    folders = {_key(parts[:i]) for _, parts in fitted for i in range(1, len(parts))}
+    files: set[tuple[str, ...]] = set()
+    planned = []
+    for entry, parts in fitted:
+        wanted = parts
+        number = 1
+        while _key(parts) in files or _key(parts) in folders:
+            number += 1
+            parts = wanted[:-1] + (_tagged(wanted[-1], f" ({number})", file=True),)
+        if parts != wanted:
+            holder = "a folder" if _key(wanted) in folders else "another file"
+            notes.append(f"{entry.label} was saved as {_brief('/'.join(parts))} "
+                         f"because {_brief('/'.join(wanted))} was taken by {holder}")
+        files.add(_key(parts))
+        planned.append(dataclasses.replace(entry, parts=parts))
+    return planned
+
+
+def _key(parts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(unicodedata.normalize("NFC", part).casefold() for part in parts)
+
+
+def _fit(name: str, *, file: bool) -> str:
+    """``name``, or if it is too long its start and a hash of the whole, in ``_NAME_BYTES``.
+
+    >>> short = _fit("x" * 300 + ".txt", file=True)
+    >>> _fit("a.txt", file=True), len(short), short[:3], short[-13], short[-4:]
+    ('a.txt', 255, 'xxx', '~', '.txt')
+    """
+    if len(name.encode("utf-8", "surrogatepass")) <= _NAME_BYTES:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return _tagged(name, f"~{digest}", file=file)
+
+
+def _tagged(name: str, tag: str, *, file: bool) -> str:
+    """``name`` with ``tag`` before its extension, its start cut to fit ``_NAME_BYTES``."""
+    stem, extension = os.path.splitext(name) if file else (name, "")
+    if len(extension.encode("utf-8", "surrogatepass")) > 16:  # not an extension
+        stem, extension = name, ""
+    room = _NAME_BYTES - len((tag + extension).encode("utf-8", "surrogatepass"))
+    stem = stem.encode("utf-8", "surrogatepass")[:room].decode("utf-8", "ignore")
+    return stem + tag + extension
+
+
+def _brief(text: str) -> str:
+    """``text`` cut in the middle where it is long (names over 60 characters, paths over 200).
+
+    >>> _brief("a/" + "b" * 100 + "/c.txt")
+    'a/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb…bbbbbbbbbbbbbbbbbbbbbbbb/c.txt'
+    """
+    text = "/".join(part if len(part) <= 60 else f"{part[:30]}…{part[-24:]}"
+                    for part in text.split("/"))
+    return text if len(text) <= 200 else f"{text[:100]}…{text[-80:]}"
+
+
+def _open_zip(name: str, data: bytes) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError, ValueError):
         raise UploadError(f"{name}: not a valid zip file; nothing was saved") from None
-    with archive:
-        members = archive.infolist()
-        if len(members) > limits.files:
-            raise UploadError(f"{name}: {len(members):,} entries; the limit is "
-                              f"{limits.files:,} files; nothing was saved")
-        claimed = sum(m.file_size for m in members)
-        if claimed > limits.expanded_mb * 1024 * 1024:
-            raise UploadError(f"{name}: expands to {claimed / 1048576:.0f} MB; the limit is "
-                              f"{limits.expanded_mb} MB; nothing was saved")
-        for member in members:
-            safe = _safe_name(member.filename)
-            if safe is None:
-                raise UploadError(f"{name}: {member.filename!r} points outside the upload "
-                                  "(.. or an absolute path); nothing was saved")
-            mode = member.external_attr >> 16
-            if stat.S_ISLNK(mode):
-                notes.append(f"{name}: {member.filename} is a symbolic link; not saved")
-                continue
-            if member.is_dir():
-                continue
-            if member.file_size > 1024 and member.compress_size and (
-                    member.file_size / member.compress_size > limits.ratio):
-                raise UploadError(f"{name}: {member.filename!r} is compressed "
-                                  f"{member.file_size // max(member.compress_size, 1)}:1, "
-                                  f"more than {limits.ratio}:1 (a zip bomb?); nothing was saved")
-            try:
-                with archive.open(member) as stream:
-                    _write(target / safe, stream, member.file_size, safe, budget)  # type: ignore[arg-type]
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as error:
-                raise UploadError(f"{name}: {member.filename!r} cannot be read ({error}); "
-                                  "nothing was saved") from None
+
+
+def _zip_entries(name: str, archive: zipfile.ZipFile, limits: Limits,
+                 notes: list[str]) -> list[_Entry]:
+    """The files of one zip, placed as :func:`save_upload` describes; refuses hostile zips."""
+    members = archive.infolist()
+    if len(members) > limits.files:
+        raise UploadError(f"{name}: {len(members):,} entries; the limit is "
+                          f"{limits.files:,} files; nothing was saved")
+    claimed = sum(m.file_size for m in members)
+    if claimed > limits.expanded_mb * 1024 * 1024:
+        raise UploadError(f"{name}: expands to {claimed / 1048576:.0f} MB; the limit is "
+                          f"{limits.expanded_mb} MB; nothing was saved")
+    kept: list[tuple[tuple[str, ...], zipfile.ZipInfo]] = []
+    macos = False
+    for member in members:
+        safe = _safe_name(member.filename)
+        if safe is None:
+            raise UploadError(f"{name}: {member.filename!r} points outside the upload "
+                              "(.. or an absolute path); nothing was saved")
+        mode = member.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            notes.append(f"{name}: {member.filename} is a symbolic link; not saved")
+            continue
+        if member.is_dir():
+            continue
+        parts = tuple(safe.split("/"))
+        if parts[0] == "__MACOSX":
+            macos = True
+            continue
+        if member.file_size > 1024 and member.compress_size and (
+                member.file_size / member.compress_size > limits.ratio):
+            raise UploadError(f"{name}: {member.filename!r} is compressed "
+                              f"{member.file_size // max(member.compress_size, 1)}:1, "
+                              f"more than {limits.ratio}:1 (a zip bomb?); nothing was saved")
+        kept.append((parts, member))
+    if macos:
+        notes.append(f"{name}: __MACOSX/ holds macOS metadata, not articles; not saved")
+    placed = _place([parts for parts, _ in kept], PurePosixPath(name).stem)
+    return [_Entry(f"{_brief(name)}: {_brief(member.filename)}", parts, archive, member)
+            for parts, (_, member) in zip(placed, kept)]
+
+
+def _place(paths: list[tuple[str, ...]], zip_stem: str) -> list[tuple[str, ...]]:
+    """Where a zip's files go under the upload folder (the rule of :func:`save_upload`).
+
+    >>> _place([("corpus", "xinhua", "a.txt"), ("corpus", "miit", "b.txt")], "up")
+    [('xinhua', 'a.txt'), ('miit', 'b.txt')]
+    >>> _place([("home", "me", "mine", "a.txt"), ("home", "me", "mine", "b.txt")], "up")
+    [('mine', 'a.txt'), ('mine', 'b.txt')]
+    >>> _place([("a.txt",), ("b.txt",)], "up")
+    [('up', 'a.txt'), ('up', 'b.txt')]
+    """
+    visible = [p for p in paths if not any(part.startswith(".") for part in p)]
+    basis = visible or paths
+    if not basis:
+        return []
+    common = basis[0][:-1]
+    for path in basis[1:]:
+        size = 0
+        while size < min(len(common), len(path) - 1) and common[size] == path[size]:
+            size += 1
+        common = common[:size]
+    if all(len(path) == len(common) + 1 for path in basis):  # no folder of their own
+        drop, add = (common[:-1], ()) if common else ((), (zip_stem,))
+    else:
+        drop, add = common, ()
+    return [add + (path[len(drop):] if path[:len(drop)] == drop else path) for path in paths]
+
+
+# --------------------------------------------------------------------------- upload folders
+
+
+def new_upload_folder(*, temp_root: Path | None = None) -> Path:
+    """Create a private folder for one session's upload, marked as in use.
+
+    Parameters
+    ----------
+    temp_root : Path, optional
+        Where upload folders live; the system's temporary folder by default.
+
+    Returns
+    -------
+    Path
+        A new ``policydata-upload-*`` folder, readable by its owner only.
+
+    See Also
+    --------
+    touch_upload, sweep_uploads
+    """
+    return Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX, dir=temp_root))
+
+
+def touch_upload(folder: Path) -> bool:
+    """Mark an upload folder as in use now, so :func:`sweep_uploads` keeps it.
+
+    Cheap (one ``stat`` and one ``utime``): call it on every run of the session using it.
+
+    Parameters
+    ----------
+    folder : Path
+        A folder made by :func:`new_upload_folder`.
+
+    Returns
+    -------
+    bool
+        False when the folder is gone (swept after going unused) or is not a folder: the
+        session should drop its upload and say so.
+    """
+    try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return False
+        os.utime(folder)
+    except OSError:
+        return False
+    return True
+
+
+def sweep_uploads(max_age_seconds: float = UPLOAD_MAX_IDLE_SECONDS, *,
+                  now: float | None = None, temp_root: Path | None = None) -> list[Path]:
+    """Delete the upload folders that have gone unused for longer than ``max_age_seconds``.
+
+    Only folders named ``policydata-upload-*`` directly in ``temp_root`` and owned by this
+    process's user are considered, by their last mark (:func:`touch_upload`, i.e. their
+    modification time); links are never followed, neither to a folder nor inside one. A folder
+    that cannot be removed, in whole or in part, is passed over.
+
+    Parameters
+    ----------
+    max_age_seconds : float
+        Unused for longer than this, a folder is deleted; :data:`UPLOAD_MAX_IDLE_SECONDS`
+        (2 hours) by default.
+    now : float, optional
+        The time to measure from (seconds since the epoch); the current time by default.
+    temp_root : Path, optional
+        Where upload folders live; the system's temporary folder by default.
+
+    Returns
+    -------
+    list of Path
+        The folders deleted, sorted.
+
+    Raises
+    ------
+    ValueError
+        When ``max_age_seconds`` is negative.
+
+    Examples
+    --------
+    >>> import time
+    >>> root = Path(tempfile.mkdtemp())
+    >>> folder = new_upload_folder(temp_root=root)
+    >>> touch_upload(folder), sweep_uploads(temp_root=root)  # in use: kept
+    (True, [])
+    >>> sweep_uploads(now=time.time() + 3 * 3600, temp_root=root) == [folder]
+    True
+    >>> touch_upload(folder)  # gone: the session drops its upload
+    False
+    >>> root.rmdir()
+    """
+    if max_age_seconds < 0:
+        raise ValueError(f"max_age_seconds must be 0 or more, not {max_age_seconds!r}")
+    now = time.time() if now is None else now
+    removed = []
+    for folder, info in _upload_folders(temp_root):
+        if now - info.st_mtime <= max_age_seconds:
+            continue
+        try:
+            shutil.rmtree(folder)  # never follows links (see shutil.rmtree.avoids_symlink_attacks)
+        except OSError:
+            continue
+        removed.append(folder)
+    return sorted(removed)
+
+
+def uploads_size(*, temp_root: Path | None = None) -> int:
+    """Bytes in the files of all upload folders; links are neither followed nor counted.
+
+    Parameters
+    ----------
+    temp_root : Path, optional
+        Where upload folders live; the system's temporary folder by default.
+
+    Returns
+    -------
+    int
+        The sum of the sizes of the files in every ``policydata-upload-*`` folder of this
+        process's user, the index caches kept there included.
+    """
+    total = 0
+    for folder, _ in _upload_folders(temp_root):
+        for parent, _, names in os.walk(folder, onerror=lambda _: None):
+            for name in names:
+                with contextlib.suppress(OSError):  # removed meanwhile
+                    info = os.lstat(os.path.join(parent, name))
+                    total += info.st_size if stat.S_ISREG(info.st_mode) else 0
+    return total
+
+
+def check_upload_room(limits: Limits = UPLOAD_LIMITS, *, temp_root: Path | None = None) -> None:
+    """Refuse a new upload while the upload folders already hold ``limits.all_uploads_mb``.
+
+    Call :func:`sweep_uploads` first, so that only uploads in use count.
+
+    Parameters
+    ----------
+    limits : Limits
+        ``all_uploads_mb`` is the room for all uploads on the server.
+    temp_root : Path, optional
+        Where upload folders live; the system's temporary folder by default.
+
+    Raises
+    ------
+    UploadError
+        When there is no room; the message says how much is held and what to do.
+    """
+    held = uploads_size(temp_root=temp_root)
+    room = limits.all_uploads_mb * 1024 * 1024
+    if held >= room:
+        hours = UPLOAD_MAX_IDLE_SECONDS / 3600
+        raise UploadError(f"the server's room for uploads is full: uploads in use hold "
+                          f"{_size(held)}, the limit is {_size(room)}; try again later (an "
+                          f"upload is removed {hours:g} hours after its last use)")
+
+
+def _upload_folders(temp_root: Path | None) -> Iterator[tuple[Path, os.stat_result]]:
+    """Upload folders (not links) directly in ``temp_root`` owned by this user, with status."""
+    root = Path(tempfile.gettempdir() if temp_root is None else temp_root)
+    try:
+        with os.scandir(root) as listing:
+            entries = [entry for entry in listing if entry.name.startswith(UPLOAD_PREFIX)]
+    except OSError:
+        return
+    user = os.getuid() if hasattr(os, "getuid") else None
+    for entry in sorted(entries, key=lambda entry: entry.name):
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and (user is None or info.st_uid == user):
+            yield Path(entry.path), info
+
+
+def _size(size: int) -> str:
+    """A size in bytes for a message, in MB or GB.
+
+    >>> _size(1_572_864), _size(4 * 1024 ** 3)
+    ('1.5 MB', '4.0 GB')
+    """
+    if size >= 1024 ** 3:
+        return f"{size / 1024 ** 3:.1f} GB"
+    return f"{size / 1024 ** 2:.1f} MB"
