@@ -19,7 +19,8 @@ if str(HERE.parent) not in sys.path:  # run as a script by Streamlit: make `dash
 
 from dashboard import data, sidebar, state  # noqa: E402
 
-st.set_page_config(page_title="policydata", page_icon=":material/trending_up:", layout="wide")
+# (A local icon: a Material icon would be fetched from a font server, which offline fails.)
+st.set_page_config(page_title="policydata", page_icon=str(HERE / "icon.png"), layout="wide")
 
 PAGES = [
     st.Page(HERE / "views" / "overview.py", title="Overview", icon=":material/dashboard:",
@@ -35,9 +36,10 @@ PAGES = [
 ]
 page = st.navigation(PAGES, position="hidden")
 
+sidebar.keep_upload_alive()
 corpus = data.begin(data.corpus_source())
 state.begin(themes=list(corpus.dictionary.names), sources=corpus.index.source_names,
-            bounds=data.date_bounds(corpus.index))
+            bounds=data.date_bounds(corpus.index), page=page.url_path)
 sidebar.draw(corpus, PAGES)
 page.run()
 sidebar.share(state.finish())

@@ -17,12 +17,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures
+from dashboard import figures, ui
 from policydata import analysis as an
 from policydata.filters import Filter
 from policydata.index import Index
 from policydata.store import open_index
 from policydata.themes import ThemeDictionary, load_themes, parse_themes
+from policydata.uploads import UPLOAD_MAX_IDLE_SECONDS
 
 PROJECT = Path(__file__).resolve().parents[1]
 SEEDS = PROJECT / "seeds"
@@ -53,8 +54,19 @@ _STAGES = {"scan": "Scanning the corpus", "read": "Reading and tokenising articl
            "wait": "Waiting for another process building this index"}
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _load_index(path: str, cache_dir: str | None) -> Index:
+    return _open(path, cache_dir)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=UPLOAD_MAX_IDLE_SECONDS)
+def _load_upload_index(path: str, cache_dir: str | None) -> Index:
+    """(Uploads have their own cache: they never push the shared corpus's index out, and
+    leave memory when unused.)"""
+    return _open(path, cache_dir)
+
+
+def _open(path: str, cache_dir: str | None) -> Index:
     bar = st.progress(0.0, text="Opening the corpus index")
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -71,10 +83,11 @@ def _load_index(path: str, cache_dir: str | None) -> Index:
 
 def load_index(source: CorpusSource) -> Index:
     """The shared index of ``source`` (built with a progress bar on first use)."""
+    load = _load_upload_index if source.uploaded else _load_index
     try:
-        return _load_index(source.path, source.cache_dir)
+        return load(source.path, source.cache_dir)
     except FileNotFoundError as error:
-        st.error(f"The corpus cannot be opened: {error}. Start the dashboard with "
+        st.error(f"The corpus cannot be opened: {ui.plain(error)}. Start the dashboard with "
                  "`policydata serve --corpus PATH` or set POLICYDATA_CORPUS.")
         st.stop()
         raise  # pragma: no cover - st.stop() raises
@@ -248,8 +261,18 @@ def current() -> Corpus:
     return corpus
 
 
+#: Widgets whose values belong to one corpus (its dates, sources and themes).
+CORPUS_WIDGETS = ("w_dates", "w_dates2", "w_source", "w_theme", "w_theme2", "w_period",
+                  "w_focus")
+
+
 def begin(source: CorpusSource) -> Corpus:
     """Load the index and dictionary for this run and make them the current corpus."""
+    if st.session_state.get("_corpus_path", source.path) != source.path:
+        # Another corpus (an upload, or back): its widgets start again from the link.
+        for key in CORPUS_WIDGETS:
+            st.session_state.pop(key, None)
+    st.session_state["_corpus_path"] = source.path
     index = load_index(source)
     corpus = Corpus(index, active_dictionary(index), source)
     st.session_state["_corpus"] = corpus

@@ -64,7 +64,8 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=part["period"], y=y, name=esc(term), mode="lines+markers",
             line={"color": PALETTE[i % len(PALETTE)], "width": 2},
-            marker={"size": 6}, customdata=custom,
+            marker={"size": 6}, customdata=custom, connectgaps=False,
+            selected={"marker": {"size": 13}}, unselected={"marker": {"opacity": 0.45}},
             hovertemplate=("<b>%{customdata[1]}</b> · %{customdata[0]}<br>"
                            f"{MEASURES[measure]}: %{{y:,.2f}}<br>"
                            "matches: %{customdata[2]:,}<br>"
@@ -79,10 +80,16 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int) -> go.Figure:
     ), row=2, col=1)
     title = MEASURES[measure] + (f", {window}-period moving average" if window > 1 else "")
     fig.update_yaxes(title_text=title, row=1, col=1, rangemode="tozero")
-    fig.update_yaxes(title_text="articles", row=2, col=1, rangemode="tozero")
+    fig.update_yaxes(title_text="articles", row=2, col=1, rangemode="tozero",
+                     **_whole_ticks(periods["articles"]))
     fig.update_xaxes(type="category", row=2, col=1, tickangle=-45, nticks=24)
     fig.update_xaxes(type="category", row=1, col=1)
     return _layout(fig, 520)
+
+
+def _whole_ticks(values: pd.Series) -> dict[str, object]:
+    """Axis options for a count of things: no ticks between whole numbers when they are few."""
+    return {"dtick": 1, "tick0": 0} if len(values) and values.max() <= 4 else {}
 
 
 def corpus_figure(frame: pd.DataFrame) -> go.Figure:
@@ -92,10 +99,12 @@ def corpus_figure(frame: pd.DataFrame) -> go.Figure:
                          marker={"color": PALETTE[0]},
                          hovertemplate="%{x}: %{y:,} articles<extra></extra>"))
     fig.add_trace(go.Scatter(x=frame["period"], y=frame["words"], name="words",
-                             mode="lines", line={"color": PALETTE[1]},
+                             mode="lines" if len(frame) > 60 else "lines+markers",
+                             line={"color": PALETTE[1]},
                              hovertemplate="%{x}: %{y:,} words<extra></extra>"),
                   secondary_y=True)
-    fig.update_yaxes(title_text="articles", secondary_y=False, rangemode="tozero")
+    fig.update_yaxes(title_text="articles", secondary_y=False, rangemode="tozero",
+                     **_whole_ticks(frame["articles"]))
     fig.update_yaxes(title_text="words", secondary_y=True, rangemode="tozero", showgrid=False,
                      tickformat=".2s")
     fig.update_xaxes(type="category", tickangle=-45, nticks=24)
@@ -116,16 +125,17 @@ def number_label(value: float, decimals: int = 2) -> str:
 
 def bar_figure(labels: list[str], values: list[float], *, hover: list[str], title: str,
                height: int | None = None, color: str = PALETTE[0],
-               decimals: int = 2) -> go.Figure:
-    """Horizontal ranked bars with the exact value written beside each bar."""
+               decimals: int = 2, top: float | None = None) -> go.Figure:
+    """Horizontal ranked bars with the exact value written beside each bar (``top``: the
+    largest value on the scale, to share it with another chart)."""
     fig = go.Figure(go.Bar(
         y=[esc(v) for v in labels], x=values, orientation="h", marker={"color": color},
         text=[number_label(v, decimals) for v in values],
         textposition="outside", cliponaxis=False,
         hovertext=[esc(h) for h in hover], hoverinfo="text"))
     fig.update_yaxes(autorange="reversed", automargin=True)
-    top = max([v for v in values if v == v] or [0]) or 1
-    fig.update_xaxes(title_text=title, range=[0, top * 1.18])
+    top = max([v for v in values if v == v] + [top or 0] or [0]) or 1
+    fig.update_xaxes(title_text=title, range=[0, top * 1.22])
     return _layout(fig, height or max(240, 26 * len(labels) + 80))
 
 
@@ -143,11 +153,14 @@ def theme_lines(frame: pd.DataFrame, measure: str, window: int) -> go.Figure:
     values = measure_values(frame, measure, window=window, by="theme")
     fig = go.Figure()
     for i, (theme, part) in enumerate(frame.groupby("theme", sort=False)):
+        # (The name travels in customdata: a template would read '%{x}' in a theme's name.)
         fig.add_trace(go.Scatter(
-            x=part["period"], y=values.loc[part.index], name=esc(theme), mode="lines",
-            line={"color": PALETTE[i % len(PALETTE)]},
-            customdata=np.column_stack([part["count"], part["docs"], part["articles"]]),
-            hovertemplate=(f"<b>{esc(theme)}</b> · %{{x}}<br>{MEASURES[measure]}: %{{y:,.2f}}"
+            x=part["period"], y=values.loc[part.index], name=esc(theme), mode="lines+markers",
+            line={"color": PALETTE[i % len(PALETTE)]}, marker={"size": 4},
+            customdata=np.column_stack([part["count"], part["docs"], part["articles"],
+                                        [esc(theme)] * len(part)]),
+            hovertemplate=("<b>%{customdata[3]}</b> · %{x}<br>"
+                           f"{MEASURES[measure]}: %{{y:,.2f}}"
                            "<br>matches: %{customdata[0]:,}<br>articles with it: "
                            "%{customdata[1]:,} of %{customdata[2]:,}<extra></extra>")))
     fig.update_yaxes(title_text=MEASURES[measure], rangemode="tozero")

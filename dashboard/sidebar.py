@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
 from dashboard import data, state, ui
-from policydata.uploads import UPLOAD_LIMITS, UploadError, save_upload
+from policydata.uploads import (
+    UPLOAD_LIMITS,
+    UPLOAD_MAX_IDLE_SECONDS,
+    UploadError,
+    check_upload_room,
+    new_upload_folder,
+    save_upload,
+    sweep_uploads,
+    touch_upload,
+)
 
 
 def draw(corpus: data.Corpus, pages: list[Any]) -> None:
@@ -62,7 +70,7 @@ def share(query: str) -> None:
 
 def _corpus_box(corpus: data.Corpus) -> None:
     source = corpus.source
-    with st.expander(f"Corpus: {source.label}", icon=":material/folder_open:"):
+    with st.expander(f"Corpus: {ui.plain(source.label)}", icon=":material/folder_open:"):
         info = corpus.info()
         st.caption(f"{info['documents']:,} articles, {info['words']:,} words; "
                    f"{len(info['skipped'])} files or rows not loaded (see Overview).")
@@ -82,15 +90,36 @@ def _corpus_box(corpus: data.Corpus) -> None:
             _use_upload([(f.name, f.getvalue()) for f in files])
 
 
+def keep_upload_alive() -> None:
+    """Mark this session's upload as in use (uploads unused for two hours are removed); say so
+    and go back to the shared corpus when it is gone."""
+    if not st.session_state.get("_swept"):  # once per session: abandoned uploads go
+        st.session_state["_swept"] = True
+        sweep_uploads()
+    folder = st.session_state.get("upload_folder")
+    if folder and not touch_upload(Path(folder)):
+        _drop_upload()
+        st.session_state["upload_expired"] = True
+    if st.session_state.pop("upload_expired", False):
+        st.toast(f"Your uploaded corpus was removed after {UPLOAD_MAX_IDLE_SECONDS // 3600} "
+                 "hours unused; this is the shared corpus.", icon=":material/timer_off:")
+
+
 def _use_upload(files: list[tuple[str, bytes]]) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="policydata-upload-"))
+    sweep_uploads()  # (abandoned sessions' uploads)
+    try:
+        check_upload_room()
+        folder = new_upload_folder()
+    except UploadError as error:
+        st.error(f"Upload refused: {ui.plain(error)}")
+        return
     try:
         problems = save_upload(files, folder / "corpus")
     except UploadError as error:
         shutil.rmtree(folder, ignore_errors=True)
         st.error(f"Upload refused: {ui.plain(error)}")
         return
-    _drop_upload()
+    _drop_upload()  # (the session's previous upload, replaced once the new one is saved)
     st.session_state["upload_source"] = data.CorpusSource(
         str(folder / "corpus"), "your upload", str(folder / "cache"), uploaded=True)
     st.session_state["upload_folder"] = str(folder)

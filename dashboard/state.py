@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from policydata.filters import View, view_from_params, view_to_params
+from policydata.filters import View, default_freq, view_from_params, view_to_params
 
 _MISSING = object()
 
@@ -31,6 +31,8 @@ class Run:
     notes: list[str] = field(default_factory=list)
     seed: bool = False  # widgets take their values from the view this run
     bounds: tuple[dt.date, dt.date] | None = None  # the corpus's date range
+    freq: str = "month"  # the period when the link names none (depends on the corpus span)
+    page: str = ""  # url path of the page being drawn
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ CONTROLS: dict[str, Control] = {c.key: c for c in [
     Control("w_source", lambda v, r: list(v.filter.sources),
             lambda v, x, r: v.with_filter(sources=tuple(x or ()))),
     Control("w_terms", lambda v, r: list(v.terms), _put_terms),
-    Control("w_freq", lambda v, r: v.freq, lambda v, x, r: replace(v, freq=x or "month")),
+    Control("w_freq", lambda v, r: v.freq, lambda v, x, r: replace(v, freq=x or r.freq)),
     Control("w_measure", lambda v, r: v.measure,
             lambda v, x, r: replace(v, measure=x or "per_10k")),
     Control("w_smooth", lambda v, r: v.smooth, lambda v, x, r: replace(v, smooth=int(x or 1))),
@@ -127,7 +129,8 @@ def valid_choice(key: str, options: list[object]) -> None:
     value = st.session_state.get(key, CONTROLS[key].get(run.view, run))
     if value not in options:
         if value:
-            run.notes.append(f"{value!s:.40} is not available here; ignored")
+            run.notes.append(f"{key.removeprefix('w_')!r}: {value!s:.40} is not available "
+                             "here; ignored")
         st.session_state[key] = options[0] if options else None
         run.view = CONTROLS[key].put(run.view, st.session_state[key], run)
 
@@ -137,11 +140,12 @@ def _current_params() -> dict[str, list[str]]:
 
 
 def begin(*, themes: list[str], sources: list[str],
-          bounds: tuple[dt.date, dt.date] | None) -> Run:
+          bounds: tuple[dt.date, dt.date] | None, page: str = "") -> Run:
     """Read this run's view from the URL (and from widgets the user just changed)."""
     params = _current_params()
-    view, notes = view_from_params(params, themes=themes, sources=sources)
-    run = Run(view=view, bounds=bounds)
+    freq = default_freq(*bounds) if bounds else "month"
+    view, notes = view_from_params(params, themes=themes, sources=sources, freq=freq)
+    run = Run(view=view, bounds=bounds, freq=freq, page=page)
     if st.session_state.get("_url") != params:
         run.seed = True  # the URL changed from outside: it wins over the widgets
         # What was wrong with the link stays on show until another link is opened.
@@ -177,11 +181,15 @@ def control(key: str, make: Callable[..., Any], *args: Any, **kwargs: Any) -> An
     spec = CONTROLS[key]
     value = st.session_state.get(key, _MISSING)
     scratch = replace(run, notes=[])
+    drawn_on = st.session_state.setdefault("_drawn_on", {})
     if value is _MISSING or run.seed or spec.put(run.view, value, scratch) != run.view:
-        value = spec.get(run.view, run)
-    # Assigned on every run, even unchanged: the widget may be a new one under the same key
-    # (another page's), which only takes a value set through session state.
-    st.session_state[key] = value
+        st.session_state[key] = spec.get(run.view, run)
+    elif drawn_on.get(key) != run.page:
+        # A widget of another page under the same key only takes a value set through session
+        # state. (Not assigned otherwise: setting the value the widget already has would undo
+        # a change the user made while this run was under way, e.g. a slider moved twice.)
+        st.session_state[key] = value
+    drawn_on[key] = run.page
     value = make(*args, key=key, **kwargs)
     run.view = spec.put(run.view, value, run)
     return value
@@ -194,13 +202,14 @@ def set_view(view: View) -> None:
 
 def params(view: View | None = None) -> dict[str, list[str]]:
     """Query parameters of a view (default: the current one), for links between pages."""
-    return view_to_params(view or current().view)
+    run = current()
+    return view_to_params(view or run.view, freq=run.freq)
 
 
 def finish() -> str:
     """Write the view to the URL; returns the query string of the shareable link."""
     run = current()
-    wanted = view_to_params(run.view)
+    wanted = view_to_params(run.view, freq=run.freq)
     if _current_params() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state["_url"] = wanted

@@ -62,9 +62,12 @@ def table(frame: pd.DataFrame, **options: Any) -> Any:
 
 def kwic_table(lines: pd.DataFrame) -> None:
     """Keyword-in-context lines: left context, the match as written, right context."""
+    # A concordance: the left context ends at the match (right-aligned, so a cut column
+    # loses its far end, not the words next to the match).
     table(lines[["left", "match", "right", "date", "title"]],
-          column_config={"left": st.column_config.TextColumn(width="large"),
-                         "match": st.column_config.TextColumn(width="medium"),
+          column_config={"left": st.column_config.TextColumn(width="large", alignment="right"),
+                         "match": st.column_config.TextColumn(width="small",
+                                                              alignment="center"),
                          "right": st.column_config.TextColumn(width="large"),
                          "date": st.column_config.TextColumn(width="small")})
 

@@ -93,7 +93,7 @@ def main() -> None:
         st.markdown(f"**Loaded with a caveat ({len(warnings):,})**")
         ui.table(warnings, height=min(35 * len(warnings) + 38, 400))
     if info.get("cache"):
-        st.caption(f"Index cache: {info['cache']}")
+        st.caption(f"Index cache: {ui.plain(info['cache'])}")
 
 
 main()

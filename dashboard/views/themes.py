@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures, state, ui
 from policydata.analysis import MEASURES
 from policydata.filters import MAX_SMOOTH
+
+MAX_THEME_FILE = 1 << 20  # characters: the size of the largest theme file one may upload
 
 
 def main() -> None:
@@ -32,14 +36,14 @@ def main() -> None:
                  height=35 * len(summary) + 38)
         ui.csv_download(summary, None, "themes.csv", key="dl_theme_summary")
     with tabs[1]:
-        cols = st.columns([2, 3, 2])
+        cols = st.columns([5, 7])
         with cols[0]:
             state.control("w_freq", st.segmented_control, "Period",
                           ["month", "quarter", "year"], required=True)
         with cols[1]:
             state.control("w_measure", st.segmented_control, "Measure", list(MEASURES),
                           format_func=MEASURES.get, required=True)
-        with cols[2]:
+        with st.columns([5, 7])[0]:
             state.control("w_smooth", st.slider, "Moving average (periods)", 1, MAX_SMOOTH)
         view = run.view
         trend = corpus.theme_trend(view.filter, view.freq)
@@ -64,8 +68,11 @@ def main() -> None:
 
 
 def _origin() -> str:
-    return ("your own dictionary" if st.session_state.get("themes_text")
-            else "the default dictionary")
+    if st.session_state.get("themes_text"):
+        return "your own dictionary"
+    if os.environ.get("POLICYDATA_THEMES"):
+        return "this server's dictionary"
+    return "the default dictionary (Chinese economic and industrial policy)"
 
 
 def edit_dictionary(corpus: data.Corpus) -> None:
@@ -80,20 +87,27 @@ def edit_dictionary(corpus: data.Corpus) -> None:
     st.download_button("Download this dictionary (TOML)", data=dictionary.text,
                        file_name="themes.toml", mime="application/toml", key="dl_dictionary",
                        on_click="ignore", icon=":material/download:")
+    uploads = st.session_state.get("_themes_uploads", 0)  # (a new key empties the uploader)
     upload = st.file_uploader("Use a theme file of your own (TOML)", type=["toml"],
-                              key="themes_upload", max_upload_size=1)
+                              key=f"themes_upload_{uploads}", max_upload_size=1)
     if upload is not None and st.session_state.get("_themes_upload") != upload.file_id:
         st.session_state["_themes_upload"] = upload.file_id
         _apply(upload.getvalue().decode("utf-8", "replace"))
+    if st.session_state.get("_editor_digest") != dictionary.digest:
+        # The editor shows the dictionary in use whenever it changes (an upload, a reset).
+        st.session_state["_editor_digest"] = dictionary.digest
+        st.session_state["themes_editor"] = dictionary.text
     with st.form("themes_form"):
-        text = st.text_area("Edit the dictionary", value=dictionary.text, height=320,
-                            key="themes_editor")
+        text = st.text_area("Edit the dictionary", height=320, key="themes_editor",
+                            max_chars=MAX_THEME_FILE)
         applied = st.form_submit_button("Apply for this session", type="primary")
     if applied:
         _apply(text)
     if st.session_state.get("themes_text") and st.button("Back to the default dictionary",
                                                          key="themes_reset"):
         st.session_state.pop("themes_text", None)
+        st.session_state.pop("themes_error", None)
+        st.session_state["_themes_uploads"] = uploads + 1
         st.rerun()
     error = st.session_state.get("themes_error")
     if error:

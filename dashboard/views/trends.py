@@ -7,38 +7,41 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import data, figures, state, ui
-from policydata.analysis import MEASURES, period_bounds
+from policydata.analysis import MEASURES, period_bounds, terms_without_matches
 from policydata.filters import MAX_SMOOTH, MAX_TERMS
 
-SUGGESTIONS = ["digital economy", "real economy", "new industrialization",
-               "high-quality development", "supply chain*", "innovation"]
+SUGGESTED = 8  # the corpus's most frequent 2-word phrases offered to start with
 
 
 def main() -> None:
     corpus = data.current()
     run = state.current()
     st.title("Term trends")
-    state.control("w_terms", st.multiselect, "Terms or phrases",
-                  list(dict.fromkeys([*run.view.terms, *SUGGESTIONS])),
+    # Only the chosen terms are options: with more, Enter would pick the options containing
+    # what was typed rather than the typed term itself.
+    state.control("w_terms", st.multiselect, "Terms or phrases", list(run.view.terms),
                   accept_new_options=True, max_selections=MAX_TERMS,
                   placeholder="Type a word or phrase and press Enter",
                   help="Each term is counted on its own. Hyphens and case do not matter; a * "
                        "at the end of a word matches any ending (digit*).")
-    cols = st.columns([2, 3, 2])
+    # (Two controls to a row: three clip their options in a window 1,024 pixels wide.)
+    cols = st.columns([5, 7])
     with cols[0]:
         state.control("w_freq", st.segmented_control, "Period", ["month", "quarter", "year"],
                       required=True)
     with cols[1]:
         state.control("w_measure", st.segmented_control, "Measure", list(MEASURES),
                       format_func=MEASURES.get, required=True)
-    with cols[2]:
+    with st.columns([5, 7])[0]:
         state.control("w_smooth", st.slider, "Moving average (periods)", 1, MAX_SMOOTH,
-                      help="1 = no smoothing: a trailing average over this many periods.")
+                      help="1 = no smoothing: a trailing average over this many periods "
+                           "(periods without articles are left out of it).")
     view = run.view
     if not view.terms:
         ui.sentence(corpus.describe(view.filter) + ".")
         st.info("Add one or more terms above to see how often they are used over time.",
                 icon=":material/show_chart:")
+        suggest(corpus)
         return
     frame = corpus.term_trend(view.terms, view.filter, view.freq)
     ui.sentence(", ".join(repr(t) for t in view.terms) + f" per {view.freq} in "
@@ -47,6 +50,11 @@ def main() -> None:
         st.info("No articles match the filters, so there is nothing to count. Widen the date "
                 "range or clear a filter in the sidebar.")
         return
+    missing = terms_without_matches(frame)
+    if missing:
+        st.caption(ui.plain(f"{' and '.join(repr(t) for t in missing)} "
+                            f"{'does' if len(missing) == 1 else 'do'} not occur in these "
+                            f"articles."))
     event = st.plotly_chart(figures.trend_figure(frame, view.measure, view.smooth),
                             key="trend_chart", on_select="rerun", selection_mode="points",
                             config=figures.chart_config("term-trends"))
@@ -111,10 +119,29 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
                 f"{' (the first 200)' if len(lines) >= 200 else ''}")
     ui.kwic_table(lines)
     ui.csv_download(lines, "kwic", f"kwic-{view.period}.csv", key="dl_kwic")
+    # The articles page with the period and the term as filters, the article with the most
+    # matches open, and the trend's terms kept for the way back.
     st.page_link("views/articles.py", label="Read these articles", icon=":material/article:",
                  query_params=state.params(replace(
                      view.with_filter(start=inside.start, end=inside.end, query=term),
-                     sort="hits", terms=(), period="", focus="")))
+                     sort="hits", period="", focus="", doc=str(behind["id"].iat[0]))))
+
+
+def suggest(corpus: data.Corpus) -> None:
+    """The corpus's most frequent phrases, one click from a trend."""
+    top = corpus.top_terms(state.current().view.filter, n=SUGGESTED, weight="count",
+                           ngram="2", stop=())
+    if top.empty:
+        return
+    st.caption("Frequent phrases in these articles:")
+    cols = st.columns(4)
+    for i, term in enumerate(top["term"]):
+        cols[i % 4].button(term, key=f"suggest_{i}", on_click=_add_term, args=(term,),
+                           width="stretch")
+
+
+def _add_term(term: str) -> None:
+    st.session_state["w_terms"] = [*st.session_state.get("w_terms", []), term]
 
 
 main()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures, state, ui
 from policydata.filters import Filter
 
 WEIGHTS = {"count": "count", "tfidf": "tf-idf", "keyness": "keyness"}
+AXIS = {"count": "occurrences", "tfidf": "tf-idf (count x inverse document frequency)",
+        "keyness": "keyness (log-likelihood G², 10.83 = p < 0.001)"}
 NGRAMS = {"1": "1", "2": "2", "3": "3", "1-3": "1–3"}
 COMPARE = {"": "no", "dates": "two periods", "theme": "two themes"}
 CLOUD_TERMS = 120
@@ -20,7 +23,7 @@ def main() -> None:
     corpus = data.current()
     run = state.current()
     st.title("Word clouds")
-    cols = st.columns([3, 3, 3])
+    cols = st.columns(2)  # (two controls to a row: three clip in a narrow window)
     with cols[0]:
         state.control("w_weight", st.segmented_control, "Weight", list(WEIGHTS),
                       format_func=WEIGHTS.get, required=True,
@@ -30,23 +33,29 @@ def main() -> None:
     with cols[1]:
         state.control("w_ngram", st.segmented_control, "Words per term", list(NGRAMS),
                       format_func=NGRAMS.get, required=True)
-    with cols[2]:
+    cols = st.columns(2)
+    with cols[0]:
         state.control("w_compare", st.segmented_control, "Compare", list(COMPARE),
                       format_func=COMPARE.get, required=True)
     view = run.view
     second = None
     if view.compare == "dates":
-        state.control("w_dates2", st.date_input, "Second period", format="YYYY-MM-DD")
+        with cols[1]:
+            state.control("w_dates2", st.date_input, "Second period (B; A is the sidebar's "
+                          "date range)", format="YYYY-MM-DD")
         view = run.view
         if view.start2 and view.end2:
             second = replace(view.filter, start=view.start2, end=view.end2)
     elif view.compare == "theme":
         names = list(corpus.dictionary.names)
         state.valid_choice("w_theme2", [None, *names])
-        state.control("w_theme2", st.selectbox, "Second theme", [None, *names],
-                      format_func=lambda t: t or "choose a theme",
-                      help="Cloud A shows the articles the sidebar filters select (choose a "
-                           "theme there); cloud B the same articles with this theme instead.")
+        with cols[1]:
+            state.control("w_theme2", st.selectbox, "Second theme (B)", [None, *names],
+                          format_func=lambda t: t or "choose a theme",
+                          placeholder="choose a theme",
+                          help="Cloud A shows the articles the sidebar filters select (choose "
+                               "a theme there); cloud B the same articles with this theme "
+                               "instead.")
         view = run.view
         if view.theme2:
             second = replace(view.filter, themes=(view.theme2,))
@@ -61,26 +70,39 @@ def main() -> None:
         st.info("Choose the second " + ("period" if view.compare == "dates" else "theme") +
                 " to compare with.")
     panels = [("", first)] if second is None else [("A", first), ("B", second)]
+    references = [other[1] if second is not None and view.weight == "keyness" else None
+                  for other in reversed(panels)]
+    tops = [ranked(corpus, flt, reference) for (_, flt), reference in zip(panels, references)]
+    # Two clouds' bars share one scale, so their lengths compare.
+    scale = max([float(t["score"].head(BAR_TERMS).max()) for t in tops
+                 if isinstance(t, pd.DataFrame) and len(t)] or [0.0])
     columns = st.columns(len(panels))
-    for (label, flt), column, other in zip(panels, columns, reversed(panels)):
+    for (label, flt), column, reference, top in zip(panels, columns, references, tops):
         with column:
-            reference = other[1] if second is not None else None
-            cloud(corpus, label, flt, reference if view.weight == "keyness" else None)
+            cloud(corpus, label, flt, reference, top, scale)
 
 
-def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None) -> None:
+def ranked(corpus: data.Corpus, flt: Filter, reference: Filter | None,
+           ) -> pd.DataFrame | str:
+    """The cloud's top terms, or why there are none."""
+    view = state.current().view
+    if corpus.count(flt) == 0:
+        return "No articles match: nothing to draw."
+    try:
+        return corpus.top_terms(flt, n=CLOUD_TERMS, weight=view.weight, ngram=view.ngram,
+                                stop=view.stop, reference=reference)
+    except ValueError as error:
+        return str(error)
+
+
+def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None,
+          top: pd.DataFrame | str, scale: float) -> None:
     view = state.current().view
     name = f"cloud {label}" if label else "cloud"
     ui.sentence((f"{label}: " if label else "") + corpus.describe(flt) +
                 (" compared with the other cloud." if reference is not None else "."))
-    if corpus.count(flt) == 0:
-        st.info("No articles match: nothing to draw.")
-        return
-    try:
-        top = corpus.top_terms(flt, n=CLOUD_TERMS, weight=view.weight, ngram=view.ngram,
-                               stop=view.stop, reference=reference)
-    except ValueError as error:
-        st.info(ui.plain(error))
+    if isinstance(top, str):
+        st.info(ui.plain(top))
         return
     shown = top[top["score"] > 0]
     png = data.cloud_png(tuple(shown["term"].tolist()), tuple(shown["score"].tolist()))
@@ -94,7 +116,7 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
         bars["term"].tolist(), bars["score"].round(2).tolist(),
         hover=[f"{t}: score {s:,.2f}, {c:,} occurrences in {d:,} articles"
                for t, s, c, d in zip(bars["term"], bars["score"], bars["count"], bars["docs"])],
-        title=WEIGHTS[view.weight]), key=f"bars_{label or 'main'}",
+        title=AXIS[view.weight], top=scale), key=f"bars_{label or 'main'}",
         config=figures.chart_config(f"top-terms{'-' + label if label else ''}"))
     cols = st.columns(2)
     with cols[0]:

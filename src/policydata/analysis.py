@@ -257,6 +257,16 @@ MEASURES = {
 }
 
 
+def terms_without_matches(frame: pd.DataFrame) -> list[str]:
+    """Terms of a :func:`term_trend` frame that match nowhere in it, in their order.
+
+    >>> terms_without_matches(pd.DataFrame({"term": ["a", "b", "a"], "count": [0, 0, 2]}))
+    ['b']
+    """
+    totals = frame.groupby("term", sort=False)["count"].sum()
+    return [str(term) for term, total in totals.items() if total == 0]
+
+
 def measure_values(frame: pd.DataFrame, measure: str, *, window: int = 1,
                    by: str = "term") -> pd.Series:
     """The plotted value of a trend or theme frame: per 10,000 words, % of articles or count.
