@@ -6,14 +6,16 @@ cache through ``POLICYDATA_CACHE_DIR``, as ``policydata serve`` does.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
-from conftest import ROOT, SEEDS, shared_corpus, small_corpus, worker_sized_corpus
+from conftest import ROOT, SEEDS, shared_corpus, small_corpus, worker_sized_corpus, write_article
 from streamlit.elements.plotly_chart import PlotlyState
 from streamlit.testing.v1 import AppTest
 
@@ -332,3 +334,88 @@ def test_url_values_in_notes_are_shown_as_written(monkeypatch, tmp_path, small) 
     assert not any("](" in n or "![" in n for n in notes)
     # the search (a valid query) names the keyword-in-context lines without becoming LaTeX
     assert any("\\$economy\\$" in e.label for e in at.expander)
+
+
+def test_trends_offer_the_corpus_phrases_and_add_one_on_click(monkeypatch, tmp_path,
+                                                              small) -> None:
+    at = app(monkeypatch, small, tmp_path, page="views/trends.py")
+    index = open_index(small, cache_dir=tmp_path)
+    expected = an.top_terms(index, n=8, ngram=2, stopwords=list(an.default_stopwords()))
+    buttons = {b.key: b.label for b in at.button if b.key and b.key.startswith("suggest_")}
+    offered = [buttons[f"suggest_{i}"] for i in range(len(buttons))]  # (drawn in columns)
+    assert offered == expected["term"].tolist() and "digital economy" in offered
+    # only the chosen terms are options of the terms box (Enter adds what was typed)
+    assert at.multiselect(key="w_terms").options == []
+    next(b for b in at.button if b.label == "digital economy").click().run()
+    assert not at.exception
+    assert at.query_params["term"] == "digital economy"
+    assert spec(at)["data"][0]["name"] == "digital economy"
+
+
+def test_a_term_found_nowhere_is_said_so(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy", "zebra crossing"]},
+             "views/trends.py")
+    assert any("'zebra crossing' does not occur" in c.value for c in at.caption)
+    assert not any("'digital economy' does not occur" in c.value for c in at.caption)
+
+
+def test_default_period_depends_on_the_corpus_span(monkeypatch, tmp_path) -> None:
+    # 1990 to 2023: 408 months would be drawn by month; quarters are 136.
+    corpus = tmp_path / "long"
+    for year in (1990, 2001, 2023):
+        write_article(corpus, f"{year}.txt", f"{year}-03-01", f"A {year}", "The real economy.")
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"term": ["real economy"]},
+             "views/trends.py")
+    assert at.segmented_control(key="w_freq").value == "quarter"
+    assert "freq" not in at.query_params  # the default stays out of the link
+    periods = list(spec(at)["data"][0]["x"])
+    assert periods[0] == "1990Q1" and periods[-1] == "2023Q1" and len(periods) == 133
+    # a period without articles is a gap, not a zero
+    assert values(spec(at)["data"][0])[1] != values(spec(at)["data"][0])[1]  # NaN
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"term": ["real economy"],
+                                                       "freq": "month"}, "views/trends.py")
+    assert at.segmented_control(key="w_freq").value == "month"
+    assert at.query_params["freq"] == "month"
+
+
+def test_two_clouds_share_one_scale(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"weight": "count", "compare": "dates",
+                                            "dates": ["2022-01-01", "2022-03-31"],
+                                            "dates2": ["2022-01-01", "2023-12-31"]},
+             "views/words.py")
+    left, right = spec(at, 0), spec(at, 1)
+    assert left["layout"]["xaxis"]["range"] == right["layout"]["xaxis"]["range"]
+    assert max(values({"y": right["data"][0]["x"]})) > 2 * max(
+        values({"y": left["data"][0]["x"]}))  # the shorter bars are shorter to the eye
+
+
+def test_an_upload_removed_after_its_time_falls_back_to_the_shared_corpus(
+        monkeypatch, tmp_path) -> None:
+    import shutil
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mine/a.txt", " date 1999-05-01 Mine\n\nThe digital economy.\n")
+    at = app(monkeypatch, SEEDS, tmp_path)
+    at.file_uploader(key="upload_files").set_value(("mine.zip", buffer.getvalue(),
+                                                    "application/zip")).run()
+    at.button(key="upload_go").click().run()
+    assert any("your upload" in e.label for e in at.sidebar.expander)
+    # the upload's own dates, not the shared corpus's, fill the date range
+    assert at.date_input(key="w_dates").value == (dt.date(1999, 5, 1), dt.date(1999, 5, 1))
+    shutil.rmtree(at.session_state["upload_folder"])  # as sweep_uploads does when unused
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("seeds" in e.label for e in at.sidebar.expander)
+    assert any("removed after 2 hours" in t.value for t in at.toast)
+    assert at.date_input(key="w_dates").value == (dt.date(2023, 9, 2), dt.date(2023, 9, 2))
+
+
+def test_theme_names_are_not_read_as_hover_templates() -> None:
+    from dashboard import figures
+
+    frame = pd.DataFrame({"period": ["2023"], "theme": ["%{x} fake %{y}"], "count": [1],
+                          "docs": [1], "articles": [1], "words": [10]})
+    trace = figures.theme_lines(frame, "count", 1).data[0]
+    assert "fake" not in trace.hovertemplate and "%{customdata[3]}" in trace.hovertemplate
+    assert trace.customdata[0][3] == "%{x} fake %{y}"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policydata.filters import PARAMS, Filter, View, view_from_params, view_to_params
+from policydata.filters import PARAMS, Filter, View, default_freq, view_from_params, view_to_params
 
 THEMES = ["Digital economy", "Party leadership"]
 SOURCES = ["xinhua", "miit"]
@@ -133,3 +134,25 @@ def test_smooth_with_a_superscript_digit_is_dropped_with_a_note() -> None:
     view, notes = view_from_params({"smooth": ["²"]})
     assert view.smooth == View().smooth
     assert any("smooth" in note for note in notes)
+
+
+@pytest.mark.parametrize(("first", "last", "freq"), [
+    (dt.date(2023, 9, 2), dt.date(2023, 9, 2), "month"),
+    (dt.date(2004, 1, 1), dt.date(2023, 12, 31), "month"),  # 240 months
+    (dt.date(2004, 1, 1), dt.date(2024, 1, 1), "quarter"),  # 241
+    (dt.date(1964, 1, 1), dt.date(2023, 12, 31), "quarter"),  # 240 quarters
+    (dt.date(1963, 12, 31), dt.date(2023, 12, 31), "year"),
+    (None, None, "month"),
+])
+def test_default_period_draws_at_most_240_periods(first, last, freq) -> None:
+    assert default_freq(first, last) == freq
+
+
+def test_a_corpus_default_period_stays_out_of_the_link() -> None:
+    view, notes = view_from_params({"term": ["x"]}, freq="year")
+    assert view.freq == "year" and notes == []
+    assert view_to_params(view, freq="year") == {"term": ["x"]}
+    assert view_to_params(replace(view, freq="month"), freq="year") == {
+        "term": ["x"], "freq": ["month"]}
+    long_id = "https://example.org/" + "a" * 500
+    assert view_from_params({"doc": [long_id]})[0].doc == long_id  # scrapes' ids are addresses
