@@ -45,7 +45,9 @@ def esc(text: object) -> str:
 def _layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-                      hoverlabel={"align": "left"}, font={"size": 13})
+                      hoverlabel={"align": "left", "bgcolor": "white",
+                                  "font": {"color": "#1b1f24", "size": 13}},
+                      font={"size": 13})
     return fig
 
 
@@ -173,8 +175,13 @@ def cooccurrence_figure(frame: pd.DataFrame) -> go.Figure:
     names = list(dict.fromkeys(frame["theme"]))
     matrix = frame.pivot(index="theme", columns="other", values="articles").loc[names, names]
     labels = [esc(n) for n in names]
+    z = matrix.to_numpy()
+    # The colours span the pairs; the diagonal (each theme's own articles) would wash them
+    # out, so it takes the darkest colour and its number says the rest.
+    pairs = z[~np.eye(len(z), dtype=bool)]
     fig = go.Figure(go.Heatmap(
-        z=matrix.to_numpy(), x=labels, y=labels, colorscale="Blues", text=matrix.to_numpy(),
+        z=z, x=labels, y=labels, colorscale="Blues", text=z, zmin=0,
+        zmax=max(int(pairs.max()) if pairs.size else 0, 1),
         texttemplate="%{text:,}", hovertemplate="%{y} and %{x}: %{z:,} articles<extra></extra>",
         showscale=False))
     fig.update_yaxes(autorange="reversed", automargin=True)

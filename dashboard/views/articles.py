@@ -33,8 +33,10 @@ def main() -> None:
                      selection_mode="single-row", column_order=columns,
                      column_config={"title": st.column_config.TextColumn(width="large"),
                                     "date": st.column_config.TextColumn(width="small"),
-                                    "words": st.column_config.NumberColumn(width="small"),
-                                    "hits": st.column_config.NumberColumn(width="small"),
+                                    "words": st.column_config.NumberColumn(
+                                        width="small", format="localized"),
+                                    "hits": st.column_config.NumberColumn(
+                                        width="small", format="localized"),
                                     "themes": st.column_config.TextColumn(width="medium")})
     rows = event.selection.rows if event and event.selection else []
     if rows:
