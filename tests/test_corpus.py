@@ -166,6 +166,24 @@ TODAY = dt.date(2024, 6, 1)
     (dt.date(2023, 9, 2), dt.date(2023, 9, 2), "day"),
     (dt.datetime(2023, 9, 2, 23, 59), dt.date(2023, 9, 2), "day"),
     (2023, dt.date(2023, 1, 1), "year"),
+    (2023.0, dt.date(2023, 1, 1), "year"),
+    # numbers of 12 digits or more are epoch milliseconds (pandas' to_json), of 9 to 11 digits
+    # epoch seconds; the date is the UTC day
+    (1693612800000, dt.date(2023, 9, 2), "day"),
+    (1693699199999, dt.date(2023, 9, 2), "day"),  # the day's last millisecond
+    (1693612800000.0, dt.date(2023, 9, 2), "day"),
+    ("1693612800000", dt.date(2023, 9, 2), "day"),  # a CSV column of numbers
+    (100_000_000_000, dt.date(1973, 3, 3), "day"),
+    (-639_100_800_000, dt.date(1949, 10, 1), "day"),
+    (-639_100_800_001, dt.date(1949, 9, 30), "day"),  # one millisecond earlier: the day before
+    (-100_000_000_000, dt.date(1966, 10, 31), "day"),
+    (-1_000_000_000_000, dt.date(1938, 4, 24), "day"),
+    (1693612800, dt.date(2023, 9, 2), "day"),
+    ("1693612800", dt.date(2023, 9, 2), "day"),
+    (100_000_000, dt.date(1973, 3, 3), "day"),
+    (-100_000_000, dt.date(1966, 10, 31), "day"),
+    (-441_849_600, dt.date(1956, 1, 1), "day"),
+    (-441_849_601, dt.date(1955, 12, 31), "day"),  # one second earlier: the day before
 ])
 def test_parse_date(value, date, precision):
     assert corpus.parse_date(value, today=TODAY) == (date, precision)
@@ -189,6 +207,19 @@ def test_parse_date(value, date, precision):
     ("20230902", "unrecognised date '20230902'"),
     ("x" * 100, "unrecognised date '" + "x" * 40 + "...'"),
     (2023.5, "unrecognised date 2023.5 of type float"),
+    (float("inf"), "unrecognised date inf of type float"),
+    (20230902, "unrecognised date '20230902' (a number is read as a year of 4 digits, epoch "
+               "seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use YYYY-MM-DD, "
+               "YYYY-MM or YYYY)"),
+    (99_999_999, "unrecognised date '99999999' (a number"),
+    (10**30, "implausible date '1000000000000000000000000000000' (as epoch milliseconds it is "
+             "not a date of years 1 to 9999)"),
+    (-(10**19), "implausible date '-10000000000000000000' (as epoch milliseconds"),
+    (float(2**80), "implausible date '1.2089258196146292e+24' (as epoch milliseconds"),
+    (4102444800000.0, "implausible date '4102444800000.0' (years 1000 to 2025"),  # 2100
+    (4102444800, "implausible date '4102444800' (years 1000 to 2025"),  # 2100 in seconds
+    (-40_000_000_000_000, "implausible date '-40000000000000' (years 1000"),  # year 702
+    (0, "impossible date '0' (year 0 is out of range)"),
     (True, "unrecognised date True of type bool"),
     ([2023], "unrecognised date [2023] of type list"),
 ])
@@ -726,6 +757,56 @@ def test_jsonl_broken_lines_are_reported_and_good_ones_load(tmp_path: Path):
     ]
 
 
+def test_jsonl_written_by_pandas_with_epoch_milliseconds(tmp_path: Path):
+    # pandas' to_json writes datetimes as epoch milliseconds; a value that is no date costs its
+    # line, never the file (it used to: "OverflowError: signed integer is greater than maximum")
+    import warnings
+
+    import pandas as pd
+
+    frame = pd.DataFrame({
+        "date": pd.to_datetime(["2023-09-02 23:59", "1949-10-01 00:00", "1966-10-30 00:00",
+                                None, "1969-12-31 23:59"]),
+        "title": ["Late", "Founding", "Before", "No date", "Eve"], "text": list("abcde")})
+    with warnings.catch_warnings():  # (pandas 3 announces ISO text as its future default)
+        warnings.simplefilter("ignore")
+        text = frame.to_json(orient="records", lines=True)
+    assert '"date":1693699140000' in text and '"date":-60000' in text  # (what is read)
+    write(tmp_path, "p.jsonl", text + jline(date=10**30, title="Huge", text="e")
+          + jline(date=20230902, title="Digits", text="f")
+          + jline(date=1693612800, title="Seconds", text="g"))
+    docs, report = load(tmp_path)
+    assert [(d.title, d.date, d.precision) for d in docs] == [
+        ("Late", dt.date(2023, 9, 2), "day"), ("Founding", dt.date(1949, 10, 1), "day"),
+        ("Before", dt.date(1966, 10, 30), "day"), ("Seconds", dt.date(2023, 9, 2), "day")]
+    # Milliseconds within a day of 1970-01-01 are too small to be told from a year or seconds
+    # (and from 1966-10-31 to 1973-03-03 they read as seconds): refused, never guessed.
+    assert skipped(report, "p.jsonl") == [
+        "line 4: missing date (the date is empty)",
+        "line 5: unrecognised date '-60000' (a number is read as a year of 4 digits, epoch "
+        "seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use YYYY-MM-DD, "
+        "YYYY-MM or YYYY)",
+        "line 6: implausible date '1000000000000000000000000000000' (as epoch milliseconds it "
+        "is not a date of years 1 to 9999)",
+        "line 7: unrecognised date '20230902' (a number is read as a year of 4 digits, epoch "
+        "seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use YYYY-MM-DD, "
+        "YYYY-MM or YYYY)",
+    ]
+
+
+def test_csv_with_an_epoch_column(tmp_path: Path):
+    write(tmp_path, "t.csv", "date,title,text\n1693612800000,Ms,a\n-639100800000,Old,b\n"
+                             "1693612800,S,c\n1693612800000.0,Float,d\n"
+                             "99999999999999999999999,Huge,e\n")
+    docs, report = load(tmp_path)
+    assert [(d.title, d.date) for d in docs] == [
+        ("Ms", dt.date(2023, 9, 2)), ("Old", dt.date(1949, 10, 1)), ("S", dt.date(2023, 9, 2)),
+        ("Float", dt.date(2023, 9, 2))]
+    assert skipped(report, "t.csv") == [
+        "row 5 (line 6): implausible date '99999999999999999999999' (as epoch milliseconds it "
+        "is not a date of years 1 to 9999)"]
+
+
 # --------------------------------------------------------------------------- Parquet
 
 
@@ -781,6 +862,54 @@ def test_parquet_problems(tmp_path: Path):
     assert only_reason(report, "empty.parquet") == "empty file"
     assert only_reason(report, "corrupt.parquet").startswith("not a readable Parquet file (")
     assert only_reason(report, "truncated.parquet").startswith("not a readable Parquet file (")
+
+
+def test_parquet_epoch_and_out_of_range_values_cost_a_row_not_the_file(tmp_path: Path):
+    pq.write_table(pa.table({
+        "date": pa.array([1693612800000, -639100800000, 1693612800, 2023, 20230902, 10**18],
+                         pa.int64()),
+        "title": ["Ms", "Old", "S", "Year", "Digits", "Huge"], "text": list("abcdef")}),
+        tmp_path / "ints.parquet")
+    pq.write_table(pa.table({
+        "date": pa.array([1693612800000.0, 2023.0, float("nan")], pa.float64()),
+        "title": ["Float ms", "Float year", "NaN"], "text": list("ghi")}),
+        tmp_path / "floats.parquet")
+    # a timestamp in seconds beyond year 9999 has no Python form: pyarrow raises converting
+    # the column, which used to drop the whole file
+    pq.write_table(pa.table({
+        "date": pa.array([1693612800, 400_000_000_000], pa.timestamp("s")),
+        "title": ["Stamp", "Far"], "text": ["j", "k"]}), tmp_path / "stamps.parquet")
+    docs, report = load(tmp_path)
+    assert sorted((d.title, d.date, d.precision) for d in docs) == [
+        ("Float ms", dt.date(2023, 9, 2), "day"), ("Float year", dt.date(2023, 1, 1), "year"),
+        ("Ms", dt.date(2023, 9, 2), "day"), ("Old", dt.date(1949, 10, 1), "day"),
+        ("S", dt.date(2023, 9, 2), "day"), ("Stamp", dt.date(2023, 9, 2), "day"),
+        ("Year", dt.date(2023, 1, 1), "year")]
+    assert skipped(report, "ints.parquet") == [
+        "row 5: unrecognised date '20230902' (a number is read as a year of 4 digits, epoch "
+        "seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use YYYY-MM-DD, "
+        "YYYY-MM or YYYY)",
+        "row 6: implausible date '1000000000000000000' (as epoch milliseconds it is not a "
+        "date of years 1 to 9999)"]
+    assert skipped(report, "floats.parquet") == ["row 3: missing date (the date is empty)"]
+    assert skipped(report, "stamps.parquet") == [
+        "row 2: date cannot be read (OverflowError: date value out of range); not loaded"]
+
+
+def test_an_unexpected_error_in_one_row_costs_that_row(tmp_path: Path, monkeypatch):
+    real = corpus.parse_date
+
+    def odd(value, **kw):
+        if value == "boom":
+            raise ZeroDivisionError("odd")
+        return real(value, **kw)
+
+    monkeypatch.setattr(corpus, "parse_date", odd)
+    write(tmp_path, "t.csv", "date,title,text\n2023-09-01,A,a\nboom,B,b\n2023-09-03,C,c\n")
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == ["A", "C"]
+    assert skipped(report, "t.csv") == [
+        "row 2 (line 3): could not be read (ZeroDivisionError: odd); not loaded"]
 
 
 # --------------------------------------------------------------------------- duplicates

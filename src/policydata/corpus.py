@@ -452,7 +452,10 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
 
     Accepts ``YYYY-MM-DD`` (also with ``/`` or ``.`` and an optional time, which is ignored),
     ``YYYY-MM`` and ``YYYY``, and date objects. Month and year precision dates are placed on the
-    first day of their month or year.
+    first day of their month or year. A number (an integer, an integral float, or digits as
+    text) of up to 4 digits is a year; from 12 digits it is epoch milliseconds (what pandas'
+    ``to_json`` writes), from 9 digits epoch seconds, read as a UTC day (see
+    :func:`_number_date`).
 
     Raises
     ------
@@ -467,6 +470,8 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
     Traceback (most recent call last):
     ...
     ValueError: impossible date '2023-02-30' (day is out of range for month)
+    >>> parse_date(1693612800000)
+    (datetime.date(2023, 9, 2), 'day')
     """
     if value is None or (isinstance(value, str) and not value.strip()) or (
             isinstance(value, float) and value != value):  # None, "" or NaN
@@ -476,9 +481,16 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
     elif isinstance(value, dt.date):
         date, precision = value, "day"
     elif isinstance(value, int) and not isinstance(value, bool):
-        date, precision = _make_date(str(value), value, 1, 1), "year"
+        date, precision = _number_date(value, str(value))
+    elif isinstance(value, float) and value.is_integer():  # 1693612800000.0 (NaN in the column)
+        date, precision = _number_date(int(value), str(value))
     elif isinstance(value, str):
-        date, precision = _text_date(value.strip())
+        text = value.strip()
+        number = _NUMBER.fullmatch(text)
+        if number:  # a table's number column written as text (CSV has no types)
+            date, precision = _number_date(int(number.group(1)), text)
+        else:
+            date, precision = _text_date(text)
     else:
         shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
         raise ValueError(f"unrecognised date {shown} of type {type(value).__name__} "
@@ -500,6 +512,48 @@ def _text_date(text: str) -> tuple[dt.date, str]:
     year, month, day = m.groups()
     precision = "day" if day else "month" if month else "year"
     return _make_date(text, int(year), int(month or 1), int(day or 1)), precision
+
+
+#: A number written as text: ``2023``, ``1693612800000``, ``-14182980000``, ``1693612800.0``.
+_NUMBER = re.compile(r"([-+]?\d+)(?:\.0*)?")
+_EPOCH = dt.date(1970, 1, 1)
+#: Numbers of at least this size (in absolute value) are epoch milliseconds, seconds.
+EPOCH_MS = 10**11
+EPOCH_S = 10**8
+
+
+def _number_date(value: int, text: str) -> tuple[dt.date, str]:
+    """A date given as a number: a year (4 digits), else a time since 1970-01-01 UTC.
+
+    Values of at least :data:`EPOCH_MS` in absolute value are epoch milliseconds (what pandas'
+    ``to_json`` writes), from :data:`EPOCH_S` they are epoch seconds; the date is the UTC day
+    (precision ``day``). (So a date between 1966-10-30 and 1973-03-03 written in milliseconds
+    reads as seconds, and is then refused as implausible or, before 1970, misread: write those
+    as text.)
+
+    >>> _number_date(1693612800000, "1693612800000"), _number_date(2023, "2023")
+    ((datetime.date(2023, 9, 2), 'day'), (datetime.date(2023, 1, 1), 'year'))
+    """
+    size = abs(value)
+    if size < 10_000:
+        return _make_date(text, value, 1, 1), "year"
+    if size >= EPOCH_MS:
+        unit, per_day = "epoch milliseconds", 86_400_000
+    elif size >= EPOCH_S:
+        unit, per_day = "epoch seconds", 86_400
+    else:
+        raise ValueError(f"unrecognised date {_shown(text)!r} (a number is read as a year of 4 "
+                         "digits, epoch seconds of 9 to 11 digits or epoch milliseconds of 12 "
+                         "or more; use YYYY-MM-DD, YYYY-MM or YYYY)")
+    try:  # (floor division: -1 ms is 1969-12-31)
+        return _EPOCH + dt.timedelta(days=value // per_day), "day"
+    except OverflowError:
+        raise ValueError(f"implausible date {_shown(text)!r} (as {unit} it is not a date of "
+                         "years 1 to 9999)") from None
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def _make_date(text: str, year: int, month: int, day: int) -> dt.date:
@@ -890,47 +944,91 @@ def _read_rows(rows: Iterator[Row], relpath: str, source: str,
             if fields is None:
                 problems.append((Problem(relpath, error), True))
                 continue
-            missing = [c for c in ("date", "title", "text") if c not in fields]
-            if missing:
-                problems.append((Problem(relpath, f"{where}: missing "
-                                         f"{', '.join(missing)}; not loaded"), True))
-                continue
             try:
-                date, precision = parse_date(_scalar(fields["date"]))
-            except ValueError as error:
-                problems.append((Problem(relpath, f"{where}: {error}"), True))
-                continue
-            broken = [c for c in ("title", "text", "id", "source", "url")
-                      if not _utf8(_text(fields.get(c)))]
-            if broken:
-                problems.append((Problem(relpath, f"{where}: {', '.join(broken)} holds a lone "
-                                         "surrogate (such as \\ud800), which is not text; "
-                                         "not loaded"), True))
-                continue
-            title = _text(fields["title"]).strip()
-            body = strip_footer(_text(fields["text"]))
-            if not title and not body:
-                problems.append((Problem(relpath, f"{where}: no title and no text"), True))
-                continue
-            path = f"{relpath}#{number}"
-            problems += [(Problem(path, _one_line(caveat)), False) for caveat in _not_text(
-                fields, ("title", "text", "id", "source", "url"), where)]
-            if not body:
-                problems.append((Problem(path, f"{where}: title with no text: "
-                                         "only the title is counted"), False))
-            elif not title:
-                problems.append((Problem(path, f"{where}: no title"), False))
-            doc_id = _text(fields.get("id")).strip() or f"{_stem_id(relpath)}#{number}"
-            docs.append(Document(
-                id=doc_id, date=date, precision=precision, title=title, body=body,
-                source=_text(fields.get("source")).strip() or source, path=path,
-                url=_text(fields.get("url")).strip(),
-            ))
+                doc = _row_document(number, fields, where, relpath, source, problems)
+            except Exception as error:  # a last guard: one odd row must not drop its file
+                doc = None
+                problems.append((Problem(relpath, _one_line(
+                    f"{where}: could not be read ({type(error).__name__}: {error}); "
+                    "not loaded")), True))
+            if doc is not None:
+                docs.append(doc)
     except Unreadable as error:
         return [], [(Problem(relpath, _one_line(str(error))), True)]
     if not docs and not problems:
         problems.append((Problem(relpath, "no rows: only a header or nothing"), True))
     return docs, problems
+
+
+def _row_document(number: int, fields: dict[str, Any], where: str, relpath: str, source: str,
+                  problems: list[tuple[Problem, bool]]) -> Document | None:
+    """The document of one table row, or None with the reason added to ``problems``."""
+    missing = [c for c in ("date", "title", "text") if c not in fields]
+    if missing:
+        problems.append((Problem(relpath, f"{where}: missing {', '.join(missing)}; "
+                                          "not loaded"), True))
+        return None
+    unreadable = [(c, v) for c, v in fields.items() if isinstance(v, _Unconvertible)]
+    if unreadable:
+        name, value = unreadable[0]
+        problems.append((Problem(relpath, f"{where}: {name} cannot be read ({value.reason}); "
+                                          "not loaded"), True))
+        return None
+    try:
+        date, precision = parse_date(_scalar(fields["date"]))
+    except ValueError as error:
+        problems.append((Problem(relpath, f"{where}: {error}"), True))
+        return None
+    broken = [c for c in ("title", "text", "id", "source", "url")
+              if not _utf8(_text(fields.get(c)))]
+    if broken:
+        problems.append((Problem(relpath, f"{where}: {', '.join(broken)} holds a lone "
+                                          "surrogate (such as \\ud800), which is not text; "
+                                          "not loaded"), True))
+        return None
+    title = _text(fields["title"]).strip()
+    body = strip_footer(_text(fields["text"]))
+    if not title and not body:
+        problems.append((Problem(relpath, f"{where}: no title and no text"), True))
+        return None
+    path = f"{relpath}#{number}"
+    problems += [(Problem(path, _one_line(caveat)), False) for caveat in _not_text(
+        fields, ("title", "text", "id", "source", "url"), where)]
+    if not body:
+        problems.append((Problem(path, f"{where}: title with no text: "
+                                       "only the title is counted"), False))
+    elif not title:
+        problems.append((Problem(path, f"{where}: no title"), False))
+    doc_id = _text(fields.get("id")).strip() or f"{_stem_id(relpath)}#{number}"
+    return Document(
+        id=doc_id, date=date, precision=precision, title=title, body=body,
+        source=_text(fields.get("source")).strip() or source, path=path,
+        url=_text(fields.get("url")).strip(),
+    )
+
+
+class _Unconvertible(NamedTuple):
+    """A Parquet value that has no Python form (a timestamp beyond year 9999...)."""
+
+    reason: str
+
+
+def _column_values(column: Any) -> list[Any]:
+    """A Parquet column's values; those that cannot be converted become :class:`_Unconvertible`
+    (so one bad value costs its row, not the file)."""
+    import pyarrow as pa
+
+    try:
+        return list(column.to_pylist())
+    except (pa.ArrowException, ValueError, OverflowError):
+        pass
+    values: list[Any] = []
+    for item in column:
+        try:
+            values.append(item.as_py())
+        except (pa.ArrowException, ValueError, OverflowError) as error:
+            values.append(_Unconvertible(_one_line(f"{type(error).__name__}: {error}")))
+    return values
 
 
 def _scalar(value: Any) -> Any:
@@ -967,10 +1065,7 @@ def _read_parquet(data: bytes, relpath: str, source: str,
     _check_columns(names)
     table = table.rename_columns(names)
     wanted = [c for c in ("date", "title", "text", "id", "source", "url") if c in names]
-    try:
-        columns = {name: table.column(name).to_pylist() for name in wanted}
-    except (pa.ArrowException, ValueError, OverflowError) as error:
-        raise Unreadable(f"Parquet values cannot be read ({error})") from None
+    columns = {name: _column_values(table.column(name)) for name in wanted}
 
     def rows() -> Iterator[Row]:
         for i in range(table.num_rows):
