@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -179,3 +180,88 @@ def test_more_bad_arguments_give_one_line(args: list[str], message: str, cache: 
     result = run(*args, "--corpus", str(SEEDS), cache=cache, check=False)
     assert result.returncode == 2 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("command", "extra"), [
+    ("trend", ["economy", "--freq", "year"]), ("themes", ["--freq", "year"]),
+    ("top", ["--n", "2"]), ("kwic", ["economy"]), ("articles", []),
+])
+def test_analyses_note_what_was_not_loaded_on_stderr(tmp_path: Path, cache: Path, command: str,
+                                                      extra: list[str]) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(" date 2023-09-02 A\n\nThe digital economy.\n")
+    (corpus / "b.txt").write_text(" date 2023-02-30 B\n\nAn impossible date.\n")
+    (corpus / "c.docx").write_bytes(b"PK\x03\x04")
+    for fmt in ("csv", "table"):
+        result = run(command, *extra, "--corpus", str(corpus), "--format", fmt, cache=cache)
+        assert result.stderr == ("policydata: note: 2 files or rows were not loaded; see "
+                                 "'policydata info'\n")
+        if fmt == "csv":  # the output itself is as it was
+            assert result.stdout.splitlines()[0] == ",".join(COLUMNS[command])
+            assert "note" not in result.stdout
+    (corpus / "c.docx").unlink()
+    result = run(command, *extra, "--corpus", str(corpus), "--format", "csv", cache=cache)
+    assert result.stderr == ("policydata: note: 1 file or row was not loaded; see "
+                             "'policydata info'\n")
+
+
+@pytest.mark.parametrize("command", [["trend", "economy"], ["themes"], ["top"], ["kwic", "x"],
+                                     ["articles"]])
+def test_an_empty_corpus_is_said_on_stderr(tmp_path: Path, cache: Path,
+                                           command: list[str]) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "bad.txt").write_text("no header\n")
+    result = run(*command, "--corpus", str(corpus), cache=cache)
+    assert (result.returncode, result.stdout) == (0, "(no rows)\n")
+    assert result.stderr == ("policydata: note: the corpus has no documents (1 file or row was "
+                             "not loaded; see 'policydata info')\n")
+    (corpus / "bad.txt").unlink()
+    result = run(*command, "--corpus", str(corpus), "--format", "json", cache=cache)
+    assert (result.stdout, result.stderr) == ("[]\n", "policydata: note: the corpus has no "
+                                                      "documents\n")
+
+
+def test_info_of_an_empty_corpus(tmp_path: Path, cache: Path) -> None:
+    (tmp_path / "c").mkdir()
+    result = run("info", "--corpus", str(tmp_path / "c"), cache=cache)
+    assert "dates       no documents\n" in result.stdout and "None" not in result.stdout
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(("freq", "note"), [
+    ("month", "policydata: note: 2 documents are dated by year only: counted in the first "
+              "month of the year\n"),
+    ("quarter", "policydata: note: 2 documents are dated by year only: counted in the first "
+                "quarter of the year\n"),
+    ("year", ""),
+])
+def test_year_dates_in_months_or_quarters_are_noted(tmp_path: Path, cache: Path, freq: str,
+                                                    note: str) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(" date 2023-09-02 A\n\nThe digital economy.\n")
+    (corpus / "b.txt").write_text(" date 2023-09 B\n\nThe digital economy.\n")  # exact month
+    (corpus / "c.txt").write_text(" date 2022 C\n\nThe digital economy.\n")
+    (corpus / "d.txt").write_text(" date 2021 D\n\nThe real economy.\n")
+    for command in (["trend", "digital"], ["themes"]):
+        result = run(*command, "--freq", freq, "--corpus", str(corpus), "--format", "csv",
+                     cache=cache)
+        assert result.stderr == note
+    # only the articles the filter keeps are counted
+    result = run("trend", "x", "--freq", freq, "--from", "2022-01-01", "--corpus", str(corpus),
+                 cache=cache)
+    assert result.stderr == note.replace("2 documents are", "1 document is")
+
+
+@pytest.mark.parametrize("option", ["--corpus", "--cache-dir", "--themes"])
+def test_an_empty_path_is_a_bad_argument(option: str, tmp_path: Path) -> None:
+    # Path("") is the current folder: `--corpus ""` used to read it without a word
+    env = dict(os.environ, POLICYDATA_CACHE_DIR=str(tmp_path.parent / "cache-of-empty-path"))
+    result = subprocess.run([SCRIPT, "trend", "x", option, ""], capture_output=True, text=True,
+                            timeout=300, cwd=tmp_path, env=env)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"policydata trend: error: argument {option}: an empty path; "
+                             "give a folder or file\n")
+    assert list(tmp_path.iterdir()) == []

@@ -49,6 +49,13 @@ def _date(value: str) -> dt.date:
             f"{value!r} is not a date; use YYYY-MM-DD (for example 2023-09-02)") from None
 
 
+def _path(value: str) -> Path:
+    """A path argument; an empty one is refused (``Path("")`` would be the current folder)."""
+    if not value:
+        raise argparse.ArgumentTypeError("an empty path; give a folder or file")
+    return Path(value)
+
+
 def _positive(value: str) -> int:
     try:
         number = int(value)
@@ -73,13 +80,13 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--corpus", type=Path, help="corpus folder or file (default: "
+    common.add_argument("--corpus", type=_path, help="corpus folder or file (default: "
                         "$POLICYDATA_CORPUS, else the bundled seeds/)")
-    common.add_argument("--cache-dir", type=Path, help="where the index cache lives (default: "
+    common.add_argument("--cache-dir", type=_path, help="where the index cache lives (default: "
                         "$POLICYDATA_CACHE_DIR, else the user cache directory)")
     common.add_argument("--format", choices=["table", "csv", "json"], default="table",
                         help="output format (default: table)")
-    common.add_argument("--themes", type=Path, metavar="FILE", dest="theme_file",
+    common.add_argument("--themes", type=_path, metavar="FILE", dest="theme_file",
                         help="theme dictionary (TOML) replacing the default one")
     filters = _Parser(add_help=False)
     filters.add_argument("--from", dest="start", type=_date, metavar="DATE",
@@ -113,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n", type=_positive, default=50, help="terms to list (default: 50)")
     p.add_argument("--weight", choices=["count", "tfidf", "keyness"], default="count")
     p.add_argument("--ngram", default="1", help="words per term: 1, 2, 3 or a range like 1-3")
-    p.add_argument("--stopwords", type=Path, metavar="FILE",
+    p.add_argument("--stopwords", type=_path, metavar="FILE",
                    help="stopword list (one per line) replacing the default one")
     p.add_argument("--keep-numbers", action="store_true", help="keep terms made of digits")
     p = sub.add_parser("kwic", parents=[common, filters],
@@ -310,13 +317,41 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise UsageError(str(error)) from None
     _emit(frame, args.command, args.format)
+    for note in _notes(index, args, flt, themes):
+        print(f"policydata: note: {note}", file=sys.stderr)
     return 0
+
+
+def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[str]:
+    """What an analysis's output does not show: files or rows not loaded, an empty corpus,
+    and year-only dates placed in the first month or quarter of their year. (On stderr, so
+    CSV and JSON output stay exactly as they are.)"""
+    from . import analysis as an
+
+    notes = []
+    skipped = len(index.report.skipped)
+    lost = (f"{skipped:,} file or row was not loaded" if skipped == 1 else
+            f"{skipped:,} files or rows were not loaded")
+    if not index.active.any():
+        notes.append("the corpus has no documents"
+                     + (f" ({lost}; see 'policydata info')" if skipped else ""))
+        return notes
+    if skipped:
+        notes.append(f"{lost}; see 'policydata info'")
+    if args.command in ("trend", "themes") and args.freq in ("month", "quarter"):
+        rows = an.select(index, flt, themes=themes)
+        years = int((index.documents["precision"].to_numpy()[rows] == "year").sum())
+        if years:
+            notes.append(f"{years:,} document{' is' if years == 1 else 's are'} dated by year "
+                         f"only: counted in the first {args.freq} of the year")
+    return notes
 
 
 def _print_info(info: dict[str, Any]) -> None:
     print(f"documents   {info['documents']:,}")
     print(f"words       {info['words']:,}")
-    print(f"dates       {info['first_date']} to {info['last_date']}")
+    print("dates       " + (f"{info['first_date']} to {info['last_date']}"
+                             if info["documents"] else "no documents"))
     print("precision   " + ", ".join(f"{k}: {v:,}" for k, v in info["date_precision"].items()))
     print("sources     " + ", ".join(f"{k} ({v:,})" for k, v in info["sources"].items()))
     print(f"cache       {info['cache']}")
