@@ -570,9 +570,13 @@ def test_csv_crlf_and_bom(tmp_path: Path):
                                 "text; needed: date, title, text; optional: id, source, url)"),
     ("id", "missing columns date, title, text (found: id; needed: date, title, text; "
            "optional: id, source, url)"),
-    ("date;title;text", "missing columns date, title, text (found: date;title;text; needed: "
+    ("date|title|text", "missing columns date, title, text (found: date|title|text; needed: "
                         "date, title, text; optional: id, source, url); the file seems to use "
-                        "another separator than ','"),
+                        "another separator than ',', ';' or a tab"),
+    ("published;headline;text", "missing columns date, title (found: published, headline, "
+                                "text; needed: date, title, text; optional: id, source, url)"),
+    ("date\theadline\ttext", "missing column title (found: date, headline, text; needed: "
+                             "date, title, text; optional: id, source, url)"),
     ("date,title,text,Date", "column date appears more than once (names are compared "
                              "without case)"),
 ])
@@ -583,8 +587,18 @@ def test_csv_missing_columns(tmp_path: Path, header: str, reason: str):
     assert only_reason(report, "t.csv") == reason
 
 
-def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path):
-    write(tmp_path, "t.csv",
+SEPARATORS = pytest.mark.parametrize("sep, name", [(",", "comma"), (";", "semicolon"),
+                                                 ("\t", "tab")])
+
+
+def separated(text: str, sep: str) -> str:
+    """A CSV text written with commas, with another separator (every comma separates)."""
+    return text.replace(",", sep)
+
+
+@SEPARATORS
+def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path, sep, name):
+    write(tmp_path, "t.csv", separated(
           "date,title,text\n"                                  # line 1
           "2023-09-01,Good 1,body 1\n"                         # line 2
           '2023-09-02,"He said "hi"",body 2\n'                 # line 3: bad quote
@@ -593,20 +607,22 @@ def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path):
           "2023-09-05,Good 5,body 5\n"                         # line 6: swallowed, recovered
           '2023-09-06,Good 6,"body 6"\n'                       # line 7: swallowed, recovered
           '2023-09-07,Good 7,"body\n'                         # line 8: unclosed at the end
-          "2023-09-08,Last,body 8\n")                          # line 9: recovered
+          "2023-09-08,Last,body 8\n", sep))                   # line 9: recovered
     docs, report = load(tmp_path)
     assert [d.title for d in docs] == ["Good 1", "Good 3", "Good 5", "Good 6", "Last"]
     assert [d.body for d in docs][-1] == "body 8"
     reasons = skipped(report, "t.csv")
+    shown = "tab" if sep == "\t" else repr(sep)
     assert reasons == [
-        "line 3: broken CSV quoting (',' expected after '\"'); row not loaded",
-        "line 5: broken CSV quoting (',' expected after '\"'); the row runs on to line 7 "
+        f"line 3: broken CSV quoting ({shown} expected after '\"'); row not loaded",
+        f"line 5: broken CSV quoting ({shown} expected after '\"'); the row runs on to line 7 "
         "(an unclosed quote?); row not loaded",
         "line 8: broken CSV quoting (unexpected end of data); the row runs on to line 9 "
         "(an unclosed quote?); row not loaded",
     ]
 
 
+@SEPARATORS
 @pytest.mark.parametrize("line3, loaded, reasons", [
     pytest.param('2023-09-02,Good,text"\n', ["Good", "Good 2"], [
         "line 2: 2 fields where the header has 3; the row runs on to line 3 (an unclosed "
@@ -615,12 +631,12 @@ def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path):
         "line 2: the title runs over a line that starts like a row of its own; the row runs "
         "on to line 3 (an unclosed quote?); row not loaded"], id="a row inside the title"),
 ])
-def test_csv_quote_closing_on_a_later_line(tmp_path: Path, line3, loaded, reasons):
-    write(tmp_path, "t.csv",
+def test_csv_quote_closing_on_a_later_line(tmp_path: Path, line3, loaded, reasons, sep, name):
+    write(tmp_path, "t.csv", separated(
           "date,title,text\n"
           '2023-09-01,"Title,body\n'          # line 2: the quote closes on line 3
           + line3 +
-          "2023-09-03,Good 2,text 2\n")       # line 4
+          "2023-09-03,Good 2,text 2\n", sep))  # line 4
     docs, report = load(tmp_path)
     assert [d.title for d in docs] == loaded
     # line 3, swallowed by line 2's quote, is read again on its own: it loads if it can, and
@@ -644,23 +660,24 @@ def test_csv_multiline_text_is_not_a_broken_row(tmp_path: Path):
     assert doc.body == "one\ntwo, three\n\nfour" and report.skipped == []
 
 
-def test_csv_rows_with_too_many_or_too_few_fields(tmp_path: Path):
-    write(tmp_path, "t.csv",
+@SEPARATORS
+def test_csv_rows_with_too_many_or_too_few_fields(tmp_path: Path, sep, name):
+    write(tmp_path, "t.csv", separated(
           "date,title,text\n"
           "2023-09-01,Good 1,body\n"
           "2023-09-02,Bad,body,extra\n"
           "2023-09-03,Bad\n"
           "2023-09-04\n"
-          "2023-09-05,Good 2,body\n")
+          "2023-09-05,Good 2,body\n", sep))
     docs, report = load(tmp_path)
     assert [d.title for d in docs] == ["Good 1", "Good 2"]
     assert [d.path for d in docs] == ["t.csv#1", "t.csv#5"]
     assert skipped(report, "t.csv") == [
-        "line 3: 4 fields where the header has 3 (a stray comma or a missing field?); "
+        f"line 3: 4 fields where the header has 3 (a stray {name} or a missing field?); "
         "row not loaded",
-        "line 4: 2 fields where the header has 3 (a stray comma or a missing field?); "
+        f"line 4: 2 fields where the header has 3 (a stray {name} or a missing field?); "
         "row not loaded",
-        "line 5: 1 field where the header has 3 (a stray comma or a missing field?); "
+        f"line 5: 1 field where the header has 3 (a stray {name} or a missing field?); "
         "row not loaded",
     ]
 
@@ -686,6 +703,29 @@ def test_csv_row_problems_name_row_and_line(tmp_path: Path):
     assert warned(report, "t.csv#5") == [
         "row 5 (line 6): title with no text: only the title is counted"]
     assert warned(report, "t.csv#6") == ["row 6 (line 7): no title"]
+
+
+def test_csv_separated_by_semicolons_or_tabs(tmp_path: Path):
+    # European Excel writes ';' (the comma is the decimal mark); Excel's "Unicode text" is
+    # UTF-16 with tabs; a .tsv file holds tabs
+    write(tmp_path, "excel.csv", "\ufeffDate;Title;Text;Source\r\n"
+                                 "02.09.2023;Prices, wages;Up 2,5 %, then down;Stats\r\n"
+                                 '2023-09-03;"Quoted; title";"Two\r\nlines";\r\n')
+    write(tmp_path, "unicode.csv", "\ufeffdate\ttitle\ttext\r\n"
+                                   '2023-09-04\t数字经济, 实体经济\t"A\ttab"\r\n'
+                                   .encode("utf-16-le"))
+    write(tmp_path, "t.tsv", "date\ttitle\ttext\n2023-09-05\tTSV\tA, b; c\n")
+    write(tmp_path, "comma.tsv", "date,title,text\n2023-09-06,Commas in a .tsv,d\n")
+    docs, report = load(tmp_path)
+    assert [(d.path, d.title, d.body, d.source) for d in docs] == [
+        ("comma.tsv#1", "Commas in a .tsv", "d", tmp_path.name),
+        ("excel.csv#2", "Quoted; title", "Two\nlines", tmp_path.name),
+        ("t.tsv#1", "TSV", "A, b; c", tmp_path.name),
+        ("unicode.csv#1", "数字经济, 实体经济", "A\ttab", tmp_path.name)]
+    assert skipped(report, "excel.csv") == [
+        "row 1 (line 2): unrecognised date '02.09.2023' (use YYYY-MM-DD, YYYY-MM or YYYY)"]
+    assert warned(report, "unicode.csv") == ["decoded as UTF-16-LE (byte-order mark)"]
+    assert corpus.scan(tmp_path)[1] == []
 
 
 @pytest.mark.parametrize("text, reason", [

@@ -7,7 +7,8 @@ A corpus is a folder, read recursively. Each file gives zero or more documents:
 * Markdown or text with YAML front matter (``date``, ``title``, optional ``source``, ``url``,
   ``id``);
 * CSV, JSON Lines and Parquet with columns ``date``, ``title``, ``text`` and optional ``id``,
-  ``source``, ``url``: one document per row.
+  ``source``, ``url``: one document per row (CSV fields separated by commas, semicolons or
+  tabs, told from the header; ``.tsv`` files too).
 
 ``source`` defaults to the first folder level under the corpus root (the root folder's own name
 for files that sit directly in it). Nothing is dropped silently: a file or row that is not
@@ -44,7 +45,7 @@ import numpy as np
 
 #: File name endings read as documents, by reader.
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", "")
-TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
+TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
 SUFFIXES = frozenset(TEXT_SUFFIXES + TABLE_SUFFIXES)
 SUPPORTED = ", ".join(s for s in TEXT_SUFFIXES + TABLE_SUFFIXES if s)
 
@@ -627,8 +628,9 @@ def _read_file(path: str, relpath: str, suffix: str, source: str, data: bytes | 
     problems: list[tuple[Problem, bool]] = []
     if note:
         problems.append((Problem(relpath, note), False))
-    if suffix == ".csv":
-        docs, more = _read_rows(_csv_rows(text), relpath, source)
+    if suffix in (".csv", ".tsv"):
+        docs, more = _read_rows(_csv_rows(text, "\t" if suffix == ".tsv" else ","), relpath,
+                                source)
     elif suffix in (".jsonl", ".ndjson"):
         docs, more = _read_rows(_jsonl_rows(text), relpath, source)
     else:
@@ -814,26 +816,60 @@ class _Lines:
         return self.lines[pos] + "\n"
 
 
-def _csv_rows(text: str) -> Iterator[Row]:
+#: Field separators a CSV file may use, by name: Excel writes ';' where the decimal mark is a
+#: comma, and tabs in its "Unicode text" (UTF-16) files.
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+_TAB = "'\t'"  # (as the csv module's messages quote it)
+
+
+def _csv_header(lines: _Lines, first: str = ",") -> tuple[str, list[str]]:
+    """The field separator of a CSV text and its column names (lower case).
+
+    The separator is the one (``,``, ``;`` or tab, ``first`` tried first) whose header holds
+    the columns date, title and text; failing that, the one that splits the header into most
+    fields, so the missing columns are named.
+
+    >>> _csv_header(_Lines("Date;Title;Text\\n2023-09-02;T;body\\n"))
+    (';', ['date', 'title', 'text'])
+    """
+    candidates = [first, *(d for d in DELIMITERS if d != first)]
+    best: tuple[str, list[str]] | None = None
+    error: csv.Error | None = None
+    for delimiter in candidates:
+        lines.pos = 0
+        try:
+            header = next(csv.reader(lines, delimiter=delimiter, strict=True))
+        except StopIteration:
+            raise Unreadable("empty CSV file") from None
+        except csv.Error as exc:
+            error = error or exc
+            continue
+        names = [h.strip().lower().lstrip("\ufeff") for h in header]
+        if {"date", "title", "text"} <= set(names):
+            return delimiter, names
+        if best is None or len(names) > len(best[1]):
+            best = delimiter, names
+    if best is None:
+        raise Unreadable(f"CSV header cannot be read: {error}")
+    return best
+
+
+def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
     """Rows of a CSV text, recovering after broken quoting.
 
-    A row whose quoting is broken, or that runs over several lines with the wrong number of
-    fields, a line break in its date or a later row inside its title (the marks of an unclosed
-    quote), is
-    reported by the line it starts on, and reading resumes on the next line, so good rows the
-    broken quote swallowed still load.
+    The field separator is told from the header (see :func:`_csv_header`). A row whose quoting
+    is broken, or that runs over several lines with the wrong number of fields, a line break in
+    its date or a later row inside its title (the marks of an unclosed quote), is reported by
+    the line it starts on, and reading resumes on the next line, so good rows the broken quote
+    swallowed still load.
     """
     csv.field_size_limit(1 << 30)
     lines = _Lines(text)
-    reader = csv.reader(lines, strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise Unreadable("empty CSV file") from None
-    except csv.Error as error:
-        raise Unreadable(f"CSV header cannot be read: {error}") from None
-    names = [h.strip().lower().lstrip("\ufeff") for h in header]
+    delimiter, names = _csv_header(lines, first)
     _check_columns(names)
+    lines.pos = 0
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    next(reader)  # the header, read above
     row = 0
     covered = 0  # last line of a broken row already reported
     while True:
@@ -844,7 +880,7 @@ def _csv_rows(text: str) -> Iterator[Row]:
         except StopIteration:
             return
         except csv.Error as exc:
-            values, problem = [], f"broken CSV quoting ({exc})"
+            values, problem = [], f"broken CSV quoting ({str(exc).replace(_TAB, 'tab')})"
         end = lines.pos  # the line it ends on
         row += 1
         if not problem:
@@ -853,7 +889,7 @@ def _csv_rows(text: str) -> Iterator[Row]:
             if len(values) == len(names):
                 fields = dict(zip(names, values, strict=True))
                 if end == start or not ("\n" in fields["date"]
-                                        or _holds_rows(fields["title"], names)):
+                                        or _holds_rows(fields["title"], names, delimiter)):
                     yield row, fields, "", f"row {row} (line {start})"
                     continue
                 # A quote closed too late: the rows it swallowed end up in the title.
@@ -863,7 +899,7 @@ def _csv_rows(text: str) -> Iterator[Row]:
                 problem = (f"{len(values)} field{'s' if len(values) != 1 else ''} where the "
                          f"header has {len(names)}")
                 if end == start:
-                    problem += " (a stray comma or a missing field?)"
+                    problem += f" (a stray {DELIMITERS[delimiter]} or a missing field?)"
         if end > start:  # it ran on over later lines: resume on the line after its first
             problem += f"; the row runs on to line {end} (an unclosed quote?)"
             lines.pos = start
@@ -872,7 +908,7 @@ def _csv_rows(text: str) -> Iterator[Row]:
         covered = max(covered, end)
 
 
-def _holds_rows(title: str, names: Sequence[str]) -> bool:
+def _holds_rows(title: str, names: Sequence[str], delimiter: str = ",") -> bool:
     """Whether a title that runs over several lines holds what looks like other rows: a later
     line whose field in the date column is a date. (A title may hold a line break: scraped
     headlines do; rows swallowed by an unclosed quote must not pass as one.)"""
@@ -881,7 +917,7 @@ def _holds_rows(title: str, names: Sequence[str]) -> bool:
     column = names.index("date")
     for line in title.split("\n")[1:]:
         try:
-            values = next(csv.reader([line]), [])
+            values = next(csv.reader([line], delimiter=delimiter), [])
         except csv.Error:
             continue
         if len(values) > column and _DATE.match(values[column].strip()):
@@ -926,8 +962,8 @@ def _check_columns(names: Sequence[str]) -> None:
     missing = [c for c in ("date", "title", "text") if c not in found]
     if missing:
         hint = ""
-        if len(names) == 1 and any(sep in names[0] for sep in ";\t|"):
-            hint = "; the file seems to use another separator than ','"
+        if len(names) == 1 and any(sep in names[0] for sep in "|:^"):
+            hint = "; the file seems to use another separator than ',', ';' or a tab"
         shown = ", ".join(names) or "none"
         shown = shown if len(shown) <= 80 else shown[:80] + "..."
         raise Unreadable(f"missing column{'s' if len(missing) > 1 else ''} "
