@@ -380,6 +380,15 @@ def test_sources_default_to_the_first_folder_level(tmp_path: Path):
     assert docs["Own source"].source == "State Council"
 
 
+def test_front_matter_field_names_match_in_any_case(tmp_path: Path):
+    write(tmp_path, "a.md", "---\nDate: 2023-09-02\nTitle: Capitals\nSOURCE: MIIT\n"
+                            "Url: https://example.org/a\nId: k\n---\nBody\n")
+    (doc,), report = load(tmp_path)
+    assert (doc.date, doc.title, doc.source, doc.url, doc.id) == (
+        dt.date(2023, 9, 2), "Capitals", "MIIT", "https://example.org/a", "k")
+    assert report.skipped == [] and report.warnings == []
+
+
 def test_front_matter(tmp_path: Path):
     write(tmp_path, "a.md", "---\ndate: 2023-09-02\ntitle: 'Digital: economy'\n"
                             "source: MIIT\nurl: https://example.org/a\nid: miit-1\n---\n\n"
@@ -413,6 +422,13 @@ def test_front_matter(tmp_path: Path):
                  "front matter is not valid YAML (line 4)", id="bad YAML"),
     pytest.param("\n---\ndate: 2023-09-02\n  title: x\n---\nbody\n",
                  "front matter is not valid YAML (line 4)", id="bad YAML after a blank line"),
+    pytest.param("---\ndate: 2023-09-02\ntitle: Inflation: the long view\n---\nbody\n",
+                 "must be quoted)", id="unquoted colon"),
+    pytest.param("+++\ndate = 2023-09-02\ntitle = \"T\"\n+++\nbody\n",
+                 "front matter between '+++' lines is TOML; only YAML front matter, between "
+                 "'---' lines, is read", id="TOML front matter"),
+    pytest.param("---\nDate: 2023-02-30\nTitle: T\n---\nbody\n",
+                 "front matter: impossible date '2023-02-30'", id="Date: in capitals"),
     pytest.param("---\n- a list\n---\nbody\n", "front matter is not a mapping of fields "
                  "(found list)", id="not a mapping"),
     pytest.param("---\ndate: 2023-09-02\ntitle: T\nbody never separated\n",
@@ -426,6 +442,10 @@ def test_front_matter_problems(tmp_path: Path, text: str, reason: str):
     docs, report = load(tmp_path)
     assert docs == []
     assert reason in only_reason(report, "a.md")
+    if reason == "must be quoted)":  # (libyaml and PyYAML word the problem differently)
+        assert re.fullmatch(r"front matter is not valid YAML \(line 3\): mapping values are "
+                            r"not allowed (here|in this context) \(a value holding ': ' must be "
+                            r"quoted\)", only_reason(report, "a.md"))
 
 
 @pytest.mark.parametrize("text, reason", [

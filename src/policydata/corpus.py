@@ -661,6 +661,7 @@ def _stem_id(relpath: str) -> str:
 
 
 _FRONT_OPEN = re.compile(r"---[ \t]*\n")
+_TOML_OPEN = re.compile(r"\+\+\+[ \t]*\n")
 _FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
@@ -718,7 +719,9 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f" (line {mark.line + offset})" if mark else ""
-            problem = getattr(error, "problem", None)
+            problem = getattr(error, "problem", None) or ""
+            if problem.startswith("mapping values are not allowed"):  # title: Inflation: a view
+                problem += " (a value holding ': ' must be quoted)"
             raise Unreadable(f"front matter is not valid YAML{where}"
                              + (f": {problem}" if problem else "")) from None
         except ValueError as error:  # an explicitly tagged value that cannot be built
@@ -727,6 +730,8 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
         if not isinstance(meta, dict):
             raise Unreadable("front matter is not a mapping of fields "
                              f"(found {type(meta).__name__})")
+        # Field names match in any case, as table columns do (Date:, Title:).
+        meta = {str(k).strip().lower(): v for k, v in meta.items()}
         body = stripped[end.end():]
         if "date" not in meta:
             raise Unreadable("front matter has no 'date'")
@@ -737,6 +742,9 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
             caveats.append(f"front matter has no 'title'; the file name {title!r} is used")
         title = str(title).strip()
         where = "front matter"
+    elif _TOML_OPEN.match(stripped):
+        raise Unreadable("front matter between '+++' lines is TOML; only YAML front matter, "
+                         "between '---' lines, is read")
     else:
         first, _, body = stripped.partition("\n")
         m = HEADER.match(first)
