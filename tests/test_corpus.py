@@ -240,7 +240,7 @@ def test_scan_reads_folders_recursively_and_reports_the_rest(tmp_path: Path):
     write(tmp_path, ".git/config.txt", ARTICLE)
     write(tmp_path, "a/.cache/c.txt", ARTICLE)
     write(tmp_path, "notes.docx", b"PK\x03\x04")
-    write(tmp_path, "data.json", "{}")
+    write(tmp_path, "data.xml", "<a/>")
     write(tmp_path, "README", ARTICLE)  # no name ending: read as text
     os.mkfifo(tmp_path / "pipe.txt")
     files, problems = corpus.scan(tmp_path)
@@ -253,11 +253,11 @@ def test_scan_reads_folders_recursively_and_reports_the_rest(tmp_path: Path):
         ".git": "hidden folder (name starts with '.'); not read",
         "a/.cache": "hidden folder (name starts with '.'); not read",
         "notes.docx": reasons["notes.docx"],
-        "data.json": reasons["data.json"],
+        "data.xml": reasons["data.xml"],
         "pipe.txt": "not a regular file or folder (a device, pipe or socket); not read",
     }
     assert reasons["notes.docx"].startswith("unsupported file type '.docx' (read: .txt, .md")
-    assert reasons["data.json"].startswith("unsupported file type '.json'")
+    assert reasons["data.xml"].startswith("unsupported file type '.xml'")
     assert [p.path for p in problems] == sorted(p.path for p in problems)
 
 
@@ -817,6 +817,55 @@ def test_jsonl_broken_lines_are_reported_and_good_ones_load(tmp_path: Path):
     ]
 
 
+def test_json_array_of_articles(tmp_path: Path):
+    # Scrapy's `-o items.json` writes one array of objects
+    write(tmp_path, "feed/items.json", json.dumps([
+        {"date": "2023-09-02", "title": "One", "text": "Body 1", "url": "u"},
+        {"Date": 1693699200000, "Title": "Two", "Text": "Body 2"},
+        {"date": "2023-02-30", "title": "Impossible", "text": "x"},
+        ["not", "an", "object"],
+        {"title": "No date", "text": "y"},
+        {"date": "2023-09", "title": "Three", "text": "Body 3", "id": "own"},
+    ], indent=2))
+    write(tmp_path, "one.json", json.dumps({"date": "2023-09-04", "title": "Alone",
+                                            "text": "Body 4"}))
+    write(tmp_path, "lines.json", jline(date="2023-09-05", title="Lines 1", text="a")
+          + jline(date="2023-09-06", title="Lines 2", text="b"))  # JSON Lines named .json
+    docs, report = load(tmp_path)
+    assert [(d.path, d.id, d.title, d.date) for d in docs] == [
+        ("feed/items.json#1", "feed/items#1", "One", dt.date(2023, 9, 2)),
+        ("feed/items.json#2", "feed/items#2", "Two", dt.date(2023, 9, 3)),
+        ("feed/items.json#6", "own", "Three", dt.date(2023, 9, 1)),
+        ("lines.json#1", "lines#1", "Lines 1", dt.date(2023, 9, 5)),
+        ("lines.json#2", "lines#2", "Lines 2", dt.date(2023, 9, 6)),
+        ("one.json#1", "one#1", "Alone", dt.date(2023, 9, 4))]
+    assert skipped(report, "feed/items.json") == [
+        "item 3: impossible date '2023-02-30' (day is out of range for month)",
+        "item 4: not a JSON object (found a list; each item must be an object with date, "
+        "title, text)",
+        "item 5: missing date; not loaded"]
+    assert report.warnings == [] and len(report.skipped) == 3
+
+
+@pytest.mark.parametrize("text, reason", [
+    pytest.param("[]", "an empty JSON array: no articles", id="empty array"),
+    pytest.param("42", "not a JSON array of articles (found a number; a .json file holds an "
+                 "array of objects with date, title, text, or one such object)", id="number"),
+    pytest.param('"text"', "not a JSON array of articles (found a string;", id="string"),
+    pytest.param("null", "not a JSON array of articles (found null;", id="null"),
+    pytest.param('[{"date": "2023-09-02",\n "title": }]',
+                 "invalid JSON (Expecting value, line 2 column 11)", id="broken"),
+    pytest.param("[" * 100_000 + "]" * 100_000, "invalid JSON (nested too deeply)",
+                 id="deeply nested"),
+    pytest.param("[1, 2]", "item 1: not a JSON object (found a number;", id="array of numbers"),
+])
+def test_json_files_that_hold_no_articles(tmp_path: Path, text: str, reason: str):
+    write(tmp_path, "a.json", text)
+    docs, report = load(tmp_path)
+    assert docs == []
+    assert skipped(report, "a.json")[0].startswith(reason)
+
+
 def test_jsonl_written_by_pandas_with_epoch_milliseconds(tmp_path: Path):
     # pandas' to_json writes datetimes as epoch milliseconds; a value that is no date costs its
     # line, never the file (it used to: "OverflowError: signed integer is greater than maximum")
@@ -1040,7 +1089,8 @@ def test_read_file_with_and_without_bytes(tmp_path: Path):
     st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
     st.text(alphabet=" date0123-:\n\r\t\",{}[]---yamltitlesource#Sharethis:é数",
             max_size=200).map(str.encode),
-), name=st.sampled_from(["a.txt", "a.md", "a.csv", "a.jsonl", "a.parquet"]))
+), name=st.sampled_from(["a.txt", "a.md", "a.csv", "a.tsv", "a.json", "a.jsonl",
+                          "a.parquet"]))
 def test_read_file_never_raises(data: bytes, name: str):
     docs, problems = corpus.read_file(Path("corpus"), name, data)
     assert docs or any(skip for _, skip in problems)
@@ -1107,7 +1157,7 @@ def test_a_hostile_folder_loses_nothing(tmp_path: Path):
     write(root, ".hidden_dir/inside.txt", article("Hidden inside"))
     write(root, "sub/.git/objects/x.txt", article("In git"))
     write(root, "image.png", b"\x89PNG\r\n\x1a\n")
-    write(root, "notes.json", "{}")
+    write(root, "notes.xml", "<a/>")
     os.symlink("..", root / "src1" / "loop")
     os.symlink("missing-target.txt", root / "dangling.txt")
     os.symlink("self-loop.txt", root / "self-loop.txt")
@@ -1151,7 +1201,7 @@ def test_a_hostile_folder_loses_nothing(tmp_path: Path):
         ".hidden_dir": "hidden folder",
         "sub/.git": "hidden folder",
         "image.png": "unsupported file type '.png'",
-        "notes.json": "unsupported file type '.json'",
+        "notes.xml": "unsupported file type '.xml'",
         "src1/loop": "symbolic link loop",
         "dangling.txt": "broken symbolic link",
         "self-loop.txt": "symbolic link loop",

@@ -8,7 +8,8 @@ A corpus is a folder, read recursively. Each file gives zero or more documents:
   ``id``);
 * CSV, JSON Lines and Parquet with columns ``date``, ``title``, ``text`` and optional ``id``,
   ``source``, ``url``: one document per row (CSV fields separated by commas, semicolons or
-  tabs, told from the header; ``.tsv`` files too).
+  tabs, told from the header; ``.tsv`` files too); ``.json`` files holding an array of such
+  objects (one document per item) or one object.
 
 ``source`` defaults to the first folder level under the corpus root (the root folder's own name
 for files that sit directly in it). Nothing is dropped silently: a file or row that is not
@@ -45,7 +46,7 @@ import numpy as np
 
 #: File name endings read as documents, by reader.
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", "")
-TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
+TABLE_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet")
 SUFFIXES = frozenset(TEXT_SUFFIXES + TABLE_SUFFIXES)
 SUPPORTED = ", ".join(s for s in TEXT_SUFFIXES + TABLE_SUFFIXES if s)
 
@@ -633,6 +634,8 @@ def _read_file(path: str, relpath: str, suffix: str, source: str, data: bytes | 
                                 source)
     elif suffix in (".jsonl", ".ndjson"):
         docs, more = _read_rows(_jsonl_rows(text), relpath, source)
+    elif suffix == ".json":
+        docs, more = _read_rows(_json_rows(text), relpath, source)
     else:
         try:
             doc, caveats = _read_text(text, relpath, source)
@@ -950,14 +953,50 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
             yield number, None, f"{where}: invalid JSON ({reason}); line not loaded", where
             continue
         if not isinstance(value, dict):
-            kind = {list: "a list", str: "a string", int: "a number", float: "a number",
-                    bool: "true/false"}.get(type(value), "null")
-            yield number, None, (f"{where}: not a JSON object (found {kind}; each line must "
-                                 "be an object with date, title, text)"), where
+            yield number, None, (f"{where}: not a JSON object (found {_json_kind(value)}; each "
+                                 "line must be an object with date, title, text)"), where
             continue
         # Field names match in any case, as CSV headers and Parquet columns do (a name that
         # appears twice in different cases keeps its last value, as JSON itself does).
         yield number, {str(k).strip().lower(): v for k, v in value.items()}, "", where
+
+
+def _json_kind(value: Any) -> str:
+    return {list: "a list", dict: "an object", str: "a string", int: "a number",
+            float: "a number", bool: "true/false"}.get(type(value), "null")
+
+
+def _json_rows(text: str) -> Iterator[Row]:
+    """Items of a ``.json`` file: an array of objects (what Scrapy's ``-o items.json`` writes),
+    each one article named ``item N``, or a single object (``item 1``). A file of one object per
+    line (JSON Lines named ``.json``) is read as JSON Lines."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        if error.msg == "Extra data" and text.lstrip().startswith("{"):
+            yield from _jsonl_rows(text)
+            return
+        raise Unreadable(f"invalid JSON ({error.msg}, line {error.lineno} column "
+                         f"{error.colno})") from None
+    except (ValueError, RecursionError) as error:
+        reason = ("nested too deeply" if isinstance(error, RecursionError)
+                  else _one_line(str(error)))
+        raise Unreadable(f"invalid JSON ({reason})") from None
+    if isinstance(value, dict):
+        value = [value]
+    elif not isinstance(value, list):
+        raise Unreadable(f"not a JSON array of articles (found {_json_kind(value)}; a .json "
+                         "file holds an array of objects with date, title, text, or one such "
+                         "object)")
+    elif not value:
+        raise Unreadable("an empty JSON array: no articles")
+    for number, item in enumerate(value, start=1):
+        where = f"item {number}"
+        if not isinstance(item, dict):
+            yield number, None, (f"{where}: not a JSON object (found {_json_kind(item)}; each "
+                                 "item must be an object with date, title, text)"), where
+            continue
+        yield number, {str(k).strip().lower(): v for k, v in item.items()}, "", where
 
 
 def _check_columns(names: Sequence[str]) -> None:
