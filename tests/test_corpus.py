@@ -165,6 +165,21 @@ TODAY = dt.date(2024, 6, 1)
     ("2025-12-31", dt.date(2025, 12, 31), "day"),  # up to a year ahead is accepted
     (dt.date(2023, 9, 2), dt.date(2023, 9, 2), "day"),
     (dt.datetime(2023, 9, 2, 23, 59), dt.date(2023, 9, 2), "day"),
+    # English month names (the order of day and month is then clear)
+    ("September 2, 2023", dt.date(2023, 9, 2), "day"),
+    ("Sep 2, 2023", dt.date(2023, 9, 2), "day"),
+    ("Sept. 2, 2023", dt.date(2023, 9, 2), "day"),
+    ("september 2 2023", dt.date(2023, 9, 2), "day"),
+    ("2 September 2023", dt.date(2023, 9, 2), "day"),
+    ("2 Sept. 2023", dt.date(2023, 9, 2), "day"),
+    ("02 SEP 2023", dt.date(2023, 9, 2), "day"),
+    ("2nd September, 2023", dt.date(2023, 9, 2), "day"),
+    ("Saturday, September 2, 2023", dt.date(2023, 9, 2), "day"),
+    ("Sat, 2 Sep 2023", dt.date(2023, 9, 2), "day"),
+    ("September 2023", dt.date(2023, 9, 1), "month"),
+    ("Sept. 2023", dt.date(2023, 9, 1), "month"),
+    ("may 2024", dt.date(2024, 5, 1), "month"),
+    ("February 29, 2024", dt.date(2024, 2, 29), "day"),
     (2023, dt.date(2023, 1, 1), "year"),
     (2023.0, dt.date(2023, 1, 1), "year"),
     # numbers of 12 digits or more are epoch milliseconds (pandas' to_json), of 9 to 11 digits
@@ -203,7 +218,20 @@ def test_parse_date(value, date, precision):
     (None, "missing date"),
     (float("nan"), "missing date"),
     ("yesterday", "unrecognised date 'yesterday' (use YYYY-MM-DD, YYYY-MM or YYYY)"),
-    ("02/09/2023", "unrecognised date '02/09/2023'"),
+    ("02/09/2023", "unrecognised date '02/09/2023' (use YYYY-MM-DD, YYYY-MM or YYYY; "
+                   "day/month order cannot be told in 02/09/2023)"),
+    ("2.9.23", "day/month order cannot be told in 2.9.23"),
+    ("September 31, 2023", "impossible date 'September 31, 2023' (day is out of range for "
+                           "month)"),
+    ("Friday, September 2, 2023", "impossible date 'Friday, September 2, 2023' (2023-09-02 is "
+                                  "a Saturday)"),
+    ("Funday, September 2, 2023", "unrecognised date 'Funday, September 2, 2023' (use "
+                                  "YYYY-MM-DD, YYYY-MM or YYYY)"),
+    ("Smarch 2, 2023", "unrecognised date 'Smarch 2, 2023' (use YYYY-MM-DD, YYYY-MM or YYYY)"),
+    ("September 2, 23", "unrecognised date 'September 2, 23'"),
+    ("September 2023 2", "unrecognised date 'September 2023 2'"),
+    ("Septembre 2023", "unrecognised date 'Septembre 2023'"),
+    ("September 2, 2999", "implausible date 'September 2, 2999'"),
     ("20230902", "unrecognised date '20230902'"),
     ("x" * 100, "unrecognised date '" + "x" * 40 + "...'"),
     (2023.5, "unrecognised date 2023.5 of type float"),
@@ -387,6 +415,17 @@ def test_front_matter_field_names_match_in_any_case(tmp_path: Path):
     assert (doc.date, doc.title, doc.source, doc.url, doc.id) == (
         dt.date(2023, 9, 2), "Capitals", "MIIT", "https://example.org/a", "k")
     assert report.skipped == [] and report.warnings == []
+
+
+def test_dates_with_month_names_in_files(tmp_path: Path):
+    write(tmp_path, "a.md", "---\ndate: Saturday, September 2, 2023\ntitle: Named\n---\nB\n")
+    write(tmp_path, "t.csv", 'date,title,text\n"Sep 3, 2023",Row,b\n02/09/2023,Ambiguous,c\n')
+    docs, report = load(tmp_path)
+    assert [(d.title, d.date, d.precision) for d in docs] == [
+        ("Named", dt.date(2023, 9, 2), "day"), ("Row", dt.date(2023, 9, 3), "day")]
+    assert skipped(report, "t.csv") == [
+        "row 2 (line 3): unrecognised date '02/09/2023' (use YYYY-MM-DD, YYYY-MM or YYYY; "
+        "day/month order cannot be told in 02/09/2023)"]
 
 
 def test_front_matter(tmp_path: Path):
@@ -743,7 +782,8 @@ def test_csv_separated_by_semicolons_or_tabs(tmp_path: Path):
         ("t.tsv#1", "TSV", "A, b; c", tmp_path.name),
         ("unicode.csv#1", "数字经济, 实体经济", "A\ttab", tmp_path.name)]
     assert skipped(report, "excel.csv") == [
-        "row 1 (line 2): unrecognised date '02.09.2023' (use YYYY-MM-DD, YYYY-MM or YYYY)"]
+        "row 1 (line 2): unrecognised date '02.09.2023' (use YYYY-MM-DD, YYYY-MM or YYYY; "
+        "day/month order cannot be told in 02.09.2023)"]
     assert warned(report, "unicode.csv") == ["decoded as UTF-16-LE (byte-order mark)"]
     assert corpus.scan(tmp_path)[1] == []
 

@@ -453,11 +453,12 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
     """Parse a document date and its precision.
 
     Accepts ``YYYY-MM-DD`` (also with ``/`` or ``.`` and an optional time, which is ignored),
-    ``YYYY-MM`` and ``YYYY``, and date objects. Month and year precision dates are placed on the
-    first day of their month or year. A number (an integer, an integral float, or digits as
-    text) of up to 4 digits is a year; from 12 digits it is epoch milliseconds (what pandas'
-    ``to_json`` writes), from 9 digits epoch seconds, read as a UTC day (see
-    :func:`_number_date`).
+    ``YYYY-MM`` and ``YYYY``, dates with an English month name (``September 2, 2023``,
+    ``2 Sept. 2023``, ``September 2023``: see :func:`_named_date`), and date objects. Month
+    and year precision dates are placed on the first day of their month or year. A number (an
+    integer, an integral float, or digits as text) of up to 4 digits is a year; from 12 digits
+    it is epoch milliseconds (what pandas' ``to_json`` writes), from 9 digits epoch seconds,
+    read as a UTC day (see :func:`_number_date`).
 
     Raises
     ------
@@ -509,11 +510,65 @@ def _text_date(text: str) -> tuple[dt.date, str]:
     """A date written as text and its precision (cached: a corpus repeats its dates)."""
     m = _DATE.match(text)
     if not m:
+        named = _named_date(text)
+        if named:
+            return named
         shown = text if len(text) <= 40 else text[:40] + "..."
-        raise ValueError(f"unrecognised date {shown!r} (use YYYY-MM-DD, YYYY-MM or YYYY)")
+        hint = (f"; day/month order cannot be told in {shown}" if _NUMERIC_DMY.match(text)
+                else "")
+        raise ValueError(f"unrecognised date {shown!r} (use YYYY-MM-DD, YYYY-MM or YYYY"
+                         f"{hint})")
     year, month, day = m.groups()
     precision = "day" if day else "month" if month else "year"
     return _make_date(text, int(year), int(month or 1), int(day or 1)), precision
+
+
+_MONTHS = {name: number for number, names in enumerate([
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")], start=1) for name in names}
+_WEEKDAYS = {name: number for number, names in enumerate([
+    ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"),
+    ("thursday", "thu", "thur", "thurs"), ("friday", "fri"), ("saturday", "sat"),
+    ("sunday", "sun")]) for name in names}
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY = r"(?:(?P<weekday>[a-z]+)\.?,?\s+)?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_MONTH = r"(?P<month>[a-z]+)\.?"
+_NAMED_DATES = (
+    re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+(?P<year>\d{{4}})"),  # September 2, 2023
+    re.compile(rf"{_WEEKDAY}{_DAY}\s+{_MONTH},?\s+(?P<year>\d{{4}})"),  # 2 September 2023
+    re.compile(rf"{_MONTH},?\s+(?P<year>\d{{4}})"),  # September 2023
+)
+_NUMERIC_DMY = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")  # 02/09/2023: which is the month?
+
+
+def _named_date(text: str) -> tuple[dt.date, str] | None:
+    """A date with an English month name, or None: ``September 2, 2023``, ``Sep 2, 2023``,
+    ``2 Sept. 2023``, ``Saturday, September 2, 2023`` (the weekday must be right) and
+    ``September 2023`` (precision ``month``), in any case.
+
+    >>> _named_date("Sat, 2 Sept. 2023"), _named_date("SEPTEMBER 2023")
+    ((datetime.date(2023, 9, 2), 'day'), (datetime.date(2023, 9, 1), 'month'))
+    """
+    lower = text.lower()
+    for pattern in _NAMED_DATES:
+        m = pattern.fullmatch(lower)
+        if not m or m["month"] not in _MONTHS:
+            continue
+        fields = m.groupdict()
+        if "day" not in fields:
+            return _make_date(text, int(m["year"]), _MONTHS[m["month"]], 1), "month"
+        date = _make_date(text, int(m["year"]), _MONTHS[m["month"]], int(m["day"]))
+        weekday = fields["weekday"]
+        if weekday is not None:
+            if weekday not in _WEEKDAYS:
+                return None
+            if _WEEKDAYS[weekday] != date.weekday():
+                raise ValueError(f"impossible date {text!r} ({date} is a "
+                                 f"{_DAY_NAMES[date.weekday()]})")
+        return date, "day"
+    return None
 
 
 #: A number written as text: ``2023``, ``1693612800000``, ``-14182980000``, ``1693612800.0``.
