@@ -333,3 +333,37 @@ def test_cli_csv_is_safe_in_spreadsheets_and_json_is_as_written(tmp_path: Path,
     data = json.loads(run("articles", "--corpus", str(corpus), "--format", "json",
                           cache=cache).stdout)
     assert [r["title"] for r in data] == [title]
+
+
+def test_info_table_shows_every_value_as_text(tmp_path: Path) -> None:
+    # a source (folder) name, a cache path and a title must not reach the terminal as escape
+    # sequences or direction overrides
+    corpus = tmp_path / "c"
+    (corpus / "csv\x1b[31mRED").mkdir(parents=True)
+    (corpus / "csv\x1b[31mRED" / "a.txt").write_text(
+        " date 2023-09-02 txt.\u202eexe\u200b\n\nThe digital economy.\n")
+    cache = tmp_path / "cache\x1b]0;owned\x07"
+    info = run("info", "--corpus", str(corpus), cache=cache).stdout
+    assert "\x1b" not in info and "\x07" not in info
+    assert "sources     csv\\x1b[31mRED (1)\n" in info
+    assert "cache\\x1b]0;owned\\x07" in info
+    table = run("articles", "--corpus", str(corpus), cache=cache).stdout
+    assert "txt.[U+202E]exe[U+200B]" in table and "\u202e" not in table
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("plain", "plain"),
+    ("a\x1b[2Jb", "a\\x1b[2Jb"),
+    ("line\nforged", "line\\nforged"),
+    ("\x9b31m", "\\x9b31m"),
+    ("evil\u202etxt.exe", "evil[U+202E]txt.exe"),
+    ("zero\u200bwidth\u200f", "zero[U+200B]width[U+200F]"),
+    ("\u2066isolate\u2069", "[U+2066]isolate[U+2069]"),
+    ("\ufeffbom", "[U+FEFF]bom"),
+    ("arabic\u061cmark", "arabic[U+061C]mark"),
+    ("数字经济 é", "数字经济 é"),
+])
+def test_terminal_text(text: str, shown: str) -> None:
+    from policydata.cli import terminal_text
+
+    assert terminal_text(text) == shown

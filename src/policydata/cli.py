@@ -217,16 +217,32 @@ def _filter(args: argparse.Namespace) -> Any:
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: Invisible and direction-changing characters (zero-width spaces and joiners, bidirectional
+#: marks, embeddings, overrides and isolates, the byte-order mark): shown as ``[U+202E]``, not
+#: obeyed, wherever corpus text is shown, so a title cannot read differently from what it holds.
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
-def terminal_text(value: str) -> str:
-    r"""Text for a terminal table: control characters (escape sequences, line breaks, bells)
-    written as codes, so a title or file name cannot move the cursor or forge a line.
+def reveal(value: str) -> str:
+    """Invisible and direction-changing characters (:data:`INVISIBLE`) written as codes.
+
+    >>> reveal("evil\u202etxt.exe")
+    'evil[U+202E]txt.exe'
+    """
+    return INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
+
+
+def terminal_text(value: Any) -> str:
+    r"""Text for a terminal: control characters (escape sequences, line breaks, bells) written
+    as codes, so a title or file name cannot move the cursor or forge a line, and invisible or
+    direction-changing characters as ``[U+202E]`` (see :func:`reveal`).
 
     >>> print(terminal_text("a\x1b[2Jb\nc"))
     a\x1b[2Jb\nc
+    >>> print(terminal_text("txt.\u202eexe\u200b"))
+    txt.[U+202E]exe[U+200B]
     """
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], value)
+    return reveal(_CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value)))
 
 
 def _emit(frame: Any, command: str, fmt: str) -> None:
@@ -273,10 +289,10 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             print(json.dumps(summary, indent=1))
         else:
-            print(f"index of {corpus} in {built.cache}: {built.files} files, {built.added} "
-                  f"added, {built.changed} changed, {built.removed} removed, {built.tokenised} "
-                  f"articles tokenised in {built.seconds:.1f} s"
-                  + "".join(f"\n{n}" for n in built.notes))
+            print(f"index of {terminal_text(corpus)} in {terminal_text(built.cache)}: "
+                  f"{built.files} files, {built.added} added, {built.changed} changed, "
+                  f"{built.removed} removed, {built.tokenised} articles tokenised in "
+                  f"{built.seconds:.1f} s" + "".join(f"\n{terminal_text(n)}" for n in built.notes))
         return 0
     index, themes = _open(args)
     if args.command == "info":
@@ -348,13 +364,15 @@ def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[
 
 
 def _print_info(info: dict[str, Any]) -> None:
+    # Every value that comes from the corpus or the system is shown through terminal_text.
+    t = terminal_text
     print(f"documents   {info['documents']:,}")
     print(f"words       {info['words']:,}")
-    print("dates       " + (f"{info['first_date']} to {info['last_date']}"
+    print("dates       " + (f"{t(info['first_date'])} to {t(info['last_date'])}"
                              if info["documents"] else "no documents"))
-    print("precision   " + ", ".join(f"{k}: {v:,}" for k, v in info["date_precision"].items()))
-    print("sources     " + ", ".join(f"{k} ({v:,})" for k, v in info["sources"].items()))
-    print(f"cache       {info['cache']}")
+    print("precision   " + ", ".join(f"{t(k)}: {v:,}" for k, v in info["date_precision"].items()))
+    print("sources     " + ", ".join(f"{t(k)} ({v:,})" for k, v in info["sources"].items()))
+    print(f"cache       {t(info['cache'])}")
     for key in ("skipped", "warnings"):
         items = info[key]
         print(f"{key:<11} {len(items)}")
@@ -387,8 +405,8 @@ def _serve(args: argparse.Namespace) -> int:
                "--server.headless", "true"]
     if args.base_url_path:
         command += ["--server.baseUrlPath", args.base_url_path]
-    print(f"serving {corpus} on http://{args.host}:{args.port}/{args.base_url_path}",
-          file=sys.stderr)
+    print(terminal_text(f"serving {corpus} on http://{args.host}:{args.port}/"
+                        f"{args.base_url_path}"), file=sys.stderr)
     return subprocess.call(command, env=env, cwd=PROJECT)
 
 
@@ -398,10 +416,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except UsageError as error:
-        print(f"policydata: error: {error}", file=sys.stderr)
+        print(f"policydata: error: {terminal_text(error)}", file=sys.stderr)
         return 2
     except FileNotFoundError as error:
-        print(f"policydata: error: {error}", file=sys.stderr)
+        print(f"policydata: error: {terminal_text(error)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
