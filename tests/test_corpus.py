@@ -165,7 +165,40 @@ TODAY = dt.date(2024, 6, 1)
     ("2025-12-31", dt.date(2025, 12, 31), "day"),  # up to a year ahead is accepted
     (dt.date(2023, 9, 2), dt.date(2023, 9, 2), "day"),
     (dt.datetime(2023, 9, 2, 23, 59), dt.date(2023, 9, 2), "day"),
+    # English month names (the order of day and month is then clear)
+    ("September 2, 2023", dt.date(2023, 9, 2), "day"),
+    ("Sep 2, 2023", dt.date(2023, 9, 2), "day"),
+    ("Sept. 2, 2023", dt.date(2023, 9, 2), "day"),
+    ("september 2 2023", dt.date(2023, 9, 2), "day"),
+    ("2 September 2023", dt.date(2023, 9, 2), "day"),
+    ("2 Sept. 2023", dt.date(2023, 9, 2), "day"),
+    ("02 SEP 2023", dt.date(2023, 9, 2), "day"),
+    ("2nd September, 2023", dt.date(2023, 9, 2), "day"),
+    ("Saturday, September 2, 2023", dt.date(2023, 9, 2), "day"),
+    ("Sat, 2 Sep 2023", dt.date(2023, 9, 2), "day"),
+    ("September 2023", dt.date(2023, 9, 1), "month"),
+    ("Sept. 2023", dt.date(2023, 9, 1), "month"),
+    ("may 2024", dt.date(2024, 5, 1), "month"),
+    ("February 29, 2024", dt.date(2024, 2, 29), "day"),
     (2023, dt.date(2023, 1, 1), "year"),
+    (2023.0, dt.date(2023, 1, 1), "year"),
+    # numbers of 12 digits or more are epoch milliseconds (pandas' to_json), of 9 to 11 digits
+    # epoch seconds; the date is the UTC day
+    (1693612800000, dt.date(2023, 9, 2), "day"),
+    (1693699199999, dt.date(2023, 9, 2), "day"),  # the day's last millisecond
+    (1693612800000.0, dt.date(2023, 9, 2), "day"),
+    ("1693612800000", dt.date(2023, 9, 2), "day"),  # a CSV column of numbers
+    (100_000_000_000, dt.date(1973, 3, 3), "day"),
+    (-639_100_800_000, dt.date(1949, 10, 1), "day"),
+    (-639_100_800_001, dt.date(1949, 9, 30), "day"),  # one millisecond earlier: the day before
+    (-100_000_000_000, dt.date(1966, 10, 31), "day"),
+    (-1_000_000_000_000, dt.date(1938, 4, 24), "day"),
+    (1693612800, dt.date(2023, 9, 2), "day"),
+    ("1693612800", dt.date(2023, 9, 2), "day"),
+    (100_000_000, dt.date(1973, 3, 3), "day"),
+    (-100_000_000, dt.date(1966, 10, 31), "day"),
+    (-441_849_600, dt.date(1956, 1, 1), "day"),
+    (-441_849_601, dt.date(1955, 12, 31), "day"),  # one second earlier: the day before
 ])
 def test_parse_date(value, date, precision):
     assert corpus.parse_date(value, today=TODAY) == (date, precision)
@@ -185,10 +218,36 @@ def test_parse_date(value, date, precision):
     (None, "missing date"),
     (float("nan"), "missing date"),
     ("yesterday", "unrecognised date 'yesterday' (use YYYY-MM-DD, YYYY-MM or YYYY)"),
-    ("02/09/2023", "unrecognised date '02/09/2023'"),
+    ("02/09/2023", "unrecognised date '02/09/2023' (use YYYY-MM-DD, YYYY-MM or YYYY; "
+                   "day/month order cannot be told in 02/09/2023)"),
+    ("2.9.23", "day/month order cannot be told in 2.9.23"),
+    ("September 31, 2023", "impossible date 'September 31, 2023' (day is out of range for "
+                           "month)"),
+    ("Friday, September 2, 2023", "impossible date 'Friday, September 2, 2023' (2023-09-02 is "
+                                  "a Saturday)"),
+    ("Funday, September 2, 2023", "unrecognised date 'Funday, September 2, 2023' (use "
+                                  "YYYY-MM-DD, YYYY-MM or YYYY)"),
+    ("Smarch 2, 2023", "unrecognised date 'Smarch 2, 2023' (use YYYY-MM-DD, YYYY-MM or YYYY)"),
+    ("September 2, 23", "unrecognised date 'September 2, 23'"),
+    ("September 2023 2", "unrecognised date 'September 2023 2'"),
+    ("Septembre 2023", "unrecognised date 'Septembre 2023'"),
+    ("September 2, 2999", "implausible date 'September 2, 2999'"),
     ("20230902", "unrecognised date '20230902'"),
     ("x" * 100, "unrecognised date '" + "x" * 40 + "...'"),
     (2023.5, "unrecognised date 2023.5 of type float"),
+    (float("inf"), "unrecognised date inf of type float"),
+    (20230902, "unrecognised date '20230902' (a number is read as a year of 4 digits, epoch "
+               "seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use YYYY-MM-DD, "
+               "YYYY-MM or YYYY)"),
+    (99_999_999, "unrecognised date '99999999' (a number"),
+    (10**30, "implausible date '1000000000000000000000000000000' (as epoch milliseconds it is "
+             "not a date of years 1 to 9999)"),
+    (-(10**19), "implausible date '-10000000000000000000' (as epoch milliseconds"),
+    (float(2**80), "implausible date '1.2089258196146292e+24' (as epoch milliseconds"),
+    (4102444800000.0, "implausible date '4102444800000.0' (years 1000 to 2025"),  # 2100
+    (4102444800, "implausible date '4102444800' (years 1000 to 2025"),  # 2100 in seconds
+    (-40_000_000_000_000, "implausible date '-40000000000000' (years 1000"),  # year 702
+    (0, "impossible date '0' (year 0 is out of range)"),
     (True, "unrecognised date True of type bool"),
     ([2023], "unrecognised date [2023] of type list"),
 ])
@@ -209,7 +268,7 @@ def test_scan_reads_folders_recursively_and_reports_the_rest(tmp_path: Path):
     write(tmp_path, ".git/config.txt", ARTICLE)
     write(tmp_path, "a/.cache/c.txt", ARTICLE)
     write(tmp_path, "notes.docx", b"PK\x03\x04")
-    write(tmp_path, "data.json", "{}")
+    write(tmp_path, "data.xml", "<a/>")
     write(tmp_path, "README", ARTICLE)  # no name ending: read as text
     os.mkfifo(tmp_path / "pipe.txt")
     files, problems = corpus.scan(tmp_path)
@@ -222,11 +281,11 @@ def test_scan_reads_folders_recursively_and_reports_the_rest(tmp_path: Path):
         ".git": "hidden folder (name starts with '.'); not read",
         "a/.cache": "hidden folder (name starts with '.'); not read",
         "notes.docx": reasons["notes.docx"],
-        "data.json": reasons["data.json"],
+        "data.xml": reasons["data.xml"],
         "pipe.txt": "not a regular file or folder (a device, pipe or socket); not read",
     }
     assert reasons["notes.docx"].startswith("unsupported file type '.docx' (read: .txt, .md")
-    assert reasons["data.json"].startswith("unsupported file type '.json'")
+    assert reasons["data.xml"].startswith("unsupported file type '.xml'")
     assert [p.path for p in problems] == sorted(p.path for p in problems)
 
 
@@ -349,6 +408,26 @@ def test_sources_default_to_the_first_folder_level(tmp_path: Path):
     assert docs["Own source"].source == "State Council"
 
 
+def test_front_matter_field_names_match_in_any_case(tmp_path: Path):
+    write(tmp_path, "a.md", "---\nDate: 2023-09-02\nTitle: Capitals\nSOURCE: MIIT\n"
+                            "Url: https://example.org/a\nId: k\n---\nBody\n")
+    (doc,), report = load(tmp_path)
+    assert (doc.date, doc.title, doc.source, doc.url, doc.id) == (
+        dt.date(2023, 9, 2), "Capitals", "MIIT", "https://example.org/a", "k")
+    assert report.skipped == [] and report.warnings == []
+
+
+def test_dates_with_month_names_in_files(tmp_path: Path):
+    write(tmp_path, "a.md", "---\ndate: Saturday, September 2, 2023\ntitle: Named\n---\nB\n")
+    write(tmp_path, "t.csv", 'date,title,text\n"Sep 3, 2023",Row,b\n02/09/2023,Ambiguous,c\n')
+    docs, report = load(tmp_path)
+    assert [(d.title, d.date, d.precision) for d in docs] == [
+        ("Named", dt.date(2023, 9, 2), "day"), ("Row", dt.date(2023, 9, 3), "day")]
+    assert skipped(report, "t.csv") == [
+        "row 2 (line 3): unrecognised date '02/09/2023' (use YYYY-MM-DD, YYYY-MM or YYYY; "
+        "day/month order cannot be told in 02/09/2023)"]
+
+
 def test_front_matter(tmp_path: Path):
     write(tmp_path, "a.md", "---\ndate: 2023-09-02\ntitle: 'Digital: economy'\n"
                             "source: MIIT\nurl: https://example.org/a\nid: miit-1\n---\n\n"
@@ -382,6 +461,13 @@ def test_front_matter(tmp_path: Path):
                  "front matter is not valid YAML (line 4)", id="bad YAML"),
     pytest.param("\n---\ndate: 2023-09-02\n  title: x\n---\nbody\n",
                  "front matter is not valid YAML (line 4)", id="bad YAML after a blank line"),
+    pytest.param("---\ndate: 2023-09-02\ntitle: Inflation: the long view\n---\nbody\n",
+                 "must be quoted)", id="unquoted colon"),
+    pytest.param("+++\ndate = 2023-09-02\ntitle = \"T\"\n+++\nbody\n",
+                 "front matter between '+++' lines is TOML; only YAML front matter, between "
+                 "'---' lines, is read", id="TOML front matter"),
+    pytest.param("---\nDate: 2023-02-30\nTitle: T\n---\nbody\n",
+                 "front matter: impossible date '2023-02-30'", id="Date: in capitals"),
     pytest.param("---\n- a list\n---\nbody\n", "front matter is not a mapping of fields "
                  "(found list)", id="not a mapping"),
     pytest.param("---\ndate: 2023-09-02\ntitle: T\nbody never separated\n",
@@ -395,6 +481,10 @@ def test_front_matter_problems(tmp_path: Path, text: str, reason: str):
     docs, report = load(tmp_path)
     assert docs == []
     assert reason in only_reason(report, "a.md")
+    if reason == "must be quoted)":  # (libyaml and PyYAML word the problem differently)
+        assert re.fullmatch(r"front matter is not valid YAML \(line 3\): mapping values are "
+                            r"not allowed (here|in this context) \(a value holding ': ' must be "
+                            r"quoted\)", only_reason(report, "a.md"))
 
 
 @pytest.mark.parametrize("text, reason", [
@@ -539,9 +629,13 @@ def test_csv_crlf_and_bom(tmp_path: Path):
                                 "text; needed: date, title, text; optional: id, source, url)"),
     ("id", "missing columns date, title, text (found: id; needed: date, title, text; "
            "optional: id, source, url)"),
-    ("date;title;text", "missing columns date, title, text (found: date;title;text; needed: "
+    ("date|title|text", "missing columns date, title, text (found: date|title|text; needed: "
                         "date, title, text; optional: id, source, url); the file seems to use "
-                        "another separator than ','"),
+                        "another separator than ',', ';' or a tab"),
+    ("published;headline;text", "missing columns date, title (found: published, headline, "
+                                "text; needed: date, title, text; optional: id, source, url)"),
+    ("date\theadline\ttext", "missing column title (found: date, headline, text; needed: "
+                             "date, title, text; optional: id, source, url)"),
     ("date,title,text,Date", "column date appears more than once (names are compared "
                              "without case)"),
 ])
@@ -552,8 +646,18 @@ def test_csv_missing_columns(tmp_path: Path, header: str, reason: str):
     assert only_reason(report, "t.csv") == reason
 
 
-def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path):
-    write(tmp_path, "t.csv",
+SEPARATORS = pytest.mark.parametrize("sep, name", [(",", "comma"), (";", "semicolon"),
+                                                 ("\t", "tab")])
+
+
+def separated(text: str, sep: str) -> str:
+    """A CSV text written with commas, with another separator (every comma separates)."""
+    return text.replace(",", sep)
+
+
+@SEPARATORS
+def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path, sep, name):
+    write(tmp_path, "t.csv", separated(
           "date,title,text\n"                                  # line 1
           "2023-09-01,Good 1,body 1\n"                         # line 2
           '2023-09-02,"He said "hi"",body 2\n'                 # line 3: bad quote
@@ -562,20 +666,22 @@ def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path):
           "2023-09-05,Good 5,body 5\n"                         # line 6: swallowed, recovered
           '2023-09-06,Good 6,"body 6"\n'                       # line 7: swallowed, recovered
           '2023-09-07,Good 7,"body\n'                         # line 8: unclosed at the end
-          "2023-09-08,Last,body 8\n")                          # line 9: recovered
+          "2023-09-08,Last,body 8\n", sep))                   # line 9: recovered
     docs, report = load(tmp_path)
     assert [d.title for d in docs] == ["Good 1", "Good 3", "Good 5", "Good 6", "Last"]
     assert [d.body for d in docs][-1] == "body 8"
     reasons = skipped(report, "t.csv")
+    shown = "tab" if sep == "\t" else repr(sep)
     assert reasons == [
-        "line 3: broken CSV quoting (',' expected after '\"'); row not loaded",
-        "line 5: broken CSV quoting (',' expected after '\"'); the row runs on to line 7 "
+        f"line 3: broken CSV quoting ({shown} expected after '\"'); row not loaded",
+        f"line 5: broken CSV quoting ({shown} expected after '\"'); the row runs on to line 7 "
         "(an unclosed quote?); row not loaded",
         "line 8: broken CSV quoting (unexpected end of data); the row runs on to line 9 "
         "(an unclosed quote?); row not loaded",
     ]
 
 
+@SEPARATORS
 @pytest.mark.parametrize("line3, loaded, reasons", [
     pytest.param('2023-09-02,Good,text"\n', ["Good", "Good 2"], [
         "line 2: 2 fields where the header has 3; the row runs on to line 3 (an unclosed "
@@ -584,12 +690,12 @@ def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path):
         "line 2: the title runs over a line that starts like a row of its own; the row runs "
         "on to line 3 (an unclosed quote?); row not loaded"], id="a row inside the title"),
 ])
-def test_csv_quote_closing_on_a_later_line(tmp_path: Path, line3, loaded, reasons):
-    write(tmp_path, "t.csv",
+def test_csv_quote_closing_on_a_later_line(tmp_path: Path, line3, loaded, reasons, sep, name):
+    write(tmp_path, "t.csv", separated(
           "date,title,text\n"
           '2023-09-01,"Title,body\n'          # line 2: the quote closes on line 3
           + line3 +
-          "2023-09-03,Good 2,text 2\n")       # line 4
+          "2023-09-03,Good 2,text 2\n", sep))  # line 4
     docs, report = load(tmp_path)
     assert [d.title for d in docs] == loaded
     # line 3, swallowed by line 2's quote, is read again on its own: it loads if it can, and
@@ -613,23 +719,24 @@ def test_csv_multiline_text_is_not_a_broken_row(tmp_path: Path):
     assert doc.body == "one\ntwo, three\n\nfour" and report.skipped == []
 
 
-def test_csv_rows_with_too_many_or_too_few_fields(tmp_path: Path):
-    write(tmp_path, "t.csv",
+@SEPARATORS
+def test_csv_rows_with_too_many_or_too_few_fields(tmp_path: Path, sep, name):
+    write(tmp_path, "t.csv", separated(
           "date,title,text\n"
           "2023-09-01,Good 1,body\n"
           "2023-09-02,Bad,body,extra\n"
           "2023-09-03,Bad\n"
           "2023-09-04\n"
-          "2023-09-05,Good 2,body\n")
+          "2023-09-05,Good 2,body\n", sep))
     docs, report = load(tmp_path)
     assert [d.title for d in docs] == ["Good 1", "Good 2"]
     assert [d.path for d in docs] == ["t.csv#1", "t.csv#5"]
     assert skipped(report, "t.csv") == [
-        "line 3: 4 fields where the header has 3 (a stray comma or a missing field?); "
+        f"line 3: 4 fields where the header has 3 (a stray {name} or a missing field?); "
         "row not loaded",
-        "line 4: 2 fields where the header has 3 (a stray comma or a missing field?); "
+        f"line 4: 2 fields where the header has 3 (a stray {name} or a missing field?); "
         "row not loaded",
-        "line 5: 1 field where the header has 3 (a stray comma or a missing field?); "
+        f"line 5: 1 field where the header has 3 (a stray {name} or a missing field?); "
         "row not loaded",
     ]
 
@@ -655,6 +762,30 @@ def test_csv_row_problems_name_row_and_line(tmp_path: Path):
     assert warned(report, "t.csv#5") == [
         "row 5 (line 6): title with no text: only the title is counted"]
     assert warned(report, "t.csv#6") == ["row 6 (line 7): no title"]
+
+
+def test_csv_separated_by_semicolons_or_tabs(tmp_path: Path):
+    # European Excel writes ';' (the comma is the decimal mark); Excel's "Unicode text" is
+    # UTF-16 with tabs; a .tsv file holds tabs
+    write(tmp_path, "excel.csv", "\ufeffDate;Title;Text;Source\r\n"
+                                 "02.09.2023;Prices, wages;Up 2,5 %, then down;Stats\r\n"
+                                 '2023-09-03;"Quoted; title";"Two\r\nlines";\r\n')
+    write(tmp_path, "unicode.csv", "\ufeffdate\ttitle\ttext\r\n"
+                                   '2023-09-04\t数字经济, 实体经济\t"A\ttab"\r\n'
+                                   .encode("utf-16-le"))
+    write(tmp_path, "t.tsv", "date\ttitle\ttext\n2023-09-05\tTSV\tA, b; c\n")
+    write(tmp_path, "comma.tsv", "date,title,text\n2023-09-06,Commas in a .tsv,d\n")
+    docs, report = load(tmp_path)
+    assert [(d.path, d.title, d.body, d.source) for d in docs] == [
+        ("comma.tsv#1", "Commas in a .tsv", "d", tmp_path.name),
+        ("excel.csv#2", "Quoted; title", "Two\nlines", tmp_path.name),
+        ("t.tsv#1", "TSV", "A, b; c", tmp_path.name),
+        ("unicode.csv#1", "数字经济, 实体经济", "A\ttab", tmp_path.name)]
+    assert skipped(report, "excel.csv") == [
+        "row 1 (line 2): unrecognised date '02.09.2023' (use YYYY-MM-DD, YYYY-MM or YYYY; "
+        "day/month order cannot be told in 02.09.2023)"]
+    assert warned(report, "unicode.csv") == ["decoded as UTF-16-LE (byte-order mark)"]
+    assert corpus.scan(tmp_path)[1] == []
 
 
 @pytest.mark.parametrize("text, reason", [
@@ -726,6 +857,105 @@ def test_jsonl_broken_lines_are_reported_and_good_ones_load(tmp_path: Path):
     ]
 
 
+def test_json_array_of_articles(tmp_path: Path):
+    # Scrapy's `-o items.json` writes one array of objects
+    write(tmp_path, "feed/items.json", json.dumps([
+        {"date": "2023-09-02", "title": "One", "text": "Body 1", "url": "u"},
+        {"Date": 1693699200000, "Title": "Two", "Text": "Body 2"},
+        {"date": "2023-02-30", "title": "Impossible", "text": "x"},
+        ["not", "an", "object"],
+        {"title": "No date", "text": "y"},
+        {"date": "2023-09", "title": "Three", "text": "Body 3", "id": "own"},
+    ], indent=2))
+    write(tmp_path, "one.json", json.dumps({"date": "2023-09-04", "title": "Alone",
+                                            "text": "Body 4"}))
+    write(tmp_path, "lines.json", jline(date="2023-09-05", title="Lines 1", text="a")
+          + jline(date="2023-09-06", title="Lines 2", text="b"))  # JSON Lines named .json
+    docs, report = load(tmp_path)
+    assert [(d.path, d.id, d.title, d.date) for d in docs] == [
+        ("feed/items.json#1", "feed/items#1", "One", dt.date(2023, 9, 2)),
+        ("feed/items.json#2", "feed/items#2", "Two", dt.date(2023, 9, 3)),
+        ("feed/items.json#6", "own", "Three", dt.date(2023, 9, 1)),
+        ("lines.json#1", "lines#1", "Lines 1", dt.date(2023, 9, 5)),
+        ("lines.json#2", "lines#2", "Lines 2", dt.date(2023, 9, 6)),
+        ("one.json#1", "one#1", "Alone", dt.date(2023, 9, 4))]
+    assert skipped(report, "feed/items.json") == [
+        "item 3: impossible date '2023-02-30' (day is out of range for month)",
+        "item 4: not a JSON object (found a list; each item must be an object with date, "
+        "title, text)",
+        "item 5: missing date; not loaded"]
+    assert report.warnings == [] and len(report.skipped) == 3
+
+
+@pytest.mark.parametrize("text, reason", [
+    pytest.param("[]", "an empty JSON array: no articles", id="empty array"),
+    pytest.param("42", "not a JSON array of articles (found a number; a .json file holds an "
+                 "array of objects with date, title, text, or one such object)", id="number"),
+    pytest.param('"text"', "not a JSON array of articles (found a string;", id="string"),
+    pytest.param("null", "not a JSON array of articles (found null;", id="null"),
+    pytest.param('[{"date": "2023-09-02",\n "title": }]',
+                 "invalid JSON (Expecting value, line 2 column 11)", id="broken"),
+    pytest.param("[" * 100_000 + "]" * 100_000, "invalid JSON (nested too deeply)",
+                 id="deeply nested"),
+    pytest.param("[1, 2]", "item 1: not a JSON object (found a number;", id="array of numbers"),
+])
+def test_json_files_that_hold_no_articles(tmp_path: Path, text: str, reason: str):
+    write(tmp_path, "a.json", text)
+    docs, report = load(tmp_path)
+    assert docs == []
+    assert skipped(report, "a.json")[0].startswith(reason)
+
+
+def test_jsonl_written_by_pandas_with_epoch_milliseconds(tmp_path: Path):
+    # pandas' to_json writes datetimes as epoch milliseconds; a value that is no date costs its
+    # line, never the file (it used to: "OverflowError: signed integer is greater than maximum")
+    import warnings
+
+    import pandas as pd
+
+    frame = pd.DataFrame({
+        "date": pd.to_datetime(["2023-09-02 23:59", "1949-10-01 00:00", "1966-10-30 00:00",
+                                None, "1969-12-31 23:59"]),
+        "title": ["Late", "Founding", "Before", "No date", "Eve"], "text": list("abcde")})
+    with warnings.catch_warnings():  # (pandas 3 announces ISO text as its future default)
+        warnings.simplefilter("ignore")
+        text = frame.to_json(orient="records", lines=True)
+    assert '"date":1693699140000' in text and '"date":-60000' in text  # (what is read)
+    write(tmp_path, "p.jsonl", text + jline(date=10**30, title="Huge", text="e")
+          + jline(date=20230902, title="Digits", text="f")
+          + jline(date=1693612800, title="Seconds", text="g"))
+    docs, report = load(tmp_path)
+    assert [(d.title, d.date, d.precision) for d in docs] == [
+        ("Late", dt.date(2023, 9, 2), "day"), ("Founding", dt.date(1949, 10, 1), "day"),
+        ("Before", dt.date(1966, 10, 30), "day"), ("Seconds", dt.date(2023, 9, 2), "day")]
+    # Milliseconds within a day of 1970-01-01 are too small to be told from a year or seconds
+    # (and from 1966-10-31 to 1973-03-03 they read as seconds): refused, never guessed.
+    assert skipped(report, "p.jsonl") == [
+        "line 4: missing date (the date is empty)",
+        "line 5: unrecognised date '-60000' (a number is read as a year of 4 digits, epoch "
+        "seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use YYYY-MM-DD, "
+        "YYYY-MM or YYYY)",
+        "line 6: implausible date '1000000000000000000000000000000' (as epoch milliseconds it "
+        "is not a date of years 1 to 9999)",
+        "line 7: unrecognised date '20230902' (a number is read as a year of 4 digits, epoch "
+        "seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use YYYY-MM-DD, "
+        "YYYY-MM or YYYY)",
+    ]
+
+
+def test_csv_with_an_epoch_column(tmp_path: Path):
+    write(tmp_path, "t.csv", "date,title,text\n1693612800000,Ms,a\n-639100800000,Old,b\n"
+                             "1693612800,S,c\n1693612800000.0,Float,d\n"
+                             "99999999999999999999999,Huge,e\n")
+    docs, report = load(tmp_path)
+    assert [(d.title, d.date) for d in docs] == [
+        ("Ms", dt.date(2023, 9, 2)), ("Old", dt.date(1949, 10, 1)), ("S", dt.date(2023, 9, 2)),
+        ("Float", dt.date(2023, 9, 2))]
+    assert skipped(report, "t.csv") == [
+        "row 5 (line 6): implausible date '99999999999999999999999' (as epoch milliseconds it "
+        "is not a date of years 1 to 9999)"]
+
+
 # --------------------------------------------------------------------------- Parquet
 
 
@@ -781,6 +1011,54 @@ def test_parquet_problems(tmp_path: Path):
     assert only_reason(report, "empty.parquet") == "empty file"
     assert only_reason(report, "corrupt.parquet").startswith("not a readable Parquet file (")
     assert only_reason(report, "truncated.parquet").startswith("not a readable Parquet file (")
+
+
+def test_parquet_epoch_and_out_of_range_values_cost_a_row_not_the_file(tmp_path: Path):
+    pq.write_table(pa.table({
+        "date": pa.array([1693612800000, -639100800000, 1693612800, 2023, 20230902, 10**18],
+                         pa.int64()),
+        "title": ["Ms", "Old", "S", "Year", "Digits", "Huge"], "text": list("abcdef")}),
+        tmp_path / "ints.parquet")
+    pq.write_table(pa.table({
+        "date": pa.array([1693612800000.0, 2023.0, float("nan")], pa.float64()),
+        "title": ["Float ms", "Float year", "NaN"], "text": list("ghi")}),
+        tmp_path / "floats.parquet")
+    # a timestamp in seconds beyond year 9999 has no Python form: pyarrow raises converting
+    # the column, which used to drop the whole file
+    pq.write_table(pa.table({
+        "date": pa.array([1693612800, 400_000_000_000], pa.timestamp("s")),
+        "title": ["Stamp", "Far"], "text": ["j", "k"]}), tmp_path / "stamps.parquet")
+    docs, report = load(tmp_path)
+    assert sorted((d.title, d.date, d.precision) for d in docs) == [
+        ("Float ms", dt.date(2023, 9, 2), "day"), ("Float year", dt.date(2023, 1, 1), "year"),
+        ("Ms", dt.date(2023, 9, 2), "day"), ("Old", dt.date(1949, 10, 1), "day"),
+        ("S", dt.date(2023, 9, 2), "day"), ("Stamp", dt.date(2023, 9, 2), "day"),
+        ("Year", dt.date(2023, 1, 1), "year")]
+    assert skipped(report, "ints.parquet") == [
+        "row 5: unrecognised date '20230902' (a number is read as a year of 4 digits, epoch "
+        "seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use YYYY-MM-DD, "
+        "YYYY-MM or YYYY)",
+        "row 6: implausible date '1000000000000000000' (as epoch milliseconds it is not a "
+        "date of years 1 to 9999)"]
+    assert skipped(report, "floats.parquet") == ["row 3: missing date (the date is empty)"]
+    assert skipped(report, "stamps.parquet") == [
+        "row 2: date cannot be read (OverflowError: date value out of range); not loaded"]
+
+
+def test_an_unexpected_error_in_one_row_costs_that_row(tmp_path: Path, monkeypatch):
+    real = corpus.parse_date
+
+    def odd(value, **kw):
+        if value == "boom":
+            raise ZeroDivisionError("odd")
+        return real(value, **kw)
+
+    monkeypatch.setattr(corpus, "parse_date", odd)
+    write(tmp_path, "t.csv", "date,title,text\n2023-09-01,A,a\nboom,B,b\n2023-09-03,C,c\n")
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == ["A", "C"]
+    assert skipped(report, "t.csv") == [
+        "row 2 (line 3): could not be read (ZeroDivisionError: odd); not loaded"]
 
 
 # --------------------------------------------------------------------------- duplicates
@@ -851,7 +1129,8 @@ def test_read_file_with_and_without_bytes(tmp_path: Path):
     st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
     st.text(alphabet=" date0123-:\n\r\t\",{}[]---yamltitlesource#Sharethis:é数",
             max_size=200).map(str.encode),
-), name=st.sampled_from(["a.txt", "a.md", "a.csv", "a.jsonl", "a.parquet"]))
+), name=st.sampled_from(["a.txt", "a.md", "a.csv", "a.tsv", "a.json", "a.jsonl",
+                          "a.parquet"]))
 def test_read_file_never_raises(data: bytes, name: str):
     docs, problems = corpus.read_file(Path("corpus"), name, data)
     assert docs or any(skip for _, skip in problems)
@@ -918,7 +1197,7 @@ def test_a_hostile_folder_loses_nothing(tmp_path: Path):
     write(root, ".hidden_dir/inside.txt", article("Hidden inside"))
     write(root, "sub/.git/objects/x.txt", article("In git"))
     write(root, "image.png", b"\x89PNG\r\n\x1a\n")
-    write(root, "notes.json", "{}")
+    write(root, "notes.xml", "<a/>")
     os.symlink("..", root / "src1" / "loop")
     os.symlink("missing-target.txt", root / "dangling.txt")
     os.symlink("self-loop.txt", root / "self-loop.txt")
@@ -962,7 +1241,7 @@ def test_a_hostile_folder_loses_nothing(tmp_path: Path):
         ".hidden_dir": "hidden folder",
         "sub/.git": "hidden folder",
         "image.png": "unsupported file type '.png'",
-        "notes.json": "unsupported file type '.json'",
+        "notes.xml": "unsupported file type '.xml'",
         "src1/loop": "symbolic link loop",
         "dangling.txt": "broken symbolic link",
         "self-loop.txt": "symbolic link loop",

@@ -78,3 +78,42 @@ def test_bad_theme_files_say_what_and_where(text: str, said: str) -> None:
     with pytest.raises(ValueError, match=r".*") as error:
         parse_themes(text, origin="mine.toml")
     assert said in str(error.value) and "mine.toml" in str(error.value)
+
+
+def test_a_theme_name_is_at_most_200_characters() -> None:
+    # names travel in links (?theme=...), whose values are at most 200 characters
+    name = "Digital economy " + "x" * 184
+    assert len(name) == 200
+    assert parse_themes(f'[themes]\n"{name}" = ["digital"]\n').names == (name,)
+    with pytest.raises(ValueError) as error:
+        parse_themes(f'[themes]\n"{name}y" = ["digital"]\n', origin="mine.toml")
+    assert str(error.value) == ("mine.toml: theme 'Digital economy xxxxxxxxxxxxxxxxxxxxxxxx'... "
+                                "has a name of 201 characters; the limit is 200 (names travel "
+                                "in links)")
+
+
+@pytest.mark.parametrize(("counts", "said"), [
+    ([2001], "mine.toml: 2001 entries; the limit is 2000"),
+    ([1000, 1000, 1], "mine.toml: 2001 entries; the limit is 2000"),
+    ([150_000, 150_000], "mine.toml: 300000 entries; the limit is 2000"),
+])
+def test_too_many_entries_are_refused_before_any_is_parsed(monkeypatch, counts: list[int],
+                                                           said: str) -> None:
+    from policydata import themes as themes_module
+
+    def parse_term(entry: str):
+        raise AssertionError(f"entry {entry!r} parsed before the count was checked")
+
+    monkeypatch.setattr(themes_module, "parse_term", parse_term)
+    text = "[themes]\n" + "".join(
+        f'"T{i}" = [' + ", ".join(f'"w{j}"' for j in range(n)) + "]\n"
+        for i, n in enumerate(counts))
+    with pytest.raises(ValueError) as error:
+        parse_themes(text, origin="mine.toml")
+    assert str(error.value) == said
+
+
+def test_2000_entries_are_accepted() -> None:
+    text = "[themes]\n" + "".join(
+        f'"T{i}" = [' + ", ".join(f'"w{i}x{j}"' for j in range(1000)) + "]\n" for i in range(2))
+    assert len(parse_themes(text).entries("T1")) == 1000

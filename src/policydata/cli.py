@@ -49,6 +49,13 @@ def _date(value: str) -> dt.date:
             f"{value!r} is not a date; use YYYY-MM-DD (for example 2023-09-02)") from None
 
 
+def _path(value: str) -> Path:
+    """A path argument; an empty one is refused (``Path("")`` would be the current folder)."""
+    if not value:
+        raise argparse.ArgumentTypeError("an empty path; give a folder or file")
+    return Path(value)
+
+
 def _positive(value: str) -> int:
     try:
         number = int(value)
@@ -73,13 +80,13 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
-    common.add_argument("--corpus", type=Path, help="corpus folder or file (default: "
+    common.add_argument("--corpus", type=_path, help="corpus folder or file (default: "
                         "$POLICYDATA_CORPUS, else the bundled seeds/)")
-    common.add_argument("--cache-dir", type=Path, help="where the index cache lives (default: "
+    common.add_argument("--cache-dir", type=_path, help="where the index cache lives (default: "
                         "$POLICYDATA_CACHE_DIR, else the user cache directory)")
     common.add_argument("--format", choices=["table", "csv", "json"], default="table",
                         help="output format (default: table)")
-    common.add_argument("--themes", type=Path, metavar="FILE", dest="theme_file",
+    common.add_argument("--themes", type=_path, metavar="FILE", dest="theme_file",
                         help="theme dictionary (TOML) replacing the default one")
     filters = _Parser(add_help=False)
     filters.add_argument("--from", dest="start", type=_date, metavar="DATE",
@@ -113,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n", type=_positive, default=50, help="terms to list (default: 50)")
     p.add_argument("--weight", choices=["count", "tfidf", "keyness"], default="count")
     p.add_argument("--ngram", default="1", help="words per term: 1, 2, 3 or a range like 1-3")
-    p.add_argument("--stopwords", type=Path, metavar="FILE",
+    p.add_argument("--stopwords", type=_path, metavar="FILE",
                    help="stopword list (one per line) replacing the default one")
     p.add_argument("--keep-numbers", action="store_true", help="keep terms made of digits")
     p = sub.add_parser("kwic", parents=[common, filters],
@@ -210,16 +217,32 @@ def _filter(args: argparse.Namespace) -> Any:
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: Invisible and direction-changing characters (zero-width spaces and joiners, bidirectional
+#: marks, embeddings, overrides and isolates, the byte-order mark): shown as ``[U+202E]``, not
+#: obeyed, wherever corpus text is shown, so a title cannot read differently from what it holds.
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
-def terminal_text(value: str) -> str:
-    r"""Text for a terminal table: control characters (escape sequences, line breaks, bells)
-    written as codes, so a title or file name cannot move the cursor or forge a line.
+def reveal(value: str) -> str:
+    """Invisible and direction-changing characters (:data:`INVISIBLE`) written as codes.
+
+    >>> reveal("evil\u202etxt.exe")
+    'evil[U+202E]txt.exe'
+    """
+    return INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
+
+
+def terminal_text(value: Any) -> str:
+    r"""Text for a terminal: control characters (escape sequences, line breaks, bells) written
+    as codes, so a title or file name cannot move the cursor or forge a line, and invisible or
+    direction-changing characters as ``[U+202E]`` (see :func:`reveal`).
 
     >>> print(terminal_text("a\x1b[2Jb\nc"))
     a\x1b[2Jb\nc
+    >>> print(terminal_text("txt.\u202eexe\u200b"))
+    txt.[U+202E]exe[U+200B]
     """
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], value)
+    return reveal(_CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value)))
 
 
 def _emit(frame: Any, command: str, fmt: str) -> None:
@@ -266,10 +289,10 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             print(json.dumps(summary, indent=1))
         else:
-            print(f"index of {corpus} in {built.cache}: {built.files} files, {built.added} "
-                  f"added, {built.changed} changed, {built.removed} removed, {built.tokenised} "
-                  f"articles tokenised in {built.seconds:.1f} s"
-                  + "".join(f"\n{n}" for n in built.notes))
+            print(f"index of {terminal_text(corpus)} in {terminal_text(built.cache)}: "
+                  f"{built.files} files, {built.added} added, {built.changed} changed, "
+                  f"{built.removed} removed, {built.tokenised} articles tokenised in "
+                  f"{built.seconds:.1f} s" + "".join(f"\n{terminal_text(n)}" for n in built.notes))
         return 0
     index, themes = _open(args)
     if args.command == "info":
@@ -310,16 +333,46 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise UsageError(str(error)) from None
     _emit(frame, args.command, args.format)
+    for note in _notes(index, args, flt, themes):
+        print(f"policydata: note: {note}", file=sys.stderr)
     return 0
 
 
+def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[str]:
+    """What an analysis's output does not show: files or rows not loaded, an empty corpus,
+    and year-only dates placed in the first month or quarter of their year. (On stderr, so
+    CSV and JSON output stay exactly as they are.)"""
+    from . import analysis as an
+
+    notes = []
+    skipped = len(index.report.skipped)
+    lost = (f"{skipped:,} file or row was not loaded" if skipped == 1 else
+            f"{skipped:,} files or rows were not loaded")
+    if not index.active.any():
+        notes.append("the corpus has no documents"
+                     + (f" ({lost}; see 'policydata info')" if skipped else ""))
+        return notes
+    if skipped:
+        notes.append(f"{lost}; see 'policydata info'")
+    if args.command in ("trend", "themes") and args.freq in ("month", "quarter"):
+        rows = an.select(index, flt, themes=themes)
+        years = int((index.documents["precision"].to_numpy()[rows] == "year").sum())
+        if years:
+            notes.append(f"{years:,} document{' is' if years == 1 else 's are'} dated by year "
+                         f"only: counted in the first {args.freq} of the year")
+    return notes
+
+
 def _print_info(info: dict[str, Any]) -> None:
+    # Every value that comes from the corpus or the system is shown through terminal_text.
+    t = terminal_text
     print(f"documents   {info['documents']:,}")
     print(f"words       {info['words']:,}")
-    print(f"dates       {info['first_date']} to {info['last_date']}")
-    print("precision   " + ", ".join(f"{k}: {v:,}" for k, v in info["date_precision"].items()))
-    print("sources     " + ", ".join(f"{k} ({v:,})" for k, v in info["sources"].items()))
-    print(f"cache       {info['cache']}")
+    print("dates       " + (f"{t(info['first_date'])} to {t(info['last_date'])}"
+                             if info["documents"] else "no documents"))
+    print("precision   " + ", ".join(f"{t(k)}: {v:,}" for k, v in info["date_precision"].items()))
+    print("sources     " + ", ".join(f"{t(k)} ({v:,})" for k, v in info["sources"].items()))
+    print(f"cache       {t(info['cache'])}")
     for key in ("skipped", "warnings"):
         items = info[key]
         print(f"{key:<11} {len(items)}")
@@ -352,8 +405,8 @@ def _serve(args: argparse.Namespace) -> int:
                "--server.headless", "true"]
     if args.base_url_path:
         command += ["--server.baseUrlPath", args.base_url_path]
-    print(f"serving {corpus} on http://{args.host}:{args.port}/{args.base_url_path}",
-          file=sys.stderr)
+    print(terminal_text(f"serving {corpus} on http://{args.host}:{args.port}/"
+                        f"{args.base_url_path}"), file=sys.stderr)
     return subprocess.call(command, env=env, cwd=PROJECT)
 
 
@@ -363,10 +416,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except UsageError as error:
-        print(f"policydata: error: {error}", file=sys.stderr)
+        print(f"policydata: error: {terminal_text(error)}", file=sys.stderr)
         return 2
     except FileNotFoundError as error:
-        print(f"policydata: error: {error}", file=sys.stderr)
+        print(f"policydata: error: {terminal_text(error)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

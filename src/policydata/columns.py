@@ -1,11 +1,19 @@
 """Output columns of each command (a stable contract) and the one CSV writer.
 
 The command line and the dashboard's downloads both write CSV through :func:`csv_text`, so a
-download holds exactly what ``policydata COMMAND --format csv`` prints for the same filter.
+download holds exactly what ``policydata COMMAND --format csv`` prints for the same filter;
+other tables the dashboard offers as CSV go through :func:`frame_csv`.
+
+Every CSV is safe to open in a spreadsheet (OWASP's "CSV injection"): a text cell that starts
+with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a NUL, which a spreadsheet would
+run as a formula, is written with a single quote ``'`` before it, unless the whole cell is a
+plain number (``-2.5``); numeric columns are never changed. A field holding a line break of any
+kind (``\\n`` or a lone ``\\r``) is quoted, so it cannot split its row.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 COLUMNS: dict[str, list[str]] = {
@@ -16,6 +24,26 @@ COLUMNS: dict[str, list[str]] = {
     "articles": ["id", "date", "title", "source", "words", "hits", "themes"],
 }
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, ASVS 1.2.10).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value a spreadsheet shows as text: ``'`` before a text that starts like a formula.
+
+    Values that are not text, and texts that are plain numbers, are returned as they are.
+
+    >>> neutralise('=HYPERLINK("https://evil.example/","Click")')
+    '\\'=HYPERLINK("https://evil.example/","Click")'
+    >>> neutralise("-2.5"), neutralise("-2+3"), neutralise(-3), neutralise("a=b")
+    ('-2.5', "'-2+3", -3, 'a=b')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not (
+            _PLAIN_NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
+
 
 def csv_text(frame: Any, command: str) -> str:
     """The CSV of ``frame`` with exactly the columns of ``command``, header first.
@@ -25,4 +53,45 @@ def csv_text(frame: Any, command: str) -> str:
     ...                        "extra": [0]}), "top")
     'term,count,docs,score\\na,1,1,1.5\\n'
     """
-    return frame[COLUMNS[command]].to_csv(index=False, lineterminator="\n")
+    return frame_csv(frame[COLUMNS[command]])
+
+
+def frame_csv(frame: Any) -> str:
+    """The CSV of any table (all its columns, no index), as :func:`csv_text` writes it.
+
+    Text cells that a spreadsheet would run as formulas get a ``'`` before them (see
+    :func:`neutralise`); a field holding ``\\n`` or ``\\r`` is quoted; lines end with ``\\n``.
+
+    >>> import pandas as pd
+    >>> print(frame_csv(pd.DataFrame({"title": ["@SUM(1+1)", "-2.5", "a\\rb"],
+    ...                               "change": [-2, 3, 4]})), end="")
+    title,change
+    '@SUM(1+1),-2
+    -2.5,3
+    "a\rb",4
+    """
+    risky = [c for c in frame.columns if not _numeric(frame[c].dtype) and _risky(frame[c])]
+    if risky:
+        frame = frame.copy()
+        for column in risky:
+            frame[column] = frame[column].map(neutralise)
+    # Written with "\r\n" so that the csv module quotes every field holding "\r" or "\n" (with
+    # "\n" alone it leaves a lone "\r" bare, which readers take for a line end); then each row
+    # end, the "\r\n" outside quotes, becomes "\n". Outside quotes means an even number of '"'
+    # before it: quotes inside a field are doubled.
+    written = frame.to_csv(index=False, lineterminator="\r\n")
+    parts = written.split('"')
+    parts[::2] = [part.replace("\r\n", "\n") for part in parts[::2]]
+    return '"'.join(parts)
+
+
+def _numeric(dtype: Any) -> bool:
+    return getattr(dtype, "kind", "O") in "biufcmM"  # numbers, booleans, dates, durations
+
+
+def _risky(column: Any) -> bool:
+    """Whether a column may hold a text cell starting like a formula (a quick look first)."""
+    try:
+        return bool(column.str.startswith(FORMULA_STARTS, na=False).any())
+    except AttributeError:  # not a column of text (dates, lists): each value is looked at
+        return any(isinstance(v, str) and v.startswith(FORMULA_STARTS) for v in column)

@@ -7,7 +7,9 @@ A corpus is a folder, read recursively. Each file gives zero or more documents:
 * Markdown or text with YAML front matter (``date``, ``title``, optional ``source``, ``url``,
   ``id``);
 * CSV, JSON Lines and Parquet with columns ``date``, ``title``, ``text`` and optional ``id``,
-  ``source``, ``url``: one document per row.
+  ``source``, ``url``: one document per row (CSV fields separated by commas, semicolons or
+  tabs, told from the header; ``.tsv`` files too); ``.json`` files holding an array of such
+  objects (one document per item) or one object.
 
 ``source`` defaults to the first folder level under the corpus root (the root folder's own name
 for files that sit directly in it). Nothing is dropped silently: a file or row that is not
@@ -44,7 +46,7 @@ import numpy as np
 
 #: File name endings read as documents, by reader.
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", "")
-TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet")
+TABLE_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet")
 SUFFIXES = frozenset(TEXT_SUFFIXES + TABLE_SUFFIXES)
 SUPPORTED = ", ".join(s for s in TEXT_SUFFIXES + TABLE_SUFFIXES if s)
 
@@ -451,8 +453,12 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
     """Parse a document date and its precision.
 
     Accepts ``YYYY-MM-DD`` (also with ``/`` or ``.`` and an optional time, which is ignored),
-    ``YYYY-MM`` and ``YYYY``, and date objects. Month and year precision dates are placed on the
-    first day of their month or year.
+    ``YYYY-MM`` and ``YYYY``, dates with an English month name (``September 2, 2023``,
+    ``2 Sept. 2023``, ``September 2023``: see :func:`_named_date`), and date objects. Month
+    and year precision dates are placed on the first day of their month or year. A number (an
+    integer, an integral float, or digits as text) of up to 4 digits is a year; from 12 digits
+    it is epoch milliseconds (what pandas' ``to_json`` writes), from 9 digits epoch seconds,
+    read as a UTC day (see :func:`_number_date`).
 
     Raises
     ------
@@ -467,6 +473,8 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
     Traceback (most recent call last):
     ...
     ValueError: impossible date '2023-02-30' (day is out of range for month)
+    >>> parse_date(1693612800000)
+    (datetime.date(2023, 9, 2), 'day')
     """
     if value is None or (isinstance(value, str) and not value.strip()) or (
             isinstance(value, float) and value != value):  # None, "" or NaN
@@ -476,9 +484,16 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
     elif isinstance(value, dt.date):
         date, precision = value, "day"
     elif isinstance(value, int) and not isinstance(value, bool):
-        date, precision = _make_date(str(value), value, 1, 1), "year"
+        date, precision = _number_date(value, str(value))
+    elif isinstance(value, float) and value.is_integer():  # 1693612800000.0 (NaN in the column)
+        date, precision = _number_date(int(value), str(value))
     elif isinstance(value, str):
-        date, precision = _text_date(value.strip())
+        text = value.strip()
+        number = _NUMBER.fullmatch(text)
+        if number:  # a table's number column written as text (CSV has no types)
+            date, precision = _number_date(int(number.group(1)), text)
+        else:
+            date, precision = _text_date(text)
     else:
         shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
         raise ValueError(f"unrecognised date {shown} of type {type(value).__name__} "
@@ -495,11 +510,107 @@ def _text_date(text: str) -> tuple[dt.date, str]:
     """A date written as text and its precision (cached: a corpus repeats its dates)."""
     m = _DATE.match(text)
     if not m:
+        named = _named_date(text)
+        if named:
+            return named
         shown = text if len(text) <= 40 else text[:40] + "..."
-        raise ValueError(f"unrecognised date {shown!r} (use YYYY-MM-DD, YYYY-MM or YYYY)")
+        hint = (f"; day/month order cannot be told in {shown}" if _NUMERIC_DMY.match(text)
+                else "")
+        raise ValueError(f"unrecognised date {shown!r} (use YYYY-MM-DD, YYYY-MM or YYYY"
+                         f"{hint})")
     year, month, day = m.groups()
     precision = "day" if day else "month" if month else "year"
     return _make_date(text, int(year), int(month or 1), int(day or 1)), precision
+
+
+_MONTHS = {name: number for number, names in enumerate([
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")], start=1) for name in names}
+_WEEKDAYS = {name: number for number, names in enumerate([
+    ("monday", "mon"), ("tuesday", "tue", "tues"), ("wednesday", "wed"),
+    ("thursday", "thu", "thur", "thurs"), ("friday", "fri"), ("saturday", "sat"),
+    ("sunday", "sun")]) for name in names}
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY = r"(?:(?P<weekday>[a-z]+)\.?,?\s+)?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_MONTH = r"(?P<month>[a-z]+)\.?"
+_NAMED_DATES = (
+    re.compile(rf"{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+(?P<year>\d{{4}})"),  # September 2, 2023
+    re.compile(rf"{_WEEKDAY}{_DAY}\s+{_MONTH},?\s+(?P<year>\d{{4}})"),  # 2 September 2023
+    re.compile(rf"{_MONTH},?\s+(?P<year>\d{{4}})"),  # September 2023
+)
+_NUMERIC_DMY = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")  # 02/09/2023: which is the month?
+
+
+def _named_date(text: str) -> tuple[dt.date, str] | None:
+    """A date with an English month name, or None: ``September 2, 2023``, ``Sep 2, 2023``,
+    ``2 Sept. 2023``, ``Saturday, September 2, 2023`` (the weekday must be right) and
+    ``September 2023`` (precision ``month``), in any case.
+
+    >>> _named_date("Sat, 2 Sept. 2023"), _named_date("SEPTEMBER 2023")
+    ((datetime.date(2023, 9, 2), 'day'), (datetime.date(2023, 9, 1), 'month'))
+    """
+    lower = text.lower()
+    for pattern in _NAMED_DATES:
+        m = pattern.fullmatch(lower)
+        if not m or m["month"] not in _MONTHS:
+            continue
+        fields = m.groupdict()
+        if "day" not in fields:
+            return _make_date(text, int(m["year"]), _MONTHS[m["month"]], 1), "month"
+        date = _make_date(text, int(m["year"]), _MONTHS[m["month"]], int(m["day"]))
+        weekday = fields["weekday"]
+        if weekday is not None:
+            if weekday not in _WEEKDAYS:
+                return None
+            if _WEEKDAYS[weekday] != date.weekday():
+                raise ValueError(f"impossible date {text!r} ({date} is a "
+                                 f"{_DAY_NAMES[date.weekday()]})")
+        return date, "day"
+    return None
+
+
+#: A number written as text: ``2023``, ``1693612800000``, ``-14182980000``, ``1693612800.0``.
+_NUMBER = re.compile(r"([-+]?\d+)(?:\.0*)?")
+_EPOCH = dt.date(1970, 1, 1)
+#: Numbers of at least this size (in absolute value) are epoch milliseconds, seconds.
+EPOCH_MS = 10**11
+EPOCH_S = 10**8
+
+
+def _number_date(value: int, text: str) -> tuple[dt.date, str]:
+    """A date given as a number: a year (4 digits), else a time since 1970-01-01 UTC.
+
+    Values of at least :data:`EPOCH_MS` in absolute value are epoch milliseconds (what pandas'
+    ``to_json`` writes), from :data:`EPOCH_S` they are epoch seconds; the date is the UTC day
+    (precision ``day``). (So a date between 1966-10-30 and 1973-03-03 written in milliseconds
+    reads as seconds, and is then refused as implausible or, before 1970, misread: write those
+    as text.)
+
+    >>> _number_date(1693612800000, "1693612800000"), _number_date(2023, "2023")
+    ((datetime.date(2023, 9, 2), 'day'), (datetime.date(2023, 1, 1), 'year'))
+    """
+    size = abs(value)
+    if size < 10_000:
+        return _make_date(text, value, 1, 1), "year"
+    if size >= EPOCH_MS:
+        unit, per_day = "epoch milliseconds", 86_400_000
+    elif size >= EPOCH_S:
+        unit, per_day = "epoch seconds", 86_400
+    else:
+        raise ValueError(f"unrecognised date {_shown(text)!r} (a number is read as a year of 4 "
+                         "digits, epoch seconds of 9 to 11 digits or epoch milliseconds of 12 "
+                         "or more; use YYYY-MM-DD, YYYY-MM or YYYY)")
+    try:  # (floor division: -1 ms is 1969-12-31)
+        return _EPOCH + dt.timedelta(days=value // per_day), "day"
+    except OverflowError:
+        raise ValueError(f"implausible date {_shown(text)!r} (as {unit} it is not a date of "
+                         "years 1 to 9999)") from None
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def _make_date(text: str, year: int, month: int, day: int) -> dt.date:
@@ -573,10 +684,13 @@ def _read_file(path: str, relpath: str, suffix: str, source: str, data: bytes | 
     problems: list[tuple[Problem, bool]] = []
     if note:
         problems.append((Problem(relpath, note), False))
-    if suffix == ".csv":
-        docs, more = _read_rows(_csv_rows(text), relpath, source)
+    if suffix in (".csv", ".tsv"):
+        docs, more = _read_rows(_csv_rows(text, "\t" if suffix == ".tsv" else ","), relpath,
+                                source)
     elif suffix in (".jsonl", ".ndjson"):
         docs, more = _read_rows(_jsonl_rows(text), relpath, source)
+    elif suffix == ".json":
+        docs, more = _read_rows(_json_rows(text), relpath, source)
     else:
         try:
             doc, caveats = _read_text(text, relpath, source)
@@ -605,6 +719,7 @@ def _stem_id(relpath: str) -> str:
 
 
 _FRONT_OPEN = re.compile(r"---[ \t]*\n")
+_TOML_OPEN = re.compile(r"\+\+\+[ \t]*\n")
 _FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
@@ -662,7 +777,9 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f" (line {mark.line + offset})" if mark else ""
-            problem = getattr(error, "problem", None)
+            problem = getattr(error, "problem", None) or ""
+            if problem.startswith("mapping values are not allowed"):  # title: Inflation: a view
+                problem += " (a value holding ': ' must be quoted)"
             raise Unreadable(f"front matter is not valid YAML{where}"
                              + (f": {problem}" if problem else "")) from None
         except ValueError as error:  # an explicitly tagged value that cannot be built
@@ -671,6 +788,8 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
         if not isinstance(meta, dict):
             raise Unreadable("front matter is not a mapping of fields "
                              f"(found {type(meta).__name__})")
+        # Field names match in any case, as table columns do (Date:, Title:).
+        meta = {str(k).strip().lower(): v for k, v in meta.items()}
         body = stripped[end.end():]
         if "date" not in meta:
             raise Unreadable("front matter has no 'date'")
@@ -681,6 +800,9 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
             caveats.append(f"front matter has no 'title'; the file name {title!r} is used")
         title = str(title).strip()
         where = "front matter"
+    elif _TOML_OPEN.match(stripped):
+        raise Unreadable("front matter between '+++' lines is TOML; only YAML front matter, "
+                         "between '---' lines, is read")
     else:
         first, _, body = stripped.partition("\n")
         m = HEADER.match(first)
@@ -760,26 +882,60 @@ class _Lines:
         return self.lines[pos] + "\n"
 
 
-def _csv_rows(text: str) -> Iterator[Row]:
+#: Field separators a CSV file may use, by name: Excel writes ';' where the decimal mark is a
+#: comma, and tabs in its "Unicode text" (UTF-16) files.
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+_TAB = "'\t'"  # (as the csv module's messages quote it)
+
+
+def _csv_header(lines: _Lines, first: str = ",") -> tuple[str, list[str]]:
+    """The field separator of a CSV text and its column names (lower case).
+
+    The separator is the one (``,``, ``;`` or tab, ``first`` tried first) whose header holds
+    the columns date, title and text; failing that, the one that splits the header into most
+    fields, so the missing columns are named.
+
+    >>> _csv_header(_Lines("Date;Title;Text\\n2023-09-02;T;body\\n"))
+    (';', ['date', 'title', 'text'])
+    """
+    candidates = [first, *(d for d in DELIMITERS if d != first)]
+    best: tuple[str, list[str]] | None = None
+    error: csv.Error | None = None
+    for delimiter in candidates:
+        lines.pos = 0
+        try:
+            header = next(csv.reader(lines, delimiter=delimiter, strict=True))
+        except StopIteration:
+            raise Unreadable("empty CSV file") from None
+        except csv.Error as exc:
+            error = error or exc
+            continue
+        names = [h.strip().lower().lstrip("\ufeff") for h in header]
+        if {"date", "title", "text"} <= set(names):
+            return delimiter, names
+        if best is None or len(names) > len(best[1]):
+            best = delimiter, names
+    if best is None:
+        raise Unreadable(f"CSV header cannot be read: {error}")
+    return best
+
+
+def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
     """Rows of a CSV text, recovering after broken quoting.
 
-    A row whose quoting is broken, or that runs over several lines with the wrong number of
-    fields, a line break in its date or a later row inside its title (the marks of an unclosed
-    quote), is
-    reported by the line it starts on, and reading resumes on the next line, so good rows the
-    broken quote swallowed still load.
+    The field separator is told from the header (see :func:`_csv_header`). A row whose quoting
+    is broken, or that runs over several lines with the wrong number of fields, a line break in
+    its date or a later row inside its title (the marks of an unclosed quote), is reported by
+    the line it starts on, and reading resumes on the next line, so good rows the broken quote
+    swallowed still load.
     """
     csv.field_size_limit(1 << 30)
     lines = _Lines(text)
-    reader = csv.reader(lines, strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise Unreadable("empty CSV file") from None
-    except csv.Error as error:
-        raise Unreadable(f"CSV header cannot be read: {error}") from None
-    names = [h.strip().lower().lstrip("\ufeff") for h in header]
+    delimiter, names = _csv_header(lines, first)
     _check_columns(names)
+    lines.pos = 0
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    next(reader)  # the header, read above
     row = 0
     covered = 0  # last line of a broken row already reported
     while True:
@@ -790,7 +946,7 @@ def _csv_rows(text: str) -> Iterator[Row]:
         except StopIteration:
             return
         except csv.Error as exc:
-            values, problem = [], f"broken CSV quoting ({exc})"
+            values, problem = [], f"broken CSV quoting ({str(exc).replace(_TAB, 'tab')})"
         end = lines.pos  # the line it ends on
         row += 1
         if not problem:
@@ -799,7 +955,7 @@ def _csv_rows(text: str) -> Iterator[Row]:
             if len(values) == len(names):
                 fields = dict(zip(names, values, strict=True))
                 if end == start or not ("\n" in fields["date"]
-                                        or _holds_rows(fields["title"], names)):
+                                        or _holds_rows(fields["title"], names, delimiter)):
                     yield row, fields, "", f"row {row} (line {start})"
                     continue
                 # A quote closed too late: the rows it swallowed end up in the title.
@@ -809,7 +965,7 @@ def _csv_rows(text: str) -> Iterator[Row]:
                 problem = (f"{len(values)} field{'s' if len(values) != 1 else ''} where the "
                          f"header has {len(names)}")
                 if end == start:
-                    problem += " (a stray comma or a missing field?)"
+                    problem += f" (a stray {DELIMITERS[delimiter]} or a missing field?)"
         if end > start:  # it ran on over later lines: resume on the line after its first
             problem += f"; the row runs on to line {end} (an unclosed quote?)"
             lines.pos = start
@@ -818,7 +974,7 @@ def _csv_rows(text: str) -> Iterator[Row]:
         covered = max(covered, end)
 
 
-def _holds_rows(title: str, names: Sequence[str]) -> bool:
+def _holds_rows(title: str, names: Sequence[str], delimiter: str = ",") -> bool:
     """Whether a title that runs over several lines holds what looks like other rows: a later
     line whose field in the date column is a date. (A title may hold a line break: scraped
     headlines do; rows swallowed by an unclosed quote must not pass as one.)"""
@@ -827,7 +983,7 @@ def _holds_rows(title: str, names: Sequence[str]) -> bool:
     column = names.index("date")
     for line in title.split("\n")[1:]:
         try:
-            values = next(csv.reader([line]), [])
+            values = next(csv.reader([line], delimiter=delimiter), [])
         except csv.Error:
             continue
         if len(values) > column and _DATE.match(values[column].strip()):
@@ -852,14 +1008,50 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
             yield number, None, f"{where}: invalid JSON ({reason}); line not loaded", where
             continue
         if not isinstance(value, dict):
-            kind = {list: "a list", str: "a string", int: "a number", float: "a number",
-                    bool: "true/false"}.get(type(value), "null")
-            yield number, None, (f"{where}: not a JSON object (found {kind}; each line must "
-                                 "be an object with date, title, text)"), where
+            yield number, None, (f"{where}: not a JSON object (found {_json_kind(value)}; each "
+                                 "line must be an object with date, title, text)"), where
             continue
         # Field names match in any case, as CSV headers and Parquet columns do (a name that
         # appears twice in different cases keeps its last value, as JSON itself does).
         yield number, {str(k).strip().lower(): v for k, v in value.items()}, "", where
+
+
+def _json_kind(value: Any) -> str:
+    return {list: "a list", dict: "an object", str: "a string", int: "a number",
+            float: "a number", bool: "true/false"}.get(type(value), "null")
+
+
+def _json_rows(text: str) -> Iterator[Row]:
+    """Items of a ``.json`` file: an array of objects (what Scrapy's ``-o items.json`` writes),
+    each one article named ``item N``, or a single object (``item 1``). A file of one object per
+    line (JSON Lines named ``.json``) is read as JSON Lines."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        if error.msg == "Extra data" and text.lstrip().startswith("{"):
+            yield from _jsonl_rows(text)
+            return
+        raise Unreadable(f"invalid JSON ({error.msg}, line {error.lineno} column "
+                         f"{error.colno})") from None
+    except (ValueError, RecursionError) as error:
+        reason = ("nested too deeply" if isinstance(error, RecursionError)
+                  else _one_line(str(error)))
+        raise Unreadable(f"invalid JSON ({reason})") from None
+    if isinstance(value, dict):
+        value = [value]
+    elif not isinstance(value, list):
+        raise Unreadable(f"not a JSON array of articles (found {_json_kind(value)}; a .json "
+                         "file holds an array of objects with date, title, text, or one such "
+                         "object)")
+    elif not value:
+        raise Unreadable("an empty JSON array: no articles")
+    for number, item in enumerate(value, start=1):
+        where = f"item {number}"
+        if not isinstance(item, dict):
+            yield number, None, (f"{where}: not a JSON object (found {_json_kind(item)}; each "
+                                 "item must be an object with date, title, text)"), where
+            continue
+        yield number, {str(k).strip().lower(): v for k, v in item.items()}, "", where
 
 
 def _check_columns(names: Sequence[str]) -> None:
@@ -872,8 +1064,8 @@ def _check_columns(names: Sequence[str]) -> None:
     missing = [c for c in ("date", "title", "text") if c not in found]
     if missing:
         hint = ""
-        if len(names) == 1 and any(sep in names[0] for sep in ";\t|"):
-            hint = "; the file seems to use another separator than ','"
+        if len(names) == 1 and any(sep in names[0] for sep in "|:^"):
+            hint = "; the file seems to use another separator than ',', ';' or a tab"
         shown = ", ".join(names) or "none"
         shown = shown if len(shown) <= 80 else shown[:80] + "..."
         raise Unreadable(f"missing column{'s' if len(missing) > 1 else ''} "
@@ -890,47 +1082,91 @@ def _read_rows(rows: Iterator[Row], relpath: str, source: str,
             if fields is None:
                 problems.append((Problem(relpath, error), True))
                 continue
-            missing = [c for c in ("date", "title", "text") if c not in fields]
-            if missing:
-                problems.append((Problem(relpath, f"{where}: missing "
-                                         f"{', '.join(missing)}; not loaded"), True))
-                continue
             try:
-                date, precision = parse_date(_scalar(fields["date"]))
-            except ValueError as error:
-                problems.append((Problem(relpath, f"{where}: {error}"), True))
-                continue
-            broken = [c for c in ("title", "text", "id", "source", "url")
-                      if not _utf8(_text(fields.get(c)))]
-            if broken:
-                problems.append((Problem(relpath, f"{where}: {', '.join(broken)} holds a lone "
-                                         "surrogate (such as \\ud800), which is not text; "
-                                         "not loaded"), True))
-                continue
-            title = _text(fields["title"]).strip()
-            body = strip_footer(_text(fields["text"]))
-            if not title and not body:
-                problems.append((Problem(relpath, f"{where}: no title and no text"), True))
-                continue
-            path = f"{relpath}#{number}"
-            problems += [(Problem(path, _one_line(caveat)), False) for caveat in _not_text(
-                fields, ("title", "text", "id", "source", "url"), where)]
-            if not body:
-                problems.append((Problem(path, f"{where}: title with no text: "
-                                         "only the title is counted"), False))
-            elif not title:
-                problems.append((Problem(path, f"{where}: no title"), False))
-            doc_id = _text(fields.get("id")).strip() or f"{_stem_id(relpath)}#{number}"
-            docs.append(Document(
-                id=doc_id, date=date, precision=precision, title=title, body=body,
-                source=_text(fields.get("source")).strip() or source, path=path,
-                url=_text(fields.get("url")).strip(),
-            ))
+                doc = _row_document(number, fields, where, relpath, source, problems)
+            except Exception as error:  # a last guard: one odd row must not drop its file
+                doc = None
+                problems.append((Problem(relpath, _one_line(
+                    f"{where}: could not be read ({type(error).__name__}: {error}); "
+                    "not loaded")), True))
+            if doc is not None:
+                docs.append(doc)
     except Unreadable as error:
         return [], [(Problem(relpath, _one_line(str(error))), True)]
     if not docs and not problems:
         problems.append((Problem(relpath, "no rows: only a header or nothing"), True))
     return docs, problems
+
+
+def _row_document(number: int, fields: dict[str, Any], where: str, relpath: str, source: str,
+                  problems: list[tuple[Problem, bool]]) -> Document | None:
+    """The document of one table row, or None with the reason added to ``problems``."""
+    missing = [c for c in ("date", "title", "text") if c not in fields]
+    if missing:
+        problems.append((Problem(relpath, f"{where}: missing {', '.join(missing)}; "
+                                          "not loaded"), True))
+        return None
+    unreadable = [(c, v) for c, v in fields.items() if isinstance(v, _Unconvertible)]
+    if unreadable:
+        name, value = unreadable[0]
+        problems.append((Problem(relpath, f"{where}: {name} cannot be read ({value.reason}); "
+                                          "not loaded"), True))
+        return None
+    try:
+        date, precision = parse_date(_scalar(fields["date"]))
+    except ValueError as error:
+        problems.append((Problem(relpath, f"{where}: {error}"), True))
+        return None
+    broken = [c for c in ("title", "text", "id", "source", "url")
+              if not _utf8(_text(fields.get(c)))]
+    if broken:
+        problems.append((Problem(relpath, f"{where}: {', '.join(broken)} holds a lone "
+                                          "surrogate (such as \\ud800), which is not text; "
+                                          "not loaded"), True))
+        return None
+    title = _text(fields["title"]).strip()
+    body = strip_footer(_text(fields["text"]))
+    if not title and not body:
+        problems.append((Problem(relpath, f"{where}: no title and no text"), True))
+        return None
+    path = f"{relpath}#{number}"
+    problems += [(Problem(path, _one_line(caveat)), False) for caveat in _not_text(
+        fields, ("title", "text", "id", "source", "url"), where)]
+    if not body:
+        problems.append((Problem(path, f"{where}: title with no text: "
+                                       "only the title is counted"), False))
+    elif not title:
+        problems.append((Problem(path, f"{where}: no title"), False))
+    doc_id = _text(fields.get("id")).strip() or f"{_stem_id(relpath)}#{number}"
+    return Document(
+        id=doc_id, date=date, precision=precision, title=title, body=body,
+        source=_text(fields.get("source")).strip() or source, path=path,
+        url=_text(fields.get("url")).strip(),
+    )
+
+
+class _Unconvertible(NamedTuple):
+    """A Parquet value that has no Python form (a timestamp beyond year 9999...)."""
+
+    reason: str
+
+
+def _column_values(column: Any) -> list[Any]:
+    """A Parquet column's values; those that cannot be converted become :class:`_Unconvertible`
+    (so one bad value costs its row, not the file)."""
+    import pyarrow as pa
+
+    try:
+        return list(column.to_pylist())
+    except (pa.ArrowException, ValueError, OverflowError):
+        pass
+    values: list[Any] = []
+    for item in column:
+        try:
+            values.append(item.as_py())
+        except (pa.ArrowException, ValueError, OverflowError) as error:
+            values.append(_Unconvertible(_one_line(f"{type(error).__name__}: {error}")))
+    return values
 
 
 def _scalar(value: Any) -> Any:
@@ -967,10 +1203,7 @@ def _read_parquet(data: bytes, relpath: str, source: str,
     _check_columns(names)
     table = table.rename_columns(names)
     wanted = [c for c in ("date", "title", "text", "id", "source", "url") if c in names]
-    try:
-        columns = {name: table.column(name).to_pylist() for name in wanted}
-    except (pa.ArrowException, ValueError, OverflowError) as error:
-        raise Unreadable(f"Parquet values cannot be read ({error})") from None
+    columns = {name: _column_values(table.column(name)) for name in wanted}
 
     def rows() -> Iterator[Row]:
         for i in range(table.num_rows):

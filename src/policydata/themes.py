@@ -31,6 +31,9 @@ from .tokens import Term, parse_term
 #: Most themes and entries a dictionary may hold (uploaded files are bounded too).
 MAX_THEMES = 200
 MAX_ENTRIES = 2000
+#: Longest theme name: names travel in URLs (``?theme=...``), whose values are at most 200
+#: characters.
+MAX_NAME = 200
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,9 @@ def parse_themes(text: str, *, origin: str = "<text>") -> ThemeDictionary:
     ------
     ValueError
         Saying what is wrong and where: TOML syntax (with line and column), a missing
-        ``[themes]`` table, a theme that is not a list of strings, an entry that is not a
-        valid query term.
+        ``[themes]`` table, more than :data:`MAX_THEMES` themes or :data:`MAX_ENTRIES` entries
+        (counted before any entry is parsed), a name longer than :data:`MAX_NAME` characters, a
+        theme that is not a list of strings, an entry that is not a valid query term.
     """
     try:
         data = tomllib.loads(text)
@@ -81,24 +85,28 @@ def parse_themes(text: str, *, origin: str = "<text>") -> ThemeDictionary:
                          "entries, e.g. [themes] \"Supply chains\" = [\"supply chain*\"]")
     if len(table) > MAX_THEMES:
         raise ValueError(f"{origin}: {len(table)} themes; the limit is {MAX_THEMES}")
-    themes = []
-    total = 0
+    # Counted before any entry is parsed: a file of 300,000 entries is refused at once.
+    total = sum(len(entries) for entries in table.values() if isinstance(entries, list))
+    if total > MAX_ENTRIES:
+        raise ValueError(f"{origin}: {total} entries; the limit is {MAX_ENTRIES}")
     for name, entries in table.items():
         if not str(name).strip():
             raise ValueError(f"{origin}: a theme has an empty name")
+        if len(name) > MAX_NAME:
+            raise ValueError(f"{origin}: theme {name[:40]!r}... has a name of {len(name)} "
+                             f"characters; the limit is {MAX_NAME} (names travel in links)")
         if not isinstance(entries, list) or not entries or not all(
                 isinstance(e, str) for e in entries):
             raise ValueError(f"{origin}: theme {name!r} must be a non-empty list of strings")
+    themes = []
+    for name, entries in table.items():
         terms = []
         for entry in entries:
             try:
                 terms.append(parse_term(entry))
             except ValueError as error:
                 raise ValueError(f"{origin}: theme {name!r}, entry {entry!r}: {error}") from None
-        total += len(terms)
         themes.append((str(name), tuple(terms)))
-    if total > MAX_ENTRIES:
-        raise ValueError(f"{origin}: {total} entries; the limit is {MAX_ENTRIES}")
     return ThemeDictionary(tuple(themes), text, origin)
 
 
