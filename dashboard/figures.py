@@ -16,8 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.ui import INVISIBLE
 from policydata.analysis import MEASURES, measure_values
+from policydata.columns import reveal
 
 PALETTE = ["#1f5a96", "#d1495b", "#2e8b57", "#edae49", "#6a4c93", "#00798c", "#8d6a9f",
            "#c05621", "#3d405b", "#81b29a", "#e07a5f", "#5f0f40"]
@@ -38,8 +38,7 @@ def chart_config(filename: str) -> dict[str, object]:
 def esc(text: object) -> str:
     """Escape text for plotly labels and hovers (which read a little HTML), with invisible and
     direction-changing characters shown as codes."""
-    return html.escape(INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", str(text)),
-                       quote=False)
+    return html.escape(reveal(str(text)), quote=False)
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:

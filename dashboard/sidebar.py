@@ -80,7 +80,7 @@ def _corpus_box(corpus: data.Corpus) -> None:
         limits = UPLOAD_LIMITS
         files = st.file_uploader(
             "Use your own corpus for this session",
-            type=["zip", "csv", "jsonl", "ndjson", "parquet", "txt", "md"],
+            type=["zip", "csv", "tsv", "json", "jsonl", "ndjson", "parquet", "txt", "md"],
             accept_multiple_files=True, key="upload_files",
             max_upload_size=limits.upload_mb,
             help=f"A zip of text/Markdown files, or CSV, JSON Lines or Parquet files with "

@@ -146,7 +146,7 @@ def begin(*, themes: list[str], sources: list[str],
     freq = default_freq(*bounds) if bounds else "month"
     view, notes = view_from_params(params, themes=themes, sources=sources, freq=freq)
     run = Run(view=view, bounds=bounds, freq=freq, page=page)
-    if st.session_state.get("_url") != params:
+    if st.session_state.get("_url") != params and not _widgets_changed():
         run.seed = True  # the URL changed from outside: it wins over the widgets
         # What was wrong with the link stays on show until another link is opened.
         st.session_state["_url_notes"] = notes
@@ -156,6 +156,16 @@ def begin(*, themes: list[str], sources: list[str],
                 run.view = spec.put(run.view, st.session_state[key], run)
     st.session_state["_run"] = run
     return run
+
+
+def _widgets_changed() -> bool:
+    """Whether the user changed a bound widget since the last run ended. Such a run's query
+    string may be stale (the browser sent it before the last run's address arrived, as when
+    a slider is moved several times in quick succession): the widget then wins. A link
+    opened from outside (pasted, back and forward, a page link) changes no widget."""
+    last = st.session_state.get("_widgets", {})
+    return any(st.session_state.get(key, _MISSING) != value for key, value in last.items()
+               if key in st.session_state)
 
 
 def notes() -> list[str]:
@@ -213,6 +223,8 @@ def finish() -> str:
     if _current_params() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state["_url"] = wanted
+    st.session_state["_widgets"] = {key: st.session_state[key] for key in CONTROLS
+                                    if key in st.session_state}
     return urlencode(wanted, doseq=True)
 
 

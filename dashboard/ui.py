@@ -9,24 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from policydata.columns import csv_text
-
-#: Characters that change how text around them is shown without being seen themselves:
-#: direction overrides and isolates, marks, zero-width characters, the byte-order mark.
-INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
-def reveal(value: str) -> str:
-    """Show invisible and direction-changing characters as visible codes, e.g. ``[U+202E]``.
-
-    Text from the corpus is shown as it is, but a right-to-left override would make a title
-    read differently from what it holds, so such characters are shown, not obeyed.
-
-    >>> reveal("evil\u202etxt.exe")
-    'evil[U+202E]txt.exe'
-    """
-    return INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
-
+from policydata.columns import csv_text, frame_csv, reveal
 
 #: Characters that Streamlit's Markdown (notes, labels, messages) would read as formatting,
 #: links, HTML, LaTeX or emoji codes; with ``/`` and ``:`` escaped a bare address such as
@@ -48,6 +31,13 @@ def plain(value: object) -> str:
 def safe(value: object) -> str:
     """Escaped and revealed: ready to put into HTML."""
     return html.escape(reveal(str(value)), quote=False)
+
+
+KWIC_LINES = 200  # keyword-in-context lines shown and downloaded (`policydata kwic` has all)
+
+#: Measure names short enough for a control in a window 1,024 pixels wide (charts and
+#: sentences use the library's full names).
+SHORT_MEASURES = {"per_10k": "per 10k words", "docs": "% of articles", "count": "matches"}
 
 
 def table(frame: pd.DataFrame, **options: Any) -> Any:
@@ -124,7 +114,7 @@ def csv_download(frame: pd.DataFrame, command: str | None, name: str, *, key: st
     def data() -> str:
         if command:
             return csv_text(frame, command)
-        return frame.to_csv(index=False, lineterminator="\n")
+        return frame_csv(frame)
 
     st.download_button(label, data=data, file_name=name, mime="text/csv", key=key,
                        on_click="ignore", icon=":material/download:")

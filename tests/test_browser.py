@@ -237,6 +237,27 @@ def test_no_horizontal_scrollbar_at_1280(servers: Any, app: Any) -> None:
     assert wide == [], f"stMain scrolls sideways at 1280 px: {wide}"
 
 
+def test_controls_are_not_clipped_at_1024(servers: Any, app: Any) -> None:
+    page = app(servers("multi"))
+    page.page.set_viewport_size({"width": 1024, "height": 768})
+    clipped = []
+    for path in LAYOUTS + ["/words?compare=dates&weight=keyness&dates2=2022-01-01"
+                          "&dates2=2022-12-31"]:
+        page.open(path)
+        settle(page, path)
+        check_page(page, path)
+        # every option of every segmented control fits inside its column
+        over = page.page.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid="stMain"] [data-testid="stButtonGroup"]')].map(g => {
+              const box = g.parentElement.getBoundingClientRect();
+              const last = [...g.querySelectorAll('button')].pop().getBoundingClientRect();
+              return last.right - box.right; })""")
+        if any(o > 1 for o in over):
+            clipped.append((path, over))
+    page.screenshot("layout-1024-words")
+    assert clipped == [], f"segmented controls overflow their column at 1024 px: {clipped}"
+
+
 # --------------------------------------------------------------------------- 2: deep links
 
 
@@ -257,6 +278,28 @@ def test_deep_link_opens_terms_period_and_chart(servers: Any, app: Any) -> None:
 
 
 # --------------------------------------------------------------------------- 3: view -> URL
+
+
+def test_quick_slider_moves_are_kept(servers: Any, app: Any) -> None:
+    # Each move reruns the page; a rerun asked for before the last one's address reached the
+    # browser carries the old address, which must not undo the moves made meanwhile.
+    page = app(servers("multi"))
+    page.open("/trends?term=digital+economy&term=real+economy&freq=month")
+    page.wait_chart()
+    slider = page.page.locator('[data-testid="stSlider"] input[type="range"]').first
+    slider.focus()
+    for _ in range(4):
+        page.page.keyboard.press("ArrowRight")
+        page.page.wait_for_timeout(120)
+    wait_for_param(page, "smooth", "5")
+    page.wait_idle(page.runs() - 1)
+    page.page.wait_for_timeout(1500)  # any late rerun would have moved it back by now
+    page.wait_idle(page.runs() - 1)
+    assert slider.input_value() == "5"
+    assert page.page.locator('[data-testid="stSliderThumbValue"]').first.inner_text() == "5"
+    assert query(page)["smooth"] == ["5"]
+    assert "5-period moving average" in " ".join(
+        page.page.locator('[data-testid="stPlotlyChart"] .ytitle').all_text_contents())
 
 
 def test_changing_filters_updates_the_url(servers: Any, app: Any) -> None:
@@ -351,6 +394,18 @@ def test_click_on_a_trend_point_lists_its_articles(servers: Any, app: Any) -> No
     check_page(page, "/articles")
     assert f"{count} articles mentioning 'digital economy' between 2023-01-01 and 2023-12-31" in (
         page.text())
+    # the trend's terms travel along, and the article with the most matches is open
+    assert params["term"] == ["digital economy"] and params.get("doc"), params
+    assert page.page.locator("mark").count() >= 1
+    # the way back restores the trend's filters (the period and the term were only for this)
+    back = page.page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]',
+                             has_text="Back to the trend")
+    page.act(back.click)
+    wait_for_param(page, "period", "2023")
+    params = parse_qs(urlsplit(page.page.url).query)
+    assert urlsplit(page.page.url).path == "/trends"
+    assert "q" not in params and "dates" not in params, params
+    assert params["term"] == ["digital economy"], params
 
 
 def test_choosing_a_period_lists_its_articles(servers: Any, app: Any) -> None:

@@ -21,6 +21,10 @@ def main() -> None:
     view = run.view
     table = corpus.articles(view.filter, sort=view.sort)
     ui.sentence(corpus.describe(view.filter) + f", {SORTS[view.sort]}.")
+    drill = st.session_state.get("_drill")
+    if drill and drill[0] == view.filter:  # opened from a trend point: the way back
+        st.page_link("views/trends.py", label="Back to the trend, with the filters as they were",
+                     icon=":material/arrow_back:", query_params=drill[1])
     if table.empty:
         st.info("No articles match the filters. Widen the date range or clear a filter.")
         return
@@ -48,9 +52,10 @@ def main() -> None:
     ui.csv_download(table, "articles", "articles.csv", key="dl_articles",
                     label=f"Download all {ui.rows(len(table))} (CSV)")
     if view.filter.query:
-        lines = corpus.kwic(view.filter.query, view.filter, limit=100)
+        lines = corpus.kwic(view.filter.query, view.filter, limit=ui.KWIC_LINES)
+        first = f", the first {ui.KWIC_LINES}" if len(lines) >= ui.KWIC_LINES else ""
         with st.expander(f"Keyword in context for {ui.plain(repr(view.filter.query))} "
-                         f"({len(lines):,} lines{', the first 100' if len(lines) >= 100 else ''})",
+                         f"({len(lines):,} lines{first})",
                          icon=":material/format_quote:"):
             ui.kwic_table(lines)
             ui.csv_download(lines, "kwic", "kwic.csv", key="dl_articles_kwic")

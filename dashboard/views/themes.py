@@ -42,7 +42,7 @@ def main() -> None:
                           ["month", "quarter", "year"], required=True)
         with cols[1]:
             state.control("w_measure", st.segmented_control, "Measure", list(MEASURES),
-                          format_func=MEASURES.get, required=True)
+                          format_func=ui.SHORT_MEASURES.get, required=True)
         with st.columns([5, 7])[0]:
             state.control("w_smooth", st.slider, "Moving average (periods)", 1, MAX_SMOOTH)
         view = run.view

@@ -31,7 +31,7 @@ def main() -> None:
                       required=True)
     with cols[1]:
         state.control("w_measure", st.segmented_control, "Measure", list(MEASURES),
-                      format_func=MEASURES.get, required=True)
+                      format_func=ui.SHORT_MEASURES.get, required=True)
     with st.columns([5, 7])[0]:
         state.control("w_smooth", st.slider, "Moving average (periods)", 1, MAX_SMOOTH,
                       help="1 = no smoothing: a trailing average over this many periods "
@@ -114,17 +114,18 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
              height=min(35 * len(behind) + 38, 320),
              column_config={"title": st.column_config.TextColumn(width="large")})
     ui.csv_download(behind, "articles", f"articles-{view.period}.csv", key="dl_behind")
-    lines = corpus.kwic(term, inside, limit=200)
+    lines = corpus.kwic(term, inside, limit=ui.KWIC_LINES)
     st.markdown(f"**Keyword in context**: {len(lines):,} lines"
-                f"{' (the first 200)' if len(lines) >= 200 else ''}")
+                f"{f' (the first {ui.KWIC_LINES})' if len(lines) >= ui.KWIC_LINES else ''}")
     ui.kwic_table(lines)
     ui.csv_download(lines, "kwic", f"kwic-{view.period}.csv", key="dl_kwic")
-    # The articles page with the period and the term as filters, the article with the most
-    # matches open, and the trend's terms kept for the way back.
+    # The articles page with the period and the term as filters and the article with the
+    # most matches open; it offers the way back to this view (the filters as they were).
+    drill = replace(view.with_filter(start=inside.start, end=inside.end, query=term),
+                    sort="hits", period="", focus="", doc=str(behind["id"].iat[0]))
+    st.session_state["_drill"] = (drill.filter, state.params())
     st.page_link("views/articles.py", label="Read these articles", icon=":material/article:",
-                 query_params=state.params(replace(
-                     view.with_filter(start=inside.start, end=inside.end, query=term),
-                     sort="hits", period="", focus="", doc=str(behind["id"].iat[0]))))
+                 query_params=state.params(drill))
 
 
 def suggest(corpus: data.Corpus) -> None:

@@ -12,7 +12,7 @@ from policydata.filters import Filter
 
 WEIGHTS = {"count": "count", "tfidf": "tf-idf", "keyness": "keyness"}
 AXIS = {"count": "occurrences", "tfidf": "tf-idf (count x inverse document frequency)",
-        "keyness": "keyness (log-likelihood G², 10.83 = p < 0.001)"}
+        "keyness": "keyness (G²; 10.83: p < 0.001)"}
 NGRAMS = {"1": "1", "2": "2", "3": "3", "1-3": "1–3"}
 COMPARE = {"": "no", "dates": "two periods", "theme": "two themes"}
 CLOUD_TERMS = 120
@@ -120,12 +120,12 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
         config=figures.chart_config(f"top-terms{'-' + label if label else ''}"))
     cols = st.columns(2)
     with cols[0]:
-        st.download_button("Download PNG", data=png, file_name=f"{name.replace(' ', '-')}.png",
+        st.download_button("PNG", data=png, file_name=f"{name.replace(' ', '-')}.png",
                            mime="image/png", key=f"dl_png_{label or 'main'}", on_click="ignore",
                            icon=":material/image:")
     with cols[1]:
         ui.csv_download(top, "top", f"top-terms{'-' + label if label else ''}.csv",
-                        key=f"dl_top_{label or 'main'}")
+                        key=f"dl_top_{label or 'main'}", label="CSV")
 
 
 main()

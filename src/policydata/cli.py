@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .columns import COLUMNS, csv_text
+from .columns import COLUMNS, csv_text, reveal
 
 PROJECT = Path(__file__).resolve().parents[2]
 #: The dashboard entrypoint, run by ``policydata serve``.
@@ -217,21 +217,6 @@ def _filter(args: argparse.Namespace) -> Any:
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-#: Invisible and direction-changing characters (zero-width spaces and joiners, bidirectional
-#: marks, embeddings, overrides and isolates, the byte-order mark): shown as ``[U+202E]``, not
-#: obeyed, wherever corpus text is shown, so a title cannot read differently from what it holds.
-INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
-def reveal(value: str) -> str:
-    """Invisible and direction-changing characters (:data:`INVISIBLE`) written as codes.
-
-    >>> reveal("evil\u202etxt.exe")
-    'evil[U+202E]txt.exe'
-    """
-    return INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
-
-
 def terminal_text(value: Any) -> str:
     r"""Text for a terminal: control characters (escape sequences, line breaks, bells) written
     as codes, so a title or file name cannot move the cursor or forge a line, and invisible or

@@ -16,6 +16,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
+#: Invisible and direction-changing characters (zero-width spaces and joiners, bidirectional
+#: marks, embeddings, overrides and isolates, the byte-order mark): shown as ``[U+202E]``, not
+#: obeyed, wherever corpus text is shown (terminal and dashboard), so a title cannot read
+#: differently from what it holds.
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def reveal(value: str) -> str:
+    """Invisible and direction-changing characters (:data:`INVISIBLE`) written as codes.
+
+    >>> reveal("evil\u202etxt.exe")
+    'evil[U+202E]txt.exe'
+    """
+    return INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
+
+
 COLUMNS: dict[str, list[str]] = {
     "trend": ["period", "term", "count", "docs", "words", "per_10k"],
     "themes": ["period", "theme", "count", "docs"],

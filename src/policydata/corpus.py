@@ -58,6 +58,11 @@ FOOTER = re.compile(r"^[ \t]*Share this:", re.MULTILINE)
 HEADER = re.compile(r"^[ \t]*date[ \t]+(\S+)(?:[ \t]+(.*))?$")
 
 
+#: Bumped whenever files are read differently (a new format, date form or separator): a cache
+#: made by another version is rebuilt, so files it could not read are read again.
+LOADER_VERSION = 2
+
+
 @dataclass(frozen=True)
 class Document:
     """One dated article.

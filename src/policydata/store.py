@@ -58,7 +58,7 @@ import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from . import corpus as corpus_mod
-from .corpus import FileEntry, LoadReport, Problem
+from .corpus import LOADER_VERSION, FileEntry, LoadReport, Problem
 from .index import Index, Lexicon, Segment, compact
 from .themes import ThemeDictionary, default_themes, parse_themes
 from .tokens import RULES_VERSION, Vocabulary, encode_batch
@@ -658,10 +658,12 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
         raise CacheError(f"manifest cannot be read ({error})") from None
     if not isinstance(manifest, dict):
         raise CacheError("manifest is not a JSON object")
-    if manifest.get("schema") != SCHEMA_VERSION or manifest.get("rules") != RULES_VERSION:
+    if (manifest.get("schema"), manifest.get("rules"), manifest.get("loader")) != (
+            SCHEMA_VERSION, RULES_VERSION, LOADER_VERSION):
         raise CacheError(f"cache has schema {manifest.get('schema')}, rules "
-                         f"{manifest.get('rules')}; this version uses schema {SCHEMA_VERSION}, "
-                         f"rules {RULES_VERSION}")
+                         f"{manifest.get('rules')}, loader {manifest.get('loader')}; this "
+                         f"version uses schema {SCHEMA_VERSION}, rules {RULES_VERSION}, loader "
+                         f"{LOADER_VERSION}")
     body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
     if manifest.get("manifest_sha256") != digest:
@@ -966,6 +968,7 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
     manifest = {
         "schema": SCHEMA_VERSION,
         "rules": RULES_VERSION,
+        "loader": LOADER_VERSION,
         "corpus": str(corpus.resolve()),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "segments": segments_out,
