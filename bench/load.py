@@ -334,8 +334,10 @@ def table(result: dict[str, Any]) -> str:
     lines += ["", f"Server memory (process tree): {result['server_rss_start_mb']:,} MB at "
               f"start, {result['server_rss_before_mb']:,} MB after "
               f"the first session loaded the index, {result['server_rss_peak_mb']:,} MB at "
-              f"the peak with {result['sessions']} sessions "
-              f"({result['rss_per_session_mb']} MB per extra session): the index is shared.",
+              f"the peak with {result['sessions']} session{'s' * (result['sessions'] > 1)}"
+              + (f" ({result['rss_per_session_mb']} MB per extra session): the index is "
+                 "shared." if result["sessions"] > 1 else
+                 " (the server's warm-up tables and caches fill meanwhile)."),
               "", f"CPU while the sessions ran: the server {result['cpu_server_s']:,} s, the "
               f"whole machine {result['cpu_machine_s']:,} s of {result['cpu_available_s']:,} s "
               "available (the browsers run on the same cores)."]
