@@ -83,8 +83,8 @@ def _corpus_box(corpus: data.Corpus) -> None:
             type=["zip", "csv", "tsv", "json", "jsonl", "ndjson", "parquet", "txt", "md"],
             accept_multiple_files=True, key="upload_files",
             max_upload_size=limits.upload_mb,
-            help=f"A zip of text/Markdown files, or CSV, JSON Lines or Parquet files with "
-                 f"date, title and text columns. Up to {limits.upload_mb} MB in all, "
+            help=f"A zip of text/Markdown files, or CSV, TSV, JSON, JSON Lines or Parquet "
+                 f"files with date, title and text columns. Up to {limits.upload_mb} MB in all, "
                  f"{limits.files:,} files.")
         if files and st.button("Load these files", key="upload_go", type="primary"):
             _use_upload([(f.name, f.getvalue()) for f in files])
