@@ -56,8 +56,7 @@ def kwic_table(lines: pd.DataFrame) -> None:
     # loses its far end, not the words next to the match).
     table(lines[["left", "match", "right", "date", "title"]],
           column_config={"left": st.column_config.TextColumn(width="large", alignment="right"),
-                         "match": st.column_config.TextColumn(width="small",
-                                                              alignment="center"),
+                         "match": st.column_config.TextColumn(width="medium"),
                          "right": st.column_config.TextColumn(width="large"),
                          "date": st.column_config.TextColumn(width="small")})
 
