@@ -56,7 +56,7 @@ def main() -> None:
         first = f", the first {ui.KWIC_LINES}" if len(lines) >= ui.KWIC_LINES else ""
         with st.expander(f"Keyword in context for {ui.plain(repr(view.filter.query))} "
                          f"({len(lines):,} lines{first})",
-                         icon=":material/format_quote:"):
+                         icon=":material/format_quote:", expanded=not view.doc):
             ui.kwic_table(lines)
             ui.csv_download(lines, "kwic", "kwic.csv", key="dl_articles_kwic")
     read(corpus, view.doc, view.filter.query)
