@@ -671,9 +671,7 @@ def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, s
             ref = _lookup(table[0], table[1], keys, counts) - counts
         else:
             ref_keys, ref_counts, _ = index.ngram_counts(ref_mask, size, stop)
-            at = np.minimum(np.searchsorted(ref_keys, keys), max(len(ref_keys) - 1, 0))
-            ref = (np.where(ref_keys[at] == keys, ref_counts[at], 0) if len(ref_keys)
-                   else np.zeros(len(keys), dtype=np.int64))
+            ref = _lookup(ref_keys, ref_counts, keys, 0)
         score = log_likelihood(counts, ref, int(index.words[mask].sum()),
                                int(index.words[ref_mask].sum()))
     # Strings and document counts only for the candidates that can make the top n: the n

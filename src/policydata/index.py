@@ -369,6 +369,14 @@ def compact(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return new_of[tokens], used.astype(np.int64)
 
 
+def _ids_of_ranks(base: int, rank: np.ndarray) -> np.ndarray:
+    """Term id of each rank of :meth:`Index._key_base` (the inverse of ``rank``)."""
+    id_of = np.zeros(base + 1, dtype=np.int64)
+    ranked = rank < base
+    id_of[rank[ranked]] = np.flatnonzero(ranked)
+    return id_of
+
+
 def _runs(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct keys, their occurrences and their distinct documents.
 
@@ -784,9 +792,7 @@ class Index:
         first = keys // base ** (size - 1)
         last = keys % base
         if rank is not None:
-            id_of = np.zeros(base + 1, dtype=np.int64)
-            ranked = rank < base
-            id_of[rank[ranked]] = np.flatnonzero(ranked)
+            id_of = _ids_of_ranks(base, rank)
             first, last = id_of[first], id_of[last]
         return first, last
 
@@ -801,8 +807,6 @@ class Index:
             parts.append(part)
         parts.reverse()
         if rank is not None:
-            id_of = np.zeros(base + 1, dtype=np.int64)
-            ranked = rank < base
-            id_of[rank[ranked]] = np.flatnonzero(ranked)
+            id_of = _ids_of_ranks(base, rank)
             parts = [id_of[p] for p in parts]
         return [" ".join(terms[i] for i in ids) for ids in zip(*(p.tolist() for p in parts))]
