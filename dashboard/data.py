@@ -187,11 +187,15 @@ def _corpus_info(_index: Index, index_key: str) -> dict[str, Any]:
     return an.corpus_info(_index)
 
 
+#: Longest article body shown in the reader, in characters (the rest is left out).
+READER_CHARS = 200_000
+
+
 @st.cache_data(max_entries=128, show_spinner=False)
 def _article(_index: Index, index_key: str, doc_id: str, query: str,
              _themes: ThemeDictionary, themes_key: str) -> dict[str, Any] | None:
     """An article to read: its fields, text and the character spans of the query's matches."""
-    return an.article(_index, doc_id, query=query, themes=_themes)
+    return an.article(_index, doc_id, query=query, themes=_themes, max_chars=READER_CHARS)
 
 
 class Corpus:

@@ -178,6 +178,25 @@ def test_article_marks_the_query(seed_index) -> None:
     assert an.article(seed_index, "no-such-id") is None
 
 
+def test_article_cut_for_the_reader_marks_only_what_is_shown(tmp_path: Path,
+                                                             cache: Path) -> None:
+    body = "Chinatown is not China. " * 3 + "China again."
+    write_article(tmp_path / "c", "a.txt", "2023-01-01", "China", body)
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    whole = an.article(index, "a", query="china")
+    assert whole is not None
+    assert (whole["hits"], len(whole["title_marks"]), len(whole["body_marks"])) == (5, 1, 4)
+    # Cut after "Chinatown is not China. Chinatown is not Chin": the cut "Chin" and the
+    # "China" inside the cut "Chinatown" are not marked; the article still has 5 matches.
+    doc = an.article(index, "a", query="china", max_chars=len("Chinatown is not China. ") + 21)
+    assert doc is not None
+    assert (doc["hits"], doc["length"], len(doc["body"])) == (5, len(body), 45)
+    assert doc["body_marks"] == [(17, 22)]
+    assert doc["title_marks"] == [(0, 5)]
+    shown = an.article(index, "a", query="china", max_chars=len("Chinatown is"))
+    assert shown is not None and shown["body"] == "Chinatown is" and shown["body_marks"] == []
+
+
 def test_corpus_info_of_the_seed(seed_index) -> None:
     info = an.corpus_info(seed_index)
     assert (info["documents"], info["words"], info["first_date"], info["skipped"]) == (

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from policydata.analysis import match_spans, term_trend
+from policydata.analysis import match_offsets, match_spans, term_trend
 from policydata.index import Segment
 from policydata.store import open_index
 from policydata.tokens import (
@@ -29,6 +29,8 @@ from policydata.tokens import (
     encode,
     encode_batch,
     parse_term,
+    text_pieces,
+    token_spans,
     tokenize,
 )
 
@@ -659,3 +661,36 @@ def test_possessive_of_a_possessive_keeps_terms_and_pieces_apart() -> None:
         for run in runs:
             assert [vocab.terms[i] for i in run(text) if i] == ["china", "china's"]
     assert tokenize(text) == [["china", "china's"]]
+
+
+@PROPS
+@given(text=texts_st, size=st.integers(1, 30))
+def test_prop_text_pieces_tokenise_like_the_whole_text(text: str, size: int) -> None:
+    pieces = text_pieces(text, size)
+    assert [a for a, _ in pieces] == [0, *(b for _, b in pieces)][:len(pieces)]
+    assert (pieces[-1][1] if pieces else 0) == len(text)
+    assert [s for a, b in pieces for s in tokenize(text[a:b])] == tokenize(text)
+
+
+@PROPS
+@given(text=texts_st, queries=st.lists(queries_st(), min_size=1, max_size=3),
+       piece=st.integers(1, 30), window=st.integers(0, 5))
+def test_prop_matches_piece_by_piece(text: str, queries: list[str], piece: int,
+                                     window: int) -> None:
+    # Keyword in context and the reader's highlights scan long articles a piece at a time:
+    # the matches and their context must be those of the whole text, counted as the
+    # reference counts them, with ``window`` tokens each side (fewer at the ends).
+    terms = [parse_term(q) for q in queries]
+    got = list(match_offsets(text, terms, window=window, piece=piece))
+    assert len(got) == ref.count(text, queries)
+    # what keyword in context did before it scanned by pieces: the whole text at once
+    spans = token_spans(text)
+    flat = [token for span in spans for token in span]
+    start_of = [sum(len(span) for span in spans[:k]) for k in range(len(spans))]
+    want = []
+    for span_no, begin, length in match_spans([[t for t, _, _ in s] for s in spans], terms):
+        first = start_of[span_no] + begin
+        last = first + length - 1
+        want.append((flat[first][1], flat[last][2], flat[max(first - window, 0)][1],
+                     flat[min(last + window, len(flat) - 1)][2]))
+    assert got == want

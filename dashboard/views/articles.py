@@ -79,13 +79,14 @@ def read(corpus: data.Corpus, doc_id: str, query: str) -> None:
     if doc["url"]:
         ui.text(doc["url"], css="color:#5b6270;font-size:.9rem")
     if query:
-        st.caption(f"{len(doc['title_marks']) + len(doc['body_marks']):,} matches of the "
-                   "search are marked.")
-    body = doc["body"]
-    if len(body) > 200_000:
-        st.caption(f"The article is {len(body):,} characters long; the first 200,000 are shown.")
-        body = body[:200_000]
-    ui.marked(body, [m for m in doc["body_marks"] if m[1] <= len(body)])
+        marked = len(doc["title_marks"]) + len(doc["body_marks"])
+        st.caption(f"{doc['hits']:,} matches of the search"
+                   + (" are marked." if marked == doc["hits"] else f", {marked:,} of them in "
+                      "the text shown, are marked."))
+    if doc["length"] > len(doc["body"]):
+        st.caption(f"The article is {doc['length']:,} characters long; the first "
+                   f"{len(doc['body']):,} are shown.")
+    ui.marked(doc["body"], doc["body_marks"])
 
 
 main()

@@ -20,9 +20,11 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -32,7 +34,7 @@ from .columns import COLUMNS
 from .filters import Filter
 from .index import Index
 from .themes import ThemeDictionary
-from .tokens import Term, parse_term, split_query, token_spans
+from .tokens import PIECE, Term, parse_term, split_query, text_pieces, token_spans
 
 TREND_COLUMNS = COLUMNS["trend"]
 THEME_COLUMNS = COLUMNS["themes"]
@@ -470,15 +472,7 @@ def kwic(index: Index, term: str, flt: Filter = Filter(), *, window: int = 8,
     docs = index.documents
     for row in rows.tolist():
         text = index.text(row)
-        spans = token_spans(text)
-        flat = [tok for span in spans for tok in span]
-        start_of = np.cumsum([0] + [len(span) for span in spans])
-        for span_no, begin, length in match_spans([[t for t, _, _ in s] for s in spans], terms):
-            first = int(start_of[span_no]) + begin
-            last = first + length - 1
-            a, b = flat[first][1], flat[last][2]
-            left_start = flat[max(first - window, 0)][1] if window else a
-            right_end = flat[min(last + window, len(flat) - 1)][2] if window else b
+        for a, b, left_start, right_end in match_offsets(text, terms, window=window):
             lines.append({
                 "id": docs["id"].iat[row],
                 "date": str(index.dates[row]),
@@ -490,6 +484,93 @@ def kwic(index: Index, term: str, flt: Filter = Filter(), *, window: int = 8,
             if limit is not None and len(lines) >= limit:
                 return pd.DataFrame(lines, columns=KWIC_COLUMNS)
     return pd.DataFrame(lines, columns=KWIC_COLUMNS)
+
+
+Token = tuple[str, int, int]
+#: A tokenised piece of text: its spans, and the same tokens in one list.
+Piece = tuple[list[list[Token]], list[Token]]
+
+
+def match_offsets(text: str, terms: Sequence[Term], *, window: int = 0, piece: int = PIECE,
+                  ) -> Iterator[tuple[int, int, int, int]]:
+    """The counted matches of ``terms`` in ``text`` as character offsets, first to last.
+
+    The text is tokenised a piece at a time (:func:`~policydata.tokens.text_pieces`), so a
+    caller that stops early, as keyword in context does at its limit, never tokenises the rest
+    of a long article.
+
+    Parameters
+    ----------
+    text : str
+        The text as written.
+    terms : sequence of Term
+        Counted together, as a dictionary (rule 8).
+    window : int
+        Tokens of context on each side (across boundaries, up to the ends of the text).
+    piece : int
+        Characters tokenised at a time.
+
+    Yields
+    ------
+    tuple of int
+        ``(start, end, context_start, context_end)``: ``text[start:end]`` is the match as
+        written, ``text[context_start:context_end]`` the match with its context.
+
+    Examples
+    --------
+    >>> text = "The real economy. The digital economy grows!"
+    >>> [text[a:b] for a, b, _, _ in match_offsets(text, [parse_term("economy")])]
+    ['economy', 'economy']
+    >>> [text[c:d] for _, _, c, d in match_offsets(text, [parse_term("digital")], window=1)]
+    ['The digital economy']
+    """
+    ranges = iter(text_pieces(text, piece))
+    ahead: deque[Piece] = deque()  # pieces tokenised for right context, not yet scanned
+
+    def tokenised() -> Piece | None:
+        start, end = next(ranges, (-1, -1))
+        if start < 0:
+            return None
+        spans = [[(tok, a + start, b + start) for tok, a, b in span]
+                 for span in token_spans(text[start:end])]
+        return spans, [tok for span in spans for tok in span]
+
+    def following(count: int) -> int | None:
+        """The end of the ``count``-th token after the current piece (or of the last one)."""
+        end = None
+        k = 0
+        while count > 0:
+            if k == len(ahead):
+                more = tokenised()
+                if more is None:
+                    break
+                ahead.append(more)
+            tokens = ahead[k][1]
+            k += 1
+            if tokens:
+                end = tokens[min(count, len(tokens)) - 1][2]
+                count -= len(tokens)
+        return end
+
+    history: list[Token] = []  # the last ``window`` tokens before the current piece
+    while (current := ahead.popleft() if ahead else tokenised()) is not None:
+        spans, flat = current
+        start_of = [0, *accumulate(len(span) for span in spans)]
+        for span_no, begin, length in match_spans([[t for t, _, _ in s] for s in spans], terms):
+            first = start_of[span_no] + begin
+            last = first + length - 1
+            a, b = flat[first][1], flat[last][2]
+            lo, hi = first - window, last + window
+            if lo >= 0:
+                left = flat[lo][1]
+            else:
+                left = history[max(len(history) + lo, 0)][1] if history else flat[0][1]
+            if hi < len(flat):
+                right = flat[hi][2]
+            else:
+                right = following(hi - len(flat) + 1) or flat[-1][2]
+            yield a, b, left, right
+        history = (history + flat)[-window:] if window else []
 
 
 def _one_line(text: str) -> str:
@@ -716,26 +797,57 @@ def log_likelihood(a: np.ndarray, b: np.ndarray, c: int, d: int) -> np.ndarray:
 
 
 def article(index: Index, doc_id: str, *, query: str = "",
-            themes: ThemeDictionary | None = None) -> dict[str, Any] | None:
+            themes: ThemeDictionary | None = None, max_chars: int | None = None,
+            ) -> dict[str, Any] | None:
     """One article to read, with the character spans of the query's counted matches.
 
-    Returns None for an unknown id. ``title_marks`` and ``body_marks`` are ``(start, end)``
-    spans of the matches in ``title`` and ``body``, for highlighting.
+    Parameters
+    ----------
+    doc_id : str
+        The article's id.
+    query : str
+        Terms whose matches are marked (commas separate alternatives).
+    max_chars : int or None
+        Longest body returned; a longer one is cut there (``length`` keeps its full length)
+        and only the matches within it are marked, so a huge article is quick to open.
+
+    Returns
+    -------
+    dict or None
+        None for an unknown id. ``title_marks`` and ``body_marks`` are ``(start, end)`` spans
+        of the matches in ``title`` and ``body``, for highlighting; ``hits`` is the number of
+        matches in the whole article, marked or not.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> doc = article(index, "000_362ffc007b938720", query="real economy", max_chars=2000)
+    >>> doc["hits"], len(doc["body_marks"]), len(doc["body"]), doc["length"]
+    (10, 6, 2000, 3165)
+    >>> doc["body"][slice(*doc["body_marks"][0])]
+    'real economy'
     """
     row = index.row_of(doc_id)
     if row is None:
         return None
     docs = index.documents
     title = str(docs["title"].iat[row])
-    body = index.body(row)
+    full = index.body(row)
+    body = full if max_chars is None else full[:max_chars]
     marks: list[tuple[int, int]] = []
+    hits = 0
+    cut = len(title) + 2
     if query:
         terms = parse_query(query)
-        text = f"{title}\n\n{body}"
-        spans = token_spans(text)
-        for span_no, begin, length in match_spans([[t for t, _, _ in s] for s in spans], terms):
-            marks.append((spans[span_no][begin][1], spans[span_no][begin + length - 1][2]))
-    cut = len(title) + 2
+        hits = int(index.counts(terms)[row])
+        # Matched in the whole text (a cut could make a word look like another), and only
+        # as far as the body shown.
+        for start, end, _, _ in match_offsets(f"{title}\n\n{full}", terms):
+            if end > cut + len(body):
+                break
+            marks.append((start, end))
     return {
         "id": doc_id,
         "date": str(index.dates[row]),
@@ -747,6 +859,8 @@ def article(index: Index, doc_id: str, *, query: str = "",
         "words": int(index.words[row]),
         "themes": theme_labels(index, np.asarray([row]), themes=themes)[0],
         "body": body,
+        "length": len(full),
+        "hits": hits,
         "title_marks": [(a, b) for a, b in marks if b <= len(title)],
         "body_marks": [(a - cut, b - cut) for a, b in marks if a >= cut],
     }

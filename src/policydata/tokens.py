@@ -499,6 +499,43 @@ def token_spans(text: str) -> list[list[tuple[str, int, int]]]:
     return spans
 
 
+#: Places where text can be cut without changing its tokens or spans: just after a boundary
+#: character or a blank line. NFKC and casefolding act on each side alike (none of these
+#: characters combines with a neighbour), no token holds one, and no phrase crosses one.
+_CUT = re.compile(r"[.!?;:\u3002]|\n[^\S\n]*\n")
+
+#: Characters in one piece of :func:`text_pieces` (an article of a few pages is one piece).
+PIECE = 32_768
+
+
+def text_pieces(text: str, size: int = PIECE) -> list[tuple[int, int]]:
+    """Cut ``text`` into consecutive ``(start, end)`` ranges, each ending at a boundary.
+
+    Each piece is at least ``size`` characters long (the last may be shorter, and a piece
+    runs on until the next boundary), and tokenising the pieces one by one gives the tokens
+    and spans of the whole text. So a long article can be scanned a piece at a time and the
+    scan stopped early.
+
+    Examples
+    --------
+    >>> text = "One two. Three four. Five"
+    >>> text_pieces(text, size=3)
+    [(0, 8), (8, 20), (20, 25)]
+    >>> [s for a, b in text_pieces(text, size=3) for s in tokenize(text[a:b])] == tokenize(text)
+    True
+    """
+    if size < 1:
+        raise ValueError(f"size must be 1 or more, not {size}")
+    pieces = []
+    start = 0
+    while start < len(text):
+        cut = _CUT.search(text, start + size) if start + size < len(text) else None
+        end = cut.end() if cut else len(text)
+        pieces.append((start, end))
+        start = end
+    return pieces
+
+
 # --------------------------------------------------------------------------- queries
 
 
