@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from policydata.analysis import MEASURES, measure_values
-from policydata.columns import reveal
+from policydata.columns import printable
 
 PALETTE = ["#1f5a96", "#d1495b", "#2e8b57", "#edae49", "#6a4c93", "#00798c", "#8d6a9f",
            "#c05621", "#3d405b", "#81b29a", "#e07a5f", "#5f0f40"]
@@ -36,9 +36,9 @@ def chart_config(filename: str) -> dict[str, object]:
 
 
 def esc(text: object) -> str:
-    """Escape text for plotly labels and hovers (which read a little HTML), with invisible and
-    direction-changing characters shown as codes."""
-    return html.escape(reveal(str(text)), quote=False)
+    """Escape text for plotly labels and hovers (which read a little HTML), with control,
+    invisible and direction-changing characters shown as codes."""
+    return html.escape(printable(text), quote=False)
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:

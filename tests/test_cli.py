@@ -364,6 +364,6 @@ def test_info_table_shows_every_value_as_text(tmp_path: Path) -> None:
     ("数字经济 é", "数字经济 é"),
 ])
 def test_terminal_text(text: str, shown: str) -> None:
-    from policydata.cli import terminal_text
+    from policydata.columns import printable
 
-    assert terminal_text(text) == shown
+    assert printable(text) == shown

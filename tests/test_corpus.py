@@ -1073,9 +1073,17 @@ def test_duplicate_texts_are_counted_once_naming_the_first(tmp_path: Path):
     docs, report = load(tmp_path)
     assert sorted(d.path for d in docs) == ["a.txt", "d.csv#1"]
     assert skipped(report, "b/copy.txt") == ["exact duplicate of 'a' (a.txt); counted once"]
-    assert skipped(report, "c.jsonl#1") == ["exact duplicate of 'a' (a.txt); counted once"]
-    assert skipped(report, "d.csv#2") == ["exact duplicate of 'd#1' (d.csv#1); counted once"]
+    # a copy dated otherwise says so: its text is counted on the first one's date
+    assert skipped(report, "c.jsonl#1") == [
+        "exact duplicate of 'a' (a.txt); counted once, on its date 2023-09-02, not 2023-01-01"]
+    assert skipped(report, "d.csv#2") == [
+        "exact duplicate of 'd#1' (d.csv#1); counted once, on its date 2023-01-01, "
+        "not 2023-01-02"]
     assert report.documents == 2
+    # the cached index tells the same
+    index = open_index(tmp_path, cache_dir=tmp_path.parent / f"{tmp_path.name}-cache")
+    assert sorted((p.path, p.reason) for p in index.report.skipped) == sorted(
+        (p.path, p.reason) for p in report.skipped)
 
 
 def test_duplicate_ids_are_renamed_and_nothing_is_lost(tmp_path: Path):

@@ -283,6 +283,13 @@ def test_invisible_characters_are_revealed_not_obeyed() -> None:
     assert (rows(1), rows(2, "article")) == ("1 row", "2 articles")
 
 
+def test_chart_labels_show_markup_and_control_characters_as_text(monkeypatch) -> None:
+    monkeypatch.syspath_prepend(str(ROOT))
+    from dashboard.figures import esc
+
+    assert esc("<b>x</b> \x1b[31m red\u202e") == "&lt;b&gt;x&lt;/b&gt; \\x1b[31m red[U+202E]"
+
+
 def test_bar_labels_write_numbers_in_full(monkeypatch) -> None:
     # Counts of 10,000 and more once showed as "1.288e+04" beside the word cloud's bars.
     monkeypatch.syspath_prepend(str(ROOT))

@@ -83,7 +83,10 @@ def main() -> None:
         ui.text(note)
     skipped = pd.DataFrame(info["skipped"], columns=["path", "reason"])
     warnings = pd.DataFrame(info["warnings"], columns=["path", "reason"])
-    if skipped.empty and warnings.empty:
+    if not info["documents"]:
+        st.warning("No article was loaded: the corpus holds no file of a supported type "
+                   "with a dated article (see the formats in the README).")
+    elif skipped.empty and warnings.empty and not problems:
         st.success("Every file was loaded; no duplicates.", icon=":material/check_circle:")
     if not skipped.empty:
         st.markdown(f"**Not loaded ({len(skipped):,})**: each with the reason.")
@@ -92,8 +95,6 @@ def main() -> None:
     if not warnings.empty:
         st.markdown(f"**Loaded with a caveat ({len(warnings):,})**")
         ui.table(warnings, height=min(35 * len(warnings) + 38, 400))
-    if info.get("cache"):
-        st.caption(f"Index cache: {ui.plain(info['cache'])}")
 
 
 main()

@@ -12,13 +12,12 @@ import datetime as dt
 import gc
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .columns import COLUMNS, csv_text, reveal
+from .columns import COLUMNS, csv_text, printable
 
 PROJECT = Path(__file__).resolve().parents[2]
 #: The dashboard entrypoint, run by ``policydata serve``.
@@ -216,20 +215,6 @@ def _filter(args: argparse.Namespace) -> Any:
                   query=args.query or "", sources=tuple(args.source))
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-def terminal_text(value: Any) -> str:
-    r"""Text for a terminal: control characters (escape sequences, line breaks, bells) written
-    as codes, so a title or file name cannot move the cursor or forge a line, and invisible or
-    direction-changing characters as ``[U+202E]`` (see :func:`reveal`).
-
-    >>> print(terminal_text("a\x1b[2Jb\nc"))
-    a\x1b[2Jb\nc
-    >>> print(terminal_text("txt.\u202eexe\u200b"))
-    txt.[U+202E]exe[U+200B]
-    """
-    return reveal(_CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value)))
-
-
 def _emit(frame: Any, command: str, fmt: str) -> None:
     if fmt == "csv":
         sys.stdout.write(csv_text(frame, command))
@@ -246,7 +231,7 @@ def _emit(frame: Any, command: str, fmt: str) -> None:
         for column in shown.columns:
             if shown[column].dtype == object or str(shown[column].dtype) in ("str", "string"):
                 shown[column] = shown[column].astype(str).map(
-                    lambda v: terminal_text(v if len(v) <= 60 else v[:59] + "…"))
+                    lambda v: printable(v if len(v) <= 60 else v[:59] + "…"))
         print(shown.to_string(index=False))
 
 
@@ -274,10 +259,10 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             print(json.dumps(summary, indent=1))
         else:
-            print(f"index of {terminal_text(corpus)} in {terminal_text(built.cache)}: "
+            print(f"index of {printable(corpus)} in {printable(built.cache)}: "
                   f"{built.files} files, {built.added} added, {built.changed} changed, "
                   f"{built.removed} removed, {built.tokenised} articles tokenised in "
-                  f"{built.seconds:.1f} s" + "".join(f"\n{terminal_text(n)}" for n in built.notes))
+                  f"{built.seconds:.1f} s" + "".join(f"\n{printable(n)}" for n in built.notes))
         return 0
     index, themes = _open(args)
     if args.command == "info":
@@ -349,8 +334,8 @@ def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[
 
 
 def _print_info(info: dict[str, Any]) -> None:
-    # Every value that comes from the corpus or the system is shown through terminal_text.
-    t = terminal_text
+    # Every value that comes from the corpus or the system is shown through printable.
+    t = printable
     print(f"documents   {info['documents']:,}")
     print(f"words       {info['words']:,}")
     print("dates       " + (f"{t(info['first_date'])} to {t(info['last_date'])}"
@@ -362,7 +347,7 @@ def _print_info(info: dict[str, Any]) -> None:
         items = info[key]
         print(f"{key:<11} {len(items)}")
         for item in items[:50]:
-            print(f"  {terminal_text(item['path'])}: {terminal_text(item['reason'])}")
+            print(f"  {printable(item['path'])}: {printable(item['reason'])}")
         if len(items) > 50:
             print(f"  ... and {len(items) - 50} more (--format json lists all)")
 
@@ -390,7 +375,7 @@ def _serve(args: argparse.Namespace) -> int:
                "--server.headless", "true"]
     if args.base_url_path:
         command += ["--server.baseUrlPath", args.base_url_path]
-    print(terminal_text(f"serving {corpus} on http://{args.host}:{args.port}/"
+    print(printable(f"serving {corpus} on http://{args.host}:{args.port}/"
                         f"{args.base_url_path}"), file=sys.stderr)
     return subprocess.call(command, env=env, cwd=PROJECT)
 
@@ -401,10 +386,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run(args)
     except UsageError as error:
-        print(f"policydata: error: {terminal_text(error)}", file=sys.stderr)
+        print(f"policydata: error: {printable(error)}", file=sys.stderr)
         return 2
     except FileNotFoundError as error:
-        print(f"policydata: error: {terminal_text(error)}", file=sys.stderr)
+        print(f"policydata: error: {printable(error)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

@@ -32,6 +32,23 @@ def reveal(value: str) -> str:
     return INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
 
 
+#: Control characters: written as codes (``\x1b``) by :func:`printable`.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(value: Any) -> str:
+    r"""Text for a terminal or a chart label: control characters (escape sequences, line
+    breaks, bells) written as codes, so a title or file name cannot move the cursor or forge a
+    line, and invisible or direction-changing characters as ``[U+202E]`` (see :func:`reveal`).
+
+    >>> print(printable("a\x1b[2Jb\nc"))
+    a\x1b[2Jb\nc
+    >>> print(printable("txt.\u202eexe\u200b"))
+    txt.[U+202E]exe[U+200B]
+    """
+    return reveal(_CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value)))
+
+
 COLUMNS: dict[str, list[str]] = {
     "trend": ["period", "term", "count", "docs", "words", "per_10k"],
     "themes": ["period", "theme", "count", "docs"],

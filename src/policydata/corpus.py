@@ -1221,6 +1221,7 @@ def _read_parquet(data: bytes, relpath: str, source: str,
 
 
 def resolve(paths: Sequence[str], hashes: Sequence[str], ids: Sequence[str],
+            dates: Sequence[object] | None = None,
             ) -> tuple[np.ndarray, list[str], list[Problem], list[Problem]]:
     """Find exact duplicate texts and make ids unique, reporting both.
 
@@ -1233,6 +1234,8 @@ def resolve(paths: Sequence[str], hashes: Sequence[str], ids: Sequence[str],
     ----------
     paths, hashes, ids : sequence of str
         One entry per document: its path, :attr:`Document.content_hash` and id.
+    dates : sequence, optional
+        The documents' dates: a duplicate dated otherwise than the text it repeats says so.
 
     Returns
     -------
@@ -1247,6 +1250,9 @@ def resolve(paths: Sequence[str], hashes: Sequence[str], ids: Sequence[str],
     >>> keep, ids, skipped, _ = resolve(["b.txt", "a.txt"], ["h1", "h1"], ["b", "a"])
     >>> keep.tolist(), skipped[0].reason
     ([False, True], "exact duplicate of 'a' (a.txt); counted once")
+    >>> resolve(["b.txt", "a.txt"], ["h1", "h1"], ["b", "a"], ["2023-04-06", "2023-09-09"]
+    ...         )[2][0].reason
+    "exact duplicate of 'a' (a.txt); counted once, on its date 2023-09-09, not 2023-04-06"
     """
     paths, hashes, ids = list(paths), list(hashes), list(ids)
     # One pass in Python over the documents in path order: simpler and faster than a frame.
@@ -1266,8 +1272,10 @@ def resolve(paths: Sequence[str], hashes: Sequence[str], ids: Sequence[str],
             kept.append(i)
         else:
             keep[i] = False
+            moved = (f", on its date {dates[first]}, not {dates[i]}"
+                     if dates is not None and dates[i] != dates[first] else "")
             skipped.append(Problem(paths[i], f"exact duplicate of {ids[first]!r} "
-                                             f"({paths[first]}); counted once"))
+                                             f"({paths[first]}); counted once{moved}"))
     unique = list(ids)
     times: dict[str, int] = {}
     repeated: list[tuple[int, int]] = []
@@ -1317,7 +1325,7 @@ def load_corpus(root: Path | str) -> tuple[list[Document], LoadReport]:
             (report.skipped if skipped else report.warnings).append(problem)
     keep, ids, duplicates, renamed = resolve(
         [d.path for d in documents], [d.content_hash for d in documents],
-        [d.id for d in documents])
+        [d.id for d in documents], [d.date for d in documents])
     report.skipped.extend(duplicates)
     report.warnings.extend(renamed)
     kept = [dataclasses.replace(d, id=i) for d, i, k in zip(documents, ids, keep, strict=True) if k]

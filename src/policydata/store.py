@@ -991,7 +991,8 @@ def _resolution(folder: Path, segments: list[dict[str, Any]],
                 checksums: dict[str, list[int]]) -> pa.Table:
     """Duplicates and unique ids over all segments (global row order), with the notes."""
     tables = [_read_parquet(folder / "segments" / entry["name"] / "documents.parquet",
-                            checksums, folder, ["path", "hash", "id"]) for entry in segments]
+                            checksums, folder, ["path", "hash", "id", "date"])
+              for entry in segments]
     if not tables:
         return pa.table({"id": pa.array([], pa.string()), "active": pa.array([], pa.bool_()),
                          "note": pa.array([], pa.string())})
@@ -1006,7 +1007,8 @@ def _resolution(folder: Path, segments: list[dict[str, Any]],
     paths = table.column("path").to_pylist()
     hashes = table.column("hash").to_pylist()
     ids = table.column("id").to_pylist()
-    keep, unique, skipped, renamed = corpus_mod.resolve(paths, hashes, ids)
+    dates = [str(d) for d in table.column("date").to_pylist()]
+    keep, unique, skipped, renamed = corpus_mod.resolve(paths, hashes, ids, dates)
     row_of = {p: i for i, p in enumerate(paths)}
     notes: list[str | None] = [None] * len(paths)
     for problem in [*skipped, *renamed]:
