@@ -142,6 +142,13 @@ def _term_trend(_index: Index, index_key: str, terms: tuple[str, ...], flt: Filt
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+def _partial_periods(_index: Index, index_key: str, flt: Filter, freq: str,
+                     _themes: ThemeDictionary, themes_key: str,
+                     ) -> dict[str, tuple[dt.date, dt.date]]:
+    return an.partial_periods(_index, flt, freq=freq, themes=_themes)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
 def _theme_trend(_index: Index, index_key: str, flt: Filter, freq: str,
                 _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
     return an.theme_trend(_index, flt, freq=freq, themes=_themes)
@@ -229,6 +236,9 @@ class Corpus:
 
     def term_trend(self, terms: tuple[str, ...], flt: Filter, freq: str) -> pd.DataFrame:
         return _term_trend(*self._keys, tuple(terms), flt, freq, *self._dict)
+
+    def partial_periods(self, flt: Filter, freq: str) -> dict[str, tuple[dt.date, dt.date]]:
+        return _partial_periods(*self._keys, flt, freq, *self._dict)
 
     def theme_trend(self, flt: Filter, freq: str) -> pd.DataFrame:
         return _theme_trend(*self._keys, flt, freq, *self._dict)

@@ -7,6 +7,7 @@ data always gives the same picture.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 from pathlib import Path
@@ -50,42 +51,125 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     return fig
 
 
-def trend_figure(frame: pd.DataFrame, measure: str, window: int) -> go.Figure:
-    """Lines of each term per period, over a strip of the articles behind every point.
+def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "term",
+                 partial: dict[str, tuple[dt.date, dt.date]] | None = None) -> go.Figure:
+    """Lines of each term (or theme: ``by``) per period, over a strip of the articles behind
+    every point.
 
-    Each point carries its period and term (``customdata``) so a click can drill down.
+    Each point carries its period and name (``customdata``) so a click can drill down.
+    Partial periods (``partial``, from :func:`policydata.analysis.partial_periods`) stand
+    on a grey band marked "partial", with hatched bars, and their hover says which days they
+    cover; with smoothing, the hover gives the period's own value beside the average.
     """
-    values = measure_values(frame, measure, window=window)
+    partial = partial or {}
+    values = measure_values(frame, measure, window=window, by=by)
+    alone = measure_values(frame, measure, by=by)
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22],
                         vertical_spacing=0.09)
-    for i, (term, part) in enumerate(frame.groupby("term", sort=False)):
-        y = values.loc[part.index]
-        custom = np.column_stack([part["period"], [esc(term)] * len(part), part["count"],
-                                  part["docs"], part["articles"], part["words"]])
+    covered = {p: f"<br><i>partial period: {a} to {b} only</i>" for p, (a, b) in partial.items()}
+    shown = MEASURES[measure] + (f", {window}-period moving average" if window > 1 else "")
+    for i, (name, part) in enumerate(frame.groupby(by, sort=False)):
+        # (The name travels in customdata: a template would read '%{x}' in a theme's name.)
+        custom = np.column_stack([
+            part["period"], [esc(name)] * len(part), part["count"], part["docs"],
+            part["articles"], part["words"], [number_label(v) for v in alone.loc[part.index]],
+            [covered.get(p, "") for p in part["period"]]])
         fig.add_trace(go.Scatter(
-            x=part["period"], y=y, name=esc(term), mode="lines+markers",
+            x=part["period"], y=values.loc[part.index], name=esc(name), mode="lines+markers",
             line={"color": PALETTE[i % len(PALETTE)], "width": 2},
-            marker={"size": 6}, customdata=custom, connectgaps=False,
+            marker={"size": 6 if by == "term" else 5}, legendgroup=str(i),
+            customdata=custom, connectgaps=False,
             selected={"marker": {"size": 13}}, unselected={"marker": {"opacity": 0.45}},
             hovertemplate=("<b>%{customdata[1]}</b> · %{customdata[0]}<br>"
-                           f"{MEASURES[measure]}: %{{y:,.2f}}<br>"
-                           "matches: %{customdata[2]:,}<br>"
+                           f"{shown}: %{{y:,.2f}}<br>"
+                           + ("this period alone: %{customdata[6]}<br>" if window > 1 else "")
+                           + "matches: %{customdata[2]:,}<br>"
                            "articles with it: %{customdata[3]:,} of %{customdata[4]:,}<br>"
-                           "words in period: %{customdata[5]:,}<extra></extra>"),
+                           "words in period: %{customdata[5]:,}%{customdata[7]}<extra></extra>"),
         ), row=1, col=1)
     periods = frame.drop_duplicates("period")
     fig.add_trace(go.Bar(
         x=periods["period"], y=periods["articles"], name="articles", showlegend=False,
-        marker={"color": "#9aa5b1"}, customdata=periods[["words"]],
-        hovertemplate="%{x}: %{y:,} articles, %{customdata[0]:,} words<extra></extra>",
+        marker={"color": "#9aa5b1",
+                "pattern": {"shape": ["/" if p in partial else "" for p in periods["period"]]}},
+        customdata=np.column_stack([periods["words"],
+                                    [covered.get(p, "") for p in periods["period"]]]),
+        hovertemplate="%{x}: %{y:,} articles, %{customdata[0]:,} words%{customdata[1]}"
+                      "<extra></extra>",
     ), row=2, col=1)
-    title = MEASURES[measure] + (f", {window}-period moving average" if window > 1 else "")
-    fig.update_yaxes(title_text=title, row=1, col=1, rangemode="tozero")
+    for k, period in enumerate(periods["period"]):
+        if period in partial:  # a grey band behind a partial period, on both panels
+            fig.add_vrect(x0=k - 0.5, x1=k + 0.5, fillcolor="#e4e7eb", opacity=0.55,
+                          layer="below", line_width=0, row="all", col=1)
+            fig.add_annotation(x=k, y=1, yref="y domain", yanchor="top",
+                               text="partial", showarrow=False,
+                               font={"size": 11, "color": "#5b6270"}, row=1, col=1)
+    fig.update_yaxes(title_text=shown, row=1, col=1, rangemode="tozero")
     fig.update_yaxes(title_text="articles", row=2, col=1, rangemode="tozero",
                      **_whole_ticks(periods["articles"]))
-    fig.update_xaxes(type="category", row=2, col=1, tickangle=-45, nticks=24)
+    fig.update_xaxes(type="category", row=2, col=1, tickangle=-45,
+                     **_period_ticks(periods["period"].tolist()))
     fig.update_xaxes(type="category", row=1, col=1)
-    return _layout(fig, 520)
+    rows = _legend_rows([esc(name) for name in frame[by].drop_duplicates()])
+    fig = _layout(fig, 500 + 28 * rows)
+    # The legend at the top of the figure, and room for all its rows above the plot.
+    fig.update_layout(margin={"t": 16 + 28 * rows},
+                      legend={"yref": "container", "y": 0.995, "yanchor": "top"})
+    return fig
+
+
+def _legend_rows(names: list[str], width: int = 860) -> int:
+    """Rows a horizontal legend of these names takes in a chart about ``width`` pixels wide.
+
+    >>> _legend_rows(["a", "b"]), _legend_rows(["a long theme name here"] * 8)
+    (1, 2)
+    """
+    rows, used = 1, 0.0
+    for name in names:
+        item = 46 + 6.5 * len(name)  # the line sample, the gap and the text at 13 px
+        if used and used + item > width:
+            rows, used = rows + 1, 0
+        used += item
+    return rows
+
+
+def period_ticks(labels: list[str], most: int = 24) -> list[str]:
+    """The periods to label on a crowded axis: round ones, at most ``most`` of them.
+
+    Every period when they fit; else quarter starts, half years or Januaries (for months),
+    first quarters (for quarters), then only years divisible by 2, 5, 10, 20, 50...
+
+    >>> period_ticks([str(y) for y in range(1793, 2024)])[:4]
+    ['1800', '1810', '1820', '1830']
+    >>> period_ticks([f"{y}Q{q}" for y in range(2010, 2024) for q in range(1, 5)])[:3]
+    ['2010Q1', '2011Q1', '2012Q1']
+    >>> period_ticks([f"{y}-{m:02d}" for y in (2020, 2021, 2022) for m in range(1, 13)])[:3]
+    ['2020-01', '2020-04', '2020-07']
+    """
+    if len(labels) <= most:
+        return labels
+
+    def place(label: str) -> int:  # 0-based month or quarter within the year
+        if "Q" in label:
+            return int(label[5:]) - 1
+        return int(label[5:]) - 1 if "-" in label else 0
+
+    steps = [3, 6] if "-" in labels[0] else []
+    chosen = labels
+    for step in steps:  # within a year (months only)
+        chosen = [lb for lb in labels if place(lb) % step == 0]
+        if len(chosen) <= most:
+            return chosen
+    for years in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000):
+        chosen = [lb for lb in labels if place(lb) == 0 and int(lb[:4]) % years == 0]
+        if len(chosen) <= most:
+            return chosen
+    return chosen
+
+
+def _period_ticks(labels: list[str]) -> dict[str, object]:
+    """Axis options labelling only round periods when there are too many to label each."""
+    return {"tickmode": "array", "tickvals": period_ticks(labels)}
 
 
 def _whole_ticks(values: pd.Series) -> dict[str, object]:
@@ -108,7 +192,7 @@ def corpus_figure(frame: pd.DataFrame) -> go.Figure:
                      **_whole_ticks(frame["articles"]))
     fig.update_yaxes(title_text="words", secondary_y=True, rangemode="tozero", showgrid=False,
                      tickformat=".2s")
-    fig.update_xaxes(type="category", tickangle=-45, nticks=24)
+    fig.update_xaxes(type="category", tickangle=-45, **_period_ticks(frame["period"].tolist()))
     return _layout(fig, 360)
 
 
@@ -147,26 +231,6 @@ def theme_share_figure(summary: pd.DataFrame, title: str) -> go.Figure:
         hover=[f"{t}: {d:,} articles, {c:,} matches"
                for t, d, c in zip(summary["theme"], summary["docs"], summary["count"])],
         title=title, decimals=1)
-
-
-def theme_lines(frame: pd.DataFrame, measure: str, window: int) -> go.Figure:
-    """Themes over time."""
-    values = measure_values(frame, measure, window=window, by="theme")
-    fig = go.Figure()
-    for i, (theme, part) in enumerate(frame.groupby("theme", sort=False)):
-        # (The name travels in customdata: a template would read '%{x}' in a theme's name.)
-        fig.add_trace(go.Scatter(
-            x=part["period"], y=values.loc[part.index], name=esc(theme), mode="lines+markers",
-            line={"color": PALETTE[i % len(PALETTE)]}, marker={"size": 4},
-            customdata=np.column_stack([part["count"], part["docs"], part["articles"],
-                                        [esc(theme)] * len(part)]),
-            hovertemplate=("<b>%{customdata[3]}</b> · %{x}<br>"
-                           f"{MEASURES[measure]}: %{{y:,.2f}}"
-                           "<br>matches: %{customdata[0]:,}<br>articles with it: "
-                           "%{customdata[1]:,} of %{customdata[2]:,}<extra></extra>")))
-    fig.update_yaxes(title_text=MEASURES[measure], rangemode="tozero")
-    fig.update_xaxes(type="category", tickangle=-45, nticks=24)
-    return _layout(fig, 460)
 
 
 def cooccurrence_figure(frame: pd.DataFrame) -> go.Figure:

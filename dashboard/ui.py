@@ -40,6 +40,26 @@ KWIC_LINES = 200  # keyword-in-context lines shown and downloaded (`policydata k
 SHORT_MEASURES = {"per_10k": "per 10k words", "docs": "% of articles", "count": "matches"}
 
 
+def partial_note(partial: dict[str, tuple[Any, Any]], measure: str) -> str:
+    """The sentence under a trend chart naming its partial periods (grey bands, hatched
+    bars), or "" when every period is whole.
+
+    >>> import datetime as dt
+    >>> print(partial_note({"2022": (dt.date(2022, 1, 1), dt.date(2022, 6, 30))}, "count"))
+    Partial period (grey band, hatched bar): 2022 covers only 2022-01-01 to 2022-06-30, so
+    its count is low for that reason: compare it per 10,000 words or as % of articles.
+    """
+    if not partial:
+        return ""
+    many = len(partial) > 1
+    spans = ", ".join(f"{p} covers only {a} to {b}" for p, (a, b) in partial.items())
+    tail = (f", so {'their counts are' if many else 'its count is'} low for that reason: "
+            f"compare {'them' if many else 'it'} per 10,000 words or as % of articles."
+            if measure == "count" else ".")
+    return (f"Partial period{'s' if many else ''} (grey band{'s' if many else ''}, hatched "
+            f"bar{'s' if many else ''}): {spans}{tail}")
+
+
 def table(frame: pd.DataFrame, **options: Any) -> Any:
     """``st.dataframe`` with invisible characters revealed in every text column."""
     shown = frame.copy()

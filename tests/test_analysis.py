@@ -55,6 +55,30 @@ def test_trend_lists_every_period_with_zeros(tmp_path: Path, cache: Path) -> Non
     assert quarters["period"].tolist() == ["2023Q1", "2023Q2"]
 
 
+def test_partial_first_and_last_periods(tmp_path: Path, cache: Path) -> None:
+    D = dt.date
+    write_article(tmp_path / "c", "a.txt", "2015-03-15", "A", "Digital economy.")
+    write_article(tmp_path / "c", "b.txt", "2018-07-01", "B", "Real economy.")
+    write_article(tmp_path / "c", "c.txt", "2022-06-30", "C", "Digital economy.")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    assert an.partial_periods(index, freq="year") == {
+        "2015": (D(2015, 3, 15), D(2015, 12, 31)), "2022": (D(2022, 1, 1), D(2022, 6, 30))}
+    assert an.partial_periods(index, freq="quarter") == {
+        "2015Q1": (D(2015, 3, 15), D(2015, 3, 31))}  # 2022Q2 ends on 06-30: whole
+    # the filter's dates cut the span; a theme or query filter does not (the trend's periods
+    # start at the first matching article, but the corpus covers the whole of them)
+    assert an.partial_periods(index, Filter(start=D(2016, 1, 1), end=D(2018, 8, 14)),
+                              freq="year") == {"2018": (D(2018, 1, 1), D(2018, 8, 14))}
+    assert an.partial_periods(index, Filter(query="real economy"), freq="year") == {}
+    assert an.partial_periods(index, Filter(query="nothing at all"), freq="year") == {}
+    # a last article dated only to a month covers that month to its end
+    write_article(tmp_path / "c", "d.txt", "2022-09", "D", "Digital economy.")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    assert an.partial_periods(index, freq="quarter") == {
+        "2015Q1": (D(2015, 3, 15), D(2015, 3, 31))}
+    assert an.partial_periods(index, freq="year")["2022"] == (D(2022, 1, 1), D(2022, 9, 30))
+
+
 def test_filters_narrow_every_analysis(small_index) -> None:
     flt = Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 6, 30), sources=("miit",))
     # months 1-6 of 2023 are articles 12..17; miit holds the even ones: 12, 14, 16

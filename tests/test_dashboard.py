@@ -418,11 +418,45 @@ def test_an_upload_removed_after_its_time_falls_back_to_the_shared_corpus(
     assert at.date_input(key="w_dates").value == (dt.date(2023, 9, 2), dt.date(2023, 9, 2))
 
 
+def test_partial_periods_are_banded_and_smoothing_shows_the_period_alone() -> None:
+    from dashboard import figures
+
+    frame = pd.DataFrame({"period": ["2021", "2022"], "term": ["x", "x"], "count": [10, 2],
+                          "docs": [5, 1], "articles": [10, 4], "words": [1000, 400]})
+    partial = {"2022": (dt.date(2022, 1, 1), dt.date(2022, 3, 31))}
+    fig = figures.trend_figure(frame, "count", 2, partial=partial)
+    line, bars = fig.data
+    assert [(band.x0, band.x1) for band in fig.layout.shapes] == [(0.5, 1.5)] * 2  # 2022, both panels
+    assert [note.text for note in fig.layout.annotations] == ["partial"]
+    assert list(bars.marker.pattern.shape) == ["", "/"]
+    assert list(line.y) == [10.0, 6.0]  # the 2-period average...
+    assert [row[6] for row in line.customdata] == ["10", "2"]  # ...beside each period alone
+    assert "this period alone" in line.hovertemplate
+    assert "2022-01-01 to 2022-03-31" in line.customdata[1][7]
+    assert "this period alone" not in figures.trend_figure(frame, "count", 1).data[0].hovertemplate
+
+
+@pytest.mark.parametrize(("labels", "ticks"), [
+    (["2020", "2021"], ["2020", "2021"]),
+    ([str(y) for y in range(1790, 2024)], [str(y) for y in range(1790, 2024, 10)]),
+    ([f"{y}Q{q}" for y in range(2010, 2024) for q in range(1, 5)],
+     [f"{y}Q1" for y in range(2010, 2024)]),
+    ([f"{y}-{m:02d}" for y in range(2009, 2024) for m in range(1, 13)],
+     [f"{y}-01" for y in range(2009, 2024)]),
+    ([f"{y}-{m:02d}" for y in range(2021, 2024) for m in range(1, 13)],
+     [f"{y}-{m:02d}" for y in range(2021, 2024) for m in (1, 4, 7, 10)]),
+])
+def test_crowded_period_axes_label_round_periods(labels: list[str], ticks: list[str]) -> None:
+    from dashboard.figures import period_ticks
+
+    assert period_ticks(labels) == ticks
+
+
 def test_theme_names_are_not_read_as_hover_templates() -> None:
     from dashboard import figures
 
     frame = pd.DataFrame({"period": ["2023"], "theme": ["%{x} fake %{y}"], "count": [1],
                           "docs": [1], "articles": [1], "words": [10]})
-    trace = figures.theme_lines(frame, "count", 1).data[0]
-    assert "fake" not in trace.hovertemplate and "%{customdata[3]}" in trace.hovertemplate
-    assert trace.customdata[0][3] == "%{x} fake %{y}"
+    trace = figures.trend_figure(frame, "count", 1, by="theme").data[0]
+    assert "fake" not in trace.hovertemplate and "%{customdata[1]}" in trace.hovertemplate
+    assert trace.customdata[0][1] == "%{x} fake %{y}"

@@ -50,8 +50,12 @@ def main() -> None:
         if trend.empty:
             st.info("No articles match the filters.")
         else:
-            st.plotly_chart(figures.theme_lines(trend, view.measure, view.smooth),
+            partial = corpus.partial_periods(view.filter, view.freq)
+            st.plotly_chart(figures.trend_figure(trend, view.measure, view.smooth, by="theme",
+                                                 partial=partial),
                             key="themes_trend", config=figures.chart_config("themes-trend"))
+            if partial:
+                st.caption(ui.partial_note(partial, view.measure))
             ui.csv_download(trend, "themes", "theme-trend.csv", key="dl_theme_trend")
     with tabs[2]:
         together = corpus.theme_cooccurrence(view.filter)

@@ -55,7 +55,9 @@ def main() -> None:
         st.caption(ui.plain(f"{' and '.join(repr(t) for t in missing)} "
                             f"{'does' if len(missing) == 1 else 'do'} not occur in these "
                             f"articles."))
-    event = st.plotly_chart(figures.trend_figure(frame, view.measure, view.smooth),
+    partial = corpus.partial_periods(view.filter, view.freq)
+    event = st.plotly_chart(figures.trend_figure(frame, view.measure, view.smooth,
+                                                 partial=partial),
                             key="trend_chart", on_select="rerun", selection_mode="points",
                             config=figures.chart_config("term-trends"))
     points = event.selection.points if event and event.selection else []
@@ -68,6 +70,8 @@ def main() -> None:
     st.caption("Click a point to list that period's articles and the lines where the term "
                "occurs. The grey strip shows how many articles stand behind each period; "
                "the camera icon saves the chart as PNG.")
+    if partial:
+        st.caption(ui.partial_note(partial, view.measure))
     precision = corpus.info()["date_precision"]
     if (view.freq != "year" and precision.get("year")) or (
             view.freq == "month" and precision.get("month")):

@@ -167,6 +167,57 @@ def _periods(index: Index, rows: np.ndarray, freq: str) -> tuple[np.ndarray, lis
 # --------------------------------------------------------------------------- trends
 
 
+def partial_periods(index: Index, flt: Filter = Filter(), *, freq: str = "month",
+                    themes: ThemeDictionary | None = None) -> dict[str, tuple[dt.date, dt.date]]:
+    """The first and last periods of a trend when the articles cover them only in part.
+
+    The corpus runs from its first article's date to its last's (to the end of the month or
+    year of a date known only that far), cut to the filter's dates. A trend's first or last
+    period that reaches beyond that span holds fewer articles than a whole period would: its
+    count is not comparable with the others', though its rates (per 10,000 words, % of
+    articles) are.
+
+    Returns
+    -------
+    dict
+        ``{period: (first day covered, last day covered)}`` for each partial period.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> partial_periods(index, freq="year")
+    {'2023': (datetime.date(2023, 9, 2), datetime.date(2023, 9, 2))}
+    >>> partial_periods(index, Filter(end=dt.date(2023, 9, 30)), freq="month")
+    {'2023-09': (datetime.date(2023, 9, 2), datetime.date(2023, 9, 2))}
+    """
+    rows = np.flatnonzero(select(index, flt, themes=themes))
+    if not len(rows):
+        return {}
+    counted = np.flatnonzero(index.active)
+    dates = index.dates[counted]
+    first = dates.min().astype(dt.date)
+    newest = int(counted[int(dates.argmax())])
+    last = dates.max().astype(dt.date)
+    precision = str(index.documents["precision"].iat[newest])
+    if precision in ("month", "year"):  # "2023-09" stands for the whole of September
+        last = period_bounds(period_label(int(period_codes(dates[[int(dates.argmax())]],
+                                                             precision)[0]), precision))[1]
+    covered = (max(first, flt.start) if flt.start else first,
+               min(last, flt.end) if flt.end else last)
+    _, labels = _periods(index, rows, freq)
+    out = {}
+    for label in dict.fromkeys([labels[0], labels[-1]]):
+        start, end = period_bounds(label)
+        part = (max(start, covered[0]), min(end, covered[1]))
+        if part != (start, end):
+            out[label] = part
+    return out
+
+
+
+
 def corpus_trend(index: Index, flt: Filter = Filter(), *, freq: str = "month",
                  themes: ThemeDictionary | None = None) -> pd.DataFrame:
     """Articles and words per period: the denominators behind every trend.
@@ -255,7 +306,7 @@ def _per_10k(count: np.ndarray, words: np.ndarray) -> np.ndarray:
 MEASURES = {
     "per_10k": "per 10,000 words",
     "docs": "% of articles",
-    "count": "occurrences",
+    "count": "matches",
 }
 
 
