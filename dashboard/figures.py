@@ -22,6 +22,7 @@ from policydata.columns import printable
 
 PALETTE = ["#1f5a96", "#d1495b", "#2e8b57", "#edae49", "#6a4c93", "#00798c", "#8d6a9f",
            "#c05621", "#3d405b", "#81b29a", "#e07a5f", "#5f0f40"]
+PALE = "#b7c6d8"  # a bar that counts less (not significant)
 CJK_FONTS = [
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
     Path("/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"),
@@ -210,17 +211,20 @@ def number_label(value: float, decimals: int = 2) -> str:
 
 def bar_figure(labels: list[str], values: list[float], *, hover: list[str], title: str,
                height: int | None = None, color: str = PALETTE[0],
-               decimals: int = 2, top: float | None = None) -> go.Figure:
+               decimals: int = 2, top: float | None = None,
+               pale: list[bool] | None = None) -> go.Figure:
     """Horizontal ranked bars with the exact value written beside each bar (``top``: the
-    largest value on the scale, to share it with another chart)."""
+    largest value on the scale, to share it with another chart; ``pale``: bars drawn pale,
+    such as terms whose keyness is not significant)."""
+    colors = [PALE if p else color for p in pale] if pale else color
     fig = go.Figure(go.Bar(
-        y=[esc(v) for v in labels], x=values, orientation="h", marker={"color": color},
+        y=[esc(v) for v in labels], x=values, orientation="h", marker={"color": colors},
         text=[number_label(v, decimals) for v in values],
         textposition="outside", cliponaxis=False,
         hovertext=[esc(h) for h in hover], hoverinfo="text"))
     fig.update_yaxes(autorange="reversed", automargin=True)
     top = max([v for v in values if v == v] + [top or 0] or [0]) or 1
-    fig.update_xaxes(title_text=title, range=[0, top * 1.22])
+    fig.update_xaxes(title_text=title, range=[0, top * 1.3])  # room for the longest label
     return _layout(fig, height or max(240, 26 * len(labels) + 80))
 
 

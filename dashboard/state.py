@@ -217,7 +217,8 @@ def params(view: View | None = None) -> dict[str, list[str]]:
 
 
 def finish() -> str:
-    """Write the view to the URL; returns the query string of the shareable link."""
+    """Write the view to the URL; returns the query string of the shareable link (which,
+    unlike the address bar, always names the period)."""
     run = current()
     wanted = view_to_params(run.view, freq=run.freq)
     if _current_params() != wanted:
@@ -225,7 +226,9 @@ def finish() -> str:
     st.session_state["_url"] = wanted
     st.session_state["_widgets"] = {key: st.session_state[key] for key in CONTROLS
                                     if key in st.session_state}
-    return urlencode(wanted, doseq=True)
+    # The shared link names the period even when it is this corpus's default, which changes
+    # as the corpus grows: a cited link keeps opening the same view.
+    return urlencode(view_to_params(run.view, freq=None), doseq=True)
 
 
 def link(query: str) -> str:

@@ -71,14 +71,16 @@ def table(frame: pd.DataFrame, **options: Any) -> Any:
 
 
 def kwic_table(lines: pd.DataFrame) -> None:
-    """Keyword-in-context lines: left context, the match as written, right context."""
+    """Keyword-in-context lines: the date, left context, the match as written, right context
+    and the title."""
     # A concordance: the left context ends at the match (right-aligned, so a cut column
-    # loses its far end, not the words next to the match).
-    table(lines[["left", "match", "right", "date", "title"]],
-          column_config={"left": st.column_config.TextColumn(width="large", alignment="right"),
-                         "match": st.column_config.TextColumn(width="medium"),
-                         "right": st.column_config.TextColumn(width="large"),
-                         "date": st.column_config.TextColumn(width="small")})
+    # loses its far end, not the words next to the match). Date, contexts and match fit in
+    # the page at 1,024 pixels; the title comes last.
+    table(lines[["date", "left", "match", "right", "title"]],
+          column_config={"date": st.column_config.TextColumn(width="small"),
+                         "left": st.column_config.TextColumn(width=190, alignment="right"),
+                         "match": st.column_config.TextColumn(width=130),
+                         "right": st.column_config.TextColumn(width=190)})
 
 
 def rows(count: int, what: str = "row") -> str:

@@ -132,6 +132,15 @@ def test_changing_a_widget_writes_the_url(monkeypatch, tmp_path, small) -> None:
     assert at.query_params["term"] == "digital economy"
 
 
+def test_the_shared_link_names_the_period_the_address_bar_leaves_out(monkeypatch, tmp_path,
+                                                                    small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"]}, "views/trends.py")
+    freq = at.segmented_control(key="w_freq").value
+    assert "freq" not in at.query_params  # this corpus's default period...
+    link = at.sidebar.code[0].value
+    assert f"term=digital+economy&freq={freq}" in link  # ...is written into the shared link
+
+
 def test_filters_survive_moving_between_pages(monkeypatch, tmp_path, small) -> None:
     at = app(monkeypatch, small, tmp_path, {"q": "digital economy", "source": ["miit"]},
              "views/trends.py")
@@ -214,10 +223,34 @@ def test_word_clouds_draw_and_compare(monkeypatch, tmp_path, small) -> None:
                                             "dates": ["2022-01-01", "2022-06-30"],
                                             "dates2": ["2023-07-01", "2023-12-31"]},
              "views/words.py")
-    assert len(at.get("image")) == 2
     left, right = (list(spec(at, i)["data"][0]["y"]) for i in range(2))
     assert "real" in left and "digital" not in left  # only terms key to each side
     assert "digital" in right and "real" not in right
+    # in so few articles no term is key at p < 0.001: no cloud, pale bars, and a note
+    assert len(at.get("image")) == 0
+    assert sum("significantly more frequent" in i.value for i in at.info) == 2
+
+
+def test_keyness_clouds_draw_only_significant_terms(monkeypatch, tmp_path) -> None:
+    from dashboard.figures import PALE
+
+    corpus = tmp_path / "c"
+    for i in range(12):  # "alpha" is key to 2022 and "beta" to 2023, "gamma" is not
+        year = 2022 + i % 2
+        body = (("alpha " * 12 if year == 2022 else "beta " * 12) + "gamma delta. "
+                + ("gamma " * (2 if year == 2022 else 1)) + "epsilon zeta eta theta.")
+        write_article(corpus, f"{i}.txt", f"{year}-03-{i + 1:02d}", f"T{i}", body)
+    at = app(monkeypatch, corpus, tmp_path / "cache",
+             {"weight": "keyness", "compare": "dates", "dates": ["2022-01-01", "2022-12-31"],
+              "dates2": ["2023-01-01", "2023-12-31"]}, "views/words.py")
+    assert len(at.get("image")) == 2
+    for i, key in enumerate(["alpha", "beta"]):
+        bars = spec(at, i)["data"][0]
+        assert bars["y"][0] == key and bars["x"][0] >= an.KEYNESS_P001
+        assert [c == PALE for c in bars["marker"]["color"]] == [
+            x < an.KEYNESS_P001 for x in bars["x"]]
+    assert any(c == PALE for c in spec(at, 0)["data"][0]["marker"]["color"])  # gamma
+    assert any("key at p < 0.001" in c.value for c in at.caption)
 
 
 def test_keyness_over_the_whole_corpus_explains_itself(monkeypatch, tmp_path, small) -> None:

@@ -30,7 +30,7 @@ def main() -> None:
         return
     if len(table) > SHOWN:
         st.caption(f"The first {SHOWN:,} rows are shown; the CSV holds all {len(table):,}.")
-    columns = ["date", "title", "source", "words", "hits", "themes"]
+    columns = ["date", "title", "hits", "source", "words", "themes"]  # hits in sight
     if not (view.filter.query or view.filter.themes):
         columns.remove("hits")  # no search and no theme: nothing to count
     event = ui.table(table.head(SHOWN), key="articles_table", on_select="rerun",

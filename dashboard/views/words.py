@@ -8,11 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures, state, ui
+from policydata.analysis import KEYNESS_P001
 from policydata.filters import Filter
 
 WEIGHTS = {"count": "count", "tfidf": "tf-idf", "keyness": "keyness"}
-AXIS = {"count": "occurrences", "tfidf": "tf-idf (count x inverse document frequency)",
-        "keyness": "keyness (G²; 10.83: p < 0.001)"}
+AXIS = {"count": "matches", "tfidf": "tf-idf (count x inverse document frequency)",
+        "keyness": "keyness (G²)"}
 NGRAMS = {"1": "1", "2": "2", "3": "3", "1-3": "1–3"}
 COMPARE = {"": "no", "dates": "two periods", "theme": "two themes"}
 CLOUD_TERMS = 120
@@ -27,7 +28,7 @@ def main() -> None:
     with cols[0]:
         state.control("w_weight", st.segmented_control, "Weight", list(WEIGHTS),
                       format_func=WEIGHTS.get, required=True,
-                      help="count: occurrences. tf-idf: count x inverse document frequency. "
+                      help="count: matches. tf-idf: count x inverse document frequency. "
                            "keyness: log-likelihood against the rest of the corpus (or the "
                            "other cloud when comparing).")
     with cols[1]:
@@ -59,6 +60,10 @@ def main() -> None:
         view = run.view
         if view.theme2:
             second = replace(view.filter, themes=(view.theme2,))
+            if not view.filter.themes:
+                st.caption("No theme is chosen in the sidebar, so cloud A holds every article "
+                           "the filters select, B's among them: choose a theme there to "
+                           "compare two themes.")
     with st.expander("Stopwords", icon=":material/block:"):
         st.caption("Left out of clouds and lists only, never out of counts. Phrases are formed "
                    "first, then those starting or ending with a stopword are dropped, so "
@@ -104,25 +109,36 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
     if isinstance(top, str):
         st.info(ui.plain(top))
         return
-    shown = top[top["score"] > 0]
-    png = data.cloud_png(tuple(shown["term"].tolist()), tuple(shown["score"].tolist()))
+    keyness = view.weight == "keyness"
+    # Keyness draws only the terms significantly more frequent here (p < 0.001); the bars
+    # show the next ones too, paler.
+    drawn = top[top["score"] >= KEYNESS_P001] if keyness else top[top["score"] > 0]
+    png = data.cloud_png(tuple(drawn["term"].tolist()), tuple(drawn["score"].tolist()))
     if png is None:
-        st.info("No terms to draw with this weighting (keyness only draws terms that are "
-                "more frequent here than in the comparison).")
+        st.info("No term is significantly more frequent here than in the comparison "
+                f"(keyness G² of {KEYNESS_P001}, p < 0.001)." if keyness else
+                "No terms to draw with this weighting.")
+    else:
+        st.image(png, width="stretch")
+    bars = top[top["score"] > 0].head(BAR_TERMS)
+    if bars.empty:
         return
-    st.image(png, width="stretch")
-    bars = shown.head(BAR_TERMS)
     st.plotly_chart(figures.bar_figure(
         bars["term"].tolist(), bars["score"].round(2).tolist(),
-        hover=[f"{t}: score {s:,.2f}, {c:,} occurrences in {d:,} articles"
+        hover=[f"{t}: score {s:,.2f}, {c:,} matches in {d:,} articles"
                for t, s, c, d in zip(bars["term"], bars["score"], bars["count"], bars["docs"])],
-        title=AXIS[view.weight], top=scale), key=f"bars_{label or 'main'}",
+        title=AXIS[view.weight], top=scale,
+        pale=[bool(s < KEYNESS_P001) for s in bars["score"]] if keyness else None),
+        key=f"bars_{label or 'main'}",
         config=figures.chart_config(f"top-terms{'-' + label if label else ''}"))
+    if keyness and len(bars) > len(drawn):
+        st.caption(f"{ui.rows(len(drawn), 'term')} key at p < 0.001 (G² ≥ {KEYNESS_P001}) "
+                   "in the cloud; paler bars are not significant.")
     cols = st.columns(2)
-    with cols[0]:
-        st.download_button("PNG", data=png, file_name=f"{name.replace(' ', '-')}.png",
-                           mime="image/png", key=f"dl_png_{label or 'main'}", on_click="ignore",
-                           icon=":material/image:")
+    if png is not None:
+        cols[0].download_button("PNG", data=png, file_name=f"{name.replace(' ', '-')}.png",
+                                mime="image/png", key=f"dl_png_{label or 'main'}",
+                                on_click="ignore", icon=":material/image:")
     with cols[1]:
         ui.csv_download(top, "top", f"top-terms{'-' + label if label else ''}.csv",
                         key=f"dl_top_{label or 'main'}", label="CSV")

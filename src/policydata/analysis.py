@@ -823,6 +823,11 @@ def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, s
     })
 
 
+#: G2 at and above which a term's keyness is significant at p < 0.001 (chi-squared with one
+#: degree of freedom; Rayson and Garside 2000).
+KEYNESS_P001 = 10.83
+
+
 def log_likelihood(a: np.ndarray, b: np.ndarray, c: int, d: int) -> np.ndarray:
     """Signed Dunning log-likelihood G2 of counts ``a`` (in ``c`` words) against ``b`` (in ``d``).
 

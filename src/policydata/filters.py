@@ -323,13 +323,17 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
     return view, notes
 
 
-def view_to_params(view: View, *, freq: str = "month") -> dict[str, list[str]]:
+def view_to_params(view: View, *, freq: str | None = "month") -> dict[str, list[str]]:
     """Write a view as URL query parameters, leaving out defaults, in a stable order.
 
     ``view_from_params(view_to_params(v))`` gives ``v`` back for any valid view (with the same
-    default ``freq`` for both).
+    default ``freq`` for both). With ``freq=None`` the period is always written: the default
+    period depends on the corpus's span, so a link meant to last names it.
+
+    >>> view_to_params(View(), freq="month"), view_to_params(View(), freq=None)
+    ({}, {'freq': ['month']})
     """
-    default = View(freq=freq)
+    default = View(freq=freq or "")
     f = view.filter
     out: dict[str, list[str]] = {}
 
