@@ -171,8 +171,10 @@ def _top_terms(_index: Index, index_key: str, flt: Filter, n: int, weight: str, 
               stop: tuple[str, ...], reference: Filter | None, _themes: ThemeDictionary,
               themes_key: str) -> pd.DataFrame:
     stopwords = an.default_stopwords() | set(stop)
+    # Clouds of 1 to 3 words leave out a word that never occurs outside one phrase ("xi" and
+    # "jinping" beside "xi jinping"), as `policydata top --drop-nested` does.
     return an.top_terms(_index, flt, n=n, weight=weight, ngram=ngram, stopwords=list(stopwords),
-                        reference=reference, themes=_themes)
+                        reference=reference, keep_nested=False, themes=_themes)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -351,3 +351,49 @@ def test_prop_top_terms_equal_brute_force(bodies, size, weight, n, whole) -> Non
     assert got["count"].tolist() == [v[0] for _, v in ranked]
     assert got["docs"].tolist() == [v[1] for _, v in ranked]
     assert got["score"].tolist() == pytest.approx([v[2] for _, v in ranked])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bodies=hst.lists(hst.lists(hst.tuples(hst.sampled_from(TOP_WORDS),
+                                            hst.sampled_from([" ", " ", " ", ". ", "-"])),
+                                  min_size=0, max_size=40), min_size=2, max_size=6),
+       weight=hst.sampled_from(["count", "tfidf", "keyness"]), n=hst.sampled_from([1, 2, 5, 500]),
+       whole=hst.booleans(), ngram=hst.sampled_from(["1-2", "1-3", "2-3"]))
+def test_prop_nested_terms_are_left_out_by_brute_force(bodies, weight, n, whole, ngram) -> None:
+    # With keep_nested=False a term is left out exactly when a longer term of the range
+    # (anywhere in the full ranking) holds its words in a row and has the same count; the
+    # first n of the rest are listed, in the same order.
+    import tempfile
+
+    if weight == "keyness" and whole:
+        return  # nothing to compare with
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "c"
+        for i, body in enumerate(bodies):
+            write_article(folder, f"{i}.txt", f"{2020 + i % 2}-01-01", f"Doc {i}",
+                          "".join(w + s for w, s in body))
+        index = open_index(folder, cache_dir=Path(tmp) / "cache")
+        flt = Filter() if whole else Filter(start=dt.date(2021, 1, 1))
+        options = {"weight": weight, "ngram": ngram, "stopwords": TOP_STOP}
+        every = an.top_terms(index, flt, n=100_000, **options)
+        got = an.top_terms(index, flt, n=n, keep_nested=False, **options)
+    rows = list(zip(every["term"], every["count"]))
+
+    def inside(short: str, long: str) -> bool:
+        s, w = short.split(), long.split()
+        return len(w) > len(s) and any(w[i:i + len(s)] == s for i in range(len(w) - len(s) + 1))
+
+    kept = [(t, c) for t, c in rows if not any(inside(t, u) and c == k for u, k in rows)]
+    assert list(zip(got["term"], got["count"])) == kept[:n]
+
+
+def test_nested_terms_by_hand(tmp_path: Path, cache: Path) -> None:
+    write_article(tmp_path / "c", "a.txt", "2023-01-01", "Xi Jinping",
+                  "Xi Jinping said. Xi Jinping met Li. Li said.")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    top = an.top_terms(index, n=10, ngram="1-2", stopwords=[], keep_nested=False)
+    # "xi" and "jinping" (3 each) occur only in "xi jinping" (3), "met" (1) only in
+    # "jinping met" (1); "said" and "li" (2 each) occur in two phrases of 1
+    assert dict(zip(top["term"], top["count"])) == {
+        "xi jinping": 3, "li": 2, "said": 2, "jinping met": 1, "jinping said": 1,
+        "li said": 1, "met li": 1}

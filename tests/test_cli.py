@@ -47,6 +47,17 @@ def test_trend_of_the_seed(cache: Path) -> None:
         ("2023-09", "China", "7")]
 
 
+def test_top_drops_nested_terms_like_the_word_clouds(cache: Path) -> None:
+    def top(*extra: str) -> list[str]:
+        out = run("top", "--corpus", str(SEEDS), "--n", "6", "--ngram", "1-2", *extra,
+                  "--format", "csv", cache=cache).stdout
+        return [r["term"] for r in rows(out)]
+
+    # "real" occurs only inside "real economy" (10 times each); "digital" once outside
+    assert top()[-1] == "real"
+    assert top("--drop-nested") == [*top()[:-1], "real economy"]
+
+
 def test_en_sotu_loads_and_reports_what_it_skips(cache: Path) -> None:
     corpus = shared_corpus("en-sotu")
     info = json.loads(run("info", "--corpus", str(corpus), "--format", "json",

@@ -253,6 +253,17 @@ def test_keyness_clouds_draw_only_significant_terms(monkeypatch, tmp_path) -> No
     assert any("key at p < 0.001" in c.value for c in at.caption)
 
 
+def test_word_clouds_of_phrases_leave_out_nested_words(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"weight": "count", "ngram": "1-3"},
+             "views/words.py")
+    index = open_index(small, cache_dir=tmp_path)
+    shown = list(spec(at)["data"][0]["y"])
+    top = an.top_terms(index, n=120, ngram="1-3", keep_nested=False)
+    assert shown == top["term"].head(len(shown)).tolist()
+    every = an.top_terms(index, n=120, ngram="1-3")
+    assert shown != every["term"].head(len(shown)).tolist()  # some were nested here
+
+
 def test_keyness_over_the_whole_corpus_explains_itself(monkeypatch, tmp_path, small) -> None:
     at = app(monkeypatch, small, tmp_path, {"weight": "keyness"}, "views/words.py")
     assert any("nothing to compare" in i.value for i in at.info)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate
@@ -703,6 +704,7 @@ def parse_ngram(value: str | int | tuple[int, int]) -> tuple[int, int]:
 def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str = "count",
               ngram: str | int | tuple[int, int] = 1, stopwords: Sequence[str] | None = None,
               reference: Filter | None = None, numbers: bool = False,
+              keep_nested: bool = True,
               themes: ThemeDictionary | None = None) -> pd.DataFrame:
     """The top terms of the filtered articles.
 
@@ -727,12 +729,28 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
         For keyness: the articles to compare with.
     numbers : bool
         Keep terms that are only digits (dropped by default).
+    keep_nested : bool
+        With False and a range of lengths, a term is left out when it never occurs outside
+        one longer term of the range in these articles: a longer term holding its words in a
+        row has the same count (``xi`` and ``jinping`` beside ``xi jinping``).
 
     Returns
     -------
     DataFrame
         ``term, count, docs, score`` sorted by score (then term), ``docs`` = filtered articles
         holding the term.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> top_terms(index, n=6, ngram="1-2")["term"].tolist()
+    ['economy', 'digital', 'integration', 'digital economy', 'new', 'real']
+    >>> top_terms(index, n=6, ngram="1-2", keep_nested=False)["term"].tolist()
+    ['economy', 'digital', 'integration', 'digital economy', 'new', 'real economy']
+
+    ("real" occurs only in "real economy", 10 times; "digital" once outside "digital economy".)
     """
     if weight not in ("count", "tfidf", "keyness"):
         raise ValueError(f"weight must be count, tfidf or keyness, not {weight!r}")
@@ -752,9 +770,25 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
     stop = index.stop_mask(frozenset(stopwords) if stopwords is not None
                            else default_stopwords(), numbers=numbers)
     base = index.stop_mask(default_stopwords())  # (the whole corpus's shared phrase tables)
-    candidates = []
-    for size in range(low, high + 1):
-        candidates.append(_score_ngrams(index, mask, ref_mask, size, stop, base, weight, n))
+    sizes = range(low, high + 1)
+    scored = [_score_ngrams(index, mask, ref_mask, size, stop, base, weight, n) for size in sizes]
+    wanted = n
+    while True:
+        chosen = [s.best(wanted) for s in scored]
+        if keep_nested or high == low:
+            break
+        chosen = _without_nested(index, mask, stop, scored, chosen, low)
+        # Each length must still offer n terms (or all it has): else rank more of them.
+        if all(len(kept) >= n or wanted >= len(s.keys) for kept, s in zip(chosen, scored)):
+            if all(s.complete or wanted < len(s.keys) for s in scored):
+                break
+            # (the whole corpus's repeated phrases are not enough: count every phrase)
+            scored = [s if s.complete else _score_ngrams(index, mask, ref_mask, size, stop,
+                                                         base, weight, len(s.keys) + 1)
+                      for s, size in zip(scored, sizes)]
+        else:
+            wanted *= 2
+    candidates = [s.frame(index, mask, size, rows) for s, size, rows in zip(scored, sizes, chosen)]
     table = pd.concat(candidates, ignore_index=True)
     if not len(table):
         return pd.DataFrame({c: pd.Series(dtype=str if c == "term" else float if c == "score"
@@ -773,10 +807,44 @@ def _lookup(table_keys: np.ndarray, values: np.ndarray, keys: np.ndarray,
     return np.where(table_keys[at] == keys, values[at], missing)
 
 
+@dataclass(frozen=True)
+class _Scored:
+    """Every n-gram of one length that was scored: sorted ``keys``, their ``counts`` (and
+    ``docs``, None for single words) in the selection and their ``score``. ``complete`` is
+    False when they are only the whole corpus's repeated phrases (those met twice or more)."""
+
+    keys: np.ndarray
+    counts: np.ndarray
+    docs: np.ndarray | None
+    score: np.ndarray
+    complete: bool
+
+    def best(self, n: int) -> np.ndarray:
+        """Rows of the n best scores, and of every tie with the last of them."""
+        if len(self.score) <= n:
+            return np.arange(len(self.score))
+        cut = np.partition(-self.score, n - 1)[n - 1] if n else np.inf
+        return np.flatnonzero(-self.score <= cut)
+
+    def frame(self, index: Index, mask: np.ndarray, size: int, rows: np.ndarray,
+              ) -> pd.DataFrame:
+        """``term, count, docs, score`` of these rows (strings and documents are looked up
+        only for them)."""
+        keys = self.keys[rows]
+        docs = index.ngram_docs(mask, keys) if self.docs is None else self.docs[rows]
+        return pd.DataFrame({
+            "term": index.ngram_strings(keys, size),
+            "count": self.counts[rows].astype(np.int64),
+            "docs": np.asarray(docs).astype(np.int64),
+            "score": self.score[rows].astype(float),
+        })
+
+
 def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, size: int,
-                  stop: np.ndarray, base: np.ndarray, weight: str, n: int) -> pd.DataFrame:
+                  stop: np.ndarray, base: np.ndarray, weight: str, n: int) -> _Scored:
     whole = weight != "keyness" and bool((mask == index.active).all())
     table = index.ngram_table(size, stop, base) if whole or weight != "count" else None
+    complete = True
     if whole and table is not None and size == 1:
         keep = (table[1] > 0) & ~stop[table[0]]
         keys, counts, key_docs = table[0][keep], table[1][keep], table[2][keep]
@@ -784,12 +852,10 @@ def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, s
         # The whole corpus: its table of repeated phrases holds the top n (a phrase occurring
         # once ranks below any occurring twice, by count and by tf-idf alike).
         keys, counts, key_docs = table
+        complete = False
     else:
         keys, counts, key_docs = index.ngram_counts(mask, size, stop)
-    if not len(keys):
-        return pd.DataFrame({c: pd.Series(dtype=str if c == "term" else float if c == "score"
-                                          else int) for c in TOP_COLUMNS})
-    if weight == "count":
+    if weight == "count" or not len(keys):
         score = counts.astype(float)
     elif weight == "tfidf":
         assert table is not None
@@ -806,21 +872,44 @@ def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, s
             ref = _lookup(ref_keys, ref_counts, keys, 0)
         score = log_likelihood(counts, ref, int(index.words[mask].sum()),
                                int(index.words[ref_mask].sum()))
-    # Strings and document counts only for the candidates that can make the top n: the n
-    # best, and every tie with the last of them (ties are broken by the term itself).
-    if len(score) > n:
-        cut = np.partition(-score, n - 1)[n - 1] if n else np.inf
-        keep = np.flatnonzero(-score <= cut)
-    else:
-        keep = np.arange(len(score))
-    keys, counts, score = keys[keep], counts[keep], score[keep]
-    docs = index.ngram_docs(mask, keys) if key_docs is None else key_docs[keep]
-    return pd.DataFrame({
-        "term": index.ngram_strings(keys, size),
-        "count": counts.astype(np.int64),
-        "docs": docs.astype(np.int64),
-        "score": score.astype(float),
-    })
+    return _Scored(keys, counts, key_docs, np.asarray(score, dtype=float), complete)
+
+
+def _without_nested(index: Index, mask: np.ndarray, stop: np.ndarray, scored: list[_Scored],
+                    chosen: list[np.ndarray], low: int) -> list[np.ndarray]:
+    """The chosen rows of each length without the n-grams that never occur outside one
+    longer n-gram of the range: one holding their words in a row with the same count.
+
+    N-grams are compared as term ids (``code`` packs those of a short one into one number).
+    """
+    lexicon = len(index.lexicon)
+    out = []
+    for i, (shorter, rows) in enumerate(zip(scored, chosen)):
+        size = low + i
+        if i == len(scored) - 1 or not len(rows):
+            out.append(rows)
+            continue
+        assert lexicon ** size < 2 ** 62, "n-grams of more than 3 words are not supported"
+        ids = index.ngram_ids(shorter.keys[rows], size)
+        codes = sum(part * lexicon ** (size - 1 - m) for m, part in enumerate(ids))
+        count_of = dict(zip(codes.tolist(), shorter.counts[rows].tolist()))
+        nested: set[int] = set()
+        for j in range(i + 1, len(scored)):
+            longer = scored[j]
+            keys, counts = longer.keys, longer.counts
+            if not longer.complete and 1 in count_of.values():  # (met-once phrases too)
+                keys, counts, _ = index.ngram_counts(mask, low + j, stop)
+            same = np.isin(counts, list(set(count_of.values())))
+            parts = index.ngram_ids(keys[same], low + j)
+            for offset in range(low + j - size + 1):
+                inner = sum(part * lexicon ** (size - 1 - m)
+                            for m, part in enumerate(parts[offset:offset + size]))
+                hit = np.flatnonzero(np.isin(inner, codes))
+                nested.update(c for c, k in zip(inner[hit].tolist(),
+                                                counts[same][hit].tolist())
+                              if count_of[c] == k)
+        out.append(rows[~np.isin(codes, list(nested))] if nested else rows)
+    return out
 
 
 #: G2 at and above which a term's keyness is significant at p < 0.001 (chi-squared with one

@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n", type=_positive, default=50, help="terms to list (default: 50)")
     p.add_argument("--weight", choices=["count", "tfidf", "keyness"], default="count")
     p.add_argument("--ngram", default="1", help="words per term: 1, 2, 3 or a range like 1-3")
+    p.add_argument("--drop-nested", action="store_true",
+                   help="with a range of lengths, leave out a term that never occurs outside "
+                        "one longer term (as the dashboard's word clouds do)")
     p.add_argument("--stopwords", type=_path, metavar="FILE",
                    help="stopword list (one per line) replacing the default one")
     p.add_argument("--keep-numbers", action="store_true", help="keep terms made of digits")
@@ -294,7 +297,8 @@ def run(args: argparse.Namespace) -> int:
                     raise UsageError(f"stopword file {str(args.stopwords)!r} is not UTF-8 "
                                      "text") from None
             frame = an.top_terms(index, flt, n=args.n, weight=args.weight, ngram=args.ngram,
-                                 stopwords=stopwords, numbers=args.keep_numbers, themes=themes)
+                                 stopwords=stopwords, numbers=args.keep_numbers,
+                                 keep_nested=not args.drop_nested, themes=themes)
         elif args.command == "kwic":
             frame = an.kwic(index, args.term, flt, window=args.window, limit=args.limit,
                             themes=themes)

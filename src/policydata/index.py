@@ -796,12 +796,11 @@ class Index:
             first, last = id_of[first], id_of[last]
         return first, last
 
-    def ngram_strings(self, keys: np.ndarray, size: int) -> list[str]:
-        """The text of n-gram keys (words joined by spaces)."""
-        terms = self.lexicon.terms
+    def ngram_ids(self, keys: np.ndarray, size: int) -> list[np.ndarray]:
+        """The term ids of n-gram keys: one array per word position, first word first."""
         base, rank = self._key_base(size)
         parts = []
-        rest = keys.astype(np.int64)
+        rest = np.asarray(keys, dtype=np.int64)
         for _ in range(size):
             rest, part = np.divmod(rest, base)
             parts.append(part)
@@ -809,4 +808,10 @@ class Index:
         if rank is not None:
             id_of = _ids_of_ranks(base, rank)
             parts = [id_of[p] for p in parts]
+        return parts
+
+    def ngram_strings(self, keys: np.ndarray, size: int) -> list[str]:
+        """The text of n-gram keys (words joined by spaces)."""
+        terms = self.lexicon.terms
+        parts = self.ngram_ids(keys, size)
         return [" ".join(terms[i] for i in ids) for ids in zip(*(p.tolist() for p in parts))]
