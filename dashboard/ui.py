@@ -98,6 +98,14 @@ def text(value: str, *, tag: str = "p", css: str = "") -> None:
     st.html(f"<{tag} class='pd-text'{style}>{safe(value)}</{tag}>")
 
 
+def definitions(pairs: list[tuple[str, str]]) -> None:
+    """Names with their (wrapped, never cut) descriptions, all shown as text."""
+    items = "".join(f"<dt style='font-weight:600;margin-top:.45rem'>{safe(name)}</dt>"
+                    f"<dd style='margin:0 0 0 1rem;color:#31333f'>{safe(value)}</dd>"
+                    for name, value in pairs)
+    st.html(f"<dl class='pd-text' style='margin:0'>{items}</dl>")
+
+
 def sentence(value: str) -> None:
     """The one sentence each page starts with, saying what is shown."""
     text(value, css="font-size:1.05rem;margin:0 0 .5rem 0;color:#31333f")

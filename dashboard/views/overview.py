@@ -7,6 +7,10 @@ import streamlit as st
 
 from dashboard import data, figures, state, ui
 
+#: The load report's columns: the path narrow, the reason with the rest of the width.
+REPORT = {"path": st.column_config.TextColumn(width=240),
+          "reason": st.column_config.TextColumn(width=620)}
+
 
 def main() -> None:
     corpus = data.current()
@@ -90,11 +94,11 @@ def main() -> None:
         st.success("Every file was loaded; no duplicates.", icon=":material/check_circle:")
     if not skipped.empty:
         st.markdown(f"**Not loaded ({len(skipped):,})**: each with the reason.")
-        ui.table(skipped, height=min(35 * len(skipped) + 38, 400))
+        ui.table(skipped, height=min(35 * len(skipped) + 38, 400), column_config=REPORT)
         ui.csv_download(skipped, None, "not-loaded.csv", key="dl_skipped")
     if not warnings.empty:
         st.markdown(f"**Loaded with a caveat ({len(warnings):,})**")
-        ui.table(warnings, height=min(35 * len(warnings) + 38, 400))
+        ui.table(warnings, height=min(35 * len(warnings) + 38, 400), column_config=REPORT)
 
 
 main()

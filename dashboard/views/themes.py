@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures, state, ui
@@ -84,10 +83,8 @@ def edit_dictionary(corpus: data.Corpus) -> None:
     dictionary = corpus.dictionary
     st.caption("Within a theme, the longest entry matching at a place counts once, so "
                "'digital economy' is not also counted as 'economy'. A * ends a prefix.")
-    rows = [{"theme": name, "entries": ", ".join(str(t) for t in terms)}
-            for name, terms in dictionary.themes]
-    ui.table(pd.DataFrame(rows), height=35 * len(rows) + 38,
-             column_config={"entries": st.column_config.TextColumn(width="large")})
+    ui.definitions([(name, ", ".join(str(t) for t in terms))
+                    for name, terms in dictionary.themes])
     st.download_button("Download this dictionary (TOML)", data=dictionary.text,
                        file_name="themes.toml", mime="application/toml", key="dl_dictionary",
                        on_click="ignore", icon=":material/download:")
