@@ -73,6 +73,7 @@ def test_partial_first_and_last_periods(tmp_path: Path, cache: Path) -> None:
     assert an.partial_periods(index, Filter(query="nothing at all"), freq="year") == {}
     # a last article dated only to a month covers that month to its end
     write_article(tmp_path / "c", "d.txt", "2022-09", "D", "Digital economy.")
+    write_article(tmp_path / "c", "cc.txt", "2022-09-01", "E", "Real economy.")  # same day, first
     index = open_index(tmp_path / "c", cache_dir=cache)
     assert an.partial_periods(index, freq="quarter") == {
         "2015Q1": (D(2015, 3, 15), D(2015, 3, 31))}

@@ -199,12 +199,12 @@ def partial_periods(index: Index, flt: Filter = Filter(), *, freq: str = "month"
     counted = np.flatnonzero(index.active)
     dates = index.dates[counted]
     first = dates.min().astype(dt.date)
-    newest = int(counted[int(dates.argmax())])
     last = dates.max().astype(dt.date)
-    precision = str(index.documents["precision"].iat[newest])
-    if precision in ("month", "year"):  # "2023-09" stands for the whole of September
-        last = period_bounds(period_label(int(period_codes(dates[[int(dates.argmax())]],
-                                                             precision)[0]), precision))[1]
+    newest = set(index.documents["precision"].iloc[counted[dates == dates.max()]])
+    for precision, label in (("year", f"{last:%Y}"), ("month", f"{last:%Y-%m}")):
+        if precision in newest:  # "2023-09" stands for the whole of September
+            last = period_bounds(label)[1]
+            break
     covered = (max(first, flt.start) if flt.start else first,
                min(last, flt.end) if flt.end else last)
     _, labels = _periods(index, rows, freq)
