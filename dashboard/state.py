@@ -145,6 +145,8 @@ def begin(*, themes: list[str], sources: list[str],
     params = _current_params()
     freq = default_freq(*bounds) if bounds else "month"
     view, notes = view_from_params(params, themes=themes, sources=sources, freq=freq)
+    if view.back and page != "articles":  # the way back belongs to the articles it led to
+        view = replace(view, back="")
     run = Run(view=view, bounds=bounds, freq=freq, page=page)
     if st.session_state.get("_url") != params and not _widgets_changed():
         run.seed = True  # the URL changed from outside: it wins over the widgets
@@ -226,9 +228,16 @@ def finish() -> str:
     st.session_state["_url"] = wanted
     st.session_state["_widgets"] = {key: st.session_state[key] for key in CONTROLS
                                     if key in st.session_state}
-    # The shared link names the period even when it is this corpus's default, which changes
-    # as the corpus grows: a cited link keeps opening the same view.
-    return urlencode(view_to_params(run.view, freq=None), doseq=True)
+    return lasting_query()
+
+
+def lasting_query(view: View | None = None) -> str:
+    """The query string of a view (default: the current one) for a link meant to last.
+
+    It names the period even when it is this corpus's default, which changes as the corpus
+    grows: a cited link keeps opening the same view.
+    """
+    return urlencode(view_to_params(view or current().view, freq=None), doseq=True)
 
 
 def link(query: str) -> str:

@@ -397,6 +397,10 @@ def test_click_on_a_trend_point_lists_its_articles(servers: Any, app: Any) -> No
     # the trend's terms travel along, and the article with the most matches is open
     assert params["term"] == ["digital economy"] and params.get("doc"), params
     assert page.page.locator("mark").count() >= 1
+    # the link carries the way back: a fresh session opened from it has it too
+    assert "term=digital+economy" in params["back"][0], params
+    page.open(f"/articles?{urlsplit(page.page.url).query}")
+    check_page(page, "/articles")
     # the way back restores the trend's filters (the period and the term were only for this)
     back = page.page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]',
                              has_text="Back to the trend")

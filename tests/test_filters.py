@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 from hypothesis import given, settings
@@ -74,7 +75,8 @@ def test_every_name_is_documented() -> None:
                       query="data element*", sources=("miit",)),
         terms=("a", "b"), freq="year", measure="count", smooth=2, period="2020", focus="a",
         weight="tfidf", ngram="2", stop=("said",), compare="dates", start2=dt.date(2020, 1, 1),
-        end2=dt.date(2020, 6, 1), theme2="Party leadership", sort="hits", doc="x/1"))
+        end2=dt.date(2020, 6, 1), theme2="Party leadership", sort="hits", doc="x/1",
+        back="term=a&freq=year"))
     assert set(written) == set(PARAMS)
 
 
@@ -84,7 +86,7 @@ dates = st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2100, 1, 1))
 
 
 @st.composite
-def views(draw):
+def views(draw, back: bool = True):
     start = draw(st.none() | dates)
     end = None if start is None else draw(dates.filter(lambda d: d >= start))
     terms = tuple(dict.fromkeys(w.strip() for w in draw(st.lists(words, max_size=4))
@@ -102,7 +104,22 @@ def views(draw):
         ngram=draw(st.sampled_from(["1", "2", "3", "1-3"])),
         sort=draw(st.sampled_from(["-date", "date", "hits"])),
         doc=draw(st.sampled_from(["", "a/b", "x#3"])),
+        back=(urlencode(view_to_params(draw(views(back=False)), freq=None), doseq=True)
+              if back and draw(st.booleans()) else ""),
     )
+
+
+def test_the_way_back_is_a_view_of_its_own() -> None:
+    trend = View(terms=("digital economy",), freq="year",
+                 filter=Filter(themes=("Digital economy",)))
+    back = urlencode(view_to_params(trend, freq=None), doseq=True)
+    view, notes = parse({"q": "digital economy", "back": back})
+    assert notes == [] and view.back == back
+    assert parse(parse_qs(view.back))[0] == trend
+    # what is wrong inside is dropped with a note, and a way back of its own goes too
+    view, notes = parse({"back": back + "&theme=Nope&smooth=x&back=term%3Dx"})
+    assert view.back == back
+    assert any("'back'" in n and "Nope" in n for n in notes), notes
 
 
 @given(views())

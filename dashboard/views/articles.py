@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import parse_qs
 
 import streamlit as st
 
@@ -21,10 +22,9 @@ def main() -> None:
     view = run.view
     table = corpus.articles(view.filter, sort=view.sort)
     ui.sentence(corpus.describe(view.filter) + f", {SORTS[view.sort]}.")
-    drill = st.session_state.get("_drill")
-    if drill and drill[0] == view.filter:  # opened from a trend point: the way back
+    if view.back:  # opened from a trend point: the way back, with the filters as they were
         st.page_link("views/trends.py", label="Back to the trend, with the filters as they were",
-                     icon=":material/arrow_back:", query_params=drill[1])
+                     icon=":material/arrow_back:", query_params=parse_qs(view.back))
     if table.empty:
         st.info("No articles match the filters. Widen the date range or clear a filter.")
         return

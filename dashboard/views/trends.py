@@ -124,10 +124,11 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     ui.kwic_table(lines)
     ui.csv_download(lines, "kwic", f"kwic-{view.period}.csv", key="dl_kwic")
     # The articles page with the period and the term as filters and the article with the
-    # most matches open; it offers the way back to this view (the filters as they were).
+    # most matches open; its link carries the way back to this view (the filters as they
+    # were), so a shared drill-down link has it too.
     drill = replace(view.with_filter(start=inside.start, end=inside.end, query=term),
-                    sort="hits", period="", focus="", doc=str(behind["id"].iat[0]))
-    st.session_state["_drill"] = (drill.filter, state.params())
+                    sort="hits", period="", focus="", doc=str(behind["id"].iat[0]),
+                    back=state.lasting_query(view))
     st.page_link("views/articles.py", label="Read these articles", icon=":material/article:",
                  query_params=state.params(drill))
 

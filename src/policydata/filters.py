@@ -26,6 +26,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 from .tokens import MAX_QUERY_LENGTH, parse_term, split_query
 
@@ -50,6 +51,7 @@ PARAMS: dict[str, str] = {
     "theme2": "theme of the second cloud",
     "sort": "article order: -date, date or hits",
     "doc": "id of the article open in the reader",
+    "back": "the trend view a drill-down to the articles came from (its own query string)",
 }
 
 FREQS = ("month", "quarter", "year")
@@ -139,6 +141,7 @@ class View:
     theme2: str = ""
     sort: str = "-date"
     doc: str = ""
+    back: str = ""  # the query string of the trend view this one was drilled down from
 
     def with_filter(self, **changes: Any) -> View:
         return replace(self, filter=replace(self.filter, **changes))
@@ -264,7 +267,8 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
             values = values[:MAX_VALUES]
         kept = []
         for v in values:
-            if len(v) > (_LONG_ID if name == "doc" else _LONG) and name not in ("q", "term"):
+            if (len(v) > (_LONG_ID if name in ("doc", "back") else _LONG)
+                    and name not in ("q", "term")):
                 notes.append(f"{name!r}: a value of {len(v)} characters was ignored")
             else:
                 kept.append(v)
@@ -319,8 +323,24 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         theme2=theme2[0] if theme2 else "",
         sort=_one(get("sort"), "sort", SORTS, "-date", notes),
         doc=(get("doc") or [""])[-1],
+        back=_back((get("back") or [""])[-1], themes, sources, freq, notes),
     )
     return view, notes
+
+
+def _back(value: str, themes: Sequence[str] | None, sources: Sequence[str] | None, freq: str,
+          notes: list[str]) -> str:
+    """A drill-down's way back: a query string read as a view of its own, written again (so
+    only valid values, in the usual form, come through; a way back of its own is dropped)."""
+    if not value:
+        return ""
+    inner, problems = view_from_params(
+        {k: v for k, v in parse_qs(value).items() if k != "back"}, themes=themes,
+        sources=sources, freq=freq)
+    if problems:
+        notes.append(f"'back': the way back to the trend lost what was wrong in it "
+                     f"({'; '.join(problems)[:200]})")
+    return urlencode(view_to_params(inner, freq=None), doseq=True)
 
 
 def view_to_params(view: View, *, freq: str | None = "month") -> dict[str, list[str]]:
@@ -357,4 +377,5 @@ def view_to_params(view: View, *, freq: str | None = "month") -> dict[str, list[
     put("stop", view.stop)
     if view.start2 and view.end2:
         put("dates2", [view.start2.isoformat(), view.end2.isoformat()])
+    put("back", [view.back] if view.back else [])
     return out
