@@ -23,6 +23,7 @@ from policydata.columns import printable
 PALETTE = ["#1f5a96", "#d1495b", "#2e8b57", "#edae49", "#6a4c93", "#00798c", "#8d6a9f",
            "#c05621", "#3d405b", "#81b29a", "#e07a5f", "#5f0f40"]
 PALE = "#b7c6d8"  # a bar that counts less (not significant)
+PALE_TEXT = "#8a94a3"  # its number
 CJK_FONTS = [
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
     Path("/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"),
@@ -217,15 +218,37 @@ def bar_figure(labels: list[str], values: list[float], *, hover: list[str], titl
     largest value on the scale, to share it with another chart; ``pale``: bars drawn pale,
     such as terms whose keyness is not significant)."""
     colors = [PALE if p else color for p in pale] if pale else color
+    names = [esc(v) for v in labels]
     fig = go.Figure(go.Bar(
-        y=[esc(v) for v in labels], x=values, orientation="h", marker={"color": colors},
-        text=[number_label(v, decimals) for v in values],
-        textposition="outside", cliponaxis=False,
+        y=names, x=values, orientation="h", marker={"color": colors},
+        text=[number_label(v, decimals) for v in values], textposition="outside",
+        cliponaxis=False,
+        # (a pale bar can be a sliver on a shared scale: its number is pale too)
+        textfont={"color": [PALE_TEXT if p else "#31333f" for p in pale] if pale else None},
         hovertext=[esc(h) for h in hover], hoverinfo="text"))
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    # Long names on two lines, so a chart in half the page keeps them whole.
+    ticks = [_two_lines(n) for n in names]
+    fig.update_yaxes(autorange="reversed", automargin=True, tickvals=names, ticktext=ticks)
     top = max([v for v in values if v == v] + [top or 0] or [0]) or 1
-    fig.update_xaxes(title_text=title, range=[0, top * 1.3])  # room for the longest label
-    return _layout(fig, height or max(240, 26 * len(labels) + 80))
+    # Room beside the longest bar for its number, wider as that number is longer (from the
+    # scale's top alone, so two charts sharing a scale share the range).
+    longest = len(number_label(top, decimals)) + 1
+    fig.update_xaxes(title_text=title, range=[0, top * (1.2 + 0.04 * longest)])
+    row = 38 if any("<br>" in t for t in ticks) else 26
+    return _layout(fig, height or max(240, row * len(labels) + 80))
+
+
+def _two_lines(label: str, width: int = 24) -> str:
+    """A long label broken at the space nearest its middle (plotly reads ``<br>``).
+
+    >>> _two_lines("digital economy"), _two_lines("International competition and opening up")
+    ('digital economy', 'International competition<br>and opening up')
+    """
+    if len(label) <= width or " " not in label:
+        return label
+    middle = len(label) // 2
+    cut = min((i for i, c in enumerate(label) if c == " "), key=lambda i: abs(i - middle))
+    return label[:cut] + "<br>" + label[cut + 1:]
 
 
 def theme_share_figure(summary: pd.DataFrame, title: str) -> go.Figure:

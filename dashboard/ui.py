@@ -52,7 +52,8 @@ def partial_note(partial: dict[str, tuple[Any, Any]], measure: str) -> str:
     if not partial:
         return ""
     many = len(partial) > 1
-    spans = ", ".join(f"{p} covers only {a} to {b}" for p, (a, b) in partial.items())
+    spans = ", ".join(f"{p} covers only {a}" + (f" to {b}" if b != a else "")
+                      for p, (a, b) in partial.items())
     tail = (f", so {'their counts are' if many else 'its count is'} low for that reason: "
             f"compare {'them' if many else 'it'} per 10,000 words or as % of articles."
             if measure == "count" else ".")
@@ -77,7 +78,7 @@ def kwic_table(lines: pd.DataFrame) -> None:
     # loses its far end, not the words next to the match). Date, contexts and match fit in
     # the page at 1,024 pixels; the title comes last.
     table(lines[["date", "left", "match", "right", "title"]],
-          column_config={"date": st.column_config.TextColumn(width="small"),
+          column_config={"date": st.column_config.TextColumn(width=90),
                          "left": st.column_config.TextColumn(width=190, alignment="right"),
                          "match": st.column_config.TextColumn(width=130),
                          "right": st.column_config.TextColumn(width=190)})

@@ -11,6 +11,7 @@ from dashboard import data, state, ui
 
 SORTS = {"-date": "newest first", "date": "oldest first", "hits": "most hits"}
 SHOWN = 2000
+LONG_BODY = 8000  # characters of an article read on the page itself; longer ones scroll
 
 
 def main() -> None:
@@ -35,8 +36,8 @@ def main() -> None:
         columns.remove("hits")  # no search and no theme: nothing to count
     event = ui.table(table.head(SHOWN), key="articles_table", on_select="rerun",
                      selection_mode="single-row", column_order=columns,
-                     column_config={"title": st.column_config.TextColumn(width="large"),
-                                    "date": st.column_config.TextColumn(width="small"),
+                     column_config={"title": st.column_config.TextColumn(width=320),
+                                    "date": st.column_config.TextColumn(width=90),
                                     "words": st.column_config.NumberColumn(
                                         width="small", format="localized"),
                                     "hits": st.column_config.NumberColumn(
@@ -86,7 +87,11 @@ def read(corpus: data.Corpus, doc_id: str, query: str) -> None:
     if doc["length"] > len(doc["body"]):
         st.caption(f"The article is {doc['length']:,} characters long; the first "
                    f"{len(doc['body']):,} are shown.")
-    ui.marked(doc["body"], doc["body_marks"])
+    if len(doc["body"]) > LONG_BODY:  # a long article scrolls in its own box
+        with st.container(height=720):
+            ui.marked(doc["body"], doc["body_marks"])
+    else:
+        ui.marked(doc["body"], doc["body_marks"])
 
 
 main()
