@@ -303,11 +303,12 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         notes.append(f"'focus': {focus[:40]!r} is not one of the trend terms; ignored")
         focus = ""
     theme_list = None if themes is None else list(themes)
+    source_list = None if sources is None else list(sources)
     theme2 = _known(get("theme2")[-1:], "theme", theme_list, notes)
     view = View(
         filter=Filter(start=start, end=end, themes=_known(get("theme"), "theme", theme_list,
                                                           notes),
-                      query=query, sources=_known(get("source"), "source", sources, notes)),
+                      query=query, sources=_known(get("source"), "source", source_list, notes)),
         terms=tuple(terms),
         freq=_one(get("freq"), "freq", FREQS, freq, notes),
         measure=_one(get("measure"), "measure", MEASURES, "per_10k", notes),
@@ -323,7 +324,7 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         theme2=theme2[0] if theme2 else "",
         sort=_one(get("sort"), "sort", SORTS, "-date", notes),
         doc=(get("doc") or [""])[-1],
-        back=_back((get("back") or [""])[-1], themes, sources, freq, notes),
+        back=_back((get("back") or [""])[-1], theme_list, source_list, freq, notes),
     )
     return view, notes
 
