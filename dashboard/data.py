@@ -192,8 +192,9 @@ def _articles(_index: Index, index_key: str, flt: Filter, sort: str, limit: int 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _corpus_info(_index: Index, index_key: str) -> dict[str, Any]:
-    return an.corpus_info(_index)
+def _corpus_info(_index: Index, index_key: str, flt: Filter, _themes: ThemeDictionary,
+                 themes_key: str) -> dict[str, Any]:
+    return an.corpus_info(_index, flt, themes=_themes)
 
 
 #: Longest article body shown in the reader, in characters (the rest is left out).
@@ -262,8 +263,9 @@ class Corpus:
                  mentioning: str | None = None) -> pd.DataFrame:
         return _articles(*self._keys, flt, sort, limit, mentioning, *self._dict)
 
-    def info(self) -> dict[str, Any]:
-        return _corpus_info(*self._keys)
+    def info(self, flt: Filter = Filter()) -> dict[str, Any]:
+        """The corpus summary (of the articles ``flt`` selects) and its load report."""
+        return _corpus_info(*self._keys, flt, *self._dict)
 
     def article(self, doc_id: str, query: str = "") -> dict[str, Any] | None:
         return _article(*self._keys, doc_id, query, *self._dict)

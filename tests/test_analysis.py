@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -228,6 +229,17 @@ def test_corpus_info_of_the_seed(seed_index) -> None:
         1, 491, "2023-09-02", [])
 
 
+def test_corpus_info_of_a_filter(small_index) -> None:
+    flt = Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 6, 30), sources=("miit",))
+    info = an.corpus_info(small_index, flt)
+    table = an.articles(small_index, flt, sort="date")  # miit/012, miit/014, miit/016
+    assert info["documents"] == len(table) == 3
+    assert info["words"] == int(table["words"].sum())
+    assert (info["first_date"], info["last_date"]) == (table["date"].iat[0], table["date"].iat[-1])
+    assert info["sources"] == {"miit": 3}
+    assert info["skipped"] == an.corpus_info(small_index)["skipped"]  # the whole corpus's
+
+
 @pytest.mark.parametrize(("label", "start", "end"), [
     ("2023-09", dt.date(2023, 9, 1), dt.date(2023, 9, 30)),
     ("2024-02", dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
@@ -398,3 +410,20 @@ def test_nested_terms_by_hand(tmp_path: Path, cache: Path) -> None:
     assert dict(zip(top["term"], top["count"])) == {
         "xi jinping": 3, "li": 2, "said": 2, "jinping met": 1, "jinping said": 1,
         "li said": 1, "met li": 1}
+
+
+@settings(max_examples=200, deadline=None)
+@given(paragraphs=hst.lists(hst.text(alphabet="ab \n", max_size=12), min_size=1, max_size=6),
+       data=hst.data())
+def test_prop_passages_hold_every_mark_where_it_was(paragraphs, data) -> None:
+    text = "\n\n".join(paragraphs)
+    words = [(m.start(), m.end()) for m in re.finditer(r"a+", text)]
+    marks = data.draw(hst.lists(hst.sampled_from(words), unique=True) if words else hst.just([]))
+    found = an.passages(text, marks)
+    seen = []
+    for start, paragraph, inside in found:
+        assert text[start:start + len(paragraph)] == paragraph
+        assert "\n\n" not in paragraph.replace(" ", "") and inside
+        seen += [(start + a, start + b) for a, b in inside]
+    assert seen == sorted(marks)  # each mark once, in order, at its place
+    assert [s for s, _, _ in found] == sorted({s for s, _, _ in found})

@@ -15,18 +15,28 @@ REPORT = {"path": st.column_config.TextColumn(width=240),
 def main() -> None:
     corpus = data.current()
     view = state.current().view
-    info = corpus.info()
+    whole = corpus.info()
+    info = corpus.info(view.filter)  # (the load report is the whole corpus's in both)
 
     st.title("Overview")
-    ui.sentence(corpus.describe(view.filter) + f", out of {info['documents']:,} in the corpus "
-                f"({info['first_date'] or 'no dates'} to {info['last_date'] or 'no dates'}).")
+    ui.sentence(corpus.describe(view.filter) + f", out of {whole['documents']:,} in the corpus "
+                f"({whole['first_date'] or 'no dates'} to {whole['last_date'] or 'no dates'}).")
 
+    filtered = not view.filter.is_empty
     cols = st.columns([1, 1.5, 0.8, 0.9])  # (room for a word count of 9 digits at 1,024 px)
-    cols[0].metric("Articles", f"{info['documents']:,}")
-    cols[1].metric("Words", f"{info['words']:,}")
-    cols[2].metric("Sources", f"{len(info['sources']):,}")
+    for col, label, value, total in [
+            (cols[0], "Articles", info["documents"], whole["documents"]),
+            (cols[1], "Words", info["words"], whole["words"]),
+            (cols[2], "Sources", len(info["sources"]), len(whole["sources"]))]:
+        col.metric(label, f"{value:,}",
+                   help=f"{total:,} in the whole corpus." if filtered else None)
     cols[3].metric("Not loaded", f"{len(info['skipped']):,}",
-                   help="Files or rows that were not loaded; see the load report below.")
+                   help="Files or rows of the corpus that were not loaded; see the load "
+                        "report below.")
+    if filtered:
+        st.caption(f"Articles, words, sources and dates below are those of the "
+                   f"{info['documents']:,} articles the filters select; the load report is the "
+                   f"whole corpus's.")
 
     st.subheader("Articles and words per period")
     state.control("w_freq", st.segmented_control, "Period", ["month", "quarter", "year"],

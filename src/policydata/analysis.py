@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -1011,17 +1012,55 @@ def article(index: Index, doc_id: str, *, query: str = "",
     }
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def passages(text: str, marks: Sequence[tuple[int, int]],
+             ) -> list[tuple[int, str, list[tuple[int, int]]]]:
+    r"""The paragraphs of ``text`` that hold a mark, to read the matches without the rest.
+
+    Paragraphs are separated by a blank line, as in the counting rules. Each passage is
+    ``(start, paragraph, marks)``: where it starts in ``text``, its text, and the marks in it
+    as spans of that paragraph. Passages come in the order of the text.
+
+    Examples
+    --------
+    >>> text = "One real economy.\n\nNothing here.\n\nThe real economy again."
+    >>> passages(text, [(4, 16), (38, 50)])
+    [(0, 'One real economy.', [(4, 16)]), (34, 'The real economy again.', [(4, 16)])]
+    """
+    out: list[tuple[int, str, list[tuple[int, int]]]] = []
+    ordered = sorted(marks)
+    i = 0
+    start = 0
+    for stop, after in [*((m.start(), m.end()) for m in _PARAGRAPH_BREAK.finditer(text)),
+                        (len(text), len(text))]:
+        inside = []
+        while i < len(ordered) and ordered[i][0] < stop:
+            a, b = ordered[i]
+            if a >= start:
+                inside.append((a - start, min(b, stop) - start))
+            i += 1
+        if inside:
+            out.append((start, text[start:stop], inside))
+        start = after
+    return out
+
+
 # --------------------------------------------------------------------------- corpus
 
 
-def corpus_info(index: Index) -> dict[str, Any]:
+def corpus_info(index: Index, flt: Filter = Filter(), *,
+                themes: ThemeDictionary | None = None) -> dict[str, Any]:
     """Summary of the corpus and its load report (``policydata info``).
 
     Keys: ``documents``, ``words``, ``first_date``, ``last_date``, ``sources`` (articles per
     source), ``skipped`` (list of ``{path, reason}``), and also ``warnings``,
-    ``date_precision`` (articles per precision) and ``cache``.
+    ``date_precision`` (articles per precision) and ``cache``. With a filter, the counts,
+    dates, sources and precisions are those of the articles it selects (the load report is
+    always the whole corpus's).
     """
-    active = index.active
+    active = select(index, flt, themes=themes) if not flt.is_empty else index.active
     dates = index.dates[active]
     docs = index.documents[active]
     sources = docs["source"].value_counts()
