@@ -26,8 +26,9 @@ def draw(corpus: data.Corpus, pages: list[Any]) -> None:
     index = corpus.index
     with st.sidebar:
         st.markdown("### policydata")
-        for page in pages:
-            st.page_link(page, query_params=state.params(), width="stretch")
+        # Filled once the page has run: the links carry the view as the page left it (an
+        # article opened, a point clicked), not as it was when the run began.
+        st.session_state["_nav_box"] = (st.container(), pages)
         st.divider()
         st.markdown("**Filters** apply on every page")
         state.control("w_dates", st.date_input, "Date range", format="YYYY-MM-DD",
@@ -48,7 +49,14 @@ def draw(corpus: data.Corpus, pages: list[Any]) -> None:
 
 
 def share(query: str) -> None:
-    """Show notes and the link that reproduce the view (called after the page has run)."""
+    """Show the page links, notes and the link that reproduce the view (called after the
+    page has run)."""
+    nav = st.session_state.pop("_nav_box", None)
+    if nav is not None:
+        box, pages = nav
+        with box:
+            for page in pages:
+                st.page_link(page, query_params=state.params(), width="stretch")
     notes_box = st.session_state.pop("_notes_box", None)
     if notes_box is not None:
         with notes_box:

@@ -11,6 +11,7 @@ address bar always holds a link that reproduces the page.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -87,6 +88,11 @@ def _put_terms(view: View, value: Any, run: Run) -> View:
     return replace(view, terms=checked.terms, focus=focus)
 
 
+#: The Themes page's tabs: the name in the URL (``tab``) and the label shown.
+THEME_TABS = {"counts": "Counts", "time": "Over time", "together": "Together",
+              "dictionary": "Dictionary"}
+_TAB_NAMES = {label: name for name, label in THEME_TABS.items()}
+
 CONTROLS: dict[str, Control] = {c.key: c for c in [
     Control("w_dates", lambda v, r: _dates_get(v.filter.start, v.filter.end, r), _put_dates),
     Control("w_theme", lambda v, r: list(v.filter.themes),
@@ -109,6 +115,10 @@ CONTROLS: dict[str, Control] = {c.key: c for c in [
     Control("w_dates2", lambda v, r: _dates_get(v.start2, v.end2, r), _put_dates2),
     Control("w_theme2", lambda v, r: v.theme2 or None,
             lambda v, x, r: replace(v, theme2=x or "")),
+    Control("w_tab", lambda v, r: THEME_TABS[v.tab],
+            lambda v, x, r: replace(v, tab=_TAB_NAMES.get(x, "counts"))),
+    Control("w_passages", lambda v, r: v.passages,
+            lambda v, x, r: replace(v, passages=bool(x))),
     Control("w_sort", lambda v, r: v.sort, lambda v, x, r: replace(v, sort=x or "-date")),
     Control("w_period", lambda v, r: v.period, lambda v, x, r: replace(v, period=x or "")),
     Control("w_focus", lambda v, r: v.focus or (v.terms[0] if v.terms else None),
@@ -124,11 +134,14 @@ def choose(key: str, value: object) -> None:
 
 
 def valid_choice(key: str, options: list[object]) -> None:
-    """Reset a bound widget whose value is not among its options (e.g. from an old link)."""
+    """Reset a bound widget whose value is not among its options: from an old link (said in
+    a note), or left over from the user's own change (a period after a new frequency, a term
+    removed), which goes without a note."""
     run = current()
-    value = st.session_state.get(key, CONTROLS[key].get(run.view, run))
+    from_view = CONTROLS[key].get(run.view, run)
+    value = from_view if run.seed else st.session_state.get(key, from_view)
     if value not in options:
-        if value:
+        if value and run.seed:
             run.notes.append(f"{key.removeprefix('w_')!r}: {value!s:.40} is not available "
                              "here; ignored")
         st.session_state[key] = options[0] if options else None
@@ -184,7 +197,7 @@ def current() -> Run:
 
 
 def control(key: str, make: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Make a widget bound to a view field; returns the widget's value.
+    """Make a widget bound to a view field; returns what ``make`` returns (the value).
 
     ``make`` is the Streamlit widget function; ``args``/``kwargs`` go to it (never a value or
     default: the value comes from the view through session state).
@@ -202,9 +215,11 @@ def control(key: str, make: Callable[..., Any], *args: Any, **kwargs: Any) -> An
         # a change the user made while this run was under way, e.g. a slider moved twice.)
         st.session_state[key] = value
     drawn_on[key] = run.page
-    value = make(*args, key=key, **kwargs)
-    run.view = spec.put(run.view, value, run)
-    return value
+    drawn = make(*args, key=key, **kwargs)
+    # (The value is in session state: for most widgets it is also what ``make`` returns, but
+    # tabs return their containers.)
+    run.view = spec.put(run.view, st.session_state.get(key, drawn), run)
+    return drawn
 
 
 def set_view(view: View) -> None:
@@ -238,6 +253,19 @@ def lasting_query(view: View | None = None) -> str:
     grows: a cited link keeps opening the same view.
     """
     return urlencode(view_to_params(view or current().view, freq=None), doseq=True)
+
+
+def keyed(name: str, *parts: object) -> str:
+    """A widget key for one version of a widget: a table whose selection is a row number
+    gets a new key when its rows change (``parts``: what they depend on), so a stale
+    selection never points at another row.
+
+    >>> from policydata.filters import Filter
+    >>> keyed("articles_table", Filter(query="x"), "-date") == keyed("articles_table",
+    ...     Filter(query="x"), "date")
+    False
+    """
+    return f"{name}_{hashlib.sha1(repr(parts).encode()).hexdigest()[:16]}"
 
 
 def link(query: str) -> str:

@@ -33,11 +33,20 @@ def safe(value: object) -> str:
     return html.escape(reveal(str(value)), quote=False)
 
 
+#: Said under a smoothed chart: its CSV holds each period's own numbers.
+SMOOTHED_CSV = ("The CSV holds each period's own numbers, as the command line gives them; the "
+                "chart averages them.")
+
 KWIC_LINES = 200  # keyword-in-context lines shown and downloaded (`policydata kwic` has all)
 
 #: Measure names short enough for a control in a window 1,024 pixels wide (charts and
 #: sentences use the library's full names).
 SHORT_MEASURES = {"per_10k": "per 10k words", "docs": "% of articles", "count": "matches"}
+
+
+#: The measures as the page's sentence says them ("... as matches per 10,000 words").
+MEASURE_PHRASES = {"per_10k": "matches per 10,000 words",
+                   "docs": "the % of articles with a match", "count": "the number of matches"}
 
 
 def partial_note(partial: dict[str, tuple[Any, Any]], measure: str) -> str:
@@ -68,6 +77,12 @@ def table(frame: pd.DataFrame, **options: Any) -> Any:
         if shown[column].dtype == object or str(shown[column].dtype) in ("str", "string"):
             shown[column] = shown[column].astype(str).map(reveal)
     options.setdefault("hide_index", True)
+    # Whole numbers with thousands separators (12,833), as everywhere else on the page.
+    config = dict(options.get("column_config") or {})
+    for column in shown.columns:
+        if column not in config and pd.api.types.is_integer_dtype(shown[column]):
+            config[column] = st.column_config.NumberColumn(format="localized")
+    options["column_config"] = config
     return st.dataframe(shown, **options)
 
 
@@ -82,6 +97,18 @@ def kwic_table(lines: pd.DataFrame) -> None:
                          "left": st.column_config.TextColumn(width=190, alignment="right"),
                          "match": st.column_config.TextColumn(width=130),
                          "right": st.column_config.TextColumn(width=190)})
+
+
+def as_sentence(value: str) -> str:
+    """A library message shown on its own: a capital first letter and a full stop.
+
+    >>> as_sentence("keyness compares the filtered articles with the rest")
+    'Keyness compares the filtered articles with the rest.'
+    """
+    value = value.strip()
+    if not value:
+        return value
+    return value[0].upper() + value[1:] + ("" if value[-1] in ".!?" else ".")
 
 
 def rows(count: int, what: str = "row") -> str:
@@ -112,8 +139,7 @@ def sentence(value: str) -> None:
     text(value, css="font-size:1.05rem;margin:0 0 .5rem 0;color:#31333f")
 
 
-def marked(value: str, marks: list[tuple[int, int]], *, heading: bool = False) -> None:
-    """Text with the given character spans highlighted; everything escaped and revealed."""
+def _marked_html(value: str, marks: list[tuple[int, int]]) -> str:
     pieces = []
     last = 0
     for start, end in sorted(marks):
@@ -123,7 +149,21 @@ def marked(value: str, marks: list[tuple[int, int]], *, heading: bool = False) -
         pieces.append(f"<mark>{safe(value[start:end])}</mark>")
         last = end
     pieces.append(safe(value[last:]))
-    body = "".join(pieces)
+    return "".join(pieces)
+
+
+def marked_passages(found: list[tuple[int, str, list[tuple[int, int]]]]) -> None:
+    """Paragraphs of an article (see :func:`policydata.analysis.passages`) with their marks,
+    [...] between them."""
+    gap = "<p style='color:#5b6270'>[...]</p>"
+    body = gap.join(f"<p>{_marked_html(text, marks).replace(chr(10), '<br>')}</p>"
+                    for _, text, marks in found)
+    st.html(f"<div class='pd-reader' style='line-height:1.6;max-width:52rem'>{body}</div>")
+
+
+def marked(value: str, marks: list[tuple[int, int]], *, heading: bool = False) -> None:
+    """Text with the given character spans highlighted; everything escaped and revealed."""
+    body = _marked_html(value, marks)
     if heading:
         st.html("<div class='pd-title' style='font-size:1.6rem;font-weight:600;"
                 f"line-height:1.3;max-width:52rem;margin:.2rem 0 .4rem 0'>{body}</div>")

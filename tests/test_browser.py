@@ -338,7 +338,8 @@ def test_moving_between_pages_keeps_the_filters(servers: Any, app: Any) -> None:
     assert params["theme"] == ["Digital economy"]
     assert search_box(page).input_value() == "digital economy"
     assert multiselect_chips(page, "Themes") == ["Digital economy"]
-    assert "26 articles mentioning 'digital economy' in Digital economy" in page.text()
+    assert ("26 articles mentioning 'digital economy' in the theme 'Digital economy'"
+            in page.text())
 
     # and on to the word clouds and back to the overview, still filtered
     link = page.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]',

@@ -11,6 +11,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from conftest import ROOT, SEEDS, shared_corpus, small_corpus, worker_sized_corp
 from streamlit.elements.plotly_chart import PlotlyState
 from streamlit.testing.v1 import AppTest
 
+from dashboard.state import keyed
 from policydata import analysis as an
 from policydata.filters import MAX_SMOOTH, Filter
 from policydata.store import open_index
@@ -87,6 +89,17 @@ def test_every_page_renders_with_filters_selecting_nothing(monkeypatch, tmp_path
     at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"], "q": "no such words"},
              page)
     assert at.info, "an empty result says so instead of showing an empty panel"
+
+
+def test_overview_counts_what_the_filters_select(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"source": ["miit"], "q": "digital economy"})
+    index = open_index(small, cache_dir=tmp_path)
+    expected = an.articles(index, Filter(sources=("miit",), query="digital economy"))
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Articles"] == f"{len(expected):,}"
+    assert shown["Words"] == f"{int(expected['words'].sum()):,}"
+    assert shown["Sources"] == "1"
+    assert len(expected) < an.corpus_info(index)["documents"]  # (the filter does narrow)
 
 
 def test_url_seeds_the_widgets(monkeypatch, tmp_path, small) -> None:
@@ -163,6 +176,21 @@ def test_bad_url_values_are_dropped_with_a_visible_note(monkeypatch, tmp_path, s
     assert at.multiselect(key="w_terms").value == ["<script>alert(1)</script>"]
 
 
+def test_a_period_left_over_from_a_new_frequency_goes_without_a_note(monkeypatch, tmp_path,
+                                                                     small) -> None:
+    at = app(monkeypatch, small, tmp_path,
+             {"term": ["digital economy"], "freq": "year", "period": "2023"}, "views/trends.py")
+    assert at.selectbox(key="w_period").value == "2023" and not at.sidebar.warning
+    at.segmented_control(key="w_freq").set_value("quarter").run()
+    assert at.selectbox(key="w_period").value == "" and "period" not in at.query_params
+    assert not at.sidebar.warning  # the user changed the period: nothing wrong with a link
+    # A link naming a period the trend does not have still says so.
+    at.query_params["freq"] = "year"
+    at.query_params["period"] = "1999"
+    at.run()
+    assert "'period'\\: 1999 is not available" in " ".join(w.value for w in at.sidebar.warning)
+
+
 def test_a_click_on_a_trend_point_lists_its_articles(monkeypatch, tmp_path, small) -> None:
     at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"], "freq": "year"},
              "views/trends.py")
@@ -192,17 +220,40 @@ def test_themes_page_counts_and_a_session_dictionary(monkeypatch, tmp_path, smal
     index = open_index(small, cache_dir=tmp_path)
     summary = an.theme_summary(index)
     assert table["articles"].tolist() == summary["docs"].tolist()
+    at.session_state["w_tab"] = "Dictionary"
+    at.run()
+    assert at.query_params["tab"] == "dictionary"
     at.text_area(key="themes_editor").set_value(
         '[themes]\n"Digital" = ["digital economy"]\n"Real" = ["real economy"]\n')
     apply_button(at).click().run()
     assert not at.exception
+    at.session_state["w_tab"] = "Counts"
+    at.run()
+    assert "tab" not in at.query_params
     table = at.dataframe[0].value
     assert table["theme"].tolist() == ["Digital", "Real"]
     assert table["matches"].tolist() == [36, 24]
+    at.session_state["w_tab"] = "Dictionary"
+    at.run()
     at.text_area(key="themes_editor").set_value("[themes\n")
     apply_button(at).click().run()
     assert any("not valid TOML" in e.value for e in at.error)
+    at.session_state["w_tab"] = "Counts"
+    at.run()
     assert at.dataframe[0].value["theme"].tolist() == ["Digital", "Real"]  # still applied
+
+
+def test_a_link_opens_the_themes_tab_it_names(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"tab": "time", "freq": "year", "measure": "count"},
+             "views/themes.py")
+    assert at.session_state["w_tab"] == "Over time"
+    index = open_index(small, cache_dir=tmp_path)
+    expected = an.theme_trend(index, freq="year")
+    traces = [t for t in spec(at)["data"] if t.get("name") in set(expected["theme"])]
+    assert {t["name"]: values(t) for t in traces} == {
+        theme: part["count"].astype(float).tolist()
+        for theme, part in expected.groupby("theme", sort=False)}
+    assert not at.text_area  # (the dictionary tab is not drawn)
 
 
 def apply_button(at: AppTest):
@@ -275,12 +326,51 @@ def test_articles_page_table_reader_and_kwic(monkeypatch, tmp_path, small) -> No
     index = open_index(small, cache_dir=tmp_path)
     expected = an.articles(index, Filter(query="digital economy"), sort="hits")
     assert at.dataframe[0].value["id"].tolist() == expected["id"].tolist()
-    at.session_state["articles_table"] = {"selection": {"rows": [0], "columns": [],
-                                                        "cells": []}}
+    assert f"{int(expected['hits'].sum()):,} lines" in at.expander[0].label  # a line a match
+    key = keyed("articles_table", Filter(query="digital economy"), "hits")
+    at.session_state[key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     assert at.query_params["doc"] == expected["id"].iat[0]
     reader = " ".join(h.value for h in at.html)
     assert reader.count("<mark>") == int(expected["hits"].iat[0])
+
+
+def test_a_new_order_keeps_the_open_article(monkeypatch, tmp_path, small) -> None:
+    """The table's selection is a row number: after a new order the same row holds another
+    article, which must not replace the one being read."""
+    at = app(monkeypatch, small, tmp_path, {"sort": "hits"}, "views/articles.py")
+    flt = Filter()
+    table = at.dataframe[0].value
+    by_hits = table["id"].tolist()
+    title = table.set_index("id").loc[by_hits[2], "title"]
+    at.session_state[keyed("articles_table", flt, "hits")] = {
+        "selection": {"rows": [2], "columns": [], "cells": []}}
+    at.run()
+    assert at.query_params["doc"] == by_hits[2]
+    links = [link.proto.query_string for link in at.sidebar.get("page_link")]
+    assert all(urlencode({"doc": by_hits[2]}) in q for q in links), links  # as the page left the view
+    at.segmented_control(key="w_sort").set_value("date").run()
+    by_date = at.dataframe[0].value["id"].tolist()
+    assert by_date[2] != by_hits[2]  # (the same row now holds another article)
+    assert at.query_params["doc"] == by_hits[2]
+    assert f"{title}</div>" in " ".join(h.value for h in at.html)  # the reader's heading
+
+
+def test_the_reader_can_show_only_the_paragraphs_with_a_match(monkeypatch, tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = "\n\n".join(["The real economy grows.", "Nothing to see.", "Still nothing.",
+                         "A real economy, and the real economy again."])
+    (corpus / "x.txt").write_text(f" date 2023-01-01 A title\n\n{body}\n")
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"doc": "x", "q": "real economy"},
+             "views/articles.py")
+    reader = at.html[-1].value
+    assert "Nothing to see" in reader and reader.count("<mark>") == 3  # the whole article
+    at.toggle(key="w_passages").set_value(True).run()
+    assert at.query_params["passages"] == "1"
+    reader = at.html[-1].value
+    assert "Nothing to see" not in reader and "Still nothing" not in reader
+    assert reader.count("<mark>") == 3 and reader.count("[...]") == 1
 
 
 def test_reader_escapes_hostile_text(monkeypatch, tmp_path) -> None:
@@ -367,7 +457,8 @@ def test_the_dashboard_builds_a_corpus_read_by_build_processes(monkeypatch, tmp_
 
 @pytest.mark.parametrize("page", ["views/trends.py", "views/themes.py"])
 def test_the_largest_smoothing_the_url_allows_opens(monkeypatch, tmp_path, small, page) -> None:
-    at = app(monkeypatch, small, tmp_path, {"term": ["economy"], "smooth": str(MAX_SMOOTH)}, page)
+    at = app(monkeypatch, small, tmp_path, {"term": ["economy"], "smooth": str(MAX_SMOOTH),
+                                            "tab": "time"}, page)
     assert at.slider(key="w_smooth").value == MAX_SMOOTH
 
 

@@ -28,6 +28,8 @@ def parse(params):
     ({"smooth": "3"}, "smooth", 3),
     ({"weight": "keyness", "ngram": "1-3"}, "ngram", "1-3"),
     ({"sort": "hits"}, "sort", "hits"),
+    ({"tab": "time"}, "tab", "time"),
+    ({"passages": "1"}, "passages", True),
     ({"stop": ["Said", "said", " also "]}, "stop", ("said", "also")),
 ])
 def test_valid_values_are_read(params, field, value) -> None:
@@ -75,7 +77,8 @@ def test_every_name_is_documented() -> None:
                       query="data element*", sources=("miit",)),
         terms=("a", "b"), freq="year", measure="count", smooth=2, period="2020", focus="a",
         weight="tfidf", ngram="2", stop=("said",), compare="dates", start2=dt.date(2020, 1, 1),
-        end2=dt.date(2020, 6, 1), theme2="Party leadership", sort="hits", doc="x/1",
+        end2=dt.date(2020, 6, 1), theme2="Party leadership", tab="together", sort="hits",
+        doc="x/1", passages=True,
         back="term=a&freq=year"))
     assert set(written) == set(PARAMS)
 
@@ -102,8 +105,10 @@ def views(draw, back: bool = True):
         smooth=draw(st.integers(1, 24)),
         weight=draw(st.sampled_from(["count", "tfidf", "keyness"])),
         ngram=draw(st.sampled_from(["1", "2", "3", "1-3"])),
+        tab=draw(st.sampled_from(["counts", "time", "together", "dictionary"])),
         sort=draw(st.sampled_from(["-date", "date", "hits"])),
         doc=draw(st.sampled_from(["", "a/b", "x#3"])),
+        passages=draw(st.booleans()),
         back=(urlencode(view_to_params(draw(views(back=False)), freq=None), doseq=True)
               if back and draw(st.booleans()) else ""),
     )
@@ -141,8 +146,9 @@ def test_nonsense_never_raises(params) -> None:
 def test_describe_says_what_is_shown() -> None:
     flt = Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31), themes=("Industry",),
                  query="digital economy")
-    assert flt.describe(12) == ("12 articles mentioning 'digital economy' in Industry "
-                                "between 2023-01-01 and 2023-12-31")
+    assert flt.describe(12) == ("12 articles mentioning 'digital economy' in the theme "
+                                "'Industry' between 2023-01-01 and 2023-12-31")
+    assert Filter(themes=("A", "B")).describe(3) == "3 articles in the themes 'A' or 'B'"
     assert Filter().describe(1) == "1 article"
 
 

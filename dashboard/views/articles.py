@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 import streamlit as st
 
 from dashboard import data, state, ui
+from policydata.analysis import passages
 
 SORTS = {"-date": "newest first", "date": "oldest first", "hits": "most hits"}
 SHOWN = 2000
@@ -31,12 +32,19 @@ def main() -> None:
         return
     if len(table) > SHOWN:
         st.caption(f"The first {SHOWN:,} rows are shown; the CSV holds all {len(table):,}.")
-    columns = ["date", "title", "hits", "source", "words", "themes"]  # hits in sight
+    columns = ["date", "hits", "title", "words", "source", "themes"]  # hits in sight
     if not (view.filter.query or view.filter.themes):
         columns.remove("hits")  # no search and no theme: nothing to count
-    event = ui.table(table.head(SHOWN), key="articles_table", on_select="rerun",
-                     selection_mode="single-row", column_order=columns,
-                     column_config={"title": st.column_config.TextColumn(width=320),
+    shown = table.head(SHOWN)
+    # The selection is a row number, so each table (its filter and order) is its own widget: a
+    # new order or search starts with the open article's row ticked, not with whatever article
+    # now stands at the row that was ticked.
+    at = [i for i, doc in enumerate(shown["id"].astype(str)) if doc == view.doc][:1]
+    event = ui.table(shown, key=state.keyed("articles_table", view.filter, view.sort),
+                     on_select="rerun", selection_mode="single-row",
+                     selection_default={"selection": {"rows": at}} if at else None,
+                     column_order=columns,
+                     column_config={"title": st.column_config.TextColumn(width=300),
                                     "date": st.column_config.TextColumn(width=90),
                                     "words": st.column_config.NumberColumn(
                                         width="small", format="localized"),
@@ -45,8 +53,8 @@ def main() -> None:
                                     "themes": st.column_config.TextColumn(width="medium")})
     rows = event.selection.rows if event and event.selection else []
     if rows:
-        picked = str(table["id"].iat[rows[0]])
-        if picked != st.session_state.get("_article_pick"):
+        picked = str(shown["id"].iat[rows[0]])
+        if picked != st.session_state.get("_article_pick", view.doc):
             st.session_state["_article_pick"] = picked
             state.set_view(replace(view, doc=picked))
             view = run.view
@@ -54,9 +62,11 @@ def main() -> None:
                     label=f"Download all {ui.rows(len(table))} (CSV)")
     if view.filter.query:
         lines = corpus.kwic(view.filter.query, view.filter, limit=ui.KWIC_LINES)
-        first = f", the first {ui.KWIC_LINES}" if len(lines) >= ui.KWIC_LINES else ""
+        total = int(table["hits"].sum())  # (a line for each match)
+        shown = (f"the first {len(lines):,} of {total:,} lines" if total > len(lines) else
+                 ui.rows(len(lines), "line"))
         with st.expander(f"Keyword in context for {ui.plain(repr(view.filter.query))} "
-                         f"({len(lines):,} lines{first})",
+                         f"({shown})",
                          icon=":material/format_quote:", expanded=not view.doc):
             ui.kwic_table(lines)
             ui.csv_download(lines, "kwic", "kwic.csv", key="dl_articles_kwic")
@@ -87,6 +97,15 @@ def read(corpus: data.Corpus, doc_id: str, query: str) -> None:
     if doc["length"] > len(doc["body"]):
         st.caption(f"The article is {doc['length']:,} characters long; the first "
                    f"{len(doc['body']):,} are shown.")
+    if doc["body_marks"]:
+        state.control("w_passages", st.toggle, "Only the paragraphs with a match",
+                      help="Read the matches without scrolling through the whole article.")
+    if doc["body_marks"] and state.current().view.passages:
+        found = passages(doc["body"], doc["body_marks"])
+        st.caption(f"The {ui.rows(len(found), 'paragraph')} of the article with a match, "
+                   "[...] between them.")
+        ui.marked_passages(found)
+        return
     if len(doc["body"]) > LONG_BODY:  # a long article scrolls in its own box
         with st.container(height=720):
             ui.marked(doc["body"], doc["body_marks"])

@@ -21,53 +21,67 @@ def main() -> None:
     view = run.view
     ui.sentence(f"{len(dictionary.names)} themes of {_origin()} in "
                 f"{corpus.describe(view.filter)}.")
-    summary = corpus.theme_summary(view.filter)
-    tabs = st.tabs(["Counts", "Over time", "Together", "Dictionary"])
-    with tabs[0]:
-        if summary["docs"].sum() == 0:
-            st.info("No theme matches in these articles.")
-        else:
-            st.plotly_chart(figures.theme_share_figure(
-                summary, "% of articles with at least one match"), key="themes_share",
-                config=figures.chart_config("themes"))
-        ui.table(summary.rename(columns={"count": "matches", "docs": "articles",
-                                         "share": "% of articles"}).round(2),
-                 height=35 * len(summary) + 38)
-        ui.csv_download(summary, None, "themes.csv", key="dl_theme_summary")
-    with tabs[1]:
-        cols = st.columns([5, 7])
-        with cols[0]:
-            state.control("w_freq", st.segmented_control, "Period",
-                          ["month", "quarter", "year"], required=True)
-        with cols[1]:
-            state.control("w_measure", st.segmented_control, "Measure", list(MEASURES),
-                          format_func=ui.SHORT_MEASURES.get, required=True)
-        with st.columns([5, 7])[0]:
-            state.control("w_smooth", st.slider, "Moving average (periods)", 1, MAX_SMOOTH)
-        view = run.view
-        trend = corpus.theme_trend(view.filter, view.freq)
-        if trend.empty:
-            st.info("No articles match the filters.")
-        else:
-            partial = corpus.partial_periods(view.filter, view.freq)
-            st.plotly_chart(figures.trend_figure(trend, view.measure, view.smooth, by="theme",
-                                                 partial=partial),
-                            key="themes_trend", config=figures.chart_config("themes-trend"))
-            if partial:
-                st.caption(ui.partial_note(partial, view.measure))
-            ui.csv_download(trend, "themes", "theme-trend.csv", key="dl_theme_trend")
-    with tabs[2]:
-        together = corpus.theme_cooccurrence(view.filter)
-        if together["articles"].sum() == 0:
-            st.info("No theme matches in these articles.")
-        else:
-            st.caption("Articles that have both themes; the diagonal counts the articles "
-                       "with each theme.")
-            st.plotly_chart(figures.cooccurrence_figure(together), key="themes_together",
-                            config=figures.chart_config("themes-together"))
-            ui.csv_download(together, None, "theme-cooccurrence.csv", key="dl_together")
-    with tabs[3]:
-        edit_dictionary(corpus)
+    # The open tab is in the URL (a shared link opens it), and only its content is computed.
+    tabs = state.control("w_tab", st.tabs, list(state.THEME_TABS.values()), on_change="rerun")
+    for tab, draw in zip(tabs, [counts, over_time, together, edit_dictionary], strict=True):
+        if tab.open:
+            with tab:
+                draw(corpus)
+
+
+def counts(corpus: data.Corpus) -> None:
+    """Matches and articles per theme."""
+    summary = corpus.theme_summary(state.current().view.filter)
+    if summary["docs"].sum() == 0:
+        st.info("No theme matches in these articles.")
+    else:
+        st.plotly_chart(figures.theme_share_figure(
+            summary, "% of articles with at least one match"), key="themes_share",
+            config=figures.chart_config("themes"))
+    ui.table(summary.rename(columns={"count": "matches", "docs": "articles",
+                                     "share": "% of articles"}).round(2),
+             height=35 * len(summary) + 38)
+    ui.csv_download(summary, None, "themes.csv", key="dl_theme_summary")
+
+
+def over_time(corpus: data.Corpus) -> None:
+    """Each theme's matches per period, as a trend chart."""
+    cols = st.columns([5, 7])
+    with cols[0]:
+        state.control("w_freq", st.segmented_control, "Period",
+                      ["month", "quarter", "year"], required=True)
+    with cols[1]:
+        state.control("w_measure", st.segmented_control, "Measure", list(MEASURES),
+                      format_func=ui.SHORT_MEASURES.get, required=True)
+    with st.columns([5, 7])[0]:
+        state.control("w_smooth", st.slider, "Moving average (periods)", 1, MAX_SMOOTH)
+    view = state.current().view
+    trend = corpus.theme_trend(view.filter, view.freq)
+    if trend.empty:
+        st.info("No articles match the filters.")
+        return
+    partial = corpus.partial_periods(view.filter, view.freq)
+    st.plotly_chart(figures.trend_figure(trend, view.measure, view.smooth, by="theme",
+                                         partial=partial),
+                    key="themes_trend", config=figures.chart_config("themes-trend"))
+    if partial:
+        st.caption(ui.partial_note(partial, view.measure))
+    if view.smooth > 1:
+        st.caption(ui.SMOOTHED_CSV)
+    ui.csv_download(trend, "themes", "theme-trend.csv", key="dl_theme_trend")
+
+
+def together(corpus: data.Corpus) -> None:
+    """How often two themes are found in the same articles."""
+    frame = corpus.theme_cooccurrence(state.current().view.filter)
+    if frame["articles"].sum() == 0:
+        st.info("No theme matches in these articles.")
+        return
+    st.caption("Articles that have both themes; the diagonal counts the articles with each "
+               "theme.")
+    st.plotly_chart(figures.cooccurrence_figure(frame), key="themes_together",
+                    config=figures.chart_config("themes-together"))
+    ui.csv_download(frame, None, "theme-cooccurrence.csv", key="dl_together")
 
 
 def _origin() -> str:

@@ -45,7 +45,8 @@ def main() -> None:
         return
     frame = corpus.term_trend(view.terms, view.filter, view.freq)
     ui.sentence(", ".join(repr(t) for t in view.terms) + f" per {view.freq} in "
-                f"{corpus.describe(view.filter)}; {MEASURES[view.measure]}.")
+                f"{corpus.describe(view.filter)}, as {ui.MEASURE_PHRASES[view.measure]}"
+                + (f", averaged over {view.smooth} {view.freq}s." if view.smooth > 1 else "."))
     if frame.empty:
         st.info("No articles match the filters, so there is nothing to count. Widen the date "
                 "range or clear a filter in the sidebar.")
@@ -83,6 +84,8 @@ def main() -> None:
                 f"{int((frame.drop_duplicates('period')['articles'] == 0).sum()):,} of them "
                 "without articles: choose quarter or year for a readable chart.",
                 icon=":material/zoom_out:")
+    if view.smooth > 1:
+        st.caption(ui.SMOOTHED_CSV)
     ui.csv_download(frame, "trend", "term-trends.csv", key="dl_trend")
     behind_point(corpus, frame["period"].drop_duplicates().tolist())
 
@@ -114,9 +117,13 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     if behind.empty:
         st.info("No article in this period mentions the term.")
         return
-    ui.table(behind[["date", "title", "source", "hits", "words"]],
+    # (Hits, the order of the rows, next to the date: in sight in a narrow window.)
+    ui.table(behind[["date", "hits", "title", "source", "words"]],
              height=min(35 * len(behind) + 38, 320),
-             column_config={"title": st.column_config.TextColumn(width="large")})
+             column_config={"date": st.column_config.TextColumn(width=90),
+                            "hits": st.column_config.NumberColumn(width="small",
+                                                                  format="localized"),
+                            "title": st.column_config.TextColumn(width=320)})
     ui.csv_download(behind, "articles", f"articles-{view.period}.csv", key="dl_behind")
     lines = corpus.kwic(term, inside, limit=ui.KWIC_LINES)
     st.markdown(f"**Keyword in context**: {len(lines):,} lines"

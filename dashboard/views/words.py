@@ -64,7 +64,9 @@ def main() -> None:
                 st.caption("No theme is chosen in the sidebar, so cloud A holds every article "
                            "the filters select, B's among them: choose a theme there to "
                            "compare two themes.")
-    with st.expander("Stopwords", icon=":material/block:"):
+    own = len(run.view.stop)  # (open when the link holds stopwords: say what is left out)
+    with st.expander(f"Stopwords ({own} of your own)" if own else "Stopwords",
+                     icon=":material/block:", expanded=bool(own)):
         st.caption("Left out of clouds and lists only, never out of counts. Phrases are formed "
                    "first, then those starting or ending with a stopword are dropped, so "
                    "'belt and road' stays. The default English list is always applied.")
@@ -97,7 +99,7 @@ def ranked(corpus: data.Corpus, flt: Filter, reference: Filter | None,
         return corpus.top_terms(flt, n=CLOUD_TERMS, weight=view.weight, ngram=view.ngram,
                                 stop=view.stop, reference=reference)
     except ValueError as error:
-        return str(error)
+        return ui.as_sentence(str(error))
 
 
 def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None,

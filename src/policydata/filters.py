@@ -49,8 +49,10 @@ PARAMS: dict[str, str] = {
     "compare": "second word cloud: dates or theme",
     "dates2": "date range of the second cloud",
     "theme2": "theme of the second cloud",
+    "tab": "the Themes page's open tab: counts, time, together or dictionary",
     "sort": "article order: -date, date or hits",
     "doc": "id of the article open in the reader",
+    "passages": "1: the reader shows only the paragraphs holding a match of the search",
     "back": "the trend view a drill-down to the articles came from (its own query string)",
 }
 
@@ -60,6 +62,7 @@ WEIGHTS = ("count", "tfidf", "keyness")
 NGRAMS = ("1", "2", "3", "1-3")
 SORTS = ("-date", "date", "hits")
 COMPARES = ("", "dates", "theme")
+THEME_TABS = ("counts", "time", "together", "dictionary")
 MAX_VALUES = 20  # repeated values kept per parameter
 MAX_TERMS = 10
 MAX_SMOOTH = 24
@@ -109,7 +112,8 @@ class Filter:
             alternatives = " or ".join(repr(q) for q in split_query(self.query))
             parts.append(f"mentioning {alternatives}")
         if self.themes:
-            parts.append("in " + " or ".join(self.themes))
+            parts.append(f"in the theme{'s' if len(self.themes) > 1 else ''} "
+                         + " or ".join(repr(t) for t in self.themes))
         if self.sources:
             parts.append("from " + ", ".join(self.sources))
         if self.start and self.end:
@@ -139,8 +143,10 @@ class View:
     start2: dt.date | None = None
     end2: dt.date | None = None
     theme2: str = ""
+    tab: str = "counts"
     sort: str = "-date"
     doc: str = ""
+    passages: bool = False
     back: str = ""  # the query string of the trend view this one was drilled down from
 
     def with_filter(self, **changes: Any) -> View:
@@ -322,8 +328,10 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         start2=start2,
         end2=end2,
         theme2=theme2[0] if theme2 else "",
+        tab=_one(get("tab"), "tab", THEME_TABS, "counts", notes),
         sort=_one(get("sort"), "sort", SORTS, "-date", notes),
         doc=(get("doc") or [""])[-1],
+        passages=_one(get("passages"), "passages", ("", "1"), "", notes) == "1",
         back=_back((get("back") or [""])[-1], theme_list, source_list, freq, notes),
     )
     return view, notes
@@ -369,7 +377,7 @@ def view_to_params(view: View, *, freq: str | None = "month") -> dict[str, list[
     put("q", [f.query] if f.query else [])
     put("source", f.sources)
     for name in ("freq", "measure", "period", "focus", "weight", "ngram", "compare", "theme2",
-                 "sort", "doc"):
+                 "tab", "sort", "doc"):
         value = getattr(view, name)
         if value != getattr(default, name):
             put(name, [value])
@@ -378,5 +386,6 @@ def view_to_params(view: View, *, freq: str | None = "month") -> dict[str, list[
     put("stop", view.stop)
     if view.start2 and view.end2:
         put("dates2", [view.start2.isoformat(), view.end2.isoformat()])
+    put("passages", ["1"] if view.passages else [])
     put("back", [view.back] if view.back else [])
     return out
