@@ -297,11 +297,14 @@ def _reference_top(texts: list[str], selected: list[bool], size: int, weight: st
     def grams(text: str) -> list[str]:
         out = []
         for span in ref.spans(text):
+            ends: dict[str, int] = {}  # an n-gram's matches never overlap (rule 8)
             for i in range(len(span) - size + 1):
                 gram = span[i:i + size]
+                term = " ".join(gram)
                 if not ({gram[0], gram[-1]} & stop) and not gram[0].isdigit() \
-                        and not gram[-1].isdigit():
-                    out.append(" ".join(gram))
+                        and not gram[-1].isdigit() and i >= ends.get(term, 0):
+                    out.append(term)
+                    ends[term] = i + size
         return out
 
     per_doc = [Counter(grams(t)) for t in texts]
@@ -336,6 +339,13 @@ def _reference_top(texts: list[str], selected: list[bool], size: int, weight: st
 @example(bodies=[[("digital", " "), ("economy", " "), ("grows", "")],
                  [("digital", " "), ("economy", " "), ("china", " "), ("data", "")],
                  [("china", " "), ("data", "")]], size=2, weight="keyness", n=50, whole=False)
+# Self-overlapping phrases (china china china; data china data china data), in the whole
+# corpus's table and in a selection.
+@example(bodies=[[("china", " ")] * 3 + [("data", " "), ("china", " ")] * 2 + [("data", "")],
+                 [("china", " ")] * 5, [("green", "")]], size=2, weight="count", n=50,
+         whole=True)
+@example(bodies=[[("green", "")], [("data", " "), ("china", " ")] * 2 + [("data", "")],
+                 [("china", " ")] * 4], size=3, weight="tfidf", n=50, whole=False)
 @given(bodies=hst.lists(hst.lists(hst.tuples(hst.sampled_from(TOP_WORDS),
                                             hst.sampled_from([" ", " ", " ", ". ", "-"])),
                                   min_size=0, max_size=40), min_size=2, max_size=8),
@@ -398,6 +408,20 @@ def test_prop_nested_terms_are_left_out_by_brute_force(bodies, weight, n, whole,
 
     kept = [(t, c) for t, c in rows if not any(inside(t, u) and c == k for u, k in rows)]
     assert list(zip(got["term"], got["count"])) == kept[:n]
+
+
+def test_a_top_phrase_counts_as_its_trend_does(tmp_path: Path, cache: Path) -> None:
+    # Matches of a phrase never overlap (rule 8): "ha ha" is met twice in "ha ha ha ha ha",
+    # in the top terms as in its trend, and "a b a" once in "a b a b a".
+    write_article(tmp_path / "c", "a.txt", "2023-01-01", "T",
+                  "Ha ha ha ha ha. A b a b a. Ha ha.")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    for size, term in [(2, "ha ha"), (3, "a b a"), (3, "ha ha ha")]:
+        top = an.top_terms(index, n=50, ngram=size, stopwords=[])
+        counted = dict(zip(top["term"], top["count"]))
+        trend = an.term_trend(index, [term], freq="year")
+        assert counted[term] == int(trend["count"].sum()), term
+    assert counted["ha ha ha"] == 1 and counted["a b a"] == 1
 
 
 def test_nested_terms_by_hand(tmp_path: Path, cache: Path) -> None:

@@ -377,6 +377,53 @@ def _ids_of_ranks(base: int, rank: np.ndarray) -> np.ndarray:
     return id_of
 
 
+def _without_overlaps(key: np.ndarray, at: np.ndarray, tokens: np.ndarray, size: int,
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """N-gram occurrences (``key`` starting at sorted positions ``at`` of ``tokens``) without
+    those overlapping an earlier counted occurrence of the same n-gram: scanned left to right,
+    as a query's matches are (counting rule 8), so ``ha ha`` is met once in ``ha ha ha`` and
+    a phrase's count in a top-term list equals its trend count.
+
+    Two occurrences of one n-gram ``d`` < ``size`` tokens apart need equal tokens ``d`` apart,
+    which is rare in prose ("very very"), so only those places are looked at.
+
+    >>> tokens = np.array([5, 5, 5, 5, 0, 5, 5])
+    >>> key = np.array([55, 55, 55, 55]); at = np.array([0, 1, 2, 5])
+    >>> _without_overlaps(key, at, tokens, 2)[1].tolist()
+    [0, 2, 5]
+    """
+    if size < 2 or len(at) < 2:
+        return key, at
+    count = int(at[-1]) + 1
+    starts = np.zeros(count, dtype=bool)
+    starts[at] = True
+    rows = []
+    for d in range(1, size):
+        # (n-grams starting d apart whose first tokens are equal: few, then checked whole)
+        same = np.flatnonzero((tokens[:count - d] == tokens[d:count]) & starts[:count - d]
+                              & starts[d:count])
+        if not len(same):
+            continue
+        first = np.searchsorted(at, same)
+        then = np.searchsorted(at, same + d)
+        ok = key[first] == key[then]
+        rows += [first[ok], then[ok]]
+    involved = np.unique(np.concatenate(rows)) if rows else _EMPTY
+    if not len(involved):
+        return key, at
+    # (Occurrences overlapping no other of their n-gram cannot change what is counted here.)
+    drop = []
+    ends: dict[int, int] = {}
+    for row, k, start in zip(involved.tolist(), key[involved].tolist(), at[involved].tolist()):
+        if start < ends.get(k, -1):
+            drop.append(row)
+        else:
+            ends[k] = start + size
+    keep = np.ones(len(at), dtype=bool)
+    keep[drop] = False
+    return key[keep], at[keep]
+
+
 def _runs(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct keys, their occurrences and their distinct documents.
 
@@ -654,7 +701,8 @@ class Index:
     def _keys(self, tokens: np.ndarray, size: int, stop: np.ndarray,
               ) -> tuple[np.ndarray, np.ndarray]:
         """N-gram keys of a stream and where they start (no boundary inside, no stopword at
-        either end)."""
+        either end; an occurrence overlapping an earlier one of the same n-gram is not
+        counted, as for a query: rule 8)."""
         count = len(tokens) - size + 1
         if count <= 0:
             return _EMPTY, _EMPTY
@@ -668,7 +716,7 @@ class Index:
             key = cols[0][at].astype(np.int64)
             for col in cols[1:]:
                 key = key * base + col[at]
-            return key, at
+            return _without_overlaps(key, at, tokens, size)
         parts = [rank[col[at]] for col in cols]
         ranked = np.ones(len(at), dtype=bool)
         for part in parts:
@@ -676,7 +724,7 @@ class Index:
         key = parts[0][ranked]
         for part in parts[1:]:
             key = key * base + part[ranked]
-        return key, at[ranked]
+        return _without_overlaps(key, at[ranked], tokens, size)
 
     def ngram_counts(self, mask: np.ndarray, size: int, stop: np.ndarray,
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
