@@ -136,6 +136,18 @@ def test_trend_chart_holds_the_library_numbers(monkeypatch, tmp_path, small) -> 
     assert values(strip) == expected.drop_duplicates("period")["articles"].tolist()
 
 
+def test_a_trend_narrower_than_the_date_range_says_why(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"], "freq": "year",
+                                            "dates": ["2000-01-01", "2030-12-31"]},
+             "views/trends.py")
+    x = list(spec(at)["data"][0]["x"])
+    assert x[0] != "2000" and x[-1] != "2030"
+    assert any(f"runs from {x[0]} to {x[-1]}" in c.value for c in at.caption)
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"], "freq": "year"},
+             "views/trends.py")
+    assert not any("runs from" in c.value for c in at.caption)
+
+
 def test_changing_a_widget_writes_the_url(monkeypatch, tmp_path, small) -> None:
     at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"]}, "views/trends.py")
     at.segmented_control(key="w_freq").set_value("quarter").run()

@@ -7,7 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import data, figures, state, ui
-from policydata.analysis import MEASURES, period_bounds, terms_without_matches
+from policydata.analysis import MEASURES, period_bounds, period_of, terms_without_matches
 from policydata.filters import MAX_SMOOTH, MAX_TERMS
 
 SUGGESTED = 8  # the corpus's most frequent 2-word phrases offered to start with
@@ -56,6 +56,12 @@ def main() -> None:
         st.caption(ui.plain(f"{' and '.join(repr(t) for t in missing)} "
                             f"{'does' if len(missing) == 1 else 'do'} not occur in these "
                             f"articles."))
+    first, last = frame["period"].iat[0], frame["period"].iat[-1]
+    flt = view.filter
+    if (flt.start and period_of(flt.start, view.freq) != first) or (
+            flt.end and period_of(flt.end, view.freq) != last):
+        st.caption(f"The chart runs from {first} to {last}: the periods of the first and last "
+                   "articles the filters select, which fall inside the date range asked for.")
     partial = corpus.partial_periods(view.filter, view.freq)
     event = st.plotly_chart(figures.trend_figure(frame, view.measure, view.smooth,
                                                  partial=partial),

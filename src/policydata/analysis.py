@@ -132,6 +132,15 @@ def period_label(code: int, freq: str) -> str:
     return f"{int(code) + 1970:04d}"
 
 
+def period_of(day: dt.date, freq: str) -> str:
+    """The period label of a day.
+
+    >>> period_of(dt.date(2023, 9, 2), "month"), period_of(dt.date(2023, 9, 2), "quarter")
+    ('2023-09', '2023Q3')
+    """
+    return period_label(int(period_codes(np.array([day], dtype="datetime64[D]"), freq)[0]), freq)
+
+
 def period_bounds(label: str) -> tuple[dt.date, dt.date]:
     """First and last day of a period label, whatever its frequency.
 
