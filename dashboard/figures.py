@@ -194,8 +194,10 @@ def corpus_figure(frame: pd.DataFrame) -> go.Figure:
                   secondary_y=True)
     fig.update_yaxes(title_text="articles", secondary_y=False, rangemode="tozero",
                      **_whole_ticks(frame["articles"]))
+    # (Ticks of its own, at round numbers: ticks lined up with the articles' grid fall on
+    # numbers such as 8.1k.)
     fig.update_yaxes(title_text="words", secondary_y=True, rangemode="tozero", showgrid=False,
-                     tickformat=".2s")
+                     tickmode="auto", nticks=6, tickformat="~s")
     fig.update_xaxes(type="category", tickangle=-45, **_period_ticks(frame["period"].tolist()))
     return _layout(fig, 360)
 
