@@ -204,6 +204,23 @@ def test_article_marks_the_query(seed_index) -> None:
     assert an.article(seed_index, "no-such-id") is None
 
 
+def test_a_long_article_is_read_only_as_far_as_its_last_match(tmp_path: Path, cache: Path,
+                                                               monkeypatch) -> None:
+    # Its one match is in the title: keyword in context and the reader stop there rather than
+    # tokenising a long body looking for more (the index says there is no more).
+    body = "Nothing to see here. " * 20_000  # 420,000 characters: 13 pieces
+    write_article(tmp_path / "c", "a.txt", "2023-01-01", "A rare word", body)
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    pieces = []
+    real = an.token_spans
+    monkeypatch.setattr(an, "token_spans", lambda text: pieces.append(len(text)) or real(text))
+    lines = an.kwic(index, "rare", limit=200)
+    assert lines["match"].tolist() == ["rare"] and len(pieces) <= 2
+    pieces.clear()
+    doc = an.article(index, "a", query="rare")
+    assert doc is not None and doc["title_marks"] == [(2, 6)] and len(pieces) <= 1
+
+
 def test_article_cut_for_the_reader_marks_only_what_is_shown(tmp_path: Path,
                                                              cache: Path) -> None:
     body = "Chinatown is not China. " * 3 + "China again."

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, islice
 from typing import Any
 
 import numpy as np
@@ -534,7 +534,10 @@ def kwic(index: Index, term: str, flt: Filter = Filter(), *, window: int = 8,
     docs = index.documents
     for row in rows.tolist():
         text = index.text(row)
-        for a, b, left_start, right_end in match_offsets(text, terms, window=window):
+        # The index knows how many matches the article holds: after the last of them the rest
+        # of a long article is not read.
+        found = match_offsets(text, terms, window=window)
+        for a, b, left_start, right_end in islice(found, int(counts[row])):
             lines.append({
                 "id": docs["id"].iat[row],
                 "date": str(index.dates[row]),
@@ -999,7 +1002,8 @@ def article(index: Index, doc_id: str, *, query: str = "",
         hits = int(index.counts(terms)[row])
         # Matched in the whole text (a cut could make a word look like another), and only
         # as far as the body shown.
-        for start, end, _, _ in match_offsets(f"{title}\n\n{full}", terms):
+        found = match_offsets(f"{title}\n\n{full}", terms)
+        for start, end, _, _ in islice(found, hits):  # (none after the last one counted)
             if end > cut + len(body):
                 break
             marks.append((start, end))
