@@ -102,6 +102,9 @@ def test_filters_mean_the_same_everywhere(corpus: Path, cache: Path) -> None:
     (["top", "--ngram", "4"], "between 1 and 3"),
     (["trend", "x", "--freq", "weekly"], "invalid choice"),
     (["themes", "--themes", "/no/such/file.toml"], "does not exist"),
+    # An endless file is refused after 10 MB, not read until memory runs out.
+    (["themes", "--themes", "/dev/zero"], "larger than 10 MB"),
+    (["top", "--stopwords", "/dev/zero"], "larger than 10 MB"),
 ])
 def test_bad_arguments_give_one_line_and_status_2(corpus: Path, cache: Path, args: list[str],
                                                   said: str) -> None:

@@ -286,16 +286,14 @@ def run(args: argparse.Namespace) -> int:
         elif args.command == "top":
             stopwords = None
             if args.stopwords:
+                from .themes import read_word_file
+
                 try:
                     stopwords = [w.strip().lower() for w in
-                                 args.stopwords.read_text("utf-8").splitlines()
+                                 read_word_file(args.stopwords, "stopword file").splitlines()
                                  if w.strip() and not w.startswith("#")]
-                except OSError as error:
-                    raise UsageError(f"stopword file {str(args.stopwords)!r}: "
-                                     f"{error.strerror or error}") from None
-                except UnicodeDecodeError:
-                    raise UsageError(f"stopword file {str(args.stopwords)!r} is not UTF-8 "
-                                     "text") from None
+                except (OSError, ValueError) as error:
+                    raise UsageError(str(error)) from None
             frame = an.top_terms(index, flt, n=args.n, weight=args.weight, ngram=args.ngram,
                                  stopwords=stopwords, numbers=args.keep_numbers,
                                  keep_nested=not args.drop_nested, themes=themes)

@@ -120,18 +120,37 @@ def default_themes() -> ThemeDictionary:
     return parse_themes(text, origin="default dictionary")
 
 
+#: Largest theme or stopword file read, in bytes (a dictionary of thousands of entries is a
+#: few hundred kilobytes; /dev/zero or a corpus given by mistake is refused, not read).
+MAX_WORD_FILE = 10 * 2**20
+
+
+def read_word_file(path: str | Path, what: str) -> str:
+    """The text of a small UTF-8 file the user names (a theme or stopword file).
+
+    Raises ``FileNotFoundError`` or ``ValueError`` with a message naming the file and what is
+    wrong with it: missing, unreadable, larger than :data:`MAX_WORD_FILE`, or not UTF-8.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_WORD_FILE + 1)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{what} {str(path)!r} does not exist") from None
+    except OSError as error:  # a folder, no permission...
+        raise ValueError(f"{what} {str(path)!r} cannot be read: "
+                         f"{error.strerror or error}") from None
+    if len(raw) > MAX_WORD_FILE:
+        raise ValueError(f"{what} {str(path)!r} is larger than {MAX_WORD_FILE // 2**20} MB; "
+                         "is it the right file?")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: {what} is not UTF-8 text") from None
+
+
 def load_themes(path: str | Path | None = None) -> ThemeDictionary:
     """Read a theme file, or the default dictionary when ``path`` is None."""
     if path is None:
         return default_themes()
-    path = Path(path)
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise FileNotFoundError(f"theme file {str(path)!r} does not exist") from None
-    except OSError as error:  # a folder, no permission...
-        raise ValueError(f"theme file {str(path)!r} cannot be read: "
-                         f"{error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{path}: theme file is not UTF-8 text") from None
-    return parse_themes(text, origin=str(path))
+    return parse_themes(read_word_file(path, "theme file"), origin=str(path))
