@@ -20,6 +20,8 @@ from policydata.uploads import (
     touch_upload,
 )
 
+NOTES_SHOWN = 5  # notes on a link shown one by one; the rest share one box
+
 
 def draw(corpus: data.Corpus, pages: list[Any]) -> None:
     """Navigation links carrying the view, the shared filters, and the corpus chooser."""
@@ -60,8 +62,15 @@ def share(query: str) -> None:
     notes_box = st.session_state.pop("_notes_box", None)
     if notes_box is not None:
         with notes_box:
-            for note in state.notes():
+            notes = state.notes()
+            for note in notes[:NOTES_SHOWN]:
                 st.warning(ui.plain(note), icon=":material/link_off:")
+            rest = notes[NOTES_SHOWN:]
+            if rest:  # (a link with 200 bad parameters gets 6 boxes, not 200)
+                listed = "; ".join(rest)
+                st.warning(ui.plain(f"{len(rest):,} more: " + (
+                    listed if len(listed) <= 600 else listed[:600] + "...")),
+                    icon=":material/link_off:")
     box = st.session_state.pop("_share_box", None)
     if box is None:
         return

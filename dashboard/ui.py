@@ -37,6 +37,11 @@ def safe(value: object) -> str:
 SMOOTHED_CSV = ("The CSV holds each period's own numbers, as the command line gives them; the "
                 "chart averages them.")
 
+#: Text from a corpus breaks anywhere rather than run off the page (a 100,000-character
+#: title has no space to break at).
+WRAP = "overflow-wrap:anywhere;"
+READER_CSS = "line-height:1.6;max-width:52rem;" + WRAP
+
 KWIC_LINES = 200  # keyword-in-context lines shown and downloaded (`policydata kwic` has all)
 
 #: Measure names short enough for a control in a window 1,024 pixels wide (charts and
@@ -114,16 +119,16 @@ def as_sentence(value: str) -> str:
 def rows(count: int, what: str = "row") -> str:
     """``1 row``, ``2 rows``.
 
-    >>> rows(1), rows(1200, "article")
-    ('1 row', '1,200 articles')
+    >>> rows(1), rows(1200, "article"), rows(3, "match")
+    ('1 row', '1,200 articles', '3 matches')
     """
-    return f"{count:,} {what}{'' if count == 1 else 's'}"
+    plural = what + ("es" if what.endswith(("ch", "s", "sh", "x")) else "s")
+    return f"{count:,} {what if count == 1 else plural}"
 
 
 def text(value: str, *, tag: str = "p", css: str = "") -> None:
     """Show text exactly as it is: escaped HTML, never read as Markdown, HTML or LaTeX."""
-    style = f' style="{css}"' if css else ""
-    st.html(f"<{tag} class='pd-text'{style}>{safe(value)}</{tag}>")
+    st.html(f"<{tag} class='pd-text' style=\"{WRAP}{css}\">{safe(value)}</{tag}>")
 
 
 def definitions(pairs: list[tuple[str, str]]) -> None:
@@ -158,18 +163,18 @@ def marked_passages(found: list[tuple[int, str, list[tuple[int, int]]]]) -> None
     gap = "<p style='color:#5b6270'>[...]</p>"
     body = gap.join(f"<p>{_marked_html(text, marks).replace(chr(10), '<br>')}</p>"
                     for _, text, marks in found)
-    st.html(f"<div class='pd-reader' style='line-height:1.6;max-width:52rem'>{body}</div>")
+    st.html(f"<div class='pd-reader' style='{READER_CSS}'>{body}</div>")
 
 
 def marked(value: str, marks: list[tuple[int, int]], *, heading: bool = False) -> None:
     """Text with the given character spans highlighted; everything escaped and revealed."""
     body = _marked_html(value, marks)
     if heading:
-        st.html("<div class='pd-title' style='font-size:1.6rem;font-weight:600;"
+        st.html("<div class='pd-title' style='font-size:1.6rem;font-weight:600;" + WRAP +
                 f"line-height:1.3;max-width:52rem;margin:.2rem 0 .4rem 0'>{body}</div>")
         return
     body = body.replace("\n\n", "</p><p>").replace("\n", "<br>")
-    st.html("<div class='pd-reader' style='line-height:1.6;max-width:52rem'>"
+    st.html(f"<div class='pd-reader' style='{READER_CSS}'>"
             f"<p>{body}</p></div>")
 
 

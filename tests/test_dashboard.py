@@ -474,6 +474,13 @@ def test_the_largest_smoothing_the_url_allows_opens(monkeypatch, tmp_path, small
     assert at.slider(key="w_smooth").value == MAX_SMOOTH
 
 
+def test_a_link_with_many_bad_values_gets_a_few_boxes(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {f"zz{i}": "1" for i in range(200)})
+    boxes = [w.value for w in at.sidebar.warning]
+    assert len(boxes) == 6 and boxes[-1].startswith("195 more")
+    assert "zz0" in boxes[0] and "zz5" in boxes[-1]
+
+
 def test_url_values_in_notes_are_shown_as_written(monkeypatch, tmp_path, small) -> None:
     # A shared link must not turn its values into links, images or formulas in the notes.
     at = app(monkeypatch, small, tmp_path,

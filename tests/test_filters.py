@@ -52,6 +52,12 @@ def test_valid_values_are_read(params, field, value) -> None:
     ({"term": ["a*b"]}, "terms", (), "must end a word"),
     ({"focus": ["zzz"]}, "focus", "", "not one of the trend terms"),
     ({"bogus": ["1"]}, "freq", "month", "unknown parameter 'bogus'"),
+    ({"q": [",,,"]}, "filter", Filter(), "has no words"),
+    ({"term": [","]}, "terms", (), "has no words"),
+    ({"period": ["<script>"]}, "period", "", "is not a period"),
+    ({"period": ["2023-13"]}, "period", "", "is not a period"),
+    ({"freq": ["weekly", "year"]}, "freq", "year", "given 2 times; the last is used"),
+    ({"q": ["a", "b"]}, "filter", Filter(query="b"), "given 2 times"),
 ])
 def test_invalid_values_are_dropped_with_a_note(params, field, default, said) -> None:
     view, notes = parse(params)

@@ -91,9 +91,9 @@ def read(corpus: data.Corpus, doc_id: str, query: str) -> None:
         ui.text(doc["url"], css="color:#5b6270;font-size:.9rem")
     if query:
         marked = len(doc["title_marks"]) + len(doc["body_marks"])
-        st.caption(f"{doc['hits']:,} matches of the search"
-                   + (" are marked." if marked == doc["hits"] else f", {marked:,} of them in "
-                      "the text shown, are marked."))
+        st.caption(f"{ui.rows(doc['hits'], 'match')} of the search"
+                   + ((" is" if marked == 1 else " are") + " marked." if marked == doc["hits"]
+                      else f", {marked:,} of them in the text shown, marked."))
     if doc["length"] > len(doc["body"]):
         st.caption(f"The article is {doc['length']:,} characters long; the first "
                    f"{len(doc['body']):,} are shown.")

@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -226,13 +227,23 @@ def _query(value: str, name: str, notes: list[str]) -> str:
                      "ignored")
         return ""
     good = []
-    for part in split_query(value):
+    parts = split_query(value)
+    for part in parts:
         try:
             parse_term(part)
             good.append(part)
         except ValueError as error:
             notes.append(f"{name!r}: {error}; ignored")
+    if value.strip() and not parts:
+        notes.append(f"{name!r}: {value[:40]!r} has no words; ignored")
     return ", ".join(good)
+
+
+#: A period as trends write it: 2023-09, 2023Q3 or 2023.
+_PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2])|Q[1-4])?")
+#: Parameters read as one value (the others may repeat).
+_SINGLE = ("q", "freq", "measure", "smooth", "period", "focus", "weight", "ngram", "compare",
+           "theme2", "tab", "sort", "doc", "passages", "back")
 
 
 def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None = None,
@@ -268,6 +279,9 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
     def get(name: str) -> list[str]:
         raw = params.get(name, [])
         values = [raw] if isinstance(raw, str) else [str(v) for v in raw]
+        if name in _SINGLE and len(values) > 1:
+            notes.append(f"{name!r} is given {len(values)} times; the last is used")
+            values = values[-1:]
         if len(values) > MAX_VALUES:
             notes.append(f"{name!r} has {len(values)} values; the first {MAX_VALUES} are kept")
             values = values[:MAX_VALUES]
@@ -319,7 +333,7 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         freq=_one(get("freq"), "freq", FREQS, freq, notes),
         measure=_one(get("measure"), "measure", MEASURES, "per_10k", notes),
         smooth=smooth,
-        period=(get("period") or [""])[-1][:20],
+        period=_period((get("period") or [""])[-1], notes),
         focus=focus,
         weight=_one(get("weight"), "weight", WEIGHTS, "count", notes),
         ngram=_one(get("ngram"), "ngram", NGRAMS, "1", notes),
@@ -335,6 +349,14 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         back=_back((get("back") or [""])[-1], theme_list, source_list, freq, notes),
     )
     return view, notes
+
+
+def _period(value: str, notes: list[str]) -> str:
+    if value and not _PERIOD.fullmatch(value):
+        notes.append(f"'period': {value[:40]!r} is not a period (2023-09, 2023Q3 or 2023); "
+                     "ignored")
+        return ""
+    return value
 
 
 def _back(value: str, themes: Sequence[str] | None, sources: Sequence[str] | None, freq: str,
