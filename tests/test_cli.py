@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, shared_corpus
+from conftest import SEEDS, shared_corpus, write_article
 
 from policydata.columns import COLUMNS
 
@@ -381,3 +381,19 @@ def test_terminal_text(text: str, shown: str) -> None:
     from policydata.columns import printable
 
     assert printable(text) == shown
+
+
+def test_damaged_texts_found_while_reading_are_rebuilt(tmp_path: Path) -> None:
+    # Texts are checked when first read (keyword in context), not at every start: damage
+    # found then rebuilds the index and the command still answers.
+    corpus, cache = tmp_path / "c", tmp_path / "cache"
+    write_article(corpus, "a.txt", "2023-01-01", "T", "The digital economy grows.")
+    run("info", "--corpus", str(corpus), cache=cache)
+    texts = next(cache.glob("*/segments/*/texts.parquet"))
+    data = bytearray(texts.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    texts.write_bytes(bytes(data))
+    result = run("kwic", "digital economy", "--corpus", str(corpus), "--format", "csv",
+                 cache=cache)
+    assert "rebuilding the index" in result.stderr and "Traceback" not in result.stderr
+    assert "digital economy" in result.stdout.splitlines()[1]

@@ -251,7 +251,8 @@ def test_a_build_process_that_dies_is_an_error_not_a_hang(tmp_path: Path,
         assert (index.n_documents, index.build.tokenised) == (220, 0)
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate", "delete", "manifest", "garbage"])
+@pytest.mark.parametrize("damage", ["flip", "truncate", "delete", "manifest", "garbage",
+                                    "keys"])
 def test_damaged_cache_is_rebuilt_never_trusted(corpus: Path, cache: Path, damage: str,
                                                 caplog: pytest.LogCaptureFixture) -> None:
     first = open_index(corpus, cache_dir=cache)
@@ -268,11 +269,16 @@ def test_damaged_cache_is_rebuilt_never_trusted(corpus: Path, cache: Path, damag
     elif damage == "manifest":
         manifest = folder / "manifest.json"
         manifest.write_text(manifest.read_text()[:-40])
-    else:
+    elif damage == "garbage":
         manifest = folder / "manifest.json"
         body = json.loads(manifest.read_text())
         body["terms"] += 1  # edited by hand: its checksum no longer matches
         manifest.write_text(json.dumps(body))
+    else:  # edited by hand with its checksum made right: a key this version needs is gone
+        manifest = folder / "manifest.json"
+        body = json.loads(manifest.read_text())
+        del body["segments"]
+        store._save_manifest(folder, body)
     index = open_index(corpus, cache_dir=cache)
     assert index.build.rebuilt
     assert count(index, "digital economy") == 36
@@ -354,3 +360,59 @@ def test_article_text_round_trips(corpus: Path, cache: Path) -> None:
 def test_missing_corpus_is_a_clear_error(tmp_path: Path, cache: Path) -> None:
     with pytest.raises(FileNotFoundError, match="does not exist"):
         open_index(tmp_path / "nowhere", cache_dir=cache)
+
+
+def test_an_updated_index_lists_articles_as_a_fresh_one(tmp_path: Path, cache: Path) -> None:
+    # An update appends rows; lists break ties in date by id, not by row, so --limit picks
+    # the same articles whichever way the index was built.
+    from policydata import analysis as an
+
+    corpus = tmp_path / "c"
+    for name in "bcd":
+        write_article(corpus / "src", f"{name}.txt", "2020-05-01", f"Article {name}",
+                      "Text about the digital economy.")
+    (corpus / "src" / "x.csv").write_text("date,title\n")  # skipped: no text column
+    open_index(corpus, cache_dir=cache)
+    write_article(corpus / "src", "a.txt", "2020-05-01", "Article a",
+                  "Text about the digital economy.")
+    (corpus / "src" / "0.csv").write_text("date,title\n")
+    updated = open_index(corpus, cache_dir=cache)
+    fresh = open_index(corpus, cache_dir=tmp_path / "fresh")
+    assert not updated.build.rebuilt and updated.build.tokenised == 1
+    for sort in ("-date", "date", "hits"):
+        for index in (updated, fresh):
+            listed = an.articles(index, an.Filter(query="digital economy"), sort=sort, limit=2)
+            assert listed["id"].tolist() == ["src/a", "src/b"], sort
+    lines = [an.kwic(i, "digital economy", limit=2)["id"].tolist() for i in (updated, fresh)]
+    assert lines[0] == lines[1] == ["src/a", "src/b"]
+    assert an.corpus_info(updated)["skipped"] == an.corpus_info(fresh)["skipped"]
+
+
+def test_damaged_texts_are_not_copied_into_an_update(corpus: Path, cache: Path) -> None:
+    # An update copies the kept articles' texts into a new segment: damaged ones must be
+    # found then (and the index rebuilt), not given a new, valid checksum.
+    first = open_index(corpus, cache_dir=cache)
+    folder = Path(first.build.cache)
+    texts = max(folder.glob("segments/*/texts.parquet"), key=lambda p: p.stat().st_size)
+    data = bytearray(texts.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    texts.write_bytes(bytes(data))
+    victim = next(p for p in sorted(corpus.rglob("*.txt")))
+    victim.unlink()
+    index = open_index(corpus, cache_dir=cache)
+    fresh = open_index(corpus, cache_dir=cache.parent / "fresh")
+    assert index.build.rebuilt
+    assert [index.text(r) for r in range(len(index.documents)) if index.active[r]] == [
+        fresh.text(r) for r in range(len(fresh.documents)) if fresh.active[r]]
+
+
+def test_what_killed_builds_left_is_removed_by_the_next(corpus: Path, cache: Path) -> None:
+    folder = Path(open_index(corpus, cache_dir=cache).build.cache)
+    unfinished = folder / "segments" / ".abc.tmp-0123"
+    unfinished.mkdir()
+    (unfinished / "texts.parquet").write_bytes(b"x" * 1000)
+    manifest = folder / ".manifest.json.0123.tmp"
+    manifest.write_text("{}")
+    index = open_index(corpus, cache_dir=cache)  # nothing changed in the corpus...
+    assert index.build.tokenised == 0 and not index.build.rebuilt
+    assert not unfinished.exists() and not manifest.exists()  # ...but the leftovers go

@@ -455,7 +455,7 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
     query, of the selected themes; with neither, 0. ``sort`` is ``-date`` (newest first),
     ``date`` or ``hits`` (most first, then newest). ``themes`` lists the article's themes.
     ``mentioning`` (a term) keeps only the articles that mention it, and ``hits`` then counts
-    it: the articles behind one point of a term trend.
+    it: the articles behind one point of a term trend. Ties are broken by id.
 
     Returns ``id, date, title, source, words, hits, themes`` (``date`` as ``YYYY-MM-DD``).
     """
@@ -478,13 +478,14 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
             :, _theme_columns(dictionary, flt.themes)].sum(axis=1)
     else:
         hits = np.zeros(len(rows), dtype=np.int64)
-    dates = index.dates[rows]
+    dates = index.dates[rows].astype(np.int64)
+    ids = index.id_rank[rows]  # (ties: by id, however the index was built)
     if sort == "hits":
-        order = np.lexsort((-dates.astype(np.int64), -hits))
+        order = np.lexsort((ids, -dates, -hits))
     elif sort == "date":
-        order = np.lexsort((rows, dates.astype(np.int64)))
+        order = np.lexsort((ids, dates))
     else:
-        order = np.lexsort((rows, -dates.astype(np.int64)))
+        order = np.lexsort((ids, -dates))
     if limit is not None:
         order = order[:limit]
     rows, hits = rows[order], hits[order]
@@ -529,7 +530,7 @@ def kwic(index: Index, term: str, flt: Filter = Filter(), *, window: int = 8,
     mask = select(index, flt, themes=themes)
     counts = index.counts(terms)
     rows = np.flatnonzero(mask & (counts > 0))
-    rows = rows[np.lexsort((rows, index.dates[rows].astype(np.int64)))]
+    rows = rows[np.lexsort((index.id_rank[rows], index.dates[rows].astype(np.int64)))]
     lines: list[dict[str, Any]] = []
     docs = index.documents
     for row in rows.tolist():
@@ -1084,8 +1085,10 @@ def corpus_info(index: Index, flt: Filter = Filter(), *,
         "first_date": str(dates.min()) if len(dates) else None,
         "last_date": str(dates.max()) if len(dates) else None,
         "sources": {str(k): int(v) for k, v in sorted(sources.items())},
-        "skipped": [{"path": p.path, "reason": p.reason} for p in index.report.skipped],
-        "warnings": [{"path": p.path, "reason": p.reason} for p in index.report.warnings],
+        "skipped": [{"path": p.path, "reason": p.reason}
+                    for p in sorted(index.report.skipped, key=lambda p: p.path)],
+        "warnings": [{"path": p.path, "reason": p.reason}
+                     for p in sorted(index.report.warnings, key=lambda p: p.path)],
         "date_precision": {str(k): int(v) for k, v in sorted(precision.items())},
         "cache": getattr(index.build, "cache", None),
     }

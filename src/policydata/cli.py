@@ -203,7 +203,8 @@ def _open(args: argparse.Namespace) -> tuple[Any, Any]:
         raise UsageError(str(error)) from None
     progress = _Progress()
     try:
-        index = open_index(corpus, cache_dir=args.cache_dir, progress=progress)
+        index = open_index(corpus, cache_dir=args.cache_dir, progress=progress,
+                           rebuild=bool(getattr(args, "rebuild", False)))
     finally:
         progress.close()
     return index, themes
@@ -386,7 +387,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return run(args)
+        try:
+            return run(args)
+        except Exception as error:
+            from .store import CacheError
+
+            if not isinstance(error, CacheError) or getattr(args, "rebuild", False):
+                raise
+            # Damage found while reading (an article's text is read only when shown): the
+            # index is rebuilt and the command run again.
+            print(f"policydata: {printable(error)}; rebuilding the index", file=sys.stderr)
+            args.rebuild = True
+            return run(args)
     except UsageError as error:
         print(f"policydata: error: {printable(error)}", file=sys.stderr)
         return 2

@@ -520,6 +520,19 @@ class Index:
         self._ngram_cache: dict[Any, Any] = {}
         self._rank_cache: dict[int, np.ndarray] = {}
         self._period_cache: dict[str, np.ndarray] = {}
+        self._id_rank: np.ndarray | None = None
+
+    @property
+    def id_rank(self) -> np.ndarray:
+        """Each document's place in the order of the ids (cached). Lists break ties in date
+        with it, so they come out the same whether the index was built at once or updated
+        file by file (which appends rows)."""
+        if self._id_rank is None:
+            order = np.argsort(self.documents["id"].to_numpy().astype(str), kind="stable")
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            self._id_rank = rank
+        return self._id_rank
 
     def period_codes(self, freq: str) -> np.ndarray:
         """Months, quarters or years since 1970 of every document's date (cached)."""

@@ -203,6 +203,7 @@ class _SegmentData:
     segment: Segment
     theme_counts: np.ndarray  # documents x themes
     texts_from: Path | None = None
+    texts_checksum: list[int] | None = None  # texts_from's size and CRC in the manifest
 
 
 @dataclass
@@ -529,7 +530,7 @@ def _write_segment_files(data: _SegmentData, tmp: Path, checksums: dict[str, lis
     local_ids = np.arange(seg.n_terms, dtype=np.int32)
     jobs: list[tuple[Callable[[], pa.Table], str, dict[str, Any]]] = [
         (lambda: pa.table({"body": pa.array(data.bodies, pa.large_string())})
-         if data.bodies is not None else _texts_subset(data.texts_from, data.docs["_old_row"]),
+         if data.bodies is not None else _texts_subset(data),
          # Uncompressed: LZ4 saved only a quarter of the size for most of a worker's write time.
          "texts.parquet", {"row_group_size": TEXT_ROW_GROUP, "compression": "none"}),
         (lambda: pa.table({
@@ -576,10 +577,23 @@ def _write_segment(data: _SegmentData, folder: Path, checksums: dict[str, list[i
             "terms": seg.n_terms}
 
 
-def _texts_subset(path: Path | None, rows: pd.Series) -> pa.Table:
+def _texts_subset(data: _SegmentData) -> pa.Table:
+    """The kept articles' texts of an older segment, checked against the manifest first: a
+    damaged text copied into a new segment would get a new, valid checksum."""
+    path = data.texts_from
     assert path is not None
-    table = pq.read_table(path, columns=["body"])
-    return table.take(pa.array(rows.to_numpy()))
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CacheError(f"{path.name}: {error.strerror or error}") from None
+    if [len(raw), zlib.crc32(raw)] != data.texts_checksum:
+        raise CacheError(f"{path.parent.name}/{path.name} is damaged (size or checksum "
+                         "differs from the manifest)")
+    try:
+        table = pq.read_table(pa.BufferReader(raw), columns=["body"])
+    except (pa.ArrowException, OSError) as error:
+        raise CacheError(f"{path.name} cannot be read: {error}") from None
+    return table.take(pa.array(data.docs["_old_row"].to_numpy()))
 
 
 def _load_segment(folder: Path, entry: dict[str, Any], checksums: dict[str, list[int]],
@@ -660,8 +674,8 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
         raise CacheError("manifest is not a JSON object")
     if (manifest.get("schema"), manifest.get("rules"), manifest.get("loader")) != (
             SCHEMA_VERSION, RULES_VERSION, LOADER_VERSION):
-        raise CacheError(f"cache has schema {manifest.get('schema')}, rules "
-                         f"{manifest.get('rules')}, loader {manifest.get('loader')}; this "
+        raise CacheError(f"cache has schema {manifest.get('schema')!r}, rules "
+                         f"{manifest.get('rules')!r}, loader {manifest.get('loader')!r}; this "
                          f"version uses schema {SCHEMA_VERSION}, rules {RULES_VERSION}, loader "
                          f"{LOADER_VERSION}")
     body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
@@ -674,6 +688,16 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 def _files_table(folder: Path, manifest: dict[str, Any]) -> pd.DataFrame:
     table = _read_parquet(folder / "files.parquet", manifest["checksums"], folder)
     return table.to_pandas()
+
+
+def _clean_leftovers(folder: Path) -> None:
+    """Remove what builds killed midway left: unfinished segment folders and manifests not
+    yet renamed into place. (Called with the lock held: no other build is writing them.)"""
+    for tmp in [*folder.glob("segments/.*.tmp-*"), *folder.glob(".manifest.json.*.tmp")]:
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.unlink(missing_ok=True)
 
 
 def _clean_segments(folder: Path, keep: set[str]) -> None:
@@ -727,6 +751,10 @@ def open_index(corpus: Path | str, *, cache_dir: Path | str | None = None,
     return index
 
 
+#: Errors that mean a cache cannot be used as it is: it is rebuilt.
+_DAMAGE = (CacheError, KeyError, TypeError, IndexError, pa.ArrowException)
+
+
 def _locked(corpus: Path | str, cache_dir: Path | str | None, progress: Progress | None,
             rebuild: bool, jobs: int | None, themes: ThemeDictionary | None, *, load: bool,
             ) -> tuple[BuildInfo, Index | None]:
@@ -748,10 +776,15 @@ def _locked(corpus: Path | str, cache_dir: Path | str | None, progress: Progress
         try:
             info, index = _update_and_load(corpus, folder, progress, rebuild, jobs, themes,
                                            load)
-        except CacheError as error:
-            log.warning("cached index in %s is damaged (%s); rebuilding", folder, error)
+        except _DAMAGE as error:
+            # (Also a cache whose checksums hold but whose contents are not what this version
+            # writes, e.g. edited by hand: a missing key or column. A rebuild that meets the
+            # same error raises it.)
+            why = str(error) if isinstance(error, CacheError) else (
+                f"unexpected contents: {type(error).__name__}: {error}")
+            log.warning("cached index in %s is damaged (%s); rebuilding", folder, why)
             info, index = _update_and_load(corpus, folder, progress, True, jobs, themes, load)
-            info.notes.append(f"cache rebuilt: {error}")
+            info.notes.append(f"cache rebuilt: {why}")
     finally:
         lock.release()
     info.seconds = time.perf_counter() - started
@@ -797,6 +830,7 @@ def _verify(folder: Path) -> None:
 
 def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
             jobs: int | None, themes: ThemeDictionary) -> BuildInfo:
+    _clean_leftovers(folder)
     workers = _Workers(jobs or min(2, os.cpu_count() or 1))
     try:
         with _without_cycle_collection():
@@ -921,7 +955,8 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
         pending.append(_SegmentData(
             _segment_name(), kept_docs, None, trimmed,
             _theme_counts(trimmed, lexicon, themes),
-            texts_from=folder / "segments" / entry["name"] / "texts.parquet"))
+            texts_from=folder / "segments" / entry["name"] / "texts.parquet",
+            texts_checksum=seg_checks.get(f"segments/{entry['name']}/texts.parquet")))
 
     # 2. Read, tokenise and index added and changed files into new segments (in parallel).
     new_files: list[dict[str, Any]] = []
@@ -1065,7 +1100,7 @@ def _merge(folder: Path, checksums: dict[str, list[int]], entries: list[dict[str
             segment = data.segment
             docs = data.docs.drop(columns=["_old_row"], errors="ignore")
             texts = data.bodies if data.bodies is not None else _texts_subset(
-                data.texts_from, data.docs["_old_row"]).column("body").to_pylist()
+                data).column("body").to_pylist()
         streams.append(segment.as_global(segment.stream()))
         starts.append(segment.doc_start[:-1] + offset)
         offset += int(segment.doc_start[-1])
@@ -1196,7 +1231,8 @@ class _TextStore:
                 expected = self.manifest["checksums"].get(
                     f"segments/{entry['name']}/texts.parquet")
                 if [len(table_bytes), zlib.crc32(table_bytes)] != expected:
-                    raise CacheError(f"{path} is damaged; run `policydata build --rebuild`")
+                    raise CacheError(f"{path} is damaged (size or checksum differs from the "
+                                     "manifest)")
                 self._files[segment] = pq.ParquetFile(pa.BufferReader(table_bytes))
             if len(self._groups) > 64:
                 self._groups.pop(next(iter(self._groups)))
