@@ -21,7 +21,7 @@ from dashboard import figures, ui
 from policydata import analysis as an
 from policydata.filters import Filter
 from policydata.index import Index
-from policydata.store import open_index
+from policydata.store import CacheError, open_index
 from policydata.themes import ThemeDictionary, load_themes, parse_themes
 from policydata.uploads import UPLOAD_MAX_IDLE_SECONDS
 
@@ -66,7 +66,7 @@ def _load_upload_index(path: str, cache_dir: str | None) -> Index:
     return _open(path, cache_dir)
 
 
-def _open(path: str, cache_dir: str | None) -> Index:
+def _open(path: str, cache_dir: str | None, *, rebuild: bool = False) -> Index:
     bar = st.progress(0.0, text="Opening the corpus index")
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -74,7 +74,7 @@ def _open(path: str, cache_dir: str | None) -> Index:
         bar.progress(share, text=_STAGES.get(stage, stage))
 
     themes_file = os.environ.get("POLICYDATA_THEMES")
-    index = open_index(path, cache_dir=cache_dir, progress=progress,
+    index = open_index(path, cache_dir=cache_dir, progress=progress, rebuild=rebuild,
                        themes=load_themes(themes_file) if themes_file else None)
     bar.empty()
     index.warm(index.stop_mask(an.default_stopwords()))
@@ -257,7 +257,11 @@ class Corpus:
         return _top_terms(*self._keys, flt, n, weight, ngram, stop, reference, *self._dict)
 
     def kwic(self, term: str, flt: Filter, *, window: int = 8, limit: int = 50) -> pd.DataFrame:
-        return _kwic(*self._keys, term, flt, window, limit, *self._dict)
+        try:
+            return _kwic(*self._keys, term, flt, window, limit, *self._dict)
+        except CacheError as error:
+            _rebuild(self.source, error)
+            raise  # pragma: no cover - _rebuild reruns the page
 
     def articles(self, flt: Filter, *, sort: str = "-date", limit: int | None = None,
                  mentioning: str | None = None) -> pd.DataFrame:
@@ -268,7 +272,22 @@ class Corpus:
         return _corpus_info(*self._keys, flt, *self._dict)
 
     def article(self, doc_id: str, query: str = "") -> dict[str, Any] | None:
-        return _article(*self._keys, doc_id, query, *self._dict)
+        try:
+            return _article(*self._keys, doc_id, query, *self._dict)
+        except CacheError as error:
+            _rebuild(self.source, error)
+            raise  # pragma: no cover - _rebuild reruns the page
+
+
+def _rebuild(source: CorpusSource, error: CacheError) -> None:
+    """The cached index was found damaged while reading an article's text (texts are checked
+    when first read, not at every start): rebuild it, forget the loaded one, run again."""
+    st.warning(f"The cached index is damaged ({ui.plain(error)}); it is being rebuilt.")
+    _open(source.path, source.cache_dir, rebuild=True)
+    _load_index.clear()
+    _load_upload_index.clear()
+    st.cache_data.clear()
+    st.rerun()
 
 
 def current() -> Corpus:

@@ -614,3 +614,19 @@ def test_theme_names_are_not_read_as_hover_templates() -> None:
     trace = figures.trend_figure(frame, "count", 1, by="theme").data[0]
     assert "fake" not in trace.hovertemplate and "%{customdata[1]}" in trace.hovertemplate
     assert trace.customdata[0][1] == "%{x} fake %{y}"
+
+
+def test_damaged_texts_found_by_the_reader_are_rebuilt(monkeypatch, tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    write_article(corpus, "a.txt", "2023-01-01", "T", "The digital economy grows.")
+    at = app(monkeypatch, corpus, tmp_path / "cache")
+    texts = next((tmp_path / "cache").glob("*/segments/*/texts.parquet"))
+    data = bytearray(texts.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    texts.write_bytes(bytes(data))
+    at.switch_page("views/articles.py")
+    at.query_params["doc"] = "a"
+    at.query_params["q"] = "digital economy"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert "<mark>digital economy</mark>" in " ".join(h.value for h in at.html)
