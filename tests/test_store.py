@@ -173,7 +173,7 @@ def test_stored_resolution_equals_resolve(corpus: Path, cache: Path, extra: str 
         paths, [h for t in tables for h in t.column("hash").to_pylist()],
         [i for t in tables for i in t.column("id").to_pylist()])
     notes = {p.path: p.reason for p in [*skipped, *renamed]}
-    stored = pq.read_table(folder / "resolved.parquet").to_pydict()
+    stored = pq.read_table(folder / manifest["tables"]["resolved"]).to_pydict()
     assert stored["active"] == keep.tolist()
     assert stored["id"] == ids
     assert stored["note"] == [notes.get(p) for p in paths]
@@ -416,3 +416,24 @@ def test_what_killed_builds_left_is_removed_by_the_next(corpus: Path, cache: Pat
     index = open_index(corpus, cache_dir=cache)  # nothing changed in the corpus...
     assert index.build.tokenised == 0 and not index.build.rebuilt
     assert not unfinished.exists() and not manifest.exists()  # ...but the leftovers go
+
+
+def test_an_update_stopped_before_its_manifest_leaves_the_old_cache_whole(
+        corpus: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every table an update writes has a new name: stopped (killed) just before the manifest
+    # is replaced, the old cache is still whole, and the next start only redoes the update.
+    folder = Path(open_index(corpus, cache_dir=cache).build.cache)
+    write_article(corpus / "xinhua", "new.txt", "2024-01-01", "New", "The digital economy.")
+
+    def killed(*args: object) -> None:
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(store, "_save_manifest", killed)
+    with pytest.raises(RuntimeError):
+        open_index(corpus, cache_dir=cache)
+    monkeypatch.undo()
+    assert len(list(folder.glob("*.parquet"))) == 8  # the old tables and the unused new ones
+    index = open_index(corpus, cache_dir=cache)
+    assert not index.build.rebuilt and index.build.tokenised == 1
+    assert len(list(folder.glob("*.parquet"))) == 4  # the unused ones are gone
+    assert count(index, "digital economy") == 37

@@ -66,7 +66,7 @@ from .tokens import RULES_VERSION, Vocabulary, encode_batch
 log = logging.getLogger("policydata")
 
 #: Bumped whenever the layout of the cache changes; other versions are rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Segments beyond this many are merged (without tokenising again) on the next update.
 MAX_SEGMENTS = 8
 #: Documents per row group of ``texts.parquet``: the unit read to show one article.
@@ -686,8 +686,21 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def _files_table(folder: Path, manifest: dict[str, Any]) -> pd.DataFrame:
-    table = _read_parquet(folder / "files.parquet", manifest["checksums"], folder)
+    table = _read_parquet(_table_path(folder, manifest, "files"), manifest["checksums"], folder)
     return table.to_pandas()
+
+
+#: The cache's top-level tables. Each build writes them under new names (``files.<gen>.parquet``)
+#: that the manifest lists under ``tables``, so a build killed before it replaces the manifest
+#: leaves the old tables, and the old cache, whole.
+TABLES = ("files", "problems", "vocabulary", "resolved")
+
+
+def _table_path(folder: Path, manifest: dict[str, Any], name: str) -> Path:
+    tables = manifest.get("tables")
+    if not isinstance(tables, dict) or not isinstance(tables.get(name), str):
+        raise CacheError(f"the manifest names no {name} table")
+    return folder / Path(tables[name]).name
 
 
 def _clean_leftovers(folder: Path) -> None:
@@ -698,6 +711,18 @@ def _clean_leftovers(folder: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
         else:
             tmp.unlink(missing_ok=True)
+    try:  # tables written by a build killed before it replaced the manifest
+        tables = _read_manifest(folder)["tables"]
+        _clean_tables(folder, {Path(str(name)).name for name in tables.values()})
+    except (CacheError, KeyError, AttributeError, TypeError):
+        pass  # (no usable manifest: the rebuild that follows cleans up after itself)
+
+
+def _clean_tables(folder: Path, keep: set[str]) -> None:
+    """Remove top-level tables of earlier builds (``keep``: those the manifest names)."""
+    for path in folder.glob("*.parquet"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
 
 
 def _clean_segments(folder: Path, keep: set[str]) -> None:
@@ -989,16 +1014,19 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
         for column in ("mtime_ns", "ctime_ns"):
             files[column] = [old if e is None else getattr(e, column)
                              for e, old in zip(now, files[column])]
-    old_issues = (_read_parquet(folder / "problems.parquet", manifest["checksums"], folder)
+    old_issues = (_read_parquet(_table_path(folder, manifest, "problems"),
+                                manifest["checksums"], folder)
                   .to_pandas() if manifest is not None else pd.DataFrame())
     issues = _merge_table(old_issues, replaced, new_issues, ISSUE_COLUMNS, "file")
-    _write_parquet(pa.Table.from_pandas(files, preserve_index=False), folder / "files.parquet",
-                   checksums, folder)
+    generation = uuid.uuid4().hex[:12]
+    tables = {name: f"{name}.{generation}.parquet" for name in TABLES}
+    _write_parquet(pa.Table.from_pandas(files, preserve_index=False),
+                   folder / tables["files"], checksums, folder)
     _write_parquet(pa.Table.from_pandas(issues, preserve_index=False),
-                   folder / "problems.parquet", checksums, folder)
+                   folder / tables["problems"], checksums, folder)
     _write_parquet(pa.table({"term": pa.array(vocabulary.terms, pa.string())}),
-                   folder / "vocabulary.parquet", checksums, folder)
-    _write_parquet(_resolution(folder, segments_out, checksums), folder / "resolved.parquet",
+                   folder / tables["vocabulary"], checksums, folder)
+    _write_parquet(_resolution(folder, segments_out, checksums), folder / tables["resolved"],
                    checksums, folder)
     manifest = {
         "schema": SCHEMA_VERSION,
@@ -1010,15 +1038,17 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
         "terms": len(vocabulary.terms),
         "themes": themes.digest,
         "theme_names": theme_names,
+        "tables": tables,
         "checksums": {k: v for k, v in checksums.items()
-                      if not k.startswith("segments/") or k.split("/")[1] in
-                      {s["name"] for s in segments_out}},
+                      if (k in tables.values() if "/" not in k else k.split("/")[1] in
+                          {s["name"] for s in segments_out})},
         "scan_problems": [[p.path, p.reason] for p in scan_problems],
         "scanned_ns": scanned_ns,
     }
     _save_manifest(folder, manifest)
     info.wrote = True
     _clean_segments(folder, {s["name"] for s in segments_out})
+    _clean_tables(folder, set(tables.values()))
     return info
 
 
@@ -1135,7 +1165,8 @@ def _merge_table(old: pd.DataFrame, replaced: set[str], new: list[dict[str, Any]
 
 
 def _load_vocabulary_terms(folder: Path, manifest: dict[str, Any]) -> list[str]:
-    table = _read_parquet(folder / "vocabulary.parquet", manifest["checksums"], folder)
+    table = _read_parquet(_table_path(folder, manifest, "vocabulary"), manifest["checksums"],
+                          folder)
     terms = table.column("term").to_pylist()
     if len(terms) != manifest["terms"] or (terms and terms[0] != ""):
         raise CacheError("vocabulary does not match the manifest")
@@ -1167,7 +1198,7 @@ def _load(folder: Path, themes: ThemeDictionary) -> Index:
                 "row", pa.array(np.arange(table.num_rows, dtype=np.int32))))
             theme_blocks.append(counts)
     files = _files_table(folder, manifest)
-    issues = _read_parquet(folder / "problems.parquet", checksums, folder)
+    issues = _read_parquet(_table_path(folder, manifest, "problems"), checksums, folder)
     report = LoadReport(files=len(files))
     report.skipped.extend(Problem(p, r) for p, r in manifest.get("scan_problems", []))
     for path, reason, skipped in zip(issues.column("path").to_pylist(),
@@ -1183,9 +1214,9 @@ def _load(folder: Path, themes: ThemeDictionary) -> Index:
                              if c in ("words", "segment", "row") else pa.string())
                             for c in columns])
         table = schema.empty_table()
-    resolved = _read_parquet(folder / "resolved.parquet", checksums, folder)
+    resolved = _read_parquet(_table_path(folder, manifest, "resolved"), checksums, folder)
     if resolved.num_rows != table.num_rows:
-        raise CacheError("resolved.parquet does not match the documents")
+        raise CacheError("the resolved table does not match the documents")
     keep = resolved.column("active").to_numpy(zero_copy_only=False).astype(bool)
     paths = table.column("path")
     for row in np.flatnonzero(resolved.column("note").is_valid().to_numpy(
