@@ -399,6 +399,41 @@ def test_reader_escapes_hostile_text(monkeypatch, tmp_path) -> None:
     assert "**bold**" in html and "$x^2$" in html
 
 
+def test_one_sessions_upload_and_dictionary_stay_in_that_session(monkeypatch, tmp_path,
+                                                                  small) -> None:
+    # Two sessions of one server process share its cached calls (as on a hosted dashboard):
+    # what one user uploads or edits must not reach the other.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mine/a.txt", " date 2021-05-01 Mine\n\nThe digital economy.\n")
+    first = app(monkeypatch, small, tmp_path)
+    first.file_uploader(key="upload_files").set_value(("mine.zip", buffer.getvalue(),
+                                                       "application/zip")).run()
+    first.button(key="upload_go").click().run()
+    first.switch_page("views/themes.py").run()
+    first.session_state["w_tab"] = "Dictionary"
+    first.run()
+    first.text_area(key="themes_editor").set_value('[themes]\n"Mine" = ["digital economy"]\n')
+    apply_button(first).click().run()
+    first.session_state["w_tab"] = "Counts"
+    first.run()
+    assert not first.exception, [e.message for e in first.exception]
+    assert first.dataframe[0].value["theme"].tolist() == ["Mine"]
+
+    second = app(monkeypatch, small, tmp_path)
+    index = open_index(small, cache_dir=tmp_path)
+    shown = {m.label: m.value for m in second.metric}
+    assert shown["Articles"] == f"{an.corpus_info(index)['documents']:,}"
+    assert not any("your upload" in e.label for e in second.sidebar.expander)
+    second.switch_page("views/themes.py").run()
+    expected = an.theme_summary(index)
+    assert second.dataframe[0].value["theme"].tolist() == expected["theme"].tolist()
+    # and the first session still has its own corpus and dictionary after the second ran
+    first.run()
+    assert first.dataframe[0].value["theme"].tolist() == ["Mine"]
+    assert any("your upload" in e.label for e in first.sidebar.expander)
+
+
 def test_upload_a_corpus_for_the_session(monkeypatch, tmp_path) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
