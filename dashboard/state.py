@@ -243,16 +243,22 @@ def finish() -> str:
     st.session_state["_url"] = wanted
     st.session_state["_widgets"] = {key: st.session_state[key] for key in CONTROLS
                                     if key in st.session_state}
-    return lasting_query()
+    return lasting_query(pin_dates=True)
 
 
-def lasting_query(view: View | None = None) -> str:
+def lasting_query(view: View | None = None, *, pin_dates: bool = False) -> str:
     """The query string of a view (default: the current one) for a link meant to last.
 
     It names the period even when it is this corpus's default, which changes as the corpus
-    grows: a cited link keeps opening the same view.
+    grows: a cited link keeps opening the same view. With ``pin_dates`` it also names the
+    date range when the view has none (the whole corpus, as far as it goes today), so articles
+    added later outside that range do not change what the link shows.
     """
-    return urlencode(view_to_params(view or current().view, freq=None), doseq=True)
+    run = current()
+    view = view or run.view
+    if pin_dates and run.bounds and not (view.filter.start and view.filter.end):
+        view = view.with_filter(start=run.bounds[0], end=run.bounds[1])
+    return urlencode(view_to_params(view, freq=None), doseq=True)
 
 
 def keyed(name: str, *parts: object) -> str:

@@ -120,6 +120,23 @@ def test_url_seeds_the_widgets(monkeypatch, tmp_path, small) -> None:
                                      for k, v in params.items()}
 
 
+def test_the_shared_link_pins_dates_and_period_and_reopens_the_view(monkeypatch, tmp_path,
+                                                                     small) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"]}, "views/trends.py")
+    assert "dates" not in at.query_params  # the address bar stays short ...
+    shared = parse_qs(urlsplit(at.sidebar.code[0].value).query)
+    index = open_index(small, cache_dir=tmp_path)
+    info = an.corpus_info(index)
+    # ... the link to copy names the corpus's range and the period, which grow with the corpus
+    assert shared["dates"] == [info["first_date"], info["last_date"]]
+    assert shared["freq"] == [at.segmented_control(key="w_freq").value]
+    again = app(monkeypatch, small, tmp_path, shared, "views/trends.py")
+    assert spec(again)["data"] == spec(at)["data"]
+    assert "dates" not in again.query_params  # (the whole corpus again: nothing to filter)
+
+
 def test_trend_chart_holds_the_library_numbers(monkeypatch, tmp_path, small) -> None:
     at = app(monkeypatch, small, tmp_path,
              {"term": ["digital economy", "real economy"], "freq": "quarter",
