@@ -257,11 +257,15 @@ def _two_lines(label: str, width: int = 24) -> str:
 
 def theme_share_figure(summary: pd.DataFrame, title: str) -> go.Figure:
     """Share of articles with each theme, the exact figure beside each bar."""
-    return bar_figure(
+    fig = bar_figure(
         summary["theme"].tolist(), summary["share"].round(1).tolist(),
         hover=[f"{t}: {d:,} articles, {c:,} matches"
                for t, d, c in zip(summary["theme"], summary["docs"], summary["count"])],
         title=title, decimals=1)
+    # The room for the numbers beside the bars can pass 100: no tick there for a share.
+    if fig.layout.xaxis.range[1] > 100:
+        fig.update_xaxes(tickvals=list(range(0, 101, 20)))
+    return fig
 
 
 def cooccurrence_figure(frame: pd.DataFrame) -> go.Figure:

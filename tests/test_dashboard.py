@@ -498,6 +498,20 @@ def test_bar_labels_write_numbers_in_full(monkeypatch) -> None:
     assert list(fig.data[0].text) == ["12,880", "7", "1,234.57", "0.25"]
 
 
+@pytest.mark.parametrize("largest", [99.6, 80.0, 50.0, 5.0])
+def test_theme_shares_have_no_tick_past_100_percent(monkeypatch, largest) -> None:
+    monkeypatch.syspath_prepend(str(ROOT))
+    from dashboard.figures import theme_share_figure
+
+    summary = pd.DataFrame({"theme": ["a", "b"], "share": [largest, 1.0], "docs": [9, 1],
+                            "count": [12, 1]})
+    fig = theme_share_figure(summary, "% of articles")
+    high = fig.layout.xaxis.range[1]
+    assert high > largest  # room for the number beside the longest bar
+    ticks = fig.layout.xaxis.tickvals
+    assert (ticks is None and high <= 100) or max(ticks) == 100
+
+
 def test_word_cloud_bars_show_exact_counts_on_a_real_corpus(monkeypatch, tmp_path_factory,
                                                             ) -> None:
     corpus = shared_corpus("en-fomc-minutes")
