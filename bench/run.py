@@ -1074,17 +1074,21 @@ def render(res: dict) -> str:
 
         short = [f"trend:{t}" for t in SHORT_TERMS]
         long_ = [f"trend:{t}" for t in LONG_TERMS]
+        # One cell per column of the header: the label takes the articles column.
         cells = [
-            f"x{hi['articles'] / lo['articles']:.0f}", f"x{hi['bytes'] / lo['bytes']:.1f}", "",
-            grow(lambda s: med(s["builds"], "seconds")), "",
+            f"growth {lo['articles']:,} -> {hi['articles']:,}: "
+            f"x{hi['articles'] / lo['articles']:.0f}",
+            f"x{hi['bytes'] / lo['bytes']:.1f}", "",
+            grow(lambda s: med(s["builds"], "seconds")),
+            grow(lambda s: med(s["builds"], "seconds") / s["articles"]),
             grow(lambda s: med(s["builds"], "cpu")),
             grow(lambda s: max(r["peak"] for r in s["builds"])),
             grow(lambda s: s["cache_bytes"]), grow(lambda s: med(s["warm"], "wall")),
             grow(lambda s: qmax(s, short)), grow(lambda s: qmax(s, long_)),
             grow(lambda s: qmax(s, ["themes"])), grow(lambda s: qmax(s, ["top:count"])),
             grow(lambda s: qmax(s, ["top:keyness"])), grow(lambda s: qmax(s, ["articles"]))]
-        out.append(f"| growth {lo['articles']:,} -> {hi['articles']:,} | " + " | ".join(cells)
-                   + " |")
+        assert len(cells) == 15, len(cells)
+        out.append("| " + " | ".join(cells) + " |")
     out.append("")
     out.append("Query columns give the slowest term of each group and the median of the "
                "repetitions (memo cleared). *runs*: fresh processes per step at that size. "
