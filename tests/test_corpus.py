@@ -1391,3 +1391,15 @@ def test_lists_and_mappings_where_text_is_expected_are_said(tmp_path: Path):
     assert caveats == [("a.md", "'source' is a mapping, not text; it is used as written"),
                        ("a.md", "'title' is a list, not text; it is used as written"),
                        ("b.jsonl#1", "'text' is a mapping, not text; it is used as written")]
+
+def test_a_corpus_folder_whose_own_name_is_not_utf8_loads(tmp_path: Path, cache: Path):
+    # Files directly in the corpus folder take its name as their source; a Latin-1 name
+    # (a folder copied from an old disk) crashed every command when the index was written.
+    root = os.fsencode(tmp_path) + b"/caf\xe9"
+    os.mkdir(root)
+    with open(root + b"/a.txt", "wb") as handle:
+        handle.write(ARTICLE.encode())
+    for corpus_path in (os.fsdecode(root), os.fsdecode(root + b"/a.txt")):
+        index = open_index(corpus_path, cache_dir=cache)
+        assert index.n_documents == 1
+        assert index.source_names == ["caf\\xe9"]

@@ -714,9 +714,15 @@ def _one_line(message: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _root_name(root: str, is_dir: bool) -> str:
-    """Name of the corpus folder (the source of files directly in it)."""
+    """Name of the corpus folder (the source of files directly in it), as text: bytes of a
+    name that are not UTF-8 are written as escapes.
+
+    >>> _root_name(os.fsdecode(b"/data/caf\\xe9"), True), _root_name("/data/xinhua/a", False)
+    ('caf\\\\xe9', 'xinhua')
+    """
     absolute = os.path.abspath(root)
-    return os.path.basename(absolute if is_dir else os.path.dirname(absolute))
+    name = os.path.basename(absolute if is_dir else os.path.dirname(absolute))
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _stem_id(relpath: str) -> str:
