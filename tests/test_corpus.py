@@ -1403,3 +1403,23 @@ def test_a_corpus_folder_whose_own_name_is_not_utf8_loads(tmp_path: Path, cache:
         index = open_index(corpus_path, cache_dir=cache)
         assert index.n_documents == 1
         assert index.source_names == ["caf\\xe9"]
+
+
+def test_a_long_share_this_cut_is_reported(tmp_path: Path):
+    # Counting rule 1 ends the body at a line starting 'Share this:'; when that line is not
+    # the scraper's short footer (a quoted line, share buttons above the article), the words
+    # left out are said in the load report instead of vanishing unseen.
+    paragraphs = "\n\n".join(f"Paragraph {i} on the digital economy." for i in range(30))
+    write(tmp_path, "c/seedlike.txt", ARTICLE)
+    write(tmp_path, "c/above.txt", " date 2023-09-03 Above\nShare this:\nTwitter\n\n" + paragraphs)
+    rows = [{"date": "2023-09-04", "title": "Row", "text": "Intro.\nShare this: " + paragraphs}]
+    write(tmp_path, "c/rows.jsonl", "\n".join(json.dumps(r) for r in rows))
+    docs, report = load(tmp_path / "c")
+    assert {d.path: d.body for d in docs}["above.txt"] == ""  # (the rule still holds)
+    notes = {p.path: p.reason for p in report.warnings if "Share this:" in p.reason}
+    words = len(paragraphs.split())
+    assert set(notes) == {"above.txt", "rows.jsonl#1"}
+    assert f"(line 1) ends the body by counting rule 1, leaving out the {words + 3:,} words" \
+        in notes["above.txt"]  # (with 'Share this:' and 'Twitter')
+    assert f"(line 2) ends the body by counting rule 1, leaving out the {words + 2:,} words" \
+        in notes["rows.jsonl#1"]

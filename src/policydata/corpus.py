@@ -634,15 +634,44 @@ def strip_footer(body: str) -> str:
     >>> strip_footer("Text.\\n\\nShare this: Twitter\\n\\nFacebook\\n")
     'Text.'
     """
+    return body[:_footer_start(body)].strip()
+
+
+#: A footer cut that removes more words than this is reported (a caveat in the load report):
+#: the seed's footer is three words; a longer one may be article text after a quoted line.
+FOOTER_WORDS = 100
+
+
+def _footer_start(body: str) -> int:
+    """Where the ``Share this:`` footer starts (the length of ``body`` when it has none)."""
     # (str.find, then a look at the start of the line: the regex FOOTER, without scanning
     # every line start of a long text.)
     at = body.find("Share this:")
     while at != -1:
         line = body.rfind("\n", 0, at) + 1
         if not body[line:at].strip(" \t"):
-            return body[:line].strip()
+            return line
         at = body.find("Share this:", at + 1)
-    return body.strip()
+    return len(body)
+
+
+def footer_caveat(body: str) -> str | None:
+    """A note when the ``Share this:`` footer rule cuts more than :data:`FOOTER_WORDS` words
+    (whitespace-separated) from ``body``: the cut follows counting rule 1, but such a long
+    footer may be article text, which the user should see rather than lose unseen.
+
+    >>> footer_caveat("Text.\\n\\nShare this: Twitter\\n\\nFacebook\\n") is None
+    True
+    >>> footer_caveat("Intro.\\nShare this: a quote\\n" + "word " * 150)[-34:]
+    'leaving out the 154 words after it'
+    """
+    start = _footer_start(body)
+    words = len(body[start:].split())
+    if words <= FOOTER_WORDS:
+        return None
+    line = body.count("\n", 0, start) + 1
+    return (f"a line starting 'Share this:' (line {line}) ends the body by counting rule 1, "
+            f"leaving out the {words:,} words after it")
 
 
 def read_file(root: Path, relpath: str, data: bytes | None = None,
@@ -834,6 +863,9 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
         date, precision = parse_date(date_value)
     except ValueError as error:
         raise Unreadable(f"{where}: {error}") from None
+    cut = footer_caveat(body)
+    if cut:
+        caveats.append(cut)
     body = strip_footer(body)
     if not body:
         caveats.append("title with no body: only the title is counted")
@@ -1136,13 +1168,17 @@ def _row_document(number: int, fields: dict[str, Any], where: str, relpath: str,
                                           "not loaded"), True))
         return None
     title = _text(fields["title"]).strip()
-    body = strip_footer(_text(fields["text"]))
+    text = _text(fields["text"])
+    body = strip_footer(text)
     if not title and not body:
         problems.append((Problem(relpath, f"{where}: no title and no text"), True))
         return None
     path = f"{relpath}#{number}"
     problems += [(Problem(path, _one_line(caveat)), False) for caveat in _not_text(
         fields, ("title", "text", "id", "source", "url"), where)]
+    cut = footer_caveat(text) if len(body) < len(text.strip()) else None
+    if cut:
+        problems.append((Problem(path, f"{where}: {cut}"), False))
     if not body:
         problems.append((Problem(path, f"{where}: title with no text: "
                                        "only the title is counted"), False))
