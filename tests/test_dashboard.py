@@ -102,6 +102,18 @@ def test_overview_counts_what_the_filters_select(monkeypatch, tmp_path, small) -
     assert len(expected) < an.corpus_info(index)["documents"]  # (the filter does narrow)
 
 
+def test_a_filter_that_selects_nothing_is_not_an_empty_corpus(monkeypatch, tmp_path,
+                                                              small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"q": "zebracorn"})
+    assert {m.label: m.value for m in at.metric}["Articles"] == "0"
+    assert not any("No article was loaded" in w.value for w in at.warning)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("no date here\n")
+    at = app(monkeypatch, empty, tmp_path / "cache2")
+    assert any("No article was loaded" in w.value for w in at.warning)
+
+
 def test_url_seeds_the_widgets(monkeypatch, tmp_path, small) -> None:
     params = {"term": ["digital economy", "real economy"], "freq": "year", "measure": "count",
               "smooth": "2", "q": "economy", "theme": ["Digital economy"],

@@ -97,7 +97,7 @@ def main() -> None:
         ui.text(note)
     skipped = pd.DataFrame(info["skipped"], columns=["path", "reason"])
     warnings = pd.DataFrame(info["warnings"], columns=["path", "reason"])
-    if not info["documents"]:
+    if not whole["documents"]:  # (the whole corpus's: a filter that selects none is not this)
         st.warning("No article was loaded: the corpus holds no file of a supported type "
                    "with a dated article (see the formats in the README).")
     elif skipped.empty and warnings.empty and not problems:
