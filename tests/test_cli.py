@@ -105,6 +105,14 @@ def test_filters_mean_the_same_everywhere(corpus: Path, cache: Path) -> None:
     # An endless file is refused after 10 MB, not read until memory runs out.
     (["themes", "--themes", "/dev/zero"], "larger than 10 MB"),
     (["top", "--stopwords", "/dev/zero"], "larger than 10 MB"),
+    # Counts of rows, terms or processes ask for something: 0 is refused, not read as "one"
+    # (`kwic --limit 0` printed a line) or as "the default" (`build --jobs 0`).
+    (["kwic", "China", "--limit", "0"], "argument --limit: '0' must be 1 or more"),
+    (["articles", "--limit", "0"], "argument --limit: '0' must be 1 or more"),
+    (["top", "--n", "0"], "argument --n: '0' must be 1 or more"),
+    (["build", "--jobs", "0"], "argument --jobs: '0' must be 1 or more"),
+    (["kwic", "China", "--window", "-1"], "argument --window: '-1' must be 0 or more"),
+    (["kwic", "China", "--limit", "two"], "'two' is not a whole number"),
 ])
 def test_bad_arguments_give_one_line_and_status_2(corpus: Path, cache: Path, args: list[str],
                                                   said: str) -> None:
@@ -113,6 +121,55 @@ def test_bad_arguments_give_one_line_and_status_2(corpus: Path, cache: Path, arg
     assert said in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_small_counts_are_what_they_say(corpus: Path, cache: Path) -> None:
+    # --limit 1 is one line and --window 0 the match alone (0 words each side)
+    lines = rows(run("kwic", "digital economy", "--limit", "1", "--window", "0", "--corpus",
+                     str(corpus), "--format", "csv", cache=cache).stdout)
+    assert len(lines) == 1
+    assert (lines[0]["left"], lines[0]["match"], lines[0]["right"]) == ("", "digital economy", "")
+    assert len(rows(run("articles", "--limit", "1", "--corpus", str(corpus), "--format", "csv",
+                        cache=cache).stdout)) == 1
+
+
+def test_help_gives_the_defaults() -> None:
+    def help_of(command: str) -> str:
+        return " ".join(subprocess.run([SCRIPT, command, "--help"], capture_output=True,
+                                       text=True, timeout=60, check=True).stdout.split())
+
+    assert "(default: count)" in help_of("top") and "(default: 1)" in help_of("top")
+    assert "(default: -date)" in help_of("articles")
+    assert "(default: 8)" in help_of("kwic") and "(default: 100;" in help_of("kwic")
+    assert "TERM a word or phrase" in help_of("kwic") and "TERM a word or phrase" in help_of(
+        "trend")
+    assert "(default: 8501)" in help_of("serve")
+    assert "(default: 2, or 1 on a single CPU)" in help_of("build")
+
+
+def test_serve_without_a_clone_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # After `pip install .` (not -e) the package lives in site-packages, and the folder two
+    # levels above it holds neither the dashboard nor the bundled seeds: say so on one line
+    # instead of starting Streamlit on a missing file.
+    from policydata import cli
+
+    monkeypatch.setattr(cli, "PROJECT", tmp_path)
+    monkeypatch.setattr(cli, "DASHBOARD", tmp_path / "dashboard" / "app.py")
+    monkeypatch.delenv("POLICYDATA_CORPUS", raising=False)
+    built: list[object] = []
+    monkeypatch.setattr("policydata.store.build_index", lambda *a, **k: built.append(a))
+    assert cli.main(["serve", "--corpus", str(SEEDS), "--cache-dir", str(tmp_path / "c")]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"policydata: error: {tmp_path / 'dashboard' / 'app.py'} does not exist: the "
+                   "dashboard and the bundled seeds/ are run from a clone of the repository "
+                   "installed with 'pip install -e .'\n")
+    assert built == []  # it failed before building an index
+    # with no corpus given, the missing seeds are explained the same way (a usage error)
+    assert cli.main(["info", "--cache-dir", str(tmp_path / "c")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no corpus given: pass --corpus PATH" in err
+    assert "installed with 'pip install -e .'" in err
 
 
 def test_missing_corpus_path(cache: Path, tmp_path: Path) -> None:

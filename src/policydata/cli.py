@@ -1,8 +1,9 @@
 """The ``policydata`` command line: a thin client of :mod:`policydata.analysis`.
 
-Columns and options are a stable contract (scripts depend on them); see ``docs/CLI.md`` and
-``policydata COMMAND --help``. Errors are one line on stderr and a non-zero exit status: 2 for
-bad arguments (a bad date, an unknown theme, a missing path), 1 for anything else.
+Columns and options are a stable contract (scripts depend on them); see the README's "Command
+line" section and ``policydata COMMAND --help``, which gives every option's default. Errors are
+one line on stderr and a non-zero exit status: 2 for bad arguments (a bad date, an unknown
+theme, a missing path), 1 for anything else (such as ``serve`` without the dashboard's files).
 """
 
 from __future__ import annotations
@@ -19,14 +20,22 @@ from typing import Any, ClassVar
 
 from .columns import COLUMNS, csv_text, printable
 
+#: The repository root when the package is run from a clone (``pip install -e .``); after a
+#: plain ``pip install .`` this is the environment's ``lib/`` and holds no dashboard or seeds.
 PROJECT = Path(__file__).resolve().parents[2]
 #: The dashboard entrypoint, run by ``policydata serve``.
 DASHBOARD = PROJECT / "dashboard" / "app.py"
-
+#: Why the dashboard or the bundled seeds can be missing, said with the error.
+FROM_A_CLONE = ("the dashboard and the bundled seeds/ are run from a clone of the repository "
+                "installed with 'pip install -e .'")
 
 
 class UsageError(Exception):
     """A bad argument: reported on one line, exit status 2."""
+
+
+class SetupError(Exception):
+    """The installation lacks something a command needs: reported on one line, exit status 1."""
 
 
 def default_corpus() -> Path:
@@ -37,7 +46,8 @@ def default_corpus() -> Path:
     seeds = PROJECT / "seeds"
     if seeds.is_dir():
         return seeds
-    raise UsageError("no corpus given: pass --corpus PATH or set POLICYDATA_CORPUS")
+    raise UsageError("no corpus given: pass --corpus PATH or set POLICYDATA_CORPUS ("
+                     + FROM_A_CLONE + ")")
 
 
 def _date(value: str) -> dt.date:
@@ -55,18 +65,31 @@ def _path(value: str) -> Path:
     return Path(value)
 
 
-def _positive(value: str) -> int:
+def _whole(value: str) -> int:
     try:
-        number = int(value)
+        return int(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+
+
+def _not_negative(value: str) -> int:
+    """A count that may be 0 (``kwic --window 0`` shows the match alone)."""
+    number = _whole(value)
     if number < 0:
         raise argparse.ArgumentTypeError(f"{value!r} must be 0 or more")
     return number
 
 
+def _positive(value: str) -> int:
+    """A count of rows, terms or processes: 0 would ask for nothing."""
+    number = _whole(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} must be 1 or more")
+    return number
+
+
 def _port(value: str) -> int:
-    number = _positive(value)
+    number = _whole(value)
     if not 1 <= number <= 65535:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port (1 to 65535)")
     return number
@@ -111,36 +134,54 @@ def build_parser() -> argparse.ArgumentParser:
                    "object with --format json)")
     p = sub.add_parser("trend", parents=[common, filters, freq],
                        help="term counts per period: " + ",".join(COLUMNS["trend"]))
-    p.add_argument("terms", nargs="+", metavar="TERM")
+    p.add_argument("terms", nargs="+", metavar="TERM",
+                   help="a word or phrase to count (* ends a prefix); give several to "
+                        "count each on its own")
     sub.add_parser("themes", parents=[common, filters, freq],
                    help="theme counts per period: " + ",".join(COLUMNS["themes"]))
     p = sub.add_parser("top", parents=[common, filters],
                        help="top terms: " + ",".join(COLUMNS["top"]))
-    p.add_argument("--n", type=_positive, default=50, help="terms to list (default: 50)")
-    p.add_argument("--weight", choices=["count", "tfidf", "keyness"], default="count")
-    p.add_argument("--ngram", default="1", help="words per term: 1, 2, 3 or a range like 1-3")
+    p.add_argument("--n", type=_positive, default=50, help="terms to list, 1 or more (default: 50)")
+    p.add_argument("--weight", choices=["count", "tfidf", "keyness"], default="count",
+                   help="score: count, tf-idf, or keyness against the articles outside the "
+                        "filter (default: count)")
+    p.add_argument("--ngram", default="1", metavar="N",
+                   help="words per term: 1, 2, 3 or a range like 1-3 (default: 1)")
     p.add_argument("--drop-nested", action="store_true",
                    help="with a range of lengths, leave out a term that never occurs outside "
                         "one longer term (as the dashboard's word clouds do)")
     p.add_argument("--stopwords", type=_path, metavar="FILE",
-                   help="stopword list (one per line) replacing the default one")
+                   help="stopword list (one per line; # starts a comment line) replacing "
+                        "the default one")
     p.add_argument("--keep-numbers", action="store_true", help="keep terms made of digits")
     p = sub.add_parser("kwic", parents=[common, filters],
                        help="keyword in context: " + ",".join(COLUMNS["kwic"]))
-    p.add_argument("term", metavar="TERM")
-    p.add_argument("--window", type=_positive, default=8, help="words each side (default: 8)")
-    p.add_argument("--limit", type=_positive, default=100, help="most lines (default: 100)")
+    p.add_argument("term", metavar="TERM",
+                   help="a word or phrase (* ends a prefix; commas separate alternatives)")
+    p.add_argument("--window", type=_not_negative, default=8, metavar="N",
+                   help="words each side, 0 or more (default: 8)")
+    p.add_argument("--limit", type=_positive, default=100, metavar="N",
+                   help="most lines, 1 or more (default: 100; the dashboard shows 200)")
     p = sub.add_parser("articles", parents=[common, filters],
                        help="filtered article list: " + ",".join(COLUMNS["articles"]))
-    p.add_argument("--sort", choices=["date", "-date", "hits"], default="-date")
-    p.add_argument("--limit", type=_positive, default=None, help="most rows (default: all)")
+    p.add_argument("--sort", choices=["date", "-date", "hits"], default="-date",
+                   help="date (oldest first), -date (newest first) or hits (most matches "
+                        "first) (default: -date)")
+    p.add_argument("--limit", type=_positive, default=None, metavar="N",
+                   help="most rows, 1 or more (default: all)")
     p = sub.add_parser("build", parents=[common], help="build or update the cached index")
     p.add_argument("--rebuild", action="store_true", help="ignore the cache, build anew")
-    p.add_argument("--jobs", type=_positive, default=None, help="worker processes")
-    p = sub.add_parser("serve", parents=[common], help="start the dashboard on this corpus")
-    p.add_argument("--port", type=_port, default=8501)
-    p.add_argument("--host", default="localhost", help="address to listen on (0.0.0.0 for all)")
-    p.add_argument("--base-url-path", default="", help="path prefix behind a reverse proxy")
+    p.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                   help="worker processes, 1 or more (default: 2, or 1 on a single CPU)")
+    p = sub.add_parser("serve", parents=[common], help="serve the dashboard on this corpus "
+                       "(then open its address, http://localhost:8501 by default, in a "
+                       "browser); runs from a clone of the repository")
+    p.add_argument("--port", type=_port, default=8501,
+                   help="port to listen on (default: 8501)")
+    p.add_argument("--host", default="localhost",
+                   help="address to listen on (default: localhost; 0.0.0.0 for all)")
+    p.add_argument("--base-url-path", default="",
+                   help="path prefix behind a reverse proxy (default: none)")
     return parser
 
 
@@ -360,6 +401,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     from .store import build_index
 
+    if not DASHBOARD.is_file():
+        raise SetupError(f"{DASHBOARD} does not exist: " + FROM_A_CLONE)
     corpus = (args.corpus or default_corpus()).resolve()
     if not corpus.exists():
         raise UsageError(f"corpus path {str(corpus)!r} does not exist")
@@ -405,6 +448,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as error:
         print(f"policydata: error: {printable(error)}", file=sys.stderr)
         return 2
+    except SetupError as error:
+        print(f"policydata: error: {printable(error)}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
