@@ -201,7 +201,7 @@ def w_queries(p: dict) -> dict:
         queries.append((f"top:{weight}", f"top 200 terms ({weight}), 10% of articles",
                         lambda weight=weight: an.top_terms(index, flt10, n=200, weight=weight,
                                                            ngram=1), False))
-    # Phrases of 1-3 words (word clouds): no target in the issue, recorded. The whole
+    # Phrases of 1-3 words (word clouds): no target in the design, recorded. The whole
     # corpus's table of repeated phrases is made by the first call (a dashboard makes it in
     # its warm-up thread), then shared by every filter.
     for weight in ("count", "keyness"):
@@ -1131,7 +1131,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="where generated corpora live, as cNk/ (default bench/data)")
     ap.add_argument("--runs", type=int, default=3, help="fresh processes per step (default 3)")
     ap.add_argument("--baseline-runs", type=int, default=1,
-                    help="runs of the scikit-learn baseline (default 1: about 4 min each)")
+                    help="runs of the scikit-learn baseline (default 1: about 3 min each at "
+                         "100,000 articles)")
     ap.add_argument("--reps", type=int, default=20,
                     help="timed repetitions of each query inside a process (default 20)")
     ap.add_argument("--scaling", type=_sizes, default=[],
@@ -1166,7 +1167,16 @@ def main(argv: list[str] | None = None) -> int:
                          "earlier run (its --json file) and the browser results now in bench/")
     args = ap.parse_args(argv)
     if args.report_only:
-        res = json.loads(args.report_only.read_text())
+        try:
+            res = json.loads(args.report_only.read_text(encoding="utf-8"))
+            if not isinstance(res, dict) or "main" not in res:
+                raise ValueError("no 'main' measurements")
+        except (OSError, ValueError) as error:
+            reason = (error.strerror or str(error)) if isinstance(error, OSError) else (
+                f"not the JSON of a run ({error})")
+            print(f"run.py: error: --report-only {args.report_only}: {reason}; write it first "
+                  "with a measuring run's --json FILE", file=sys.stderr)
+            return 2
         res.pop("misses", None)
         _browser_results(res)
         args.json = None
