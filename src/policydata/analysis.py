@@ -510,28 +510,67 @@ def kwic(index: Index, term: str, flt: Filter = Filter(), *, window: int = 8,
 
     Parameters
     ----------
+    index : Index
+        The loaded corpus.
     term : str
-        A word or phrase (``*`` ends a prefix; commas separate alternatives).
+        A word or phrase (``*`` ends a prefix; commas separate alternatives, counted
+        together by rule 8).
+    flt : Filter
+        Articles to look in.
     window : int
-        Words of context on each side.
+        Words of context on each side (the context runs across sentence boundaries).
     limit : int or None
-        Most lines returned (None for all).
+        Most lines returned: the first ones in the order below (None for all; 0 for none).
+    themes : ThemeDictionary, optional
+        Dictionary in which ``flt.themes`` are looked up (default: the index's).
 
     Returns
     -------
     DataFrame
-        ``id, date, title, left, match, right`` in date order, then position. ``match`` is
-        the text as it stands in the article (``China‘s`` for the query ``china``); line breaks
-        in the context are shown as spaces.
+        One line per counted match, sorted by date (oldest first; ties by id), then by
+        position in the article:
+
+        * ``id``, ``date`` (``YYYY-MM-DD``), ``title``: the article's;
+        * ``left``: up to ``window`` words before the match;
+        * ``match``: the text as it stands in the article (``China‘s`` for the query
+          ``china``);
+        * ``right``: up to ``window`` words after it.
+
+        Line breaks in the context are shown as spaces.
+
+    Raises
+    ------
+    ValueError
+        For a negative ``window`` or ``limit``, or a term that cannot match.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> lines = kwic(index, "China", window=3)
+    >>> len(lines)
+    7
+    >>> lines[["left", "match", "right"]].head(3)
+                     left    match                     right
+    0  Communist Party of    China        has emphasized the
+    1  Communist Party of    China                to build a
+    2     and vitality of  China‘s  economic development can
+    >>> len(kwic(index, "China", limit=2)), len(kwic(index, "China", limit=0))
+    (2, 0)
     """
     if window < 0:
         raise ValueError(f"window must be 0 or more, not {window}")
+    if limit is not None and limit < 0:
+        raise ValueError(f"limit must be 0 or more, not {limit}")
     terms = parse_query(term)
     mask = select(index, flt, themes=themes)
     counts = index.counts(terms)
     rows = np.flatnonzero(mask & (counts > 0))
     rows = rows[np.lexsort((index.id_rank[rows], index.dates[rows].astype(np.int64)))]
     lines: list[dict[str, Any]] = []
+    if limit == 0:  # (the limit is checked after each line below: it would keep one)
+        return pd.DataFrame(lines, columns=KWIC_COLUMNS)
     docs = index.documents
     for row in rows.tolist():
         text = index.text(row)
