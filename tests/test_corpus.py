@@ -1423,3 +1423,34 @@ def test_a_long_share_this_cut_is_reported(tmp_path: Path):
         in notes["above.txt"]  # (with 'Share this:' and 'Twitter')
     assert f"(line 2) ends the body by counting rule 1, leaving out the {words + 2:,} words" \
         in notes["rows.jsonl#1"]
+
+
+def test_links_into_system_file_systems_or_above_the_corpus_are_not_followed(tmp_path: Path):
+    # A link to /proc/self leads to the whole file system (and /proc/kmsg blocks a reader
+    # forever): the build walked everything. A link to a folder holding the corpus would too.
+    root = tmp_path / "c"
+    write(root, "good.txt", ARTICLE)
+    os.symlink(tmp_path, root / "up")
+    os.symlink("/", root / "top")
+    if os.path.isdir("/proc/self"):
+        os.symlink("/proc/self", root / "me")
+        os.symlink("/proc/version", root / "version.txt")
+    files, problems = corpus.scan(root)
+    assert [f.path for f in files] == ["good.txt"]
+    reasons = {p.path: p.reason for p in problems}
+    assert "a folder holding the corpus itself; not followed" in reasons["up"]
+    assert reasons["top"].startswith("symbolic link to '/', a folder holding the corpus")
+    if os.path.isdir("/proc/self"):
+        assert reasons["me"] == ("symbolic link to '/proc/self', on a system file system "
+                                 "(/proc); not followed")
+        assert "on a system file system" in reasons["version.txt"]
+
+
+def test_an_index_cache_inside_the_corpus_is_not_read_as_articles(tmp_path: Path):
+    root = tmp_path / "c"
+    write(root, "good.txt", ARTICLE)
+    for _ in range(2):  # (the second run finds the cache's Parquet files in the corpus)
+        index = open_index(root, cache_dir=root / "cache")
+        assert index.n_documents == 1
+        assert [(p.path, p.reason) for p in index.report.skipped] == [
+            ("cache", "the index cache (--cache-dir), inside the corpus; not read")]

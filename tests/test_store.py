@@ -103,8 +103,8 @@ def test_second_write_within_the_clock_tick_is_seen(
     # hash is checked at the next start.
     scan = store.corpus_mod.scan
 
-    def coarse(root, seen=None):
-        entries, problems = scan(root, seen)
+    def coarse(root, seen=None, **options):
+        entries, problems = scan(root, seen, **options)
         tick = 10**9
         return [e._replace(mtime_ns=e.mtime_ns // tick * tick,
                            ctime_ns=e.ctime_ns // tick * tick) for e in entries], problems

@@ -151,8 +151,50 @@ _FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 _PATH = operator.itemgetter(0)
 
 
-def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
-         ) -> tuple[list[FileEntry], list[Problem]]:
+#: File system types that hold no documents: a link into one (``/proc/self`` leads to the whole
+#: file system, ``/proc/kmsg`` blocks a reader forever) is reported and not followed.
+PSEUDO_FILE_SYSTEMS = frozenset((
+    "proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "debugfs", "tracefs",
+    "securityfs", "configfs", "fusectl", "pstore", "bpf", "mqueue", "binfmt_misc", "autofs",
+    "efivarfs", "selinuxfs", "hugetlbfs", "rpc_pipefs", "nsfs"))
+
+
+@functools.lru_cache(maxsize=1)
+def _pseudo_mounts() -> tuple[str, ...]:
+    """Mount points of pseudo file systems (from ``/proc/self/mounts``; else the usual)."""
+    try:
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return ("/proc", "/sys", "/dev")
+    points = []
+    for line in lines:
+        fields = line.split()
+        if len(fields) >= 3 and fields[2] in PSEUDO_FILE_SYSTEMS:
+            # (spaces and the like in a mount point are written as octal escapes)
+            points.append(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1]))
+    return tuple(p for p in points if p != "/")
+
+
+def _link_problem(path: str, is_dir: bool, corpus: str) -> str | None:
+    """Why a symbolic link found in the corpus is not followed, or None to follow it."""
+    target = os.path.realpath(path)
+    try:
+        written = _shown_name(os.readlink(path))
+    except OSError:
+        written = target
+    for point in _pseudo_mounts():
+        if target == point or target.startswith(point.rstrip("/") + "/"):
+            return (f"symbolic link to {written!r}, on a system file system ({point}); "
+                    "not followed")
+    if is_dir and corpus.startswith(target.rstrip("/") + "/"):
+        return (f"symbolic link to {written!r}, a folder holding the corpus itself; not "
+                "followed (it would read the corpus again and everything beside it)")
+    return None
+
+
+def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
+         skip: Path | None = None) -> tuple[list[FileEntry], list[Problem]]:
     """List the files under ``root`` that may hold documents, and what was passed over.
 
     Folders are read recursively, following symbolic links but never around a loop. Hidden
@@ -165,6 +207,8 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
         A folder, or a single file.
     seen : callable, optional
         Called now and then with the number and total size of the files found so far.
+    skip : Path, optional
+        A folder not to read (the index cache, when it lies inside the corpus); reported.
 
     Returns
     -------
@@ -183,6 +227,14 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
     size = 0
     problems: list[Problem] = []
     seen_dirs: dict[tuple[int, int], str] = {}
+    corpus_real = os.path.realpath(root)
+    skip_key = None
+    if skip is not None:
+        try:
+            skipped = os.stat(skip)
+            skip_key = (skipped.st_dev, skipped.st_ino)
+        except OSError:
+            pass
     # An explicit stack rather than recursion: a deeply nested tree cannot overflow Python's
     # stack. Folders are pushed in reverse order so they are read in sorted order.
     stack: list[tuple[str, str]] = [(str(root), "")]
@@ -237,6 +289,12 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
                     problems.append(Problem(prefix + base, _stat_failure(folder, entry, error)))
                     continue
                 kind_bits = info.st_mode & 0o170000
+                if entry.is_symlink():
+                    why = _link_problem(os.path.join(folder, base), kind_bits == _S_IFDIR,
+                                        corpus_real)
+                    if why:
+                        problems.append(Problem(prefix + base, why))
+                        continue
                 if kind_bits == _S_IFREG:
                     dot = base.rfind(".")
                     suffix = base[dot:].lower() if dot > 0 else ""
@@ -250,6 +308,10 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None,
                         problems.append(Problem(prefix + base, f"unsupported file type "
                                                                f"{suffix!r} (read: {SUPPORTED})"))
                 elif kind_bits == _S_IFDIR:
+                    if skip_key == (info.st_dev, info.st_ino):
+                        problems.append(Problem(prefix + base, "the index cache (--cache-dir), "
+                                                               "inside the corpus; not read"))
+                        continue
                     folders.append((os.path.join(folder, base), prefix + base))
                 else:
                     problems.append(Problem(prefix + base, "not a regular file or folder (a "
