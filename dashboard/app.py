@@ -39,7 +39,8 @@ page = st.navigation(PAGES, position="hidden")
 sidebar.keep_upload_alive()
 corpus = data.begin(data.corpus_source())
 state.begin(themes=list(corpus.dictionary.names), sources=corpus.index.source_names,
-            bounds=data.date_bounds(corpus.index), page=page.url_path)
+            bounds=data.date_bounds(corpus.index), page=page.url_path,
+            marks=data.link_marks(corpus))
 sidebar.draw(corpus, PAGES)
 page.run()
 sidebar.share(state.finish())

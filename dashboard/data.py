@@ -9,6 +9,7 @@ every session; analysis results are cached per (index, filter, options) with
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -288,6 +289,17 @@ def _rebuild(source: CorpusSource, error: CacheError) -> None:
     _load_upload_index.clear()
     st.cache_data.clear()
     st.rerun()
+
+
+def link_marks(corpus: Corpus) -> dict[str, str]:
+    """What this session's links are made with, when others cannot have it: the fingerprint
+    of its own theme dictionary and of its uploaded corpus (see ``state.begin``)."""
+    marks = {}
+    if st.session_state.get("themes_text") and corpus.dictionary is not corpus.index.themes:
+        marks["dict"] = corpus.dictionary.digest[:12]
+    if corpus.source.uploaded:
+        marks["corpus"] = hashlib.sha256(corpus.index.key.encode()).hexdigest()[:12]
+    return marks
 
 
 def current() -> Corpus:

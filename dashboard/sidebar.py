@@ -77,12 +77,13 @@ def share(query: str) -> None:
     with box:
         st.markdown("**Link to this view**")
         st.code(state.link(query), language=None)
-        if data.current().source.uploaded:
-            st.caption("This view uses your uploaded corpus, which only you can see: the link "
-                       "opens the shared corpus for anyone else.")
-        elif st.session_state.get("themes_text"):
-            st.caption("This view uses your own theme dictionary: the link opens with the "
-                       "default dictionary for anyone else.")
+        own = [what for what, mark in (("your uploaded corpus", "corpus"),
+                                       ("your own theme dictionary", "dict"))
+               if mark in state.current().marks]
+        if own:
+            st.caption(f"This view uses {' and '.join(own)}, which only you can see: for anyone "
+                       "else the link opens the shared corpus with the default dictionary, "
+                       "with a note that says so.")
 
 
 def _corpus_box(corpus: data.Corpus) -> None:

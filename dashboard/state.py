@@ -19,7 +19,14 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from policydata.filters import View, default_freq, view_from_params, view_to_params
+from policydata.filters import (
+    MARKS,
+    MAX_STOPWORDS,
+    View,
+    default_freq,
+    view_from_params,
+    view_to_params,
+)
 
 _MISSING = object()
 
@@ -34,6 +41,7 @@ class Run:
     bounds: tuple[dt.date, dt.date] | None = None  # the corpus's date range
     freq: str = "month"  # the period when the link names none (depends on the corpus span)
     page: str = ""  # url path of the page being drawn
+    marks: dict[str, str] = field(default_factory=dict)  # what this session's links are made with
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,7 @@ CONTROLS: dict[str, Control] = {c.key: c for c in [
     Control("w_stop", lambda v, r: "\n".join(v.stop),
             lambda v, x, r: replace(v, stop=tuple(dict.fromkeys(
                 w.strip().lower() for w in str(x or "").replace(",", "\n").splitlines()
-                if w.strip()))[:50])),
+                if w.strip()))[:MAX_STOPWORDS])),
     Control("w_compare", lambda v, r: v.compare, lambda v, x, r: replace(v, compare=x or "")),
     Control("w_dates2", lambda v, r: _dates_get(v.start2, v.end2, r), _put_dates2),
     Control("w_theme2", lambda v, r: v.theme2 or None,
@@ -152,15 +160,35 @@ def _current_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
+#: What a reader is told when a link was made with what this session does not have.
+MARK_NOTES = {
+    "dict": "this link was made with its author's own theme dictionary, which is not in use "
+            "here: themes and their counts are those of the dictionary shown on the Themes page",
+    "corpus": "this link was made on a corpus its author uploaded, which only they can see: "
+              "this is the shared corpus",
+}
+
+
 def begin(*, themes: list[str], sources: list[str],
-          bounds: tuple[dt.date, dt.date] | None, page: str = "") -> Run:
-    """Read this run's view from the URL (and from widgets the user just changed)."""
+          bounds: tuple[dt.date, dt.date] | None, page: str = "",
+          marks: dict[str, str] | None = None) -> Run:
+    """Read this run's view from the URL (and from widgets the user just changed).
+
+    ``marks``: what this session's links are made with (:data:`policydata.filters.MARKS`: the
+    fingerprints of its own theme dictionary and uploaded corpus), written into its links; a
+    link holding other marks gets a note.
+    """
     params = _current_params()
     freq = default_freq(*bounds) if bounds else "month"
     view, notes = view_from_params(params, themes=themes, sources=sources, freq=freq)
+    marks = marks or {}
+    for name in MARKS:
+        made_with = (params.get(name) or [""])[-1]
+        if made_with and made_with != marks.get(name):
+            notes.insert(0, MARK_NOTES[name])
     if view.back and page != "articles":  # the way back belongs to the articles it led to
         view = replace(view, back="")
-    run = Run(view=view, bounds=bounds, freq=freq, page=page)
+    run = Run(view=view, bounds=bounds, freq=freq, page=page, marks=marks)
     if st.session_state.get("_url") != params and not _widgets_changed():
         run.seed = True  # the URL changed from outside: it wins over the widgets
         # What was wrong with the link stays on show until another link is opened.
@@ -237,7 +265,7 @@ def finish() -> str:
     """Write the view to the URL; returns the query string of the shareable link (which,
     unlike the address bar, always names the period)."""
     run = current()
-    wanted = view_to_params(run.view, freq=run.freq)
+    wanted = view_to_params(run.view, freq=run.freq) | _marks(run)
     if _current_params() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state["_url"] = wanted
@@ -258,7 +286,12 @@ def lasting_query(view: View | None = None, *, pin_dates: bool = False) -> str:
     view = view or run.view
     if pin_dates and run.bounds and not (view.filter.start and view.filter.end):
         view = view.with_filter(start=run.bounds[0], end=run.bounds[1])
-    return urlencode(view_to_params(view, freq=None), doseq=True)
+    return urlencode(view_to_params(view, freq=None) | (_marks(run) if pin_dates else {}),
+                     doseq=True)
+
+
+def _marks(run: Run) -> dict[str, list[str]]:
+    return {name: [run.marks[name]] for name in MARKS if run.marks.get(name)}
 
 
 def keyed(name: str, *parts: object) -> str:

@@ -186,15 +186,6 @@ def test_changing_a_widget_writes_the_url(monkeypatch, tmp_path, small) -> None:
     assert at.query_params["term"] == "digital economy"
 
 
-def test_the_shared_link_names_the_period_the_address_bar_leaves_out(monkeypatch, tmp_path,
-                                                                    small) -> None:
-    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"]}, "views/trends.py")
-    freq = at.segmented_control(key="w_freq").value
-    assert "freq" not in at.query_params  # this corpus's default period...
-    link = at.sidebar.code[0].value
-    assert f"term=digital+economy&freq={freq}" in link  # ...is written into the shared link
-
-
 def test_filters_survive_moving_between_pages(monkeypatch, tmp_path, small) -> None:
     at = app(monkeypatch, small, tmp_path, {"q": "digital economy", "source": ["miit"]},
              "views/trends.py")
@@ -461,6 +452,19 @@ def test_one_sessions_upload_and_dictionary_stay_in_that_session(monkeypatch, tm
     first.run()
     assert first.dataframe[0].value["theme"].tolist() == ["Mine"]
     assert any("your upload" in e.label for e in first.sidebar.expander)
+    assert not first.warning
+    # The first session's link, opened by someone else, says what they do not have.
+    from urllib.parse import parse_qs, urlsplit
+
+    from dashboard.state import MARK_NOTES
+
+    link = parse_qs(urlsplit(first.sidebar.code[0].value).query)
+    assert set(link) >= {"dict", "corpus"} and "only you can see" in first.sidebar.caption[-1].value
+    third = app(monkeypatch, small, tmp_path, link, "views/themes.py")
+    shown = [w.value.replace("\\", "") for w in third.sidebar.warning]  # (markdown escapes)
+    assert all(any(note in w for w in shown) for note in MARK_NOTES.values()), shown
+    assert third.dataframe[0].value["theme"].tolist() == expected["theme"].tolist()
+    assert "dict" not in third.query_params and "corpus" not in third.query_params
 
 
 def test_upload_a_corpus_for_the_session(monkeypatch, tmp_path) -> None:

@@ -31,8 +31,8 @@ from urllib.parse import parse_qs, urlencode
 
 from .tokens import MAX_QUERY_LENGTH, parse_term, split_query
 
-#: Query parameter names (stable: shared links depend on them). The first eight are fixed by
-#: the design; the rest hold the options of single pages.
+#: Query parameter names (stable: shared links depend on them). The first eight are the
+#: dashboard's shared filters and trend options; the rest hold the options of single pages.
 PARAMS: dict[str, str] = {
     "term": "trend terms (repeated)",
     "dates": "date range: two ISO dates, from and to, inclusive",
@@ -55,7 +55,11 @@ PARAMS: dict[str, str] = {
     "doc": "id of the article open in the reader",
     "passages": "1: the reader shows only the paragraphs holding a match of the search",
     "back": "the trend view a drill-down to the articles came from (its own query string)",
+    "dict": "the fingerprint of the author's own theme dictionary (a note where it is not used)",
+    "corpus": "the fingerprint of the author's uploaded corpus (a note where it is not used)",
 }
+#: Parameters that say what a link was made with, not what it shows (see ``PARAMS``).
+MARKS = ("dict", "corpus")
 
 FREQS = ("month", "quarter", "year")
 MEASURES = ("per_10k", "docs", "count")
@@ -65,6 +69,7 @@ SORTS = ("-date", "date", "hits")
 COMPARES = ("", "dates", "theme")
 THEME_TABS = ("counts", "time", "together", "dictionary")
 MAX_VALUES = 20  # repeated values kept per parameter
+MAX_STOPWORDS = 50  # (extra stopwords kept, in the URL and in the box)
 MAX_TERMS = 10
 MAX_SMOOTH = 24
 MAX_PERIODS = 240  # the most periods a default view draws (see default_freq)
@@ -200,8 +205,8 @@ def _one(values: Sequence[str], name: str, allowed: Sequence[str], default: str,
     if not values:
         return default
     value = values[-1]
-    if value in allowed:
-        return value
+    if value.strip().lower() in allowed:  # (a link typed by hand: YEAR, " year")
+        return value.strip().lower()
     shown = value if len(value) <= 40 else value[:40] + "..."
     notes.append(f"{name!r}: {shown!r} is not one of {', '.join(a or '(none)' for a in allowed)}; "
                  f"{default or 'none'} is used")
@@ -212,7 +217,14 @@ def _known(values: Sequence[str], name: str, known: Iterable[str] | None,
            notes: list[str]) -> tuple[str, ...]:
     out: list[str] = []
     allowed = None if known is None else set(known)
+    # A name typed in another case stands for the known one, when only one matches it.
+    folded: dict[str, list[str]] = {}
+    for name_known in allowed or ():
+        folded.setdefault(name_known.casefold(), []).append(name_known)
     for value in values:
+        if allowed is not None and value not in allowed and len(
+                folded.get(value.strip().casefold(), [])) == 1:
+            value = folded[value.strip().casefold()][0]
         if allowed is not None and value not in allowed:
             shown = value if len(value) <= 40 else value[:40] + "..."
             notes.append(f"unknown {name} {shown!r} ignored")
@@ -243,7 +255,7 @@ def _query(value: str, name: str, notes: list[str]) -> str:
 _PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2])|Q[1-4])?")
 #: Parameters read as one value (the others may repeat).
 _SINGLE = ("q", "freq", "measure", "smooth", "period", "focus", "weight", "ngram", "compare",
-           "theme2", "tab", "sort", "doc", "passages", "back")
+           "theme2", "tab", "sort", "doc", "passages", "back", "dict", "corpus")
 
 
 def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None = None,
@@ -282,9 +294,10 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         if name in _SINGLE and len(values) > 1:
             notes.append(f"{name!r} is given {len(values)} times; the last is used")
             values = values[-1:]
-        if len(values) > MAX_VALUES:
-            notes.append(f"{name!r} has {len(values)} values; the first {MAX_VALUES} are kept")
-            values = values[:MAX_VALUES]
+        most = MAX_STOPWORDS if name == "stop" else MAX_VALUES
+        if len(values) > most:
+            notes.append(f"{name!r} has {len(values)} values; the first {most} are kept")
+            values = values[:most]
         kept = []
         for v in values:
             if (len(v) > (_LONG_ID if name in ("doc", "back") else _LONG)
@@ -302,7 +315,7 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
     start2, end2 = _dates(get("dates2"), "dates2", notes)
     terms: list[str] = []
     for value in get("term"):
-        term = _query(value, "term", notes).strip()
+        term = " ".join(_query(value, "term", notes).split())  # ("labor  market": one term)
         if term and term not in terms:
             terms.append(term)
     if len(terms) > MAX_TERMS:
