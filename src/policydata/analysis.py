@@ -51,8 +51,29 @@ ARTICLE_COLUMNS = COLUMNS["articles"]
 def parse_query(query: str) -> list[Term]:
     """The alternatives of a search box value (commas separate them).
 
+    Parameters
+    ----------
+    query : str
+        Words or phrases separated by commas; ``*`` ends a prefix.
+
+    Returns
+    -------
+    list of Term
+        One parsed term per alternative, in the order written (normalised by the counting
+        rules: case-folded, punctuation inside a phrase dropped).
+
+    Raises
+    ------
+    ValueError
+        When the query holds no words, or an alternative cannot match (see
+        :func:`policydata.tokens.parse_term`).
+
+    Examples
+    --------
     >>> [str(t) for t in parse_query("Digital economy, digit*")]
     ['digital economy', 'digit*']
+    >>> [str(t) for t in parse_query("High-quality development")]
+    ['high quality development']
     """
     terms = [parse_term(q) for q in split_query(query)]
     if not terms:
@@ -76,8 +97,45 @@ def select(index: Index, flt: Filter = Filter(), *, themes: ThemeDictionary | No
            ) -> np.ndarray:
     """Boolean mask over the index's documents: the articles ``flt`` keeps.
 
-    Exact duplicates are never selected. Raises ``ValueError`` for an unknown theme or
-    source, or a query that cannot match (see :func:`policydata.tokens.parse_term`).
+    Exact duplicates are never selected. An article is kept when it lies within the dates
+    (inclusive), comes from one of ``flt.sources``, has at least one match of any of
+    ``flt.themes`` and at least one match of ``flt.query`` (each condition only when set).
+
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    flt : Filter
+        Dates, sources, themes and query to keep; the default keeps every article.
+    themes : ThemeDictionary, optional
+        Dictionary in which ``flt.themes`` are looked up (default: the index's).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One flag per row of ``index.documents``: True for a selected article.
+
+    Raises
+    ------
+    ValueError
+        For an unknown theme or source, or a query that cannot match (see
+        :func:`policydata.tokens.parse_term`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> select(index).tolist(), select(index, Filter(query="digital economy")).tolist()
+    ([True], [True])
+    >>> select(index, Filter(query="green development")).tolist()
+    [False]
+    >>> select(index, Filter(start=dt.date(2024, 1, 1))).tolist()
+    [False]
+    >>> select(index, Filter(sources=("xinhua",)))
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown source 'xinhua' (sources: seeds)
     """
     mask = index.active.copy()
     if flt.start is not None:
@@ -105,7 +163,34 @@ def select(index: Index, flt: Filter = Filter(), *, themes: ThemeDictionary | No
 
 
 def period_codes(dates: np.ndarray, freq: str) -> np.ndarray:
-    """Integer code of each date's period: consecutive periods have consecutive codes."""
+    """Integer code of each date's period: consecutive periods have consecutive codes.
+
+    Parameters
+    ----------
+    dates : numpy.ndarray of datetime64
+        The dates.
+    freq : {"month", "quarter", "year"}
+        The length of a period.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        Months, quarters or years since 1970 (January 1970 is month 0), one per date; see
+        :func:`period_label` for the label of a code.
+
+    Raises
+    ------
+    ValueError
+        For another ``freq``.
+
+    Examples
+    --------
+    >>> dates = np.array(["2023-09-02", "2023-10-01"], dtype="datetime64[D]")
+    >>> period_codes(dates, "month").tolist(), period_codes(dates, "quarter").tolist()
+    ([644, 645], [214, 215])
+    >>> period_codes(dates, "year").tolist()
+    [53, 53]
+    """
     if freq not in ("month", "quarter", "year"):
         raise ValueError(f"freq must be month, quarter or year, not {freq!r}")
     months = dates.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
@@ -117,11 +202,27 @@ def period_codes(dates: np.ndarray, freq: str) -> np.ndarray:
 
 
 def period_label(code: int, freq: str) -> str:
-    """``2023-09`` (month), ``2023Q3`` (quarter) or ``2023`` (year).
+    """The label of a period code: ``2023-09`` (month), ``2023Q3`` (quarter) or ``2023`` (year).
 
+    Parameters
+    ----------
+    code : int
+        A code of :func:`period_codes`: months, quarters or years since 1970.
+    freq : {"month", "quarter", "year"}
+        The frequency the code was made with (any other value is read as ``"year"``).
+
+    Returns
+    -------
+    str
+        The label, as trends show it and :func:`period_bounds` reads it.
+
+    Examples
+    --------
     >>> period_label(period_codes(np.array(["2023-09-02"], dtype="datetime64[D]"), "quarter")[0],
     ...              "quarter")
     '2023Q3'
+    >>> period_label(644, "month"), period_label(53, "year")
+    ('2023-09', '2023')
     """
     if freq == "month":
         year, month = divmod(int(code), 12)
@@ -135,8 +236,29 @@ def period_label(code: int, freq: str) -> str:
 def period_of(day: dt.date, freq: str) -> str:
     """The period label of a day.
 
+    Parameters
+    ----------
+    day : datetime.date
+        The day.
+    freq : {"month", "quarter", "year"}
+        The length of a period.
+
+    Returns
+    -------
+    str
+        ``2023-09``, ``2023Q3`` or ``2023``, as :func:`period_label` writes it.
+
+    Raises
+    ------
+    ValueError
+        For another ``freq``.
+
+    Examples
+    --------
     >>> period_of(dt.date(2023, 9, 2), "month"), period_of(dt.date(2023, 9, 2), "quarter")
     ('2023-09', '2023Q3')
+    >>> period_of(dt.date(2023, 9, 2), "year")
+    '2023'
     """
     return period_label(int(period_codes(np.array([day], dtype="datetime64[D]"), freq)[0]), freq)
 
@@ -144,8 +266,33 @@ def period_of(day: dt.date, freq: str) -> str:
 def period_bounds(label: str) -> tuple[dt.date, dt.date]:
     """First and last day of a period label, whatever its frequency.
 
+    Parameters
+    ----------
+    label : str
+        A month (``2023-09``), quarter (``2023Q3``) or year (``2023``).
+
+    Returns
+    -------
+    tuple of datetime.date
+        ``(first day, last day)`` of the period, both inclusive.
+
+    Raises
+    ------
+    ValueError
+        When ``label`` is not a period label.
+
+    Examples
+    --------
     >>> period_bounds("2023Q3")
     (datetime.date(2023, 7, 1), datetime.date(2023, 9, 30))
+    >>> period_bounds("2024-02")
+    (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29))
+    >>> period_bounds("2023")
+    (datetime.date(2023, 1, 1), datetime.date(2023, 12, 31))
+    >>> period_bounds("2023Q5")
+    Traceback (most recent call last):
+    ...
+    ValueError: '2023Q5' is not a period (2023-09, 2023Q3 or 2023)
     """
     try:
         if "Q" in label:
@@ -188,10 +335,22 @@ def partial_periods(index: Index, flt: Filter = Filter(), *, freq: str = "month"
     count is not comparable with the others', though its rates (per 10,000 words, % of
     articles) are.
 
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    flt : Filter
+        Articles in the trend; its dates cut the span covered.
+    freq : {"month", "quarter", "year"}
+        The length of a period.
+    themes : ThemeDictionary, optional
+        Dictionary in which ``flt.themes`` are looked up (default: the index's).
+
     Returns
     -------
     dict
-        ``{period: (first day covered, last day covered)}`` for each partial period.
+        ``{period: (first day covered, last day covered)}`` for each partial period (the
+        first, the last, or both), empty when both are whole or nothing is selected.
 
     Examples
     --------
@@ -233,8 +392,41 @@ def corpus_trend(index: Index, flt: Filter = Filter(), *, freq: str = "month",
                  themes: ThemeDictionary | None = None) -> pd.DataFrame:
     """Articles and words per period: the denominators behind every trend.
 
-    Returns columns ``period, articles, words``, every period from the first to the last
-    date of the filtered corpus, zeros included.
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    flt : Filter
+        Articles to count.
+    freq : {"month", "quarter", "year"}
+        The length of a period.
+    themes : ThemeDictionary, optional
+        Dictionary in which ``flt.themes`` are looked up (default: the index's).
+
+    Returns
+    -------
+    DataFrame
+        One row per period, in time order: every period from the first to the last date of
+        the filtered articles, zeros included (empty when none is selected).
+
+        * ``period``: its label (``2023-09``, ``2023Q3`` or ``2023``);
+        * ``articles``: selected articles dated in it;
+        * ``words``: their tokens (the denominator of ``per_10k``).
+
+    See Also
+    --------
+    term_trend, theme_trend
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> corpus_trend(index, freq="quarter")
+       period  articles  words
+    0  2023Q3         1    491
+    >>> corpus_trend(index, Filter(start=dt.date(2024, 1, 1))).empty
+    True
     """
     rows = np.flatnonzero(select(index, flt, themes=themes))
     if not len(rows):
@@ -256,26 +448,58 @@ def term_trend(index: Index, terms: Sequence[str], flt: Filter = Filter(), *,
     Parameters
     ----------
     index : Index
+        The loaded corpus.
     terms : sequence of str
         Words or phrases; ``*`` ends a prefix. Each is counted on its own (rule 8 applies
         within a term: its matches never overlap).
     flt : Filter
         Articles to count in.
     freq : {"month", "quarter", "year"}
+        The length of a period.
     themes : ThemeDictionary, optional
         Dictionary for ``flt.themes`` (default: the index's).
 
     Returns
     -------
     DataFrame
-        ``period, term, count, docs, words, per_10k, articles``: ``docs`` articles mention the
-        term, out of ``articles`` in the period holding ``words`` tokens. Every period from the
-        first to the last date of the filtered corpus is present, zeros included; periods are
-        labelled ``2023-09``, ``2023Q3`` or ``2023``.
+        One row per period and term, sorted by period (time order), then by term in the
+        order given. Every period from the first to the last date of the filtered corpus is
+        present, zeros included (empty when no article is selected).
+
+        * ``period``: ``2023-09``, ``2023Q3`` or ``2023``;
+        * ``term``: the term as given;
+        * ``count``: its matches in the period's articles;
+        * ``docs``: articles holding at least one match;
+        * ``words``: tokens in the period's articles;
+        * ``per_10k``: ``count / words * 10000`` (0 without words);
+        * ``articles``: articles in the period.
+
+    Raises
+    ------
+    ValueError
+        Without terms, or for a term that cannot match.
 
     See Also
     --------
-    theme_trend, corpus_trend
+    theme_trend, corpus_trend, measure_values
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> term_trend(index, ["digital economy", "real economy", "China"]).round(2)
+        period             term  count  docs  words  per_10k  articles
+    0  2023-09  digital economy     10     1    491   203.67         1
+    1  2023-09     real economy     10     1    491   203.67         1
+    2  2023-09            China      7     1    491   142.57         1
+
+    ``China`` also counts the two ``China‘s`` (counting rule 3); a prefix counts every word
+    it starts:
+
+    >>> term_trend(index, ["digit*"], freq="year")[["period", "term", "count", "docs"]]
+      period    term  count  docs
+    0   2023  digit*     11     1
     """
     parsed = [parse_term(t) for t in terms]
     if not parsed:
@@ -324,6 +548,18 @@ MEASURES = {
 def terms_without_matches(frame: pd.DataFrame) -> list[str]:
     """Terms of a :func:`term_trend` frame that match nowhere in it, in their order.
 
+    Parameters
+    ----------
+    frame : DataFrame
+        A frame with ``term`` and ``count`` columns, such as :func:`term_trend` returns.
+
+    Returns
+    -------
+    list of str
+        The terms whose counts add up to 0, in the order they first appear in ``frame``.
+
+    Examples
+    --------
     >>> terms_without_matches(pd.DataFrame({"term": ["a", "b", "a"], "count": [0, 0, 2]}))
     ['b']
     """
@@ -338,6 +574,30 @@ def measure_values(frame: pd.DataFrame, measure: str, *, window: int = 1,
     A period without articles has no value (NaN, drawn as a gap): nothing was measured there,
     which is not the same as a fall to zero. ``window`` > 1 takes a trailing moving average
     over that many periods, per ``by`` group, of the periods that have articles.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A :func:`term_trend` or :func:`theme_trend` frame: columns ``count``, ``docs``,
+        ``words``, ``articles`` and the ``by`` column, each group's rows in time order.
+    measure : {"per_10k", "docs", "count"}
+        ``per_10k``: matches per 10,000 words; ``docs``: % of the period's articles holding a
+        match; ``count``: matches.
+    window : int
+        Periods in the trailing moving average (1: none); the mean is of those among them
+        that have articles, and a period without articles stays NaN.
+    by : str
+        Column whose groups are averaged apart: ``"term"``, or ``"theme"`` for a theme frame.
+
+    Returns
+    -------
+    Series of float
+        One value per row of ``frame``, with its index; NaN where the period has no articles.
+
+    Raises
+    ------
+    ValueError
+        For another ``measure``.
 
     Examples
     --------
@@ -374,8 +634,51 @@ def theme_trend(index: Index, flt: Filter = Filter(), *, freq: str = "month",
                 themes: ThemeDictionary | None = None) -> pd.DataFrame:
     """Theme counts per period (rule 8: within a theme, longest entry first, no overlaps).
 
-    Returns ``period, theme, count, docs, words, articles``: ``docs`` articles have at least
-    one match of the theme; ``words`` and ``articles`` are the period's totals.
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    flt : Filter
+        Articles to count in.
+    freq : {"month", "quarter", "year"}
+        The length of a period.
+    themes : ThemeDictionary, optional
+        The themes counted, and in which ``flt.themes`` are looked up (default: the index's).
+
+    Returns
+    -------
+    DataFrame
+        One row per period and theme, sorted by period (time order), then by theme in the
+        dictionary's order. Every period from the first to the last date of the filtered
+        corpus is present, zeros included (empty when no article is selected).
+
+        * ``period``: ``2023-09``, ``2023Q3`` or ``2023``;
+        * ``theme``: the theme's name;
+        * ``count``: matches of the theme's entries in the period's articles;
+        * ``docs``: articles with at least one match of the theme;
+        * ``words``: tokens in the period's articles;
+        * ``articles``: articles in the period.
+
+    See Also
+    --------
+    theme_summary, term_trend, measure_values
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> from policydata.themes import parse_themes
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> mine = parse_themes('[themes]\\nEconomy = ["digital economy", "economy"]\\n'
+    ...                     'Party = ["communist party", "party"]\\nGreen = ["green*"]')
+    >>> theme_trend(index, freq="year", themes=mine)
+      period    theme  count  docs  words  articles
+    0   2023  Economy     21     1    491         1
+    1   2023    Party      5     1    491         1
+    2   2023    Green      0     0    491         1
+
+    (Economy counts 21, as ``economy`` alone does, not 10 + 21: a ``digital economy`` is not
+    also an ``economy`` in the same theme.)
     """
     dictionary = _dictionary(index, themes)
     rows = np.flatnonzero(select(index, flt, themes=themes))
@@ -401,7 +704,41 @@ def theme_trend(index: Index, flt: Filter = Filter(), *, freq: str = "month",
 
 def theme_summary(index: Index, flt: Filter = Filter(), *,
                   themes: ThemeDictionary | None = None) -> pd.DataFrame:
-    """Per theme over the filtered articles: ``theme, count, docs, share`` (% of articles)."""
+    """Per theme over the filtered articles: matches, articles and share of articles.
+
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    flt : Filter
+        Articles to count in.
+    themes : ThemeDictionary, optional
+        The themes counted, and in which ``flt.themes`` are looked up (default: the index's).
+
+    Returns
+    -------
+    DataFrame
+        One row per theme, in the dictionary's order (not sorted by count):
+
+        * ``theme``: the theme's name;
+        * ``count``: matches of its entries in the filtered articles (rule 8);
+        * ``docs``: filtered articles with at least one match;
+        * ``share``: ``docs`` as a % of the filtered articles (0 when none is selected).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> from policydata.themes import parse_themes
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> mine = parse_themes('[themes]\\nEconomy = ["digital economy", "economy"]\\n'
+    ...                     'Party = ["communist party", "party"]\\nGreen = ["green*"]')
+    >>> theme_summary(index, themes=mine).round(1)
+         theme  count  docs  share
+    0  Economy     21     1  100.0
+    1    Party      5     1  100.0
+    2    Green      0     0    0.0
+    """
     dictionary = _dictionary(index, themes)
     rows = np.flatnonzero(select(index, flt, themes=themes))
     matrix = index.theme_counts(dictionary)[rows]
@@ -418,7 +755,39 @@ def theme_cooccurrence(index: Index, flt: Filter = Filter(), *,
                        themes: ThemeDictionary | None = None) -> pd.DataFrame:
     """Articles that have both themes, for every pair (the diagonal: articles with the theme).
 
-    Returns a tidy frame ``theme, other, articles``.
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    flt : Filter
+        Articles to count in.
+    themes : ThemeDictionary, optional
+        The themes paired, and in which ``flt.themes`` are looked up (default: the index's).
+
+    Returns
+    -------
+    DataFrame
+        A tidy, symmetric matrix: one row per ordered pair of themes (``n * n`` rows for
+        ``n`` themes), sorted by ``theme`` then ``other``, both in the dictionary's order.
+
+        * ``theme``, ``other``: the two themes' names (equal on the diagonal);
+        * ``articles``: filtered articles with at least one match of each (of ``theme`` on
+          the diagonal).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> from policydata.themes import parse_themes
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> mine = parse_themes('[themes]\\nEconomy = ["digital economy", "economy"]\\n'
+    ...                     'Party = ["communist party", "party"]\\nGreen = ["green*"]')
+    >>> theme_cooccurrence(index, themes=mine).head(4)
+         theme    other  articles
+    0  Economy  Economy         1
+    1  Economy    Party         1
+    2  Economy    Green         0
+    3    Party  Economy         1
     """
     dictionary = _dictionary(index, themes)
     rows = np.flatnonzero(select(index, flt, themes=themes))
@@ -436,7 +805,34 @@ def theme_cooccurrence(index: Index, flt: Filter = Filter(), *,
 
 def theme_labels(index: Index, rows: np.ndarray, *, themes: ThemeDictionary | None = None,
                  ) -> list[str]:
-    """Themes of each article (those with at least one match), joined by ``"; "``."""
+    """Themes of each article (those with at least one match), joined by ``"; "``.
+
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    rows : numpy.ndarray of int
+        Global document rows (rows of ``index.documents``).
+    themes : ThemeDictionary, optional
+        The themes looked for (default: the index's).
+
+    Returns
+    -------
+    list of str
+        One label per row, in the order of ``rows``: the names of its themes in the
+        dictionary's order, ``""`` for an article without any.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> from policydata.themes import parse_themes
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> mine = parse_themes('[themes]\\nEconomy = ["digital economy", "economy"]\\n'
+    ...                     'Party = ["communist party", "party"]\\nGreen = ["green*"]')
+    >>> theme_labels(index, np.array([0]), themes=mine)
+    ['Economy; Party']
+    """
     dictionary = _dictionary(index, themes)
     present = index.theme_counts(dictionary)[rows] > 0
     names = np.asarray(dictionary.names, dtype=object)
@@ -457,7 +853,54 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
     ``mentioning`` (a term) keeps only the articles that mention it, and ``hits`` then counts
     it: the articles behind one point of a term trend. Ties are broken by id.
 
-    Returns ``id, date, title, source, words, hits, themes`` (``date`` as ``YYYY-MM-DD``).
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    flt : Filter
+        Articles to list.
+    sort : {"-date", "date", "hits"}
+        ``-date``: newest first; ``date``: oldest first; ``hits``: most hits first, then
+        newest. Ties are broken by id.
+    limit : int or None
+        Most rows returned (None for all; 0 for none).
+    themes : ThemeDictionary, optional
+        Dictionary in which ``flt.themes`` are looked up and whose themes the ``themes``
+        column names (default: the index's).
+    mentioning : str, optional
+        A term (commas separate alternatives): keep only the articles holding a match of it,
+        and count its matches as ``hits``.
+
+    Returns
+    -------
+    DataFrame
+        One row per article, in the order of ``sort``:
+
+        * ``id``: the article's id (:func:`article` opens it);
+        * ``date``: ``YYYY-MM-DD`` (a month or year date on its first day);
+        * ``title``, ``source``: as loaded;
+        * ``words``: its tokens;
+        * ``hits``: matches of ``mentioning``, else of ``flt.query``, else of
+          ``flt.themes``, else 0;
+        * ``themes``: its themes, joined by ``"; "`` (see :func:`theme_labels`).
+
+    Raises
+    ------
+    ValueError
+        For another ``sort``, a negative ``limit``, or an unknown theme or source.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> articles(index, Filter(query="real economy"))[["id", "date", "words", "hits"]]
+                         id        date  words  hits
+    0  000_362ffc007b938720  2023-09-02    491    10
+    >>> articles(index, mentioning="China", sort="hits")["hits"].tolist()
+    [7]
+    >>> len(articles(index, Filter(query="green development")))
+    0
     """
     if sort not in ("-date", "date", "hits"):
         raise ValueError(f"sort must be -date, date or hits, not {sort!r}")
@@ -690,9 +1133,18 @@ def match_spans(spans: Sequence[Sequence[str]], terms: Sequence[Term],
     take the longest term matching at a position, continue after it. Used for keyword in
     context, where the text is at hand anyway.
 
+    Parameters
+    ----------
+    spans : sequence of sequence of str
+        Tokens between boundaries, as :func:`policydata.tokens.tokenize` gives them.
+    terms : sequence of Term
+        Counted together, as a dictionary (rule 8).
+
     Returns
     -------
     list of (span, start, length)
+        One tuple per counted match, first to last: the span's number, the position of the
+        match's first token in it and the match's length in tokens.
 
     Examples
     --------
@@ -726,6 +1178,16 @@ def match_spans(spans: Sequence[Sequence[str]], terms: Sequence[Term],
 def default_stopwords() -> frozenset[str]:
     """The shipped English stopword list (``policydata/data/stopwords.txt``).
 
+    Stopwords only shape top-term lists and word clouds (counting rule 9).
+
+    Returns
+    -------
+    frozenset of str
+        The file's words, one a line (blank lines and lines starting with ``#`` left out);
+        read once, then cached.
+
+    Examples
+    --------
     >>> "the" in default_stopwords(), "economy" in default_stopwords()
     (True, False)
     """
@@ -735,10 +1197,33 @@ def default_stopwords() -> frozenset[str]:
 
 
 def parse_ngram(value: str | int | tuple[int, int]) -> tuple[int, int]:
-    """``"2"`` -> (2, 2), ``"1-3"`` -> (1, 3); n-grams of 1 to 3 words.
+    """The range of n-gram lengths of a value: ``"2"`` -> (2, 2), ``"1-3"`` -> (1, 3).
 
+    Parameters
+    ----------
+    value : str, int or tuple of int
+        A length (``2`` or ``"2"``), a range (``"1-3"``) or a ``(low, high)`` pair; lengths
+        run from 1 to 3 words.
+
+    Returns
+    -------
+    tuple of int
+        ``(low, high)``, both inclusive.
+
+    Raises
+    ------
+    ValueError
+        For a value that is not a length or a range, or lengths outside 1 to 3 (or ``low``
+        above ``high``).
+
+    Examples
+    --------
     >>> parse_ngram("1-3"), parse_ngram(2)
     ((1, 3), (2, 2))
+    >>> parse_ngram("2-4")
+    Traceback (most recent call last):
+    ...
+    ValueError: ngram must be between 1 and 3 words, not '2-4'
     """
     if isinstance(value, tuple):
         low, high = value
@@ -767,8 +1252,12 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
 
     Parameters
     ----------
+    index : Index
+        The loaded corpus.
+    flt : Filter
+        Articles whose terms are ranked.
     n : int
-        Terms returned.
+        Most terms returned (0 or more).
     weight : {"count", "tfidf", "keyness"}
         ``count``: occurrences. ``tfidf``: count x (ln((1 + N) / (1 + df)) + 1), with N articles
         in the corpus and df of them holding the term. ``keyness``: Dunning's log-likelihood
@@ -786,12 +1275,24 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
         With False and a range of lengths, a term is left out when it never occurs outside
         one longer term of the range in these articles: a longer term holding its words in a
         row has the same count (``xi`` and ``jinping`` beside ``xi jinping``).
+    themes : ThemeDictionary, optional
+        Dictionary in which the filters' themes are looked up (default: the index's).
 
     Returns
     -------
     DataFrame
-        ``term, count, docs, score`` sorted by score (then term), ``docs`` = filtered articles
-        holding the term.
+        At most ``n`` rows, sorted by ``score`` (highest first), then ``term`` (A to Z):
+
+        * ``term``: the n-gram, its words joined by spaces (as normalised: lower case);
+        * ``count``: its matches in the filtered articles (rule 8, as in a trend);
+        * ``docs``: filtered articles holding it;
+        * ``score``: ``count``, tf-idf or keyness, as ``weight`` says (a float).
+
+    Raises
+    ------
+    ValueError
+        For another ``weight``, a negative ``n``, a bad ``ngram``, or keyness with nothing
+        to compare with.
 
     Examples
     --------
@@ -804,6 +1305,12 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
     ['economy', 'digital', 'integration', 'digital economy', 'new', 'real economy']
 
     ("real" occurs only in "real economy", 10 times; "digital" once outside "digital economy".)
+
+    >>> top_terms(index, n=3, ngram=2)
+                   term  count  docs  score
+    0   digital economy     10     1   10.0
+    1      real economy     10     1   10.0
+    2  deep integration      7     1    7.0
     """
     if weight not in ("count", "tfidf", "keyness"):
         raise ValueError(f"weight must be count, tfidf or keyness, not {weight!r}")
@@ -973,10 +1480,32 @@ KEYNESS_P001 = 10.83
 def log_likelihood(a: np.ndarray, b: np.ndarray, c: int, d: int) -> np.ndarray:
     """Signed Dunning log-likelihood G2 of counts ``a`` (in ``c`` words) against ``b`` (in ``d``).
 
-    Positive where the term is relatively more frequent in the target.
+    Positive where the term is relatively more frequent in the target (``a / c >= b / d``),
+    negative where it is rarer. Values of 10.83 (:data:`KEYNESS_P001`) and above are
+    significant at p < 0.001.
 
+    Parameters
+    ----------
+    a : array of int
+        Each term's count in the target.
+    b : array of int
+        Its count in the reference.
+    c : int
+        Words in the target.
+    d : int
+        Words in the reference.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        The signed G2 of each term.
+
+    Examples
+    --------
     >>> round(float(log_likelihood(np.array([10]), np.array([10]), 1000, 10000)[0]), 3)
     22.138
+    >>> log_likelihood(np.array([10, 1]), np.array([10, 100]), 1000, 10000).round(2).tolist()
+    [22.14, -12.64]
     """
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
@@ -1001,10 +1530,14 @@ def article(index: Index, doc_id: str, *, query: str = "",
 
     Parameters
     ----------
+    index : Index
+        The loaded corpus.
     doc_id : str
         The article's id.
     query : str
         Terms whose matches are marked (commas separate alternatives).
+    themes : ThemeDictionary, optional
+        Dictionary whose themes ``themes`` names (default: the index's).
     max_chars : int or None
         Longest body returned; a longer one is cut there (``length`` keeps its full length)
         and only the matches within it are marked, so a huge article is quick to open.
@@ -1012,9 +1545,15 @@ def article(index: Index, doc_id: str, *, query: str = "",
     Returns
     -------
     dict or None
-        None for an unknown id. ``title_marks`` and ``body_marks`` are ``(start, end)`` spans
-        of the matches in ``title`` and ``body``, for highlighting; ``hits`` is the number of
-        matches in the whole article, marked or not.
+        None for an unknown id (or an exact duplicate, which is not counted). Otherwise:
+
+        * ``id``, ``title``, ``source``, ``url`` (``""`` if none), ``path`` (its file);
+        * ``date`` (``YYYY-MM-DD``) and ``precision`` (``day``, ``month`` or ``year``);
+        * ``words``: its tokens; ``themes``: its themes, joined by ``"; "``;
+        * ``body``: the body, cut at ``max_chars``; ``length``: the full body's length;
+        * ``hits``: matches of ``query`` in the whole article, marked or not (0 without);
+        * ``title_marks``, ``body_marks``: ``(start, end)`` spans of the matches in
+          ``title`` and ``body``, for highlighting.
 
     Examples
     --------
@@ -1076,6 +1615,21 @@ def passages(text: str, marks: Sequence[tuple[int, int]],
     ``(start, paragraph, marks)``: where it starts in ``text``, its text, and the marks in it
     as spans of that paragraph. Passages come in the order of the text.
 
+    Parameters
+    ----------
+    text : str
+        The text, such as an :func:`article`'s ``body``.
+    marks : sequence of (int, int)
+        ``(start, end)`` character spans in ``text``, in any order, such as its
+        ``body_marks``.
+
+    Returns
+    -------
+    list of (int, str, list of (int, int))
+        One ``(start, paragraph, marks)`` per paragraph holding the start of a mark (a mark
+        running past its paragraph is cut at the paragraph's end); none for a text without
+        marks.
+
     Examples
     --------
     >>> text = "One real economy.\n\nNothing here.\n\nThe real economy again."
@@ -1107,11 +1661,42 @@ def corpus_info(index: Index, flt: Filter = Filter(), *,
                 themes: ThemeDictionary | None = None) -> dict[str, Any]:
     """Summary of the corpus and its load report (``policydata info``).
 
-    Keys: ``documents``, ``words``, ``first_date``, ``last_date``, ``sources`` (articles per
-    source), ``skipped`` (list of ``{path, reason}``), and also ``warnings``,
-    ``date_precision`` (articles per precision) and ``cache``. With a filter, the counts,
-    dates, sources and precisions are those of the articles it selects (the load report is
-    always the whole corpus's).
+    With a filter, the counts, dates, sources and precisions are those of the articles it
+    selects (the load report is always the whole corpus's).
+
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    flt : Filter
+        Articles to summarise (default: every counted article).
+    themes : ThemeDictionary, optional
+        Dictionary in which ``flt.themes`` are looked up (default: the index's).
+
+    Returns
+    -------
+    dict
+        * ``documents``: articles counted (exact duplicates left out);
+        * ``words``: their tokens;
+        * ``first_date``, ``last_date``: ``YYYY-MM-DD``, None without articles;
+        * ``sources``: articles per source, sources sorted by name;
+        * ``skipped``: files or rows not loaded, ``{"path", "reason"}`` sorted by path;
+        * ``warnings``: loaded with a warning, in the same form;
+        * ``date_precision``: articles per date precision (``day``, ``month``, ``year``);
+        * ``cache``: where the cached index is (None if not known).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> info = corpus_info(index)
+    >>> info["documents"], info["words"], info["first_date"], info["last_date"]
+    (1, 491, '2023-09-02', '2023-09-02')
+    >>> info["sources"], info["date_precision"], info["skipped"]
+    ({'seeds': 1}, {'day': 1}, [])
+    >>> corpus_info(index, Filter(query="green development"))["documents"]
+    0
     """
     active = select(index, flt, themes=themes) if not flt.is_empty else index.active
     dates = index.dates[active]

@@ -524,9 +524,31 @@ class Index:
 
     @property
     def id_rank(self) -> np.ndarray:
-        """Each document's place in the order of the ids (cached). Lists break ties in date
-        with it, so they come out the same whether the index was built at once or updated
-        file by file (which appends rows)."""
+        """Each document's place in the order of the ids (cached).
+
+        Lists break ties in date with it, so they come out the same whether the index was
+        built at once or updated file by file (which appends rows).
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            One rank per row of :attr:`documents` (exact duplicates included): 0 for the
+            first id in string order.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from policydata.store import open_index
+        >>> corpus = Path(tempfile.mkdtemp())
+        >>> _ = (corpus / "news.csv").write_text("id,date,title,text,source\\n"
+        ...     "b,2023-10-01,Two,The real economy.,xinhua\\n"
+        ...     "a,2023-09-02,One,The digital economy.,people\\n"
+        ...     "c,2023-09-03,One,The digital economy.,people\\n")
+        >>> index = open_index(corpus, cache_dir=tempfile.mkdtemp())
+        >>> index.documents["id"].tolist(), index.id_rank.tolist()
+        (['b', 'a', 'c'], [1, 0, 2])
+        """
         if self._id_rank is None:
             order = np.argsort(self.documents["id"].to_numpy().astype(str), kind="stable")
             rank = np.empty(len(order), dtype=np.int64)
@@ -535,7 +557,36 @@ class Index:
         return self._id_rank
 
     def period_codes(self, freq: str) -> np.ndarray:
-        """Months, quarters or years since 1970 of every document's date (cached)."""
+        """Months, quarters or years since 1970 of every document's date (cached).
+
+        Parameters
+        ----------
+        freq : {"month", "quarter", "year"}
+            The length of a period.
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            One code per row of :attr:`documents`, as
+            :func:`policydata.analysis.period_codes` gives it (January 1970 is month 0).
+            The array is shared by every caller: do not change it.
+
+        Raises
+        ------
+        ValueError
+            For another ``freq``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.analysis import period_label
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> index.period_codes("month").tolist(), index.period_codes("quarter").tolist()
+        ([644], [214])
+        >>> period_label(index.period_codes("quarter")[0], "quarter")
+        '2023Q3'
+        """
         found = self._period_cache.get(freq)
         if found is None:
             months = self.dates.astype("datetime64[M]").astype(np.int64)
@@ -548,10 +599,56 @@ class Index:
 
     @property
     def n_documents(self) -> int:
-        """Documents counted (exact duplicates left out)."""
+        """Documents counted (exact duplicates left out).
+
+        Returns
+        -------
+        int
+            The rows of :attr:`documents` that are ``active``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from policydata.store import open_index
+        >>> corpus = Path(tempfile.mkdtemp())
+        >>> _ = (corpus / "news.csv").write_text("id,date,title,text,source\\n"
+        ...     "b,2023-10-01,Two,The real economy.,xinhua\\n"
+        ...     "a,2023-09-02,One,The digital economy.,people\\n"
+        ...     "c,2023-09-03,One,The digital economy.,people\\n")
+        >>> index = open_index(corpus, cache_dir=tempfile.mkdtemp())
+        >>> index.n_documents, len(index.documents)  # ("c" is an exact copy of "a")
+        (2, 3)
+        """
         return int(self.active.sum())
 
     def pattern(self, term: Term) -> Pattern:
+        """A term resolved to this index's term ids: for each word, the ids it matches.
+
+        Parameters
+        ----------
+        term : Term
+            A parsed term (see :func:`policydata.tokens.parse_term`).
+
+        Returns
+        -------
+        Pattern
+            A tuple with one sorted int64 array per word of the term: the word's own id, or
+            every id with its prefix for a word ending in ``*``; an empty array for a word
+            the corpus does not hold (the term then matches nowhere).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.store import open_index
+        >>> from policydata.tokens import parse_term
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> digit_economy = index.pattern(parse_term("digit* economy"))
+        >>> [ids.tolist() for ids in digit_economy], index.lexicon.terms[7]
+        ([[7], [8]], 'digital')
+        >>> [ids.tolist() for ids in index.pattern(parse_term("green economy"))]
+        [[], [8]]
+        """
         return self.lexicon.pattern(term)
 
     def counts(self, terms: Sequence[Term]) -> np.ndarray:
@@ -560,6 +657,33 @@ class Index:
         With one term this is the term's count; with several (the alternatives of a search,
         or a theme's entries), overlapping matches are resolved longest first, so no token is
         counted twice.
+
+        Parameters
+        ----------
+        terms : sequence of Term
+            Parsed terms (see :func:`policydata.tokens.parse_term`), counted together as one
+            dictionary; their order does not matter.
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            Matches in each row of :attr:`documents` (exact duplicates included). Read-only:
+            the array is cached (for the last 128 dictionaries) and shared by every caller.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.store import open_index
+        >>> from policydata.tokens import parse_term
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> digital, economy = parse_term("digital economy"), parse_term("economy")
+        >>> index.counts([digital]).tolist(), index.counts([economy]).tolist()
+        ([10], [21])
+
+        Together, a ``digital economy`` is not also an ``economy`` (21, not 31):
+
+        >>> index.counts([digital, economy]).tolist()
+        [21]
         """
         key = tuple(sorted(str(t) for t in terms))
         with self._lock:
@@ -577,7 +701,33 @@ class Index:
         return result
 
     def theme_counts(self, dictionary: Any) -> np.ndarray:
-        """Documents x themes matrix of theme counts (rule 8), cached per dictionary."""
+        """Documents x themes matrix of theme counts (rule 8), cached per dictionary.
+
+        Parameters
+        ----------
+        dictionary : ThemeDictionary
+            The themes; each theme's entries are counted together (see :meth:`counts`).
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            One row per row of :attr:`documents`, one column per theme in the dictionary's
+            order: the theme's matches in the document. Shared by every caller (dictionaries
+            with equal ``digest`` share one): do not change it.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.store import open_index
+        >>> from policydata.themes import parse_themes
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> mine = parse_themes('[themes]\\nEconomy = ["digital economy", "economy"]\\n'
+        ...                     'Party = ["communist party", "party"]\\nGreen = ["green*"]')
+        >>> index.theme_counts(mine).tolist()
+        [[21, 5, 0]]
+        >>> index.theme_counts(index.themes).shape  # (the shipped dictionary's 11 themes)
+        (1, 11)
+        """
         key = dictionary.digest
         with self._lock:
             found = self._theme_cache.get(key)
@@ -593,21 +743,113 @@ class Index:
         return matrix
 
     def locate(self, row: int) -> tuple[int, int]:
-        """Segment and row within it of a global document row."""
+        """Segment and row within it of a global document row.
+
+        Parameters
+        ----------
+        row : int
+            A row of :attr:`documents`.
+
+        Returns
+        -------
+        tuple of int
+            ``(segment, row)``: the position in :attr:`segments` and the document's row in
+            that segment.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> index.locate(0)
+        (0, 0)
+        """
         segment = int(np.searchsorted(self.offsets, row, side="right") - 1)
         return segment, int(row - self.offsets[segment])
 
     def body(self, row: int) -> str:
+        """The body of a document as loaded, without its title (rule 1).
+
+        Parameters
+        ----------
+        row : int
+            A row of :attr:`documents`.
+
+        Returns
+        -------
+        str
+            The body, with a trailing ``Share this:`` footer cut and line endings as ``\\n``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> body = index.body(0)
+        >>> body[:40], len(body)
+        ('The Party Group of the Ministry of Indus', 3165)
+        >>> "Share this" in body  # (the seed file ends with the footer)
+        False
+        """
         return self._texts.body(*self.locate(row))
 
     def text(self, row: int) -> str:
-        """The counted text of a document: title, a blank line, body (rule 1)."""
+        """The counted text of a document: title, a blank line, body (rule 1).
+
+        Parameters
+        ----------
+        row : int
+            A row of :attr:`documents`.
+
+        Returns
+        -------
+        str
+            ``title + "\\n\\n" + body``: the text the counts were made from, and the one
+            character offsets (keyword in context, highlighting) refer to.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> title, _, body = index.text(0).partition("\\n\\n")
+        >>> title
+        'Vigorously Promote the Deep Integration of the Digital Economy and the Real Economy'
+        >>> body == index.body(0)
+        True
+        """
         return f"{self.documents['title'].iat[row]}\n\n{self.body(row)}"
 
     def warm(self, stop: np.ndarray | None = None) -> threading.Thread:
-        """Rebuild every segment's token stream, the glob lookup and (given a stopword mask)
-        the whole corpus's repeated 2- and 3-word phrases in a background thread (for servers:
-        top terms, keyness and glob phrases then answer at once)."""
+        """Prepare, in a background thread, what slow first queries would otherwise build.
+
+        Rebuilds every segment's token stream, the glob lookup and (given a stopword mask)
+        the whole corpus's repeated 2- and 3-word phrases (for servers: top terms, keyness
+        and glob phrases then answer at once).
+
+        Parameters
+        ----------
+        stop : numpy.ndarray of bool, optional
+            A stopword mask of :meth:`stop_mask`; without it the phrases are not computed.
+
+        Returns
+        -------
+        threading.Thread
+            The started daemon thread (``join`` it to wait for the work).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.analysis import default_stopwords
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> index.segments[0].tokens is None  # (a loaded index holds no token stream)
+        True
+        >>> thread = index.warm(index.stop_mask(default_stopwords()))
+        >>> thread.join()
+        >>> thread.is_alive(), index.segments[0].tokens is None
+        (False, False)
+        """
         def work() -> None:
             for segment in self.segments:
                 segment.stream()
@@ -624,7 +866,28 @@ class Index:
 
     @property
     def source_names(self) -> list[str]:
-        """Sorted source names."""
+        """Sorted source names.
+
+        Returns
+        -------
+        list of str
+            Every source of :attr:`documents` once (exact duplicates' sources included),
+            sorted; :attr:`source_codes` are positions in this list.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from policydata.store import open_index
+        >>> corpus = Path(tempfile.mkdtemp())
+        >>> _ = (corpus / "news.csv").write_text("id,date,title,text,source\\n"
+        ...     "b,2023-10-01,Two,The real economy.,xinhua\\n"
+        ...     "a,2023-09-02,One,The digital economy.,people\\n"
+        ...     "c,2023-09-03,One,The digital economy.,people\\n")
+        >>> index = open_index(corpus, cache_dir=tempfile.mkdtemp())
+        >>> index.source_names
+        ['people', 'xinhua']
+        """
         if self._sources is None:
             self._factor_sources()
         assert self._sources is not None
@@ -632,7 +895,27 @@ class Index:
 
     @property
     def source_codes(self) -> np.ndarray:
-        """Position of each document's source in :attr:`source_names`."""
+        """Position of each document's source in :attr:`source_names`.
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            One code per row of :attr:`documents` (exact duplicates included).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from policydata.store import open_index
+        >>> corpus = Path(tempfile.mkdtemp())
+        >>> _ = (corpus / "news.csv").write_text("id,date,title,text,source\\n"
+        ...     "b,2023-10-01,Two,The real economy.,xinhua\\n"
+        ...     "a,2023-09-02,One,The digital economy.,people\\n"
+        ...     "c,2023-09-03,One,The digital economy.,people\\n")
+        >>> index = open_index(corpus, cache_dir=tempfile.mkdtemp())
+        >>> index.documents["source"].tolist(), index.source_codes.tolist()
+        (['xinhua', 'people', 'people'], [1, 0, 0])
+        """
         if self._source_codes is None:
             self._factor_sources()
         assert self._source_codes is not None
@@ -648,7 +931,33 @@ class Index:
         self._source_codes = np.asarray(codes, dtype=np.int64)
 
     def row_of(self, doc_id: str) -> int | None:
-        """Global row of the (active) document with this id, or None."""
+        """Global row of the (active) document with this id, or None.
+
+        Parameters
+        ----------
+        doc_id : str
+            An article's id.
+
+        Returns
+        -------
+        int or None
+            Its row in :attr:`documents`; None for an unknown id or an exact duplicate
+            (which is not counted).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from policydata.store import open_index
+        >>> corpus = Path(tempfile.mkdtemp())
+        >>> _ = (corpus / "news.csv").write_text("id,date,title,text,source\\n"
+        ...     "b,2023-10-01,Two,The real economy.,xinhua\\n"
+        ...     "a,2023-09-02,One,The digital economy.,people\\n"
+        ...     "c,2023-09-03,One,The digital economy.,people\\n")
+        >>> index = open_index(corpus, cache_dir=tempfile.mkdtemp())
+        >>> index.row_of("a"), index.row_of("c"), index.row_of("z")  # ("c" copies "a")
+        (1, None, None)
+        """
         if self._rows_by_id is None:
             ids = self.documents["id"].to_numpy(dtype=object)
             self._rows_by_id = {i: r for r, i in enumerate(ids) if self.active[r]}
@@ -657,7 +966,31 @@ class Index:
     # ------------------------------------------------------------------ n-grams
 
     def stop_mask(self, stopwords: frozenset[str], *, numbers: bool = False) -> np.ndarray:
-        """Boolean mask over term ids: stopwords (and numbers unless kept), and id 0."""
+        """Boolean mask over term ids: stopwords (and numbers unless kept), and id 0.
+
+        Parameters
+        ----------
+        stopwords : frozenset of str
+            Words as the vocabulary holds them (lower case, by the counting rules), such as
+            :func:`policydata.analysis.default_stopwords`.
+        numbers : bool
+            Keep terms made only of digits (by default they are masked too).
+
+        Returns
+        -------
+        numpy.ndarray of bool
+            One flag per id of :attr:`lexicon`: True for a stopword, a number (unless kept)
+            and id 0 (the boundary). Cached per list and shared: do not change it.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> stop = index.stop_mask(frozenset({"the", "of"}))
+        >>> [term for term, masked in zip(index.lexicon.terms, stop) if masked]
+        ['', 'the', 'of']
+        """
         key = (stopwords, numbers)
         with self._lock:
             found = self._stop_cache.get(key)
@@ -741,9 +1074,42 @@ class Index:
 
     def ngram_counts(self, mask: np.ndarray, size: int, stop: np.ndarray,
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """Sorted n-gram keys in the selected documents, how often each occurs and, for
-        n-grams of two or more words, in how many documents (None for single words: see
-        :meth:`ngram_docs`)."""
+        """The n-grams of the selected documents, with their occurrences and documents.
+
+        N-grams never cross a boundary and do not start or end with a ``stop`` word; an
+        occurrence overlapping an earlier one of the same n-gram is not counted (rule 8).
+
+        Parameters
+        ----------
+        mask : numpy.ndarray of bool
+            The documents to look in, one flag per row of :attr:`documents` (such as
+            :func:`policydata.analysis.select` gives).
+        size : int
+            Words per n-gram: 1, 2 or 3.
+        stop : numpy.ndarray of bool
+            A mask of :meth:`stop_mask`.
+
+        Returns
+        -------
+        keys : numpy.ndarray of int64
+            The n-grams found, as sorted keys (:meth:`ngram_strings` gives their text).
+        counts : numpy.ndarray of int64
+            Occurrences of each.
+        docs : numpy.ndarray of int64 or None
+            Selected documents holding each; None for single words (see :meth:`ngram_docs`).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.analysis import default_stopwords
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> stop = index.stop_mask(default_stopwords())
+        >>> keys, counts, docs = index.ngram_counts(index.active, 2, stop)
+        >>> top = np.argsort(-counts, kind="stable")[:3]
+        >>> index.ngram_strings(keys[top], 2), counts[top].tolist(), docs[top].tolist()
+        (['digital economy', 'real economy', 'deep integration'], [10, 10, 7], [1, 1, 1])
+        """
         if size == 1:
             counts = np.zeros(len(self.lexicon), dtype=np.int64)
             for tokens, _ in self._subset_stream(mask):
@@ -761,7 +1127,31 @@ class Index:
         return _runs(np.concatenate(key_parts), np.concatenate(doc_parts))
 
     def ngram_docs(self, mask: np.ndarray, keys: np.ndarray) -> np.ndarray:
-        """Number of selected documents holding each single-word key (term id)."""
+        """Number of selected documents holding each single-word key (term id).
+
+        Parameters
+        ----------
+        mask : numpy.ndarray of bool
+            The documents to look in, one flag per row of :attr:`documents`.
+        keys : numpy.ndarray of int
+            Term ids (the keys of single words in :meth:`ngram_counts`).
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            For each key, in order, the selected documents holding it.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> keys = np.array([index.lexicon.get("digital"), index.lexicon.get("china")])
+        >>> index.ngram_docs(index.active, keys).tolist()
+        [1, 1]
+        >>> index.ngram_docs(~index.active, keys).tolist()
+        [0, 0]
+        """
         out = np.zeros(len(keys), dtype=np.int64)
         for s, seg in enumerate(self.segments):
             local = mask[self.offsets[s]:self.offsets[s + 1]]
@@ -771,8 +1161,10 @@ class Index:
 
     def ngram_table(self, size: int, stop: np.ndarray, base: np.ndarray | None = None,
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """N-grams of the whole corpus (exact duplicates left out): sorted keys, occurrences
-        and documents, without those starting or ending with a ``stop`` word.
+        """The whole corpus's n-grams, with their occurrences and documents (cached).
+
+        Exact duplicates are left out, and so are n-grams starting or ending with a ``stop``
+        word.
 
         Single words: every term id (``stop`` is not applied). Longer n-grams: only those
         occurring at least twice (a tenth of them in a corpus of news; the rest occur once, in
@@ -780,6 +1172,41 @@ class Index:
         else). Computed once per stopword list and cached; when ``stop`` holds every word of
         ``base`` (the default list, plus a user's own words), the table of ``base`` (see
         :meth:`warm`) is narrowed instead of computing another.
+
+        Parameters
+        ----------
+        size : int
+            Words per n-gram: 1, 2 or 3.
+        stop : numpy.ndarray of bool
+            A mask of :meth:`stop_mask`.
+        base : numpy.ndarray of bool, optional
+            A mask of :meth:`stop_mask` whose table may already be cached (the default
+            stopwords'); used when ``stop`` masks every word it masks.
+
+        Returns
+        -------
+        keys : numpy.ndarray of int64
+            Sorted n-gram keys (:meth:`ngram_strings` gives their text); every term id for
+            single words.
+        counts : numpy.ndarray of int64
+            Occurrences of each in the active documents.
+        docs : numpy.ndarray of int64
+            Active documents holding each.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.analysis import default_stopwords
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> stop = index.stop_mask(default_stopwords())
+        >>> keys, counts, docs = index.ngram_table(2, stop)
+        >>> len(keys), int(counts.min())  # (2-word phrases met twice or more)
+        (22, 2)
+        >>> index.ngram_strings(keys[counts >= 7], 2)
+        ['deep integration', 'digital economy', 'real economy']
+        >>> len(index.ngram_table(1, stop)[0]) == len(index.lexicon)
+        True
         """
         if size == 1:
             key = (1, hashlib.blake2b(stop.tobytes(), digest_size=16).digest())
@@ -858,7 +1285,33 @@ class Index:
         return first, last
 
     def ngram_ids(self, keys: np.ndarray, size: int) -> list[np.ndarray]:
-        """The term ids of n-gram keys: one array per word position, first word first."""
+        """The term ids of n-gram keys: one array per word position, first word first.
+
+        Parameters
+        ----------
+        keys : numpy.ndarray of int
+            N-gram keys of :meth:`ngram_counts` or :meth:`ngram_table`.
+        size : int
+            Their words per n-gram (the ``size`` they were made with).
+
+        Returns
+        -------
+        list of numpy.ndarray of int64
+            ``size`` arrays, each as long as ``keys``: array ``i`` holds the id (in
+            :attr:`lexicon`) of each n-gram's word ``i``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.analysis import default_stopwords
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> keys, counts, _ = index.ngram_counts(
+        ...     index.active, 2, index.stop_mask(default_stopwords()))
+        >>> first, second = index.ngram_ids(keys[counts == 7], 2)
+        >>> index.lexicon.terms[first[0]], index.lexicon.terms[second[0]]
+        ('deep', 'integration')
+        """
         base, rank = self._key_base(size)
         parts = []
         rest = np.asarray(keys, dtype=np.int64)
@@ -872,7 +1325,32 @@ class Index:
         return parts
 
     def ngram_strings(self, keys: np.ndarray, size: int) -> list[str]:
-        """The text of n-gram keys (words joined by spaces)."""
+        """The text of n-gram keys (words joined by spaces).
+
+        Parameters
+        ----------
+        keys : numpy.ndarray of int
+            N-gram keys of :meth:`ngram_counts` or :meth:`ngram_table`.
+        size : int
+            Their words per n-gram (the ``size`` they were made with).
+
+        Returns
+        -------
+        list of str
+            One string per key, in order: its words as the vocabulary holds them (lower
+            case), joined by single spaces.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.analysis import default_stopwords
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> keys, counts, _ = index.ngram_counts(
+        ...     index.active, 2, index.stop_mask(default_stopwords()))
+        >>> index.ngram_strings(keys[counts >= 7], 2)  # (in the order of the keys)
+        ['deep integration', 'digital economy', 'real economy']
+        """
         terms = self.lexicon.terms
         parts = self.ngram_ids(keys, size)
         return [" ".join(terms[i] for i in ids) for ids in zip(*(p.tolist() for p in parts))]
