@@ -1454,3 +1454,33 @@ def test_an_index_cache_inside_the_corpus_is_not_read_as_articles(tmp_path: Path
         assert index.n_documents == 1
         assert [(p.path, p.reason) for p in index.report.skipped] == [
             ("cache", "the index cache (--cache-dir), inside the corpus; not read")]
+
+
+def test_front_matter_values_are_kept_as_written(tmp_path: Path):
+    # YAML 1.1 turned these into other values, silently: 12:30 -> 750, 0012 -> 10, yes -> True.
+    write(tmp_path, "c/a.md", "---\ndate: 2023-09-02\ntitle: 12:30\nid: 0012\nsource: off\n"
+                              "url: 3.10\n---\nBody.\n")
+    write(tmp_path, "c/b.md", "---\ndate: 2023\ntitle: yes\nid: 0x1F\n---\nBody.\n")
+    write(tmp_path, "c/c.md", "---\ndate: ~\ntitle: T\n---\nBody.\n")
+    docs, report = load(tmp_path / "c")
+    fields = {d.path: (d.id, d.title, d.source, d.url, d.precision) for d in docs}
+    assert fields == {"a.md": ("0012", "12:30", "off", "3.10", "day"),
+                      "b.md": ("0x1F", "yes", "c", "", "year")}
+    assert [(p.path, p.reason) for p in report.skipped] == [
+        ("c.md", "front matter: missing date (the date is empty)")]
+
+
+def test_front_matter_read_otherwise_than_it_looks_is_said(tmp_path: Path):
+    write(tmp_path, "c/hash.md", "---\ndate: 2023-09-02\ntitle: Issue #5 of the review\n---\nB\n")
+    write(tmp_path, "c/anchor.md", "---\ndate: 2023-09-02\ntitle: &Co report\n---\nB\n")
+    write(tmp_path, "c/quoted.md", "---\ndate: 2023-09-02\ntitle: 'Issue #5'\n---\nB\n")
+    write(tmp_path, "c/twice.md", "---\ndate: 2023-09-02\nDate: 2024-01-15\ntitle: T\n---\nB\n")
+    docs, report = load(tmp_path / "c")
+    assert {d.path: d.title for d in docs} == {
+        "hash.md": "Issue", "anchor.md": "report", "quoted.md": "Issue #5", "twice.md": "T"}
+    assert {d.path: d.date for d in docs}["twice.md"] == dt.date(2024, 1, 15)
+    notes = {p.path: p.reason for p in report.warnings}
+    assert set(notes) == {"hash.md", "anchor.md", "twice.md"}
+    assert "' #' starts a YAML comment" in notes["hash.md"]
+    assert "a leading '&' names a YAML anchor" in notes["anchor.md"]
+    assert notes["twice.md"] == "front matter gives 'date' more than once; the last is used"

@@ -827,23 +827,57 @@ _FRONT_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 @functools.lru_cache(maxsize=1)
 def _yaml_loader() -> Any:
-    """A safe YAML loader that leaves dates as text, so :func:`parse_date` judges them.
-
-    (The stock loader turns ``2023-02-30`` into an exception of its own and ``2023-09-02``
-    into a date object that loses nothing, but ``2023-09`` stays text: one rule is clearer.)
+    """A safe YAML loader that keeps every value as written, so :func:`parse_date` judges
+    dates and a title, id or source is never turned into something else (YAML 1.1 reads
+    ``12:30`` as 750, ``0012`` as 10, ``yes`` as True and ``3.10`` as 3.1); only an empty value
+    (``~``, ``null``) means none. It lists the mapping keys given twice in ``duplicates``.
     """
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class Loader(base):  # type: ignore[valid-type,misc]
-        pass
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.duplicates: list[str] = []
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            names = [str(k.value).strip().lower() for k, _ in node.value
+                     if isinstance(k, yaml.ScalarNode)]
+            self.duplicates += [n for n in dict.fromkeys(names) if names.count(n) > 1]
+            return super().construct_mapping(node, deep)
 
     Loader.yaml_implicit_resolvers = {
-        first: [(tag, regex) for tag, regex in resolvers
-                if tag != "tag:yaml.org,2002:timestamp"]
+        first: [(tag, regex) for tag, regex in resolvers if tag == "tag:yaml.org,2002:null"]
         for first, resolvers in base.yaml_implicit_resolvers.items()}
     return Loader
+
+
+#: A front matter line whose unquoted value YAML reads otherwise than it looks: ``#`` after a
+#: space starts a comment, a leading ``&`` names an anchor.
+_YAML_SURPRISE = re.compile(r"^([A-Za-z_]+)[ \t]*:[ \t]+(?![\"'|>])(&\S*|.*?[ \t]#)", re.MULTILINE)
+
+
+def _yaml_caveats(yaml_text: str, duplicates: list[str]) -> list[str]:
+    """Caveats on front matter that loaded, but maybe not as its author meant.
+
+    >>> _yaml_caveats("title: Issue #5 of the review\\ndate: 2023-09-02\\n", ["date"])
+    ["front matter gives 'date' more than once; the last is used", \
+"front matter 'title': ' #' starts a YAML comment, so part of the value is not read; quote the \
+value to keep all of it"]
+    """
+    out = [f"front matter gives {name!r} more than once; the last is used"
+           for name in duplicates if name in _FRONT_FIELDS]
+    for m in _YAML_SURPRISE.finditer(yaml_text):
+        if m.group(1).lower() in _FRONT_FIELDS:
+            what = ("a leading '&' names a YAML anchor" if m.group(2).startswith("&")
+                    else "' #' starts a YAML comment")
+            out.append(f"front matter {m.group(1).lower()!r}: {what}, so part of the value is "
+                       "not read; quote the value to keep all of it")
+    return out
+
+
+_FRONT_FIELDS = ("date", "title", "id", "source", "url")
 
 
 def _has_yaml_alias(text: str) -> bool:
@@ -874,8 +908,10 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
         if "*" in yaml_text and _has_yaml_alias(yaml_text):
             raise Unreadable("front matter uses YAML aliases ('*name'), which are refused: "
                              "a few bytes of them can expand to gigabytes")
+        loader = _yaml_loader()(yaml_text)
         try:
-            meta = yaml.load(yaml_text, Loader=_yaml_loader())
+            meta = loader.get_single_data()
+            caveats += _yaml_caveats(yaml_text, loader.duplicates)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f" (line {mark.line + offset})" if mark else ""
@@ -886,6 +922,8 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
                              + (f": {problem}" if problem else "")) from None
         except ValueError as error:  # an explicitly tagged value that cannot be built
             raise Unreadable(f"front matter holds an impossible value ({error})") from None
+        finally:
+            loader.dispose()
         meta = meta or {}
         if not isinstance(meta, dict):
             raise Unreadable("front matter is not a mapping of fields "
