@@ -1484,3 +1484,13 @@ def test_front_matter_read_otherwise_than_it_looks_is_said(tmp_path: Path):
     assert "' #' starts a YAML comment" in notes["hash.md"]
     assert "a leading '&' names a YAML anchor" in notes["anchor.md"]
     assert notes["twice.md"] == "front matter gives 'date' more than once; the last is used"
+
+
+def test_a_quoted_title_with_a_year_on_its_second_line_loads(tmp_path: Path):
+    # Read as a row swallowed by an unclosed quote (its second line "starts with a date"), it
+    # was refused, and the rows after it were numbered one off.
+    write(tmp_path, "c/a.csv", 'date,title,text\n2023-09-01,"Annual review\n2023","Body one."\n'
+                               '2023-09-02,"Plain","Body two."\n')
+    docs, report = load(tmp_path / "c")
+    assert [(d.id, d.title) for d in docs] == [("a#1", "Annual review\n2023"), ("a#2", "Plain")]
+    assert report.skipped == []

@@ -1119,8 +1119,14 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
 
 def _holds_rows(title: str, names: Sequence[str], delimiter: str = ",") -> bool:
     """Whether a title that runs over several lines holds what looks like other rows: a later
-    line whose field in the date column is a date. (A title may hold a line break: scraped
-    headlines do; rows swallowed by an unclosed quote must not pass as one.)"""
+    line whose field in the date column is a date followed by another field. (A title may hold
+    a line break: scraped headlines do; rows swallowed by an unclosed quote must not pass as
+    one.)
+
+    >>> names = ["date", "title", "text"]
+    >>> _holds_rows("Annual review\\n2023", names), _holds_rows("Broken\\n2023-09-02,T,B", names)
+    (False, True)
+    """
     if "\n" not in title:
         return False
     column = names.index("date")
@@ -1129,7 +1135,7 @@ def _holds_rows(title: str, names: Sequence[str], delimiter: str = ",") -> bool:
             values = next(csv.reader([line], delimiter=delimiter), [])
         except csv.Error:
             continue
-        if len(values) > column and _DATE.match(values[column].strip()):
+        if len(values) > column + 1 and _DATE.match(values[column].strip()):
             return True
     return False
 
