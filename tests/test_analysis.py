@@ -27,6 +27,18 @@ DIGITAL = [i % 4 for i in range(24)]
 REAL = [(i + 1) % 3 for i in range(24)]
 
 
+def test_a_term_with_commas_is_one_series_of_alternatives(small_index) -> None:
+    # As in a search: a trend point and the articles listed behind it count the same matches
+    # (the point counted the phrase "digital economy real economy", the list either term).
+    frame = an.term_trend(small_index, ["digital economy, real economy"], freq="year")
+    both = [d + r for d, r in zip(DIGITAL, REAL, strict=True)]
+    assert frame["count"].tolist() == [sum(both[:12]), sum(both[12:])]
+    assert frame["docs"].tolist() == [sum(1 for c in both[:12] if c),
+                                      sum(1 for c in both[12:] if c)]
+    listed = an.articles(small_index, Filter(query="digital economy, real economy"))
+    assert int(listed["hits"].sum()) == sum(both)
+
+
 def test_trend_by_year_hand_counted(small_index) -> None:
     frame = an.term_trend(small_index, ["digital economy", "real economy"], freq="year")
     assert frame[an.TREND_COLUMNS[:4]].values.tolist() == [

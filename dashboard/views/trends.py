@@ -23,7 +23,8 @@ def main() -> None:
                   accept_new_options=True, max_selections=MAX_TERMS,
                   placeholder="Type a word or phrase and press Enter",
                   help="Each term is counted on its own. Hyphens and case do not matter; a * "
-                       "at the end of a word matches any ending (digit*).")
+                       "at the end of a word matches any ending (digit*); commas join "
+                       "alternatives into one line (digital economy, data element*).")
     # (Two controls to a row: three clip their options in a window 1,024 pixels wide.)
     cols = st.columns([5, 7])
     with cols[0]:

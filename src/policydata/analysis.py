@@ -451,7 +451,8 @@ def term_trend(index: Index, terms: Sequence[str], flt: Filter = Filter(), *,
         The loaded corpus.
     terms : sequence of str
         Words or phrases; ``*`` ends a prefix. Each is counted on its own (rule 8 applies
-        within a term: its matches never overlap).
+        within a term: its matches never overlap). Commas separate alternatives counted as
+        one series, as in a search: ``"digital economy, data element*"``.
     flt : Filter
         Articles to count in.
     freq : {"month", "quarter", "year"}
@@ -500,8 +501,15 @@ def term_trend(index: Index, terms: Sequence[str], flt: Filter = Filter(), *,
     >>> term_trend(index, ["digit*"], freq="year")[["period", "term", "count", "docs"]]
       period    term  count  docs
     0   2023  digit*     11     1
+
+    Alternatives joined by commas make one series, each token counted once:
+
+    >>> term_trend(index, ["digital economy, economy"])[["term", "count"]]
+                           term  count
+    0  digital economy, economy     21
     """
-    parsed = [parse_term(t) for t in terms]
+    # A term with commas is one series of alternatives, as in a search (rule 8 among them).
+    parsed = [[parse_term(p) for p in split_query(t)] or [parse_term(t)] for t in terms]
     if not parsed:
         raise ValueError("give at least one term")
     mask = select(index, flt, themes=themes)
@@ -517,8 +525,8 @@ def term_trend(index: Index, terms: Sequence[str], flt: Filter = Filter(), *,
     # One row per period and term, periods first: column j of these n x terms arrays.
     count = np.empty((n, len(parsed)), dtype=np.int64)
     docs = np.empty((n, len(parsed)), dtype=np.int64)
-    for j, term in enumerate(parsed):
-        counts = index.counts([term])[rows]
+    for j, alternatives in enumerate(parsed):
+        counts = index.counts(alternatives)[rows]
         count[:, j] = np.bincount(k, weights=counts, minlength=n)
         docs[:, j] = np.bincount(k, weights=counts > 0, minlength=n)
     width = len(parsed)

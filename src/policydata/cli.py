@@ -136,7 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="term counts per period: " + ",".join(COLUMNS["trend"]))
     p.add_argument("terms", nargs="+", metavar="TERM",
                    help="a word or phrase to count (* ends a prefix); give several to "
-                        "count each on its own")
+                        "count each on its own; commas join alternatives into one term "
+                        "('digital economy, data element*')")
     sub.add_parser("themes", parents=[common, filters, freq],
                    help="theme counts per period: " + ",".join(COLUMNS["themes"]))
     p = sub.add_parser("top", parents=[common, filters],
