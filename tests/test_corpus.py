@@ -1390,7 +1390,9 @@ def test_lists_and_mappings_where_text_is_expected_are_said(tmp_path: Path):
     caveats = sorted((p.path, p.reason.split(":")[1].strip()) for p in report.warnings)
     assert caveats == [("a.md", "'source' is a mapping, not text; it is used as written"),
                        ("a.md", "'title' is a list, not text; it is used as written"),
-                       ("b.jsonl#1", "'text' is a mapping, not text; it is used as written")]
+                       ("b.jsonl#1", "'text' is a mapping, not text; it is used as written"),
+                       ("b.jsonl#1", "'title' is a number, not text; it is used as '5'")]
+
 
 def test_a_corpus_folder_whose_own_name_is_not_utf8_loads(tmp_path: Path, cache: Path):
     # Files directly in the corpus folder take its name as their source; a Latin-1 name
@@ -1494,3 +1496,32 @@ def test_a_quoted_title_with_a_year_on_its_second_line_loads(tmp_path: Path):
     docs, report = load(tmp_path / "c")
     assert [(d.id, d.title) for d in docs] == [("a#1", "Annual review\n2023"), ("a#2", "Plain")]
     assert report.skipped == []
+
+
+def test_csv_headers_with_blank_lines_empty_or_repeated_unused_columns_load(tmp_path: Path):
+    write(tmp_path, "c/blank.csv", "\n\ndate,title,text\n2023-09-01,A,Body a.\n")
+    write(tmp_path, "c/trailing.csv", "date,title,text,,\n2023-09-02,B,Body b.,,\n")
+    write(tmp_path, "c/notes.csv", "date,title,text,note,Note\n2023-09-03,C,Body c.,x,y\n")
+    write(tmp_path, "c/twice.csv", "date,title,text,Title\n2023-09-04,D,Body d.,E\n")
+    docs, report = load(tmp_path / "c")
+    assert sorted(d.title for d in docs) == ["A", "B", "C"]
+    assert [(p.path, p.reason) for p in report.skipped] == [
+        ("twice.csv", "column title appears more than once (names are compared without case)")]
+
+
+def test_numbers_and_booleans_where_words_are_expected_are_said(tmp_path: Path):
+    write(tmp_path, "c/a.jsonl", '{"date": "2023-09-02", "title": "T", "text": Infinity}\n'
+                                 '{"date": "2023-09-03", "title": false, "text": "body"}\n'
+                                 '{"date": "2023-09-04", "title": "T", "text": "body", "id": 7}\n')
+    pq.write_table(pa.table({" Date ": ["2023-09-05"], "Title": ["P"],
+                             "text": pa.array([b"caf\xe9 damaged"], pa.binary())}),
+                   tmp_path / "c" / "b.parquet")
+    docs, report = load(tmp_path / "c")
+    assert {d.path: d.body for d in docs} == {"a.jsonl#1": "inf", "a.jsonl#2": "body",
+                                             "a.jsonl#3": "body", "b.parquet#1": "caf\ufffd damaged"}
+    notes = {p.path: p.reason for p in report.warnings}
+    assert notes == {
+        "a.jsonl#1": "line 1: 'text' is a number, not text; it is used as 'inf'",
+        "a.jsonl#2": "line 2: 'title' is true or false, not text; it is used as 'False'",
+        "b.parquet#1": "row 1: 'text' holds bytes that are not UTF-8; each is read as U+FFFD "
+                       "(the replacement character)"}

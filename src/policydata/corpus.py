@@ -997,6 +997,14 @@ def _not_text(fields: dict[str, Any], names: tuple[str, ...], where: str) -> lis
             kind = "a list" if isinstance(value, list) else "a mapping"
             shown = str(value) if len(str(value)) <= 60 else str(value)[:60] + "..."
             out.append(f"{where}: {name!r} is {kind}, not text; it is used as written: {shown}")
+        elif (name in ("title", "text") and isinstance(value, (bool, int, float))
+              and value == value):
+            # (a number or true/false where words are expected: JSON's Infinity, true)
+            kind = "true or false" if isinstance(value, bool) else "a number"
+            out.append(f"{where}: {name!r} is {kind}, not text; it is used as {_text(value)!r}")
+        elif isinstance(value, (bytes, bytearray)) and not _utf8_bytes(bytes(value)):
+            out.append(f"{where}: {name!r} holds bytes that are not UTF-8; each is read as "
+                       "U+FFFD (the replacement character)")
     return out
 
 
@@ -1047,7 +1055,10 @@ def _csv_header(lines: _Lines, first: str = ",") -> tuple[str, list[str]]:
     for delimiter in candidates:
         lines.pos = 0
         try:
-            header = next(csv.reader(lines, delimiter=delimiter, strict=True))
+            reader = csv.reader(lines, delimiter=delimiter, strict=True)
+            header = next(reader)
+            while not any(h.strip() for h in header):  # (blank lines before the header)
+                header = next(reader)
         except StopIteration:
             raise Unreadable("empty CSV file") from None
         except csv.Error as exc:
@@ -1078,7 +1089,8 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
     _check_columns(names)
     lines.pos = 0
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
-    next(reader)  # the header, read above
+    while not any(h.strip() for h in next(reader)):  # the header, read above
+        pass
     row = 0
     covered = 0  # last line of a broken row already reported
     while True:
@@ -1203,9 +1215,23 @@ def _json_rows(text: str) -> Iterator[Row]:
         yield number, {str(k).strip().lower(): v for k, v in item.items()}, "", where
 
 
+#: The columns a table may give (others are ignored).
+_COLUMNS = ("date", "title", "text", "id", "source", "url")
+
+
 def _check_columns(names: Sequence[str]) -> None:
+    """Refuse a table whose columns leave a field missing or ambiguous (a column the reader
+    does not use may be unnamed or repeated: trailing separators, notes).
+
+    >>> _check_columns(["date", "title", "text", "", "", "note", "Note"])
+    >>> _check_columns(["date", "title", "title", "text"])
+    Traceback (most recent call last):
+    policydata.corpus.Unreadable: column title appears more than once (names are compared \
+without case)
+    """
     found = set(names)
-    twice = sorted({n for n in names if names.count(n) > 1}) if len(found) < len(names) else []
+    twice = sorted({n for n in names if names.count(n) > 1 and n in _COLUMNS}
+                   ) if len(found) < len(names) else []
     if twice:
         raise Unreadable(f"column{'s' if len(twice) > 1 else ''} {', '.join(twice)} "
                          f"appear{'' if len(twice) > 1 else 's'} more than once (names are "
@@ -1331,6 +1357,14 @@ def _scalar(value: Any) -> Any:
     return value
 
 
+def _utf8_bytes(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -1352,7 +1386,7 @@ def _read_parquet(data: bytes, relpath: str, source: str,
         table = pq.read_table(pa.BufferReader(data))
     except (pa.ArrowException, OSError) as error:
         raise Unreadable(f"not a readable Parquet file ({error})") from None
-    names = [n.lower() for n in table.column_names]
+    names = [n.strip().lower().lstrip("\ufeff") for n in table.column_names]  # (as CSV's)
     _check_columns(names)
     table = table.rename_columns(names)
     wanted = [c for c in ("date", "title", "text", "id", "source", "url") if c in names]
