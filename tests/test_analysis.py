@@ -480,3 +480,26 @@ def test_prop_passages_hold_every_mark_where_it_was(paragraphs, data) -> None:
         seen += [(start + a, start + b) for a, b in inside]
     assert seen == sorted(marks)  # each mark once, in order, at its place
     assert [s for s, _, _ in found] == sorted({s for s, _, _ in found})
+
+
+def test_articles_dated_by_month_or_year_left_out_by_a_start_date(tmp_path) -> None:
+    rows = ["date,title,text", "2023-09,Month,digital economy", "2023,Year,digital economy",
+            "2023-09-15,Day,digital economy", "2023-08,August,digital economy",
+            "2022,Earlier year,digital economy"]
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.csv").write_text("\n".join(rows) + "\n")
+    index = open_index(tmp_path / "c", cache_dir=tmp_path / "cache")
+    for start, expected in [(dt.date(2023, 9, 10), 2), (dt.date(2023, 9, 1), 1),
+                            (dt.date(2023, 1, 1), 0), (dt.date(2023, 8, 2), 2),
+                            (dt.date(2023, 10, 1), 1)]:
+        flt = Filter(start=start)
+        # brute force: a coarse date's month or year holds the start, but the date is before
+        left_out = 0
+        for text, precision in [("2023-09", "month"), ("2023", "year"), ("2023-08", "month"),
+                                ("2022", "year")]:
+            first = dt.date(int(text[:4]), int(text[5:7]) if precision == "month" else 1, 1)
+            last = (dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+                    if precision == "month" else dt.date(first.year + 1, 1, 1))
+            left_out += first < start < last
+        assert an.cut_by_start(index, flt) == left_out == expected, start
+    assert an.cut_by_start(index, Filter(start=dt.date(2023, 9, 10), query="nothing")) == 0

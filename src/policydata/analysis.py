@@ -1665,6 +1665,53 @@ def passages(text: str, marks: Sequence[tuple[int, int]],
 # --------------------------------------------------------------------------- corpus
 
 
+def cut_by_start(index: Index, flt: Filter = Filter(), *,
+                 themes: ThemeDictionary | None = None) -> int:
+    """Articles dated by month or year only that a filter's start date leaves out although
+    their month or year runs past it.
+
+    Such a date stands on the first day of its month or year (``2023-09`` is 2023-09-01), so a
+    range starting on 2023-09-10 does not hold an article dated ``2023-09``. The number is for
+    a note beside the result; the rule itself does not change.
+
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    flt : Filter
+        The filter; only its start date leaves articles out this way.
+    themes : ThemeDictionary, optional
+        Dictionary for ``flt.themes`` (default: the index's).
+
+    Returns
+    -------
+    int
+        Articles the filter would select, but for its start date, whose month (month
+        precision) or year (year precision) holds the start date.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> cut_by_start(index, Filter(start=dt.date(2023, 9, 10)))  # (the seed is dated by day)
+    0
+    """
+    start = flt.start
+    if start is None or (start.month, start.day) == (1, 1):
+        return 0
+    year_start = dt.date(start.year, 1, 1)
+    wider = Filter(start=year_start, end=flt.end, themes=flt.themes, query=flt.query,
+                   sources=flt.sources)
+    rows = np.flatnonzero(select(index, wider, themes=themes))
+    dates = index.dates[rows]
+    precision = index.documents["precision"].to_numpy()[rows]
+    before = dates < np.datetime64(start)
+    month = (precision == "month") & (dates == np.datetime64(start.replace(day=1)))
+    year = precision == "year"  # (dated year_start: the only year date in the wider range)
+    return int((before & ((month & (start.day > 1)) | year)).sum())
+
+
 def corpus_info(index: Index, flt: Filter = Filter(), *,
                 themes: ThemeDictionary | None = None) -> dict[str, Any]:
     """Summary of the corpus and its load report (``policydata info``).

@@ -369,6 +369,11 @@ def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[
         return notes
     if skipped:
         notes.append(f"{lost}; see 'policydata info'")
+    cut = an.cut_by_start(index, flt, themes=themes) if flt.start else 0
+    if cut:
+        notes.append(f"{cut:,} document{' is' if cut == 1 else 's are'} dated by month or year "
+                     f"only in the month or year --from {flt.start} falls in: such a date "
+                     f"stands on the first day of its month or year, so they are left out")
     if args.command in ("trend", "themes") and args.freq in ("month", "quarter"):
         rows = an.select(index, flt, themes=themes)
         years = int((index.documents["precision"].to_numpy()[rows] == "year").sum())
