@@ -131,6 +131,12 @@ def _count_selected(_index: Index, index_key: str, flt: Filter, _themes: ThemeDi
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+def _cut_by_start(_index: Index, index_key: str, flt: Filter, _themes: ThemeDictionary,
+                  themes_key: str) -> int:
+    return an.cut_by_start(_index, flt, themes=_themes)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
 def _corpus_trend(_index: Index, index_key: str, flt: Filter, freq: str,
                  _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
     return an.corpus_trend(_index, flt, freq=freq, themes=_themes)
@@ -230,6 +236,10 @@ class Corpus:
 
     def count(self, flt: Filter) -> int:
         return _count_selected(*self._keys, flt, *self._dict)
+
+    def cut_by_start(self, flt: Filter) -> int:
+        """Articles dated by month or year only that the start date leaves out."""
+        return _cut_by_start(*self._keys, flt, *self._dict)
 
     def describe(self, flt: Filter) -> str:
         """The sentence every page shows: what the filter selects."""

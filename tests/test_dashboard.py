@@ -114,6 +114,19 @@ def test_a_filter_that_selects_nothing_is_not_an_empty_corpus(monkeypatch, tmp_p
     assert any("No article was loaded" in w.value for w in at.warning)
 
 
+def test_a_start_date_inside_a_month_says_which_coarse_dates_it_leaves_out(monkeypatch,
+                                                                          tmp_path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.csv").write_text("date,title,text\n2023-09,Month,digital economy\n"
+                                  "2023-09-15,Day,digital economy\n2023-10-02,Later,x\n")
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"dates": ["2023-09-10", "2023-10-31"]})
+    assert any("1 article dated by month or year only in the month or year this range starts "
+               "in is left out" in c.value for c in at.sidebar.caption)
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"dates": ["2023-09-01", "2023-10-31"]})
+    assert not any("left out" in c.value for c in at.sidebar.caption)
+
+
 def test_url_seeds_the_widgets(monkeypatch, tmp_path, small) -> None:
     params = {"term": ["digital economy", "real economy"], "freq": "year", "measure": "count",
               "smooth": "2", "q": "economy", "theme": ["Digital economy"],
