@@ -1525,3 +1525,19 @@ def test_numbers_and_booleans_where_words_are_expected_are_said(tmp_path: Path):
         "a.jsonl#2": "line 2: 'title' is true or false, not text; it is used as 'False'",
         "b.parquet#1": "row 1: 'text' holds bytes that are not UTF-8; each is read as U+FFFD "
                        "(the replacement character)"}
+
+
+def test_excel_sep_line_and_stray_nul_bytes(tmp_path: Path):
+    write(tmp_path, "c/excel.csv", "sep=;\ndate;title;text\n2023-09-01;A;Body, with a comma.\n")
+    rows = "".join(f"2023-09-{d:02d},R{d},Row body {d}.\n" for d in range(2, 29))
+    write(tmp_path, "c/nul.csv", "date,title,text\n2023-09-01,N,bo\x00dy\n" + rows)
+    write(tmp_path, "c/nul_late.txt", " date 2023-09-30 Late\n" + "x " * 5000 + "a\x00b\n")
+    write(tmp_path, "c/binary.txt", b"\x00\x01" * 100)
+    docs, report = load(tmp_path / "c")
+    bodies = {d.path: d.body for d in docs}
+    assert bodies["excel.csv#1"] == "Body, with a comma."
+    assert bodies["nul.csv#1"] == "bo\x00dy" and len([p for p in bodies if "nul.csv" in p]) == 28
+    notes = {p.path: p.reason for p in report.warnings}
+    assert notes["nul.csv"].startswith("holds 1 NUL byte (as from a damaged download)")
+    assert notes["nul_late.txt"].startswith("holds 1 NUL byte")  # (the same wherever it is)
+    assert [p.path for p in report.skipped] == ["binary.txt"]

@@ -443,13 +443,19 @@ def decode(data: bytes) -> tuple[str, str | None]:
     for signature, what in _SIGNATURES if head.startswith(_SIGNATURE_STARTS) else ():
         if head.startswith(signature):
             raise Unreadable(f"binary file: {what}, not text")
-    if b"\x00" in head:
+    if head.count(b"\x00") * 100 > len(head):  # (a stray NUL or two in text is not binary)
         raise Unreadable("binary file (holds NUL bytes; UTF-16 without a byte-order mark "
                          "is not detected)")
     try:
-        return _unify_newlines(data.decode("utf-8")), None
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         bad = error.start
+    else:
+        nuls = text.count("\x00")
+        return _unify_newlines(text), (
+            f"holds {nuls:,} NUL byte{'s' if nuls > 1 else ''} (as from a damaged download); "
+            "a NUL separates words as any character that is not a letter or digit does"
+            if nuls else None)
     # Not UTF-8: the slow path. Guess only where one answer is clearly right.
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls * 10 > len(head):
@@ -1039,6 +1045,26 @@ DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 _TAB = "'\t'"  # (as the csv module's messages quote it)
 
 
+def _header_line(lines: _Lines) -> tuple[int, str | None]:
+    """The line a CSV header is on, after blank lines and Excel's ``sep=;`` line, and the
+    separator that line names (None without one).
+
+    >>> _header_line(_Lines("\\n sep=;\\ndate;title;text\\n"))
+    (2, ';')
+    """
+    sep = None
+    for number, line in enumerate(lines.lines):
+        stripped = line.strip().lstrip("\ufeff")
+        if not stripped:
+            continue
+        named = re.fullmatch(r"sep=([,;])", stripped) if sep is None else None
+        if named:
+            sep = named.group(1)
+            continue
+        return number, sep
+    return len(lines.lines), sep
+
+
 def _csv_header(lines: _Lines, first: str = ",") -> tuple[str, list[str]]:
     """The field separator of a CSV text and its column names (lower case).
 
@@ -1049,16 +1075,14 @@ def _csv_header(lines: _Lines, first: str = ",") -> tuple[str, list[str]]:
     >>> _csv_header(_Lines("Date;Title;Text\\n2023-09-02;T;body\\n"))
     (';', ['date', 'title', 'text'])
     """
-    candidates = [first, *(d for d in DELIMITERS if d != first)]
+    start, sep = _header_line(lines)
+    candidates = [sep] if sep else [first, *(d for d in DELIMITERS if d != first)]
     best: tuple[str, list[str]] | None = None
     error: csv.Error | None = None
     for delimiter in candidates:
-        lines.pos = 0
+        lines.pos = start
         try:
-            reader = csv.reader(lines, delimiter=delimiter, strict=True)
-            header = next(reader)
-            while not any(h.strip() for h in header):  # (blank lines before the header)
-                header = next(reader)
+            header = next(csv.reader(lines, delimiter=delimiter, strict=True))
         except StopIteration:
             raise Unreadable("empty CSV file") from None
         except csv.Error as exc:
@@ -1087,10 +1111,9 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
     lines = _Lines(text)
     delimiter, names = _csv_header(lines, first)
     _check_columns(names)
-    lines.pos = 0
+    lines.pos = _header_line(lines)[0]
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
-    while not any(h.strip() for h in next(reader)):  # the header, read above
-        pass
+    next(reader)  # the header, read above
     row = 0
     covered = 0  # last line of a broken row already reported
     while True:
