@@ -305,7 +305,7 @@ def link_marks(corpus: Corpus) -> dict[str, str]:
     """What this session's links are made with, when others cannot have it: the fingerprint
     of its own theme dictionary and of its uploaded corpus (see ``state.begin``)."""
     marks = {}
-    if st.session_state.get("themes_text") and corpus.dictionary is not corpus.index.themes:
+    if corpus.dictionary.digest != corpus.index.themes.digest:  # (the default, re-applied: none)
         marks["dict"] = corpus.dictionary.digest[:12]
     if corpus.source.uploaded:
         marks["corpus"] = hashlib.sha256(corpus.index.key.encode()).hexdigest()[:12]
