@@ -739,7 +739,30 @@ def build_index(corpus: Path | str, *, cache_dir: Path | str | None = None,
                 jobs: int | None = None, themes: ThemeDictionary | None = None) -> BuildInfo:
     """Build or update the cached index of ``corpus`` without loading it.
 
-    Parameters are those of :func:`open_index`. Returns what was done.
+    Parameters
+    ----------
+    corpus, cache_dir, progress, rebuild, jobs, themes
+        As for :func:`open_index`.
+
+    Returns
+    -------
+    BuildInfo
+        What was done: files found, added, changed and removed, documents tokenised, whether
+        the whole cache was built and why.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> cache = tempfile.mkdtemp()
+    >>> first = build_index("seeds", cache_dir=cache)
+    >>> first.rebuilt, first.files, first.tokenised
+    (True, 1, 1)
+
+    A second run on the same corpus reads no file again:
+
+    >>> again = build_index("seeds", cache_dir=cache)
+    >>> again.rebuilt, again.tokenised, again.wrote
+    (False, 0, False)
     """
     info, _ = _locked(corpus, cache_dir, progress, rebuild, jobs, themes, load=False)
     return info
@@ -769,6 +792,15 @@ def open_index(corpus: Path | str, *, cache_dir: Path | str | None = None,
     -------
     Index
         With ``index.build`` saying what this call did and ``index.report`` the load report.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> index.n_documents, int(index.words.sum()), index.build.rebuilt
+    (1, 491, True)
+    >>> index.report.skipped
+    []
     """
     info, index = _locked(corpus, cache_dir, progress, rebuild, jobs, themes, load=True)
     assert index is not None
