@@ -1541,3 +1541,16 @@ def test_excel_sep_line_and_stray_nul_bytes(tmp_path: Path):
     assert notes["nul.csv"].startswith("holds 1 NUL byte (as from a damaged download)")
     assert notes["nul_late.txt"].startswith("holds 1 NUL byte")  # (the same wherever it is)
     assert [p.path for p in report.skipped] == ["binary.txt"]
+
+
+def test_pretty_printed_json_lines_and_a_wrapped_json_array_load(tmp_path: Path):
+    article = {"date": "2023-09-02", "title": "T", "text": "The digital economy."}
+    write(tmp_path, "c/pretty.jsonl", json.dumps(article, indent=2) + "\n")
+    write(tmp_path, "c/wrapped.json", json.dumps({"count": 2, "articles": [article, article | {
+        "title": "U", "text": "Another."}]}))
+    write(tmp_path, "c/mixed.jsonl", json.dumps(article | {"text": "x"}) + "\n{broken\n")
+    docs, report = load(tmp_path / "c")
+    assert sorted(d.path for d in docs) == ["mixed.jsonl#1", "pretty.jsonl#1",
+                                            "wrapped.json#2"]  # (#1 duplicates pretty's text)
+    assert [(p.path, p.reason[:22]) for p in report.skipped] == [
+        ("mixed.jsonl", "line 2: invalid JSON ("), ("wrapped.json#1", "exact duplicate of 'pr")]

@@ -1176,6 +1176,9 @@ def _holds_rows(title: str, names: Sequence[str], delimiter: str = ",") -> bool:
 
 
 def _jsonl_rows(text: str) -> Iterator[Row]:
+    """Objects of a JSON Lines text, one per line; a file that is one JSON document instead
+    (pretty-printed, as ``jq`` writes it) is read as a ``.json`` file is."""
+    first = True
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -1183,6 +1186,9 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
+            if first and line.strip()[:1] in ("{", "[") and _one_document(text):
+                yield from _json_rows(text)
+                return
             yield number, None, (f"{where}: invalid JSON ({error.msg}, column {error.colno})"
                                  "; line not loaded"), where
             continue
@@ -1191,6 +1197,7 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
                       else _one_line(str(error)))
             yield number, None, f"{where}: invalid JSON ({reason}); line not loaded", where
             continue
+        first = False
         if not isinstance(value, dict):
             yield number, None, (f"{where}: not a JSON object (found {_json_kind(value)}; each "
                                  "line must be an object with date, title, text)"), where
@@ -1198,6 +1205,15 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
         # Field names match in any case, as CSV headers and Parquet columns do (a name that
         # appears twice in different cases keeps its last value, as JSON itself does).
         yield number, {str(k).strip().lower(): v for k, v in value.items()}, "", where
+
+
+def _one_document(text: str) -> bool:
+    """Whether a text is a single JSON document."""
+    try:
+        json.loads(text)
+        return True
+    except (ValueError, RecursionError):
+        return False
 
 
 def _json_kind(value: Any) -> str:
@@ -1222,7 +1238,12 @@ def _json_rows(text: str) -> Iterator[Row]:
                   else _one_line(str(error)))
         raise Unreadable(f"invalid JSON ({reason})") from None
     if isinstance(value, dict):
-        value = [value]
+        # An object wrapping the list of articles ({"articles": [...]}, as many APIs return):
+        # that list, when it is the only list of objects and the object is not an article.
+        lists = [v for v in value.values()
+                 if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)]
+        fields = {str(k).strip().lower() for k in value}
+        value = lists[0] if len(lists) == 1 and not fields & {"date", "text"} else [value]
     elif not isinstance(value, list):
         raise Unreadable(f"not a JSON array of articles (found {_json_kind(value)}; a .json "
                          "file holds an array of objects with date, title, text, or one such "
