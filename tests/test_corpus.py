@@ -1554,3 +1554,14 @@ def test_pretty_printed_json_lines_and_a_wrapped_json_array_load(tmp_path: Path)
                                             "wrapped.json#2"]  # (#1 duplicates pretty's text)
     assert [(p.path, p.reason[:22]) for p in report.skipped] == [
         ("mixed.jsonl", "line 2: invalid JSON ("), ("wrapped.json#1", "exact duplicate of 'pr")]
+
+
+@pytest.mark.parametrize("title", ["*Important* news", "[Draft] report", "@home report",
+                                   "`tick` talk"])
+def test_a_front_matter_value_yaml_reads_as_syntax_says_to_quote_it(tmp_path: Path, title: str):
+    write(tmp_path, "c/a.md", f"---\ndate: 2023-09-02\ntitle: {title}\n---\nBody\n")
+    docs, report = load(tmp_path / "c")
+    assert not docs
+    assert report.skipped[0].reason.startswith("front matter is not valid YAML (line 3)")
+    assert report.skipped[0].reason.endswith(f"(a value starting with {title[0]!r} must be "
+                                             "quoted)")

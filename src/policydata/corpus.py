@@ -864,6 +864,20 @@ def _yaml_loader() -> Any:
 _YAML_SURPRISE = re.compile(r"^([A-Za-z_]+)[ \t]*:[ \t]+(?![\"'|>])(&\S*|.*?[ \t]#)", re.MULTILINE)
 
 
+def _indicator_hint(yaml_text: str, line: int) -> str:
+    """A hint when the YAML line an error is on has a value starting with a character YAML
+    reads as syntax (``title: [Draft] report``, ``title: *Important* news``).
+
+    >>> _indicator_hint("date: 2023\\ntitle: [Draft] report\\n", 1)
+    " (a value starting with '[' must be quoted)"
+    """
+    lines = yaml_text.split("\n")
+    found = re.match(r"\s*[^:#]+:[ \t]+(\S)", lines[line]) if 0 <= line < len(lines) else None
+    if found and found.group(1) in "*&!|>@`%[]{}\"',":
+        return f" (a value starting with {found.group(1)!r} must be quoted)"
+    return ""
+
+
 def _yaml_caveats(yaml_text: str, duplicates: list[str]) -> list[str]:
     """Caveats on front matter that loaded, but maybe not as its author meant.
 
@@ -924,6 +938,8 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
             problem = getattr(error, "problem", None) or ""
             if problem.startswith("mapping values are not allowed"):  # title: Inflation: a view
                 problem += " (a value holding ': ' must be quoted)"
+            elif mark is not None:
+                problem += _indicator_hint(yaml_text, mark.line)
             raise Unreadable(f"front matter is not valid YAML{where}"
                              + (f": {problem}" if problem else "")) from None
         except ValueError as error:  # an explicitly tagged value that cannot be built
