@@ -179,6 +179,14 @@ def test_missing_corpus_path(cache: Path, tmp_path: Path) -> None:
                                      f"'{tmp_path / 'nowhere'}' does not exist")
 
 
+def test_a_corpus_path_that_is_a_pipe(cache: Path, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    result = run("info", "--corpus", str(tmp_path / "pipe"), cache=cache, check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"policydata: error: corpus path '{tmp_path / 'pipe'}' is "
+                                     "not a folder or a file (a device, pipe or socket)")
+
+
 def test_build_reports_and_reuses(corpus: Path, cache: Path) -> None:
     first = json.loads(run("build", "--corpus", str(corpus), "--format", "json",
                            cache=cache).stdout)

@@ -223,6 +223,9 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
     if root.is_file():
         info = root.stat()
         return [FileEntry(root.name, info.st_size, info.st_mtime_ns, info.st_ctime_ns)], []
+    if not root.is_dir():
+        raise FileNotFoundError(f"corpus path {str(root)!r} is not a folder or a file (a "
+                                "device, pipe or socket)")
     files: list[FileEntry] = []
     size = 0
     problems: list[Problem] = []
