@@ -101,6 +101,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``policydata`` argument parser: every command, its options and their defaults.
+
+    >>> args = build_parser().parse_args(["trend", "digital economy", "--freq", "year"])
+    >>> args.command, args.terms, args.freq, args.format
+    ('trend', ['digital economy'], 'year', 'table')
+    """
     common = _Parser(add_help=False)
     common.add_argument("--corpus", type=_path, help="corpus folder or file (default: "
                         "$POLICYDATA_CORPUS, else the bundled seeds/)")
@@ -282,6 +288,7 @@ def _emit(frame: Any, command: str, fmt: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run one parsed command: load or build the index, compute, print; the exit status."""
     from . import analysis as an
 
     if args.command == "serve":
@@ -433,6 +440,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The console script: parse ``argv`` (default: the command line) and run it. An error is
+    one line on stderr, with exit status 2 for bad arguments or a missing path and 1 for a
+    setup problem; damage found in the cache while reading rebuilds it and runs again."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
