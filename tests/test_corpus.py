@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -687,7 +688,7 @@ def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path, s
         "line 2: 2 fields where the header has 3; the row runs on to line 3 (an unclosed "
         "quote?); row not loaded"], id="too few fields"),
     pytest.param('2023-09-02,Good,text",\n', ["Good 2"], [
-        "line 2: the title runs over a line that starts like a row of its own; the row runs "
+        "line 2: the title runs over a line shaped like a row of its own; the row runs "
         "on to line 3 (an unclosed quote?); row not loaded"], id="a row inside the title"),
 ])
 def test_csv_quote_closing_on_a_later_line(tmp_path: Path, line3, loaded, reasons, sep, name):
@@ -701,6 +702,19 @@ def test_csv_quote_closing_on_a_later_line(tmp_path: Path, line3, loaded, reason
     # line 3, swallowed by line 2's quote, is read again on its own: it loads if it can, and
     # is not reported twice if it cannot
     assert skipped(report, "t.csv") == reasons
+
+
+def test_csv_rows_swallowed_by_a_title_are_found_when_the_date_is_the_last_column(
+        tmp_path: Path):
+    write(tmp_path, "t.csv", 'title,text,date\n'
+                             '"Title,body,2023-09-01\n'                # line 2: quote opened
+                             'Good,text,2023-09-02",B,2023-09-03\n'     # line 3: closed
+                             'Good 2,text 2,2023-09-04\n')
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == ["Good 2"]
+    assert skipped(report, "t.csv") == [
+        "line 2: the title runs over a line shaped like a row of its own; the row runs on to "
+        "line 3 (an unclosed quote?); row not loaded"]
 
 
 def test_csv_title_with_a_line_break_is_loaded_as_written(tmp_path: Path):
@@ -1458,6 +1472,34 @@ def test_an_index_cache_inside_the_corpus_is_not_read_as_articles(tmp_path: Path
             ("cache", "the index cache (--cache-dir), inside the corpus; not read")]
 
 
+def test_a_cache_dir_that_is_the_corpus_folder_is_not_read_as_articles(tmp_path: Path):
+    root = tmp_path / "c"
+    write(root, "good.txt", ARTICLE)
+    for _ in range(2):
+        index = open_index(root, cache_dir=root)
+        assert index.n_documents == 1
+        assert [p.path for p in index.report.skipped] == [Path(index.build.cache).name]
+        assert index.report.skipped[0].reason == (
+            "the index cache (--cache-dir), inside the corpus; not read")
+
+
+@pytest.mark.skipif(not os.access("/dev/shm", os.W_OK) or "/dev" not in corpus._pseudo_mounts(),
+                    reason="needs a writable /dev/shm under a /dev pseudo file system")
+def test_a_link_to_an_ordinary_file_system_mounted_under_dev_is_followed(tmp_path: Path):
+    # /dev/shm is a memory file system under /dev: the file system decides, not the path.
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as shared:
+        Path(shared, "a.txt").write_text(ARTICLE, encoding="utf-8")
+        root = tmp_path / "c"
+        root.mkdir()
+        os.symlink(shared, root / "shm")
+        os.symlink("/dev/null", root / "null.txt")
+        files, problems = corpus.scan(root)
+    assert [f.path for f in files] == ["shm/a.txt"]
+    assert [(p.path, p.reason) for p in problems] == [
+        ("null.txt", "symbolic link to '/dev/null', on a system file system (/dev); "
+                     "not followed")]
+
+
 def test_front_matter_values_are_kept_as_written(tmp_path: Path):
     # YAML 1.1 turned these into other values, silently: 12:30 -> 750, 0012 -> 10, yes -> True.
     write(tmp_path, "c/a.md", "---\ndate: 2023-09-02\ntitle: 12:30\nid: 0012\nsource: off\n"
@@ -1486,6 +1528,21 @@ def test_front_matter_read_otherwise_than_it_looks_is_said(tmp_path: Path):
     assert "' #' starts a YAML comment" in notes["hash.md"]
     assert "a leading '&' names a YAML anchor" in notes["anchor.md"]
     assert notes["twice.md"] == "front matter gives 'date' more than once; the last is used"
+
+
+def test_front_matter_caveats_look_only_at_its_own_fields(tmp_path: Path):
+    # A key repeated inside a nested value is not the article's field given twice; a value of
+    # many spaces (each way to split them was tried by the comment check) loads.
+    write(tmp_path, "c/nested.md", "---\ndate: 2023-09-02\ntitle: T\nauthors:\n  - title: A\n"
+                                   "    title: B\n---\nBody.\n")
+    write(tmp_path, "c/spaces.md", "---\ndate: 2023-09-02\ntitle:" + " " * 50_000 + "Spaced\n"
+                                   "source:  #x\n---\nBody.\n")
+    docs, report = load(tmp_path / "c")
+    assert {d.path: (d.title, d.source) for d in docs} == {
+        "nested.md": ("T", "c"), "spaces.md": ("Spaced", "c")}
+    assert [(p.path, p.reason) for p in report.warnings] == [
+        ("spaces.md", "front matter 'source': ' #' starts a YAML comment, so part of the value "
+                      "is not read; quote the value to keep all of it")]
 
 
 def test_a_quoted_title_with_a_year_on_its_second_line_loads(tmp_path: Path):

@@ -26,6 +26,8 @@ Examples
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
@@ -60,7 +62,7 @@ HEADER = re.compile(r"^[ \t]*date[ \t]+(\S+)(?:[ \t]+(.*))?$")
 
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
-LOADER_VERSION = 2
+LOADER_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ _PATH = operator.itemgetter(0)
 #: file system, ``/proc/kmsg`` blocks a reader forever) is reported and not followed.
 PSEUDO_FILE_SYSTEMS = frozenset((
     "proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "debugfs", "tracefs",
-    "securityfs", "configfs", "fusectl", "pstore", "bpf", "mqueue", "binfmt_misc", "autofs",
+    "securityfs", "configfs", "fusectl", "pstore", "bpf", "mqueue", "binfmt_misc",
     "efivarfs", "selinuxfs", "hugetlbfs", "rpc_pipefs", "nsfs"))
 
 
@@ -176,30 +178,63 @@ def _pseudo_mounts() -> tuple[str, ...]:
     return tuple(p for p in points if p != "/")
 
 
-def _link_problem(path: str, is_dir: bool, corpus: str) -> str | None:
-    """Why a symbolic link found in the corpus is not followed, or None to follow it."""
-    target = os.path.realpath(path)
-    try:
+def _system_devices() -> dict[int, str]:
+    """The device number of each pseudo file system, with its mount point.
+
+    A file's device number says which file system holds it, whatever path leads there: a link's
+    target is checked with the ``stat`` the scan makes anyway, and ``/dev/shm`` (an ordinary
+    memory file system mounted under ``/dev``) is not mistaken for ``/dev``.
+    """
+    devices: dict[int, str] = {}
+    for point in _pseudo_mounts():
+        with contextlib.suppress(OSError):
+            devices.setdefault(os.stat(point).st_dev, point)
+    return devices
+
+
+def _ancestors(folder: str) -> set[tuple[int, int]]:
+    """The (device, inode) of every folder above ``folder`` (a real path), up to ``/``."""
+    keys = set()
+    parent = os.path.dirname(folder)
+    while True:
+        with contextlib.suppress(OSError):
+            info = os.stat(parent)
+            keys.add((info.st_dev, info.st_ino))
+        if parent == os.path.dirname(parent):
+            return keys
+        parent = os.path.dirname(parent)
+
+
+def _link_problem(path: str, info: os.stat_result, system: dict[int, str],
+                  above: set[tuple[int, int]]) -> str | None:
+    """Why a symbolic link found in the corpus is not followed, or None to follow it.
+
+    ``info`` is the stat of the link's target; ``system`` the pseudo file systems' devices
+    (:func:`_system_devices`); ``above`` the folders holding the corpus (:func:`_ancestors`).
+    """
+    point = system.get(info.st_dev)
+    is_dir = info.st_mode & 0o170000 == _S_IFDIR
+    if point is None and not (is_dir and (info.st_dev, info.st_ino) in above):
+        return None
+    try:  # (the link as written, for the message only)
         written = _shown_name(os.readlink(path))
     except OSError:
-        written = target
-    for point in _pseudo_mounts():
-        if target == point or target.startswith(point.rstrip("/") + "/"):
-            return (f"symbolic link to {written!r}, on a system file system ({point}); "
-                    "not followed")
-    if is_dir and corpus.startswith(target.rstrip("/") + "/"):
-        return (f"symbolic link to {written!r}, a folder holding the corpus itself; not "
-                "followed (it would read the corpus again and everything beside it)")
-    return None
+        written = os.path.realpath(path)
+    if point is not None:
+        return (f"symbolic link to {written!r}, on a system file system ({point}); "
+                "not followed")
+    return (f"symbolic link to {written!r}, a folder holding the corpus itself; not "
+            "followed (it would read the corpus again and everything beside it)")
 
 
 def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
-         skip: Path | None = None) -> tuple[list[FileEntry], list[Problem]]:
+         skip: Sequence[Path] = ()) -> tuple[list[FileEntry], list[Problem]]:
     """List the files under ``root`` that may hold documents, and what was passed over.
 
-    Folders are read recursively, following symbolic links but never around a loop. Hidden
-    files and folders (names starting with ``.``), unsupported file types, broken links and
-    unreadable folders are reported, never silently ignored.
+    Folders are read recursively, following symbolic links but never around a loop, into a
+    system file system (``/proc``, ``/sys``, ``/dev``) or up to a folder holding the corpus.
+    Hidden files and folders (names starting with ``.``), unsupported file types, broken links,
+    links not followed and unreadable folders are reported, never silently ignored.
 
     Parameters
     ----------
@@ -207,8 +242,8 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
         A folder, or a single file.
     seen : callable, optional
         Called now and then with the number and total size of the files found so far.
-    skip : Path, optional
-        A folder not to read (the index cache, when it lies inside the corpus); reported.
+    skip : sequence of Path, optional
+        Folders not to read (the index cache, when it lies inside the corpus); reported.
 
     Returns
     -------
@@ -230,12 +265,12 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
     size = 0
     problems: list[Problem] = []
     seen_dirs: dict[tuple[int, int], str] = {}
-    corpus_real = os.path.realpath(root)
-    skip_key = None
-    if skip is not None:
+    system, above = _system_devices(), _ancestors(os.path.realpath(root))
+    skip_keys = set()
+    for path in skip:
         try:
-            skipped = os.stat(skip)
-            skip_key = (skipped.st_dev, skipped.st_ino)
+            skipped = os.stat(path)
+            skip_keys.add((skipped.st_dev, skipped.st_ino))
         except OSError:
             pass
     # An explicit stack rather than recursion: a deeply nested tree cannot overflow Python's
@@ -293,8 +328,7 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
                     continue
                 kind_bits = info.st_mode & 0o170000
                 if entry.is_symlink():
-                    why = _link_problem(os.path.join(folder, base), kind_bits == _S_IFDIR,
-                                        corpus_real)
+                    why = _link_problem(os.path.join(folder, base), info, system, above)
                     if why:
                         problems.append(Problem(prefix + base, why))
                         continue
@@ -311,7 +345,7 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
                         problems.append(Problem(prefix + base, f"unsupported file type "
                                                                f"{suffix!r} (read: {SUPPORTED})"))
                 elif kind_bits == _S_IFDIR:
-                    if skip_key == (info.st_dev, info.st_ino):
+                    if (info.st_dev, info.st_ino) in skip_keys:
                         problems.append(Problem(prefix + base, "the index cache (--cache-dir), "
                                                                "inside the corpus; not read"))
                         continue
@@ -849,11 +883,17 @@ def _yaml_loader() -> Any:
         def __init__(self, stream: str) -> None:
             super().__init__(stream)
             self.duplicates: list[str] = []
+            self.top: Any = None
+
+        def construct_document(self, node: Any) -> Any:
+            self.top = node
+            return super().construct_document(node)
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            names = [str(k.value).strip().lower() for k, _ in node.value
-                     if isinstance(k, yaml.ScalarNode)]
-            self.duplicates += [n for n in dict.fromkeys(names) if names.count(n) > 1]
+            if node is self.top:  # (a key repeated inside a nested value is not a field's)
+                names = collections.Counter(str(k.value).strip().lower() for k, _ in node.value
+                                            if isinstance(k, yaml.ScalarNode))
+                self.duplicates += [name for name, n in names.items() if n > 1]
             return super().construct_mapping(node, deep)
 
     Loader.yaml_implicit_resolvers = {
@@ -863,8 +903,10 @@ def _yaml_loader() -> Any:
 
 
 #: A front matter line whose unquoted value YAML reads otherwise than it looks: ``#`` after a
-#: space starts a comment, a leading ``&`` names an anchor.
-_YAML_SURPRISE = re.compile(r"^([A-Za-z_]+)[ \t]*:[ \t]+(?![\"'|>])(&\S*|.*?[ \t]#)", re.MULTILINE)
+#: space starts a comment, a leading ``&`` names an anchor. (The spaces are taken possessively:
+#: a value of many spaces is not tried once per way to split them.)
+_YAML_SURPRISE = re.compile(r"^([A-Za-z_]+)[ \t]*:[ \t]++(?![\"'|>])(&\S*|#|.*?[ \t]#)",
+                            re.MULTILINE)
 
 
 def _indicator_hint(yaml_text: str, line: int) -> str:
@@ -1157,7 +1199,7 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
                     continue
                 # A quote closed too late: the rows it swallowed end up in the title.
                 problem = ("the date holds a line break" if "\n" in fields["date"] else
-                           "the title runs over a line that starts like a row of its own")
+                           "the title runs over a line shaped like a row of its own")
             else:
                 problem = (f"{len(values)} field{'s' if len(values) != 1 else ''} where the "
                          f"header has {len(names)}")
@@ -1173,13 +1215,14 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
 
 def _holds_rows(title: str, names: Sequence[str], delimiter: str = ",") -> bool:
     """Whether a title that runs over several lines holds what looks like other rows: a later
-    line whose field in the date column is a date followed by another field. (A title may hold
-    a line break: scraped headlines do; rows swallowed by an unclosed quote must not pass as
-    one.)
+    line of two fields or more whose field in the date column is a date. (A title may hold a
+    line break: scraped headlines do; rows swallowed by an unclosed quote must not pass as one.)
 
     >>> names = ["date", "title", "text"]
     >>> _holds_rows("Annual review\\n2023", names), _holds_rows("Broken\\n2023-09-02,T,B", names)
     (False, True)
+    >>> _holds_rows("Broken\\nT,B,2023-09-02", ["title", "text", "date"])
+    True
     """
     if "\n" not in title:
         return False
@@ -1189,7 +1232,7 @@ def _holds_rows(title: str, names: Sequence[str], delimiter: str = ",") -> bool:
             values = next(csv.reader([line], delimiter=delimiter), [])
         except csv.Error:
             continue
-        if len(values) > column + 1 and _DATE.match(values[column].strip()):
+        if len(values) > max(column, 1) and _DATE.match(values[column].strip()):
             return True
     return False
 

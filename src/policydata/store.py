@@ -921,7 +921,7 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
     # With nothing cached, everything found is read: the build processes can start meanwhile.
     early = (lambda files, size: workers.start() if _worth_workers(files, size) else None
              ) if manifest is None and workers.jobs > 1 else None
-    entries, scan_problems = corpus_mod.scan(corpus, seen=early, skip=folder.parent)
+    entries, scan_problems = corpus_mod.scan(corpus, seen=early, skip=(folder, folder.parent))
     info.files = len(entries)
     # Compare the corpus with the cache, as git compares a work tree with its index: the same
     # size, modification time and status-change time mean unchanged (a rewrite that keeps the
