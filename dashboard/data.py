@@ -95,10 +95,8 @@ def load_index(source: CorpusSource) -> Index:
 
 
 def date_bounds(index: Index) -> tuple[dt.date, dt.date] | None:
-    dates = index.dates[index.active]
-    if not len(dates):
-        return None
-    return (dates.min().astype(dt.date), dates.max().astype(dt.date))
+    """The date range the whole corpus covers (the date picker's default; a pinned link's)."""
+    return an.covered_dates(index)
 
 
 # --------------------------------------------------------------------------- dictionaries

@@ -35,11 +35,12 @@ def draw(corpus: data.Corpus, pages: list[Any]) -> None:
         st.markdown("**Filters** apply on every page")
         state.control("w_dates", st.date_input, "Date range", format="YYYY-MM-DD",
                       help="Inclusive. Clear it by choosing the corpus's first and last date.")
+        start = state.current().view.filter.start
         cut = corpus.cut_by_start(state.current().view.filter)
-        if cut:
-            st.caption(f"{ui.rows(cut, 'article')} dated by month or year only in the month or "
-                       f"year this range starts in {'is' if cut == 1 else 'are'} left out: such "
-                       "a date stands on the first day of its month or year.")
+        if cut and start:
+            st.caption(f"{ui.rows(cut, 'article')} dated only {start:%Y-%m} or {start:%Y} "
+                       f"{'is' if cut == 1 else 'are'} left out: a date without a day stands "
+                       f"on the first of its month or year, before {start:%Y-%m-%d}.")
         state.control("w_theme", st.multiselect, "Themes", list(corpus.dictionary.names),
                       placeholder="Any theme",
                       help="Articles with at least one match of any chosen theme.")

@@ -121,8 +121,9 @@ def test_a_start_date_inside_a_month_says_which_coarse_dates_it_leaves_out(monke
     (corpus / "a.csv").write_text("date,title,text\n2023-09,Month,digital economy\n"
                                   "2023-09-15,Day,digital economy\n2023-10-02,Later,x\n")
     at = app(monkeypatch, corpus, tmp_path / "cache", {"dates": ["2023-09-10", "2023-10-31"]})
-    assert any("1 article dated by month or year only in the month or year this range starts "
-               "in is left out" in c.value for c in at.sidebar.caption)
+    assert any(c.value == "1 article dated only 2023-09 or 2023 is left out: a date without "
+               "a day stands on the first of its month or year, before 2023-09-10."
+               for c in at.sidebar.caption)
     at = app(monkeypatch, corpus, tmp_path / "cache", {"dates": ["2023-09-01", "2023-10-31"]})
     assert not any("left out" in c.value for c in at.sidebar.caption)
 
@@ -160,6 +161,25 @@ def test_the_shared_link_pins_dates_and_period_and_reopens_the_view(monkeypatch,
     again = app(monkeypatch, small, tmp_path, shared, "views/trends.py")
     assert spec(again)["data"] == spec(at)["data"]
     assert "dates" not in again.query_params  # (the whole corpus again: nothing to filter)
+
+
+def test_the_shared_link_pins_the_end_of_a_newest_date_known_only_by_month(
+        monkeypatch, tmp_path) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.csv").write_text("date,title,text\n2023-08-14,Day,digital economy\n"
+                                  "2023-09,Month,digital economy\n")
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"term": ["digital economy"]},
+             "views/trends.py")
+    shared = parse_qs(urlsplit(at.sidebar.code[0].value).query)
+    # "2023-09" stands for the whole of September: a link ending on the 1st would cut it
+    assert shared["dates"] == ["2023-08-14", "2023-09-30"]
+    again = app(monkeypatch, corpus, tmp_path / "cache", shared, "views/trends.py")
+    assert spec(again)["data"] == spec(at)["data"]
+    assert [c.value for c in again.caption] == [c.value for c in at.caption]
+    assert "dates" not in again.query_params
 
 
 def test_trend_chart_holds_the_library_numbers(monkeypatch, tmp_path, small) -> None:

@@ -325,6 +325,41 @@ def _periods(index: Index, rows: np.ndarray, freq: str) -> tuple[np.ndarray, lis
 # --------------------------------------------------------------------------- trends
 
 
+def covered_dates(index: Index) -> tuple[dt.date, dt.date] | None:
+    """The days the corpus covers: from its first article's date to its last's, or to the end
+    of the month or year of a last date known only that far (``2023-09`` stands for the whole
+    of September).
+
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+
+    Returns
+    -------
+    tuple of datetime.date, or None
+        ``(first, last)``; None when the corpus holds no article.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> covered_dates(open_index("seeds", cache_dir=tempfile.mkdtemp()))
+    (datetime.date(2023, 9, 2), datetime.date(2023, 9, 2))
+    """
+    counted = np.flatnonzero(index.active)
+    if not len(counted):
+        return None
+    dates = index.dates[counted]
+    first = dates.min().astype(dt.date)
+    last = dates.max().astype(dt.date)
+    newest = set(index.documents["precision"].iloc[counted[dates == dates.max()]])
+    for precision, label in (("year", f"{last:%Y}"), ("month", f"{last:%Y-%m}")):
+        if precision in newest:
+            return first, period_bounds(label)[1]
+    return first, last
+
+
 def partial_periods(index: Index, flt: Filter = Filter(), *, freq: str = "month",
                     themes: ThemeDictionary | None = None) -> dict[str, tuple[dt.date, dt.date]]:
     """The first and last periods of a trend when the articles cover them only in part.
@@ -363,17 +398,10 @@ def partial_periods(index: Index, flt: Filter = Filter(), *, freq: str = "month"
     {'2023-09': (datetime.date(2023, 9, 2), datetime.date(2023, 9, 2))}
     """
     rows = np.flatnonzero(select(index, flt, themes=themes))
-    if not len(rows):
+    span = covered_dates(index)
+    if not len(rows) or span is None:
         return {}
-    counted = np.flatnonzero(index.active)
-    dates = index.dates[counted]
-    first = dates.min().astype(dt.date)
-    last = dates.max().astype(dt.date)
-    newest = set(index.documents["precision"].iloc[counted[dates == dates.max()]])
-    for precision, label in (("year", f"{last:%Y}"), ("month", f"{last:%Y-%m}")):
-        if precision in newest:  # "2023-09" stands for the whole of September
-            last = period_bounds(label)[1]
-            break
+    first, last = span
     covered = (max(first, flt.start) if flt.start else first,
                min(last, flt.end) if flt.end else last)
     _, labels = _periods(index, rows, freq)
