@@ -45,6 +45,8 @@ def parse(params):
     ({"theme": ["party LEADERSHIP"], "source": ["XINHUA"]}, "filter",
      Filter(themes=("Party leadership",), sources=("xinhua",))),
     ({"term": [" labor  market ", "labor market"]}, "terms", ("labor market",)),
+    ({"term": "labor market", "focus": "Labor  Market "}, "focus", "labor market"),
+    ({"period": "2023q3"}, "period", "2023Q3"),
     ({"stop": [f"w{i}" for i in range(50)]}, "stop", tuple(f"w{i}" for i in range(50))),
 ])
 def test_valid_values_are_read(params, field, value) -> None:

@@ -331,10 +331,14 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         else:
             notes.append(f"'smooth': {raw[:20]!r} is not a whole number from 1 to {MAX_SMOOTH}; "
                          "no smoothing")
-    focus = (get("focus") or [""])[-1]
+    focus = " ".join((get("focus") or [""])[-1].split())  # (written as the terms are)
     if focus and focus not in terms:
-        notes.append(f"'focus': {focus[:40]!r} is not one of the trend terms; ignored")
-        focus = ""
+        same = [t for t in terms if t.casefold() == focus.casefold()]
+        if same:
+            focus = same[0]
+        else:
+            notes.append(f"'focus': {focus[:40]!r} is not one of the trend terms; ignored")
+            focus = ""
     theme_list = None if themes is None else list(themes)
     source_list = None if sources is None else list(sources)
     theme2 = _known(get("theme2")[-1:], "theme", theme_list, notes)
@@ -365,6 +369,12 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
 
 
 def _period(value: str, notes: list[str]) -> str:
+    """A period as trends write it (``2023q3`` read as ``2023Q3``), or "" with a note.
+
+    >>> _period(" 2023q3", []), _period("2023-13", [])
+    ('2023Q3', '')
+    """
+    value = value.strip().upper()
     if value and not _PERIOD.fullmatch(value):
         notes.append(f"'period': {value[:40]!r} is not a period (2023-09, 2023Q3 or 2023); "
                      "ignored")
