@@ -70,7 +70,7 @@ def share(query: str) -> None:
         with notes_box:
             notes = state.notes()
             for note in notes[:NOTES_SHOWN]:
-                st.warning(ui.plain(note), icon=":material/link_off:")
+                st.warning(ui.plain(note[:1].upper() + note[1:]), icon=":material/link_off:")
             rest = notes[NOTES_SHOWN:]
             if rest:  # (a link with 200 bad parameters gets 6 boxes, not 200)
                 listed = "; ".join(rest)
@@ -82,7 +82,7 @@ def share(query: str) -> None:
         return
     with box:
         st.markdown("**Link to this view**")
-        st.code(state.link(query), language=None)
+        st.code(state.link(query), language=None, wrap_lines=True)
         own = [what for what, mark in (("your uploaded corpus", "corpus"),
                                        ("your own theme dictionary", "dict"))
                if mark in state.current().marks]

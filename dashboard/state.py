@@ -167,6 +167,11 @@ MARK_NOTES = {
     "corpus": "this link was made on a corpus its author uploaded, which only they can see: "
               "this is the shared corpus",
 }
+#: The same, to a reader who has their own (e.g. an uploaded corpus of their own).
+MARK_NOTES_OWN = MARK_NOTES | {
+    "corpus": "this link was made on a corpus its author uploaded, which only they can see: "
+              "this is the corpus you uploaded",
+}
 
 
 def begin(*, themes: list[str], sources: list[str],
@@ -185,13 +190,13 @@ def begin(*, themes: list[str], sources: list[str],
     for name in MARKS:
         made_with = (params.get(name) or [""])[-1]
         if made_with and made_with != marks.get(name):
-            notes.insert(0, MARK_NOTES[name])
+            notes.insert(0, (MARK_NOTES_OWN if marks.get(name) else MARK_NOTES)[name])
     if view.back and page != "articles":  # the way back belongs to the articles it led to
         view = replace(view, back="")
     run = Run(view=view, bounds=bounds, freq=freq, page=page, marks=marks)
     if st.session_state.get("_url") != params and not _widgets_changed():
         run.seed = True  # the URL changed from outside: it wins over the widgets
-        # What was wrong with the link stays on show until another link is opened.
+        # What was wrong with the link stays on show while the view is the one it opened.
         st.session_state["_url_notes"] = notes
     else:
         for key, spec in CONTROLS.items():
@@ -212,8 +217,12 @@ def _widgets_changed() -> bool:
 
 
 def notes() -> list[str]:
-    """Notes on the opened link's dropped values, then on this run's rejected input."""
-    return list(dict.fromkeys([*st.session_state.get("_url_notes", []), *current().notes]))
+    """Notes on the opened link's dropped values (while the view is still the one it opened,
+    on any page), then on this run's rejected input."""
+    run = current()
+    if run.view != st.session_state.get("_link_view"):
+        st.session_state["_url_notes"] = []  # a filter changed, a point clicked: said and gone
+    return list(dict.fromkeys([*st.session_state.get("_url_notes", []), *run.notes]))
 
 
 def current() -> Run:
@@ -269,6 +278,8 @@ def finish() -> str:
     if _current_params() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state["_url"] = wanted
+    if run.seed:
+        st.session_state["_link_view"] = run.view  # (the view the opened link gave)
     st.session_state["_widgets"] = {key: st.session_state[key] for key in CONTROLS
                                     if key in st.session_state}
     return lasting_query(pin_dates=True)
@@ -287,7 +298,7 @@ def lasting_query(view: View | None = None, *, pin_dates: bool = False) -> str:
     if pin_dates and run.bounds and not (view.filter.start and view.filter.end):
         view = view.with_filter(start=run.bounds[0], end=run.bounds[1])
     return urlencode(view_to_params(view, freq=None) | (_marks(run) if pin_dates else {}),
-                     doseq=True)
+                     doseq=True, safe=",*")  # (both are fine in a query: keep it readable)
 
 
 def _marks(run: Run) -> dict[str, list[str]]:

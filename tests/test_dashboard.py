@@ -241,6 +241,31 @@ def test_bad_url_values_are_dropped_with_a_visible_note(monkeypatch, tmp_path, s
     assert at.multiselect(key="w_terms").value == ["<script>alert(1)</script>"]
 
 
+def test_a_links_notes_stay_with_its_view_and_go_when_the_view_changes(monkeypatch, tmp_path,
+                                                                         small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"freq": "weekly", "term": ["digital economy"],
+                                            "junk": "1"}, "views/trends.py")
+    said = [w.value.replace("\\", "") for w in at.sidebar.warning]
+    assert "Unknown parameter 'junk' ignored" in said and any("weekly" in w for w in said)
+    at.switch_page("views/words.py").run()  # the same view on another page: still said
+    assert any("weekly" in w.value for w in at.sidebar.warning)
+    at.text_input(key="w_q").input("economy").run()  # the user's own view now
+    assert not at.sidebar.warning
+    at.text_input(key="w_q").input("").run()  # (and back to the link's view: not said again)
+    assert not at.sidebar.warning
+
+
+def test_the_shared_link_keeps_commas_and_stars_readable(monkeypatch, tmp_path,
+                                                       small) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy, real economy"],
+                                            "q": "digit*"}, "views/trends.py")
+    shared = at.sidebar.code[0].value
+    assert "term=digital+economy,+real+economy" in shared and "q=digit*" in shared
+    assert parse_qs(urlsplit(shared).query)["term"] == ["digital economy, real economy"]
+
+
 def test_a_period_left_over_from_a_new_frequency_goes_without_a_note(monkeypatch, tmp_path,
                                                                      small) -> None:
     at = app(monkeypatch, small, tmp_path,
@@ -495,9 +520,16 @@ def test_one_sessions_upload_and_dictionary_stay_in_that_session(monkeypatch, tm
     assert set(link) >= {"dict", "corpus"} and "only you can see" in first.sidebar.caption[-1].value
     third = app(monkeypatch, small, tmp_path, link, "views/themes.py")
     shown = [w.value.replace("\\", "") for w in third.sidebar.warning]  # (markdown escapes)
-    assert all(any(note in w for w in shown) for note in MARK_NOTES.values()), shown
+    # (each note shown as a sentence, with a capital)
+    assert all(any(note[0].upper() + note[1:] in w for w in shown)
+               for note in MARK_NOTES.values()), shown
     assert third.dataframe[0].value["theme"].tolist() == expected["theme"].tolist()
     assert "dict" not in third.query_params and "corpus" not in third.query_params
+    # Opened in a session with an upload of its own, the note says which corpus is shown.
+    first.query_params["corpus"] = "0123456789abcdef"
+    first.run()
+    shown = [w.value.replace("\\", "") for w in first.sidebar.warning]
+    assert any("this is the corpus you uploaded" in w for w in shown), shown
 
 
 def test_upload_a_corpus_for_the_session(monkeypatch, tmp_path) -> None:
