@@ -41,6 +41,7 @@ def parse(params):
     ({"stop": ["Said", "said", " also "]}, "stop", ("said", "also")),
     # a link typed by hand: fixed values and known names in another case are read
     ({"freq": "YEAR", "measure": "Docs"}, "freq", "year"),
+    ({"freq": "YEAR", "measure": "Docs"}, "measure", "docs"),
     ({"sort": " Hits"}, "sort", "hits"),
     ({"theme": ["party LEADERSHIP"], "source": ["XINHUA"]}, "filter",
      Filter(themes=("Party leadership",), sources=("xinhua",))),
