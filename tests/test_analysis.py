@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -503,3 +504,59 @@ def test_articles_dated_by_month_or_year_left_out_by_a_start_date(tmp_path) -> N
             left_out += first < start < last
         assert an.cut_by_start(index, flt) == left_out == expected, start
     assert an.cut_by_start(index, Filter(start=dt.date(2023, 9, 10), query="nothing")) == 0
+
+
+def test_cut_by_start_keeps_the_filters_other_fields(tmp_path) -> None:
+    # The wider filter (start moved to 1 January) keeps the end, the sources and the query.
+    rows = {"xinhua": [("2023-09", "month", "digital economy"), ("2023", "year", "digital economy"),
+                       ("2023", "year", "real economy")],
+            "people": [("2023-09", "month", "digital economy"), ("2023", "year", "digital economy"),
+                       ("2023-09-15", "day", "digital economy")]}
+    for source, dated in rows.items():
+        (tmp_path / "c" / source).mkdir(parents=True)
+        lines = [f"{date},{source} {i},{text}" for i, (date, _, text) in enumerate(dated)]
+        (tmp_path / "c" / source / "a.csv").write_text("\n".join(["date,title,text", *lines]))
+    index = open_index(tmp_path / "c", cache_dir=tmp_path / "cache")
+    start = dt.date(2023, 9, 10)
+    for end, sources, query in [(None, (), ""), (None, ("xinhua",), ""),
+                                (None, (), "digital economy"),
+                                (None, ("xinhua",), "digital economy"),
+                                (dt.date(2023, 8, 31), (), ""),
+                                (dt.date(2023, 8, 31), ("people",), "digital economy")]:
+        flt = Filter(start=start, end=end, sources=sources, query=query)
+        left_out = 0  # brute force, as in the test above
+        for source, dated in rows.items():
+            for date, precision, text in dated:
+                first = dt.date(int(date[:4]), int(date[5:7]) if precision == "month" else 1, 1)
+                last = (dt.date(2023, 10, 1) if precision == "month" else dt.date(2024, 1, 1))
+                left_out += (precision != "day" and first < start < last
+                             and (not sources or source in sources)
+                             and (not query or query in text)
+                             and (end is None or first <= end))
+        assert an.cut_by_start(index, flt) == left_out, flt
+    assert [an.cut_by_start(index, Filter(start=start, end=e, sources=s, query=q))
+            for e, s, q in [(None, (), ""), (None, ("xinhua",), ""),
+                            (dt.date(2023, 8, 31), ("people",), "digital economy")]] == [5, 3, 1]
+
+
+def test_cut_by_start_copies_the_filter_with_only_its_start_changed(seed_index,
+                                                                    monkeypatch) -> None:
+    # A field added to Filter later (here: in a subclass) must reach select, not be dropped
+    # by a copy built field by field.
+    @dataclasses.dataclass(frozen=True)
+    class Wider(Filter):
+        extra: str = "kept"
+
+    seen: list[Filter] = []
+    real_select = an.select
+
+    def select(index, flt=Filter(), **kwargs):
+        seen.append(flt)
+        return real_select(index, flt, **kwargs)
+
+    monkeypatch.setattr(an, "select", select)
+    flt = Wider(start=dt.date(2023, 9, 10), end=dt.date(2023, 12, 31), query="digital economy",
+                extra="not the default")
+    assert an.cut_by_start(seed_index, flt) == 0  # (the seed is dated by day)
+    assert seen == [dataclasses.replace(flt, start=dt.date(2023, 1, 1))]
+    assert type(seen[0]) is Wider and seen[0].extra == "not the default"

@@ -23,7 +23,7 @@ import datetime as dt
 import re
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate, islice
@@ -1729,8 +1729,7 @@ def cut_by_start(index: Index, flt: Filter = Filter(), *,
     if start is None or (start.month, start.day) == (1, 1):
         return 0
     year_start = dt.date(start.year, 1, 1)
-    wider = Filter(start=year_start, end=flt.end, themes=flt.themes, query=flt.query,
-                   sources=flt.sources)
+    wider = replace(flt, start=year_start)  # (every other field kept, whatever it is)
     rows = np.flatnonzero(select(index, wider, themes=themes))
     dates = index.dates[rows]
     precision = index.documents["precision"].to_numpy()[rows]
