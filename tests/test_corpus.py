@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from policydata import corpus
@@ -145,6 +145,138 @@ def test_decode_refuses_what_it_cannot_read(data: bytes, reason: str):
         corpus.decode(data)
     assert reason in str(error.value)
     assert "\n" not in str(error.value)
+
+
+NUL_CAVEAT = ("(as from a damaged download); a NUL separates words as any character that is not "
+              "a letter or digit does")
+LATIN = "Politique économique: la région, l'État. " * 4
+HAN = "数字经济和实体经济深度融合，推进新型工业化。"
+
+
+@pytest.mark.parametrize("data, text, encoding_note, nuls", [
+    # (the NULs are under 1% of the first 8 KB: above that a file is refused as binary)
+    pytest.param((LATIN[:60] + "\x00" + LATIN[60:]).encode("cp1252"),
+                 LATIN[:60] + "\x00" + LATIN[60:],
+                 "decoded as Windows-1252 (Latin-1): the file is not UTF-8", "1 NUL byte",
+                 id="cp1252"),
+    pytest.param(("\x00" + HAN[:14] * 10 + "\x00").encode("gbk"),
+                 "\x00" + HAN[:14] * 10 + "\x00",
+                 "decoded as GB18030: the file is not UTF-8", "2 NUL bytes", id="GBK"),
+    pytest.param(("\ufeff" + "Digital economy. " * 10 + "\x00").encode("utf-16-le"),
+                 "Digital economy. " * 10 + "\x00",
+                 "decoded as UTF-16-LE (byte-order mark)", "1 NUL character", id="UTF-16-LE BOM"),
+    pytest.param(("\ufeff" + "数字经济 " * 30 + "\x00").encode("utf-16-be"),
+                 "数字经济 " * 30 + "\x00",
+                 "decoded as UTF-16-BE (byte-order mark)", "1 NUL character", id="UTF-16-BE BOM"),
+    pytest.param(("\ufeff" + "Digital economy. " * 10 + "\x00").encode("utf-8"),
+                 "Digital economy. " * 10 + "\x00", None, "1 NUL byte", id="UTF-8 BOM"),
+    pytest.param(b"\x00" + (HAN * 20).encode()[:301] + (HAN * 20).encode()[302:],
+                 "\x00" + (HAN * 20)[:100] + "\ufffd" + (HAN * 20)[101:],
+                 "not valid UTF-8 at byte 301 (1 damaged byte sequence in otherwise UTF-8 text); "
+                 "decoded as UTF-8 with U+FFFD in their place", "1 NUL byte", id="damaged UTF-8"),
+])
+def test_nul_bytes_get_the_caveat_whatever_decoded_the_text(data: bytes, text: str,
+                                                            encoding_note: str | None,
+                                                            nuls: str):
+    # The caveat UTF-8 text with a stray NUL gets, on every path that decodes a file.
+    decoded, note = corpus.decode(data)
+    assert decoded == text
+    caveat = f"holds {nuls} {NUL_CAVEAT}"
+    assert note == (f"{encoding_note}; {caveat}" if encoding_note else caveat)
+
+
+def test_nul_bytes_in_a_non_utf8_file_reach_the_load_report(tmp_path: Path):
+    body = LATIN[:60] + "\x00" + LATIN[60:]
+    write(tmp_path, "c/latin.txt", article("Économie", body).encode("cp1252"))
+    write(tmp_path, "c/gbk.csv", ("date,title,text\n2023-09-02,数字经济," + HAN * 6 + "\x00\n")
+          .encode("gbk"))
+    docs, report = load(tmp_path / "c")
+    assert {d.path: d.body for d in docs} == {"latin.txt": body.strip(),
+                                             "gbk.csv#1": HAN * 6 + "\x00"}
+    assert warned(report, "latin.txt") == [
+        f"decoded as Windows-1252 (Latin-1): the file is not UTF-8; holds 1 NUL byte {NUL_CAVEAT}"]
+    assert warned(report, "gbk.csv") == [
+        f"decoded as GB18030: the file is not UTF-8; holds 1 NUL byte {NUL_CAVEAT}"]
+
+
+def test_nul_characters_after_a_byte_order_mark_are_binary_as_nul_bytes_are():
+    with pytest.raises(Unreadable) as error:
+        corpus.decode(("\ufeff" + "a\x00" * 20).encode("utf-16-le"))
+    assert str(error.value) == ("binary file (holds NUL characters after a utf-16-le "
+                                "byte-order mark)")
+
+
+@pytest.mark.parametrize("data, reason", [
+    # Han characters in UTF-16 have no NUL byte (数 is U+6570, bytes 70 65), so the file is
+    # not refused as binary; its bytes are not UTF-8 (经, U+7ECF: CF 7E), and read as
+    # Windows-1252 they were 'peW[Ï~Nm' (loaded as garbage).
+    pytest.param("数字经济".encode("utf-16-le") * 20, "not valid UTF-8 (first bad byte at offset "
+                 "4): it looks like UTF-16-LE text without a byte-order mark", id="Han LE"),
+    pytest.param("数字经济".encode("utf-16-be") * 20, "not valid UTF-8 (first bad byte at offset "
+                 "5): it looks like UTF-16-BE text without a byte-order mark", id="Han BE"),
+    pytest.param((HAN * 20).encode("utf-16-le"), "looks like UTF-16-LE text without a "
+                 "byte-order mark", id="Han sentence LE"),
+    pytest.param((HAN * 20).encode("utf-16-be"), "looks like UTF-16-BE text without a "
+                 "byte-order mark", id="Han sentence BE"),
+    # (ASCII in UTF-16 is every other byte NUL: still refused, now naming the encoding)
+    pytest.param(article("Digital economy").encode("utf-16-le"), "not UTF-8 (holds NUL bytes): "
+                 "it looks like UTF-16-LE text without a byte-order mark", id="ASCII LE"),
+    pytest.param(article("Digital economy").encode("utf-16-be"), "not UTF-8 (holds NUL bytes): "
+                 "it looks like UTF-16-BE text without a byte-order mark", id="ASCII BE"),
+])
+def test_utf16_without_a_byte_order_mark_is_named(data: bytes, reason: str):
+    with pytest.raises(Unreadable) as error:
+        corpus.decode(data)
+    assert reason in str(error.value)
+    assert str(error.value).endswith("which is not read; save it as UTF-8, or as UTF-16 with a "
+                                     "byte-order mark")
+
+
+def test_han_utf16_without_a_byte_order_mark_is_reported_not_loaded_as_garbage(tmp_path: Path):
+    # A header line's ASCII gives too few NUL bytes to call a long Han file binary.
+    han = article("数字经济", HAN * 300)
+    write(tmp_path, "c/le.txt", han.encode("utf-16-le"))
+    write(tmp_path, "c/be.txt", han.encode("utf-16-be"))
+    write(tmp_path, "c/bare.txt", ("数字经济" * 50).encode("utf-16-le"))
+    write(tmp_path, "c/rows.csv", ("date,title,text\n" + "2023-09-02,数字经济," + HAN * 400 + "\n")
+          .encode("utf-16-le"))
+    write(tmp_path, "c/bom.txt", ("\ufeff" + han).encode("utf-16-le"))  # (read)
+    docs, report = load(tmp_path / "c")
+    assert [(d.path, d.title, d.body) for d in docs] == [("bom.txt", "数字经济", HAN * 300)]
+    for name, order in [("le.txt", "LE"), ("be.txt", "BE"), ("bare.txt", "LE"),
+                        ("rows.csv", "LE")]:
+        reason = only_reason(report, name)
+        assert reason.startswith("not"), reason
+        assert f"it looks like UTF-16-{order} text without a byte-order mark" in reason, reason
+
+
+@pytest.mark.parametrize("text, encoding, note", [
+    # Text in an 8-bit encoding is not taken for UTF-16 (which would refuse it).
+    ("La politique économique de l'État a été présentée à Genève.\n" * 3, "latin-1",
+     "Windows-1252"),
+    ("Économie, député, élève, théâtre, à côté, déjà.", "cp1252", "Windows-1252"),
+    (" date 2023-09-02 Économie\n\nLa région présente son économie.\n", "latin-1",
+     "Windows-1252"),
+    ("date,title,text\n2023-09-02,数字经济," + HAN * 5 + "\n", "gbk", "GB18030"),
+    (" date 2023-09-02 数字经济\n\n" + HAN * 5 + "\n2023年GDP增长5.2%。\n", "gbk", "GB18030"),
+    (HAN * 40, "gb18030", "GB18030"),
+])
+def test_eight_bit_text_is_not_taken_for_utf16(text: str, encoding: str, note: str):
+    decoded, got = corpus.decode(text.encode(encoding))
+    assert decoded == text and got is not None and note in got
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list(HAN + "的一是在不了有人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动"
+                             "同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高"
+                             "自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政"
+                             "四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道"
+                             ", .\n0123abcGDP"), min_size=16, max_size=300))
+def test_prop_gbk_text_is_never_taken_for_utf16(text: str):
+    try:
+        corpus.decode(text.encode("gbk"))
+    except Unreadable as error:
+        assert "UTF-16" not in str(error)
 
 
 # --------------------------------------------------------------------------- dates
@@ -1341,6 +1473,27 @@ def test_resolve_equals_brute_force(docs: list[tuple[str, str, str]]) -> None:
 def test_strip_footer_equals_the_footer_regex(body: str) -> None:
     m = corpus.FOOTER.search(body)
     assert corpus.strip_footer(body) == (body[:m.start()] if m else body).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(
+    ["Share this:", " Share this: x", "\tShare this:", "a Share this:", "\n", "\n\n", " ", "\t",
+     "text", "Facebook", "word " * 60]), max_size=10).map("".join))
+@example(text="Intro.\nShare this: " + "word " * 150)  # (a long cut: the caveat)
+@example(text=" \n\t")  # (no footer and no text)
+def test_prop_rows_and_text_files_cut_the_footer_as_strip_footer_and_footer_caveat_do(
+        text: str) -> None:
+    # Each document finds its footer once; the body and the long-cut caveat are those of
+    # strip_footer and footer_caveat, in a table row and in a text file alike.
+    body, cut = corpus.strip_footer(text), corpus.footer_caveat(text)
+    rows = json.dumps({"date": "2023-09-02", "title": "T", "text": text}) + "\n"
+    for relpath, data, where in [("a.jsonl", rows, "line 1: "),
+                                 ("a.txt", " date 2023-09-02 T\n" + text, "")]:
+        docs, problems = corpus.read_file(Path("c"), relpath, data.encode())
+        assert [d.body for d in docs] == [body], relpath
+        cuts = [p.reason for p, _ in problems if "counting rule 1" in p.reason]
+        assert cuts == ([where + cut] if cut else []), relpath
+        assert any("title with no" in p.reason for p, _ in problems) == (not body), relpath
 
 
 # --------------------------------------------------------------------------- found by a probe

@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import codecs
 import collections
 import contextlib
 import csv
@@ -447,12 +448,15 @@ def decode(data: bytes) -> tuple[str, str | None]:
     """Decode a file's bytes, detecting the encoding only where it is unambiguous.
 
     Returns the text with line endings unified to ``\\n`` and any byte-order mark removed, and
-    a note naming the encoding when it was not plain UTF-8 (``None`` otherwise).
+    a note naming the encoding when it was not plain UTF-8 and saying how many NUL characters
+    the text holds, whatever decoded it (``None`` when there is neither).
 
     Raises
     ------
     Unreadable
-        For empty or binary files, and for text whose encoding cannot be told for sure.
+        For empty or binary files (NUL in over 1% of the first 8 KB, or control codes in over
+        10%), for text whose encoding cannot be told for sure, and for UTF-16 without a
+        byte-order mark (named as such when it reads as text in one byte order only).
 
     Examples
     --------
@@ -473,14 +477,22 @@ def decode(data: bytes) -> tuple[str, str | None]:
                                  f"valid {encoding} (byte {error.start + len(bom)})") from None
             if not text.strip():
                 raise Unreadable("empty file (only a byte-order mark and whitespace)")
+            start = text[:_HEAD]  # (characters: in UTF-16 text every ASCII letter has a NUL byte)
+            if start.count("\x00") * 100 > len(start):
+                raise Unreadable(f"binary file (holds NUL characters after a {encoding} "
+                                 "byte-order mark)")
             if encoding != "utf-8":
                 note = f"decoded as {encoding.upper()} (byte-order mark)"
-            return _unify_newlines(text), note
-    head = data[:8192]
+            return _unify_newlines(text), _with_nuls(
+                note, text, "byte" if encoding == "utf-8" else "character")
+    head = data[:_HEAD]
     for signature, what in _SIGNATURES if head.startswith(_SIGNATURE_STARTS) else ():
         if head.startswith(signature):
             raise Unreadable(f"binary file: {what}, not text")
     if head.count(b"\x00") * 100 > len(head):  # (a stray NUL or two in text is not binary)
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            raise Unreadable(_utf16_reason("not UTF-8 (holds NUL bytes)", utf16))
         raise Unreadable("binary file (holds NUL bytes; UTF-16 without a byte-order mark "
                          "is not detected)")
     try:
@@ -488,12 +500,12 @@ def decode(data: bytes) -> tuple[str, str | None]:
     except UnicodeDecodeError as error:
         bad = error.start
     else:
-        nuls = text.count("\x00")
-        return _unify_newlines(text), (
-            f"holds {nuls:,} NUL byte{'s' if nuls > 1 else ''} (as from a damaged download); "
-            "a NUL separates words as any character that is not a letter or digit does"
-            if nuls else None)
+        return _unify_newlines(text), _with_nuls(None, text)
     # Not UTF-8: the slow path. Guess only where one answer is clearly right.
+    utf16 = _utf16_without_bom(data)
+    if utf16:  # (Han text in UTF-16 has few NUL bytes, and may read as Latin-1 garbage)
+        raise Unreadable(_utf16_reason(f"not valid UTF-8 (first bad byte at offset {bad})",
+                                       utf16))
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls * 10 > len(head):
         raise Unreadable(f"binary file ({controls * 100 // len(head)}% of the first "
@@ -505,10 +517,10 @@ def decode(data: bytes) -> tuple[str, str | None]:
     if valid >= 20 * damaged:
         # Invalid sequences are rare among many valid multi-byte ones: UTF-8 with a few
         # damaged bytes (a cut or a stray byte), not another encoding.
-        return _unify_newlines(replaced), (
+        return _unify_newlines(replaced), _with_nuls(
             f"not valid UTF-8 at byte {bad} ({damaged} damaged byte sequence"
             f"{'s' if damaged > 1 else ''} in otherwise UTF-8 text); decoded as UTF-8 with "
-            "U+FFFD in their place")
+            "U+FFFD in their place", replaced)
     # In Latin-1 text the bytes above 127 stand alone between ASCII letters (an accented
     # letter); in GBK/GB18030 text they come in pairs or longer runs (Han characters).
     alone = _alone_share(data[:_SAMPLE])
@@ -529,7 +541,8 @@ def decode(data: bytes) -> tuple[str, str | None]:
             pass
     if len(candidates) == 1:
         name, text = candidates[0]
-        return _unify_newlines(text), f"decoded as {name}: the file is not UTF-8"
+        return _unify_newlines(text), _with_nuls(f"decoded as {name}: the file is not UTF-8",
+                                                 text)  # (0x00 is U+0000 in both)
     what = "neither clearly GB18030 nor clearly Latin-1"
     raise Unreadable(f"not valid UTF-8 (first bad byte at offset {bad}) and the encoding "
                      f"cannot be told for sure ({what}); save it as UTF-8")
@@ -537,8 +550,76 @@ def decode(data: bytes) -> tuple[str, str | None]:
 
 #: Bytes that do not occur in text (C0 controls other than tab, newlines, form feed, escape).
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1a\x1b")
+_HEAD = 8192  # bytes (characters after a byte-order mark) judged for NUL and control codes
 _SAMPLE = 200_000  # bytes or characters looked at to judge an encoding
+_UTF16_UNITS = 16  # fewest characters judged as UTF-16 without a byte-order mark
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+#: Characters of the text a corpus holds: ASCII, Latin, Greek and Cyrillic letters, quotes and
+#: dashes, CJK punctuation, kana, the CJK Unified Ideographs (not Extension A) and full-width
+#: forms. Hangul is left out: GB2312 Han read as UTF-16-BE is Hangul syllables.
+_UTF16_TEXT = re.compile("[\t\n\r\x20-\x7e\xa0-\u024f\u0370-\u04ff\u2010-\u2027"
+                         "\u2030-\u205e\u3000-\u30ff\u4e00-\u9fff\uff01-\uffef]+")
+
+
+def _with_nuls(note: str | None, text: str, unit: str = "byte") -> str | None:
+    """``note`` with a caveat added when ``text`` holds NUL characters (whatever decoded it).
+
+    >>> _with_nuls("decoded as GB18030: the file is not UTF-8", "a\\x00b")[:70]
+    'decoded as GB18030: the file is not UTF-8; holds 1 NUL byte (as from a'
+    """
+    nuls = text.count("\x00")
+    if not nuls:
+        return note
+    caveat = (f"holds {nuls:,} NUL {unit}{'s' if nuls > 1 else ''} (as from a damaged "
+              "download); a NUL separates words as any character that is not a letter or digit "
+              "does")
+    return f"{note}; {caveat}" if note else caveat
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``"UTF-16-LE"`` or ``"UTF-16-BE"`` when the start of ``data`` (up to :data:`_SAMPLE`
+    bytes) reads as text in that byte order and not in the other, else None.
+
+    Text here means strictly valid UTF-16 of at least :data:`_UTF16_UNITS` characters, at least
+    95% of them in :data:`_UTF16_TEXT` (which holds no control codes but tab and newlines),
+    letters or digits for at least half of what is not whitespace, and at least 20% of them
+    showing their encoding: characters below U+0100 (one byte of each is NUL, which 8-bit text
+    does not hold) and CJK characters whose low byte is above 127 (8-bit Latin text read as
+    UTF-16 pairs ASCII letters into CJK characters, but with ASCII low bytes). Han text read in
+    the wrong byte order fails: its low bytes, spread over 0 to 255, make control codes, lone
+    surrogates, Hangul or private-use characters; so does ASCII text, whose spaces become
+    U+2000.
+
+    >>> _utf16_without_bom("数字经济".encode("utf-16-le") * 4)
+    'UTF-16-LE'
+    >>> _utf16_without_bom(" date 2023-09-02 Title".encode("utf-16-be"))
+    'UTF-16-BE'
+    >>> _utf16_without_bom("数字经济和实体经济".encode("gbk") * 3) is None
+    True
+    """
+    found = []
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:  # (not final: the sample may cut a character or a surrogate pair)
+            text = codecs.getincrementaldecoder(encoding)().decode(data[:_SAMPLE], False)
+        except UnicodeDecodeError:
+            continue
+        if len(text) < _UTF16_UNITS:
+            return None  # (too short to tell)
+        plain = len(text) - len(_UTF16_TEXT.sub("", text))
+        visible = len(text) - sum(map(str.isspace, text))
+        letters = sum(map(str.isalnum, text))
+        shown = sum(1 for c in text if c < "\u0100" or ("\u4e00" <= c <= "\u9fff"
+                                                           and ord(c) & 0x80))
+        if (plain * 100 >= 95 * len(text) and letters * 2 >= visible > 0
+                and shown * 5 >= len(text)):
+            found.append(encoding.upper())
+    return found[0] if len(found) == 1 else None
+
+
+def _utf16_reason(why: str, encoding: str) -> str:
+    """Why a file that looks like UTF-16 without a byte-order mark is not read."""
+    return (f"{why}: it looks like {encoding} text without a byte-order mark, which is not "
+            "read; save it as UTF-8, or as UTF-16 with a byte-order mark")
 
 
 def _alone_share(data: bytes) -> float:
@@ -770,7 +851,21 @@ def footer_caveat(body: str) -> str | None:
     >>> footer_caveat("Intro.\\nShare this: a quote\\n" + "word " * 150)[-34:]
     'leaving out the 154 words after it'
     """
+    return _footer_note(body, _footer_start(body))
+
+
+def _cut_footer(body: str) -> tuple[str, str | None]:
+    """:func:`strip_footer` and :func:`footer_caveat` of ``body``, finding the footer once.
+
+    >>> _cut_footer("Text.\\n\\nShare this: Twitter\\n")
+    ('Text.', None)
+    """
     start = _footer_start(body)
+    return body[:start].strip(), _footer_note(body, start)
+
+
+def _footer_note(body: str, start: int) -> str | None:
+    """:func:`footer_caveat` of ``body``, whose footer starts at ``start``."""
     words = len(body[start:].split())
     if words <= FOOTER_WORDS:
         return None
@@ -1030,10 +1125,9 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
         date, precision = parse_date(date_value)
     except ValueError as error:
         raise Unreadable(f"{where}: {error}") from None
-    cut = footer_caveat(body)
+    body, cut = _cut_footer(body)
     if cut:
         caveats.append(cut)
-    body = strip_footer(body)
     if not body:
         caveats.append("title with no body: only the title is counted")
     caveats += _not_text(meta, ("title", "id", "source", "url"), "front matter")
@@ -1407,14 +1501,13 @@ def _row_document(number: int, fields: dict[str, Any], where: str, relpath: str,
         return None
     title = _text(fields["title"]).strip()
     text = _text(fields["text"])
-    body = strip_footer(text)
+    body, cut = _cut_footer(text)
     if not title and not body:
         problems.append((Problem(relpath, f"{where}: no title and no text"), True))
         return None
     path = f"{relpath}#{number}"
     problems += [(Problem(path, _one_line(caveat)), False) for caveat in _not_text(
         fields, ("title", "text", "id", "source", "url"), where)]
-    cut = footer_caveat(text) if len(body) < len(text.strip()) else None
     if cut:
         problems.append((Problem(path, f"{where}: {cut}"), False))
     if not body:
