@@ -90,6 +90,11 @@ def test_filters_mean_the_same_everywhere(corpus: Path, cache: Path) -> None:
     assert [r["id"] for r in articles] == ["miit/012", "miit/014", "miit/016"]
     trend = rows(run("trend", "digital economy", *common, "--freq", "year", cache=cache).stdout)
     assert [(r["period"], r["count"]) for r in trend] == [("2023", str(0 + 2 + 0))]
+    # A source or theme typed in another case stands for the known one, as in a link.
+    loud = [a if a != "miit" else "MIIT" for a in common]
+    assert rows(run("articles", *loud, "--sort", "date", cache=cache).stdout) == articles
+    assert (run("themes", "--theme", "DIGITAL economy", *common, cache=cache).stdout
+            == run("themes", "--theme", "Digital economy", *common, cache=cache).stdout)
 
 
 @pytest.mark.parametrize(("args", "said"), [
@@ -462,3 +467,16 @@ def test_damaged_texts_found_while_reading_are_rebuilt(tmp_path: Path) -> None:
                  cache=cache)
     assert "rebuilding the index" in result.stderr and "Traceback" not in result.stderr
     assert "digital economy" in result.stdout.splitlines()[1]
+
+
+def test_a_start_inside_a_month_says_which_coarse_dates_it_leaves_out(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.csv").write_text("date,title,text\n2023-09,Month,digital economy\n"
+                                  "2023-09-15,Day,digital economy\n")
+    result = run("trend", "digital economy", "--corpus", str(corpus), "--from", "2023-09-10",
+                 "--format", "csv", cache=tmp_path / "cache")
+    assert [r["count"] for r in rows(result.stdout)] == ["1"]
+    assert ("1 document is dated only 2023-09 or 2023 and left out: a date without a day "
+            "stands on the first of its month or year, before --from 2023-09-10"
+            ) in result.stderr

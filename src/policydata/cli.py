@@ -258,13 +258,19 @@ def _open(args: argparse.Namespace) -> tuple[Any, Any]:
     return index, themes
 
 
-def _filter(args: argparse.Namespace) -> Any:
-    from .filters import Filter
+def _filter(args: argparse.Namespace, index: Any, themes: Any) -> Any:
+    """The filter of the command line's options; a theme or source named in another case
+    stands for the known one (as in a link)."""
+    from .filters import Filter, known_name
 
     if args.start and args.end and args.start > args.end:
         raise UsageError(f"--from {args.start} is after --to {args.end}")
-    return Filter(start=args.start, end=args.end, themes=tuple(args.theme),
-                  query=args.query or "", sources=tuple(args.source))
+    theme_names = set((themes or index.themes).names)
+    source_names = set(index.source_names)
+    return Filter(start=args.start, end=args.end,
+                  themes=tuple(known_name(t, theme_names) for t in args.theme),
+                  query=args.query or "",
+                  sources=tuple(known_name(s, source_names) for s in args.source))
 
 
 def _emit(frame: Any, command: str, fmt: str) -> None:
@@ -327,7 +333,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             _print_info(info)
         return 0
-    flt = _filter(args)
+    flt = _filter(args, index, themes)
     try:
         if args.command == "trend":
             frame = an.term_trend(index, args.terms, flt, freq=args.freq, themes=themes)
@@ -378,9 +384,9 @@ def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[
         notes.append(f"{lost}; see 'policydata info'")
     cut = an.cut_by_start(index, flt, themes=themes) if flt.start else 0
     if cut:
-        notes.append(f"{cut:,} document{' is' if cut == 1 else 's are'} dated by month or year "
-                     f"only in the month or year --from {flt.start} falls in: such a date "
-                     f"stands on the first day of its month or year, so they are left out")
+        notes.append(f"{cut:,} document{' is' if cut == 1 else 's are'} dated only "
+                     f"{flt.start:%Y-%m} or {flt.start:%Y} and left out: a date without a day "
+                     f"stands on the first of its month or year, before --from {flt.start}")
     if args.command in ("trend", "themes") and args.freq in ("month", "quarter"):
         rows = an.select(index, flt, themes=themes)
         years = int((index.documents["precision"].to_numpy()[rows] == "year").sum())

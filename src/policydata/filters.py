@@ -213,18 +213,32 @@ def _one(values: Sequence[str], name: str, allowed: Sequence[str], default: str,
     return default
 
 
+def known_name(value: str, known: Iterable[str]) -> str:
+    """The known name ``value`` stands for: itself if known, else the one known name equal to
+    it but for case and surrounding spaces; ``value`` unchanged when none or several are.
+
+    A link or a command typed by hand reads the same (``GOV`` for source ``gov``).
+
+    >>> known_name("party LEADERSHIP", ["Party leadership", "Digital economy"])
+    'Party leadership'
+    >>> known_name("XINHUA", ["xinhua", "Xinhua"])  # (two match: not guessed)
+    'XINHUA'
+    """
+    names = known if isinstance(known, (set, frozenset, dict)) else set(known)
+    if value in names:
+        return value
+    folded = value.strip().casefold()
+    same = [n for n in names if n.casefold() == folded]
+    return same[0] if len(same) == 1 else value
+
+
 def _known(values: Sequence[str], name: str, known: Iterable[str] | None,
            notes: list[str]) -> tuple[str, ...]:
     out: list[str] = []
     allowed = None if known is None else set(known)
-    # A name typed in another case stands for the known one, when only one matches it.
-    folded: dict[str, list[str]] = {}
-    for name_known in allowed or ():
-        folded.setdefault(name_known.casefold(), []).append(name_known)
     for value in values:
-        if allowed is not None and value not in allowed and len(
-                folded.get(value.strip().casefold(), [])) == 1:
-            value = folded[value.strip().casefold()][0]
+        if allowed is not None:
+            value = known_name(value, allowed)
         if allowed is not None and value not in allowed:
             shown = value if len(value) <= 40 else value[:40] + "..."
             notes.append(f"unknown {name} {shown!r} ignored")
