@@ -127,8 +127,8 @@ def test_decode_damaged_utf8_keeps_the_text_with_a_note():
     pytest.param(b"\x1f\x8b\x08\x00", "binary file: a gzip file", id="gzip"),
     pytest.param(b"PAR1\x15\x04", "binary file: a Parquet file", id="Parquet as .txt"),
     pytest.param(b"ELF\x01\x00\x00\x00text", "binary file (holds NUL bytes", id="NUL bytes"),
-    pytest.param("no BOM".encode("utf-16-le"), "binary file (holds NUL bytes; UTF-16 without",
-                 id="UTF-16 without BOM"),
+    pytest.param("no BOM".encode("utf-16-le"), "binary file (holds NUL bytes: 6 of the first "
+                 "12 bytes)", id="UTF-16 without BOM, too short to tell"),
     pytest.param(bytes(range(1, 32)) * 10 + b"\xff", "binary file (", id="control codes"),
     pytest.param(b"\xff\xfe" + b"\x00\xd8\x41", "utf-16-le byte-order mark but is not valid",
                  id="broken UTF-16"),
@@ -183,6 +183,17 @@ def test_nul_bytes_get_the_caveat_whatever_decoded_the_text(data: bytes, text: s
     assert decoded == text
     caveat = f"holds {nuls} {NUL_CAVEAT}"
     assert note == (f"{encoding_note}; {caveat}" if encoding_note else caveat)
+
+
+def test_a_short_article_with_a_stray_nul_byte_loads_with_the_caveat(tmp_path: Path):
+    # One NUL in 71 bytes is over 1% of them: it was refused as a binary file.
+    write(tmp_path, "c/a.txt", " date 2023-04-10 Short article\n\nChina\0 said the digital "
+                               "economy grows.\n")
+    (doc,), report = load(tmp_path / "c")
+    assert doc.body == "China\0 said the digital economy grows."
+    assert [(p.path, p.reason) for p in report.warnings] == [
+        ("a.txt", "holds 1 NUL byte (as from a damaged download); a NUL separates words as "
+                  "any character that is not a letter or digit does")]
 
 
 def test_nul_bytes_in_a_non_utf8_file_reach_the_load_report(tmp_path: Path):

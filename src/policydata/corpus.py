@@ -454,8 +454,8 @@ def decode(data: bytes) -> tuple[str, str | None]:
     Raises
     ------
     Unreadable
-        For empty or binary files (NUL in over 1% of the first 8 KB, or control codes in over
-        10%), for text whose encoding cannot be told for sure, and for UTF-16 without a
+        For empty or binary files (NUL in over 1% of the first 8 KB and more than 8 of them
+        or over 10%; control codes in over 10%), for text whose encoding cannot be told for sure, and for UTF-16 without a
         byte-order mark (named as such when it reads as text in one byte order only).
 
     Examples
@@ -478,7 +478,8 @@ def decode(data: bytes) -> tuple[str, str | None]:
             if not text.strip():
                 raise Unreadable("empty file (only a byte-order mark and whitespace)")
             start = text[:_HEAD]  # (characters: in UTF-16 text every ASCII letter has a NUL byte)
-            if start.count("\x00") * 100 > len(start):
+            nuls = start.count("\x00")
+            if nuls * 100 > len(start) and (nuls > _STRAY_NULS or nuls * 10 > len(start)):
                 raise Unreadable(f"binary file (holds NUL characters after a {encoding} "
                                  "byte-order mark)")
             if encoding != "utf-8":
@@ -489,12 +490,15 @@ def decode(data: bytes) -> tuple[str, str | None]:
     for signature, what in _SIGNATURES if head.startswith(_SIGNATURE_STARTS) else ():
         if head.startswith(signature):
             raise Unreadable(f"binary file: {what}, not text")
-    if head.count(b"\x00") * 100 > len(head):  # (a stray NUL or two in text is not binary)
+    nuls = head.count(b"\x00")
+    # Binary: NUL in over 1% of the bytes, and more than a stray few (a short article with
+    # one NUL is text with a caveat) unless they are over 10%.
+    if nuls * 100 > len(head) and (nuls > _STRAY_NULS or nuls * 10 > len(head)):
         utf16 = _utf16_without_bom(data)
         if utf16:
             raise Unreadable(_utf16_reason("not UTF-8 (holds NUL bytes)", utf16))
-        raise Unreadable("binary file (holds NUL bytes; UTF-16 without a byte-order mark "
-                         "is not detected)")
+        raise Unreadable(f"binary file (holds NUL bytes: {nuls:,} of the first {len(head):,} "
+                         "bytes)")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -551,6 +555,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
 #: Bytes that do not occur in text (C0 controls other than tab, newlines, form feed, escape).
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1a\x1b")
 _HEAD = 8192  # bytes (characters after a byte-order mark) judged for NUL and control codes
+_STRAY_NULS = 8  # NUL bytes that may be stray in a short text (under 10% of it)
 _SAMPLE = 200_000  # bytes or characters looked at to judge an encoding
 _UTF16_UNITS = 16  # fewest characters judged as UTF-16 without a byte-order mark
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
