@@ -455,8 +455,9 @@ def decode(data: bytes) -> tuple[str, str | None]:
     ------
     Unreadable
         For empty or binary files (NUL in over 1% of the first 8 KB and more than 8 of them
-        or over 10%; control codes in over 10%), for text whose encoding cannot be told for sure, and for UTF-16 without a
-        byte-order mark (named as such when it reads as text in one byte order only).
+        or over 10%; control codes in over 10%), for text whose encoding cannot be told for
+        sure, and for UTF-16 without a byte-order mark (named as such when it reads as text in
+        one byte order only).
 
     Examples
     --------
