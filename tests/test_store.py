@@ -437,3 +437,24 @@ def test_an_update_stopped_before_its_manifest_leaves_the_old_cache_whole(
     assert not index.build.rebuilt and index.build.tokenised == 1
     assert len(list(folder.glob("*.parquet"))) == 4  # the unused ones are gone
     assert count(index, "digital economy") == 37
+
+
+def test_a_loaded_index_reads_its_texts_after_another_build_replaced_them(corpus: Path,
+                                                                          cache: Path) -> None:
+    # A dashboard serves a loaded index while `policydata build` updates the same cache: the
+    # segment files it was loaded with are replaced and removed, and bodies not yet read must
+    # still come from them (they raised FileNotFoundError).
+    serving = open_index(corpus, cache_dir=cache)
+    expected = [serving.text(row) for row in range(len(serving.documents))]
+    serving = open_index(corpus, cache_dir=cache)  # (a fresh one: nothing read yet)
+    first = sorted(corpus.rglob("*.txt"))[0]
+    write_article(corpus, first.relative_to(corpus).as_posix(), "2022-01-01", "Changed",
+                  "A new body.")
+    sorted(corpus.rglob("*.txt"))[-1].unlink()
+    updated = build_index(corpus, cache_dir=cache)
+    assert (updated.changed, updated.removed) == (1, 1)
+    segments = Path(updated.cache) / "segments"
+    loaded_with = [entry["name"] for entry in serving._texts.manifest["segments"]]
+    assert not any((segments / name).exists() for name in loaded_with), (
+        "the update kept the old segments: the test shows nothing")
+    assert [serving.text(row) for row in range(len(serving.documents))] == expected

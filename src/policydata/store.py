@@ -42,6 +42,7 @@ import threading
 import time
 import types
 import uuid
+import weakref
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -49,7 +50,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -718,6 +719,11 @@ def _clean_leftovers(folder: Path) -> None:
         pass  # (no usable manifest: the rebuild that follows cleans up after itself)
 
 
+def _close_all(handles: list[BinaryIO]) -> None:
+    for handle in handles:
+        handle.close()
+
+
 def _clean_tables(folder: Path, keep: set[str]) -> None:
     """Remove top-level tables of earlier builds (``keep``: those the manifest names)."""
     for path in folder.glob("*.parquet"):
@@ -1270,7 +1276,12 @@ def _load(folder: Path, themes: ThemeDictionary) -> Index:
 
 
 class _TextStore:
-    """Reads article bodies from ``texts.parquet`` on demand, one row group at a time."""
+    """Reads article bodies from ``texts.parquet`` on demand, one row group at a time.
+
+    Each segment's file is opened when the index is loaded: a later update of the cache (a
+    ``policydata build`` while a dashboard serves the index) may replace or remove it, and an
+    open file stays readable (the index keeps reading the texts it was loaded with).
+    """
 
     def __init__(self, folder: Path, manifest: dict[str, Any]) -> None:
         self.folder = folder
@@ -1278,6 +1289,19 @@ class _TextStore:
         self._files: dict[int, pq.ParquetFile] = {}
         self._groups: dict[tuple[int, int], list[str]] = {}
         self._lock = threading.Lock()
+        self._handles: dict[int, BinaryIO] = {}
+        try:
+            for segment, entry in enumerate(manifest["segments"]):
+                self._handles[segment] = open(  # noqa: SIM115 - open for the index's life
+                    folder / "segments" / entry["name"] / "texts.parquet", "rb")
+        except OSError as error:
+            self.close()
+            raise CacheError(f"segment texts cannot be opened: {error}") from None
+        self._closer = weakref.finalize(self, _close_all, list(self._handles.values()))
+
+    def close(self) -> None:
+        """Close the open files (also done when the index is dropped)."""
+        _close_all(list(self._handles.values()))
 
     def body(self, segment: int, row: int) -> str:
         with self._lock:
@@ -1290,7 +1314,9 @@ class _TextStore:
             if segment not in self._files:
                 entry = self.manifest["segments"][segment]
                 path = self.folder / "segments" / entry["name"] / "texts.parquet"
-                table_bytes = path.read_bytes()
+                handle = self._handles[segment]
+                handle.seek(0)
+                table_bytes = handle.read()
                 expected = self.manifest["checksums"].get(
                     f"segments/{entry['name']}/texts.parquet")
                 if [len(table_bytes), zlib.crc32(table_bytes)] != expected:
