@@ -819,9 +819,9 @@ def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path, s
     assert reasons == [
         f"line 3: broken CSV quoting ({shown} expected after '\"'); row not loaded",
         f"line 5: broken CSV quoting ({shown} expected after '\"'); the row runs on to line 7 "
-        "(an unclosed quote?); row not loaded",
+        "(an unclosed quote?); row not loaded (lines 6 to 7 are read again, each on its own)",
         "line 8: broken CSV quoting (unexpected end of data); the row runs on to line 9 "
-        "(an unclosed quote?); row not loaded",
+        "(an unclosed quote?); row not loaded (line 9 is read again on its own)",
     ]
 
 
@@ -829,10 +829,11 @@ def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path, s
 @pytest.mark.parametrize("line3, loaded, reasons", [
     pytest.param('2023-09-02,Good,text"\n', ["Good", "Good 2"], [
         "line 2: 2 fields where the header has 3; the row runs on to line 3 (an unclosed "
-        "quote?); row not loaded"], id="too few fields"),
+        "quote?); row not loaded (line 3 is read again on its own)"], id="too few fields"),
     pytest.param('2023-09-02,Good,text",\n', ["Good 2"], [
         "line 2: the title runs over a line shaped like a row of its own; the row runs "
-        "on to line 3 (an unclosed quote?); row not loaded"], id="a row inside the title"),
+        "on to line 3 (an unclosed quote?); row not loaded (line 3 is read again on its own)"],
+        id="a row inside the title"),
 ])
 def test_csv_quote_closing_on_a_later_line(tmp_path: Path, line3, loaded, reasons, sep, name):
     write(tmp_path, "t.csv", separated(
@@ -857,7 +858,7 @@ def test_csv_rows_swallowed_by_a_title_are_found_when_the_date_is_the_last_colum
     assert [d.title for d in docs] == ["Good 2"]
     assert skipped(report, "t.csv") == [
         "line 2: the title runs over a line shaped like a row of its own; the row runs on to "
-        "line 3 (an unclosed quote?); row not loaded"]
+        "line 3 (an unclosed quote?); row not loaded (line 3 is read again on its own)"]
 
 
 def test_csv_title_with_a_line_break_is_loaded_as_written(tmp_path: Path):

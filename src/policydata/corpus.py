@@ -1305,11 +1305,15 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
                          f"header has {len(names)}")
                 if end == start:
                     problem += f" (a stray {DELIMITERS[delimiter]} or a missing field?)"
+        again = ""
         if end > start:  # it ran on over later lines: resume on the line after its first
             problem += f"; the row runs on to line {end} (an unclosed quote?)"
+            again = (f" (line {end} is read again on its own)" if end == start + 1 else
+                     f" (lines {start + 1} to {end} are read again, each on its own)")
             lines.pos = start
         if start > covered:  # (lines inside a broken row reported already are not repeated)
-            yield row, None, f"line {start}: {problem}; row not loaded", f"line {start}"
+            yield (row, None, f"line {start}: {problem}; row not loaded{again}",
+                   f"line {start}")
         covered = max(covered, end)
 
 
