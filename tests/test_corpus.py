@@ -871,6 +871,17 @@ def test_csv_title_with_a_line_break_is_loaded_as_written(tmp_path: Path):
     assert report.skipped == []
 
 
+@pytest.mark.parametrize("header, row", [
+    ("title,date,text", '"Work report\nBeijing, 2023",2023-09-01,Body'),
+    ("title,text,date", '"Forum opens\nBeijing, China, 2023",Body,2023-09-01'),
+])
+def test_csv_title_whose_second_line_ends_in_a_year_is_not_a_broken_row(tmp_path: Path,
+                                                                         header, row):
+    write(tmp_path, "t.csv", f"{header}\n{row}\n")
+    (doc,), report = load(tmp_path)
+    assert doc.title.split("\n")[1].startswith("Beijing") and report.skipped == []
+
+
 def test_csv_multiline_text_is_not_a_broken_row(tmp_path: Path):
     write(tmp_path, "t.csv", 'date,title,text\n2023-09-01,T,"one\ntwo, three\n\nfour"\n')
     (doc,), report = load(tmp_path)
@@ -1635,6 +1646,21 @@ def test_an_index_cache_inside_the_corpus_is_not_read_as_articles(tmp_path: Path
         assert index.n_documents == 1
         assert [(p.path, p.reason) for p in index.report.skipped] == [
             ("cache", "the index cache (--cache-dir), inside the corpus; not read")]
+
+
+def test_a_system_folder_name_that_is_not_a_mount_point_refuses_no_link(tmp_path: Path,
+                                                                         monkeypatch):
+    # Without /proc/self/mounts the usual names are guessed; in a chroot /proc may be a plain
+    # folder of the root file system, and every link into that file system was refused.
+    plain = tmp_path / "proc"
+    plain.mkdir()
+    monkeypatch.setattr(corpus, "_pseudo_mounts", lambda: (str(plain),))
+    write(tmp_path, "other/a.txt", ARTICLE)
+    root = tmp_path / "c"
+    root.mkdir()
+    os.symlink(tmp_path / "other", root / "linked")
+    files, problems = corpus.scan(root)
+    assert [f.path for f in files] == ["linked/a.txt"] and problems == []
 
 
 def test_a_cache_dir_that_is_the_corpus_folder_is_not_read_as_articles(tmp_path: Path):

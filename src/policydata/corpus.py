@@ -189,7 +189,11 @@ def _system_devices() -> dict[int, str]:
     devices: dict[int, str] = {}
     for point in _pseudo_mounts():
         with contextlib.suppress(OSError):
-            devices.setdefault(os.stat(point).st_dev, point)
+            device = os.stat(point).st_dev
+            # Only a mount point: without /proc/self/mounts the usual names are guessed, and
+            # an unmounted /proc is a folder of the root file system, not a system one.
+            if device != os.stat(os.path.dirname(point.rstrip("/")) or "/").st_dev:
+                devices.setdefault(device, point)
     return devices
 
 
@@ -560,6 +564,9 @@ _STRAY_NULS = 8  # NUL bytes that may be stray in a short text (under 10% of it)
 _SAMPLE = 200_000  # bytes or characters looked at to judge an encoding
 _UTF16_UNITS = 16  # fewest characters judged as UTF-16 without a byte-order mark
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
+_SPACES = re.compile(r"\s+")
+_UTF16_SHOWN = re.compile("[\x00-\xff]+")  # (one byte of each is NUL in UTF-16)
+_HAN = re.compile("[\u4e00-\u9fff]")
 #: Characters of the text a corpus holds: ASCII, Latin, Greek and Cyrillic letters, quotes and
 #: dashes, CJK punctuation, kana, the CJK Unified Ideographs (not Extension A) and full-width
 #: forms. Hangul is left out: GB2312 Han read as UTF-16-BE is Hangul syllables.
@@ -583,7 +590,7 @@ def _with_nuls(note: str | None, text: str, unit: str = "byte") -> str | None:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """``"UTF-16-LE"`` or ``"UTF-16-BE"`` when the start of ``data`` (up to :data:`_SAMPLE`
+    """``"UTF-16-LE"`` or ``"UTF-16-BE"`` when the start of ``data`` (up to :data:`_HEAD`
     bytes) reads as text in that byte order and not in the other, else None.
 
     Text here means strictly valid UTF-16 of at least :data:`_UTF16_UNITS` characters, at least
@@ -606,18 +613,19 @@ def _utf16_without_bom(data: bytes) -> str | None:
     found = []
     for encoding in ("utf-16-le", "utf-16-be"):
         try:  # (not final: the sample may cut a character or a surrogate pair)
-            text = codecs.getincrementaldecoder(encoding)().decode(data[:_SAMPLE], False)
+            text = codecs.getincrementaldecoder(encoding)().decode(data[:_HEAD], False)
         except UnicodeDecodeError:
             continue
         if len(text) < _UTF16_UNITS:
             return None  # (too short to tell)
-        plain = len(text) - len(_UTF16_TEXT.sub("", text))
-        visible = len(text) - sum(map(str.isspace, text))
+        # (the cheap test first: most files that are not UTF-16 fail it)
+        if (len(text) - len(_UTF16_TEXT.sub("", text))) * 100 < 95 * len(text):
+            continue
+        visible = len(_SPACES.sub("", text))
         letters = sum(map(str.isalnum, text))
-        shown = sum(1 for c in text if c < "\u0100" or ("\u4e00" <= c <= "\u9fff"
-                                                           and ord(c) & 0x80))
-        if (plain * 100 >= 95 * len(text) and letters * 2 >= visible > 0
-                and shown * 5 >= len(text)):
+        shown = len(text) - len(_UTF16_SHOWN.sub("", text))
+        shown += sum(1 for c in _HAN.findall(text) if ord(c) & 0x80)
+        if letters * 2 >= visible > 0 and shown * 5 >= len(text):
             found.append(encoding.upper())
     return found[0] if len(found) == 1 else None
 
@@ -1319,24 +1327,34 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
 
 def _holds_rows(title: str, names: Sequence[str], delimiter: str = ",") -> bool:
     """Whether a title that runs over several lines holds what looks like other rows: a later
-    line of two fields or more whose field in the date column is a date. (A title may hold a
-    line break: scraped headlines do; rows swallowed by an unclosed quote must not pass as one.)
+    line whose field in the date column is a date followed by another field, or, when the date
+    is the last column, a line of as many fields ending in a date with a month. (A title may
+    hold a line break: scraped headlines do; rows swallowed by an unclosed quote must not pass
+    as one.)
 
     >>> names = ["date", "title", "text"]
     >>> _holds_rows("Annual review\\n2023", names), _holds_rows("Broken\\n2023-09-02,T,B", names)
     (False, True)
-    >>> _holds_rows("Broken\\nT,B,2023-09-02", ["title", "text", "date"])
+    >>> last = ["title", "text", "date"]
+    >>> _holds_rows("Broken\\nT,B,2023-09-02", last)
     True
+    >>> _holds_rows("Forum opens\\nBeijing, China, 2023", last)  # (a headline's year)
+    False
     """
     if "\n" not in title:
         return False
     column = names.index("date")
+    last = column == len(names) - 1
     for line in title.split("\n")[1:]:
         try:
             values = next(csv.reader([line], delimiter=delimiter), [])
         except csv.Error:
             continue
-        if len(values) > max(column, 1) and _DATE.match(values[column].strip()):
+        if last:  # (a headline may end in "Beijing, 2023": a row's date has a month too)
+            date = _DATE.match(values[-1].strip()) if len(values) == len(names) else None
+            if date and date.group(2):
+                return True
+        elif len(values) > column + 1 and _DATE.match(values[column].strip()):
             return True
     return False
 
