@@ -149,9 +149,9 @@ def valid_choice(key: str, options: list[object]) -> None:
     from_view = CONTROLS[key].get(run.view, run)
     value = from_view if run.seed else st.session_state.get(key, from_view)
     if value not in options:
-        if value and run.seed:
-            run.notes.append(f"{key.removeprefix('w_')!r}: {value!s:.40} is not available "
-                             "here; ignored")
+        if value and run.seed:  # (said while the view is the link's, as its other notes)
+            st.session_state.setdefault("_url_notes", []).append(
+                f"{key.removeprefix('w_')!r}: {value!s:.40} is not available here; ignored")
         st.session_state[key] = options[0] if options else None
         run.view = CONTROLS[key].put(run.view, st.session_state[key], run)
 
@@ -220,7 +220,7 @@ def notes() -> list[str]:
     """Notes on the opened link's dropped values (while the view is still the one it opened,
     on any page), then on this run's rejected input."""
     run = current()
-    if run.view != st.session_state.get("_link_view"):
+    if _link_view(run) != st.session_state.get("_link_view"):
         st.session_state["_url_notes"] = []  # a filter changed, a point clicked: said and gone
     return list(dict.fromkeys([*st.session_state.get("_url_notes", []), *run.notes]))
 
@@ -279,10 +279,16 @@ def finish() -> str:
         st.query_params.from_dict(wanted)
     st.session_state["_url"] = wanted
     if run.seed:
-        st.session_state["_link_view"] = run.view  # (the view the opened link gave)
+        st.session_state["_link_view"] = _link_view(run)  # (the view the opened link gave)
     st.session_state["_widgets"] = {key: st.session_state[key] for key in CONTROLS
                                     if key in st.session_state}
     return lasting_query(pin_dates=True)
+
+
+def _link_view(run: Run) -> tuple[View, dict[str, str]]:
+    """What a link's notes are about: the view (but the way back, which only the Articles
+    page keeps) and the corpus and dictionary it is drawn with."""
+    return replace(run.view, back=""), dict(run.marks)
 
 
 def lasting_query(view: View | None = None, *, pin_dates: bool = False) -> str:

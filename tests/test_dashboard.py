@@ -126,6 +126,10 @@ def test_a_start_date_inside_a_month_says_which_coarse_dates_it_leaves_out(monke
                for c in at.sidebar.caption)
     at = app(monkeypatch, corpus, tmp_path / "cache", {"dates": ["2023-09-01", "2023-10-31"]})
     assert not any("left out" in c.value for c in at.sidebar.caption)
+    (corpus / "b.csv").write_text("date,title,text\n2023,Year,digital economy\n")
+    at = app(monkeypatch, corpus, tmp_path / "cache2", {"dates": ["2023-09-01", "2023-10-31"]})
+    assert any(c.value.startswith("1 article dated only 2023 is left out")  # (not 2023-09)
+               for c in at.sidebar.caption)
 
 
 def test_url_seeds_the_widgets(monkeypatch, tmp_path, small) -> None:
@@ -253,6 +257,18 @@ def test_a_links_notes_stay_with_its_view_and_go_when_the_view_changes(monkeypat
     assert not at.sidebar.warning
     at.text_input(key="w_q").input("").run()  # (and back to the link's view: not said again)
     assert not at.sidebar.warning
+
+
+def test_a_links_not_available_value_stays_said_with_its_view(monkeypatch, tmp_path,
+                                                               small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"], "freq": "year"},
+             "views/trends.py")
+    at.query_params["period"] = "1999"  # (a link opened on this page)
+    at.run()
+    said = "'period'\\: 1999 is not available"
+    assert said in " ".join(w.value for w in at.sidebar.warning)
+    at.run()  # (a rerun that changes nothing: the note was lost)
+    assert said in " ".join(w.value for w in at.sidebar.warning)
 
 
 def test_the_shared_link_keeps_commas_and_stars_readable(monkeypatch, tmp_path,
