@@ -38,7 +38,9 @@ def draw(corpus: data.Corpus, pages: list[Any]) -> None:
         start = state.current().view.filter.start
         cut = corpus.cut_by_start(state.current().view.filter)
         if cut and start:
-            st.caption(f"{ui.rows(cut, 'article')} dated only {start:%Y-%m} or {start:%Y} "
+            # (from the 1st of a month, only dates of a whole year stand before it)
+            dated = f"{start:%Y}" if start.day == 1 else f"{start:%Y-%m} or {start:%Y}"
+            st.caption(f"{ui.rows(cut, 'article')} dated only {dated} "
                        f"{'is' if cut == 1 else 'are'} left out: a date without a day stands "
                        f"on the first of its month or year, before {start:%Y-%m-%d}.")
         state.control("w_theme", st.multiselect, "Themes", list(corpus.dictionary.names),

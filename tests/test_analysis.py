@@ -92,6 +92,11 @@ def test_partial_first_and_last_periods(tmp_path: Path, cache: Path) -> None:
     assert an.partial_periods(index, freq="quarter") == {
         "2015Q1": (D(2015, 3, 15), D(2015, 3, 31))}
     assert an.partial_periods(index, freq="year")["2022"] == (D(2022, 1, 1), D(2022, 9, 30))
+    # a date known only to the year stands for the whole year, even with later dated days
+    write_article(tmp_path / "c", "e.txt", "2022", "Y", "Digital economy.")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    assert an.covered_dates(index) == (D(2015, 3, 15), D(2022, 12, 31))
+    assert "2022" not in an.partial_periods(index, freq="year")
 
 
 def test_filters_narrow_every_analysis(small_index) -> None:

@@ -326,9 +326,8 @@ def _periods(index: Index, rows: np.ndarray, freq: str) -> tuple[np.ndarray, lis
 
 
 def covered_dates(index: Index) -> tuple[dt.date, dt.date] | None:
-    """The days the corpus covers: from its first article's date to its last's, or to the end
-    of the month or year of a last date known only that far (``2023-09`` stands for the whole
-    of September).
+    """The days the corpus covers: from its first article's date to the last day any of its
+    dates stands for (``2023-09`` stands for the whole of September, ``2023`` for the year).
 
     Parameters
     ----------
@@ -351,13 +350,14 @@ def covered_dates(index: Index) -> tuple[dt.date, dt.date] | None:
     if not len(counted):
         return None
     dates = index.dates[counted]
-    first = dates.min().astype(dt.date)
-    last = dates.max().astype(dt.date)
-    newest = set(index.documents["precision"].iloc[counted[dates == dates.max()]])
-    for precision, label in (("year", f"{last:%Y}"), ("month", f"{last:%Y-%m}")):
-        if precision in newest:
-            return first, period_bounds(label)[1]
-    return first, last
+    precision = index.documents["precision"].to_numpy()[counted]
+    ends = []
+    for kind, label in (("day", "%Y-%m-%d"), ("month", "%Y-%m"), ("year", "%Y")):
+        of_kind = dates[precision == kind]
+        if len(of_kind):
+            newest = of_kind.max().astype(dt.date)
+            ends.append(newest if kind == "day" else period_bounds(f"{newest:{label}}")[1])
+    return dates.min().astype(dt.date), max(ends)
 
 
 def partial_periods(index: Index, flt: Filter = Filter(), *, freq: str = "month",
