@@ -72,7 +72,7 @@ def test_valid_values_are_read(params, field, value) -> None:
     ({"bogus": ["1"]}, "freq", "month", "unknown parameter 'bogus'"),
     ({"q": [",,,"]}, "filter", Filter(), "has no words"),
     ({"term": [","]}, "terms", (), "has no words"),
-    ({"period": ["<script>"]}, "period", "", "is not a period"),
+    ({"period": ["<script>"]}, "period", "", "'<script>' is not a period"),  # (as written)
     ({"period": ["2023-13"]}, "period", "", "is not a period"),
     ({"freq": ["weekly", "year"]}, "freq", "year", "given 2 times; the last is used"),
     ({"q": ["a", "b"]}, "filter", Filter(query="b"), "given 2 times"),

@@ -388,12 +388,12 @@ def _period(value: str, notes: list[str]) -> str:
     >>> _period(" 2023q3", []), _period("2023-13", [])
     ('2023Q3', '')
     """
-    value = value.strip().upper()
-    if value and not _PERIOD.fullmatch(value):
+    read = value.strip().upper()
+    if read and not _PERIOD.fullmatch(read):
         notes.append(f"'period': {value[:40]!r} is not a period (2023-09, 2023Q3 or 2023); "
                      "ignored")
         return ""
-    return value
+    return read
 
 
 def _back(value: str, themes: Sequence[str] | None, sources: Sequence[str] | None, freq: str,
