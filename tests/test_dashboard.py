@@ -114,6 +114,18 @@ def test_a_filter_that_selects_nothing_is_not_an_empty_corpus(monkeypatch, tmp_p
     assert any("No article was loaded" in w.value for w in at.warning)
 
 
+def test_overview_says_how_periods_without_articles_are_drawn(monkeypatch, tmp_path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.csv").write_text("date,title,text\n2023-01-15,A,digital economy\n"
+                                  "2023-04-02,B,real economy\n")
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"freq": "month"})
+    figure = spec(at)
+    assert [values(trace) for trace in figure["data"]] == [[1, 0, 0, 1], [3, 0, 0, 3]]
+    assert any(c.value.startswith("2 of 4 periods have no articles: here they are at 0, in "
+                                  "term and theme trends they are gaps") for c in at.caption)
+
+
 def test_a_start_date_inside_a_month_says_which_coarse_dates_it_leaves_out(monkeypatch,
                                                                           tmp_path) -> None:
     corpus = tmp_path / "c"

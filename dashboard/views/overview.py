@@ -52,8 +52,8 @@ def main() -> None:
             st.info(f"{len(trend):,} periods, {empty:,} of them without articles: choose "
                     "quarter or year above for a readable chart.", icon=":material/zoom_out:")
         elif empty:
-            st.caption(f"{empty:,} of {len(trend):,} periods have no articles; they show as gaps, "
-                       "not as falls in a term's use.")
+            st.caption(f"{empty:,} of {len(trend):,} periods have no articles: here they are "
+                       "at 0, in term and theme trends they are gaps, not falls in a term's use.")
         ui.csv_download(trend, None, "articles-per-period.csv", key="dl_overview")
 
     left, right = st.columns(2)
