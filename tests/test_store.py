@@ -458,3 +458,30 @@ def test_a_loaded_index_reads_its_texts_after_another_build_replaced_them(corpus
     assert not any((segments / name).exists() for name in loaded_with), (
         "the update kept the old segments: the test shows nothing")
     assert [serving.text(row) for row in range(len(serving.documents))] == expected
+
+
+def test_running_out_of_open_files_is_said_and_does_not_rebuild_the_cache(
+        corpus: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+    import errno
+
+    built = open_index(corpus, cache_dir=cache)
+
+    def segments() -> list[str]:
+        manifest = json.loads((Path(built.build.cache) / "manifest.json").read_text())
+        return [entry["name"] for entry in manifest["segments"]]
+
+    before = segments()
+
+    def exhausted(path, mode="r", *args, **kwargs):
+        if str(path).endswith("texts.parquet") and mode == "rb":  # (a rebuild could write)
+            raise OSError(errno.EMFILE, "Too many open files")
+        return builtins.open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(store, "open", exhausted, raising=False)
+    with pytest.raises(OSError, match="Too many open files"):
+        open_index(corpus, cache_dir=cache)
+    monkeypatch.undo()
+    assert segments() == before  # the sound cache was kept, not rebuilt
+    again = open_index(corpus, cache_dir=cache)
+    assert (again.build.rebuilt, again.build.tokenised) == (False, 0)

@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
 import hashlib
 import json
@@ -162,6 +163,7 @@ def _read_parquet(path: Path, checksums: dict[str, list[int]], folder: Path,
     try:
         data = path.read_bytes()
     except OSError as error:
+        _raise_if_exhausted(error)
         raise CacheError(f"{rel}: {error.strerror or error}") from None
     if [len(data), zlib.crc32(data)] != expected:
         raise CacheError(f"{rel} is damaged (size or checksum differs from the manifest)")
@@ -717,6 +719,17 @@ def _clean_leftovers(folder: Path) -> None:
         _clean_tables(folder, {Path(str(name)).name for name in tables.values()})
     except (CacheError, KeyError, AttributeError, TypeError):
         pass  # (no usable manifest: the rebuild that follows cleans up after itself)
+
+
+#: Errors that say the system ran out of something, not that the cache is damaged.
+_EXHAUSTED = frozenset((errno.EMFILE, errno.ENFILE, errno.ENOMEM))
+
+
+def _raise_if_exhausted(error: OSError) -> None:
+    """Raise ``error`` as it is when the system ran out of open files or memory: rebuilding a
+    sound cache would not help (and would read the whole corpus again)."""
+    if error.errno in _EXHAUSTED:
+        raise error
 
 
 def _close_all(handles: list[BinaryIO]) -> None:
@@ -1295,13 +1308,11 @@ class _TextStore:
                 self._handles[segment] = open(  # noqa: SIM115 - open for the index's life
                     folder / "segments" / entry["name"] / "texts.parquet", "rb")
         except OSError as error:
-            self.close()
+            _close_all(list(self._handles.values()))
+            _raise_if_exhausted(error)
             raise CacheError(f"segment texts cannot be opened: {error}") from None
-        self._closer = weakref.finalize(self, _close_all, list(self._handles.values()))
-
-    def close(self) -> None:
-        """Close the open files (also done when the index is dropped)."""
-        _close_all(list(self._handles.values()))
+        # (closed when the index is dropped: a cached index lives as long as the server)
+        weakref.finalize(self, _close_all, list(self._handles.values()))
 
     def body(self, segment: int, row: int) -> str:
         with self._lock:
