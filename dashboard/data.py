@@ -82,6 +82,20 @@ def _open(path: str, cache_dir: str | None, *, rebuild: bool = False) -> Index:
     return index
 
 
+def upload_source(folder: Path | str) -> CorpusSource:
+    """The corpus of an upload saved in ``folder`` (its files in ``corpus/``, its index cache
+    in ``cache/``)."""
+    return CorpusSource(str(Path(folder) / "corpus"), "your upload", str(Path(folder) / "cache"),
+                        uploaded=True)
+
+
+def forget_upload(folder: Path | str) -> None:
+    """Drop the index of the upload in ``folder`` from memory, so the files it holds open are
+    freed with the folder (and the room left for uploads is what the disk has)."""
+    source = upload_source(folder)
+    _load_upload_index.clear(source.path, source.cache_dir)
+
+
 def load_index(source: CorpusSource) -> Index:
     """The shared index of ``source`` (built with a progress bar on first use)."""
     load = _load_upload_index if source.uploaded else _load_index

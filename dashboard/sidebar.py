@@ -121,7 +121,7 @@ def keep_upload_alive() -> None:
     and go back to the shared corpus when it is gone."""
     if not st.session_state.get("_swept"):  # once per session: abandoned uploads go
         st.session_state["_swept"] = True
-        sweep_uploads()
+        _sweep()
     folder = st.session_state.get("upload_folder")
     if folder and not touch_upload(Path(folder)):
         _drop_upload()
@@ -132,7 +132,7 @@ def keep_upload_alive() -> None:
 
 
 def _use_upload(files: list[tuple[str, bytes]]) -> None:
-    sweep_uploads()  # (abandoned sessions' uploads)
+    _sweep()  # (abandoned sessions' uploads)
     try:
         check_upload_room()
         folder = new_upload_folder()
@@ -146,16 +146,23 @@ def _use_upload(files: list[tuple[str, bytes]]) -> None:
         st.error(f"Upload refused: {ui.plain(error)}")
         return
     _drop_upload()  # (the session's previous upload, replaced once the new one is saved)
-    st.session_state["upload_source"] = data.CorpusSource(
-        str(folder / "corpus"), "your upload", str(folder / "cache"), uploaded=True)
+    st.session_state["upload_source"] = data.upload_source(folder)
     st.session_state["upload_folder"] = str(folder)
     st.session_state["upload_problems"] = problems
     st.rerun()
 
 
+def _sweep() -> None:
+    """Remove uploads unused for two hours, and their indexes from memory."""
+    for folder in sweep_uploads():
+        data.forget_upload(folder)
+
+
 def _drop_upload() -> None:
     folder = st.session_state.pop("upload_folder", None)
     st.session_state.pop("upload_source", None)
+    if folder:
+        data.forget_upload(folder)
     st.session_state.pop("upload_problems", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)

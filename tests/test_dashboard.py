@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 from urllib.parse import urlencode
@@ -558,6 +559,37 @@ def test_one_sessions_upload_and_dictionary_stay_in_that_session(monkeypatch, tm
     first.run()
     shown = [w.value.replace("\\", "") for w in first.sidebar.warning]
     assert any("this is the corpus you uploaded" in w for w in shown), shown
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+def test_going_back_to_the_shared_corpus_frees_the_uploads_open_files(monkeypatch,
+                                                                       tmp_path) -> None:
+    import gc
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mine/a.txt", " date 2021-05-01 Mine\n\nThe digital economy.\n")
+    at = app(monkeypatch, SEEDS, tmp_path)
+    at.file_uploader(key="upload_files").set_value(("mine.zip", buffer.getvalue(),
+                                                    "application/zip")).run()
+    at.button(key="upload_go").click().run()
+    folder = at.session_state["upload_folder"]
+
+    def held() -> list[str]:  # (deleted files too, which psutil leaves out)
+        gc.collect()
+        paths = []
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                paths.append(os.readlink(f"/proc/self/fd/{fd}"))
+            except OSError:
+                continue
+        return [path for path in paths if path.startswith(folder)]
+
+    assert held(), "the upload's index holds no file open: the test shows nothing"
+    at.button(key="upload_reset").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    at.run()  # (Streamlit keeps the last run's session values until the next run)
+    assert held() == []  # (the folder is removed: files held open would still use the disk)
 
 
 def test_upload_a_corpus_for_the_session(monkeypatch, tmp_path) -> None:
