@@ -130,6 +130,10 @@ def test_decode_damaged_utf8_keeps_the_text_with_a_note():
     pytest.param("no BOM".encode("utf-16-le"), "binary file (holds NUL bytes: 6 of the first "
                  "12 bytes)", id="UTF-16 without BOM, too short to tell"),
     pytest.param(bytes(range(1, 32)) * 10 + b"\xff", "binary file (", id="control codes"),
+    # a small binary file: a few NUL bytes pass in UTF-8 text only (a NumPy array header)
+    pytest.param(b"\x93NUMPY\x01\x00v\x00{'descr': '|b1', 'fortran_order': False, 'shape': "
+                 b"(1,), }" + b" " * 60 + b"\n\x01", "binary file (holds NUL bytes: 2 of the "
+                 "first 129 bytes)", id="small binary, not UTF-8"),
     pytest.param(b"\xff\xfe" + b"\x00\xd8\x41", "utf-16-le byte-order mark but is not valid",
                  id="broken UTF-16"),
     pytest.param(b"abc \x81\x8d\x90 def", "not valid UTF-8 (first bad byte at offset 4) and "

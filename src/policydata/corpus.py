@@ -496,14 +496,14 @@ def decode(data: bytes) -> tuple[str, str | None]:
         if head.startswith(signature):
             raise Unreadable(f"binary file: {what}, not text")
     nuls = head.count(b"\x00")
+    binary = (f"binary file (holds NUL bytes: {nuls:,} of the first {len(head):,} bytes)")
     # Binary: NUL in over 1% of the bytes, and more than a stray few (a short article with
     # one NUL is text with a caveat) unless they are over 10%.
     if nuls * 100 > len(head) and (nuls > _STRAY_NULS or nuls * 10 > len(head)):
         utf16 = _utf16_without_bom(data)
         if utf16:
             raise Unreadable(_utf16_reason("not UTF-8 (holds NUL bytes)", utf16))
-        raise Unreadable(f"binary file (holds NUL bytes: {nuls:,} of the first {len(head):,} "
-                         "bytes)")
+        raise Unreadable(binary)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -515,6 +515,8 @@ def decode(data: bytes) -> tuple[str, str | None]:
     if utf16:  # (Han text in UTF-16 has few NUL bytes, and may read as Latin-1 garbage)
         raise Unreadable(_utf16_reason(f"not valid UTF-8 (first bad byte at offset {bad})",
                                        utf16))
+    if nuls * 100 > len(head):  # (a few stray NULs pass in UTF-8 text only, not in bytes
+        raise Unreadable(binary)  # that are not UTF-8 either: a small binary file)
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls * 10 > len(head):
         raise Unreadable(f"binary file ({controls * 100 // len(head)}% of the first "
