@@ -52,6 +52,17 @@ def app(monkeypatch: pytest.MonkeyPatch, corpus: Path, cache: Path,
     return at
 
 
+def upload_zip(at: AppTest, files: dict[str, str]) -> AppTest:
+    """Upload a zip of ``files`` (name -> text) in the sidebar and load it for the session."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    at.file_uploader(key="upload_files").set_value(("mine.zip", buffer.getvalue(),
+                                                    "application/zip")).run()
+    return at.button(key="upload_go").click().run()
+
+
 def spec(at: AppTest, i: int = 0) -> dict:
     return json.loads(at.get("plotly_chart")[i].proto.spec)
 
@@ -510,13 +521,8 @@ def test_one_sessions_upload_and_dictionary_stay_in_that_session(monkeypatch, tm
                                                                   small) -> None:
     # Two sessions of one server process share its cached calls (as on a hosted dashboard):
     # what one user uploads or edits must not reach the other.
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mine/a.txt", " date 2021-05-01 Mine\n\nThe digital economy.\n")
-    first = app(monkeypatch, small, tmp_path)
-    first.file_uploader(key="upload_files").set_value(("mine.zip", buffer.getvalue(),
-                                                       "application/zip")).run()
-    first.button(key="upload_go").click().run()
+    first = upload_zip(app(monkeypatch, small, tmp_path),
+                       {"mine/a.txt": " date 2021-05-01 Mine\n\nThe digital economy.\n"})
     first.switch_page("views/themes.py").run()
     first.session_state["w_tab"] = "Dictionary"
     first.run()
@@ -566,13 +572,8 @@ def test_going_back_to_the_shared_corpus_frees_the_uploads_open_files(monkeypatc
                                                                        tmp_path) -> None:
     import gc
 
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mine/a.txt", " date 2021-05-01 Mine\n\nThe digital economy.\n")
-    at = app(monkeypatch, SEEDS, tmp_path)
-    at.file_uploader(key="upload_files").set_value(("mine.zip", buffer.getvalue(),
-                                                    "application/zip")).run()
-    at.button(key="upload_go").click().run()
+    at = upload_zip(app(monkeypatch, SEEDS, tmp_path),
+                    {"mine/a.txt": " date 2021-05-01 Mine\n\nThe digital economy.\n"})
     folder = at.session_state["upload_folder"]
 
     def held() -> list[str]:  # (deleted files too, which psutil leaves out)
@@ -593,14 +594,9 @@ def test_going_back_to_the_shared_corpus_frees_the_uploads_open_files(monkeypatc
 
 
 def test_upload_a_corpus_for_the_session(monkeypatch, tmp_path) -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mine/a.txt", " date 2021-05-01 Mine\n\nThe digital economy.\n")
-        archive.writestr("mine/broken.txt", "no date here\n")
-    at = app(monkeypatch, SEEDS, tmp_path)
-    at.file_uploader(key="upload_files").set_value(("mine.zip", buffer.getvalue(),
-                                                    "application/zip")).run()
-    at.button(key="upload_go").click().run()
+    at = upload_zip(app(monkeypatch, SEEDS, tmp_path),
+                    {"mine/a.txt": " date 2021-05-01 Mine\n\nThe digital economy.\n",
+                     "mine/broken.txt": "no date here\n"})
     assert not at.exception, [e.message for e in at.exception]
     assert any("your upload" in e.label for e in at.sidebar.expander)
     skipped = at.dataframe[-1].value if at.dataframe else None
@@ -761,13 +757,8 @@ def test_an_upload_removed_after_its_time_falls_back_to_the_shared_corpus(
         monkeypatch, tmp_path) -> None:
     import shutil
 
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("mine/a.txt", " date 1999-05-01 Mine\n\nThe digital economy.\n")
-    at = app(monkeypatch, SEEDS, tmp_path)
-    at.file_uploader(key="upload_files").set_value(("mine.zip", buffer.getvalue(),
-                                                    "application/zip")).run()
-    at.button(key="upload_go").click().run()
+    at = upload_zip(app(monkeypatch, SEEDS, tmp_path),
+                    {"mine/a.txt": " date 1999-05-01 Mine\n\nThe digital economy.\n"})
     assert any("your upload" in e.label for e in at.sidebar.expander)
     # the upload's own dates, not the shared corpus's, fill the date range
     assert at.date_input(key="w_dates").value == (dt.date(1999, 5, 1), dt.date(1999, 5, 1))
