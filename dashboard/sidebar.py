@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import data, state, ui
+from policydata import analysis as an
 from policydata.uploads import (
     UPLOAD_LIMITS,
     UPLOAD_MAX_IDLE_SECONDS,
@@ -38,9 +39,7 @@ def draw(corpus: data.Corpus, pages: list[Any]) -> None:
         start = state.current().view.filter.start
         cut = corpus.cut_by_start(state.current().view.filter)
         if cut and start:
-            # (from the 1st of a month, only dates of a whole year stand before it)
-            dated = f"{start:%Y}" if start.day == 1 else f"{start:%Y-%m} or {start:%Y}"
-            st.caption(f"{ui.rows(cut, 'article')} dated only {dated} "
+            st.caption(f"{ui.rows(cut, 'article')} dated only {an.dates_cut_by(start)} "
                        f"{'is' if cut == 1 else 'are'} left out: a date without a day stands "
                        f"on the first of its month or year, before {start:%Y-%m-%d}.")
         state.control("w_theme", st.multiselect, "Themes", list(corpus.dictionary.names),
@@ -161,8 +160,7 @@ def _sweep() -> None:
 def _drop_upload() -> None:
     folder = st.session_state.pop("upload_folder", None)
     st.session_state.pop("upload_source", None)
-    if folder:
-        data.forget_upload(folder)
     st.session_state.pop("upload_problems", None)
     if folder:
+        data.forget_upload(folder)
         shutil.rmtree(folder, ignore_errors=True)

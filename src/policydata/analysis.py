@@ -1693,6 +1693,17 @@ def passages(text: str, marks: Sequence[tuple[int, int]],
 # --------------------------------------------------------------------------- corpus
 
 
+def dates_cut_by(start: dt.date) -> str:
+    """How the dates :func:`cut_by_start` counts for a range from ``start`` are written: its
+    month and year, or only its year from the first day of a month (a month's date stands on
+    that day, inside the range).
+
+    >>> dates_cut_by(dt.date(2023, 9, 10)), dates_cut_by(dt.date(2023, 9, 1))
+    ('2023-09 or 2023', '2023')
+    """
+    return f"{start:%Y}" if start.day == 1 else f"{start:%Y-%m} or {start:%Y}"
+
+
 def cut_by_start(index: Index, flt: Filter = Filter(), *,
                  themes: ThemeDictionary | None = None) -> int:
     """Articles dated by month or year only that a filter's start date leaves out although

@@ -384,10 +384,8 @@ def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[
         notes.append(f"{lost}; see 'policydata info'")
     cut = an.cut_by_start(index, flt, themes=themes) if flt.start else 0
     if cut:
-        dated = (f"{flt.start:%Y}" if flt.start.day == 1 else
-                 f"{flt.start:%Y-%m} or {flt.start:%Y}")
         notes.append(f"{cut:,} document{' is' if cut == 1 else 's are'} dated only "
-                     f"{dated} and left out: a date without a day "
+                     f"{an.dates_cut_by(flt.start)} and left out: a date without a day "
                      f"stands on the first of its month or year, before --from {flt.start}")
     if args.command in ("trend", "themes") and args.freq in ("month", "quarter"):
         rows = an.select(index, flt, themes=themes)

@@ -345,14 +345,11 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         else:
             notes.append(f"'smooth': {raw[:20]!r} is not a whole number from 1 to {MAX_SMOOTH}; "
                          "no smoothing")
-    focus = " ".join((get("focus") or [""])[-1].split())  # (written as the terms are)
+    # (spaces collapsed as in the terms, then matched as a known name is)
+    focus = known_name(" ".join((get("focus") or [""])[-1].split()), terms)
     if focus and focus not in terms:
-        same = [t for t in terms if t.casefold() == focus.casefold()]
-        if same:
-            focus = same[0]
-        else:
-            notes.append(f"'focus': {focus[:40]!r} is not one of the trend terms; ignored")
-            focus = ""
+        notes.append(f"'focus': {focus[:40]!r} is not one of the trend terms; ignored")
+        focus = ""
     theme_list = None if themes is None else list(themes)
     source_list = None if sources is None else list(sources)
     theme2 = _known(get("theme2")[-1:], "theme", theme_list, notes)
