@@ -496,14 +496,13 @@ def decode(data: bytes) -> tuple[str, str | None]:
         if head.startswith(signature):
             raise Unreadable(f"binary file: {what}, not text")
     nuls = head.count(b"\x00")
-    binary = (f"binary file (holds NUL bytes: {nuls:,} of the first {len(head):,} bytes)")
     # Binary: NUL in over 1% of the bytes, and more than a stray few (a short article with
     # one NUL is text with a caveat) unless they are over 10%.
     if nuls * 100 > len(head) and (nuls > _STRAY_NULS or nuls * 10 > len(head)):
         utf16 = _utf16_without_bom(data)
         if utf16:
             raise Unreadable(_utf16_reason("not UTF-8 (holds NUL bytes)", utf16))
-        raise Unreadable(binary)
+        raise _nul_binary(nuls, len(head))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -516,7 +515,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
         raise Unreadable(_utf16_reason(f"not valid UTF-8 (first bad byte at offset {bad})",
                                        utf16))
     if nuls * 100 > len(head):  # (a few stray NULs pass in UTF-8 text only, not in bytes
-        raise Unreadable(binary)  # that are not UTF-8 either: a small binary file)
+        raise _nul_binary(nuls, len(head))  # that are not UTF-8 either: a small binary)
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls * 10 > len(head):
         raise Unreadable(f"binary file ({controls * 100 // len(head)}% of the first "
@@ -574,6 +573,10 @@ _HAN = re.compile("[\u4e00-\u9fff]")
 #: forms. Hangul is left out: GB2312 Han read as UTF-16-BE is Hangul syllables.
 _UTF16_TEXT = re.compile("[\t\n\r\x20-\x7e\xa0-\u024f\u0370-\u04ff\u2010-\u2027"
                          "\u2030-\u205e\u3000-\u30ff\u4e00-\u9fff\uff01-\uffef]+")
+
+
+def _nul_binary(nuls: int, judged: int) -> Unreadable:
+    return Unreadable(f"binary file (holds NUL bytes: {nuls:,} of the first {judged:,} bytes)")
 
 
 def _with_nuls(note: str | None, text: str, unit: str = "byte") -> str | None:
