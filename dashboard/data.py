@@ -149,6 +149,12 @@ def _cut_by_start(_index: Index, index_key: str, flt: Filter, _themes: ThemeDict
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+def _dated_new_year(_index: Index, index_key: str, flt: Filter, _themes: ThemeDictionary,
+                    themes_key: str) -> int:
+    return an.dated_new_year(_index, flt, themes=_themes)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
 def _corpus_trend(_index: Index, index_key: str, flt: Filter, freq: str,
                  _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
     return an.corpus_trend(_index, flt, freq=freq, themes=_themes)
@@ -252,6 +258,10 @@ class Corpus:
     def cut_by_start(self, flt: Filter) -> int:
         """Articles dated by month or year only that the start date leaves out."""
         return _cut_by_start(*self._keys, flt, *self._dict)
+
+    def dated_new_year(self, flt: Filter) -> int:
+        """Articles dated to the day, all on 1 January (dates that may stand for years)."""
+        return _dated_new_year(*self._keys, flt, *self._dict)
 
     def describe(self, flt: Filter) -> str:
         """The sentence every page shows: what the filter selects."""

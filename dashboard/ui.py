@@ -75,6 +75,30 @@ def partial_note(partial: dict[str, tuple[Any, Any]], measure: str) -> str:
             f"bar{'s' if many else ''}): {spans}{tail}")
 
 
+def date_notes(precision: dict[str, int], new_year: int, freq: str) -> list[str]:
+    """Captions under a month or quarter chart whose articles are dated more coarsely.
+
+    ``precision`` counts articles per date precision (``corpus_info``'s ``date_precision``)
+    and ``new_year`` is what :func:`policydata.analysis.dated_new_year` returns.
+
+    >>> date_notes({"day": 5, "year": 2}, 0, "quarter")  # doctest: +ELLIPSIS
+    ['Some articles are dated only to a month or a year; they are counted in the first ...']
+    >>> date_notes({"day": 233}, 233, "month")  # doctest: +ELLIPSIS
+    ['All 233 articles dated to the day are dated 1 January: ... choose year above.']
+    >>> date_notes({"day": 233}, 233, "year"), date_notes({"month": 9}, 0, "quarter")
+    ([], [])
+    """
+    notes = []
+    if (freq != "year" and precision.get("year")) or (freq == "month" and precision.get("month")):
+        notes.append("Some articles are dated only to a month or a year; they are counted in "
+                     "the first period of it.")
+    if freq != "year" and new_year:
+        notes.append(f"All {new_year:,} articles dated to the day are dated 1 January: if "
+                     f"those dates stand for years, each {freq} but the first of a year is "
+                     "empty for that reason; choose year above.")
+    return notes
+
+
 def table(frame: pd.DataFrame, **options: Any) -> Any:
     """``st.dataframe`` with invisible characters revealed in every text column."""
     shown = frame.copy()

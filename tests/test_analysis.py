@@ -565,3 +565,27 @@ def test_cut_by_start_copies_the_filter_with_only_its_start_changed(seed_index,
     assert an.cut_by_start(seed_index, flt) == 0  # (the seed is dated by day)
     assert seen == [dataclasses.replace(flt, start=dt.date(2023, 1, 1))]
     assert type(seen[0]) is Wider and seen[0].extra == "not the default"
+
+
+@pytest.mark.parametrize(("dates", "flt", "expected"), [
+    # three day dates on 1 January over two years: years written as days
+    (["2020-01-01", "2021-01-01", "2021-01-01"], Filter(), 3),
+    # a year-only date is not counted, and does not spoil the rest
+    (["2020-01-01", "2021-01-01", "2022-01-01", "2023"], Filter(), 3),
+    # one date that is not 1 January: real days
+    (["2020-01-01", "2021-01-01", "2022-01-02"], Filter(), 0),
+    (["2020-01-01", "2021-01-01", "2022-02-01"], Filter(), 0),
+    # too few to tell, or all in one year
+    (["2020-01-01", "2021-01-01"], Filter(), 0),
+    (["2020-01-01", "2020-01-01", "2020-01-01"], Filter(), 0),
+    # only the articles the filter selects are looked at
+    (["2020-01-01", "2021-01-01", "2022-01-01", "2022-06-15"],
+     Filter(end=dt.date(2022, 6, 1)), 3),
+    (["2020-01-01", "2021-01-01", "2022-01-01", "2022-06-15"], Filter(), 0),
+])
+def test_dated_new_year_counts_day_dates_that_all_fall_on_1_january(tmp_path, dates, flt,
+                                                                    expected) -> None:
+    for i, date in enumerate(dates):
+        write_article(tmp_path / "c", f"{i}.txt", date, f"Report {i}", f"Text number {i}.")
+    index = open_index(tmp_path / "c", cache_dir=tmp_path / "cache")
+    assert an.dated_new_year(index, flt) == expected

@@ -339,6 +339,25 @@ def test_year_dates_in_months_or_quarters_are_noted(tmp_path: Path, cache: Path,
     assert result.stderr == note.replace("2 documents are", "1 document is")
 
 
+@pytest.mark.parametrize(("freq", "noted"), [("month", True), ("quarter", True),
+                                           ("year", False)])
+def test_dates_all_on_1_january_are_noted_in_months_and_quarters(tmp_path: Path, cache: Path,
+                                                                freq: str, noted: bool) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for year in (2019, 2020, 2021):
+        (corpus / f"{year}.txt").write_text(f" date {year}-01-01 Report {year}\n\nText.\n")
+    note = ("policydata: note: all 3 documents dated to the day are dated 1 January: if those "
+            "dates stand for years, --freq year shows them as such\n")
+    for command in (["trend", "text"], ["themes"]):
+        result = run(*command, "--freq", freq, "--corpus", str(corpus), "--format", "csv",
+                     cache=cache)
+        assert result.stderr == (note if noted else "")
+    # one real day among them: no note
+    (corpus / "x.txt").write_text(" date 2021-06-30 Midyear\n\nText.\n")
+    assert run("trend", "text", "--freq", freq, "--corpus", str(corpus), cache=cache).stderr == ""
+
+
 @pytest.mark.parametrize("option", ["--corpus", "--cache-dir", "--themes"])
 def test_an_empty_path_is_a_bad_argument(option: str, tmp_path: Path) -> None:
     # Path("") is the current folder: `--corpus ""` used to read it without a word

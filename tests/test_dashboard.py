@@ -126,6 +126,23 @@ def test_a_filter_that_selects_nothing_is_not_an_empty_corpus(monkeypatch, tmp_p
     assert any("No article was loaded" in w.value for w in at.warning)
 
 
+@pytest.mark.parametrize(("page", "freq", "noted"), [
+    ("views/trends.py", "month", True), ("views/trends.py", "quarter", True),
+    ("views/trends.py", "year", False), ("views/themes.py", "quarter", True),
+    ("views/themes.py", "year", False), ("overview", "month", True)])
+def test_dates_all_on_1_january_are_noted(monkeypatch, tmp_path, page, freq, noted) -> None:
+    corpus = tmp_path / "c"
+    for year in (2019, 2020, 2021):
+        write_article(corpus, f"{year}.txt", f"{year}-01-01", f"Report {year}",
+                      "The digital economy grew.")
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"term": ["digital economy"],
+                                                       "freq": freq, "tab": "time"}, page)
+    shown = [c.value for c in at.caption if "dated 1 January" in c.value]
+    assert len(shown) == noted, shown
+    if noted:
+        assert shown[0].startswith("All 3 articles dated to the day are dated 1 January")
+
+
 def test_overview_says_how_periods_without_articles_are_drawn(monkeypatch, tmp_path) -> None:
     corpus = tmp_path / "c"
     corpus.mkdir()

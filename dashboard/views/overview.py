@@ -65,6 +65,10 @@ def main() -> None:
         if set(info["date_precision"]) - {"day"}:
             st.caption("Articles dated only to a month or a year are placed on its first day: "
                        "in finer periods they all fall in that first period.")
+        new_year = corpus.dated_new_year(view.filter)
+        if new_year:
+            st.caption(f"All {new_year:,} articles dated to the day are dated 1 January: "
+                       "their dates may stand for years only; count them by year.")
         st.subheader("Sources")
         sources = pd.DataFrame({"source": list(info["sources"]),
                                 "articles": list(info["sources"].values())})

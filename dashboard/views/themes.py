@@ -66,6 +66,9 @@ def over_time(corpus: data.Corpus) -> None:
                     key="themes_trend", config=figures.chart_config("themes-trend"))
     if partial:
         st.caption(ui.partial_note(partial, view.measure))
+    for note in ui.date_notes(corpus.info()["date_precision"],
+                              corpus.dated_new_year(view.filter), view.freq):
+        st.caption(note)
     if view.smooth > 1:
         st.caption(ui.SMOOTHED_CSV)
     ui.csv_download(trend, "themes", "theme-trend.csv", key="dl_theme_trend")

@@ -80,11 +80,9 @@ def main() -> None:
                "the camera icon saves the chart as PNG.")
     if partial:
         st.caption(ui.partial_note(partial, view.measure))
-    precision = corpus.info()["date_precision"]
-    if (view.freq != "year" and precision.get("year")) or (
-            view.freq == "month" and precision.get("month")):
-        st.caption("Some articles are dated only to a month or a year; they are counted in "
-                   "the first period of it.")
+    for note in ui.date_notes(corpus.info()["date_precision"],
+                              corpus.dated_new_year(view.filter), view.freq):
+        st.caption(note)
     periods = frame["period"].nunique()
     if periods > 240:
         st.info(f"{periods:,} {view.freq}s are shown, "

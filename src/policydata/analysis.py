@@ -1750,6 +1750,49 @@ def cut_by_start(index: Index, flt: Filter = Filter(), *,
     return int((before & ((month & (start.day > 1)) | year)).sum())
 
 
+def dated_new_year(index: Index, flt: Filter = Filter(), *,
+                   themes: ThemeDictionary | None = None) -> int:
+    """Articles dated to the day that all fall on 1 January: dates that may stand for years.
+
+    Some collections write a year as ``1790-01-01`` (the State of the Union addresses, annual
+    reports). Such dates load as days, so a month or quarter trend puts every article in
+    January and shows eleven empty months a year. When at least three of the articles a
+    filter selects are dated to the day, over at least two years, and every one of them is
+    dated 1 January, their number is returned for a note ("choose year"); otherwise 0. The
+    dates themselves are never changed.
+
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    flt : Filter
+        Articles to look at.
+    themes : ThemeDictionary, optional
+        Dictionary for ``flt.themes`` (default: the index's).
+
+    Returns
+    -------
+    int
+        The number of day-precision articles, all on 1 January; 0 when any is not, or too
+        few to tell.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> dated_new_year(open_index("seeds", cache_dir=tempfile.mkdtemp()))  # (2023-09-02)
+    0
+    """
+    rows = np.flatnonzero(select(index, flt, themes=themes))
+    days = index.dates[rows][index.documents["precision"].to_numpy()[rows] == "day"]
+    if len(days) < 3:
+        return 0
+    years = days.astype("datetime64[Y]")
+    if (days != years.astype("datetime64[D]")).any() or len(np.unique(years)) < 2:
+        return 0
+    return len(days)
+
+
 def corpus_info(index: Index, flt: Filter = Filter(), *,
                 themes: ThemeDictionary | None = None) -> dict[str, Any]:
     """Summary of the corpus and its load report (``policydata info``).

@@ -368,8 +368,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[str]:
     """What an analysis's output does not show: files or rows not loaded, an empty corpus,
-    and year-only dates placed in the first month or quarter of their year. (On stderr, so
-    CSV and JSON output stay exactly as they are.)"""
+    year-only dates placed in the first month or quarter of their year, and dates that all
+    fall on 1 January (years written as days). (On stderr, so CSV and JSON output stay exactly
+    as they are.)"""
     from . import analysis as an
 
     notes = []
@@ -393,6 +394,10 @@ def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[
         if years:
             notes.append(f"{years:,} document{' is' if years == 1 else 's are'} dated by year "
                          f"only: counted in the first {args.freq} of the year")
+        new_year = an.dated_new_year(index, flt, themes=themes)
+        if new_year:
+            notes.append(f"all {new_year:,} documents dated to the day are dated 1 January: "
+                         f"if those dates stand for years, --freq year shows them as such")
     return notes
 
 
