@@ -37,10 +37,11 @@ PAGES = [
 page = st.navigation(PAGES, position="hidden")
 
 sidebar.keep_upload_alive()
+linked = data.adopt_linked_dictionary()  # (before the themes a link names are checked)
 corpus = data.begin(data.corpus_source())
 state.begin(themes=list(corpus.dictionary.names), sources=corpus.index.source_names,
             bounds=data.date_bounds(corpus.index), page=page.url_path,
-            marks=data.link_marks(corpus))
+            marks=data.link_marks(corpus), notes=linked)
 sidebar.draw(corpus, PAGES)
 page.run()
 sidebar.share(state.finish())

@@ -23,7 +23,13 @@ from policydata import analysis as an
 from policydata.filters import Filter
 from policydata.index import Index
 from policydata.store import CacheError, open_index
-from policydata.themes import ThemeDictionary, load_themes, parse_themes
+from policydata.themes import (
+    ThemeDictionary,
+    dictionary_from_link,
+    dictionary_to_link,
+    load_themes,
+    parse_themes,
+)
 from policydata.uploads import UPLOAD_MAX_IDLE_SECONDS
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -131,6 +137,31 @@ def active_dictionary(index: Index) -> ThemeDictionary:
         except ValueError:
             st.session_state.pop("themes_text", None)
     return index.themes
+
+
+def adopt_linked_dictionary() -> list[str]:
+    """Put in use the theme dictionary a link carries (``dict=z....``), once, when the link
+    is opened; returns the notes to show (what happened, or why the dictionary was not used).
+
+    The link wins over a dictionary the session had: the view is what the URL says.
+    """
+    value = (st.query_params.get_all("dict") or [""])[-1]
+    if not value or value == ((st.session_state.get("_url") or {}).get("dict") or [""])[-1]:
+        return []  # (no dictionary, or the one this session's own last run wrote)
+    try:
+        text = dictionary_from_link(value)
+        if text is None:
+            return []  # (a fingerprint: state.begin notes it if it is not this session's)
+        dictionary_from_text(text, "the link's theme dictionary")
+    except ValueError as error:
+        return [f"{error}: themes and their counts are those of the dictionary shown on the "
+                "Themes page"]
+    if text == st.session_state.get("themes_text"):
+        return []
+    st.session_state["themes_text"] = text
+    st.session_state.pop("themes_error", None)
+    return ["this link carries its author's own theme dictionary, now in use for this "
+            "session (the Themes page shows it; 'Back to the default dictionary' leaves it)"]
 
 
 # --------------------------------------------------------------------------- analyses
@@ -324,11 +355,14 @@ def _rebuild(source: CorpusSource, error: CacheError) -> None:
 
 
 def link_marks(corpus: Corpus) -> dict[str, str]:
-    """What this session's links are made with, when others cannot have it: the fingerprint
-    of its own theme dictionary and of its uploaded corpus (see ``state.begin``)."""
+    """What this session's links are made with, when others may not have it: its own theme
+    dictionary (carried in the link, or its fingerprint when too long) and the fingerprint of
+    its uploaded corpus (see ``state.begin``)."""
     marks = {}
     if corpus.dictionary.digest != corpus.index.themes.digest:  # (the default, re-applied: none)
-        marks["dict"] = corpus.dictionary.digest[:12]
+        # the dictionary itself when it is short enough to travel, else its fingerprint
+        marks["dict"] = (dictionary_to_link(corpus.dictionary.text)
+                         or corpus.dictionary.digest[:12])
     if corpus.source.uploaded:
         marks["corpus"] = hashlib.sha256(corpus.index.key.encode()).hexdigest()[:12]
     return marks

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import data, state, ui
 from policydata import analysis as an
+from policydata.themes import LINK_PREFIX
 from policydata.uploads import (
     UPLOAD_LIMITS,
     UPLOAD_MAX_IDLE_SECONDS,
@@ -84,13 +85,8 @@ def share(query: str) -> None:
     with box:
         st.markdown("**Link to this view**")
         st.code(state.link(query), language=None, wrap_lines=True)
-        own = [what for what, mark in (("your uploaded corpus", "corpus"),
-                                       ("your own theme dictionary", "dict"))
-               if mark in state.current().marks]
-        if own:
-            st.caption(f"This view uses {' and '.join(own)}, which only you can see: for anyone "
-                       "else the link opens the shared corpus with the default dictionary, "
-                       "with a note that says so.")
+        for note in link_caveats(state.current().marks):
+            st.caption(note)
 
 
 def _corpus_box(corpus: data.Corpus) -> None:
@@ -164,3 +160,29 @@ def _drop_upload() -> None:
     if folder:
         data.forget_upload(folder)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def link_caveats(marks: dict[str, str]) -> list[str]:
+    """What the share link cannot take to others: an uploaded corpus, a theme dictionary too
+    long to carry (``marks``: :func:`dashboard.data.link_marks`).
+
+    >>> link_caveats({"dict": "z.eNqLLkktLlGyUlBKL0rMS1Eoyk"})
+    ['The link carries your own theme dictionary: whoever opens it counts with it.']
+    >>> for note in link_caveats({"corpus": "0a1b2c3d4e5f", "dict": "14b0f455e465"}):
+    ...     print(note[:60])
+    This view uses your uploaded corpus, which only you can see:
+    Your theme dictionary is too long to travel in a link: other
+    """
+    notes = []
+    if "corpus" in marks:
+        notes.append("This view uses your uploaded corpus, which only you can see: for anyone "
+                     "else the link opens the shared corpus, with a note that says so.")
+    made_with = marks.get("dict", "")
+    if made_with.startswith(LINK_PREFIX):
+        notes.append("The link carries your own theme dictionary: whoever opens it counts "
+                     "with it.")
+    elif made_with:
+        notes.append("Your theme dictionary is too long to travel in a link: others get the "
+                     "default dictionary, with a note that says so; send them the file "
+                     "(download it on the Themes page).")
+    return notes

@@ -27,6 +27,7 @@ from policydata.filters import (
     view_from_params,
     view_to_params,
 )
+from policydata.themes import LINK_PREFIX
 
 _MISSING = object()
 
@@ -176,21 +177,25 @@ MARK_NOTES_OWN = MARK_NOTES | {
 
 def begin(*, themes: list[str], sources: list[str],
           bounds: tuple[dt.date, dt.date] | None, page: str = "",
-          marks: dict[str, str] | None = None) -> Run:
+          marks: dict[str, str] | None = None, notes: list[str] | None = None) -> Run:
     """Read this run's view from the URL (and from widgets the user just changed).
 
-    ``marks``: what this session's links are made with (:data:`policydata.filters.MARKS`: the
-    fingerprints of its own theme dictionary and uploaded corpus), written into its links; a
-    link holding other marks gets a note.
+    ``marks``: what this session's links are made with (:data:`policydata.filters.MARKS`: its
+    own theme dictionary, carried or as a fingerprint, and its uploaded corpus's
+    fingerprint), written into its links; a link holding other marks gets a note.
+    ``notes``: notes on the link found before (a theme dictionary it carries, see
+    ``data.adopt_linked_dictionary``), shown first.
     """
     params = _current_params()
     freq = default_freq(*bounds) if bounds else "month"
-    view, notes = view_from_params(params, themes=themes, sources=sources, freq=freq)
+    view, found = view_from_params(params, themes=themes, sources=sources, freq=freq)
     marks = marks or {}
     for name in MARKS:
         made_with = (params.get(name) or [""])[-1]
-        if made_with and made_with != marks.get(name):
-            notes.insert(0, (MARK_NOTES_OWN if marks.get(name) else MARK_NOTES)[name])
+        carried = name == "dict" and made_with.startswith(LINK_PREFIX)  # (noted when read)
+        if made_with and made_with != marks.get(name) and not carried:
+            found.insert(0, (MARK_NOTES_OWN if marks.get(name) else MARK_NOTES)[name])
+    notes = [*(notes or []), *found]
     if view.back and page != "articles":  # the way back belongs to the articles it led to
         view = replace(view, back="")
     run = Run(view=view, bounds=bounds, freq=freq, page=page, marks=marks)

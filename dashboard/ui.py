@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from policydata.columns import csv_text, frame_csv, reveal
+from policydata.columns import COLUMNS, frame_csv, reveal
 
 #: Characters that Streamlit's Markdown (notes, labels, messages) would read as formatting,
 #: links, HTML, LaTeX or emoji codes; with ``/`` and ``:`` escaped a bare address such as
@@ -118,14 +118,54 @@ def table(frame: pd.DataFrame, **options: Any) -> Any:
 def kwic_table(lines: pd.DataFrame) -> None:
     """Keyword-in-context lines: the date, left context, the match as written, right context
     and the title."""
-    # A concordance: the left context ends at the match (right-aligned, so a cut column
-    # loses its far end, not the words next to the match). Date, contexts and match fit in
-    # the page at 1,024 pixels; the title comes last.
-    table(lines[["date", "left", "match", "right", "title"]],
-          column_config={"date": st.column_config.TextColumn(width=90),
-                         "left": st.column_config.TextColumn(width=190, alignment="right"),
-                         "match": st.column_config.TextColumn(width=130),
-                         "right": st.column_config.TextColumn(width=190)})
+    # A concordance: a grid cell cuts its text at the right end whatever its alignment, so
+    # the contexts are cut here to what the columns show, at the far end from the match (the
+    # CSV download keeps them whole). Date, contexts and match fit in the page at 1,024
+    # pixels; the title comes last.
+    shown = lines[["date", "left", "match", "right", "title"]].assign(
+        left=lines["left"].map(lambda v: context_end(v, KWIC_CONTEXT)),
+        right=lines["right"].map(lambda v: context_start(v, KWIC_CONTEXT)))
+    table(shown, column_config={"date": st.column_config.TextColumn(width=90),
+                                "left": st.column_config.TextColumn(width=220,
+                                                                    alignment="right"),
+                                "match": st.column_config.TextColumn(width=110),
+                                "right": st.column_config.TextColumn(width=220)})
+
+
+#: Characters of context a keyword-in-context column shows on each side of the match.
+KWIC_CONTEXT = 30
+
+
+def context_end(value: str, width: int) -> str:
+    """The last ``width`` characters of a left context, from a word start, after an ellipsis.
+
+    >>> context_end("the committee noted that the", 16)
+    '…noted that the'
+    >>> context_end("short", 16), context_end("", 16)
+    ('short', '')
+    """
+    if len(value) <= width:
+        return value
+    tail = value[-width:]
+    if value[-width - 1] == " ":
+        return "…" + tail
+    cut = tail.find(" ")
+    return "…" + (tail[cut + 1:] if 0 <= cut < width - 1 else tail)
+
+
+def context_start(value: str, width: int) -> str:
+    """The first ``width`` characters of a right context, to a word end, then an ellipsis.
+
+    >>> context_start("rose sharply in the second quarter", 16)
+    'rose sharply in…'
+    >>> context_start("short", 16)
+    'short'
+    """
+    if len(value) <= width:
+        return value
+    head = value[:width]
+    cut = head.rfind(" ")
+    return (head[:cut] if cut > 0 else head) + "…"
 
 
 def as_sentence(value: str) -> str:
@@ -203,8 +243,9 @@ def marked(value: str, marks: list[tuple[int, int]], *, heading: bool = False) -
 
 
 def csv_download(frame: pd.DataFrame, command: str | None, name: str, *, key: str,
-                 label: str = "Download CSV") -> None:
-    """A CSV download: with ``command``, exactly the command line's columns.
+                 label: str = "Download CSV", extra: tuple[str, ...] = ()) -> None:
+    """A CSV download: with ``command``, exactly the command line's columns, then the
+    ``extra`` columns (the denominators a chart also uses, such as the articles per period).
 
     The file is written when the button is clicked, not on every rerun (an article list of
     100,000 rows takes a second to write).
@@ -212,7 +253,7 @@ def csv_download(frame: pd.DataFrame, command: str | None, name: str, *, key: st
 
     def data() -> str:
         if command:
-            return csv_text(frame, command)
+            return frame_csv(frame[[*COLUMNS[command], *extra]])
         return frame_csv(frame)
 
     st.download_button(label, data=data, file_name=name, mime="text/csv", key=key,

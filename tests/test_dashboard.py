@@ -25,6 +25,7 @@ from dashboard.state import keyed
 from policydata import analysis as an
 from policydata.filters import MAX_SMOOTH, Filter
 from policydata.store import open_index
+from policydata.themes import MAX_LINK_DICTIONARY, parse_themes
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {
@@ -390,6 +391,56 @@ def test_themes_page_counts_and_a_session_dictionary(monkeypatch, tmp_path, smal
     assert at.dataframe[0].value["theme"].tolist() == ["Digital", "Real"]  # still applied
 
 
+OWN_THEMES = '[themes]\n"Digital" = ["digital economy"]\n"Real" = ["real economy"]\n'
+
+
+def test_a_link_carries_its_authors_theme_dictionary(monkeypatch, tmp_path, small) -> None:
+    from policydata.themes import dictionary_to_link
+
+    index = open_index(small, cache_dir=tmp_path)
+    own = parse_themes(OWN_THEMES)
+    carried = dictionary_to_link(OWN_THEMES)
+    at = app(monkeypatch, small, tmp_path, {"dict": carried, "theme": "Real", "freq": "year"},
+             "views/themes.py")
+    notes = " ".join(w.value.replace("\\", "") for w in at.sidebar.warning)
+    assert "This link carries its author's own theme dictionary" in notes
+    expected = an.theme_summary(index, Filter(themes=("Real",)), themes=own)
+    table = at.dataframe[0].value
+    assert table["theme"].tolist() == ["Digital", "Real"]
+    assert table["articles"].tolist() == expected["docs"].tolist()
+    assert table["matches"].tolist() == expected["count"].tolist()
+    assert expected["docs"].iat[1] > 0 and expected["docs"].iat[0] < an.theme_summary(
+        index, themes=own)["docs"].iat[0]  # (the link's theme filter, Real, is applied)
+    assert at.query_params["dict"] == carried and at.query_params["theme"] == "Real"
+    # Back to the default dictionary: not taken again from the address on the next runs.
+    at.session_state["w_tab"] = "Dictionary"
+    at.run()
+    at.button(key="themes_reset").click().run()
+    at.session_state["w_tab"] = "Counts"
+    at.run().run()
+    assert at.dataframe[0].value["theme"].tolist() == an.theme_summary(index)["theme"].tolist()
+    assert "dict" not in at.query_params
+
+
+def test_a_damaged_or_too_long_linked_dictionary(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"dict": "z.eNoLycgsVgCi", "theme": "Real"},
+             "views/themes.py")
+    notes = " ".join(w.value.replace("\\", "") for w in at.sidebar.warning)
+    assert "The theme dictionary in this link is damaged" in notes
+    assert "Unknown theme 'Real' ignored" in notes  # (not in the dictionary in use)
+    index = open_index(small, cache_dir=tmp_path)
+    assert at.dataframe[0].value["theme"].tolist() == an.theme_summary(index)["theme"].tolist()
+    # A dictionary too long to carry travels as its fingerprint, and the sidebar says so.
+    words = [f"w{i * 7919 % 100003}x" for i in range(1500)]
+    text = '[themes]\n"Many" = [' + ", ".join(f'"{w}"' for w in words) + "]\n"
+    at.session_state["w_tab"] = "Dictionary"
+    at.run()
+    at.text_area(key="themes_editor").set_value(text)
+    apply_button(at).click().run()
+    assert len(at.query_params["dict"]) == 12 and len(text) > MAX_LINK_DICTIONARY
+    assert any("too long to travel in a link" in c.value for c in at.sidebar.caption)
+
+
 def test_a_link_opens_the_themes_tab_it_names(monkeypatch, tmp_path, small) -> None:
     at = app(monkeypatch, small, tmp_path, {"tab": "time", "freq": "year", "measure": "count"},
              "views/themes.py")
@@ -569,14 +620,25 @@ def test_one_sessions_upload_and_dictionary_stay_in_that_session(monkeypatch, tm
     from dashboard.state import MARK_NOTES
 
     link = parse_qs(urlsplit(first.sidebar.code[0].value).query)
-    assert set(link) >= {"dict", "corpus"} and "only you can see" in first.sidebar.caption[-1].value
+    assert set(link) >= {"dict", "corpus"} and link["dict"][0].startswith("z.")
+    captions = " ".join(c.value for c in first.sidebar.caption)
+    assert "only you can see" in captions and "carries your own theme dictionary" in captions
     third = app(monkeypatch, small, tmp_path, link, "views/themes.py")
     shown = [w.value.replace("\\", "") for w in third.sidebar.warning]  # (markdown escapes)
-    # (each note shown as a sentence, with a capital)
-    assert all(any(note[0].upper() + note[1:] in w for w in shown)
-               for note in MARK_NOTES.values()), shown
-    assert third.dataframe[0].value["theme"].tolist() == expected["theme"].tolist()
-    assert "dict" not in third.query_params and "corpus" not in third.query_params
+    # (each note shown as a sentence, with a capital): the corpus stays the author's, the
+    # dictionary travels with the link and is used
+    corpus_note = MARK_NOTES["corpus"]
+    assert any(corpus_note[0].upper() + corpus_note[1:] in w for w in shown), shown
+    assert any("This link carries its author's own theme dictionary" in w for w in shown), shown
+    assert not any("not in use here" in w for w in shown), shown
+    # (the link pins the dates of the author's corpus)
+    pinned = Filter(start=dt.date.fromisoformat(link["dates"][0]),
+                    end=dt.date.fromisoformat(link["dates"][1]))
+    mine = an.theme_summary(index, pinned,
+                            themes=parse_themes('[themes]\n"Mine" = ["digital economy"]\n'))
+    assert third.dataframe[0].value["theme"].tolist() == ["Mine"]
+    assert third.dataframe[0].value["articles"].tolist() == mine["docs"].tolist()
+    assert third.query_params["dict"] == link["dict"][0] and "corpus" not in third.query_params
     # Opened in a session with an upload of its own, the note says which corpus is shown.
     first.query_params["corpus"] = "0123456789abcdef"
     first.run()
@@ -845,3 +907,23 @@ def test_damaged_texts_found_by_the_reader_are_rebuilt(monkeypatch, tmp_path) ->
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert "<mark>digital economy</mark>" in " ".join(h.value for h in at.html)
+
+
+def test_kwic_lines_show_the_words_next_to_the_match(monkeypatch, tmp_path) -> None:
+    # A grid cell cuts its text at the right end: the left context is cut at its far end so
+    # the words just before the match stay in sight; the CSV keeps every line whole.
+    corpus = tmp_path / "c"
+    body = ("Participants in the long meeting of the committee generally noted that the "
+            "pandemic weighed heavily on economic activity, employment and inflation in the "
+            "second quarter of the year.")
+    write_article(corpus, "a.txt", "2020-06-10", "Minutes", body)
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"q": "pandemic"}, "views/articles.py")
+    index = open_index(corpus, cache_dir=tmp_path / "cache")
+    whole = an.kwic(index, "pandemic")
+    shown = next(d.value for d in at.dataframe if "match" in d.value.columns)
+    left, right = shown["left"].iat[0], shown["right"].iat[0]
+    assert whole["left"].iat[0].endswith("noted that the") and len(whole["left"].iat[0]) > 40
+    assert left.startswith("…") and left.endswith("noted that the") and len(left) <= 31
+    assert whole["right"].iat[0].startswith(right.rstrip("…")) and right.endswith("…")
+    assert right.startswith("weighed heavily") and len(right) <= 31
+    assert shown["match"].tolist() == whole["match"].tolist()

@@ -6,9 +6,19 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hst
 
 from policydata.analysis import match_spans
-from policydata.themes import default_themes, load_themes, parse_themes
+from policydata.themes import (
+    MAX_LINK_DICTIONARY,
+    MAX_LINK_TEXT,
+    default_themes,
+    dictionary_from_link,
+    dictionary_to_link,
+    load_themes,
+    parse_themes,
+)
 from policydata.tokens import parse_term, tokenize
 
 SENTENCES = Path(__file__).parent / "data" / "policy_sentences.txt"
@@ -117,3 +127,34 @@ def test_2000_entries_are_accepted() -> None:
     text = "[themes]\n" + "".join(
         f'"T{i}" = [' + ", ".join(f'"w{i}x{j}"' for j in range(1000)) + "]\n" for i in range(2))
     assert len(parse_themes(text).entries("T1")) == 1000
+
+
+@given(hst.text(max_size=600))
+def test_a_dictionary_travels_in_a_link_and_back(text: str) -> None:
+    value = dictionary_to_link(text)
+    assert value is not None and len(value) <= MAX_LINK_DICTIONARY
+    assert dictionary_from_link(value) == text
+    assert all(c.isascii() and (c.isalnum() or c in "._-") for c in value)  # (no escaping)
+
+
+@given(hst.text(min_size=1, max_size=300), hst.data())
+def test_a_cut_or_edited_link_dictionary_is_refused_with_a_message(text: str, data) -> None:
+    value = dictionary_to_link(text)
+    cut = data.draw(hst.integers(min_value=len("z."), max_value=len(value) - 1))
+    for damaged in (value[:cut], value[:cut] + "!" + value[cut + 1:]):
+        with pytest.raises(ValueError, match="damaged"):  # (a cut stream never ends)
+            dictionary_from_link(damaged)
+
+
+def test_a_link_dictionary_cannot_unpack_to_gigabytes() -> None:
+    import base64
+    import zlib
+
+    bomb = zlib.compress(b"x" * (MAX_LINK_TEXT + 1), 9)
+    value = "z." + base64.urlsafe_b64encode(bomb).decode().rstrip("=")
+    assert len(value) <= MAX_LINK_DICTIONARY  # (small enough to pass the length check)
+    with pytest.raises(ValueError, match="damaged"):
+        dictionary_from_link(value)
+    with pytest.raises(ValueError, match="damaged"):
+        dictionary_from_link("z." + "A" * MAX_LINK_DICTIONARY)
+    assert dictionary_from_link("0123456789ab") is None  # (a fingerprint carries nothing)

@@ -71,7 +71,8 @@ def over_time(corpus: data.Corpus) -> None:
         st.caption(note)
     if view.smooth > 1:
         st.caption(ui.SMOOTHED_CSV)
-    ui.csv_download(trend, "themes", "theme-trend.csv", key="dl_theme_trend")
+    ui.csv_download(trend, "themes", "theme-trend.csv", key="dl_theme_trend",
+                    extra=("words", "articles"))
 
 
 def together(corpus: data.Corpus) -> None:

@@ -91,7 +91,7 @@ def main() -> None:
                 icon=":material/zoom_out:")
     if view.smooth > 1:
         st.caption(ui.SMOOTHED_CSV)
-    ui.csv_download(frame, "trend", "term-trends.csv", key="dl_trend")
+    ui.csv_download(frame, "trend", "term-trends.csv", key="dl_trend", extra=("articles",))
     behind_point(corpus, frame["period"].drop_duplicates().tolist())
 
 

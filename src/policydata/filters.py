@@ -55,7 +55,8 @@ PARAMS: dict[str, str] = {
     "doc": "id of the article open in the reader",
     "passages": "1: the reader shows only the paragraphs holding a match of the search",
     "back": "the trend view a drill-down to the articles came from (its own query string)",
-    "dict": "the fingerprint of the author's own theme dictionary (a note where it is not used)",
+    "dict": "the author's own theme dictionary (policydata.themes.dictionary_to_link), used by "
+            "whoever opens the link; for one too long to carry, its fingerprint (a note)",
     "corpus": "the fingerprint of the author's uploaded corpus (a note where it is not used)",
 }
 #: Parameters that say what a link was made with, not what it shows (see ``PARAMS``).

@@ -20,8 +20,11 @@ Examples
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import re
 import tomllib
+import zlib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -154,3 +157,75 @@ def load_themes(path: str | Path | None = None) -> ThemeDictionary:
     if path is None:
         return default_themes()
     return parse_themes(read_word_file(path, "theme file"), origin=str(path))
+
+
+#: Longest theme dictionary carried in a link's ``dict`` value, in characters of the value
+#: (about 6 KB of TOML; the default dictionary takes about 1,500). Larger ones travel as a
+#: file; the link then holds only their fingerprint.
+MAX_LINK_DICTIONARY = 4000
+#: Largest TOML a link's dictionary may unpack to: a short value cannot unpack to gigabytes.
+MAX_LINK_TEXT = 1 << 20
+#: How a carried dictionary starts (a fingerprint is 12 hex digits: never this).
+LINK_PREFIX = "z."
+
+
+def dictionary_to_link(text: str) -> str | None:
+    """A theme file's text as a value for a link (``?dict=z....``), or None if too long.
+
+    The text is compressed (zlib) and written in URL-safe base64, so a link carries its
+    author's dictionary to whoever opens it; :func:`dictionary_from_link` reads it back.
+
+    Examples
+    --------
+    >>> value = dictionary_to_link('[themes]\\n"Labor" = ["labor market*", "unemployment"]\\n')
+    >>> value.startswith("z."), len(value) < 100
+    (True, True)
+    >>> print(dictionary_from_link(value), end="")
+    [themes]
+    "Labor" = ["labor market*", "unemployment"]
+    >>> dictionary_to_link(" ".join(str(i * 7919 % 100003) for i in range(3000))) is None
+    True
+    """
+    packed = base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9)).rstrip(b"=")
+    value = LINK_PREFIX + packed.decode("ascii")
+    return value if len(value) <= MAX_LINK_DICTIONARY else None
+
+
+def dictionary_from_link(value: str) -> str | None:
+    """The theme file's text a link's ``dict`` value carries; None for a value that carries
+    none (a fingerprint).
+
+    Raises
+    ------
+    ValueError
+        When the value looks like a carried dictionary but cannot be read back: too long,
+        not base64, not zlib, unpacking to more than :data:`MAX_LINK_TEXT` characters, or not
+        UTF-8. (Whether the text is a valid theme file is :func:`parse_themes`'s to say.)
+
+    Examples
+    --------
+    >>> dictionary_from_link("14b0f455e465") is None
+    True
+    >>> dictionary_from_link("z.not-base64!")
+    Traceback (most recent call last):
+    ...
+    ValueError: the theme dictionary in this link is damaged (cut short or edited?)
+    """
+    if not value.startswith(LINK_PREFIX):
+        return None
+    damaged = ValueError("the theme dictionary in this link is damaged (cut short or edited?)")
+    packed = value[len(LINK_PREFIX):]
+    if len(value) > MAX_LINK_DICTIONARY or not _BASE64URL.fullmatch(packed):
+        raise damaged
+    try:
+        raw = base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4))
+        unpacker = zlib.decompressobj()
+        text = unpacker.decompress(raw, MAX_LINK_TEXT + 1)
+        if len(text) > MAX_LINK_TEXT or not unpacker.eof:
+            raise damaged
+        return text.decode("utf-8")
+    except (ValueError, zlib.error):  # (binascii.Error and UnicodeDecodeError are ValueErrors)
+        raise damaged from None
+
+
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
