@@ -139,6 +139,15 @@ def active_dictionary(index: Index) -> ThemeDictionary:
     return index.themes
 
 
+def dictionary_name() -> str:
+    """Which theme dictionary is in use, in words (pages say it beside theme counts)."""
+    if st.session_state.get("themes_text"):
+        return "your own dictionary"
+    if os.environ.get("POLICYDATA_THEMES"):
+        return "this server's dictionary"
+    return "the default dictionary (Chinese economic and industrial policy)"
+
+
 def adopt_linked_dictionary() -> list[str]:
     """Put in use the theme dictionary a link carries (``dict=z....``), once, when the link
     is opened; returns the notes to show (what happened, or why the dictionary was not used).

@@ -6,6 +6,7 @@ cache through ``POLICYDATA_CACHE_DIR``, as ``policydata serve`` does.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -927,3 +928,26 @@ def test_kwic_lines_show_the_words_next_to_the_match(monkeypatch, tmp_path) -> N
     assert whole["right"].iat[0].startswith(right.rstrip("…")) and right.endswith("…")
     assert right.startswith("weighed heavily") and len(right) <= 31
     assert shown["match"].tolist() == whole["match"].tolist()
+
+
+def test_a_drill_down_under_a_search_says_what_the_articles_page_lists(monkeypatch, tmp_path,
+                                                                      small) -> None:
+    # One search box: the articles page searches for the trend term in place of the
+    # sidebar's search, so it can list more articles than the point counted. Said, with the
+    # number it lists.
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"], "q": "real economy",
+                                            "freq": "year", "period": "2022",
+                                            "focus": "digital economy"}, "views/trends.py")
+    index = open_index(small, cache_dir=tmp_path)
+    year = Filter(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31))
+    behind = an.articles(index, dataclasses.replace(year, query="real economy"),
+                         mentioning="digital economy", sort="hits")
+    listed = an.articles(index, dataclasses.replace(year, query="digital economy"))
+    assert len(listed) > len(behind) > 0  # (the two differ in this corpus)
+    assert at.dataframe[0].value["title"].tolist() == behind["title"].tolist()
+    said = [c.value for c in at.caption if "searches for" in c.value]
+    assert len(said) == 1 and f"it lists {len(listed)} articles of 2022" in said[0], said
+    # without a sidebar search the page lists the same articles: nothing to say
+    at = app(monkeypatch, small, tmp_path / "2", {"term": ["digital economy"], "freq": "year",
+                                                  "period": "2022"}, "views/trends.py")
+    assert not [c.value for c in at.caption if "searches for" in c.value]

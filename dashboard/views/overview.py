@@ -76,6 +76,8 @@ def main() -> None:
                      height=min(35 * len(sources) + 38, 320))
     with right:
         st.subheader("Themes at a glance")
+        st.caption(f"Share of articles with each theme of {data.dictionary_name()}; the "
+                   "Themes page shows its entries and takes a dictionary of your own.")
         summary = corpus.theme_summary(view.filter)
         if summary["docs"].sum() == 0:
             st.info("No theme matches in these articles.")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from dashboard import data, figures, state, ui
@@ -19,7 +17,7 @@ def main() -> None:
     dictionary = corpus.dictionary
     st.title("Themes")
     view = run.view
-    ui.sentence(f"{len(dictionary.names)} themes of {_origin()} in "
+    ui.sentence(f"{len(dictionary.names)} themes of {data.dictionary_name()} in "
                 f"{corpus.describe(view.filter)}.")
     # The open tab is in the URL (a shared link opens it), and only its content is computed.
     tabs = state.control("w_tab", st.tabs, list(state.THEME_TABS.values()), on_change="rerun")
@@ -86,14 +84,6 @@ def together(corpus: data.Corpus) -> None:
     st.plotly_chart(figures.cooccurrence_figure(frame), key="themes_together",
                     config=figures.chart_config("themes-together"))
     ui.csv_download(frame, None, "theme-cooccurrence.csv", key="dl_together")
-
-
-def _origin() -> str:
-    if st.session_state.get("themes_text"):
-        return "your own dictionary"
-    if os.environ.get("POLICYDATA_THEMES"):
-        return "this server's dictionary"
-    return "the default dictionary (Chinese economic and industrial policy)"
 
 
 def edit_dictionary(corpus: data.Corpus) -> None:

@@ -143,6 +143,13 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
                     back=state.lasting_query(view))
     st.page_link("views/articles.py", label="Read these articles", icon=":material/article:",
                  query_params=state.params(drill))
+    if flt.query and drill.filter.query != flt.query:
+        # (One search box: there the term replaces the sidebar's search, so it lists more.)
+        listed = corpus.count(drill.filter)
+        st.caption(ui.plain(f"The Articles page searches for {term!r} alone, in place of the "
+                            f"sidebar's {flt.query!r}: it lists {ui.rows(listed, 'article')} "
+                            f"of {view.period} mentioning {term!r}. Its 'Back to the trend' "
+                            "link restores your filters."))
 
 
 def suggest(corpus: data.Corpus) -> None:
