@@ -12,6 +12,7 @@ import io
 import json
 import os
 import zipfile
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -951,3 +952,26 @@ def test_a_drill_down_under_a_search_says_what_the_articles_page_lists(monkeypat
     at = app(monkeypatch, small, tmp_path / "2", {"term": ["digital economy"], "freq": "year",
                                                   "period": "2022"}, "views/trends.py")
     assert not [c.value for c in at.caption if "searches for" in c.value]
+
+
+def test_word_cloud_colours_are_readable_on_white() -> None:
+    # WCAG 2 contrast of each colour against white, at least 4.5:1 (AA for normal text), and
+    # the drawn cloud uses no other colour for its words' cores.
+    from PIL import Image
+
+    from dashboard.figures import CLOUD_COLORS, wordcloud_png
+
+    def luminance(rgb: tuple[int, ...]) -> float:
+        channels = [c / 255 for c in rgb[:3]]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    palette = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in CLOUD_COLORS}
+    assert all(1.05 / (luminance(rgb) + 0.05) >= 4.5 for rgb in palette)
+    words = [f"term{i}" for i in range(40)]
+    png = wordcloud_png(words, [float(40 - i) for i in range(40)], width=400, height=240)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    counts = Counter(image.get_flattened_data())
+    inked = sum(n for rgb, n in counts.items() if rgb != (255, 255, 255))
+    cores = sum(n for rgb, n in counts.items() if rgb in palette)
+    assert cores > inked / 2, (cores, inked)  # (the edges blend into white; the cores do not)
