@@ -248,12 +248,19 @@ def _kwic(_index: Index, index_key: str, term: str, flt: Filter, window: int, li
     return an.kwic(_index, term, flt, window=window, limit=limit, themes=_themes)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _theme_kwic(_index: Index, index_key: str, theme: str, flt: Filter, window: int, limit: int,
+                _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
+    return an.kwic(_index, _themes.entries(theme), flt, window=window, limit=limit,
+                   themes=_themes)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def _articles(_index: Index, index_key: str, flt: Filter, sort: str, limit: int | None,
-              mentioning: str | None, _themes: ThemeDictionary, themes_key: str,
-              ) -> pd.DataFrame:
+              mentioning: str | None, with_theme: str | None, _themes: ThemeDictionary,
+              themes_key: str) -> pd.DataFrame:
     return an.articles(_index, flt, sort=sort, limit=limit, themes=_themes,
-                       mentioning=mentioning)
+                       mentioning=mentioning, with_theme=with_theme)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -336,9 +343,18 @@ class Corpus:
             _rebuild(self.source, error)
             raise  # pragma: no cover - _rebuild reruns the page
 
+    def theme_kwic(self, theme: str, flt: Filter, *, window: int = 8,
+                   limit: int = 50) -> pd.DataFrame:
+        """Keyword-in-context lines of a theme's matches (its entries, counted by rule 8)."""
+        try:
+            return _theme_kwic(*self._keys, theme, flt, window, limit, *self._dict)
+        except CacheError as error:
+            _rebuild(self.source, error)
+            raise  # pragma: no cover - _rebuild reruns the page
+
     def articles(self, flt: Filter, *, sort: str = "-date", limit: int | None = None,
-                 mentioning: str | None = None) -> pd.DataFrame:
-        return _articles(*self._keys, flt, sort, limit, mentioning, *self._dict)
+                 mentioning: str | None = None, with_theme: str | None = None) -> pd.DataFrame:
+        return _articles(*self._keys, flt, sort, limit, mentioning, with_theme, *self._dict)
 
     def info(self, flt: Filter = Filter()) -> dict[str, Any]:
         """The corpus summary (of the articles ``flt`` selects) and its load report."""

@@ -132,6 +132,8 @@ CONTROLS: dict[str, Control] = {c.key: c for c in [
     Control("w_period", lambda v, r: v.period, lambda v, x, r: replace(v, period=x or "")),
     Control("w_focus", lambda v, r: v.focus or (v.terms[0] if v.terms else None),
             lambda v, x, r: replace(v, focus=x if x in v.terms and v.period else "")),
+    Control("w_focus_theme", lambda v, r: v.focus_theme or None,
+            lambda v, x, r: replace(v, focus_theme=x if x and v.period else "")),
 ]}
 
 

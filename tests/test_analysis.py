@@ -589,3 +589,17 @@ def test_dated_new_year_counts_day_dates_that_all_fall_on_1_january(tmp_path, da
         write_article(tmp_path / "c", f"{i}.txt", date, f"Report {i}", f"Text number {i}.")
     index = open_index(tmp_path / "c", cache_dir=tmp_path / "cache")
     assert an.dated_new_year(index, flt) == expected
+
+
+def test_a_theme_points_articles_and_lines_are_its_counts(small_index) -> None:
+    # Behind each point of a theme trend: the articles with the theme (docs) and one
+    # keyword-in-context line per counted match (count), for every theme and year.
+    trend = an.theme_trend(small_index, freq="year")
+    for row in trend.itertuples():
+        inside = an.in_period(Filter(), row.period)
+        listed = an.articles(small_index, inside, with_theme=row.theme)
+        assert (len(listed), int(listed["hits"].sum())) == (row.docs, row.count), row
+        lines = an.kwic(small_index, small_index.themes.entries(row.theme), inside, limit=None)
+        assert len(lines) == row.count, row
+    with pytest.raises(ValueError, match="not both"):
+        an.articles(small_index, mentioning="x", with_theme=trend["theme"].iat[0])

@@ -23,6 +23,7 @@ from conftest import ROOT, SEEDS, shared_corpus, small_corpus, worker_sized_corp
 from streamlit.elements.plotly_chart import PlotlyState
 from streamlit.testing.v1 import AppTest
 
+from dashboard import ui
 from dashboard.state import keyed
 from policydata import analysis as an
 from policydata.filters import MAX_SMOOTH, Filter
@@ -975,3 +976,34 @@ def test_word_cloud_colours_are_readable_on_white() -> None:
     inked = sum(n for rgb, n in counts.items() if rgb != (255, 255, 255))
     cores = sum(n for rgb, n in counts.items() if rgb in palette)
     assert cores > inked / 2, (cores, inked)  # (the edges blend into white; the cores do not)
+
+
+def test_a_click_on_a_theme_point_lists_its_articles_and_lines(monkeypatch, tmp_path,
+                                                               small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"tab": "time", "freq": "year", "measure": "count"},
+             "views/themes.py")
+    index = open_index(small, cache_dir=tmp_path)
+    trend = an.theme_trend(index, freq="year")
+    theme = trend.loc[trend["count"] > 0, "theme"].iat[0]
+    point = {"curve_number": 0, "point_index": 1, "x": "2023", "y": 1.0,
+             "customdata": ["2023", theme, 1, 1, 1, 1]}
+    at.session_state["themes_trend"] = PlotlyState(
+        {"selection": {"points": [point], "point_indices": [1], "box": [], "lasso": []}})
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.query_params["period"] == "2023" and at.query_params["focus_theme"] == theme
+    year = an.in_period(Filter(), "2023")
+    expected = an.articles(index, year, sort="hits", with_theme=theme)
+    point_count = trend.set_index(["period", "theme"]).loc[("2023", theme)]
+    table = at.dataframe[0].value
+    assert table["title"].tolist() == expected["title"].tolist()
+    # the point's own numbers: its articles and its matches, one line a match
+    assert len(table) == point_count["docs"] and table["hits"].sum() == point_count["count"]
+    lines = at.dataframe[1].value
+    assert len(lines) == min(point_count["count"], ui.KWIC_LINES)
+    entries = {str(t) for t in index.themes.entries(theme)}
+    assert all(any(m.lower().startswith(e.rstrip("*")) for e in entries)
+               for m in lines["match"]), set(lines["match"])
+    link = next(p for p in at.get("page_link") if p.proto.label == "Read these articles")
+    assert f"theme={theme.replace(' ', '+')}" in link.proto.query_string
+    assert "dates=2023-01-01&dates=2023-12-31" in link.proto.query_string.replace("%2C", ",")

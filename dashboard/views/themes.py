@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from dashboard import data, figures, state, ui
-from policydata.analysis import MEASURES
+from policydata.analysis import MEASURES, in_period
 from policydata.filters import MAX_SMOOTH
 
 MAX_THEME_FILE = 1 << 20  # characters: the size of the largest theme file one may upload
@@ -59,9 +61,19 @@ def over_time(corpus: data.Corpus) -> None:
         st.info("No articles match the filters.")
         return
     partial = corpus.partial_periods(view.filter, view.freq)
-    st.plotly_chart(figures.trend_figure(trend, view.measure, view.smooth, by="theme",
-                                         partial=partial),
-                    key="themes_trend", config=figures.chart_config("themes-trend"))
+    event = st.plotly_chart(figures.trend_figure(trend, view.measure, view.smooth, by="theme",
+                                                 partial=partial),
+                            key="themes_trend", on_select="rerun", selection_mode="points",
+                            config=figures.chart_config("themes-trend"))
+    points = event.selection.points if event and event.selection else []
+    picked = (points[0].get("customdata") or [])[:2] if points else []
+    if len(picked) == 2 and tuple(picked) != st.session_state.get("_theme_pick"):
+        st.session_state["_theme_pick"] = tuple(picked)
+        theme = next((t for t in corpus.dictionary.names if figures.esc(t) == picked[1]), "")
+        state.choose("w_period", str(picked[0]))
+        state.choose("w_focus_theme", theme)
+    st.caption("Click a point to list that period's articles with the theme and the lines "
+               "where its entries occur.")
     if partial:
         st.caption(ui.partial_note(partial, view.measure))
     for note in ui.date_notes(corpus.info()["date_precision"],
@@ -71,6 +83,58 @@ def over_time(corpus: data.Corpus) -> None:
         st.caption(ui.SMOOTHED_CSV)
     ui.csv_download(trend, "themes", "theme-trend.csv", key="dl_theme_trend",
                     extra=("words", "articles"))
+    behind_point(corpus, trend["period"].drop_duplicates().tolist())
+
+
+def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
+    """The articles and keyword-in-context lines of one theme in one period."""
+    names = list(corpus.dictionary.names)
+    st.subheader("Behind a point")
+    cols = st.columns(2)
+    with cols[0]:
+        state.valid_choice("w_period", ["", *periods])
+        state.control("w_period", st.selectbox, "Period", ["", *periods],
+                      format_func=lambda p: p or "choose a period")
+    with cols[1]:
+        state.valid_choice("w_focus_theme", names)
+        state.control("w_focus_theme", st.selectbox, "Theme", names)
+    view = state.current().view
+    if not view.period:
+        st.info("Click a point on the chart, or choose a period, to read the articles "
+                "behind it.")
+        return
+    inside = in_period(view.filter, view.period)
+    theme = view.focus_theme or names[0]
+    behind = corpus.articles(inside, sort="hits", with_theme=theme)
+    ui.sentence(f"{ui.rows(len(behind), 'article')} with the theme {theme!r} in "
+                f"{view.period}, most matches first.")
+    if behind.empty:
+        st.info("No article in this period has the theme.")
+        return
+    ui.table(behind[["date", "hits", "title", "source", "words"]],
+             height=min(35 * len(behind) + 38, 320),
+             column_config={"date": st.column_config.TextColumn(width=90),
+                            "hits": st.column_config.NumberColumn(width="small",
+                                                                  format="localized"),
+                            "title": st.column_config.TextColumn(width=320)})
+    ui.csv_download(behind, "articles", f"articles-{view.period}.csv", key="dl_theme_behind")
+    lines = corpus.theme_kwic(theme, inside, limit=ui.KWIC_LINES)
+    st.markdown(f"**Keyword in context**: {len(lines):,} lines"
+                f"{f' (the first {ui.KWIC_LINES})' if len(lines) >= ui.KWIC_LINES else ''}")
+    ui.kwic_table(lines)
+    ui.csv_download(lines, "kwic", f"kwic-{view.period}.csv", key="dl_theme_kwic")
+    # The articles page with the theme and the period as filters, the article with the most
+    # matches open (the browser's Back button returns here).
+    drill = replace(view.with_filter(start=inside.start, end=inside.end, themes=(theme,)),
+                    sort="hits", period="", focus_theme="", tab="counts",
+                    doc=str(behind["id"].iat[0]))
+    st.page_link("views/articles.py", label="Read these articles", icon=":material/article:",
+                 query_params=state.params(drill))
+    if view.filter.themes and view.filter.themes != (theme,):
+        listed = corpus.count(drill.filter)
+        st.caption(ui.plain(f"The Articles page filters by {theme!r} alone, in place of the "
+                            f"sidebar's themes: it lists {ui.rows(listed, 'article')} of "
+                            f"{view.period}."))
 
 
 def together(corpus: data.Corpus) -> None:

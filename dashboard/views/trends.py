@@ -7,7 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import data, figures, state, ui
-from policydata.analysis import MEASURES, period_bounds, period_of, terms_without_matches
+from policydata.analysis import MEASURES, in_period, period_of, terms_without_matches
 from policydata.filters import MAX_SMOOTH, MAX_TERMS
 
 SUGGESTED = 8  # the corpus's most frequent 2-word phrases offered to start with
@@ -112,10 +112,8 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
         st.info("Click a point on the chart, or choose a period, to read the articles "
                 "behind it.")
         return
-    start, end = period_bounds(view.period)
     flt = view.filter
-    inside = replace(flt, start=max(start, flt.start) if flt.start else start,
-                     end=min(end, flt.end) if flt.end else end)
+    inside = in_period(flt, view.period)
     term = view.focus or view.terms[0]
     behind = corpus.articles(inside, sort="hits", mentioning=term)
     ui.sentence(f"{ui.rows(len(behind), 'article')} mentioning {term!r} in {view.period}.")

@@ -316,6 +316,24 @@ def period_bounds(label: str) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def in_period(flt: Filter, period: str) -> Filter:
+    """A filter narrowed to one period of a trend: the articles behind one of its points.
+
+    Its dates are the period's, cut to the filter's own (a trend's first and last periods may
+    reach beyond the date range); every other field is kept.
+
+    Examples
+    --------
+    >>> flt = Filter(start=dt.date(2023, 8, 15), query="digital economy")
+    >>> narrowed = in_period(flt, "2023Q3")
+    >>> narrowed.start, narrowed.end, narrowed.query
+    (datetime.date(2023, 8, 15), datetime.date(2023, 9, 30), 'digital economy')
+    """
+    start, end = period_bounds(period)
+    return replace(flt, start=max(start, flt.start) if flt.start else start,
+                   end=min(end, flt.end) if flt.end else end)
+
+
 def _periods(index: Index, rows: np.ndarray, freq: str) -> tuple[np.ndarray, list[str]]:
     codes = index.period_codes(freq)[rows]
     low, high = int(codes.min()), int(codes.max())
@@ -880,14 +898,15 @@ def theme_labels(index: Index, rows: np.ndarray, *, themes: ThemeDictionary | No
 
 def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
              limit: int | None = None, themes: ThemeDictionary | None = None,
-             mentioning: str | None = None) -> pd.DataFrame:
+             mentioning: str | None = None, with_theme: str | None = None) -> pd.DataFrame:
     """The filtered article list.
 
     ``hits`` is the number of matches of the query (``flt.query``) in the article; without a
     query, of the selected themes; with neither, 0. ``sort`` is ``-date`` (newest first),
     ``date`` or ``hits`` (most first, then newest). ``themes`` lists the article's themes.
     ``mentioning`` (a term) keeps only the articles that mention it, and ``hits`` then counts
-    it: the articles behind one point of a term trend. Ties are broken by id.
+    it: the articles behind one point of a term trend. ``with_theme`` (a theme) does the same
+    for one point of a theme trend. Ties are broken by id.
 
     Parameters
     ----------
@@ -906,6 +925,9 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
     mentioning : str, optional
         A term (commas separate alternatives): keep only the articles holding a match of it,
         and count its matches as ``hits``.
+    with_theme : str, optional
+        A theme of the dictionary: keep only the articles holding a match of it, and count
+        its matches (rule 8) as ``hits``. Not with ``mentioning``.
 
     Returns
     -------
@@ -916,8 +938,8 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
         * ``date``: ``YYYY-MM-DD`` (a month or year date on its first day);
         * ``title``, ``source``: as loaded;
         * ``words``: its tokens;
-        * ``hits``: matches of ``mentioning``, else of ``flt.query``, else of
-          ``flt.themes``, else 0;
+        * ``hits``: matches of ``mentioning`` or ``with_theme``, else of ``flt.query``, else
+          of ``flt.themes``, else 0;
         * ``themes``: its themes, joined by ``"; "`` (see :func:`theme_labels`).
 
     Raises
@@ -935,6 +957,8 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
     0  000_362ffc007b938720  2023-09-02    491    10
     >>> articles(index, mentioning="China", sort="hits")["hits"].tolist()
     [7]
+    >>> articles(index, with_theme="Digital economy")["hits"].tolist()  # (as theme_summary)
+    [11]
     >>> len(articles(index, Filter(query="green development")))
     0
     """
@@ -942,13 +966,20 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
         raise ValueError(f"sort must be -date, date or hits, not {sort!r}")
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be 0 or more, not {limit}")
+    if mentioning and with_theme:
+        raise ValueError("give mentioning or with_theme, not both")
     dictionary = _dictionary(index, themes)
     mask = select(index, flt, themes=themes)
+    term_counts = None
     if mentioning:
         term_counts = index.counts(parse_query(mentioning))
+    elif with_theme:
+        column = _theme_columns(dictionary, [with_theme])[0]
+        term_counts = index.theme_counts(dictionary)[:, column]
+    if term_counts is not None:
         mask &= term_counts > 0
     rows = np.flatnonzero(mask)
-    if mentioning:
+    if term_counts is not None:
         hits = term_counts[rows]
     elif flt.query:
         hits = index.counts(parse_query(flt.query))[rows]
@@ -983,7 +1014,7 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
 # --------------------------------------------------------------------------- keyword in context
 
 
-def kwic(index: Index, term: str, flt: Filter = Filter(), *, window: int = 8,
+def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, window: int = 8,
          limit: int | None = 100, themes: ThemeDictionary | None = None) -> pd.DataFrame:
     """Keyword in context: every counted match of ``term``, as written in the article.
 
@@ -991,9 +1022,10 @@ def kwic(index: Index, term: str, flt: Filter = Filter(), *, window: int = 8,
     ----------
     index : Index
         The loaded corpus.
-    term : str
+    term : str or sequence of Term
         A word or phrase (``*`` ends a prefix; commas separate alternatives, counted
-        together by rule 8).
+        together by rule 8), or parsed terms counted together, such as a theme's entries
+        (``dictionary.entries(name)``: its lines are the matches the theme counts).
     flt : Filter
         Articles to look in.
     window : int
@@ -1042,7 +1074,9 @@ def kwic(index: Index, term: str, flt: Filter = Filter(), *, window: int = 8,
         raise ValueError(f"window must be 0 or more, not {window}")
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be 0 or more, not {limit}")
-    terms = parse_query(term)
+    terms = parse_query(term) if isinstance(term, str) else list(term)
+    if not terms:
+        raise ValueError("kwic needs a term")
     mask = select(index, flt, themes=themes)
     counts = index.counts(terms)
     rows = np.flatnonzero(mask & (counts > 0))

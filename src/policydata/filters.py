@@ -44,6 +44,7 @@ PARAMS: dict[str, str] = {
     "smooth": "moving average over this many periods (1 = none)",
     "period": "the trend period whose articles are listed (e.g. 2023-09, 2023Q3, 2023)",
     "focus": "the trend term whose lines are listed with that period",
+    "focus_theme": "the theme whose articles and lines are listed with that period (Themes page)",
     "weight": "word cloud weighting: count, tfidf or keyness",
     "ngram": "word cloud term length: 1, 2, 3 or 1-3",
     "stop": "extra stopwords (repeated)",
@@ -143,6 +144,7 @@ class View:
     smooth: int = 1
     period: str = ""
     focus: str = ""
+    focus_theme: str = ""
     weight: str = "count"
     ngram: str = "1"
     stop: tuple[str, ...] = ()
@@ -269,8 +271,8 @@ def _query(value: str, name: str, notes: list[str]) -> str:
 #: A period as trends write it: 2023-09, 2023Q3 or 2023.
 _PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2])|Q[1-4])?")
 #: Parameters read as one value (the others may repeat).
-_SINGLE = ("q", "freq", "measure", "smooth", "period", "focus", "weight", "ngram", "compare",
-           "theme2", "tab", "sort", "doc", "passages", "back", "dict", "corpus")
+_SINGLE = ("q", "freq", "measure", "smooth", "period", "focus", "focus_theme", "weight", "ngram",
+           "compare", "theme2", "tab", "sort", "doc", "passages", "back", "dict", "corpus")
 
 
 def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None = None,
@@ -354,6 +356,7 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
     theme_list = None if themes is None else list(themes)
     source_list = None if sources is None else list(sources)
     theme2 = _known(get("theme2")[-1:], "theme", theme_list, notes)
+    focus_theme = _known(get("focus_theme")[-1:], "theme", theme_list, notes)
     view = View(
         filter=Filter(start=start, end=end, themes=_known(get("theme"), "theme", theme_list,
                                                           notes),
@@ -364,6 +367,7 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         smooth=smooth,
         period=_period((get("period") or [""])[-1], notes),
         focus=focus,
+        focus_theme=focus_theme[0] if focus_theme else "",
         weight=_one(get("weight"), "weight", WEIGHTS, "count", notes),
         ngram=_one(get("ngram"), "ngram", NGRAMS, "1", notes),
         stop=tuple(dict.fromkeys(s.strip().lower() for s in get("stop") if s.strip())),
@@ -433,8 +437,8 @@ def view_to_params(view: View, *, freq: str | None = "month") -> dict[str, list[
     put("theme", f.themes)
     put("q", [f.query] if f.query else [])
     put("source", f.sources)
-    for name in ("freq", "measure", "period", "focus", "weight", "ngram", "compare", "theme2",
-                 "tab", "sort", "doc"):
+    for name in ("freq", "measure", "period", "focus", "focus_theme", "weight", "ngram",
+                 "compare", "theme2", "tab", "sort", "doc"):
         value = getattr(view, name)
         if value != getattr(default, name):
             put(name, [value])
