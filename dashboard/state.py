@@ -78,10 +78,10 @@ def _put_dates(view: View, value: Any, run: Run) -> View:
 
 
 def _put_dates2(view: View, value: Any, run: Run) -> View:
-    picked = _dates_put(value, run)
-    if picked is None:
+    # (Empty until chosen, and the whole corpus is a second period like any other.)
+    if not isinstance(value, (tuple, list)) or len(value) not in (0, 2):
         return view
-    return replace(view, start2=picked[0], end2=picked[1])
+    return replace(view, start2=value[0] if value else None, end2=value[1] if value else None)
 
 
 def _put_query(view: View, value: Any, run: Run) -> View:
@@ -121,7 +121,8 @@ CONTROLS: dict[str, Control] = {c.key: c for c in [
                 w.strip().lower() for w in str(x or "").replace(",", "\n").splitlines()
                 if w.strip()))[:MAX_STOPWORDS])),
     Control("w_compare", lambda v, r: v.compare, lambda v, x, r: replace(v, compare=x or "")),
-    Control("w_dates2", lambda v, r: _dates_get(v.start2, v.end2, r), _put_dates2),
+    Control("w_dates2", lambda v, r: (v.start2, v.end2) if v.start2 and v.end2 else (),
+            _put_dates2),
     Control("w_theme2", lambda v, r: v.theme2 or None,
             lambda v, x, r: replace(v, theme2=x or "")),
     Control("w_tab", lambda v, r: THEME_TABS[v.tab],

@@ -1007,3 +1007,18 @@ def test_a_click_on_a_theme_point_lists_its_articles_and_lines(monkeypatch, tmp_
     link = next(p for p in at.get("page_link") if p.proto.label == "Read these articles")
     assert f"theme={theme.replace(' ', '+')}" in link.proto.query_string
     assert "dates=2023-01-01&dates=2023-12-31" in link.proto.query_string.replace("%2C", ",")
+
+
+def test_the_second_period_starts_empty_and_any_range_can_be_chosen(monkeypatch, tmp_path,
+                                                                    small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"compare": "dates"}, "views/words.py")
+    assert not at.date_input(key="w_dates2").value  # (nothing that looks chosen)
+    assert any("Choose the second period" in i.value for i in at.info)
+    assert len(at.get("image")) == 1
+    # the whole corpus is a second period like any other
+    bounds = (dt.date(2022, 1, 1), dt.date(2023, 12, 24))
+    index = open_index(small, cache_dir=tmp_path)
+    assert (str(index.dates.min()), str(index.dates.max())) == tuple(map(str, bounds))
+    at.date_input(key="w_dates2").set_value(bounds).run()
+    assert list(at.query_params["dates2"]) == ["2022-01-01", "2023-12-24"]
+    assert len(at.get("image")) == 2 and not at.info
