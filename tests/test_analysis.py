@@ -471,21 +471,52 @@ def test_nested_terms_by_hand(tmp_path: Path, cache: Path) -> None:
         "li said": 1, "met li": 1}
 
 
-@settings(max_examples=200, deadline=None)
-@given(paragraphs=hst.lists(hst.text(alphabet="ab \n", max_size=12), min_size=1, max_size=6),
-       data=hst.data())
-def test_prop_passages_hold_every_mark_where_it_was(paragraphs, data) -> None:
+@settings(max_examples=300, deadline=None)
+@given(paragraphs=hst.lists(hst.text(alphabet="ab .;\n", max_size=30), min_size=1, max_size=6),
+       longest=hst.sampled_from([0, 5, 1500]), data=hst.data())
+def test_prop_passages_hold_every_mark_where_it_was(paragraphs, longest, data) -> None:
     text = "\n\n".join(paragraphs)
     words = [(m.start(), m.end()) for m in re.finditer(r"a+", text)]
     marks = data.draw(hst.lists(hst.sampled_from(words), unique=True) if words else hst.just([]))
-    found = an.passages(text, marks)
+    found = an.passages(text, marks, longest=longest)
     seen = []
     for start, paragraph, inside in found:
         assert text[start:start + len(paragraph)] == paragraph
         assert "\n\n" not in paragraph.replace(" ", "") and inside
+        assert all(0 <= a < b <= len(paragraph) for a, b in inside)
         seen += [(start + a, start + b) for a, b in inside]
     assert seen == sorted(marks)  # each mark once, in order, at its place
-    assert [s for s, _, _ in found] == sorted({s for s, _, _ in found})
+    starts = [s for s, _, _ in found]
+    assert starts == sorted(set(starts))
+    ends = [s + len(p) for s, p, _ in found]
+    assert all(e <= s for e, s in zip(ends, starts[1:], strict=False))  # (never overlapping)
+    # a passage of a long paragraph is a run of its sentences, each holding a mark's start
+    breaks = list(re.finditer(r"\n[ \t]*\n", text))
+    spans = list(zip([0, *(m.end() for m in breaks)], [*(m.start() for m in breaks), len(text)],
+                     strict=True))
+    for start, passage, inside in found:
+        para = next((a, b) for a, b in spans if a <= start <= b)
+        if para[1] - para[0] <= longest:
+            assert passage == text[para[0]:para[1]]
+            continue
+        at = 0
+        for sentence in re.split(r"(?<=[.;])\s+", passage):
+            at = passage.index(sentence, at)
+            assert any(at <= a < at + len(sentence) for a, _ in inside), (passage, sentence)
+            at += len(sentence)
+
+
+def test_a_long_paragraph_gives_only_its_sentences_with_a_match() -> None:
+    filler = "The committee reviewed the data. " * 60
+    text = (filler + "Inflation rose again. Prices were firm. " + filler
+            + "Inflation eased late; inflation expectations held. " + filler).strip()
+    marks = [(m.start(), m.end()) for m in re.finditer("[Ii]nflation", text)]
+    found = an.passages(text, marks)
+    assert [p for _, p, _ in found] == [
+        "Inflation rose again.", "Inflation eased late; inflation expectations held."]
+    assert [len(m) for _, _, m in found] == [1, 2]
+    short = "Inflation rose. Nothing else."
+    assert an.passages(short, [(0, 9)]) == [(0, short, [(0, 9)])]  # (short: kept whole)
 
 
 def test_articles_dated_by_month_or_year_left_out_by_a_start_date(tmp_path) -> None:

@@ -1022,3 +1022,19 @@ def test_the_second_period_starts_empty_and_any_range_can_be_chosen(monkeypatch,
     at.date_input(key="w_dates2").set_value(bounds).run()
     assert list(at.query_params["dates2"]) == ["2022-01-01", "2023-12-24"]
     assert len(at.get("image")) == 2 and not at.info
+
+
+def test_the_passages_of_a_one_paragraph_article_are_its_sentences(monkeypatch,
+                                                                   tmp_path) -> None:
+    # Minutes scraped as one block: "only the passages" shows the sentences with a match.
+    filler = "Members reviewed the staff outlook in detail. " * 50
+    body = (filler + "The pandemic weighed on activity. " + filler
+            + "Officials expected the pandemic to fade. " + filler).strip()
+    write_article(tmp_path / "c", "m.txt", "2020-06-10", "Minutes", body)
+    at = app(monkeypatch, tmp_path / "c", tmp_path / "cache",
+             {"doc": "m", "q": "pandemic", "passages": "1"}, "views/articles.py")
+    reader = at.html[-1].value
+    assert "Members reviewed" not in reader and reader.count("<mark>") == 2
+    assert "The <mark>pandemic</mark> weighed on activity." in reader
+    assert reader.count("[...]") == 1
+    assert any(c.value.startswith("2 passages of the article") for c in at.caption)

@@ -13,6 +13,7 @@ from policydata.analysis import passages
 SORTS = {"-date": "newest first", "date": "oldest first", "hits": "most hits"}
 SHOWN = 2000
 LONG_BODY = 8000  # characters of an article read on the page itself; longer ones scroll
+PASSAGE = 1500  # longest paragraph shown whole among the passages with a match
 
 
 def main() -> None:
@@ -98,11 +99,14 @@ def read(corpus: data.Corpus, doc_id: str, query: str) -> None:
         st.caption(f"The article is {doc['length']:,} characters long; the first "
                    f"{len(doc['body']):,} are shown.")
     if doc["body_marks"]:
-        state.control("w_passages", st.toggle, "Only the paragraphs with a match",
-                      help="Read the matches without scrolling through the whole article.")
+        state.control("w_passages", st.toggle, "Only the passages with a match",
+                      help="Read the matches without scrolling through the whole article: "
+                           "its paragraphs with a match, and of a paragraph longer than "
+                           f"{PASSAGE:,} characters only its sentences with one.")
     if doc["body_marks"] and state.current().view.passages:
-        found = passages(doc["body"], doc["body_marks"])
-        st.caption(f"The {ui.rows(len(found), 'paragraph')} of the article with a match, "
+        found = passages(doc["body"], doc["body_marks"], longest=PASSAGE)
+        st.caption(f"{ui.rows(len(found), 'passage')} of the article with a match (a paragraph, "
+                   f"or the sentences of a paragraph longer than {PASSAGE:,} characters), "
                    "[...] between them.")
         ui.marked_passages(found)
         return

@@ -1677,13 +1677,15 @@ def article(index: Index, doc_id: str, *, query: str = "",
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
-def passages(text: str, marks: Sequence[tuple[int, int]],
+def passages(text: str, marks: Sequence[tuple[int, int]], *, longest: int = 1500,
              ) -> list[tuple[int, str, list[tuple[int, int]]]]:
     r"""The paragraphs of ``text`` that hold a mark, to read the matches without the rest.
 
-    Paragraphs are separated by a blank line, as in the counting rules. Each passage is
-    ``(start, paragraph, marks)``: where it starts in ``text``, its text, and the marks in it
-    as spans of that paragraph. Passages come in the order of the text.
+    Paragraphs are separated by a blank line, as in the counting rules. A paragraph longer
+    than ``longest`` characters (a transcript or minutes scraped as one block) gives only its
+    sentences that hold a mark, neighbours joined. Each passage is ``(start, text, marks)``:
+    where it starts in ``text``, its text, and the marks in it as spans of that text.
+    Passages come in the order of the text.
 
     Parameters
     ----------
@@ -1692,12 +1694,15 @@ def passages(text: str, marks: Sequence[tuple[int, int]],
     marks : sequence of (int, int)
         ``(start, end)`` character spans in ``text``, in any order, such as its
         ``body_marks``.
+    longest : int
+        Longest paragraph kept whole, in characters; a sentence ends at ``.``, ``!``, ``?``,
+        ``;``, ``:`` or ``。`` followed by white space.
 
     Returns
     -------
     list of (int, str, list of (int, int))
-        One ``(start, paragraph, marks)`` per paragraph holding the start of a mark (a mark
-        running past its paragraph is cut at the paragraph's end); none for a text without
+        One ``(start, passage, marks)`` per paragraph (or run of sentences) holding the start
+        of a mark (a mark running past it is cut at its end); none for a text without
         marks.
 
     Examples
@@ -1705,6 +1710,9 @@ def passages(text: str, marks: Sequence[tuple[int, int]],
     >>> text = "One real economy.\n\nNothing here.\n\nThe real economy again."
     >>> passages(text, [(4, 16), (38, 50)])
     [(0, 'One real economy.', [(4, 16)]), (34, 'The real economy again.', [(4, 16)])]
+    >>> passages("Rates held. Inflation rose. Jobs grew. Inflation fell.", [(12, 21), (39, 48)],
+    ...          longest=20)
+    [(12, 'Inflation rose.', [(0, 9)]), (39, 'Inflation fell.', [(0, 9)])]
     """
     out: list[tuple[int, str, list[tuple[int, int]]]] = []
     ordered = sorted(marks)
@@ -1718,9 +1726,38 @@ def passages(text: str, marks: Sequence[tuple[int, int]],
             if a >= start:
                 inside.append((a - start, min(b, stop) - start))
             i += 1
-        if inside:
+        if inside and stop - start > longest:
+            out += [(start + s, piece, m)
+                    for s, piece, m in _sentences_with(text[start:stop], inside)]
+        elif inside:
             out.append((start, text[start:stop], inside))
         start = after
+    return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;:\u3002])\s+")
+
+
+def _sentences_with(paragraph: str, marks: list[tuple[int, int]],
+                    ) -> list[tuple[int, str, list[tuple[int, int]]]]:
+    """The runs of consecutive sentences of ``paragraph`` holding a mark's start (sorted
+    ``marks``, as spans of the paragraph), each with its marks as spans of the run."""
+    bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(paragraph))]
+    ends = [*(m.start() for m in _SENTENCE_END.finditer(paragraph)), len(paragraph)]
+    runs: list[list[int]] = []  # [first sentence, last sentence, first mark, last mark + 1]
+    sentence = 0
+    for k, (a, _) in enumerate(marks):
+        while sentence + 1 < len(bounds) and bounds[sentence + 1] <= a:
+            sentence += 1
+        if runs and runs[-1][1] >= sentence - 1:
+            runs[-1][1] = sentence
+            runs[-1][3] = k + 1
+        else:
+            runs.append([sentence, sentence, k, k + 1])
+    out = []
+    for first, last, m0, m1 in runs:
+        s, e = bounds[first], ends[last]
+        out.append((s, paragraph[s:e], [(a - s, min(b, e) - s) for a, b in marks[m0:m1]]))
     return out
 
 

@@ -54,7 +54,8 @@ PARAMS: dict[str, str] = {
     "tab": "the Themes page's open tab: counts, time, together or dictionary",
     "sort": "article order: -date, date or hits",
     "doc": "id of the article open in the reader",
-    "passages": "1: the reader shows only the paragraphs holding a match of the search",
+    "passages": "1: the reader shows only the passages (paragraphs, or sentences of long ones) "
+                "holding a match of the search",
     "back": "the trend view a drill-down to the articles came from (its own query string)",
     "dict": "the author's own theme dictionary (policydata.themes.dictionary_to_link), used by "
             "whoever opens the link; for one too long to carry, its fingerprint (a note)",
