@@ -61,14 +61,14 @@ def partial_note(partial: dict[str, tuple[Any, Any]], measure: str) -> str:
     >>> import datetime as dt
     >>> print(partial_note({"2022": (dt.date(2022, 1, 1), dt.date(2022, 6, 30))}, "count"))
     Partial period (grey band, hatched bar): 2022 covers only 2022-01-01 to 2022-06-30, so
-    its count is low for that reason: compare it per 10,000 words or as % of articles.
+    its count may be low for that reason: compare it per 10,000 words or as % of articles.
     """
     if not partial:
         return ""
     many = len(partial) > 1
     spans = ", ".join(f"{p} covers only {a}" + (f" to {b}" if b != a else "")
                       for p, (a, b) in partial.items())
-    tail = (f", so {'their counts are' if many else 'its count is'} low for that reason: "
+    tail = (f", so {'their counts' if many else 'its count'} may be low for that reason: "
             f"compare {'them' if many else 'it'} per 10,000 words or as % of articles."
             if measure == "count" else ".")
     return (f"Partial period{'s' if many else ''} (grey band{'s' if many else ''}, hatched "

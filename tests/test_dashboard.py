@@ -1038,3 +1038,19 @@ def test_the_passages_of_a_one_paragraph_article_are_its_sentences(monkeypatch,
     assert "The <mark>pandemic</mark> weighed on activity." in reader
     assert reader.count("[...]") == 1
     assert any(c.value.startswith("2 passages of the article") for c in at.caption)
+
+
+def test_a_search_with_no_article_says_where_the_term_occurs(monkeypatch, tmp_path,
+                                                             small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"q": "real economy", "dates": ["2021-01-01",
+                                                                           "2021-12-31"]},
+             "views/articles.py")
+    index = open_index(small, cache_dir=tmp_path)
+    found = an.corpus_info(index, Filter(query="real economy"))
+    assert found["documents"] > 0
+    said = [c.value.replace("\\", "") for c in at.caption if "occurs in" in c.value]
+    assert said == [f"'real economy' occurs in {found['documents']} articles of the corpus "
+                    f"without the other filters, dated {found['first_date']} to "
+                    f"{found['last_date']}."]
+    at = app(monkeypatch, small, tmp_path, {"q": "zebracorn"}, "views/articles.py")
+    assert not [c.value for c in at.caption if "occurs in" in c.value]

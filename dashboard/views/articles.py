@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import data, state, ui
 from policydata.analysis import passages
+from policydata.filters import Filter
 
 SORTS = {"-date": "newest first", "date": "oldest first", "hits": "most hits"}
 SHOWN = 2000
@@ -30,6 +31,13 @@ def main() -> None:
                      icon=":material/arrow_back:", query_params=parse_qs(view.back))
     if table.empty:
         st.info("No articles match the filters. Widen the date range or clear a filter.")
+        elsewhere = corpus.info(Filter(query=view.filter.query)) if view.filter.query else None
+        if elsewhere and elsewhere["documents"]:
+            st.caption(ui.plain(
+                f"{view.filter.query!r} occurs in {ui.rows(elsewhere['documents'], 'article')} "
+                f"of the corpus without the other filters, dated "
+                + (f"{elsewhere['first_date']}." if elsewhere["first_date"] == elsewhere[
+                    "last_date"] else f"{elsewhere['first_date']} to {elsewhere['last_date']}.")))
         return
     if len(table) > SHOWN:
         st.caption(f"The first {SHOWN:,} rows are shown; the CSV holds all {len(table):,}.")
@@ -45,7 +53,7 @@ def main() -> None:
                      on_select="rerun", selection_mode="single-row",
                      selection_default={"selection": {"rows": at}} if at else None,
                      column_order=columns,
-                     column_config={"title": st.column_config.TextColumn(width=300),
+                     column_config={"title": st.column_config.TextColumn(width=400),
                                     "date": st.column_config.TextColumn(width=90),
                                     "words": st.column_config.NumberColumn(
                                         width="small", format="localized"),

@@ -116,7 +116,7 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
              column_config={"date": st.column_config.TextColumn(width=90),
                             "hits": st.column_config.NumberColumn(width="small",
                                                                   format="localized"),
-                            "title": st.column_config.TextColumn(width=320)})
+                            "title": st.column_config.TextColumn(width=420)})
     ui.csv_download(behind, "articles", f"articles-{view.period}.csv", key="dl_theme_behind")
     lines = corpus.theme_kwic(theme, inside, limit=ui.KWIC_LINES)
     st.markdown(f"**Keyword in context**: {len(lines):,} lines"
