@@ -47,6 +47,20 @@ def esc(text: object) -> str:
     return html.escape(printable(text), quote=False)
 
 
+#: Longest name written on a chart (legend, axis label); the hover has the whole name.
+LABEL = 60
+
+
+def short(text: object, most: int = LABEL) -> str:
+    """A name cut to ``most`` characters for a chart's legend or axis, with an ellipsis.
+
+    >>> short("digital economy"), short("L" * 100, 10)
+    ('digital economy', 'LLLLLLLLL…')
+    """
+    text = str(text)
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
 def _layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
@@ -80,7 +94,8 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
             part["articles"], part["words"], [number_label(v) for v in alone.loc[part.index]],
             [covered.get(p, "") for p in part["period"]]])
         fig.add_trace(go.Scatter(
-            x=part["period"], y=values.loc[part.index], name=esc(name), mode="lines+markers",
+            x=part["period"], y=values.loc[part.index], name=esc(short(name)),
+            mode="lines+markers",
             line={"color": PALETTE[i % len(PALETTE)], "width": 2},
             marker={"size": 6 if by == "term" else 5}, legendgroup=str(i),
             customdata=custom, connectgaps=False,
@@ -115,7 +130,7 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
     fig.update_xaxes(type="category", row=2, col=1, tickangle=-45,
                      **_period_ticks(periods["period"].tolist()))
     fig.update_xaxes(type="category", row=1, col=1)
-    rows = _legend_rows([esc(name) for name in frame[by].drop_duplicates()])
+    rows = _legend_rows([esc(short(name)) for name in frame[by].drop_duplicates()])
     fig = _layout(fig, 500 + 28 * rows)
     # The legend at the top of the figure, and room for all its rows above the plot.
     fig.update_layout(margin={"t": 16 + 28 * rows},
@@ -231,8 +246,9 @@ def bar_figure(labels: list[str], values: list[float], *, hover: list[str], titl
         # (a pale bar can be a sliver on a shared scale: its number is pale too)
         textfont={"color": [PALE_TEXT if p else "#31333f" for p in pale] if pale else None},
         hovertext=[esc(h) for h in hover], hoverinfo="text"))
-    # Long names on two lines, so a chart in half the page keeps them whole.
-    ticks = [_two_lines(n) for n in names]
+    # Long names on two lines, so a chart in half the page keeps them whole (the longest
+    # cut: the hover has them whole).
+    ticks = [_two_lines(esc(short(v))) for v in labels]
     fig.update_yaxes(autorange="reversed", automargin=True, tickvals=names, ticktext=ticks)
     top = max([v for v in values if v == v] + [top or 0] or [0]) or 1
     # Room beside the longest bar for its number, wider as that number is longer (from the
@@ -283,8 +299,9 @@ def cooccurrence_figure(frame: pd.DataFrame) -> go.Figure:
         zmax=max(int(pairs.max()) if pairs.size else 0, 1),
         texttemplate="%{text:,}", hovertemplate="%{y} and %{x}: %{z:,} articles<extra></extra>",
         showscale=False))
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(tickangle=-35, automargin=True)
+    ticks = [esc(short(n, 40)) for n in names]  # (the hover has the whole names)
+    fig.update_yaxes(autorange="reversed", automargin=True, tickvals=labels, ticktext=ticks)
+    fig.update_xaxes(tickangle=-35, automargin=True, tickvals=labels, ticktext=ticks)
     return _layout(fig, max(420, 42 * len(names) + 160))
 
 
@@ -302,6 +319,8 @@ def _font(terms: list[str]) -> str | None:
             return str(path)
     return None
 
+
+CLOUD_TERM = 40  # longest term drawn in a word cloud, in characters
 
 #: Word cloud colours: each at least 4.5:1 against white (WCAG AA for text), so a small word
 #: stays readable (viridis ends in a pale yellow that does not).
@@ -328,15 +347,24 @@ def wordcloud_png(terms: list[str], weights: list[float], *, width: int = 900,
     """
     from wordcloud import WordCloud
 
-    pairs = sorted(((t, float(w)) for t, w in zip(terms, weights) if w > 0 and t.strip()),
-                   key=lambda p: (-p[1], p[0]))
+    # A term longer than the cloud is wide cannot be placed (wordcloud raises): cut to
+    # CLOUD_TERM characters (the bars beside the cloud give it whole).
+    drawn: dict[str, float] = {}
+    for t, w in zip(terms, weights):
+        if w > 0 and t.strip():
+            label = short(t, CLOUD_TERM)
+            drawn[label] = max(drawn.get(label, 0.0), float(w))
+    pairs = sorted(drawn.items(), key=lambda p: (-p[1], p[0]))
     if not pairs:
         return None
     cloud = WordCloud(width=width, height=height, background_color="white", random_state=7,
                       color_func=cloud_color, font_path=_font([t for t, _ in pairs]),
                       prefer_horizontal=0.95, max_words=len(pairs), collocations=False,
                       normalize_plurals=False, min_font_size=8, font_step=2)
-    cloud.generate_from_frequencies(dict(pairs))
+    try:
+        cloud.generate_from_frequencies(dict(pairs))
+    except ValueError:  # ("Couldn't find space to draw": not even the largest term fits)
+        return None
     buffer = io.BytesIO()
     cloud.to_image().save(buffer, format="PNG")
     return buffer.getvalue()

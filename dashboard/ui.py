@@ -197,8 +197,8 @@ def text(value: str, *, tag: str = "p", css: str = "") -> None:
 
 def definitions(pairs: list[tuple[str, str]]) -> None:
     """Names with their (wrapped, never cut) descriptions, all shown as text."""
-    items = "".join(f"<dt style='font-weight:600;margin-top:.45rem'>{safe(name)}</dt>"
-                    f"<dd style='margin:0 0 0 1rem;color:#31333f'>{safe(value)}</dd>"
+    items = "".join(f"<dt style='font-weight:600;margin-top:.45rem;{WRAP}'>{safe(name)}</dt>"
+                    f"<dd style='margin:0 0 0 1rem;color:#31333f;{WRAP}'>{safe(value)}</dd>"
                     for name, value in pairs)
     st.html(f"<dl class='pd-text' style='margin:0'>{items}</dl>")
 

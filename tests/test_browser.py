@@ -237,6 +237,33 @@ def test_no_horizontal_scrollbar_at_1280(servers: Any, app: Any) -> None:
     assert wide == [], f"stMain scrolls sideways at 1280 px: {wide}"
 
 
+def test_a_theme_name_at_the_length_limit_keeps_the_themes_page_whole(servers: Any,
+                                                                      app: Any) -> None:
+    # A name of 199 characters (the limit is 200) from a dictionary the link carries: the
+    # dictionary list wraps it, the charts cut it (the hover has it whole), nothing scrolls
+    # sideways and the heatmap keeps its size.
+    from policydata.themes import dictionary_to_link
+
+    name = "L" * 199
+    carried = dictionary_to_link(f'[themes]\n"{name}" = ["digital economy"]\n'
+                                 '"Real" = ["real economy"]\n')
+    page = app(servers("multi"))
+    wide = []
+    for tab in ("dictionary", "counts", "together"):
+        path = f"/themes?tab={tab}&dict={carried}"
+        page.open(path)
+        settle(page, path)
+        check_page(page, path)
+        size = page.main_overflow()
+        if size["scrollWidth"] > size["clientWidth"] + 1:
+            wide.append((tab, size))
+        if tab == "together":
+            box = page.page.locator('[data-testid="stPlotlyChart"] .nsewdrag').first.bounding_box()
+            assert box and box["width"] > 200 and box["height"] > 150, box
+        page.screenshot(f"long-theme-name-{tab}")
+    assert wide == [], f"the Themes page scrolls sideways: {wide}"
+
+
 def test_controls_are_not_clipped_at_1024(servers: Any, app: Any) -> None:
     page = app(servers("multi"))
     page.page.set_viewport_size({"width": 1024, "height": 768})

@@ -1054,3 +1054,15 @@ def test_a_search_with_no_article_says_where_the_term_occurs(monkeypatch, tmp_pa
                     f"{found['last_date']}."]
     at = app(monkeypatch, small, tmp_path, {"q": "zebracorn"}, "views/articles.py")
     assert not [c.value for c in at.caption if "occurs in" in c.value]
+
+
+def test_a_term_too_long_for_the_cloud_is_cut_not_a_crash() -> None:
+    # wordcloud raises when its largest word cannot be placed (a base64 blob, unspaced text)
+    from dashboard.figures import CLOUD_TERM, LABEL, bar_figure, short, wordcloud_png
+
+    assert wordcloud_png(["x" * 300, "economy", "digital"], [5.0, 3.0, 2.0]) is not None
+    assert wordcloud_png(["x" * 100_000], [1.0]) is not None
+    assert len(short("x" * 300, CLOUD_TERM)) == CLOUD_TERM
+    fig = bar_figure(["y" * 300, "economy"], [2.0, 1.0], hover=["y" * 300, "economy"], title="t")
+    assert max(len(t) for t in fig.layout.yaxis.ticktext) <= LABEL
+    assert fig.data[0].hovertext[0] == "y" * 300  # (whole in the hover)
