@@ -107,9 +107,10 @@ def test_filters_mean_the_same_everywhere(corpus: Path, cache: Path) -> None:
     (["top", "--ngram", "4"], "between 1 and 3"),
     (["trend", "x", "--freq", "weekly"], "invalid choice"),
     (["themes", "--themes", "/no/such/file.toml"], "does not exist"),
-    # An endless file is refused after 10 MB, not read until memory runs out.
-    (["themes", "--themes", "/dev/zero"], "larger than 10 MB"),
-    (["top", "--stopwords", "/dev/zero"], "larger than 10 MB"),
+    # A device is refused before it is read (an endless one would be read until memory
+    # runs out); see also the pipe and the large file below.
+    (["themes", "--themes", "/dev/zero"], "is not a file (a device, pipe or socket)"),
+    (["top", "--stopwords", "/dev/zero"], "is not a file (a device, pipe or socket)"),
     # Counts of rows, terms or processes ask for something: 0 is refused, not read as "one"
     # (`kwic --limit 0` printed a line) or as "the default" (`build --jobs 0`).
     (["kwic", "China", "--limit", "0"], "argument --limit: '0' must be 1 or more"),
@@ -126,6 +127,24 @@ def test_bad_arguments_give_one_line_and_status_2(corpus: Path, cache: Path, arg
     assert said in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("option", [["themes", "--themes"], ["top", "--stopwords"]])
+def test_a_pipe_or_a_huge_word_file_is_refused_not_waited_for(corpus: Path, cache: Path,
+                                                              tmp_path: Path,
+                                                              option: list[str]) -> None:
+    pipe = tmp_path / "words.fifo"
+    os.mkfifo(pipe)  # (opening it to read would wait for a writer forever)
+    result = run(*option, str(pipe), "--corpus", str(corpus), cache=cache, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "is not a file (a device, pipe or socket)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as handle:  # (sparse: 11 MB that take no room)
+        handle.truncate(11 * 2**20)
+    result = run(*option, str(huge), "--corpus", str(corpus), cache=cache, check=False)
+    assert result.returncode == 2 and "larger than 10 MB" in result.stderr
 
 
 def test_small_counts_are_what_they_say(corpus: Path, cache: Path) -> None:

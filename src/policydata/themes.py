@@ -132,10 +132,13 @@ def read_word_file(path: str | Path, what: str) -> str:
     """The text of a small UTF-8 file the user names (a theme or stopword file).
 
     Raises ``FileNotFoundError`` or ``ValueError`` with a message naming the file and what is
-    wrong with it: missing, unreadable, larger than :data:`MAX_WORD_FILE`, or not UTF-8.
+    wrong with it: missing, not a file (a pipe, which would make the read wait forever, a
+    device or a socket), unreadable, larger than :data:`MAX_WORD_FILE`, or not UTF-8.
     """
     path = Path(path)
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():  # (opening would wait)
+            raise ValueError(f"{what} {str(path)!r} is not a file (a device, pipe or socket)")
         with path.open("rb") as handle:
             raw = handle.read(MAX_WORD_FILE + 1)
     except FileNotFoundError:
