@@ -180,6 +180,15 @@ def as_sentence(value: str) -> str:
     return value[0].upper() + value[1:] + ("" if value[-1] in ".!?" else ".")
 
 
+def listing(items: list[str]) -> str:
+    """Items in a sentence: ``a``, ``a and b``, ``a, b and c``.
+
+    >>> listing(["'x'"]), listing(["'x'", "'y'"]), listing(["'x'", "'y'", "'z'"])
+    ("'x'", "'x' and 'y'", "'x', 'y' and 'z'")
+    """
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def rows(count: int, what: str = "row") -> str:
     """``1 row``, ``2 rows``.
 

@@ -61,7 +61,10 @@ def main() -> None:
         st.subheader("Date precision")
         precision = pd.DataFrame({"precision": list(info["date_precision"]),
                                   "articles": list(info["date_precision"].values())})
-        ui.table(precision)
+        if precision.empty:
+            st.info("No articles match the filters.")
+        else:
+            ui.table(precision)
         if set(info["date_precision"]) - {"day"}:
             st.caption("Articles dated only to a month or a year are placed on its first day: "
                        "in finer periods they all fall in that first period.")
@@ -72,7 +75,10 @@ def main() -> None:
         st.subheader("Sources")
         sources = pd.DataFrame({"source": list(info["sources"]),
                                 "articles": list(info["sources"].values())})
-        ui.table(sources.sort_values("articles", ascending=False),
+        if sources.empty:
+            st.info("No articles match the filters.")
+        else:
+            ui.table(sources.sort_values("articles", ascending=False),
                      height=min(35 * len(sources) + 38, 320))
     with right:
         st.subheader("Themes at a glance")

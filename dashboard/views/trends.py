@@ -54,7 +54,7 @@ def main() -> None:
         return
     missing = terms_without_matches(frame)
     if missing:
-        st.caption(ui.plain(f"{' and '.join(repr(t) for t in missing)} "
+        st.caption(ui.plain(f"{ui.listing([repr(t) for t in missing])} "
                             f"{'does' if len(missing) == 1 else 'do'} not occur in these "
                             f"articles."))
     first, last = frame["period"].iat[0], frame["period"].iat[-1]
