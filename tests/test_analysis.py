@@ -634,3 +634,19 @@ def test_a_theme_points_articles_and_lines_are_its_counts(small_index) -> None:
         assert len(lines) == row.count, row
     with pytest.raises(ValueError, match="not both"):
         an.articles(small_index, mentioning="x", with_theme=trend["theme"].iat[0])
+
+
+def test_a_comma_between_digits_is_part_of_the_term(tmp_path: Path, cache: Path) -> None:
+    # "10,000 people" is the phrase 10 000 people (rule 5: the comma separates tokens),
+    # not the alternatives "10" and "000 people"; other commas still join alternatives.
+    write_article(tmp_path / "c", "a.txt", "2023-01-15", "Numbers",
+                  "The count was 10,000 people. Some 10 people came; 000 people left. "
+                  "The digital economy and the real economy.")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    frame = an.term_trend(index, ["10,000 people", "10，000 people",
+                                  "digital economy, real economy"])
+    assert frame["count"].tolist() == [1, 1, 2]
+    text = "Numbers\n\nThe count was 10,000 people. Some 10 people came; 000 people left. " \
+           "The digital economy and the real economy."
+    assert ref.count(text, ["10 000 people"]) == 1
+    assert len(an.kwic(index, "10,000 people")) == 1

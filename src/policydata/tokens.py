@@ -642,10 +642,18 @@ def _check_stars(query: str) -> None:
             )
 
 
+#: A comma that separates alternatives: any but one between two digits (``10,000`` is a
+#: number, whose comma separates its tokens as rule 3 says, not two alternatives).
+_ALTERNATIVES = re.compile(r"(?<![0-9\uff10-\uff19])[,\uff0c]|[,\uff0c](?![0-9\uff10-\uff19])")
+
+
 def split_query(query: str) -> list[str]:
-    """Split a search box value into alternatives at commas (a comma is never in a token).
+    """Split a search box value into alternatives at commas (a comma is never in a token),
+    except a comma between two digits, as in ``10,000``.
 
     >>> split_query("digital economy, real economy,,")
     ['digital economy', 'real economy']
+    >>> split_query("10,000 people, 2,5 percent")
+    ['10,000 people', '2,5 percent']
     """
-    return [part.strip() for part in query.split(",") if part.strip()]
+    return [part.strip() for part in _ALTERNATIVES.split(query) if part.strip()]
