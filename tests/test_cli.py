@@ -518,3 +518,11 @@ def test_a_start_inside_a_month_says_which_coarse_dates_it_leaves_out(tmp_path: 
     assert ("1 document is dated only 2023-09 or 2023 and left out: a date without a day "
             "stands on the first of its month or year, before --from 2023-09-10"
             ) in result.stderr
+
+
+def test_a_corpus_that_is_a_device_leaves_no_cache_folder(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    result = run("info", "--corpus", "/dev/null", cache=cache, check=False)
+    assert result.returncode == 2
+    assert "is not a folder or a file (a device, pipe or socket)" in result.stderr
+    assert not cache.exists() or not any(cache.iterdir())

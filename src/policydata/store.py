@@ -838,6 +838,9 @@ def _locked(corpus: Path | str, cache_dir: Path | str | None, progress: Progress
     corpus = Path(corpus)
     if not corpus.exists():
         raise FileNotFoundError(f"corpus path {str(corpus)!r} does not exist")
+    if not (corpus.is_dir() or corpus.is_file()):  # (refused before a cache folder is made)
+        raise FileNotFoundError(f"corpus path {str(corpus)!r} is not a folder or a file (a "
+                                "device, pipe or socket)")
     progress = progress or (lambda stage, done, total: None)
     themes = themes or default_themes()
     folder = _writable_folder(cache_folder(corpus, cache_dir))
