@@ -48,8 +48,9 @@ def draw(corpus: data.Corpus, pages: list[Any]) -> None:
                       help="Articles with at least one match of any chosen theme.")
         state.control("w_q", st.text_input, "Search", max_chars=200,
                       placeholder="e.g. digital economy, data element*",
-                      help="A word or phrase; * ends a prefix; commas separate alternatives. "
-                           "Hyphens and case do not matter.")
+                      help="A word or phrase; * ends a prefix; commas separate alternatives "
+                           "(not in a number such as 10,000). Hyphens and case do not matter. "
+                           "At most 200 characters: a longer paste is not taken.")
         state.control("w_source", st.multiselect, "Sources", index.source_names,
                       placeholder="Any source")
         st.session_state["_notes_box"] = st.container()
