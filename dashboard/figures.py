@@ -87,6 +87,7 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
                         vertical_spacing=0.09)
     covered = {p: f"<br><i>partial period: {a} to {b} only</i>" for p, (a, b) in partial.items()}
     shown = MEASURES[measure] + (f", {window}-period moving average" if window > 1 else "")
+    whole = measure == "count" and window == 1  # (matches: a whole number, said as such)
     for i, (name, part) in enumerate(frame.groupby(by, sort=False)):
         # (The name travels in customdata: a template would read '%{x}' in a theme's name.)
         custom = np.column_stack([
@@ -101,7 +102,7 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
             customdata=custom, connectgaps=False,
             selected={"marker": {"size": 13}}, unselected={"marker": {"opacity": 0.45}},
             hovertemplate=("<b>%{customdata[1]}</b> · %{customdata[0]}<br>"
-                           f"{shown}: %{{y:,.2f}}<br>"
+                           f"{shown}: %{{y:,.{0 if whole else 2}f}}<br>"
                            + ("this period alone: %{customdata[6]}<br>" if window > 1 else "")
                            + "matches: %{customdata[2]:,}<br>"
                            "articles with it: %{customdata[3]:,} of %{customdata[4]:,}<br>"

@@ -386,6 +386,44 @@ def expected_behind(term: str, period: str) -> int:
                if str(b.multi_date(i).year) == period and b.multi_counts(i)[term] > 0)
 
 
+def test_click_on_a_theme_point_lists_its_articles(servers: Any, app: Any) -> None:
+    # A one-theme dictionary carried by the link: its matches are those of "digital economy".
+    from policydata.themes import dictionary_to_link
+
+    carried = dictionary_to_link('[themes]\n"Digital" = ["digital economy"]\n')
+    page = app(servers("multi"))
+    page.open(f"/themes?tab=time&freq=year&measure=count&dict={carried}")
+    page.wait_chart()
+    points = page.page.locator('[data-testid="stPlotlyChart"] .scatterlayer path.point')
+    assert points.count() == 3
+    box = points.nth(1).bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+    def click() -> None:
+        page.page.mouse.move(x - 20, y - 20)
+        page.page.mouse.move(x, y, steps=5)
+        page.page.mouse.click(x, y)
+
+    page.act(click)
+    params = wait_for_param(page, "period")
+    assert params["period"] == ["2023"] and params["focus_theme"] == ["Digital"], params
+    count = expected_behind("digital economy", "2023")
+    assert f"{count} articles with the theme 'Digital' in 2023, most matches first." in (
+        page.text())
+    assert page.page.locator('[data-testid="stDataFrame"]').count() >= 2  # articles, lines
+    page.screenshot("multi-themes-clicked-point")
+    link = page.page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]',
+                             has_text="Read these articles")
+    page.act(link.click)
+    params = wait_for_param(page, "theme", "Digital")
+    assert urlsplit(page.page.url).path == "/articles"
+    check_page(page, "/articles")
+    assert params["dates"] == ["2023-01-01", "2023-12-31"] and params["sort"] == ["hits"]
+    assert f"{count} articles in the theme 'Digital' between 2023-01-01 and 2023-12-31" in (
+        page.text()), page.text()[:400]
+
+
 def test_click_on_a_trend_point_lists_its_articles(servers: Any, app: Any) -> None:
     page = app(servers("multi"))
     page.open("/trends?term=digital+economy&freq=year")

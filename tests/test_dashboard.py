@@ -868,6 +868,10 @@ def test_partial_periods_are_banded_and_smoothing_shows_the_period_alone() -> No
     assert "this period alone" in line.hovertemplate
     assert "2022-01-01 to 2022-03-31" in line.customdata[1][7]
     assert "this period alone" not in figures.trend_figure(frame, "count", 1).data[0].hovertemplate
+    # matches are whole numbers in the hover; rates and averages have two decimals
+    assert "%{y:,.0f}" in figures.trend_figure(frame, "count", 1).data[0].hovertemplate
+    assert "%{y:,.2f}" in line.hovertemplate
+    assert "%{y:,.2f}" in figures.trend_figure(frame, "per_10k", 1).data[0].hovertemplate
 
 
 @pytest.mark.parametrize(("labels", "ticks"), [

@@ -19,7 +19,7 @@ def main() -> None:
     dictionary = corpus.dictionary
     st.title("Themes")
     view = run.view
-    ui.sentence(f"{len(dictionary.names)} themes of {data.dictionary_name()} in "
+    ui.sentence(f"{ui.rows(len(dictionary.names), 'theme')} of {data.dictionary_name()} in "
                 f"{corpus.describe(view.filter)}.")
     # The open tab is in the URL (a shared link opens it), and only its content is computed.
     tabs = state.control("w_tab", st.tabs, list(state.THEME_TABS.values()), on_change="rerun")
