@@ -21,6 +21,7 @@ import streamlit as st
 
 from policydata.filters import (
     MARKS,
+    MAX_SMOOTH,
     MAX_STOPWORDS,
     View,
     default_freq,
@@ -97,6 +98,27 @@ def _put_terms(view: View, value: Any, run: Run) -> View:
     return replace(view, terms=checked.terms, focus=focus)
 
 
+_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def _put_freq(view: View, freq: str) -> View:
+    """A new period; a moving average keeps its span in time (4 quarters become 12 months,
+    within 1 to MAX_SMOOTH periods).
+
+    >>> _put_freq(View(freq="quarter", smooth=4), "month").smooth
+    12
+    >>> _put_freq(View(freq="month", smooth=3), "year").smooth, _put_freq(View(), "year").smooth
+    (1, 1)
+    """
+    if freq == view.freq or view.smooth == 1 or freq not in _MONTHS:
+        return replace(view, freq=freq)
+    span = view.smooth * _MONTHS.get(view.freq, 1) / _MONTHS[freq]
+    smooth = max(1, min(MAX_SMOOTH, round(span)))
+    if "w_smooth" in st.session_state:  # (its slider, read after this, follows)
+        st.session_state["w_smooth"] = smooth
+    return replace(view, freq=freq, smooth=smooth)
+
+
 #: The Themes page's tabs: the name in the URL (``tab``) and the label shown.
 THEME_TABS = {"counts": "Counts", "time": "Over time", "together": "Together",
               "dictionary": "Dictionary"}
@@ -110,7 +132,7 @@ CONTROLS: dict[str, Control] = {c.key: c for c in [
     Control("w_source", lambda v, r: list(v.filter.sources),
             lambda v, x, r: v.with_filter(sources=tuple(x or ()))),
     Control("w_terms", lambda v, r: list(v.terms), _put_terms),
-    Control("w_freq", lambda v, r: v.freq, lambda v, x, r: replace(v, freq=x or r.freq)),
+    Control("w_freq", lambda v, r: v.freq, lambda v, x, r: _put_freq(v, x or r.freq)),
     Control("w_measure", lambda v, r: v.measure,
             lambda v, x, r: replace(v, measure=x or "per_10k")),
     Control("w_smooth", lambda v, r: v.smooth, lambda v, x, r: replace(v, smooth=int(x or 1))),

@@ -1070,3 +1070,16 @@ def test_a_term_too_long_for_the_cloud_is_cut_not_a_crash() -> None:
     fig = bar_figure(["y" * 300, "economy"], [2.0, 1.0], hover=["y" * 300, "economy"], title="t")
     assert max(len(t) for t in fig.layout.yaxis.ticktext) <= LABEL
     assert fig.data[0].hovertext[0] == "y" * 300  # (whole in the hover)
+
+
+def test_a_new_period_keeps_the_moving_averages_span(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"], "freq": "quarter",
+                                            "smooth": "4"}, "views/trends.py")
+    at.segmented_control(key="w_freq").set_value("month").run()
+    assert at.query_params.get("freq", "month") == "month"  # (the default here: not written)
+    assert at.query_params["smooth"] == "12"
+    assert at.slider(key="w_smooth").value == 12
+    at.segmented_control(key="w_freq").set_value("year").run()
+    assert "smooth" not in at.query_params and at.slider(key="w_smooth").value == 1
+    at.slider(key="w_smooth").set_value(3).run()  # (the slider itself still moves freely)
+    assert at.query_params["smooth"] == "3" and at.query_params["freq"] == "year"
