@@ -167,6 +167,24 @@ def choose(key: str, value: object) -> None:
     run.view = CONTROLS[key].put(run.view, value, run)
 
 
+def choose_point(event: Any, names: list[str], focus_key: str) -> None:
+    """After a click on a trend chart's point (``event``: what ``st.plotly_chart`` returned
+    with ``on_select="rerun"``), list what is behind it: its period goes to ``w_period`` and
+    its term or theme (one of ``names``) to ``focus_key``. A point's ``customdata`` starts
+    with its period and its escaped name (``figures.trend_figure``). Each click is taken
+    once, so choosing another period afterwards is not undone by the same selection."""
+    from dashboard.figures import esc
+
+    points = event.selection.points if event and event.selection else []
+    picked = (points[0].get("customdata") or [])[:2] if points else []
+    memo = f"_pick_{focus_key}"
+    if len(picked) == 2 and tuple(picked) != st.session_state.get(memo):
+        st.session_state[memo] = tuple(picked)
+        name = next((n for n in names if esc(n) == picked[1]), names[0] if names else "")
+        choose("w_period", str(picked[0]))
+        choose(focus_key, name)
+
+
 def valid_choice(key: str, options: list[object]) -> None:
     """Reset a bound widget whose value is not among its options: from an old link (said in
     a note), or left over from the user's own change (a period after a new frequency, a term

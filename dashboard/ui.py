@@ -132,6 +132,23 @@ def kwic_table(lines: pd.DataFrame) -> None:
                                 "right": st.column_config.TextColumn(width=220)})
 
 
+def behind_point(behind: pd.DataFrame, lines: pd.DataFrame, period: str, key: str) -> None:
+    """The articles behind one point of a trend (most hits first) and their keyword-in-context
+    lines, each with its CSV download (``key`` tells the page's downloads apart)."""
+    # (Hits, the order of the rows, next to the date: in sight in a narrow window.)
+    table(behind[["date", "hits", "title", "source", "words"]],
+          height=min(35 * len(behind) + 38, 320),
+          column_config={"date": st.column_config.TextColumn(width=90),
+                         "hits": st.column_config.NumberColumn(width="small",
+                                                               format="localized"),
+                         "title": st.column_config.TextColumn(width=420)})
+    csv_download(behind, "articles", f"articles-{period}.csv", key=f"dl_{key}_articles")
+    st.markdown(f"**Keyword in context**: {len(lines):,} lines"
+                f"{f' (the first {KWIC_LINES})' if len(lines) >= KWIC_LINES else ''}")
+    kwic_table(lines)
+    csv_download(lines, "kwic", f"kwic-{period}.csv", key=f"dl_{key}_kwic")
+
+
 #: Characters of context a keyword-in-context column shows on each side of the match.
 KWIC_CONTEXT = 30
 

@@ -223,6 +223,12 @@ LAYOUTS = [
 ]
 
 
+def sideways(page: b.AppPage) -> dict[str, int] | None:
+    """The main area's widths when it scrolls sideways, else None."""
+    size = page.main_overflow()
+    return size if size["scrollWidth"] > size["clientWidth"] + 1 else None
+
+
 def test_no_horizontal_scrollbar_at_1280(servers: Any, app: Any) -> None:
     page = app(servers("multi"))
     wide = []
@@ -230,9 +236,8 @@ def test_no_horizontal_scrollbar_at_1280(servers: Any, app: Any) -> None:
         page.open(path)
         settle(page, path)
         check_page(page, path)
-        size = page.main_overflow()
-        if size["scrollWidth"] > size["clientWidth"] + 1:
-            wide.append((path, size))
+        if sideways(page):
+            wide.append((path, sideways(page)))
         page.screenshot("layout-" + (urlsplit(path).path.strip("/") or "overview"))
     assert wide == [], f"stMain scrolls sideways at 1280 px: {wide}"
 
@@ -254,9 +259,8 @@ def test_a_theme_name_at_the_length_limit_keeps_the_themes_page_whole(servers: A
         page.open(path)
         settle(page, path)
         check_page(page, path)
-        size = page.main_overflow()
-        if size["scrollWidth"] > size["clientWidth"] + 1:
-            wide.append((tab, size))
+        if sideways(page):
+            wide.append((tab, sideways(page)))
         if tab == "together":
             box = page.page.locator('[data-testid="stPlotlyChart"] .nsewdrag').first.bounding_box()
             assert box and box["width"] > 200 and box["height"] > 150, box
@@ -386,17 +390,12 @@ def expected_behind(term: str, period: str) -> int:
                if str(b.multi_date(i).year) == period and b.multi_counts(i)[term] > 0)
 
 
-def test_click_on_a_theme_point_lists_its_articles(servers: Any, app: Any) -> None:
-    # A one-theme dictionary carried by the link: its matches are those of "digital economy".
-    from policydata.themes import dictionary_to_link
-
-    carried = dictionary_to_link('[themes]\n"Digital" = ["digital economy"]\n')
-    page = app(servers("multi"))
-    page.open(f"/themes?tab=time&freq=year&measure=count&dict={carried}")
-    page.wait_chart()
+def click_point(page: b.AppPage, i: int, *, of: int) -> None:
+    """Click the ``i``-th of the ``of`` points of the page's first chart as a user would
+    (the pointer moved onto it first, so plotly sees a hover), and wait for the run."""
     points = page.page.locator('[data-testid="stPlotlyChart"] .scatterlayer path.point')
-    assert points.count() == 3
-    box = points.nth(1).bounding_box()
+    assert points.count() == of
+    box = points.nth(i).bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
@@ -406,6 +405,17 @@ def test_click_on_a_theme_point_lists_its_articles(servers: Any, app: Any) -> No
         page.page.mouse.click(x, y)
 
     page.act(click)
+
+
+def test_click_on_a_theme_point_lists_its_articles(servers: Any, app: Any) -> None:
+    # A one-theme dictionary carried by the link: its matches are those of "digital economy".
+    from policydata.themes import dictionary_to_link
+
+    carried = dictionary_to_link('[themes]\n"Digital" = ["digital economy"]\n')
+    page = app(servers("multi"))
+    page.open(f"/themes?tab=time&freq=year&measure=count&dict={carried}")
+    page.wait_chart()
+    click_point(page, 1, of=3)
     params = wait_for_param(page, "period")
     assert params["period"] == ["2023"] and params["focus_theme"] == ["Digital"], params
     count = expected_behind("digital economy", "2023")
@@ -428,18 +438,7 @@ def test_click_on_a_trend_point_lists_its_articles(servers: Any, app: Any) -> No
     page = app(servers("multi"))
     page.open("/trends?term=digital+economy&freq=year")
     page.wait_chart()
-    points = page.page.locator('[data-testid="stPlotlyChart"] .scatterlayer path.point')
-    assert points.count() == 3
-    box = points.nth(1).bounding_box()
-    assert box is not None
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-
-    def click() -> None:
-        page.page.mouse.move(x - 20, y - 20)
-        page.page.mouse.move(x, y, steps=5)
-        page.page.mouse.click(x, y)
-
-    page.act(click)
+    click_point(page, 1, of=3)
     params = wait_for_param(page, "period")
     assert params["period"] == ["2023"], params
     assert params["focus"] == ["digital economy"], params

@@ -65,13 +65,7 @@ def over_time(corpus: data.Corpus) -> None:
                                                  partial=partial),
                             key="themes_trend", on_select="rerun", selection_mode="points",
                             config=figures.chart_config("themes-trend"))
-    points = event.selection.points if event and event.selection else []
-    picked = (points[0].get("customdata") or [])[:2] if points else []
-    if len(picked) == 2 and tuple(picked) != st.session_state.get("_theme_pick"):
-        st.session_state["_theme_pick"] = tuple(picked)
-        theme = next((t for t in corpus.dictionary.names if figures.esc(t) == picked[1]), "")
-        state.choose("w_period", str(picked[0]))
-        state.choose("w_focus_theme", theme)
+    state.choose_point(event, list(corpus.dictionary.names), "w_focus_theme")
     st.caption("Click a point to list that period's articles with the theme and the lines "
                "where its entries occur.")
     if partial:
@@ -111,18 +105,8 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     if behind.empty:
         st.info("No article in this period has the theme.")
         return
-    ui.table(behind[["date", "hits", "title", "source", "words"]],
-             height=min(35 * len(behind) + 38, 320),
-             column_config={"date": st.column_config.TextColumn(width=90),
-                            "hits": st.column_config.NumberColumn(width="small",
-                                                                  format="localized"),
-                            "title": st.column_config.TextColumn(width=420)})
-    ui.csv_download(behind, "articles", f"articles-{view.period}.csv", key="dl_theme_behind")
-    lines = corpus.theme_kwic(theme, inside, limit=ui.KWIC_LINES)
-    st.markdown(f"**Keyword in context**: {len(lines):,} lines"
-                f"{f' (the first {ui.KWIC_LINES})' if len(lines) >= ui.KWIC_LINES else ''}")
-    ui.kwic_table(lines)
-    ui.csv_download(lines, "kwic", f"kwic-{view.period}.csv", key="dl_theme_kwic")
+    ui.behind_point(behind, corpus.theme_kwic(theme, inside, limit=ui.KWIC_LINES), view.period,
+                    "theme_behind")
     # The articles page with the theme and the period as filters, the article with the most
     # matches open (the browser's Back button returns here).
     drill = replace(view.with_filter(start=inside.start, end=inside.end, themes=(theme,)),

@@ -68,13 +68,7 @@ def main() -> None:
                                                  partial=partial),
                             key="trend_chart", on_select="rerun", selection_mode="points",
                             config=figures.chart_config("term-trends"))
-    points = event.selection.points if event and event.selection else []
-    picked = (points[0].get("customdata") or [])[:2] if points else []
-    if len(picked) == 2 and tuple(picked) != st.session_state.get("_trend_pick"):
-        st.session_state["_trend_pick"] = tuple(picked)
-        term = next((t for t in view.terms if figures.esc(t) == picked[1]), view.terms[0])
-        state.choose("w_period", str(picked[0]))
-        state.choose("w_focus", term)
+    state.choose_point(event, list(view.terms), "w_focus")
     st.caption("Click a point to list that period's articles and the lines where the term "
                "occurs. The grey strip shows how many articles stand behind each period; "
                "the camera icon saves the chart as PNG.")
@@ -120,19 +114,8 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     if behind.empty:
         st.info("No article in this period mentions the term.")
         return
-    # (Hits, the order of the rows, next to the date: in sight in a narrow window.)
-    ui.table(behind[["date", "hits", "title", "source", "words"]],
-             height=min(35 * len(behind) + 38, 320),
-             column_config={"date": st.column_config.TextColumn(width=90),
-                            "hits": st.column_config.NumberColumn(width="small",
-                                                                  format="localized"),
-                            "title": st.column_config.TextColumn(width=420)})
-    ui.csv_download(behind, "articles", f"articles-{view.period}.csv", key="dl_behind")
-    lines = corpus.kwic(term, inside, limit=ui.KWIC_LINES)
-    st.markdown(f"**Keyword in context**: {len(lines):,} lines"
-                f"{f' (the first {ui.KWIC_LINES})' if len(lines) >= ui.KWIC_LINES else ''}")
-    ui.kwic_table(lines)
-    ui.csv_download(lines, "kwic", f"kwic-{view.period}.csv", key="dl_kwic")
+    ui.behind_point(behind, corpus.kwic(term, inside, limit=ui.KWIC_LINES), view.period,
+                    "behind")
     # The articles page with the period and the term as filters and the article with the
     # most matches open; its link carries the way back to this view (the filters as they
     # were), so a shared drill-down link has it too.
