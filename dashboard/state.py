@@ -185,6 +185,20 @@ def choose_point(event: Any, names: list[str], focus_key: str) -> None:
         choose(focus_key, name)
 
 
+def point_pickers(periods: list[str], focus_key: str, label: str, names: list[str]) -> View:
+    """The period and the term or theme (``label``, one of ``names``, bound to ``focus_key``)
+    whose articles are listed below a trend chart; returns the view they leave."""
+    cols = st.columns(2)
+    with cols[0]:
+        valid_choice("w_period", ["", *periods])
+        control("w_period", st.selectbox, "Period", ["", *periods],
+                format_func=lambda p: p or "choose a period")
+    with cols[1]:
+        valid_choice(focus_key, list(names))
+        control(focus_key, st.selectbox, label, list(names))
+    return current().view
+
+
 def valid_choice(key: str, options: list[object]) -> None:
     """Reset a bound widget whose value is not among its options: from an old link (said in
     a note), or left over from the user's own change (a period after a new frequency, a term

@@ -84,15 +84,7 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     """The articles and keyword-in-context lines of one theme in one period."""
     names = list(corpus.dictionary.names)
     st.subheader("Behind a point")
-    cols = st.columns(2)
-    with cols[0]:
-        state.valid_choice("w_period", ["", *periods])
-        state.control("w_period", st.selectbox, "Period", ["", *periods],
-                      format_func=lambda p: p or "choose a period")
-    with cols[1]:
-        state.valid_choice("w_focus_theme", names)
-        state.control("w_focus_theme", st.selectbox, "Theme", names)
-    view = state.current().view
+    view = state.point_pickers(periods, "w_focus_theme", "Theme", names)
     if not view.period:
         st.info("Click a point on the chart, or choose a period, to read the articles "
                 "behind it.")

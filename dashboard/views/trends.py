@@ -91,17 +91,8 @@ def main() -> None:
 
 def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     """The articles and keyword-in-context lines of one period and term."""
-    run = state.current()
     st.subheader("Behind a point")
-    cols = st.columns(2)
-    with cols[0]:
-        state.valid_choice("w_period", ["", *periods])
-        state.control("w_period", st.selectbox, "Period", ["", *periods],
-                      format_func=lambda p: p or "choose a period")
-    with cols[1]:
-        state.valid_choice("w_focus", list(run.view.terms))
-        state.control("w_focus", st.selectbox, "Term", list(run.view.terms))
-    view = run.view
+    view = state.point_pickers(periods, "w_focus", "Term", list(state.current().view.terms))
     if not view.period:
         st.info("Click a point on the chart, or choose a period, to read the articles "
                 "behind it.")
