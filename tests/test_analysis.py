@@ -181,6 +181,26 @@ def test_top_terms_forms_phrases_before_removing_stopwords(tmp_path: Path, cache
                                                             ["road", 2]]
 
 
+def test_stopwords_are_read_as_the_text_is(seed_index) -> None:
+    plain = an.top_terms(seed_index, n=12)["term"].tolist()
+    assert {"economy", "china"} <= set(plain)
+    written = an.default_stopwords() | {"China’s", "ＥＣＯＮＯＭＹ"}  # (as pasted from a page)
+    assert an.top_terms(seed_index, n=10, stopwords=written)["term"].tolist() == [
+        t for t in plain if t not in ("economy", "china")]
+
+
+def test_many_stopword_lists_in_one_process(seed_index) -> None:
+    # n-gram tables are kept per stopword list; when old ones are dropped, answers stay right
+    words = an.top_terms(seed_index, n=12)["term"].tolist()
+    first = an.top_terms(seed_index, n=10, ngram=1, weight="tfidf")
+    for word in words:
+        an.top_terms(seed_index, n=5, ngram="2-3", stopwords=an.default_stopwords() | {word})
+    pd.testing.assert_frame_equal(
+        an.top_terms(seed_index, n=10, ngram=1, weight="tfidf"), first)
+    again = an.top_terms(seed_index, n=10, ngram=1, stopwords={"of"}, weight="tfidf")
+    assert "of" not in again["term"].tolist() and "the" in again["term"].tolist()
+
+
 def test_keyness_and_tfidf_scores_by_hand(tmp_path: Path, cache: Path) -> None:
     write_article(tmp_path / "c", "a.txt", "2023-01-01", "A", "alpha alpha beta")
     write_article(tmp_path / "c", "b.txt", "2022-01-01", "B", "beta beta beta gamma")
@@ -188,8 +208,8 @@ def test_keyness_and_tfidf_scores_by_hand(tmp_path: Path, cache: Path) -> None:
     flt = Filter(start=dt.date(2023, 1, 1))
     key = an.top_terms(index, flt, n=5, weight="keyness").set_index("term")["score"]
     # target: title "a" + 3 tokens = 4 words; reference: "b" + 4 = 5 words
-    assert key["alpha"] == pytest.approx(an.log_likelihood(np.array([2]), np.array([0]), 4,
-                                                           5)[0])
+    # alpha: 2 of 4 words here, 0 of 5 there; expected here 4 * 2 / 9, the zero cell adds 0
+    assert key["alpha"] == pytest.approx(2 * (2 * math.log(2 / (4 * 2 / 9))))
     a, b, c, d = 1, 3, 4, 5  # beta
     e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
     assert key["beta"] == pytest.approx(-2 * (a * math.log(a / e1) + b * math.log(b / e2)))

@@ -19,9 +19,10 @@ from policydata.filters import (
     view_from_params,
     view_to_params,
 )
+from policydata.tokens import MAX_QUERY_LENGTH
 
 THEMES = ["Digital economy", "Party leadership"]
-SOURCES = ["xinhua", "miit"]
+SOURCES = ["xinhua", "miit", "a folder name of 240 characters " + "x" * 208]
 
 
 def parse(params):
@@ -127,10 +128,12 @@ def views(draw, back: bool = True):
     end = None if start is None else draw(dates.filter(lambda d: d >= start))
     terms = tuple(dict.fromkeys(" ".join(w.split()) for w in draw(st.lists(words, max_size=4))
                                 if w.strip()))
+    alternatives = [" ".join(w.split()) for w in draw(st.lists(words, max_size=40))]
+    query = ", ".join(dict.fromkeys(a for a in alternatives if a))[:MAX_QUERY_LENGTH]
     return View(
         filter=Filter(start=start, end=end,
                       themes=tuple(draw(st.lists(st.sampled_from(THEMES), unique=True))),
-                      query=draw(st.sampled_from(["", "digital economy", "data element*"])),
+                      query=", ".join(p.strip() for p in query.split(",") if p.strip()),
                       sources=tuple(draw(st.lists(st.sampled_from(SOURCES), unique=True)))),
         terms=terms,
         freq=draw(st.sampled_from(["month", "quarter", "year"])),
@@ -160,6 +163,15 @@ def test_the_way_back_is_a_view_of_its_own() -> None:
     view, notes = parse({"back": back + "&theme=Nope&smooth=x&back=term%3Dx"})
     assert view.back == back
     assert any("'back'" in n and "Nope" in n for n in notes), notes
+
+
+def test_a_query_read_at_the_limit_reads_back_the_same() -> None:
+    # "ab,ab,...": 200 characters as typed, more once written with ", " between alternatives
+    typed = ",".join(["ab"] * 67)
+    view, notes = parse({"q": typed, "term": typed})
+    assert view.filter.query == ", ".join(["ab"] * 50) and view.terms == (view.filter.query,)
+    assert len(notes) == 2 and "the first 50 of 67 are kept" in notes[0]
+    assert parse(view_to_params(view)) == (view, [])
 
 
 @given(views())

@@ -20,6 +20,7 @@ from conftest import ROOT, worker_sized_corpus, write_article
 from policydata import store
 from policydata.corpus import resolve
 from policydata.store import build_index, cache_folder, open_index
+from policydata.themes import default_themes, parse_themes
 from policydata.tokens import parse_term
 
 
@@ -33,6 +34,41 @@ def test_second_open_reuses_the_cache(corpus: Path, cache: Path) -> None:
     again = open_index(corpus, cache_dir=cache)
     assert (again.build.tokenised, again.build.added, again.build.rebuilt) == (0, 0, False)
     assert count(again, "digital economy") == count(first, "digital economy") == 36
+
+
+def by_id(index, themes) -> dict[str, list[int]]:
+    """Theme counts per article id (rows are in segment order, which updates change)."""
+    return dict(zip(index.documents["id"], index.theme_counts(themes).tolist()))
+
+
+def test_opening_with_another_dictionary_leaves_the_cache_as_it_is(corpus: Path,
+                                                                   cache: Path) -> None:
+    mine = parse_themes('[themes]\nDigital = ["digital economy", "digit*"]\n'
+                        'Economy = ["economy"]')
+    built = build_index(corpus, cache_dir=cache, themes=mine)
+    manifest = Path(built.cache) / "manifest.json"
+    assert json.loads(manifest.read_text())["themes"] == mine.digest
+    # the command line (shipped dictionary) and the dashboard (mine) take no turns rewriting
+    plain = open_index(corpus, cache_dir=cache)
+    assert plain.themes.digest == default_themes().digest
+    assert json.loads(manifest.read_text())["themes"] == mine.digest
+    fresh = open_index(corpus, cache_dir=cache / "fresh")  # (built with the shipped one)
+    assert by_id(plain, plain.themes) == by_id(fresh, fresh.themes)
+    # an added file is counted with the stored dictionary, and both read right afterwards
+    write_article(corpus / "new", "a.txt", "2024-03-01", "Added", "The digital economy.")
+    again = open_index(corpus, cache_dir=cache)
+    assert again.build.added == 1 and json.loads(manifest.read_text())["themes"] == mine.digest
+    stored = open_index(corpus, cache_dir=cache, themes=mine)
+    # (each "digital economy" is one digit* word; themes count independently)
+    assert stored.theme_counts(mine).sum(axis=0).tolist() == [count(stored, "digit*"),
+                                                              count(stored, "economy")]
+    assert by_id(stored, mine) == by_id(open_index(corpus, cache_dir=cache / "mine",
+                                                   themes=mine), mine)
+    assert by_id(again, again.themes) == by_id(open_index(corpus, cache_dir=cache / "fresh"),
+                                               again.themes)
+    # building is what chooses the stored dictionary
+    assert build_index(corpus, cache_dir=cache).wrote
+    assert json.loads(manifest.read_text())["themes"] == default_themes().digest
 
 
 def test_cache_lives_outside_the_corpus(corpus: Path, cache: Path) -> None:

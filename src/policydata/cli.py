@@ -238,17 +238,23 @@ class _Progress:
 # --------------------------------------------------------------------------- commands
 
 
+def _themes(args: argparse.Namespace) -> Any:
+    """The dictionary of ``--themes``, or None for the shipped one."""
+    from .themes import load_themes
+
+    try:
+        return load_themes(args.theme_file) if args.theme_file else None
+    except (FileNotFoundError, ValueError) as error:
+        raise UsageError(str(error)) from None
+
+
 def _open(args: argparse.Namespace) -> tuple[Any, Any]:
     from .store import open_index
-    from .themes import load_themes
 
     corpus = args.corpus or default_corpus()
     if not corpus.exists():
         raise UsageError(f"corpus path {str(corpus)!r} does not exist")
-    try:
-        themes = load_themes(args.theme_file) if args.theme_file else None
-    except (FileNotFoundError, ValueError) as error:
-        raise UsageError(str(error)) from None
+    themes = _themes(args)
     progress = _Progress()
     try:
         index = open_index(corpus, cache_dir=args.cache_dir, progress=progress,
@@ -305,10 +311,11 @@ def run(args: argparse.Namespace) -> int:
         corpus = args.corpus or default_corpus()
         if not corpus.exists():
             raise UsageError(f"corpus path {str(corpus)!r} does not exist")
+        themes = _themes(args)
         progress = _Progress()
         try:
             built = build_index(corpus, cache_dir=args.cache_dir, progress=progress,
-                                rebuild=args.rebuild, jobs=args.jobs)
+                                rebuild=args.rebuild, jobs=args.jobs, themes=themes)
         finally:
             progress.close()
         summary = {"cache": built.cache, "files": built.files, "added": built.added,
@@ -430,9 +437,10 @@ def _serve(args: argparse.Namespace) -> int:
     corpus = (args.corpus or default_corpus()).resolve()
     if not corpus.exists():
         raise UsageError(f"corpus path {str(corpus)!r} does not exist")
+    themes = _themes(args)  # (stored in the cache: the dashboard counts with it)
     progress = _Progress()
     try:
-        build_index(corpus, cache_dir=args.cache_dir, progress=progress)
+        build_index(corpus, cache_dir=args.cache_dir, progress=progress, themes=themes)
     finally:
         progress.close()
     env = dict(os.environ, POLICYDATA_CORPUS=str(corpus))

@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -77,7 +78,8 @@ MAX_TERMS = 10
 MAX_SMOOTH = 24
 MAX_PERIODS = 240  # the most periods a default view draws (see default_freq)
 _LONG = 200  # longest value kept, in characters
-_LONG_ID = 2000  # longest article id kept (scrapes use addresses as ids)
+_LONG_ID = 2000  # longest article id kept (scrapes use addresses as ids), and any name
+_LONG_BACK = 100_000  # longest way back to a trend (its query string, written out)
 
 
 @dataclass(frozen=True)
@@ -256,14 +258,19 @@ def _query(value: str, name: str, notes: list[str]) -> str:
         notes.append(f"{name!r} is {len(value)} characters long (limit {MAX_QUERY_LENGTH}); "
                      "ignored")
         return ""
-    good = []
+    good: list[str] = []
     parts = split_query(value)
     for part in parts:
         try:
             parse_term(part)
-            good.append(part)
         except ValueError as error:
             notes.append(f"{name!r}: {error}; ignored")
+            continue
+        if len(", ".join([*good, part])) > MAX_QUERY_LENGTH:  # (as it is written back)
+            notes.append(f"{name!r}: written out, its alternatives pass {MAX_QUERY_LENGTH} "
+                         f"characters; the first {len(good)} of {len(parts)} are kept")
+            break
+        good.append(part)
     if value.strip() and not parts:
         notes.append(f"{name!r}: {value[:40]!r} has no words; ignored")
     return ", ".join(good)
@@ -318,13 +325,25 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
             values = values[:most]
         kept = []
         for v in values:
-            if (len(v) > (_LONG_ID if name in ("doc", "back") else _LONG)
-                    and name not in ("q", "term")):
+            if len(v) > _longest(name, v):
                 notes.append(f"{name!r}: a value of {len(v)} characters was ignored")
             else:
                 kept.append(v)
         return kept
 
+    def _longest(name: str, value: str) -> float:
+        if name in ("q", "term"):
+            return math.inf  # (measured by _query, as written back)
+        if name in ("doc", "back"):
+            return _LONG_ID if name == "doc" else _LONG_BACK
+        known = {"source": source_list, "theme": theme_list, "theme2": theme_list,
+                 "focus_theme": theme_list}.get(name, ())
+        if known is None or value in known:
+            return _LONG_ID if known is None else math.inf  # (a name the corpus has)
+        return _LONG
+
+    theme_list = None if themes is None else list(themes)
+    source_list = None if sources is None else list(sources)
     for name in params:
         if name not in PARAMS:
             shown = name if len(name) <= 40 else name[:40] + "..."
@@ -354,8 +373,6 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
     if focus and focus not in terms:
         notes.append(f"'focus': {focus[:40]!r} is not one of the trend terms; ignored")
         focus = ""
-    theme_list = None if themes is None else list(themes)
-    source_list = None if sources is None else list(sources)
     theme2 = _known(get("theme2")[-1:], "theme", theme_list, notes)
     focus_theme = _known(get("focus_theme")[-1:], "theme", theme_list, notes)
     view = View(

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .tokens import Term, Vocabulary, Word, encode_batch
+from .tokens import Term, Vocabulary, Word, encode_batch, tokenize
 
 #: One query entry resolved to term ids: for each word, the ids it matches (several for a glob).
 Pattern = tuple[np.ndarray, ...]
@@ -971,8 +971,9 @@ class Index:
         Parameters
         ----------
         stopwords : frozenset of str
-            Words as the vocabulary holds them (lower case, by the counting rules), such as
-            :func:`policydata.analysis.default_stopwords`.
+            Words such as :func:`policydata.analysis.default_stopwords`, read by the counting
+            rules as the text is (``China’s`` and ``CHINA`` stop ``china``; a word the rules
+            split, ``high-quality``, stops each of its tokens).
         numbers : bool
             Keep terms made only of digits (by default they are masked too).
 
@@ -987,9 +988,9 @@ class Index:
         >>> import tempfile
         >>> from policydata.store import open_index
         >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
-        >>> stop = index.stop_mask(frozenset({"the", "of"}))
+        >>> stop = index.stop_mask(frozenset({"the", "OF", "China’s"}))
         >>> [term for term, masked in zip(index.lexicon.terms, stop) if masked]
-        ['', 'the', 'of']
+        ['', 'the', 'of', 'china']
         """
         key = (stopwords, numbers)
         with self._lock:
@@ -997,6 +998,8 @@ class Index:
         if found is not None:
             return found
         terms = self.lexicon.terms
+        stopwords = frozenset(token for word in stopwords for span in tokenize(word)
+                              for token in span)
         mask = np.fromiter((t in stopwords or (not numbers and t.isdigit()) for t in terms),
                            dtype=bool, count=len(terms))
         if len(mask):
@@ -1222,11 +1225,7 @@ class Index:
                 totals += seg_totals
                 docs += seg_docs
             result = (np.arange(len(totals), dtype=np.int64), totals, docs)
-            with self._lock:
-                if len(self._ngram_cache) > 8:  # (one per stopword list: drop the oldest)
-                    oldest = next(k for k in self._ngram_cache if k[0] == 1)
-                    self._ngram_cache.pop(oldest)
-                self._ngram_cache[key] = result
+            self._remember(key, result)
             return result
         if base is not None and len(base) == len(stop) and not (base & ~stop).any():
             keys, counts, docs = self._repeated_ngrams(size, base)  # shared, then narrowed
@@ -1268,11 +1267,16 @@ class Index:
             result = (keys[repeated], counts[repeated], docs[repeated])
         else:
             result = (_EMPTY, _EMPTY, _EMPTY)
+        self._remember(key, result)
+        return result
+
+    def _remember(self, key: Any, result: Any) -> None:
+        """Keep an n-gram table for the next call with the same size and stopwords, dropping
+        the oldest beyond 12 (a few stopword lists at each size)."""
         with self._lock:
-            if len(self._ngram_cache) > 12:
+            if len(self._ngram_cache) >= 12:
                 self._ngram_cache.pop(next(iter(self._ngram_cache)))
             self._ngram_cache[key] = result
-        return result
 
     def _key_ends(self, keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
         """Term ids of the first and last word of n-gram keys."""

@@ -760,8 +760,11 @@ def build_index(corpus: Path | str, *, cache_dir: Path | str | None = None,
 
     Parameters
     ----------
-    corpus, cache_dir, progress, rebuild, jobs, themes
+    corpus, cache_dir, progress, rebuild, jobs
         As for :func:`open_index`.
+    themes : ThemeDictionary, optional
+        The dictionary whose counts the cache stores (default: the shipped one); a cache
+        storing another one has its theme counts redone.
 
     Returns
     -------
@@ -805,7 +808,11 @@ def open_index(corpus: Path | str, *, cache_dir: Path | str | None = None,
     jobs : int, optional
         Worker processes for tokenising (default: up to 2).
     themes : ThemeDictionary, optional
-        Dictionary whose counts are stored in the index (default: the shipped one).
+        The dictionary ``index.themes`` counts with (default: the shipped one). Its counts
+        are read from the cache when the cache stores this dictionary's, else counted in
+        memory when first asked for: opening never rewrites the cache for a dictionary (a
+        command line and a dashboard with different dictionaries would take turns rewriting
+        it); :func:`build_index` chooses the dictionary stored.
 
     Returns
     -------
@@ -879,7 +886,7 @@ def _update_and_load(corpus: Path, folder: Path, progress: Progress, rebuild: bo
         # scanned (Arrow decodes without the GIL), and load again only if it changed.
         with ThreadPoolExecutor(max_workers=1) as pool:
             early = pool.submit(_load, folder, themes)
-            info = _update(corpus, folder, progress, rebuild, jobs, themes)
+            info = _update(corpus, folder, progress, rebuild, jobs, themes, pin=False)
             try:
                 index: Index | None = early.result()
             except CacheError:
@@ -887,12 +894,25 @@ def _update_and_load(corpus: Path, folder: Path, progress: Progress, rebuild: bo
         if info.wrote or index is None:
             index = _load(folder, themes)
         return info, index
-    info = _update(corpus, folder, progress, rebuild, jobs, themes)
+    info = _update(corpus, folder, progress, rebuild, jobs, themes, pin=not load)
     if load:
         return info, _load(folder, themes)
     if not info.wrote:
         _verify(folder)
     return info, None
+
+
+def _stored_themes(manifest: dict[str, Any]) -> ThemeDictionary | None:
+    """The dictionary whose counts a cache stores, or None when it cannot be told (a cache
+    written before the text was kept, or text that no longer reads as that dictionary)."""
+    text = manifest.get("themes_text")
+    if not isinstance(text, str):
+        return None
+    try:
+        stored = parse_themes(text, origin="the cached index's dictionary")
+    except ValueError:
+        return None
+    return stored if stored.digest == manifest.get("themes") else None
 
 
 def _verify(folder: Path) -> None:
@@ -908,18 +928,21 @@ def _verify(folder: Path) -> None:
 
 
 def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
-            jobs: int | None, themes: ThemeDictionary) -> BuildInfo:
+            jobs: int | None, themes: ThemeDictionary, *, pin: bool) -> BuildInfo:
     _clean_leftovers(folder)
     workers = _Workers(jobs or min(2, os.cpu_count() or 1))
     try:
         with _without_cycle_collection():
-            return _update_with(corpus, folder, progress, rebuild, workers, themes)
+            return _update_with(corpus, folder, progress, rebuild, workers, themes, pin)
     finally:
         workers.close()
 
 
 def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
-                 workers: _Workers, themes: ThemeDictionary) -> BuildInfo:
+                 workers: _Workers, themes: ThemeDictionary, pin: bool) -> BuildInfo:
+    """Bring the cache in ``folder`` up to date with ``corpus``. With ``pin`` its theme
+    counts are those of ``themes`` (redone if it stored another dictionary's); without, the
+    dictionary it stores stays (new documents are counted with it too)."""
     info = BuildInfo()
     manifest: dict[str, Any] | None = None
     old_files = pd.DataFrame()
@@ -938,6 +961,8 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
             info.reason = str(error)
             manifest = None
             old_files = pd.DataFrame()
+    if manifest is not None and not pin and manifest.get("themes") != themes.digest:
+        themes = _stored_themes(manifest) or themes
     progress("scan", 0, 0)
     scanned_ns = time.time_ns()
     # With nothing cached, everything found is read: the build processes can start meanwhile.
@@ -1092,6 +1117,7 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
         "terms": len(vocabulary.terms),
         "themes": themes.digest,
         "theme_names": theme_names,
+        "themes_text": themes.text,
         "tables": tables,
         "checksums": {k: v for k, v in checksums.items()
                       if (k in tables.values() if "/" not in k else k.split("/")[1] in
