@@ -143,6 +143,13 @@ def test_decode_damaged_utf8_keeps_the_text_with_a_note():
                  "neither clearly GB18030 nor clearly Latin-1", id="mixed GBK and Latin-1"),
     pytest.param(b"\xc0\xc1 a \xe9 b \xe8", "not valid UTF-8 (first bad byte at offset 0)",
                  id="ambiguous"),
+    # Big5 and EUC-KR bytes also decode as GB18030, into Han characters that make no sense
+    pytest.param(" date 2023-09-02 數字經濟\n\n推動實體經濟和數字經濟深度融合，加快建設現代化產業"
+                 "體系，推進新型工業化。".encode("big5"),
+                 "it reads as Big5 (traditional Chinese) rather than GB18030", id="Big5"),
+    pytest.param(" date 2023-09-02 디지털 경제\n\n디지털 경제와 실물 경제의 심층 융합을 추진하고 "
+                 "현대화 산업 체계 건설을 가속화한다.".encode("euc-kr"),
+                 "it reads as EUC-KR (Korean) rather than GB18030", id="EUC-KR"),
 ])
 def test_decode_refuses_what_it_cannot_read(data: bytes, reason: str):
     with pytest.raises(Unreadable) as error:

@@ -535,11 +535,16 @@ def decode(data: bytes) -> tuple[str, str | None]:
     # letter); in GBK/GB18030 text they come in pairs or longer runs (Han characters).
     alone = _alone_share(data[:_SAMPLE])
     candidates = []
+    other = ""
     if alone < 0.2:
         try:
             gb = data.decode("gb18030")
             if _han_share(gb[:_SAMPLE]) >= 0.6:
-                candidates.append(("GB18030", gb))
+                # (Big5 and EUC-KR bytes read as GB18030 too, as Han characters that make no
+                # sense: the characters' frequencies tell them apart)
+                other = _other_double_byte(data)
+                if not other:
+                    candidates.append(("GB18030", gb))
         except UnicodeDecodeError:
             pass
     if alone > 0.5:
@@ -553,10 +558,47 @@ def decode(data: bytes) -> tuple[str, str | None]:
         name, text = candidates[0]
         return _unify_newlines(text), _with_nuls(f"decoded as {name}: the file is not UTF-8",
                                                  text)  # (0x00 is U+0000 in both)
-    what = "neither clearly GB18030 nor clearly Latin-1"
+    what = (f"it reads as {other} rather than GB18030" if other and not candidates
+            else "neither clearly GB18030 nor clearly Latin-1")
     raise Unreadable(f"not valid UTF-8 (first bad byte at offset {bad}) and the encoding "
                      f"cannot be told for sure ({what}); save it as UTF-8")
 
+
+#: Double-byte encodings whose text also decodes as GB18030, by charset_normalizer's names.
+_OTHER_DOUBLE_BYTE = {"big5": "Big5 (traditional Chinese)", "big5hkscs": "Big5-HKSCS",
+                      "cp950": "Big5 (traditional Chinese)", "cp949": "EUC-KR (Korean)",
+                      "euc_kr": "EUC-KR (Korean)", "johab": "Johab (Korean)",
+                      "euc_jp": "EUC-JP (Japanese)", "euc_jis_2004": "EUC-JP (Japanese)",
+                      "euc_jisx0213": "EUC-JP (Japanese)", "shift_jis": "Shift JIS (Japanese)",
+                      "cp932": "Shift JIS (Japanese)", "shift_jis_2004": "Shift JIS (Japanese)",
+                      "shift_jisx0213": "Shift JIS (Japanese)"}
+
+
+def _other_double_byte(data: bytes) -> str:
+    """The name of another East Asian encoding that ``data`` (valid GB18030) is more likely
+    in, or "" when GB18030 is the likeliest (charset_normalizer's judgement on a sample).
+
+    >>> _other_double_byte("推動實體經濟和數字經濟深度融合，加快建設現代化產業體系。".encode("big5"))
+    'Big5 (traditional Chinese)'
+    >>> _other_double_byte("디지털 경제와 실물 경제의 심층 융합을 추진한다.".encode("euc-kr"))
+    'EUC-KR (Korean)'
+    >>> _other_double_byte("推动实体经济和数字经济深度融合，加快建设现代化产业体系。".encode("gbk"))
+    ''
+    """
+    import charset_normalizer
+
+    sample = data[:_GUESS]
+    if len(data) > _GUESS and sample.rfind(b"\n") > 0:  # (not cut inside a character)
+        sample = sample[:sample.rfind(b"\n")]
+    results = charset_normalizer.from_bytes(sample)
+    best = results.best()
+    if best is None or any(m.encoding in ("gb18030", "gbk", "gb2312") and m.chaos <= best.chaos
+                           for m in results):  # (GB18030 as likely as any: short texts)
+        return ""
+    return _OTHER_DOUBLE_BYTE.get(best.encoding, "")
+
+
+_GUESS = 65_536  # bytes charset_normalizer judges
 
 #: Bytes that do not occur in text (C0 controls other than tab, newlines, form feed, escape).
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1a\x1b")
