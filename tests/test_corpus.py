@@ -1139,6 +1139,47 @@ def test_csv_with_an_epoch_column(tmp_path: Path):
 # --------------------------------------------------------------------------- Parquet
 
 
+def test_a_bad_byte_or_nul_costs_its_row_not_the_file(tmp_path: Path):
+    # \x81 is not UTF-8 and no encoding can be told from it: the rows holding such bytes
+    # (or NUL characters) are reported, every other row loads
+    write(tmp_path, "a.jsonl", (jline(date="2023-09-01", title="Good 1", text="b")
+                                + jline(date="2023-09-02", title="Bad", text="x")
+                                ).encode().replace(b"Bad", b"B\x81d")
+          + jline(date="2023-09-03", title="Good 2", text="c").encode())
+    write(tmp_path, "b.csv", b"date,title,text\n2023-09-04,Good 3,d\n2023-09-05,Bad,e\x81f\n"
+          b"2023-09-06,Zero,\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\n2023-09-07,Good 4,g\n")
+    write(tmp_path, "c.csv", "date,title,text\n2023-09-08,Good 5,h\n,,\n\"\",\"\",\"\"\n \n"
+          "2023-09-09,Good 6,i\n")
+    docs, report = load(tmp_path)
+    assert sorted(d.title for d in docs) == [f"Good {i}" for i in range(1, 7)]
+    assert skipped(report, "a.jsonl") == ["line 2: holds bytes that are not UTF-8 in title; "
+                                          "not loaded"]
+    assert skipped(report, "b.csv") == [
+        "row 2 (line 3): holds bytes that are not UTF-8 in text; not loaded",
+        "row 3 (line 4): holds NUL characters (damaged data) in text; not loaded"]
+    assert only_reason(report, "c.csv") == ("3 rows with every field empty (lines 3, 4, 5); "
+                                            "not loaded")
+    assert "each row holding bytes that are not UTF-8 is reported" in warned(report,
+                                                                            "a.jsonl")[0]
+
+
+def test_a_damaged_parquet_row_group_costs_its_rows_only(tmp_path: Path):
+    table = pa.table({"date": [f"2023-09-{d:02}" for d in range(1, 21)],
+                      "title": [f"T{d}" for d in range(1, 21)],
+                      "text": [f"body {d}" for d in range(1, 21)]})
+    path = tmp_path / "t.parquet"
+    pq.write_table(table, path, row_group_size=5, compression="none")
+    data = bytearray(path.read_bytes())
+    chunk = pq.ParquetFile(path).metadata.row_group(2).column(2)  # (rows 11-15, "text")
+    start = chunk.data_page_offset
+    data[start:start + 8] = b"\xff" * 8  # (the page header)
+    path.write_bytes(bytes(data))
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == [f"T{d}" for d in [*range(1, 11), *range(16, 21)]]
+    [reason] = skipped(report, "t.parquet")
+    assert reason.startswith("rows 11-15 (row group 3 of 4) are damaged (")
+
+
 def test_parquet(tmp_path: Path):
     table = pa.table({
         "Date": pa.array([dt.date(2023, 9, 2), dt.date(2023, 9, 3)], pa.date32()),

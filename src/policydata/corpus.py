@@ -63,7 +63,7 @@ HEADER = re.compile(r"^[ \t]*date[ \t]+(\S+)(?:[ \t]+(.*))?$")
 
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
-LOADER_VERSION = 3
+LOADER_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -448,12 +448,18 @@ def _latin_share(text: str) -> float:
     return good / len(wide)
 
 
-def decode(data: bytes) -> tuple[str, str | None]:
+def decode(data: bytes, *, rows: bool = False) -> tuple[str, str | None]:
     """Decode a file's bytes, detecting the encoding only where it is unambiguous.
 
     Returns the text with line endings unified to ``\\n`` and any byte-order mark removed, and
     a note naming the encoding when it was not plain UTF-8 and saying how many NUL characters
     the text holds, whatever decoded it (``None`` when there is neither).
+
+    With ``rows`` (a file of one article per row or line: CSV, JSON Lines, JSON) whose first
+    line is clean text, one bad row does not cost the others: NUL bytes and control codes do
+    not make it binary, and text whose encoding cannot be told is decoded as UTF-8 with each
+    byte that is not UTF-8 kept as a lone surrogate (``surrogateescape``), for
+    :func:`has_undecodable` to find in the rows that hold them.
 
     Raises
     ------
@@ -469,6 +475,9 @@ def decode(data: bytes) -> tuple[str, str | None]:
     ('café\\n', None)
     >>> decode("caf\u00e9 au lait".encode("latin-1"))[1]
     'decoded as Windows-1252 (Latin-1): the file is not UTF-8'
+    >>> text, note = decode(b'{"title": "ok"}\\n{"title": "caf\\x81"}', rows=True)
+    >>> [has_undecodable(line) for line in text.split("\\n")]
+    [False, True]
     """
     if not data or data.isspace():
         raise Unreadable("empty file" + (" (only whitespace)" if data else ""))
@@ -498,7 +507,8 @@ def decode(data: bytes) -> tuple[str, str | None]:
     nuls = head.count(b"\x00")
     # Binary: NUL in over 1% of the bytes, and more than a stray few (a short article with
     # one NUL is text with a caveat) unless they are over 10%.
-    if nuls * 100 > len(head) and (nuls > _STRAY_NULS or nuls * 10 > len(head)):
+    if (nuls * 100 > len(head) and (nuls > _STRAY_NULS or nuls * 10 > len(head))
+            and not (rows and _clean_first_line(data))):
         utf16 = _utf16_without_bom(data)
         if utf16:
             raise Unreadable(_utf16_reason("not UTF-8 (holds NUL bytes)", utf16))
@@ -514,10 +524,11 @@ def decode(data: bytes) -> tuple[str, str | None]:
     if utf16:  # (Han text in UTF-16 has few NUL bytes, and may read as Latin-1 garbage)
         raise Unreadable(_utf16_reason(f"not valid UTF-8 (first bad byte at offset {bad})",
                                        utf16))
-    if nuls * 100 > len(head):  # (a few stray NULs pass in UTF-8 text only, not in bytes
-        raise _nul_binary(nuls, len(head))  # that are not UTF-8 either: a small binary)
+    rows = rows and _clean_first_line(data)
+    if nuls * 100 > len(head) and not rows:  # (a few stray NULs pass in UTF-8 text only, not
+        raise _nul_binary(nuls, len(head))  # in bytes that are not UTF-8 either: a small binary)
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if controls * 10 > len(head):
+    if controls * 10 > len(head) and not rows:
         raise Unreadable(f"binary file ({controls * 100 // len(head)}% of the first "
                          f"{len(head)} bytes are control codes), not text")
     replaced = data.decode("utf-8", "replace")
@@ -560,8 +571,69 @@ def decode(data: bytes) -> tuple[str, str | None]:
                                                  text)  # (0x00 is U+0000 in both)
     what = (f"it reads as {other} rather than GB18030" if other and not candidates
             else "neither clearly GB18030 nor clearly Latin-1")
+    if rows:
+        text = data.decode("utf-8", "surrogateescape")
+        return _unify_newlines(text), _with_nuls(
+            f"not valid UTF-8 (first bad byte at offset {bad}) and the encoding cannot be told "
+            f"for sure ({what}): each row holding bytes that are not UTF-8 is reported, the "
+            "others are loaded; save the file as UTF-8", text)
     raise Unreadable(f"not valid UTF-8 (first bad byte at offset {bad}) and the encoding "
                      f"cannot be told for sure ({what}); save it as UTF-8")
+
+
+def _clean_first_line(data: bytes) -> bool:
+    """Whether a file's first line (a CSV header, a JSON object) is text: no control codes
+    and UTF-8. A file of rows that starts so is judged row by row, not taken for binary."""
+    first = data[:_HEAD].split(b"\n", 1)[0].rstrip(b"\r")
+    if not first.strip() or first != first.translate(None, _CONTROL_BYTES):
+        return False
+    try:
+        first.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def has_undecodable(value: Any) -> bool:
+    """Whether a value read from a row (a string, or lists and mappings of them) holds a byte
+    that was not UTF-8 (see :func:`decode` with ``rows``).
+
+    >>> has_undecodable({"title": ["ok", "caf\\udce9"]}), has_undecodable("café")
+    (True, False)
+    """
+    return _holds(value, _SURROGATE)
+
+
+def _row_damage(fields: dict[str, Any]) -> str:
+    """Why a row read from a file of rows is damaged beyond loading, or "": it holds bytes that
+    were not UTF-8, or is mostly NUL characters (over 8 of them and over 10% of its text; a
+    stray few load, with the file's caveat, as in any text).
+
+    >>> _row_damage({"title": "B", "text": "\\x00" * 12}), _row_damage({"text": "bo\\x00dy"})
+    ('holds NUL characters (damaged data) in text', '')
+    """
+    if _holds(fields, _SURROGATE):
+        columns = [k for k, v in fields.items() if _holds(v, _SURROGATE)]
+        return f"holds bytes that are not UTF-8 in {', '.join(columns) or 'a column name'}"
+    texts = [v for v in fields.values() if isinstance(v, str)]
+    nuls = sum(v.count("\x00") for v in texts)
+    if nuls > _STRAY_NULS and nuls * 10 > sum(map(len, texts)):
+        columns = [k for k, v in fields.items() if isinstance(v, str) and "\x00" in v]
+        return f"holds NUL characters (damaged data) in {', '.join(columns)}"
+    return ""
+
+
+def _holds(value: Any, pattern: re.Pattern[str]) -> bool:
+    if isinstance(value, str):
+        return pattern.search(value) is not None
+    if isinstance(value, dict):
+        return any(_holds(k, pattern) or _holds(v, pattern) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds(v, pattern) for v in value)
+    return False
 
 
 #: Double-byte encodings whose text also decodes as GB18030, by charset_normalizer's names.
@@ -578,7 +650,7 @@ def _other_double_byte(data: bytes) -> str:
     """The name of another East Asian encoding that ``data`` (valid GB18030) is more likely
     in, or "" when GB18030 is the likeliest (charset_normalizer's judgement on a sample).
 
-    >>> _other_double_byte("推動實體經濟和數字經濟深度融合，加快建設現代化產業體系。".encode("big5"))
+    >>> _other_double_byte("推動實體經濟和數字經濟深度融合，加快建設現代化產業體系".encode("big5"))
     'Big5 (traditional Chinese)'
     >>> _other_double_byte("디지털 경제와 실물 경제의 심층 융합을 추진한다.".encode("euc-kr"))
     'EUC-KR (Korean)'
@@ -975,7 +1047,8 @@ def _read_file(path: str, relpath: str, suffix: str, source: str, data: bytes | 
     if data is None:
         with open(path, "rb") as handle:
             data = handle.read()
-    text, note = decode(data)
+    table = suffix in (".csv", ".tsv", ".jsonl", ".ndjson", ".json")
+    text, note = decode(data, rows=table)
     problems: list[tuple[Problem, bool]] = []
     if note:
         problems.append((Problem(relpath, note), False))
@@ -1332,20 +1405,29 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
     next(reader)  # the header, read above
     row = 0
     covered = 0  # last line of a broken row already reported
+    empty: list[int] = []  # lines of rows whose every field is empty (",,")
     while True:
         start = lines.pos + 1  # the line this row starts on
         try:
             values = next(reader)
             problem = ""
         except StopIteration:
+            if empty:
+                shown = ", ".join(map(str, empty[:10])) + (", ..." if len(empty) > 10 else "")
+                yield (row, None, f"{len(empty)} row{'s' if len(empty) > 1 else ''} with every "
+                       f"field empty (line{'s' if len(empty) > 1 else ''} {shown}); not loaded",
+                       f"line {empty[0]}")
             return
         except csv.Error as exc:
             values, problem = [], f"broken CSV quoting ({str(exc).replace(_TAB, 'tab')})"
         end = lines.pos  # the line it ends on
         row += 1
         if not problem:
-            if not values or all(not v.strip() for v in values):
+            if not values:
                 continue  # a blank line
+            if all(not v.strip() for v in values):
+                empty.append(start)
+                continue
             if len(values) == len(names):
                 fields = dict(zip(names, values, strict=True))
                 if end == start or not ("\n" in fields["date"]
@@ -1532,6 +1614,10 @@ def _read_rows(rows: Iterator[Row], relpath: str, source: str,
             if fields is None:
                 problems.append((Problem(relpath, error), True))
                 continue
+            damage = _row_damage(fields)
+            if damage:
+                problems.append((Problem(relpath, f"{where}: {damage}; not loaded"), True))
+                continue
             try:
                 doc = _row_document(number, fields, where, relpath, source, problems)
             except Exception as error:  # a last guard: one odd row must not drop its file
@@ -1656,21 +1742,46 @@ def _read_parquet(data: bytes, relpath: str, source: str,
 
     if not data:
         raise Unreadable("empty file")
+    damaged: list[tuple[Problem, bool]] = []
     try:
         table = pq.read_table(pa.BufferReader(data))
+        first_rows = [1]  # (the row number of each piece's first row)
+        pieces = [table]
     except (pa.ArrowException, OSError) as error:
-        raise Unreadable(f"not a readable Parquet file ({error})") from None
-    names = [n.strip().lower().lstrip("\ufeff") for n in table.column_names]  # (as CSV's)
+        # A damaged page costs its row group only: the others are read one by one.
+        try:
+            parquet = pq.ParquetFile(pa.BufferReader(data))
+        except (pa.ArrowException, OSError):
+            raise Unreadable(f"not a readable Parquet file ({error})") from None
+        pieces, first_rows, row = [], [], 1
+        for group in range(parquet.num_row_groups):
+            size = parquet.metadata.row_group(group).num_rows
+            try:
+                pieces.append(parquet.read_row_group(group))
+                first_rows.append(row)
+            except (pa.ArrowException, OSError) as group_error:
+                damaged.append((Problem(relpath, _one_line(
+                    f"rows {row}-{row + size - 1} (row group {group + 1} of "
+                    f"{parquet.num_row_groups}) are damaged ({str(group_error).strip()}); "
+                    "not loaded")),
+                    True))
+            row += size
+        if not pieces:
+            raise Unreadable(f"not a readable Parquet file ({error})") from None
+    names = [n.strip().lower().lstrip("\ufeff") for n in pieces[0].column_names]  # (as CSV's)
     _check_columns(names)
-    table = table.rename_columns(names)
     wanted = [c for c in ("date", "title", "text", "id", "source", "url") if c in names]
-    columns = {name: _column_values(table.column(name)) for name in wanted}
 
     def rows() -> Iterator[Row]:
-        for i in range(table.num_rows):
-            yield i + 1, {name: values[i] for name, values in columns.items()}, "", f"row {i + 1}"
+        for piece, first in zip(pieces, first_rows):
+            piece = piece.rename_columns(names)
+            columns = {name: _column_values(piece.column(name)) for name in wanted}
+            for i in range(piece.num_rows):
+                yield (first + i, {name: values[i] for name, values in columns.items()}, "",
+                       f"row {first + i}")
 
-    return _read_rows(rows(), relpath, source)
+    docs, problems = _read_rows(rows(), relpath, source)
+    return docs, damaged + problems
 
 
 # --------------------------------------------------------------------------- whole corpus
