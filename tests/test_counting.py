@@ -11,6 +11,7 @@ Three layers:
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from collections import defaultdict
@@ -29,6 +30,7 @@ from policydata.tokens import (
     encode,
     encode_batch,
     parse_term,
+    split_query,
     text_pieces,
     token_spans,
     tokenize,
@@ -184,6 +186,18 @@ def test_parse_term(query: str, expected: list[str]) -> None:
 def test_parse_term_refuses(query: str) -> None:
     with pytest.raises(ValueError):
         parse_term(query)
+
+
+@pytest.mark.parametrize(("query", "reason"), [
+    ("x" * 201, "query is 201 characters long; the limit is 200"),
+    (" ".join(["a"] * 41), "has 41 words; the limit is 40"),
+    # a list of alternatives is bounded as a whole, not only each alternative
+    (",".join(["economy"] * 26), "query is 207 characters long; the limit is 200"),
+])
+def test_queries_are_bounded(query: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        for part in split_query(query):
+            parse_term(part)
 
 
 @pytest.mark.parametrize("query", ["china's*", "China\u2019s*", "new china's*"])

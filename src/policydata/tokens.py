@@ -655,5 +655,17 @@ def split_query(query: str) -> list[str]:
     ['digital economy', 'real economy']
     >>> split_query("10,000 people, 2,5 percent")
     ['10,000 people', '2,5 percent']
+
+    The whole value is bounded as one term is (``MAX_QUERY_LENGTH`` characters): a long list
+    of alternatives would otherwise be a long query.
+
+    >>> split_query("economy," * 30)
+    Traceback (most recent call last):
+    ...
+    ValueError: query is 240 characters long; the limit is 200
     """
+    if len(query) > MAX_QUERY_LENGTH:
+        raise ValueError(
+            f"query is {len(query)} characters long; the limit is {MAX_QUERY_LENGTH}"
+        )
     return [part.strip() for part in _ALTERNATIVES.split(query) if part.strip()]
