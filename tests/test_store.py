@@ -331,6 +331,48 @@ def test_unwritable_cache_location_falls_back(corpus: Path, tmp_path: Path,
     assert count(index, "digital economy") == 36
 
 
+def test_the_fallback_cache_location_is_private(corpus: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # (caches hold the articles' texts: a folder planted in the shared temporary folder, as a
+    # link or with open permissions, is not written into)
+    monkeypatch.setattr(store.tempfile, "gettempdir", lambda: str(tmp_path))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / f"policydata-cache-{os.getuid()}").symlink_to(elsewhere)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    index = open_index(corpus, cache_dir=blocker / "cache")
+    assert list(elsewhere.iterdir()) == [] and count(index, "digital economy") == 36
+    used = Path(index.build.cache).parent
+    assert used.stat().st_mode & 0o077 == 0 and used.stat().st_uid == os.getuid()
+
+
+def test_a_read_only_cache_that_is_up_to_date_is_used_as_it_is(
+        corpus: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store, "RACY_NS", 0)  # (files just written count as unchanged)
+    folder = Path(open_index(corpus, cache_dir=cache).build.cache)
+
+    def state() -> list[tuple[str, int]]:
+        return sorted((str(p), p.stat().st_mtime_ns) for p in folder.rglob("*"))
+
+    before = state()
+    # (a read-only mount; os.access, as root ignores permissions)
+    access = os.access
+    monkeypatch.setattr(store.os, "access",
+                        lambda path, mode: access(path, mode) and Path(path) != folder)
+    index = open_index(corpus, cache_dir=cache)
+    assert index.build.cache == str(folder) and state() == before
+    assert "its index is up to date and was used as it is" in index.build.notes[0]
+    assert count(index, "digital economy") == 36
+    # a changed corpus cannot be brought into it: the index is built elsewhere, with the change
+    write_article(corpus / "new", "a.txt", "2024-03-01", "Added", "The digital economy.")
+    monkeypatch.setattr(store, "_writable_folder", lambda f: cache / "fallback")
+    (cache / "fallback").mkdir()
+    index = open_index(corpus, cache_dir=cache)
+    assert index.build.cache == str(cache / "fallback") and state() == before
+    assert count(index, "digital economy") == 37
+
+
 def test_cache_folder_is_keyed_by_corpus_path(tmp_path: Path, cache: Path) -> None:
     a = cache_folder(tmp_path / "one" / "corpus", cache)
     b = cache_folder(tmp_path / "two" / "corpus", cache)

@@ -37,6 +37,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import threading
@@ -47,7 +48,7 @@ import weakref
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
@@ -133,11 +134,27 @@ def _writable_folder(folder: Path) -> Path:
         probe.unlink()
         return folder
     except OSError as error:
-        fallback = Path(tempfile.gettempdir()) / f"policydata-cache-{os.getuid()}" / folder.name
+        fallback = _private_temp_folder() / folder.name
         log.warning("cache location %s cannot be written (%s); using %s instead", folder,
                     error.strerror or error, fallback)
-        fallback.mkdir(parents=True, exist_ok=True)
+        fallback.mkdir(mode=0o700, exist_ok=True)
         return fallback
+
+
+def _private_temp_folder() -> Path:
+    """This user's folder for caches in the temporary folder: made private (0700), and used
+    only if it is a real folder this user owns that no one else can write or read (caches hold
+    the articles' texts); else a new private one."""
+    base = Path(tempfile.gettempdir()) / f"policydata-cache-{os.getuid()}"
+    with suppress(FileExistsError):
+        base.mkdir(mode=0o700)
+    info = os.lstat(base)
+    if (not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid()
+            or info.st_mode & 0o077):
+        log.warning("%s is not a private folder of this user (a link, another owner or open "
+                    "permissions): not used", base)
+        return Path(tempfile.mkdtemp(prefix="policydata-cache-"))
+    return base
 
 
 # --------------------------------------------------------------------------- verified I/O
@@ -850,7 +867,23 @@ def _locked(corpus: Path | str, cache_dir: Path | str | None, progress: Progress
                                 "device, pipe or socket)")
     progress = progress or (lambda stage, done, total: None)
     themes = themes or default_themes()
-    folder = _writable_folder(cache_folder(corpus, cache_dir))
+    folder = cache_folder(corpus, cache_dir)
+    if not rebuild and _read_only(folder):
+        # A cache that cannot be written (a read-only mount, a shared folder) is used as it is
+        # when it is up to date; else the index is built in a fallback location.
+        try:
+            info = _update(corpus, folder, progress, False, 1, themes, pin=not load, dry=True)
+            index = _load(folder, themes) if load else None
+        except (_WouldWrite, *_DAMAGE) as error:
+            log.warning("cache in %s cannot be written and cannot be used as it is (%s)",
+                        folder, error)
+        else:
+            info.notes.append("the cache location cannot be written; its index is up to date "
+                              "and was used as it is")
+            info.seconds = time.perf_counter() - started
+            info.cache = str(folder)
+            return info, index
+    folder = _writable_folder(folder)
     lock = FileLock(str(folder / ".lock"))
     try:
         lock.acquire(timeout=1)
@@ -927,22 +960,35 @@ def _verify(folder: Path) -> None:
             raise CacheError(f"{rel} is damaged (size or checksum differs from the manifest)")
 
 
+def _read_only(folder: Path) -> bool:
+    """Whether ``folder`` holds a cache that this process cannot write."""
+    return (folder / "manifest.json").is_file() and not os.access(folder, os.W_OK)
+
+
+class _WouldWrite(Exception):
+    """An update without writing (``dry``) found that the cache must change."""
+
+
 def _update(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
-            jobs: int | None, themes: ThemeDictionary, *, pin: bool) -> BuildInfo:
-    _clean_leftovers(folder)
+            jobs: int | None, themes: ThemeDictionary, *, pin: bool,
+            dry: bool = False) -> BuildInfo:
+    if not dry:
+        _clean_leftovers(folder)
     workers = _Workers(jobs or min(2, os.cpu_count() or 1))
     try:
         with _without_cycle_collection():
-            return _update_with(corpus, folder, progress, rebuild, workers, themes, pin)
+            return _update_with(corpus, folder, progress, rebuild, workers, themes, pin, dry)
     finally:
         workers.close()
 
 
 def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
-                 workers: _Workers, themes: ThemeDictionary, pin: bool) -> BuildInfo:
+                 workers: _Workers, themes: ThemeDictionary, pin: bool,
+                 dry: bool = False) -> BuildInfo:
     """Bring the cache in ``folder`` up to date with ``corpus``. With ``pin`` its theme
     counts are those of ``themes`` (redone if it stored another dictionary's); without, the
-    dictionary it stores stays (new documents are counted with it too)."""
+    dictionary it stores stays (new documents are counted with it too). With ``dry``, raise
+    _WouldWrite instead of changing anything."""
     info = BuildInfo()
     manifest: dict[str, Any] | None = None
     old_files = pd.DataFrame()
@@ -961,6 +1007,8 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
             info.reason = str(error)
             manifest = None
             old_files = pd.DataFrame()
+    if dry and manifest is None:
+        raise _WouldWrite(info.reason)
     if manifest is not None and not pin and manifest.get("themes") != themes.digest:
         themes = _stored_themes(manifest) or themes
     progress("scan", 0, 0)
@@ -1017,9 +1065,13 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
             and len(manifest["segments"]) <= MAX_SEGMENTS):
         problems = [[p.path, p.reason] for p in scan_problems]
         if manifest.get("scan_problems") != problems:
+            if dry:
+                raise _WouldWrite("files not loaded have changed")
             _save_manifest(folder, {**manifest, "scan_problems": problems})
             info.wrote = True
         return info
+    if dry:
+        raise _WouldWrite("the corpus has changed")
     info.rebuilt = manifest is None
     checksums: dict[str, list[int]] = {} if manifest is None else {
         k: v for k, v in manifest["checksums"].items() if not k.startswith("segments/")}
