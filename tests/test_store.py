@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -371,6 +372,31 @@ def test_a_read_only_cache_that_is_up_to_date_is_used_as_it_is(
     index = open_index(corpus, cache_dir=cache)
     assert index.build.cache == str(cache / "fallback") and state() == before
     assert count(index, "digital economy") == 37
+
+
+def test_a_moved_or_copied_corpus_takes_its_cache_over(corpus: Path, tmp_path: Path,
+                                                      cache: Path) -> None:
+    first = open_index(corpus, cache_dir=cache)
+    moved = tmp_path / "elsewhere" / corpus.name
+    moved.parent.mkdir()
+    corpus.rename(moved)
+    index = open_index(moved, cache_dir=cache)
+    assert (index.build.tokenised, index.build.rebuilt) == (0, False)
+    assert f"the cache of the same files at {first.build.cache} was taken over" in (
+        index.build.notes[0])
+    assert not Path(first.build.cache).exists()  # (the corpus it was made for is gone)
+    copied = tmp_path / "copy" / corpus.name
+    shutil.copytree(moved, copied)  # (new times: the files are hashed, not tokenised)
+    write_article(copied / "new", "a.txt", "2024-03-01", "Added", "The digital economy.")
+    again = open_index(copied, cache_dir=cache)
+    assert (again.build.tokenised, again.build.added, again.build.rebuilt) == (1, 1, False)
+    assert count(again, "digital economy") == 37 and count(index, "digital economy") == 36
+    assert Path(index.build.cache).exists()  # (its corpus is still there)
+    assert open_index(moved, cache_dir=cache).build.tokenised == 0
+    # a corpus of other files by the same name starts its own
+    other = tmp_path / "other" / corpus.name
+    write_article(other, "a.txt", "2024-03-01", "Other", "Something else.")
+    assert open_index(other, cache_dir=cache).build.rebuilt
 
 
 def test_cache_folder_is_keyed_by_corpus_path(tmp_path: Path, cache: Path) -> None:

@@ -50,6 +50,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from glob import escape as glob_escape
 from pathlib import Path
 from queue import Empty
 from typing import Any, BinaryIO
@@ -892,9 +893,14 @@ def _locked(corpus: Path | str, cache_dir: Path | str | None, progress: Progress
         progress("wait", 0, 0)
         lock.acquire()
     try:
+        moved_from = (None if rebuild or (folder / "manifest.json").exists()
+                      else _adopt_moved_cache(corpus, folder))
         try:
             info, index = _update_and_load(corpus, folder, progress, rebuild, jobs, themes,
                                            load)
+            if moved_from:
+                info.notes.append(f"the cache of the same files at {moved_from} was taken "
+                                  "over (the corpus was moved or copied)")
         except _DAMAGE as error:
             # (Also a cache whose checksums hold but whose contents are not what this version
             # writes, e.g. edited by hand: a missing key or column. A rebuild that meets the
@@ -958,6 +964,72 @@ def _verify(folder: Path) -> None:
             raise CacheError(f"{rel}: {error.strerror or error}") from None
         if [len(data), zlib.crc32(data)] != expected:
             raise CacheError(f"{rel} is damaged (size or checksum differs from the manifest)")
+
+
+def _adopt_moved_cache(corpus: Path, folder: Path) -> str | None:
+    """Start a corpus's new cache from the cache of the same files at another path, when the
+    corpus was moved or copied: the cache is keyed by the corpus's path, and its content then
+    decides what is read again (a moved file keeps its times; a copied one is hashed, not
+    tokenised). The files are hard links (the cache never changes a file in place; a copy
+    where links cannot be made). Returns the folder taken over, or None.
+
+    A candidate is a cache of a corpus with the same name in the same cache directory, holding
+    a manifest of this version whose files are found at the new path with the same sizes (a
+    sample of up to 200 of them, at least nine in ten).
+    """
+    prefix = folder.name[:-17]  # ("<name>-", without the 16-digit key)
+    best: tuple[float, Path, dict[str, Any]] | None = None
+    for other in folder.parent.glob(f"{glob_escape(prefix)}-" + "?" * 16):
+        if other == folder:
+            continue
+        try:
+            manifest = _read_manifest(other)
+            files = _files_table(other, manifest)
+        except (CacheError, *_DAMAGE, OSError):
+            continue
+        if not len(files):
+            continue
+        sample = files.sample(min(200, len(files)), random_state=0)
+        found = 0
+        for path, size in zip(sample["path"], sample["size"]):
+            with suppress(OSError):
+                found += (corpus / path if corpus.is_dir() else corpus).stat().st_size == size
+        share = found / len(sample)
+        if share >= 0.9 and (best is None or share > best[0]):
+            best = share, other, manifest
+    if best is None:
+        return None
+    _, other, manifest = best
+    lock = FileLock(str(other / ".lock"))
+    try:
+        lock.acquire(timeout=0)  # (another process is changing it: build anew instead)
+    except (Timeout, OSError):
+        return None
+    try:
+        for source in other.rglob("*"):
+            if source.is_dir() or source.name.startswith("."):
+                continue
+            target = folder / source.relative_to(other)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+        _save_manifest(folder, {**manifest, "corpus": str(corpus.resolve())})
+    except OSError as error:
+        log.warning("the cache in %s could not be taken over (%s)", other, error)
+        shutil.rmtree(folder / "segments", ignore_errors=True)
+        for path in folder.glob("*.*"):
+            if path.name != ".lock":
+                path.unlink(missing_ok=True)
+        return None
+    else:
+        if not Path(str(manifest.get("corpus"))).exists():  # (moved: the old one is left over)
+            shutil.rmtree(other, ignore_errors=True)
+    finally:
+        lock.release()
+    log.info("cache of %s taken over from %s", corpus, other)
+    return str(other)
 
 
 def _read_only(folder: Path) -> bool:
