@@ -13,8 +13,10 @@ errors).
 
     python bench/load.py --corpus /data/c100k --sessions 20 --rounds 2
 
-writes ``bench/RESULTS-browser.json`` (read by ``bench/run.py`` into ``bench/RESULTS.md``) and
-prints a table. ``tests/test_load.py`` runs it at a small size in CI.
+writes ``bench/RESULTS-browser.json`` (read by ``bench/run.py`` into ``bench/RESULTS.md``, which
+labels it as carried over from this measurement: the file records the corpus, its article
+count, the commit and the date) and prints a table. ``tests/test_load.py`` runs it at a small
+size in CI.
 """
 
 from __future__ import annotations
@@ -252,6 +254,32 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def _indexed_articles(corpus: Path, cache: Path) -> int | None:
+    """Documents in the index the server built or opened (from its cache's manifest)."""
+    try:
+        from policydata.store import cache_folder
+
+        manifest = json.loads((cache_folder(corpus, cache) / "manifest.json").read_text("utf-8"))
+        return sum(int(segment["documents"]) for segment in manifest["segments"])
+    except (ImportError, OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _provenance() -> dict[str, str]:
+    """The commit (marked when src/ or dashboard/ had uncommitted changes) and the date."""
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True).stdout.strip()
+        changed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--",
+                                  "src", "dashboard"], capture_output=True, text=True).stdout
+        if commit and changed.strip():
+            commit += " with uncommitted changes under src/ or dashboard/"
+    except OSError:
+        commit = ""
+    now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    return {"commit": commit, "date": now}
+
+
 def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None = None,
         timeout: float = 120.0, ramp: float = 0.5) -> dict[str, Any]:
     """Run the load test and return its figures (see the module docstring)."""
@@ -282,6 +310,7 @@ def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None
             after = server.rss()
         finally:
             server.stop()
+        articles = _indexed_articles(Path(corpus), Path(cache or tmp))
     timings: dict[str, list[float]] = {}
     for session in group:
         for kind, values in session.timings.items():
@@ -293,6 +322,9 @@ def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None
             steps.setdefault(label, []).extend(values)
     return {
         "corpus": str(corpus),
+        # What was measured, so that bench/run.py can tell these figures from its own run's.
+        "articles": articles,
+        **_provenance(),
         "sessions": sessions,
         "rounds": rounds,
         "ramp_s": ramp,
@@ -325,6 +357,8 @@ def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None
 def table(result: dict[str, Any]) -> str:
     lines = [f"Load test: {result['sessions']} concurrent browser sessions x "
              f"{result['rounds']} rounds on {result['corpus']} "
+             f"({result.get('articles') or '?'} articles, commit {result.get('commit') or '?'}, "
+             f"{result.get('date') or '?'}) "
              f"({result['completed']} of {result['sessions']} completed, "
              f"{len(result['errors'])} errors, {result['seconds']} s)", "",
              "| action | count | median | 95th percentile |", "| --- | --- | --- | --- |"]
@@ -359,8 +393,9 @@ def main(argv: list[str] | None = None) -> int:
         result = run(args.corpus, sessions=args.sessions, rounds=args.rounds,
                      cache=args.cache_dir, timeout=args.timeout, ramp=args.ramp)
     except Exception as error:  # still write a result, so a caller sees what went wrong
-        result = {"corpus": str(args.corpus), "sessions": args.sessions, "rounds": args.rounds,
-                  "completed": 0, "errors": [f"{type(error).__name__}: {error}"]}
+        result = {"corpus": str(args.corpus), **_provenance(), "sessions": args.sessions,
+                  "rounds": args.rounds, "completed": 0,
+                  "errors": [f"{type(error).__name__}: {error}"]}
         args.out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
         print("error:", result["errors"][0], file=sys.stderr)
         return 1
