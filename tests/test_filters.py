@@ -19,7 +19,7 @@ from policydata.filters import (
     view_from_params,
     view_to_params,
 )
-from policydata.tokens import MAX_QUERY_LENGTH
+from policydata.tokens import MAX_QUERY_LENGTH, parse_term
 
 THEMES = ["Digital economy", "Party leadership"]
 SOURCES = ["xinhua", "miit", "a folder name of 240 characters " + "x" * 208]
@@ -126,8 +126,12 @@ dates = st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2100, 1, 1))
 def views(draw, back: bool = True):
     start = draw(st.none() | dates)
     end = None if start is None else draw(dates.filter(lambda d: d >= start))
-    terms = tuple(dict.fromkeys(" ".join(w.split()) for w in draw(st.lists(words, max_size=4))
-                                if w.strip()))
+    # (terms that count alike, "a-b" and "a b", are one term: the first is kept)
+    kept: dict[object, str] = {}
+    for w in draw(st.lists(words, max_size=4)):
+        if w.strip():
+            kept.setdefault(parse_term(w).words, " ".join(w.split()))
+    terms = tuple(kept.values())
     alternatives = [" ".join(w.split()) for w in draw(st.lists(words, max_size=40))]
     query = ", ".join(dict.fromkeys(a for a in alternatives if a))[:MAX_QUERY_LENGTH]
     return View(
@@ -163,6 +167,15 @@ def test_the_way_back_is_a_view_of_its_own() -> None:
     view, notes = parse({"back": back + "&theme=Nope&smooth=x&back=term%3Dx"})
     assert view.back == back
     assert any("'back'" in n and "Nope" in n for n in notes), notes
+
+
+def test_terms_that_count_alike_are_one_term() -> None:
+    view, notes = parse({"term": ["economy", "ECONOMY", "high-quality development",
+                                  "High quality  development", "economy"]})
+    assert view.terms == ("economy", "high-quality development")
+    assert notes == ["'term': 'ECONOMY' counts as 'economy', already shown; ignored",
+                     "'term': 'High quality development' counts as 'high-quality development', "
+                     "already shown; ignored"]
 
 
 def test_a_query_read_at_the_limit_reads_back_the_same() -> None:

@@ -351,10 +351,20 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
     start, end = _dates(get("dates"), "dates", notes)
     start2, end2 = _dates(get("dates2"), "dates2", notes)
     terms: list[str] = []
+    seen: dict[tuple[str, ...], str] = {}
     for value in get("term"):
         term = " ".join(_query(value, "term", notes).split())  # ("labor  market": one term)
-        if term and term not in terms:
-            terms.append(term)
+        if not term:
+            continue
+        # (counted alike: "ECONOMY" is "economy", "high-quality" is "high quality")
+        key = tuple(str(parse_term(part)) for part in split_query(term))
+        if key in seen:
+            if term != seen[key]:
+                notes.append(f"'term': {term[:40]!r} counts as {seen[key][:40]!r}, already "
+                             "shown; ignored")
+            continue
+        seen[key] = term
+        terms.append(term)
     if len(terms) > MAX_TERMS:
         notes.append(f"{len(terms)} terms; the first {MAX_TERMS} are kept")
         terms = terms[:MAX_TERMS]
