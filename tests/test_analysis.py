@@ -232,6 +232,18 @@ def test_kwic_shows_the_text_as_written(seed_index) -> None:
         "high-quality development", "high-quality development"]
 
 
+def test_article_marks_a_themes_matches(seed_index) -> None:
+    counts = seed_index.theme_counts(seed_index.themes)[0]
+    for column, (name, entries) in enumerate(seed_index.themes.themes):
+        doc = an.article(seed_index, "000_362ffc007b938720", theme=name)
+        assert doc["hits"] == counts[column]
+        marked = [doc["body"][a:b] for a, b in doc["body_marks"]] + [
+            doc["title"][a:b] for a, b in doc["title_marks"]]
+        assert len(marked) == counts[column]  # (the whole article is returned)
+        for text in marked:  # each mark is one of the theme's entries, as written
+            assert an.match_offsets(text, list(entries)), (name, text)
+
+
 def test_article_marks_the_query(seed_index) -> None:
     doc = an.article(seed_index, "000_362ffc007b938720", query="digital economy")
     assert doc is not None

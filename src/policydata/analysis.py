@@ -1595,7 +1595,7 @@ def log_likelihood(a: np.ndarray, b: np.ndarray, c: int, d: int) -> np.ndarray:
 
 def article(index: Index, doc_id: str, *, query: str = "",
             themes: ThemeDictionary | None = None, max_chars: int | None = None,
-            ) -> dict[str, Any] | None:
+            theme: str = "") -> dict[str, Any] | None:
     """One article to read, with the character spans of the query's counted matches.
 
     Parameters
@@ -1611,6 +1611,9 @@ def article(index: Index, doc_id: str, *, query: str = "",
     max_chars : int or None
         Longest body returned; a longer one is cut there (``length`` keeps its full length)
         and only the matches within it are marked, so a huge article is quick to open.
+    theme : str
+        Without a ``query``, a theme of the dictionary whose matches are marked (its entries,
+        counted as theme counts are, rule 8).
 
     Returns
     -------
@@ -1635,6 +1638,9 @@ def article(index: Index, doc_id: str, *, query: str = "",
     (10, 6, 2000, 3165)
     >>> doc["body"][slice(*doc["body_marks"][0])]
     'real economy'
+    >>> marked = article(index, "000_362ffc007b938720", theme="Digital economy")
+    >>> marked["hits"], int(index.theme_counts(index.themes)[0, 0])  # (the theme's count)
+    (11, 11)
     """
     row = index.row_of(doc_id)
     if row is None:
@@ -1646,8 +1652,9 @@ def article(index: Index, doc_id: str, *, query: str = "",
     marks: list[tuple[int, int]] = []
     hits = 0
     cut = len(title) + 2
-    if query:
-        terms = parse_query(query)
+    terms = (parse_query(query) if query
+             else list(dict(_dictionary(index, themes).themes)[theme]) if theme else [])
+    if terms:
         hits = int(index.counts(terms)[row])
         # Matched in the whole text (a cut could make a word look like another), and only
         # as far as the body shown.
@@ -1924,3 +1931,226 @@ def corpus_info(index: Index, flt: Filter = Filter(), *,
         "cache": getattr(index.build, "cache", None),
     }
 
+
+# --------------------------------------------------------------------------- summaries
+# (What a page or a report says about a frame computed above: which terms stand out, how
+# many periods are empty, which sources hold the most articles.)
+
+
+def key_terms(top: pd.DataFrame, *, weight: str) -> pd.DataFrame:
+    """The terms of a :func:`top_terms` frame that stand out (the ones a word cloud draws).
+
+    Parameters
+    ----------
+    top : DataFrame
+        A :func:`top_terms` frame (a ``score`` column, highest first).
+    weight : {"count", "tfidf", "keyness"}
+        The weight ``top`` was ranked by. With ``keyness`` a term stands out when it is
+        significantly more frequent than in the comparison (G2 of :data:`KEYNESS_P001` or
+        more, p < 0.001); with the others when its score is above 0.
+
+    Returns
+    -------
+    DataFrame
+        The rows of ``top`` that stand out, in its order, with its index.
+
+    Raises
+    ------
+    ValueError
+        For another ``weight``.
+
+    See Also
+    --------
+    ranked_terms
+
+    Examples
+    --------
+    >>> top = pd.DataFrame({"term": ["a", "b", "c"], "count": [9, 4, 1], "docs": [3, 2, 1],
+    ...                     "score": [25.0, 4.2, -1.5]})
+    >>> key_terms(top, weight="keyness")["term"].tolist()
+    ['a']
+    >>> key_terms(top, weight="count")["term"].tolist()
+    ['a', 'b']
+    """
+    return top[_stands_out(top["score"], weight)]
+
+
+def ranked_terms(top: pd.DataFrame, *, weight: str, n: int) -> pd.DataFrame:
+    """The first ``n`` terms of a :func:`top_terms` frame with a score above 0, each with
+    whether it stands out (:func:`key_terms`).
+
+    Parameters
+    ----------
+    top : DataFrame
+        A :func:`top_terms` frame (a ``score`` column, highest first).
+    weight : {"count", "tfidf", "keyness"}
+        The weight ``top`` was ranked by (see :func:`key_terms`).
+    n : int
+        Most rows returned.
+
+    Returns
+    -------
+    DataFrame
+        At most ``n`` rows of ``top``, in its order, with one more column, ``key``: True
+        where the term stands out (with ``keyness``: significant at p < 0.001), False where
+        it ranks only among the next ones.
+
+    Raises
+    ------
+    ValueError
+        For another ``weight`` or a negative ``n``.
+
+    Examples
+    --------
+    >>> top = pd.DataFrame({"term": ["a", "b", "c"], "count": [9, 4, 1], "docs": [3, 2, 1],
+    ...                     "score": [25.0, 4.2, -1.5]})
+    >>> ranked_terms(top, weight="keyness", n=5)[["term", "key"]]
+      term    key
+    0    a   True
+    1    b  False
+    >>> ranked_terms(top, weight="tfidf", n=1)["key"].tolist()
+    [True]
+    """
+    if n < 0:
+        raise ValueError(f"n must be 0 or more, not {n}")
+    kept = top[top["score"] > 0].head(n)
+    return kept.assign(key=_stands_out(kept["score"], weight))
+
+
+def _stands_out(scores: pd.Series, weight: str) -> pd.Series:
+    """Which scores stand out (see :func:`key_terms`)."""
+    if weight not in ("count", "tfidf", "keyness"):
+        raise ValueError(f"weight must be count, tfidf or keyness, not {weight!r}")
+    return scores >= KEYNESS_P001 if weight == "keyness" else scores > 0
+
+
+def narrowed_span(frame: pd.DataFrame, flt: Filter, *, freq: str) -> tuple[str, str] | None:
+    """The first and last periods of a trend when they are not those of the filter's dates.
+
+    A trend runs from the period of the first article the filter selects to that of the
+    last one, which can fall inside the date range asked for.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A trend in time order (:func:`term_trend`, :func:`theme_trend` or
+        :func:`corpus_trend`), with a ``period`` column.
+    flt : Filter
+        The filter the trend was counted with.
+    freq : {"month", "quarter", "year"}
+        The length of its periods.
+
+    Returns
+    -------
+    tuple of str or None
+        ``(first period, last period)`` when the first is not the period of ``flt.start`` or
+        the last not that of ``flt.end``; None when they are (or the filter names no dates,
+        or the trend is empty).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> since = Filter(start=dt.date(2023, 1, 1))
+    >>> narrowed_span(term_trend(index, ["China"], since), since, freq="month")
+    ('2023-09', '2023-09')
+    >>> print(narrowed_span(term_trend(index, ["China"], since, freq="year"), since,
+    ...                     freq="year"))
+    None
+    """
+    if frame.empty:
+        return None
+    first, last = str(frame["period"].iat[0]), str(frame["period"].iat[-1])
+    if (flt.start and period_of(flt.start, freq) != first) or (
+            flt.end and period_of(flt.end, freq) != last):
+        return first, last
+    return None
+
+
+def count_periods(frame: pd.DataFrame) -> tuple[int, int]:
+    """How many periods a trend has, and how many of them hold no article.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A trend (:func:`corpus_trend`, :func:`term_trend` or :func:`theme_trend`), with
+        ``period`` and ``articles`` columns; a period with several terms or themes counts
+        once.
+
+    Returns
+    -------
+    tuple of int
+        ``(periods, periods without articles)``.
+
+    Examples
+    --------
+    >>> count_periods(pd.DataFrame({"period": ["2023-01", "2023-01", "2023-02", "2023-02"],
+    ...                             "term": ["a", "b", "a", "b"], "articles": [2, 2, 0, 0]}))
+    (2, 1)
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> count_periods(corpus_trend(open_index("seeds", cache_dir=tempfile.mkdtemp())))
+    (1, 0)
+    """
+    periods = frame.drop_duplicates("period")
+    return len(periods), int((periods["articles"] == 0).sum())
+
+
+def sources_ranked(sources: dict[str, int]) -> pd.DataFrame:
+    """Articles per source, the source with the most first.
+
+    Parameters
+    ----------
+    sources : dict
+        Articles per source, such as :func:`corpus_info`'s ``sources``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``source`` and ``articles``, sorted by ``articles`` (most first), then by
+        ``source`` (A to Z), so sources with as many articles keep one order.
+
+    Examples
+    --------
+    >>> sources_ranked({"xinhua": 3, "miit": 5, "gov": 3})
+      source  articles
+    0   miit         5
+    1    gov         3
+    2 xinhua         3
+    >>> sources_ranked({}).empty
+    True
+    """
+    frame = pd.DataFrame({"source": pd.Series(list(sources), dtype=object),
+                          "articles": pd.Series(list(sources.values()), dtype=np.int64)})
+    return frame.sort_values(["articles", "source"], ascending=[False, True],
+                             kind="stable").reset_index(drop=True)
+
+
+def total_hits(table: pd.DataFrame) -> int:
+    """The matches an article list counts: the sum of its ``hits``.
+
+    Each is one line of :func:`kwic` for the same search, so this is how many lines
+    ``kwic`` has without a limit.
+
+    Parameters
+    ----------
+    table : DataFrame
+        An :func:`articles` frame (a ``hits`` column).
+
+    Returns
+    -------
+    int
+        The sum of ``hits`` (0 for an empty list).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> total_hits(articles(index, Filter(query="real economy, China")))
+    17
+    >>> total_hits(articles(index, Filter(query="green development")))
+    0
+    """
+    return int(table["hits"].sum())
