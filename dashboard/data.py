@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -255,12 +257,35 @@ def _theme_kwic(_index: Index, index_key: str, theme: str, flt: Filter, window: 
                    themes=_themes)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+#: Most rows of an article list a page shows, and all the cache keeps of it: a whole list of
+#: 300,000 articles takes 40 to 75 MB, so only its first rows, its length and its hits are
+#: kept (at most 64 lists of up to LISTED rows, about 0.5 MB each with titles of ordinary
+#: length: some 30 MB in all); a download of the whole list computes it again when asked.
+LISTED = 2000
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def _articles(_index: Index, index_key: str, flt: Filter, sort: str, limit: int | None,
               mentioning: str | None, with_theme: str | None, _themes: ThemeDictionary,
-              themes_key: str) -> pd.DataFrame:
-    return an.articles(_index, flt, sort=sort, limit=limit, themes=_themes,
-                       mentioning=mentioning, with_theme=with_theme)
+              themes_key: str) -> tuple[pd.DataFrame, int, int]:
+    table = an.articles(_index, flt, sort=sort, limit=limit, themes=_themes,
+                        mentioning=mentioning, with_theme=with_theme)
+    return table.head(LISTED), len(table), an.total_hits(table)
+
+
+@dataclass(frozen=True)
+class ArticleList:
+    """An article list as a page shows it: its first rows and what the whole list holds."""
+
+    rows: pd.DataFrame  # its first LISTED rows (every row of a shorter list), in order
+    count: int  # articles in the whole list
+    hits: int  # matches in the whole list (a keyword-in-context line each)
+    whole: Callable[[], pd.DataFrame]  # the whole list, computed again (for a download)
+
+    @property
+    def cut(self) -> bool:
+        """Whether the list has more rows than :attr:`rows` holds."""
+        return self.count > len(self.rows)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -353,8 +378,14 @@ class Corpus:
             raise  # pragma: no cover - _rebuild reruns the page
 
     def articles(self, flt: Filter, *, sort: str = "-date", limit: int | None = None,
-                 mentioning: str | None = None, with_theme: str | None = None) -> pd.DataFrame:
-        return _articles(*self._keys, flt, sort, limit, mentioning, with_theme, *self._dict)
+                 mentioning: str | None = None, with_theme: str | None = None) -> ArticleList:
+        """The article list (:func:`policydata.analysis.articles`): its first
+        :data:`LISTED` rows, its length and hits, and the whole list on demand."""
+        rows, count, hits = _articles(*self._keys, flt, sort, limit, mentioning, with_theme,
+                                      *self._dict)
+        whole = partial(an.articles, self.index, flt, sort=sort, limit=limit,
+                        themes=self.dictionary, mentioning=mentioning, with_theme=with_theme)
+        return ArticleList(rows, count, hits, whole)
 
     def info(self, flt: Filter = Filter()) -> dict[str, Any]:
         """The corpus summary (of the articles ``flt`` selects) and its load report."""

@@ -122,7 +122,8 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
         if period in partial:  # a grey band behind a partial period, on both panels
             fig.add_vrect(x0=k - 0.5, x1=k + 0.5, fillcolor="#e4e7eb", opacity=0.55,
                           layer="below", line_width=0, row="all", col=1)
-            fig.add_annotation(x=k, y=1, yref="y domain", yanchor="top",
+            # (Above the plot area: inside it, the label sat on a point at the top edge.)
+            fig.add_annotation(x=k, y=1, yref="y domain", yanchor="bottom",
                                text="partial", showarrow=False,
                                font={"size": 11, "color": "#5b6270"}, row=1, col=1)
     fig.update_yaxes(title_text=shown, row=1, col=1, rangemode="tozero")
@@ -258,6 +259,21 @@ def bar_figure(labels: list[str], values: list[float], *, hover: list[str], titl
     fig.update_xaxes(title_text=title, range=[0, top * (1.2 + 0.04 * longest)])
     row = 38 if any("<br>" in t for t in ticks) else 26
     return _layout(fig, height or max(240, row * len(labels) + 80))
+
+
+def bar_scale(tops: list[pd.DataFrame | str], n: int) -> float:
+    """One scale for ranked bar charts side by side, so their lengths compare: the largest
+    ``score`` among the first ``n`` rows of each frame (``bar_figure``'s ``top``); a message
+    shown in place of a frame is passed over.
+
+    >>> bar_scale([pd.DataFrame({"score": [9.0, 4.0]}), pd.DataFrame({"score": [12.5]}),
+    ...            "No articles match."], 25)
+    12.5
+    >>> bar_scale(["No articles match."], 25)
+    0.0
+    """
+    return max([float(t["score"].head(n).max()) for t in tops
+                if isinstance(t, pd.DataFrame) and len(t)] or [0.0])
 
 
 def _two_lines(label: str, width: int = 24) -> str:

@@ -67,7 +67,8 @@ def share(query: str) -> None:
         box, pages = nav
         with box:
             for page in pages:
-                st.page_link(page, query_params=state.params(), width="stretch")
+                st.page_link(Addressed(page, state.page_address(page.url_path)),
+                             query_params=state.params(), width="stretch")
     notes_box = st.session_state.pop("_notes_box", None)
     if notes_box is not None:
         with notes_box:
@@ -88,6 +89,26 @@ def share(query: str) -> None:
         st.code(state.link(query), language=None, wrap_lines=True)
         for note in link_caveats(state.current().marks):
             st.caption(note)
+
+
+class Addressed(st.Page):
+    """A page of ``st.navigation`` whose links point at ``address``.
+
+    ``st.page_link`` writes a page's url path as its link's address, relative to the page on
+    show; the default page's is "", so its link (``?term=...``) led to the page on show, not
+    to the Overview, when opened in a new tab or copied. This copy of the registered page
+    (the same script, title, icon and script hash, which ``st.page_link`` checks against
+    ``st.navigation``'s: a click still changes pages within the session) gives its link the
+    address :func:`state.page_address` makes, absolute from the app's root.
+    """
+
+    def __init__(self, page: st.Page, address: str) -> None:
+        self.__dict__.update(vars(page))  # (not st.Page.__init__: this is no new page)
+        self._address = address
+
+    @property
+    def url_path(self) -> str:
+        return self._address
 
 
 def _corpus_box(corpus: data.Corpus) -> None:

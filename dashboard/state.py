@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -390,3 +390,33 @@ def link(query: str) -> str:
     """The full shareable address of this page with ``query``."""
     base = st.context.url or ""
     return f"{base}?{query}" if query else base
+
+
+def root_path(url: str | None, page: str) -> str:
+    """The path of the app's root in the browser, ending in ``/``, from the address ``url`` of
+    the page whose url path is ``page`` ("" for the default page); ``./`` (the root as seen
+    from every page, each one level below it) when the address is not known.
+
+    Behind ``--server.baseUrlPath policydata``, or a proxy that serves the app under a
+    prefix, the root is that prefix:
+
+    >>> root_path("http://127.0.0.1:8501/policydata/trends", "trends")
+    '/policydata/'
+    >>> root_path("http://127.0.0.1:8501/policydata", ""), root_path("http://h.example/", "")
+    ('/policydata/', '/')
+    >>> root_path(None, "trends")
+    './'
+    """
+    if not url:
+        return "./"
+    path = urlsplit(url).path.rstrip("/")
+    if page and path.endswith("/" + page):
+        path = path[:-len(page) - 1]
+    return path + "/"
+
+
+def page_address(url_path: str) -> str:
+    """Where a link to the page ``url_path`` ("" for the default page) points: an absolute
+    path from the app's root (``/policydata/trends``), so a link copied or opened in a new tab
+    leads to that page from any page."""
+    return root_path(st.context.url, current().page) + url_path

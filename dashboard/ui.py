@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
 
 from policydata.columns import COLUMNS, frame_csv, reveal
+
+if TYPE_CHECKING:
+    from dashboard.data import ArticleList
 
 #: Characters that Streamlit's Markdown (notes, labels, messages) would read as formatting,
 #: links, HTML, LaTeX or emoji codes; with ``/`` and ``:`` escaped a bare address such as
@@ -132,17 +136,26 @@ def kwic_table(lines: pd.DataFrame) -> None:
                                 "right": st.column_config.TextColumn(width=220)})
 
 
-def behind_point(behind: pd.DataFrame, lines: pd.DataFrame, period: str, key: str) -> None:
+def cut_note(listed: ArticleList) -> None:
+    """Say that an article list shows only its first rows (the CSV has them all)."""
+    if listed.cut:
+        st.caption(f"The first {len(listed.rows):,} rows are shown; the CSV holds all "
+                   f"{listed.count:,}.")
+
+
+def behind_point(behind: ArticleList, lines: pd.DataFrame, period: str, key: str) -> None:
     """The articles behind one point of a trend (most hits first) and their keyword-in-context
     lines, each with its CSV download (``key`` tells the page's downloads apart)."""
+    shown = behind.rows
     # (Hits, the order of the rows, next to the date: in sight in a narrow window.)
-    table(behind[["date", "hits", "title", "source", "words"]],
-          height=min(35 * len(behind) + 38, 320),
+    table(shown[["date", "hits", "title", "source", "words"]],
+          height=min(35 * len(shown) + 38, 320),
           column_config={"date": st.column_config.TextColumn(width=90),
                          "hits": st.column_config.NumberColumn(width="small",
                                                                format="localized"),
                          "title": st.column_config.TextColumn(width=420)})
-    csv_download(behind, "articles", f"articles-{period}.csv", key=f"dl_{key}_articles")
+    cut_note(behind)
+    csv_download(behind.whole, "articles", f"articles-{period}.csv", key=f"dl_{key}_articles")
     st.markdown(f"**Keyword in context**: {len(lines):,} lines"
                 f"{f' (the first {KWIC_LINES})' if len(lines) >= KWIC_LINES else ''}")
     kwic_table(lines)
@@ -268,19 +281,23 @@ def marked(value: str, marks: list[tuple[int, int]], *, heading: bool = False) -
             f"<p>{body}</p></div>")
 
 
-def csv_download(frame: pd.DataFrame, command: str | None, name: str, *, key: str,
-                 label: str = "Download CSV", extra: tuple[str, ...] = ()) -> None:
-    """A CSV download: with ``command``, exactly the command line's columns, then the
-    ``extra`` columns (the denominators a chart also uses, such as the articles per period).
+def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], command: str | None,
+                 name: str, *, key: str, label: str = "Download CSV",
+                 extra: tuple[str, ...] = ()) -> None:
+    """A CSV download of ``frame`` (or of what it returns, when it is a function): with
+    ``command``, exactly the command line's columns, then the ``extra`` columns (the
+    denominators a chart also uses, such as the articles per period).
 
     The file is written when the button is clicked, not on every rerun (an article list of
-    100,000 rows takes a second to write).
+    100,000 rows takes a second to write); a function is called then too, so a long list
+    need not be kept until then (``data.ArticleList.whole``).
     """
 
     def data() -> str:
+        whole = frame() if callable(frame) else frame
         if command:
-            return frame_csv(frame[[*COLUMNS[command], *extra]])
-        return frame_csv(frame)
+            return frame_csv(whole[[*COLUMNS[command], *extra]])
+        return frame_csv(whole)
 
     st.download_button(label, data=data, file_name=name, mime="text/csv", key=key,
                        on_click="ignore", icon=":material/download:")

@@ -382,6 +382,35 @@ def test_moving_between_pages_keeps_the_filters(servers: Any, app: Any) -> None:
     assert "26 articles mentioning 'digital economy'" in page.text()
 
 
+def nav_links(page: b.AppPage) -> dict[str, str]:
+    """The sidebar's page links: each page's title -> the address its link resolves to."""
+    links = page.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
+    return {link.inner_text().strip().splitlines()[-1].strip(): link.evaluate("a => a.href")
+            for link in links.all()}
+
+
+def test_every_navigation_link_leads_to_its_own_page(servers: Any, app: Any) -> None:
+    # What "open in a new tab" or "copy link address" takes: the link's address, which must
+    # lead to its page from every page (the Overview's once led to the page on show).
+    server = servers("multi")
+    page = app(server)
+    paths = {title: path for path, title in PAGES.items()}
+    for path in PAGES:
+        page.open(f"{path}?q=digital+economy")
+        links = nav_links(page)
+        assert set(links) == set(paths), links
+        for title, href in links.items():
+            address = urlsplit(href)
+            assert (address.scheme, address.netloc) == ("http", urlsplit(server.url).netloc)
+            assert address.path == paths[title], (path, title, href)
+            assert parse_qs(address.query)["q"] == ["digital economy"], (path, title, href)
+    # followed as a new tab would: the Overview's link from the Articles page is the Overview
+    overview = urlsplit(nav_links(page)["Overview"])
+    page.open(f"{overview.path}?{overview.query}")
+    check_page(page, "/")
+    assert "mentioning 'digital economy'" in page.text()
+
+
 # --------------------------------------------------------------------------- 5: drill down
 
 
@@ -627,6 +656,11 @@ def test_policydata_serve_behind_a_base_url_path(tmp_path: Path, app: Any) -> No
         page.open("/trends?term=digital+economy")
         check_page(page, "/trends")
         assert "digital economy" in multiselect_chips(page, "Terms or phrases")
+        # every page link's address keeps the prefix, the Overview's too (/policydata/)
+        links = {title: urlsplit(href) for title, href in nav_links(page).items()}
+        assert {title: address.path for title, address in links.items()} == {
+            title: "/policydata" + path for path, title in PAGES.items()}, links
+        assert all("term=digital+economy" in address.query for address in links.values())
         link = page.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]',
                                  has_text="Articles").first
         assert "/policydata/articles?" in link.evaluate("a => a.href")  # resolved address

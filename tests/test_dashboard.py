@@ -118,6 +118,17 @@ def test_overview_counts_what_the_filters_select(monkeypatch, tmp_path, small) -
     assert len(expected) < an.corpus_info(index)["documents"]  # (the filter does narrow)
 
 
+def test_overview_lists_sources_most_articles_first_then_by_name(monkeypatch, tmp_path,
+                                                                 small) -> None:
+    at = app(monkeypatch, small, tmp_path)
+    table = next(t.value for t in at.dataframe if "source" in t.value.columns
+                 and "articles" in t.value.columns)
+    index = open_index(small, cache_dir=tmp_path)
+    assert an.corpus_info(index)["sources"] == {"miit": 12, "xinhua": 12}  # (a tie)
+    assert table["source"].tolist() == ["miit", "xinhua"]
+    assert table["articles"].tolist() == [12, 12]
+
+
 def test_a_filter_that_selects_nothing_is_not_an_empty_corpus(monkeypatch, tmp_path,
                                                               small) -> None:
     at = app(monkeypatch, small, tmp_path, {"q": "zebracorn"})
@@ -278,6 +289,20 @@ def test_filters_survive_moving_between_pages(monkeypatch, tmp_path, small) -> N
     assert at.multiselect(key="w_source").value == ["miit"]
 
 
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_navigation_link_points_at_its_own_page(monkeypatch, tmp_path, small,
+                                                      page) -> None:
+    # st.page_link writes a page's url path as the address, relative to the page on show:
+    # the Overview's ("") led to the page on show. Here (no browser, so no address to take
+    # the app's root from) each is relative to the root as seen from every page; in a browser
+    # each is absolute from the root (tests/test_browser.py).
+    at = app(monkeypatch, small, tmp_path, {"q": "digital economy"}, page)
+    links = at.sidebar.get("page_link")
+    assert [link.proto.page for link in links] == [
+        "./", "./trends", "./themes", "./words", "./articles"]
+    assert all(link.proto.query_string == "q=digital+economy" for link in links)
+
+
 def test_bad_url_values_are_dropped_with_a_visible_note(monkeypatch, tmp_path, small) -> None:
     at = app(monkeypatch, small, tmp_path,
              {"freq": "weekly", "theme": ["No such theme"], "dates": ["2023-02-30", "x"],
@@ -374,16 +399,21 @@ def test_themes_page_counts_and_a_session_dictionary(monkeypatch, tmp_path, smal
     at.session_state["w_tab"] = "Dictionary"
     at.run()
     assert at.query_params["tab"] == "dictionary"
-    at.text_area(key="themes_editor").set_value(
-        '[themes]\n"Digital" = ["digital economy"]\n"Real" = ["real economy"]\n')
+    at.text_area(key="themes_editor").set_value(OWN_THEMES)  # (defined below)
     apply_button(at).click().run()
     assert not at.exception
     at.session_state["w_tab"] = "Counts"
     at.run()
     assert "tab" not in at.query_params
     table = at.dataframe[0].value
-    assert table["theme"].tolist() == ["Digital", "Real"]
-    assert table["matches"].tolist() == [36, 24]
+    own = an.theme_summary(index, themes=parse_themes(OWN_THEMES))
+    assert table["theme"].tolist() == own["theme"].tolist() == ["Digital", "Real"]
+    assert table["matches"].tolist() == own["count"].tolist()
+    assert table["articles"].tolist() == own["docs"].tolist()
+    # (and as the corpus is written: article i says "digital economy" i % 4 times and "real
+    # economy" (i + 1) % 3 times)
+    assert own["count"].tolist() == [sum(i % 4 for i in range(24)),
+                                     sum((i + 1) % 3 for i in range(24))]
     at.session_state["w_tab"] = "Dictionary"
     at.run()
     at.text_area(key="themes_editor").set_value("[themes\n")
@@ -534,6 +564,33 @@ def test_articles_page_table_reader_and_kwic(monkeypatch, tmp_path, small) -> No
     assert at.query_params["doc"] == expected["id"].iat[0]
     reader = " ".join(h.value for h in at.html)
     assert reader.count("<mark>") == int(expected["hits"].iat[0])
+
+
+def test_a_long_article_list_keeps_only_the_rows_it_shows(monkeypatch, tmp_path, small) -> None:
+    # The cache holds an article list's first data.LISTED rows, its length and its hits, not
+    # the whole list; the page says so, and the CSV computes the whole list when asked for.
+    from dashboard import data
+
+    monkeypatch.setattr(data, "LISTED", 5)
+    data._articles.clear()  # (lists cached by other tests hold more rows)
+    try:
+        at = app(monkeypatch, small, tmp_path, {"q": "digital economy", "sort": "date"},
+                 "views/articles.py")
+        index = open_index(small, cache_dir=tmp_path)
+        flt = Filter(query="digital economy")
+        expected = an.articles(index, flt, sort="date")
+        assert len(expected) == 18
+        assert at.dataframe[0].value["id"].tolist() == expected["id"].head(5).tolist()
+        assert any(c.value == "The first 5 rows are shown; the CSV holds all 18."
+                   for c in at.caption)
+        assert at.get("download_button")[0].proto.label == "Download all 18 rows (CSV)"
+        assert at.expander[0].label.endswith(f"({an.total_hits(expected)} lines)")
+        listed = data.Corpus(index, index.themes, data.corpus_source()).articles(
+            flt, sort="date")
+        assert (len(listed.rows), listed.count, listed.hits) == (5, 18, 36)
+        pd.testing.assert_frame_equal(listed.whole(), expected)
+    finally:
+        data._articles.clear()
 
 
 def test_a_new_order_keeps_the_open_article(monkeypatch, tmp_path, small) -> None:
@@ -862,6 +919,8 @@ def test_partial_periods_are_banded_and_smoothing_shows_the_period_alone() -> No
     line, bars = fig.data
     assert [(band.x0, band.x1) for band in fig.layout.shapes] == [(0.5, 1.5)] * 2  # 2022, both panels
     assert [note.text for note in fig.layout.annotations] == ["partial"]
+    note = fig.layout.annotations[0]  # above the plot area, clear of a point at its top
+    assert (note.y, note.yanchor, note.yref) == (1, "bottom", "y domain")
     assert list(bars.marker.pattern.shape) == ["", "/"]
     assert list(line.y) == [10.0, 6.0]  # the 2-period average...
     assert [row[6] for row in line.customdata] == ["10", "2"]  # ...beside each period alone

@@ -12,7 +12,6 @@ from policydata.analysis import passages
 from policydata.filters import Filter
 
 SORTS = {"-date": "newest first", "date": "oldest first", "hits": "most hits"}
-SHOWN = 2000
 LONG_BODY = 8000  # characters of an article read on the page itself; longer ones scroll
 PASSAGE = 1500  # longest paragraph shown whole among the passages with a match
 
@@ -24,12 +23,12 @@ def main() -> None:
     state.control("w_sort", st.segmented_control, "Order", list(SORTS), format_func=SORTS.get,
                   required=True)
     view = run.view
-    table = corpus.articles(view.filter, sort=view.sort)
+    listed = corpus.articles(view.filter, sort=view.sort)  # (its first data.LISTED rows)
     ui.sentence(corpus.describe(view.filter) + f", {SORTS[view.sort]}.")
     if view.back:  # opened from a trend point: the way back, with the filters as they were
         st.page_link("views/trends.py", label="Back to the trend, with the filters as they were",
                      icon=":material/arrow_back:", query_params=parse_qs(view.back))
-    if table.empty:
+    if not listed.count:
         st.info("No articles match the filters. Widen the date range or clear a filter.")
         elsewhere = corpus.info(Filter(query=view.filter.query)) if view.filter.query else None
         if elsewhere and elsewhere["documents"]:
@@ -39,12 +38,11 @@ def main() -> None:
                 + (f"{elsewhere['first_date']}." if elsewhere["first_date"] == elsewhere[
                     "last_date"] else f"{elsewhere['first_date']} to {elsewhere['last_date']}.")))
         return
-    if len(table) > SHOWN:
-        st.caption(f"The first {SHOWN:,} rows are shown; the CSV holds all {len(table):,}.")
+    ui.cut_note(listed)
     columns = ["date", "hits", "title", "words", "source", "themes"]  # hits in sight
     if not (view.filter.query or view.filter.themes):
         columns.remove("hits")  # no search and no theme: nothing to count
-    shown = table.head(SHOWN)
+    shown = listed.rows
     # The selection is a row number, so each table (its filter and order) is its own widget: a
     # new order or search starts with the open article's row ticked, not with whatever article
     # now stands at the row that was ticked.
@@ -67,11 +65,11 @@ def main() -> None:
             st.session_state["_article_pick"] = picked
             state.set_view(replace(view, doc=picked))
             view = run.view
-    ui.csv_download(table, "articles", "articles.csv", key="dl_articles",
-                    label=f"Download all {ui.rows(len(table))} (CSV)")
+    ui.csv_download(listed.whole, "articles", "articles.csv", key="dl_articles",
+                    label=f"Download all {ui.rows(listed.count)} (CSV)")
     if view.filter.query:
         lines = corpus.kwic(view.filter.query, view.filter, limit=ui.KWIC_LINES)
-        total = int(table["hits"].sum())  # (a line for each match)
+        total = listed.hits  # (a line for each match)
         shown = (f"the first {len(lines):,} of {total:,} lines" if total > len(lines) else
                  ui.rows(len(lines), "line"))
         with st.expander(f"Keyword in context for {ui.plain(repr(view.filter.query))} "

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures, state, ui
+from policydata.analysis import count_periods, sources_ranked
 
 #: The load report's columns: the path narrow, the reason with the rest of the width.
 REPORT = {"path": st.column_config.TextColumn(width=240),
@@ -47,12 +48,12 @@ def main() -> None:
     else:
         st.plotly_chart(figures.corpus_figure(trend), key="overview_chart",
                         config=figures.chart_config("articles-per-period"))
-        empty = int((trend["articles"] == 0).sum())
-        if len(trend) > 240:
-            st.info(f"{len(trend):,} periods, {empty:,} of them without articles: choose "
+        periods, empty = count_periods(trend)
+        if periods > 240:
+            st.info(f"{periods:,} periods, {empty:,} of them without articles: choose "
                     "quarter or year above for a readable chart.", icon=":material/zoom_out:")
         elif empty:
-            st.caption(f"{empty:,} of {len(trend):,} periods have no articles: here they are "
+            st.caption(f"{empty:,} of {periods:,} periods have no articles: here they are "
                        "at 0, in term and theme trends they are gaps, not falls in a term's use.")
         ui.csv_download(trend, None, "articles-per-period.csv", key="dl_overview")
 
@@ -73,13 +74,11 @@ def main() -> None:
             st.caption(f"All {new_year:,} articles dated to the day are dated 1 January: "
                        "their dates may stand for years only; count them by year.")
         st.subheader("Sources")
-        sources = pd.DataFrame({"source": list(info["sources"]),
-                                "articles": list(info["sources"].values())})
+        sources = sources_ranked(info["sources"])
         if sources.empty:
             st.info("No articles match the filters.")
         else:
-            ui.table(sources.sort_values("articles", ascending=False),
-                     height=min(35 * len(sources) + 38, 320))
+            ui.table(sources, height=min(35 * len(sources) + 38, 320))
     with right:
         st.subheader("Themes at a glance")
         st.caption(f"Share of articles with each theme of {data.dictionary_name()}; the "
@@ -93,7 +92,7 @@ def main() -> None:
             ui.csv_download(summary, None, "themes.csv", key="dl_overview_themes")
 
     st.subheader("Newest articles")
-    newest = corpus.articles(view.filter, sort="-date", limit=10)
+    newest = corpus.articles(view.filter, sort="-date", limit=10).rows
     if newest.empty:
         st.info("No articles match the filters.")
     else:

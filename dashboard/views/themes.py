@@ -92,9 +92,9 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     inside = in_period(view.filter, view.period)
     theme = view.focus_theme or names[0]
     behind = corpus.articles(inside, sort="hits", with_theme=theme)
-    ui.sentence(f"{ui.rows(len(behind), 'article')} with the theme {theme!r} in "
+    ui.sentence(f"{ui.rows(behind.count, 'article')} with the theme {theme!r} in "
                 f"{view.period}, most matches first.")
-    if behind.empty:
+    if not behind.count:
         st.info("No article in this period has the theme.")
         return
     ui.behind_point(behind, corpus.theme_kwic(theme, inside, limit=ui.KWIC_LINES), view.period,
@@ -103,7 +103,7 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     # matches open (the browser's Back button returns here).
     drill = replace(view.with_filter(start=inside.start, end=inside.end, themes=(theme,)),
                     sort="hits", period="", focus_theme="", tab="counts",
-                    doc=str(behind["id"].iat[0]))
+                    doc=str(behind.rows["id"].iat[0]))
     st.page_link("views/articles.py", label="Read these articles", icon=":material/article:",
                  query_params=state.params(drill))
     if view.filter.themes and view.filter.themes != (theme,):

@@ -7,7 +7,13 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import data, figures, state, ui
-from policydata.analysis import MEASURES, in_period, period_of, terms_without_matches
+from policydata.analysis import (
+    MEASURES,
+    count_periods,
+    in_period,
+    narrowed_span,
+    terms_without_matches,
+)
 from policydata.filters import MAX_SMOOTH, MAX_TERMS
 
 SUGGESTED = 8  # the corpus's most frequent 2-word phrases offered to start with
@@ -57,12 +63,11 @@ def main() -> None:
         st.caption(ui.plain(f"{ui.listing([repr(t) for t in missing])} "
                             f"{'does' if len(missing) == 1 else 'do'} not occur in these "
                             f"articles."))
-    first, last = frame["period"].iat[0], frame["period"].iat[-1]
-    flt = view.filter
-    if (flt.start and period_of(flt.start, view.freq) != first) or (
-            flt.end and period_of(flt.end, view.freq) != last):
-        st.caption(f"The chart runs from {first} to {last}: the periods of the first and last "
-                   "articles the filters select, which fall inside the date range asked for.")
+    span = narrowed_span(frame, view.filter, freq=view.freq)
+    if span:
+        st.caption(f"The chart runs from {span[0]} to {span[1]}: the periods of the first and "
+                   "last articles the filters select, which fall inside the date range asked "
+                   "for.")
     partial = corpus.partial_periods(view.filter, view.freq)
     event = st.plotly_chart(figures.trend_figure(frame, view.measure, view.smooth,
                                                  partial=partial),
@@ -77,12 +82,10 @@ def main() -> None:
     for note in ui.date_notes(corpus.info()["date_precision"],
                               corpus.dated_new_year(view.filter), view.freq):
         st.caption(note)
-    periods = frame["period"].nunique()
+    periods, empty = count_periods(frame)
     if periods > 240:
-        st.info(f"{periods:,} {view.freq}s are shown, "
-                f"{int((frame.drop_duplicates('period')['articles'] == 0).sum()):,} of them "
-                "without articles: choose quarter or year for a readable chart.",
-                icon=":material/zoom_out:")
+        st.info(f"{periods:,} {view.freq}s are shown, {empty:,} of them without articles: "
+                "choose quarter or year for a readable chart.", icon=":material/zoom_out:")
     if view.smooth > 1:
         st.caption(ui.SMOOTHED_CSV)
     ui.csv_download(frame, "trend", "term-trends.csv", key="dl_trend", extra=("articles",))
@@ -101,8 +104,8 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     inside = in_period(flt, view.period)
     term = view.focus or view.terms[0]
     behind = corpus.articles(inside, sort="hits", mentioning=term)
-    ui.sentence(f"{ui.rows(len(behind), 'article')} mentioning {term!r} in {view.period}.")
-    if behind.empty:
+    ui.sentence(f"{ui.rows(behind.count, 'article')} mentioning {term!r} in {view.period}.")
+    if not behind.count:
         st.info("No article in this period mentions the term.")
         return
     ui.behind_point(behind, corpus.kwic(term, inside, limit=ui.KWIC_LINES), view.period,
@@ -111,7 +114,7 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     # most matches open; its link carries the way back to this view (the filters as they
     # were), so a shared drill-down link has it too.
     drill = replace(view.with_filter(start=inside.start, end=inside.end, query=term),
-                    sort="hits", period="", focus="", doc=str(behind["id"].iat[0]),
+                    sort="hits", period="", focus="", doc=str(behind.rows["id"].iat[0]),
                     back=state.lasting_query(view))
     st.page_link("views/articles.py", label="Read these articles", icon=":material/article:",
                  query_params=state.params(drill))

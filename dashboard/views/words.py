@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures, state, ui
-from policydata.analysis import KEYNESS_P001
+from policydata.analysis import KEYNESS_P001, key_terms, ranked_terms
 from policydata.filters import Filter
 
 WEIGHTS = {"count": "count", "tfidf": "tf-idf", "keyness": "keyness"}
@@ -80,9 +80,7 @@ def main() -> None:
     references = [other[1] if second is not None and view.weight == "keyness" else None
                   for other in reversed(panels)]
     tops = [ranked(corpus, flt, reference) for (_, flt), reference in zip(panels, references)]
-    # Two clouds' bars share one scale, so their lengths compare.
-    scale = max([float(t["score"].head(BAR_TERMS).max()) for t in tops
-                 if isinstance(t, pd.DataFrame) and len(t)] or [0.0])
+    scale = figures.bar_scale(tops, BAR_TERMS)  # (two clouds' bars compare)
     columns = st.columns(len(panels))
     for (label, flt), column, reference, top in zip(panels, columns, references, tops):
         with column:
@@ -114,7 +112,7 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
     keyness = view.weight == "keyness"
     # Keyness draws only the terms significantly more frequent here (p < 0.001); the bars
     # show the next ones too, paler.
-    drawn = top[top["score"] >= KEYNESS_P001] if keyness else top[top["score"] > 0]
+    drawn = key_terms(top, weight=view.weight)
     png = data.cloud_png(tuple(drawn["term"].tolist()), tuple(drawn["score"].tolist()))
     if png is None:
         st.info("No term is significantly more frequent here than in the comparison "
@@ -122,7 +120,7 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
                 "No terms to draw with this weighting.")
     else:
         st.image(png, width="stretch")
-    bars = top[top["score"] > 0].head(BAR_TERMS)
+    bars = ranked_terms(top, weight=view.weight, n=BAR_TERMS)
     if bars.empty:
         return
     st.plotly_chart(figures.bar_figure(
@@ -130,7 +128,7 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
         hover=[f"{t}: score {s:,.2f}, {c:,} matches in {d:,} articles"
                for t, s, c, d in zip(bars["term"], bars["score"], bars["count"], bars["docs"])],
         title=AXIS[view.weight], top=scale,
-        pale=[bool(s < KEYNESS_P001) for s in bars["score"]] if keyness else None),
+        pale=(~bars["key"]).tolist() if keyness else None),
         key=f"bars_{label or 'main'}",
         config=figures.chart_config(f"top-terms{'-' + label if label else ''}"))
     if keyness and len(bars) > len(drawn):
