@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script by Streamlit: make `dashboard` importable
     sys.path.insert(0, str(HERE.parent))
 
-from dashboard import data, sidebar, state  # noqa: E402
+from dashboard import data, sidebar, state, ui  # noqa: E402
 
 # (A local icon: a Material icon would be fetched from a font server, which offline fails.)
 st.set_page_config(page_title="policydata", page_icon=str(HERE / "icon.png"), layout="wide")
@@ -43,5 +43,9 @@ state.begin(themes=list(corpus.dictionary.names), sources=corpus.index.source_na
             bounds=data.date_bounds(corpus.index), page=page.url_path,
             marks=data.link_marks(corpus), notes=linked)
 sidebar.draw(corpus, PAGES)
+hint = st.container()  # (the top of the page: where the link's notes are, once all are known)
 page.run()
-sidebar.share(state.finish())
+query = state.finish()
+with hint:
+    ui.notes_hint(len(state.notes()))
+sidebar.share(query)

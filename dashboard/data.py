@@ -299,10 +299,19 @@ READER_CHARS = 200_000
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _article(_index: Index, index_key: str, doc_id: str, query: str,
+def _article(_index: Index, index_key: str, doc_id: str, query: str, theme: str,
              _themes: ThemeDictionary, themes_key: str) -> dict[str, Any] | None:
-    """An article to read: its fields, text and the character spans of the query's matches."""
-    return an.article(_index, doc_id, query=query, themes=_themes, max_chars=READER_CHARS)
+    """An article to read: its fields, text and the character spans of the query's matches
+    (without a query, of the theme's)."""
+    return an.article(_index, doc_id, query=query, theme=theme, themes=_themes,
+                      max_chars=READER_CHARS)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _selects(_index: Index, index_key: str, flt: Filter, doc_id: str,
+             _themes: ThemeDictionary, themes_key: str) -> bool:
+    row = _index.row_of(doc_id)
+    return row is not None and bool(an.select(_index, flt, themes=_themes)[row])
 
 
 class Corpus:
@@ -391,9 +400,15 @@ class Corpus:
         """The corpus summary (of the articles ``flt`` selects) and its load report."""
         return _corpus_info(*self._keys, flt, *self._dict)
 
-    def article(self, doc_id: str, query: str = "") -> dict[str, Any] | None:
+    def selects(self, flt: Filter, doc_id: str) -> bool:
+        """Whether ``flt`` selects the article ``doc_id`` (one the reader may still show)."""
+        return _selects(*self._keys, flt, doc_id, *self._dict)
+
+    def article(self, doc_id: str, query: str = "", theme: str = "") -> dict[str, Any] | None:
+        """An article to read, with the matches of ``query`` marked (without one, those of
+        the theme ``theme``: :func:`policydata.analysis.article`)."""
         try:
-            return _article(*self._keys, doc_id, query, *self._dict)
+            return _article(*self._keys, doc_id, query, theme, *self._dict)
         except CacheError as error:
             _rebuild(self.source, error)
             raise  # pragma: no cover - _rebuild reruns the page

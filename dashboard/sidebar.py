@@ -34,9 +34,18 @@ def draw(corpus: data.Corpus, pages: list[Any]) -> None:
         # article opened, a point clicked), not as it was when the run began.
         st.session_state["_nav_box"] = (st.container(), pages)
         st.divider()
-        st.markdown("**Filters** apply on every page")
+        view = state.current().view
+        head, clear = st.columns([3, 2], vertical_alignment="center")
+        head.markdown("**Filters** apply on every page")
+        if not view.filter.is_empty and clear.button(
+                "Clear", key="clear_filters", icon=":material/filter_alt_off:", type="tertiary",
+                help="Remove every filter: the whole corpus (the page's own choices stay)."):
+            state.set_view(view.with_filter(start=None, end=None, themes=(), query="",
+                                            sources=()))
         state.control("w_dates", st.date_input, "Date range", format="YYYY-MM-DD",
-                      help="Inclusive. Clear it by choosing the corpus's first and last date.")
+                      **state.date_limits(view.filter.start, view.filter.end),
+                      help="Inclusive. Choose the corpus's first and last date, or Clear, for "
+                           "all of it.")
         start = state.current().view.filter.start
         cut = corpus.cut_by_start(state.current().view.filter)
         if cut and start:

@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import streamlit as st
 
@@ -195,7 +195,8 @@ def point_pickers(periods: list[str], focus_key: str, label: str, names: list[st
                 format_func=lambda p: p or "choose a period")
     with cols[1]:
         valid_choice(focus_key, list(names))
-        control(focus_key, st.selectbox, label, list(names))
+        control(focus_key, st.selectbox, label, list(names),
+                placeholder=f"choose a {label.lower()}")
     return current().view
 
 
@@ -321,6 +322,16 @@ def control(key: str, make: Callable[..., Any], *args: Any, **kwargs: Any) -> An
     return drawn
 
 
+def date_limits(*chosen: dt.date | None) -> dict[str, dt.date]:
+    """``min_value`` and ``max_value`` for a date input: the corpus's first and last date,
+    widened to take in the dates chosen (a link may name dates outside the corpus). Without
+    them Streamlit allows ten years either side of the value, which a corpus of decades and
+    a narrowed range (a drill-down to one year) both outgrow."""
+    run = current()
+    known = [d for d in (*(run.bounds or ()), *chosen) if d]
+    return {"min_value": min(known), "max_value": max(known)} if known else {}
+
+
 def set_view(view: View) -> None:
     """Replace the view (for changes not made through a bound widget, e.g. a chart click)."""
     current().view = view
@@ -367,6 +378,21 @@ def lasting_query(view: View | None = None, *, pin_dates: bool = False) -> str:
         view = view.with_filter(start=run.bounds[0], end=run.bounds[1])
     return urlencode(view_to_params(view, freq=None) | (_marks(run) if pin_dates else {}),
                      doseq=True, safe=",*")  # (both are fine in a query: keep it readable)
+
+
+def way_back(back: str) -> tuple[str, str]:
+    """The page a drill-down's way back (``back``: the query string of the view it came from)
+    leads to, and its link's label: the Themes page for a theme's point (its view names
+    ``focus_theme``), else Term trends.
+
+    >>> way_back("freq=year&tab=time&period=2023&focus_theme=Digital+economy")[0]
+    'views/themes.py'
+    >>> way_back("term=economy&freq=year&period=2023&focus=economy")
+    ('views/trends.py', 'Back to the trend, with the filters as they were')
+    """
+    if parse_qs(back).get("focus_theme"):
+        return "views/themes.py", "Back to the theme's trend, with the filters as they were"
+    return "views/trends.py", "Back to the trend, with the filters as they were"
 
 
 def _marks(run: Run) -> dict[str, list[str]]:

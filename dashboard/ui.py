@@ -103,6 +103,15 @@ def date_notes(precision: dict[str, int], new_year: int, freq: str) -> list[str]
     return notes
 
 
+def notes_hint(count: int) -> None:
+    """At the top of the page, a pointer to the ``count`` notes on the link (what it asked
+    for that was dropped or changed), which the sidebar shows below the filters: out of sight
+    in a small window."""
+    if count:
+        st.warning(f"{rows(count, 'note')} on this link: see the sidebar.",
+                   icon=":material/link_off:")
+
+
 def table(frame: pd.DataFrame, **options: Any) -> Any:
     """``st.dataframe`` with invisible characters revealed in every text column."""
     shown = frame.copy()

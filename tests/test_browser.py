@@ -671,3 +671,99 @@ def test_policydata_serve_behind_a_base_url_path(tmp_path: Path, app: Any) -> No
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+
+
+# --------------------------------------------------------------------------- audit fixes
+
+
+def test_a_theme_drill_down_marks_the_theme_and_leads_back(servers: Any, app: Any) -> None:
+    from policydata.themes import dictionary_to_link
+
+    carried = dictionary_to_link('[themes]\n"Digital" = ["digital economy"]\n')
+    page = app(servers("multi"))  # (a point's articles, as a click lists them: see above)
+    page.open("/themes?tab=time&freq=year&measure=count&period=2023&focus_theme=Digital"
+              f"&dict={carried}")
+    page.act(page.page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]',
+                               has_text="Read these articles").click)
+    params = wait_for_param(page, "focus_theme", "Digital")
+    assert urlsplit(page.page.url).path == "/articles"
+    check_page(page, "/articles")
+    back = parse_qs(params["back"][0])
+    assert back["tab"] == ["time"] and back["period"] == ["2023"], back
+    # the reader marks the theme's matches, offers its passages, and its lines are listed
+    reader = page.page.locator(".pd-reader")
+    assert reader.locator("mark").count() >= 1
+    assert all(m.lower() == "digital economy" for m in reader.locator("mark").all_inner_texts())
+    assert page.page.get_by_text("Only the passages with a match").is_visible()
+    assert "Keyword in context for the theme 'Digital'" in page.text()
+    assert "of the theme 'Digital' are marked" in page.text() or (
+        "of the theme 'Digital' is marked" in page.text())
+    page.screenshot("multi-articles-theme-drill-down")
+    # and the way back returns to the theme's point, on its tab
+    way_back = page.page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]',
+                                 has_text="Back to the theme's trend")
+    page.act(way_back.click)
+    params = wait_for_param(page, "tab", "time")
+    assert urlsplit(page.page.url).path == "/themes"
+    assert params["period"] == ["2023"] and params["focus_theme"] == ["Digital"], params
+    page.wait_chart()
+    count = expected_behind("digital economy", "2023")
+    assert f"{count} articles with the theme 'Digital' in 2023, most matches first." in (
+        page.text())
+    selected = page.page.locator('[data-testid="stTab"][aria-selected="true"]')
+    assert selected.inner_text().strip() == "Over time"
+    page.screenshot("multi-themes-back-from-articles")
+
+
+def test_the_dictionary_editor_keeps_the_dictionary_across_tabs_and_pages(servers: Any,
+                                                                          app: Any) -> None:
+    page = app(servers("multi"))
+    page.open("/themes?tab=dictionary")
+    editor = page.page.locator('[data-testid="stMain"] [data-testid="stTextArea"] textarea')
+    text = editor.input_value()
+    assert text.startswith("# Default theme dictionary") and len(text) > 1000
+    page.act(page.page.get_by_role("tab", name="Counts").click)
+    page.act(page.page.get_by_role("tab", name="Dictionary").click)
+    assert editor.input_value() == text
+    nav = page.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
+    page.act(nav.filter(has_text="Articles").click)
+    page.act(nav.filter(has_text="Themes").click)
+    editor.wait_for()
+    assert editor.input_value() == text
+    page.act(page.page.get_by_role("button", name="Apply for this session").click)
+    assert "needs a [themes] table" not in page.text()
+    assert page.page.locator('[data-testid="stMain"] [data-testid="stAlertContentError"]'
+                             ).count() == 0
+    page.screenshot("multi-themes-dictionary-after-tabs")
+
+
+def test_a_links_notes_are_pointed_at_above_the_fold_at_1024(servers: Any, app: Any) -> None:
+    page = app(servers("multi"))
+    page.page.set_viewport_size({"width": 1024, "height": 768})
+    page.open("/trends?freq=weekly&junk=1&term=digital+economy")
+    page.wait_chart()
+    hint = page.page.locator('[data-testid="stMain"] [data-testid="stAlertContentWarning"]')
+    shown = [t.split("\n")[-1] for t in hint.all_inner_texts()]  # (after the icon's name)
+    assert shown == ["2 notes on this link: see the sidebar."], shown
+    box = hint.bounding_box()
+    assert box and box["y"] + box["height"] <= 768, box
+    b.ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.page.screenshot(path=str(b.ARTIFACTS / "multi-notes-hint-1024.png"))
+
+
+def test_the_reader_says_its_article_is_no_longer_selected(servers: Any, app: Any) -> None:
+    page = app(servers("multi"))
+    page.open("/articles?q=digital+economy&doc=beta%2F001")  # (no "real economy" in it)
+    said = "This article is not among the articles the filters select"
+    assert said not in page.text()
+    search = search_box(page)
+    search.fill("real economy")
+    page.act(lambda: search.press("Enter"))
+    wait_for_param(page, "q", "real economy")
+    assert said in page.text() and query(page)["doc"] == ["beta/001"]
+    assert page.page.locator(".pd-title").inner_text() == "Policy note 1"
+    page.screenshot("multi-articles-not-selected")
+    page.act(page.page.get_by_role("button", name="Close the article").click)
+    page.page.wait_for_url(lambda url: "doc" not in parse_qs(urlsplit(url).query))
+    assert said not in page.text() and page.page.locator(".pd-title").count() == 0
+    assert "Select a row in the table to read the article." in page.text()

@@ -206,6 +206,33 @@ def test_url_seeds_the_widgets(monkeypatch, tmp_path, small) -> None:
                                      for k, v in params.items()}
 
 
+def test_date_pickers_reach_the_whole_corpus_and_clear_restores_it(monkeypatch,
+                                                                    tmp_path) -> None:
+    # A corpus of seventy years, the range narrowed to one year (as a drill-down does):
+    # Streamlit's own limits (ten years either side) would keep the rest out of reach.
+    for day in ("1950-03-01", "1985-06-01", "2020-09-01"):
+        write_article(tmp_path / "c", f"{day}.txt", day, f"T {day}", "The economy grows.")
+    at = app(monkeypatch, tmp_path / "c", tmp_path / "cache",
+             {"dates": ["1980-01-01", "1980-12-31"], "compare": "dates", "q": "economy"},
+             "views/words.py")
+    for picker in (at.sidebar.date_input(key="w_dates"), at.date_input(key="w_dates2")):
+        assert (picker.proto.min, picker.proto.max) == ("1950-03-01", "2020-09-01")
+    at.sidebar.date_input(key="w_dates").set_value((dt.date(1950, 3, 1), dt.date(1990, 1, 1)))
+    at.run()
+    assert at.query_params["dates"] == ["1950-03-01", "1990-01-01"]
+    # a link may name dates beyond the corpus: the picker takes them in
+    at = app(monkeypatch, tmp_path / "c", tmp_path / "cache",
+             {"dates": ["1900-01-01", "1980-12-31"], "q": "economy"})
+    assert at.sidebar.date_input(key="w_dates").proto.min == "1900-01-01"
+    at.sidebar.button(key="clear_filters").click().run()
+    assert not at.exception and "dates" not in at.query_params and "q" not in at.query_params
+    assert at.sidebar.text_input(key="w_q").value == ""
+    assert [str(d) for d in at.sidebar.date_input(key="w_dates").value] == ["1950-03-01",
+                                                                            "2020-09-01"]
+    at.run()  # (the next run has nothing to clear)
+    assert not [b for b in at.sidebar.button if b.key == "clear_filters"]
+
+
 def test_the_shared_link_pins_dates_and_period_and_reopens_the_view(monkeypatch, tmp_path,
                                                                      small) -> None:
     from urllib.parse import parse_qs, urlsplit
@@ -1142,3 +1169,162 @@ def test_a_new_period_keeps_the_moving_averages_span(monkeypatch, tmp_path, smal
     assert "smooth" not in at.query_params and at.slider(key="w_smooth").value == 1
     at.slider(key="w_smooth").set_value(3).run()  # (the slider itself still moves freely)
     assert at.query_params["smooth"] == "3" and at.query_params["freq"] == "year"
+
+
+def open_page(monkeypatch: pytest.MonkeyPatch, corpus: Path, cache: Path,
+              params: dict[str, object], page: str) -> AppTest:
+    """A link to ``page`` opened as it is: its first run is that page's (``app`` runs the
+    Overview first, which drops what only the Articles page keeps, such as the way back)."""
+    monkeypatch.setenv("POLICYDATA_CORPUS", str(corpus))
+    monkeypatch.setenv("POLICYDATA_CACHE_DIR", str(cache))
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_the_dictionary_editor_shows_the_dictionary_in_use_after_leaving_it(monkeypatch,
+                                                                            tmp_path,
+                                                                            small) -> None:
+    # Streamlit forgets a widget's state when a run does not draw it (another tab, another
+    # page): the editor was left blank, and Apply then refused the empty text.
+    at = app(monkeypatch, small, tmp_path, {"tab": "dictionary"}, "views/themes.py")
+    index = open_index(small, cache_dir=tmp_path)
+    assert at.text_area(key="themes_editor").value == index.themes.text
+    at.session_state["w_tab"] = "Counts"
+    at.run()
+    at.session_state["w_tab"] = "Dictionary"
+    at.run()
+    assert at.text_area(key="themes_editor").value == index.themes.text
+    apply_button(at).click().run()
+    assert not at.error
+    # the session's own dictionary, after a visit to another page
+    at.text_area(key="themes_editor").set_value(OWN_THEMES)
+    apply_button(at).click().run()
+    at.switch_page("views/articles.py").run()
+    at.switch_page("views/themes.py").run()
+    assert at.session_state["w_tab"] == "Dictionary"
+    assert at.text_area(key="themes_editor").value == OWN_THEMES
+    apply_button(at).click().run()
+    assert not at.error and not at.exception
+    # a rejected edit is not shown again with the dictionary in use after leaving the tab
+    at.text_area(key="themes_editor").set_value("[themes\n")
+    apply_button(at).click().run()
+    assert any("not valid TOML" in e.value for e in at.error)
+    at.session_state["w_tab"] = "Counts"
+    at.run()
+    at.session_state["w_tab"] = "Dictionary"
+    at.run()
+    assert at.text_area(key="themes_editor").value == OWN_THEMES and not at.error
+
+
+def test_the_dictionary_shows_its_entries_as_written(monkeypatch, tmp_path, small) -> None:
+    own = '[themes]\n"Trade" = ["e-commerce", "R&D spending", "Supply-chain*"]\n'
+    at = app(monkeypatch, small, tmp_path, {}, "views/themes.py")
+    at.session_state["w_tab"] = "Dictionary"
+    at.run()
+    at.text_area(key="themes_editor").set_value(own)
+    apply_button(at).click().run()
+    listed = next(h.value for h in at.html if "<dl" in h.value)
+    assert "e-commerce, R&amp;D spending, Supply-chain*" in listed, listed
+
+
+def theme_point(index) -> tuple[str, str]:
+    """A theme and a year of the small corpus where it has matches."""
+    trend = an.theme_trend(index, freq="year")
+    found = trend.loc[trend["count"] > 0].iloc[0]
+    return str(found["theme"]), str(found["period"])
+
+
+def test_a_theme_drill_down_marks_the_theme_in_the_reader_and_leads_back(monkeypatch,
+                                                                         tmp_path,
+                                                                         small) -> None:
+    from urllib.parse import parse_qs
+
+    index = open_index(small, cache_dir=tmp_path)
+    theme, year = theme_point(index)
+    at = app(monkeypatch, small, tmp_path, {"tab": "time", "freq": "year", "period": year,
+                                            "focus_theme": theme}, "views/themes.py")
+    link = next(p for p in at.get("page_link") if p.proto.label == "Read these articles")
+    drill = parse_qs(link.proto.query_string)
+    assert drill["focus_theme"] == [theme] and drill["theme"] == [theme]
+    back = parse_qs(drill["back"][0])
+    assert back["tab"] == ["time"] and back["period"] == [year]
+    assert back["focus_theme"] == [theme] and back["freq"] == ["year"]
+    at = open_page(monkeypatch, small, tmp_path, drill, "views/articles.py")
+    doc = drill["doc"][0]
+    marked = an.article(index, doc, theme=theme)
+    assert marked["hits"] > 0
+    reader = at.html[-1].value
+    assert reader.count("<mark>") == len(marked["body_marks"])
+    assert any(f"of the theme {theme!r}" in c.value.replace("\\", "") for c in at.caption)
+    assert at.toggle(key="w_passages").value is False  # (offered)
+    inside = an.in_period(Filter(themes=(theme,)), year)
+    lines = an.kwic(index, index.themes.entries(theme), inside, limit=None)
+    label = next(e.label for e in at.expander if "Keyword in context" in e.label)
+    assert theme in label.replace("\\", "") and f"({len(lines)} lines)" in label
+    assert at.dataframe[1].value["match"].tolist() == lines["match"].tolist()
+    way_back = next(p for p in at.get("page_link") if p.proto.label.startswith("Back"))
+    assert way_back.proto.page.endswith("themes")
+    assert parse_qs(way_back.proto.query_string) == back
+    # the passages toggle shows only the paragraphs with a match of the theme
+    at.toggle(key="w_passages").set_value(True).run()
+    assert at.query_params["passages"] == "1" and at.query_params["focus_theme"] == theme
+    assert at.html[-1].value.count("<mark>") == len(marked["body_marks"])
+    # a search marks the search's matches, as before
+    at.sidebar.text_input(key="w_q").input("state council").run()
+    assert any("of the search" in c.value for c in at.caption)
+    assert not any(f"of the theme {theme!r}" in c.value.replace("\\", "") for c in at.caption)
+
+
+def test_the_reader_says_when_the_filters_no_longer_select_its_article(monkeypatch, tmp_path,
+                                                                       small) -> None:
+    index = open_index(small, cache_dir=tmp_path)
+    only_digital = an.articles(index, Filter(query="digital economy"))
+    only_digital = only_digital[~only_digital["id"].isin(
+        an.articles(index, Filter(query="real economy"))["id"])]
+    doc = str(only_digital["id"].iat[0])
+    at = app(monkeypatch, small, tmp_path, {"q": "digital economy", "doc": doc},
+             "views/articles.py")
+    said = "not among the articles the filters select"
+    assert not any(said in c.value for c in at.caption)
+    at.sidebar.text_input(key="w_q").input("real economy").run()
+    assert at.query_params["doc"] == doc  # (still open, and said so above it)
+    assert any(said in c.value for c in at.caption), [c.value for c in at.caption]
+    at.button(key="close_article").click().run()
+    assert "doc" not in at.query_params
+    assert any("Select a row" in i.value for i in at.info)
+    assert not any(said in c.value for c in at.caption)
+    # a shared link still opens the article it names, with the same caption
+    at = app(monkeypatch, small, tmp_path, {"q": "real economy", "doc": doc},
+             "views/articles.py")
+    assert at.query_params["doc"] == doc
+    assert any(said in c.value for c in at.caption)
+    title = only_digital.set_index("id").loc[doc, "title"]
+    assert f"{title}</div>" in " ".join(h.value for h in at.html)  # the reader's heading
+
+
+def test_a_links_notes_are_pointed_at_from_the_top_of_the_page(monkeypatch, tmp_path,
+                                                               small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"freq": "weekly", "junk": "1",
+                                            "term": ["digital economy"]}, "views/trends.py")
+    notes = [w.value for w in at.sidebar.warning]
+    assert len(notes) == 2
+    hints = [w.value for w in at.main.warning]
+    assert hints == ["2 notes on this link: see the sidebar."], hints
+    assert "weekly" not in hints[0] and "junk" not in hints[0]  # (not said twice)
+    at.text_input(key="w_q").input("economy").run()  # the user's own view: notes gone
+    assert not at.sidebar.warning and not at.main.warning
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"]}, "views/trends.py")
+    assert not at.main.warning
+
+
+def test_keyword_in_context_says_its_order_and_pickers_their_prompt(monkeypatch, tmp_path,
+                                                                    small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"q": "digital economy"}, "views/articles.py")
+    assert any("oldest first" in c.value and "newest first" in c.value for c in at.caption)
+    at = app(monkeypatch, small, tmp_path, {"tab": "time", "freq": "year"}, "views/themes.py")
+    assert at.selectbox(key="w_period").format_func("") == "choose a period"
+    assert at.selectbox(key="w_focus_theme").proto.placeholder == "choose a theme"

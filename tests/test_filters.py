@@ -239,3 +239,26 @@ def test_a_corpus_default_period_stays_out_of_the_link() -> None:
         "term": ["x"], "freq": ["month"]}
     long_id = "https://example.org/" + "a" * 500
     assert view_from_params({"doc": [long_id]})[0].doc == long_id  # scrapes' ids are addresses
+
+
+@pytest.mark.parametrize(("params", "terms", "said"), [
+    # a flag: 1 or nothing
+    ({"passages": "yes"}, None,
+     ["'passages': 'yes' is not 1 (read only the passages); ignored"]),
+    ({"passages": " 1 "}, None, []),
+    ({"passages": ""}, None, []),
+    # too many terms: one note, whichever limit cut them
+    ({"term": [f"t{i}" for i in range(30)]}, tuple(f"t{i}" for i in range(10)),
+     ["'term' has 30 values; the first 10 terms are kept"]),
+    ({"term": [f"t{i}" for i in range(12)]}, tuple(f"t{i}" for i in range(10)),
+     ["'term' has 12 values; the first 10 terms are kept"]),
+    ({"term": ["a", "b"] * 15}, ("a", "b"),
+     ["'term' has 30 values; the first 20 are kept"]),
+    ({"stop": [f"w{i}" for i in range(60)]}, None,
+     ["'stop' has 60 values; the first 50 are kept"]),
+])
+def test_notes_say_once_what_was_dropped(params, terms, said) -> None:
+    view, notes = parse(params)
+    assert notes == said
+    if terms is not None:
+        assert view.terms == terms

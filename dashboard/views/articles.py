@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import parse_qs
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, state, ui
 from policydata.analysis import passages
-from policydata.filters import Filter
+from policydata.filters import Filter, View
 
 SORTS = {"-date": "newest first", "date": "oldest first", "hits": "most hits"}
 LONG_BODY = 8000  # characters of an article read on the page itself; longer ones scroll
@@ -26,8 +27,9 @@ def main() -> None:
     listed = corpus.articles(view.filter, sort=view.sort)  # (its first data.LISTED rows)
     ui.sentence(corpus.describe(view.filter) + f", {SORTS[view.sort]}.")
     if view.back:  # opened from a trend point: the way back, with the filters as they were
-        st.page_link("views/trends.py", label="Back to the trend, with the filters as they were",
-                     icon=":material/arrow_back:", query_params=parse_qs(view.back))
+        page, label = state.way_back(view.back)
+        st.page_link(page, label=label, icon=":material/arrow_back:",
+                     query_params=parse_qs(view.back))
     if not listed.count:
         st.info("No articles match the filters. Widen the date range or clear a filter.")
         elsewhere = corpus.info(Filter(query=view.filter.query)) if view.filter.query else None
@@ -67,38 +69,71 @@ def main() -> None:
             view = run.view
     ui.csv_download(listed.whole, "articles", "articles.csv", key="dl_articles",
                     label=f"Download all {ui.rows(listed.count)} (CSV)")
+    # Without a search, the theme of a theme point's drill-down (``focus_theme``) is what the
+    # lines show and the reader marks.
+    theme = "" if view.filter.query else view.focus_theme
     if view.filter.query:
-        lines = corpus.kwic(view.filter.query, view.filter, limit=ui.KWIC_LINES)
-        total = listed.hits  # (a line for each match)
-        shown = (f"the first {len(lines):,} of {total:,} lines" if total > len(lines) else
-                 ui.rows(len(lines), "line"))
-        with st.expander(f"Keyword in context for {ui.plain(repr(view.filter.query))} "
-                         f"({shown})",
-                         icon=":material/format_quote:", expanded=not view.doc):
-            ui.kwic_table(lines)
-            ui.csv_download(lines, "kwic", "kwic.csv", key="dl_articles_kwic")
-    read(corpus, view.doc, view.filter.query)
+        kwic(corpus.kwic(view.filter.query, view.filter, limit=ui.KWIC_LINES),
+             listed.hits, repr(view.filter.query), view)  # (a line for each match)
+    elif theme:
+        kwic(corpus.theme_kwic(theme, view.filter, limit=ui.KWIC_LINES),
+             listed.hits if view.filter.themes == (theme,) else corpus.articles(
+                 view.filter, sort=view.sort, with_theme=theme).hits,
+             f"the theme {theme!r}", view)
+    read(corpus, view, theme)
 
 
-def read(corpus: data.Corpus, doc_id: str, query: str) -> None:
-    """The article reader: title, details, body, with the query's matches marked."""
+def kwic(lines: pd.DataFrame, total: int, what: str, view: View) -> None:
+    """The keyword-in-context lines of the search or theme (``what``), ``total`` in all."""
+    shown = (f"the first {len(lines):,} of {total:,} lines" if total > len(lines) else
+             ui.rows(len(lines), "line"))
+    with st.expander(f"Keyword in context for {ui.plain(what)} ({shown})",
+                     icon=":material/format_quote:", expanded=not view.doc):
+        # (the lines come in date order, whatever the table's)
+        st.caption("The lines are in date order, oldest first" + (
+            "." if view.sort == "date" else f"; the table above is {SORTS[view.sort]}."))
+        ui.kwic_table(lines)
+        ui.csv_download(lines, "kwic", "kwic.csv", key="dl_articles_kwic")
+
+
+def read(corpus: data.Corpus, view: View, theme: str) -> None:
+    """The article reader: title, details, body, with the query's matches marked (without a
+    query, the theme's)."""
     st.subheader("Reader")
+    doc_id, query = view.doc, view.filter.query
     if not doc_id:
         st.info("Select a row in the table to read the article.", icon=":material/article:")
         return
-    doc = corpus.article(doc_id, query)
+    doc = corpus.article(doc_id, query, theme)
     if doc is None:
         st.warning(f"No article with the id {ui.plain(repr(doc_id))} in this corpus.")
         return
+    if not corpus.selects(view.filter, doc_id):
+        # (Opened before the filters changed, or by a link naming other filters: kept open,
+        # and said so, until another is chosen or it is closed.)
+        box = st.empty()
+        with box.container():
+            st.caption("This article is not among the articles the filters select; it stays "
+                       "open until you choose another or close it.")
+            closed = st.button("Close the article", key="close_article",
+                               icon=":material/close:", type="tertiary")
+        if closed:
+            box.empty()
+            state.set_view(replace(view, doc=""))
+            st.session_state.pop("_article_pick", None)  # (its row may be picked again)
+            st.info("Select a row in the table to read the article.",
+                    icon=":material/article:")
+            return
     ui.marked(doc["title"], doc["title_marks"], heading=True)
     details = (f"{doc['date']} · {doc['source']} · {doc['words']:,} words · "
                f"{doc['themes'] or 'no themes'} · {doc['path']}")
     ui.text(details, css="color:#5b6270;font-size:.9rem")
     if doc["url"]:
         ui.text(doc["url"], css="color:#5b6270;font-size:.9rem")
-    if query:
+    if query or theme:
         marked = len(doc["title_marks"]) + len(doc["body_marks"])
-        st.caption(f"{ui.rows(doc['hits'], 'match')} of the search"
+        st.caption(f"{ui.rows(doc['hits'], 'match')} of "
+                   + ("the search" if query else ui.plain(f"the theme {theme!r}"))
                    + ((" is" if marked == 1 else " are") + " marked." if marked == doc["hits"]
                       else f", {marked:,} of them in the text shown, marked."))
     if doc["length"] > len(doc["body"]):

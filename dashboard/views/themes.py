@@ -100,17 +100,20 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     ui.behind_point(behind, corpus.theme_kwic(theme, inside, limit=ui.KWIC_LINES), view.period,
                     "theme_behind")
     # The articles page with the theme and the period as filters, the article with the most
-    # matches open (the browser's Back button returns here).
+    # matches open and the theme's matches marked in it; its link carries the way back to
+    # this view (this tab, this point), so a shared drill-down link has it too.
     drill = replace(view.with_filter(start=inside.start, end=inside.end, themes=(theme,)),
-                    sort="hits", period="", focus_theme="", tab="counts",
-                    doc=str(behind.rows["id"].iat[0]))
+                    sort="hits", period="", focus="", focus_theme=theme, tab="counts",
+                    doc=str(behind.rows["id"].iat[0]),
+                    # (naming the theme, which leads the way back here: see state.way_back)
+                    back=state.lasting_query(replace(view, focus_theme=theme, focus="")))
     st.page_link("views/articles.py", label="Read these articles", icon=":material/article:",
                  query_params=state.params(drill))
     if view.filter.themes and view.filter.themes != (theme,):
         listed = corpus.count(drill.filter)
         st.caption(ui.plain(f"The Articles page filters by {theme!r} alone, in place of the "
                             f"sidebar's themes: it lists {ui.rows(listed, 'article')} of "
-                            f"{view.period}."))
+                            f"{view.period}. Its 'Back' link restores your filters."))
 
 
 def together(corpus: data.Corpus) -> None:
@@ -131,7 +134,7 @@ def edit_dictionary(corpus: data.Corpus) -> None:
     dictionary = corpus.dictionary
     st.caption("Within a theme, the longest entry matching at a place counts once, so "
                "'digital economy' is not also counted as 'economy'. A * ends a prefix.")
-    ui.definitions([(name, ", ".join(str(t) for t in terms))
+    ui.definitions([(name, ", ".join(t.query for t in terms))  # (as written in the file)
                     for name, terms in dictionary.themes])
     st.download_button("Download this dictionary (TOML)", data=dictionary.text,
                        file_name="themes.toml", mime="application/toml", key="dl_dictionary",
@@ -142,9 +145,15 @@ def edit_dictionary(corpus: data.Corpus) -> None:
     if upload is not None and st.session_state.get("_themes_upload") != upload.file_id:
         st.session_state["_themes_upload"] = upload.file_id
         _apply(upload.getvalue().decode("utf-8", "replace"))
-    if st.session_state.get("_editor_digest") != dictionary.digest:
+    if "themes_editor" not in st.session_state:
+        # Streamlit forgets a widget's state when a run does not draw it (another tab, another
+        # page): the editor shows the dictionary in use again, and a rejected edit's error,
+        # whose text is gone with it, goes too.
+        st.session_state.pop("themes_error", None)
+    if ("themes_editor" not in st.session_state
+            or st.session_state.get("_editor_text") != dictionary.text):
         # The editor shows the dictionary in use whenever it changes (an upload, a reset).
-        st.session_state["_editor_digest"] = dictionary.digest
+        st.session_state["_editor_text"] = dictionary.text
         st.session_state["themes_editor"] = dictionary.text
     with st.form("themes_form"):
         text = st.text_area("Edit the dictionary", height=320, key="themes_editor",

@@ -114,8 +114,10 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     # most matches open; its link carries the way back to this view (the filters as they
     # were), so a shared drill-down link has it too.
     drill = replace(view.with_filter(start=inside.start, end=inside.end, query=term),
-                    sort="hits", period="", focus="", doc=str(behind.rows["id"].iat[0]),
-                    back=state.lasting_query(view))
+                    sort="hits", period="", focus="", focus_theme="",
+                    doc=str(behind.rows["id"].iat[0]),
+                    # (a theme left from the Themes page would lead the way back there)
+                    back=state.lasting_query(replace(view, focus_theme="")))
     st.page_link("views/articles.py", label="Read these articles", icon=":material/article:",
                  query_params=state.params(drill))
     if flt.query and drill.filter.query != flt.query:

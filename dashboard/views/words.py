@@ -43,7 +43,8 @@ def main() -> None:
     if view.compare == "dates":
         with cols[1]:
             state.control("w_dates2", st.date_input, "Second period (B; A is the sidebar's "
-                          "date range)", format="YYYY-MM-DD")
+                          "date range)", format="YYYY-MM-DD",
+                          **state.date_limits(view.start2, view.end2))
         view = run.view
         if view.start2 and view.end2:
             second = replace(view.filter, start=view.start2, end=view.end2)

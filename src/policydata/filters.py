@@ -45,7 +45,9 @@ PARAMS: dict[str, str] = {
     "smooth": "moving average over this many periods (1 = none)",
     "period": "the trend period whose articles are listed (e.g. 2023-09, 2023Q3, 2023)",
     "focus": "the trend term whose lines are listed with that period",
-    "focus_theme": "the theme whose articles and lines are listed with that period (Themes page)",
+    "focus_theme": "the theme whose articles and lines are listed with that period (Themes "
+                   "page); on the Articles page, without a search, the theme whose lines are "
+                   "listed and whose matches the reader marks",
     "weight": "word cloud weighting: count, tfidf or keyness",
     "ngram": "word cloud term length: 1, 2, 3 or 1-3",
     "stop": "extra stopwords (repeated)",
@@ -219,6 +221,22 @@ def _one(values: Sequence[str], name: str, allowed: Sequence[str], default: str,
     return default
 
 
+def _flag(values: Sequence[str], name: str, meaning: str, notes: list[str]) -> bool:
+    """A parameter that is 1 or absent (``passages=1``); another value is dropped with a note
+    saying what 1 means.
+
+    >>> notes = []
+    >>> _flag(["yes"], "passages", "read only the passages", notes), notes
+    (False, ["'passages': 'yes' is not 1 (read only the passages); ignored"])
+    """
+    value = values[-1].strip() if values else ""
+    if value in ("", "1"):
+        return value == "1"
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    notes.append(f"{name!r}: {shown!r} is not 1 ({meaning}); ignored")
+    return False
+
+
 def known_name(value: str, known: Iterable[str]) -> str:
     """The known name ``value`` stands for: itself if known, else the one known name equal to
     it but for case and surrounding spaces; ``value`` unchanged when none or several are.
@@ -321,7 +339,8 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
             values = values[-1:]
         most = MAX_STOPWORDS if name == "stop" else MAX_VALUES
         if len(values) > most:
-            notes.append(f"{name!r} has {len(values)} values; the first {most} are kept")
+            if name != "term":  # (said once with the terms kept, below)
+                notes.append(f"{name!r} has {len(values)} values; the first {most} are kept")
             values = values[:most]
         kept = []
         for v in values:
@@ -352,6 +371,8 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
     start2, end2 = _dates(get("dates2"), "dates2", notes)
     terms: list[str] = []
     seen: dict[tuple[str, ...], str] = {}
+    given = params.get("term", [])
+    given_count = 1 if isinstance(given, str) else len(given)
     for value in get("term"):
         term = " ".join(_query(value, "term", notes).split())  # ("labor  market": one term)
         if not term:
@@ -366,8 +387,10 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         seen[key] = term
         terms.append(term)
     if len(terms) > MAX_TERMS:
-        notes.append(f"{len(terms)} terms; the first {MAX_TERMS} are kept")
+        notes.append(f"'term' has {given_count} values; the first {MAX_TERMS} terms are kept")
         terms = terms[:MAX_TERMS]
+    elif given_count > MAX_VALUES:
+        notes.append(f"'term' has {given_count} values; the first {MAX_VALUES} are kept")
     queries = get("q")
     query = _query(queries[-1], "q", notes) if queries else ""
     smooth = 1
@@ -406,7 +429,7 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         tab=_one(get("tab"), "tab", THEME_TABS, "counts", notes),
         sort=_one(get("sort"), "sort", SORTS, "-date", notes),
         doc=(get("doc") or [""])[-1],
-        passages=_one(get("passages"), "passages", ("", "1"), "", notes) == "1",
+        passages=_flag(get("passages"), "passages", "read only the passages", notes),
         back=_back((get("back") or [""])[-1], theme_list, source_list, freq, notes),
     )
     return view, notes
