@@ -196,6 +196,12 @@ def settle(page: b.AppPage, path: str) -> None:
         page.wait_images()
 
 
+def follow_link(page, text: str) -> None:
+    """Click the page link in the main area (not the sidebar's) that says ``text``."""
+    page.act(page.page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]',
+                               has_text=text).click)
+
+
 # --------------------------------------------------------------------------- 1 and 8
 
 
@@ -452,9 +458,7 @@ def test_click_on_a_theme_point_lists_its_articles(servers: Any, app: Any) -> No
         page.text())
     assert page.page.locator('[data-testid="stDataFrame"]').count() >= 2  # articles, lines
     page.screenshot("multi-themes-clicked-point")
-    link = page.page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]',
-                             has_text="Read these articles")
-    page.act(link.click)
+    follow_link(page, "Read these articles")
     params = wait_for_param(page, "theme", "Digital")
     assert urlsplit(page.page.url).path == "/articles"
     check_page(page, "/articles")
@@ -479,9 +483,7 @@ def test_click_on_a_trend_point_lists_its_articles(servers: Any, app: Any) -> No
     page.screenshot("multi-trends-clicked-point")
 
     # and "Read these articles" opens them on the Articles page, ordered by hits
-    link = page.page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]',
-                             has_text="Read these articles")
-    page.act(link.click)
+    follow_link(page, "Read these articles")
     params = wait_for_param(page, "q", "digital economy")
     assert urlsplit(page.page.url).path == "/articles"
     assert params["dates"] == ["2023-01-01", "2023-12-31"] and params["sort"] == ["hits"]
@@ -496,9 +498,7 @@ def test_click_on_a_trend_point_lists_its_articles(servers: Any, app: Any) -> No
     page.open(f"/articles?{urlsplit(page.page.url).query}")
     check_page(page, "/articles")
     # the way back restores the trend's filters (the period and the term were only for this)
-    back = page.page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]',
-                             has_text="Back to the trend")
-    page.act(back.click)
+    follow_link(page, "Back to the trend")
     wait_for_param(page, "period", "2023")
     params = parse_qs(urlsplit(page.page.url).query)
     assert urlsplit(page.page.url).path == "/trends"
@@ -683,8 +683,7 @@ def test_a_theme_drill_down_marks_the_theme_and_leads_back(servers: Any, app: An
     page = app(servers("multi"))  # (a point's articles, as a click lists them: see above)
     page.open("/themes?tab=time&freq=year&measure=count&period=2023&focus_theme=Digital"
               f"&dict={carried}")
-    page.act(page.page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]',
-                               has_text="Read these articles").click)
+    follow_link(page, "Read these articles")
     params = wait_for_param(page, "focus_theme", "Digital")
     assert urlsplit(page.page.url).path == "/articles"
     check_page(page, "/articles")
@@ -700,9 +699,7 @@ def test_a_theme_drill_down_marks_the_theme_and_leads_back(servers: Any, app: An
         "of the theme 'Digital' is marked" in page.text())
     page.screenshot("multi-articles-theme-drill-down")
     # and the way back returns to the theme's point, on its tab
-    way_back = page.page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]',
-                                 has_text="Back to the theme's trend")
-    page.act(way_back.click)
+    follow_link(page, "Back to the theme's trend")
     params = wait_for_param(page, "tab", "time")
     assert urlsplit(page.page.url).path == "/themes"
     assert params["period"] == ["2023"] and params["focus_theme"] == ["Digital"], params
