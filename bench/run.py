@@ -45,6 +45,8 @@ SHORT_TERMS = ["digital economy", "real economy", "china", "innovation"]
 LONG_TERMS = ["new quality productive forces", "high-quality development",
               "Belt and Road Initiative", "modern industrial system"]
 WARM_TERM = "digital economy"
+# A word in no article: its trend is a query's fixed cost (lookup, the selection, the frame).
+NO_MATCH_TERM = "zqxjv"
 # Terms whose counts must equal the pandas regex count (see _check_pattern for the regex).
 CHECK_TERMS = ["china", "innovation", "economy", "digital economy", "real economy",
                "industrial chain", "xi jinping"]
@@ -196,6 +198,9 @@ def w_queries(p: dict) -> dict:
         queries.append((f"trend:{term}", f"term trend '{term}'",
                         lambda term=term: an.term_trend(index, [term], Filter(), freq="month"),
                         True))
+    queries.append((f"trend:{NO_MATCH_TERM}", f"term trend '{NO_MATCH_TERM}' (in no article)",
+                    lambda: an.term_trend(index, [NO_MATCH_TERM], Filter(), freq="month"),
+                    True))
     queries.append(("themes", "theme counts per month, default dictionary",
                     lambda: an.theme_trend(index, Filter(), freq="month"), False))
     for weight in ("count", "keyness", "tfidf"):
@@ -1125,6 +1130,7 @@ def render(res: dict) -> str:
     out.append("Query columns give the slowest term of each group and the median of the "
                "repetitions (memo cleared). *runs*: fresh processes per step at that size. "
                "*build CPU time*: user + system seconds of the build's processes.")
+    out.extend(_per_match_table(sc))
     if len(sc) > 1:
         single = [f"{s['articles']:,}" for s in sc if s["runs"] == 1]
         slow = [f"{fmt_t(med(s['warm'], 'wall'))} at {s['articles']:,} articles" for s in sc
@@ -1160,6 +1166,32 @@ def _scaling_verdict(sc: list[dict]) -> str:
     if max(grew.values()) <= 2:
         return f"indexed queries stayed about flat {span}: {detail}"
     return f"indexed queries are not flat, they grew {span}: {detail}"
+
+
+def _per_match_table(sc: list[dict]) -> list[str]:
+    """Each trend's time per 1,000 matches at each scaling size: what a query's cost follows."""
+    if len(sc) < 2:
+        return []
+    out = ["", "#### Trends: time per match", "",
+           "A trend is computed from the term's matches (its postings, or the positions of a "
+           "phrase's rarest word), so its time follows how often the term occurs: each cell "
+           "gives the median, the matches counted and the time per 1,000 matches. In this "
+           "generated corpus every term occurs about as often per article at any size, so "
+           "its matches grow with the corpus; a word in no article shows a query's fixed cost.",
+           "", "| term | " + " | ".join(f"{s['articles']:,} articles" for s in sc) + " |",
+           "|" + " --- |" * (len(sc) + 1)]
+    for term in [*SHORT_TERMS, *LONG_TERMS, NO_MATCH_TERM]:
+        cells = []
+        for s in sc:
+            q = s["q"].get(f"trend:{term}")
+            if q is None:
+                cells.append("-")
+                continue
+            per = (f"{q['median'] / q['size'] * 1e9:,.0f} µs per 1,000" if q["size"] else
+                   "no match")
+            cells.append(f"{fmt_t(q['median'])}, {q['size']:,} matches, {per}")
+        out.append(f"| {term} | " + " | ".join(cells) + " |")
+    return out
 
 
 def _small_corpus_note(articles: int) -> str:

@@ -682,3 +682,28 @@ def test_a_comma_between_digits_is_part_of_the_term(tmp_path: Path, cache: Path)
            "The digital economy and the real economy."
     assert ref.count(text, ["10 000 people"]) == 1
     assert len(an.kwic(index, "10,000 people")) == 1
+
+
+def test_kept_selections_tell_dictionaries_and_filters_apart(small_index) -> None:
+    # Trends keep each filter's articles and totals on the index (Index.memo): a theme of the
+    # same name in another dictionary, or another filter, must not get the kept answer.
+    digital = parse_themes('[themes]\nOne = ["digital economy"]')
+    real = parse_themes('[themes]\nOne = ["real economy"]')
+    for themes, counts in ((digital, DIGITAL), (real, REAL), (digital, DIGITAL)):
+        frame = an.term_trend(small_index, ["economy"], Filter(themes=("One",)), freq="year",
+                              themes=themes)
+        assert frame["articles"].tolist() == [sum(1 for c in counts[:12] if c),
+                                              sum(1 for c in counts[12:] if c)]
+    later = an.term_trend(small_index, ["digital economy"],
+                          Filter(start=dt.date(2023, 1, 1)), freq="year")
+    assert later["count"].tolist() == [sum(DIGITAL[12:])]
+    assert an.corpus_trend(small_index, freq="year")["articles"].tolist() == [12, 12]
+
+
+def test_select_gives_a_mask_of_its_own(small_index) -> None:
+    # select() is public and its callers may change the mask: it is never a kept one.
+    an.term_trend(small_index, ["economy"])  # (keeps the whole corpus's selection)
+    mask = an.select(small_index)
+    mask[:] = False
+    assert an.select(small_index).all()
+    assert an.term_trend(small_index, ["economy"], freq="year")["articles"].tolist() == [12, 12]

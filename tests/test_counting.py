@@ -11,19 +11,32 @@ Three layers:
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from policydata.analysis import match_offsets, match_spans, term_trend
+from policydata.analysis import (
+    articles,
+    match_offsets,
+    match_spans,
+    select,
+    select_rows,
+    term_trend,
+    theme_trend,
+)
+from policydata.filters import Filter
 from policydata.index import Segment
 from policydata.store import open_index
+from policydata.themes import parse_themes
 from policydata.tokens import (
     Vocabulary,
     count_words,
@@ -659,6 +672,78 @@ def test_prop_on_disk_term_trend(docs: list[tuple[int, int, str, str, bool]],
     want = {(p, q): (expected_count[(p, q)], expected_docs[(p, q)], expected_words[p])
             for p in all_months for q in queries}
     assert got == want
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(docs=st.lists(doc_st, min_size=3, max_size=10),
+       queries=st.lists(queries_st(), min_size=1, max_size=3),
+       use_theme=st.booleans(), months=st.tuples(st.integers(1, 9), st.integers(1, 9)),
+       data=st.data())
+def test_prop_filtered_trends_themes_and_lists(
+        docs: list[tuple[int, int, str, str, bool]], queries: list[str], use_theme: bool,
+        months: tuple[int, int], data: st.DataObject) -> None:
+    """Under a filter (dates, a search, a theme), trends, theme trends and article lists
+    count only in the selected articles, as the reference does article by article."""
+    queries = list(dict.fromkeys(queries))
+    # Searches and theme entries often taken from the titles, so that they select some.
+    some = st.one_of(queries_st(), st.sampled_from([w for _, _, t, _, _ in docs
+                                                    for w in t.split(" ")]))
+    query = data.draw(st.lists(some, max_size=2), label="query")
+    theme_entries = data.draw(st.lists(st.lists(some, min_size=1, max_size=3), min_size=2,
+                                       max_size=2), label="theme_entries")
+    first, last = min(months), max(months)
+    flt = Filter(start=dt.date(2023, first, 1), end=dt.date(2023, last, 28),
+                 query=", ".join(query), themes=("One",) if use_theme else ())
+    toml = "[themes]\n" + "".join(
+        f"{name} = [{', '.join(json.dumps(e, ensure_ascii=False) for e in entries)}]\n"
+        for name, entries in zip(("One", "Two"), theme_entries))
+    themes = parse_themes(toml)
+    texts: dict[str, tuple[str, str]] = {}  # title -> (period, text) of selected articles
+    with tempfile.TemporaryDirectory() as corpus, tempfile.TemporaryDirectory() as cache:
+        for i, (month, day, title, body, footer) in enumerate(docs):
+            title = f"{title} n{i}"
+            if footer:
+                body = body + "\n\nShare this: Twitter economy\n\nFacebook\n"
+            raw = f" date 2023-{month:02d}-{day:02d} {title}\n\n{body}"
+            Path(corpus, f"{i:03d}.txt").write_bytes(raw.encode("utf-8"))
+            date, r_title, r_body = ref.read_seed_file(raw)
+            text = ref.document_text(r_title, r_body)
+            if (first <= month <= last and day <= 28
+                    and (not query or ref.count(text, query) > 0)
+                    and (not use_theme or ref.count(text, theme_entries[0]) > 0)):
+                texts[r_title] = (date[:7], text)
+        index = open_index(corpus, cache_dir=cache)
+        trend = term_trend(index, queries, flt, themes=themes)
+        by_theme = theme_trend(index, flt, themes=themes)
+        listed = {q: articles(index, flt, themes=themes, mentioning=q) for q in queries}
+        rows = select_rows(index, flt, themes=themes)
+        assert rows.tolist() == np.flatnonzero(select(index, flt, themes=themes)).tolist()
+    assert len(rows) == len(texts)
+    periods = sorted({p for p, _ in texts.values()})
+    event(f"selected: {'some' if periods else 'none'}, query: {bool(query)}, theme: {use_theme}")
+    if not periods:
+        assert trend.empty and by_theme.empty
+        return
+    span = [f"2023-{m:02d}" for m in range(int(periods[0][5:]), int(periods[-1][5:]) + 1)]
+    want_trend, want_themes = {}, {}
+    for period in span:
+        inside = [t for p, t in texts.values() if p == period]
+        words = sum(ref.words(t) for t in inside)
+        for q in queries:
+            counts = [ref.count(t, [q]) for t in inside]
+            want_trend[(period, q)] = (sum(counts), sum(c > 0 for c in counts), words)
+        for name, entries in zip(("One", "Two"), theme_entries):
+            counts = [ref.count(t, entries) for t in inside]
+            want_themes[(period, name)] = (sum(counts), sum(c > 0 for c in counts), words)
+    assert {(r.period, r.term): (r.count, r.docs, r.words)
+            for r in trend.itertuples()} == want_trend
+    assert {(r.period, r.theme): (r.count, r.docs, r.words)
+            for r in by_theme.itertuples()} == want_themes
+    for q in queries:
+        want = {title: ref.count(t, [q]) for title, (_, t) in texts.items()}
+        assert dict(zip(listed[q]["title"], listed[q]["hits"])) == {
+            title: n for title, n in want.items() if n}
 
 
 def test_possessive_of_a_possessive_keeps_terms_and_pieces_apart() -> None:

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate, islice
+from itertools import accumulate, islice, pairwise
 from typing import Any
 
 import numpy as np
@@ -137,11 +137,67 @@ def select(index: Index, flt: Filter = Filter(), *, themes: ThemeDictionary | No
     ...
     ValueError: unknown source 'xinhua' (sources: seeds)
     """
-    mask = index.active.copy()
+    return _kept(index, flt, None, themes)
+
+
+def select_rows(index: Index, flt: Filter = Filter(), *,
+                themes: ThemeDictionary | None = None) -> np.ndarray:
+    """The rows :func:`select` marks, found from the matches of the query or themes.
+
+    With a query (or else themes) only the articles holding it are looked at, so the cost
+    grows with them rather than with the corpus.
+
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    flt : Filter
+        Dates, sources, themes and query to keep.
+    themes : ThemeDictionary, optional
+        Dictionary in which ``flt.themes`` are looked up (default: the index's).
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        The selected rows of ``index.documents``, ascending.
+
+    Raises
+    ------
+    ValueError
+        As :func:`select`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> select_rows(index, Filter(query="real economy")).tolist()
+    [0]
+    >>> select_rows(index, Filter(query="real economy", end=dt.date(2023, 1, 1))).tolist()
+    []
+    """
+    if flt.query:  # (the rows holding the query, so it need not be checked again)
+        candidates = index.doc_counts(parse_query(flt.query))[0]
+        return candidates[_kept(index, replace(flt, query=""), candidates, themes)]
+    if flt.themes:
+        dictionary = _dictionary(index, themes)
+        theme_rows = _theme_rows(index, dictionary)
+        parts = [theme_rows[j][0] for j in _theme_columns(dictionary, flt.themes)]
+        candidates = np.unique(np.concatenate(parts))
+        return candidates[_kept(index, flt, candidates, themes)]
+    return np.flatnonzero(_kept(index, flt, None, themes))
+
+
+def _kept(index: Index, flt: Filter, rows: np.ndarray | None,
+          themes: ThemeDictionary | None) -> np.ndarray:
+    """Which of ``rows`` (None: every row) the filter keeps, as a new mask over them."""
+    at: Any = slice(None) if rows is None else rows
+    mask = index.active[at].copy()
+    dates = index.dates[at]
     if flt.start is not None:
-        mask &= index.dates >= np.datetime64(flt.start, "D")
+        mask &= dates >= np.datetime64(flt.start, "D")
     if flt.end is not None:
-        mask &= index.dates <= np.datetime64(flt.end, "D")
+        mask &= dates <= np.datetime64(flt.end, "D")
     if flt.sources:
         known = index.source_names
         missing = [s for s in flt.sources if s not in known]
@@ -149,14 +205,77 @@ def select(index: Index, flt: Filter = Filter(), *, themes: ThemeDictionary | No
             raise ValueError(f"unknown source {missing[0]!r} (sources: "
                              f"{', '.join(known[:20])}{'...' if len(known) > 20 else ''})")
         codes = [known.index(s) for s in flt.sources]
-        mask &= np.isin(index.source_codes, codes)
+        mask &= np.isin(index.source_codes[at], codes)
     if flt.themes:
         dictionary = _dictionary(index, themes)
+        columns = _theme_columns(dictionary, flt.themes)
         matrix = index.theme_counts(dictionary)
-        mask &= (matrix[:, _theme_columns(dictionary, flt.themes)] > 0).any(axis=1)
+        mask &= (matrix[at][:, columns] > 0).any(axis=1)
     if flt.query:
-        mask &= index.counts(parse_query(flt.query)) > 0
+        counts = index.counts(parse_query(flt.query))
+        mask &= counts[at] > 0
     return mask
+
+
+def _theme_rows(index: Index, dictionary: ThemeDictionary,
+                ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each theme, the rows with a match and their matches (kept per dictionary)."""
+    def make() -> list[tuple[np.ndarray, np.ndarray]]:
+        matrix = index.theme_counts(dictionary)
+        rows, columns = np.nonzero(matrix)
+        order = np.argsort(columns, kind="stable")  # (rows stay ascending in each theme)
+        rows, columns = rows[order].astype(np.int64), columns[order]
+        bounds = np.searchsorted(columns, np.arange(matrix.shape[1] + 1))
+        return [(rows[a:b], matrix[rows[a:b], j])
+                for j, (a, b) in enumerate(pairwise(bounds.tolist()))]
+
+    return index.memo(("theme rows", dictionary.digest), make)
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """The articles a filter selects and their totals per period (see :func:`_selected`)."""
+
+    mask: np.ndarray  # over index.documents
+    codes: np.ndarray  # period code of every row of index.documents
+    low: int  # code of the first period
+    labels: list[str]
+    articles: np.ndarray  # per period
+    words: np.ndarray  # per period
+
+    def periods(self, rows: np.ndarray) -> np.ndarray:
+        """Period number (0 for the first) of selected ``rows``."""
+        return self.codes[rows] - self.low
+
+
+def _selected(index: Index, flt: Filter, freq: str,
+              themes: ThemeDictionary | None) -> _Selection | None:
+    """The filter's articles and their articles and words per period, None for none.
+
+    Kept on the index per filter and period length, so that the terms of a trend, added one
+    by one under the same filter, cost only their own matches.
+    """
+    def make() -> _Selection | None:
+        mask = select(index, flt, themes=themes)
+        mask.flags.writeable = False
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            return None
+        codes = index.period_codes(freq)
+        k, labels = _periods(index, rows, freq)
+        n = len(labels)
+        articles = np.bincount(k, minlength=n).astype(np.int64)
+        words = np.bincount(k, weights=index.words[rows], minlength=n).astype(np.int64)
+        articles.flags.writeable = words.flags.writeable = False
+        return _Selection(mask, codes, int(codes[rows[0]] - k[0]), labels, articles, words)
+
+    digest = _dictionary(index, themes).digest if flt.themes else None
+    key = ("selected", flt, digest, freq)
+    try:
+        hash(key)
+    except TypeError:  # (a filter holding lists: not kept)
+        return make()
+    return index.memo(key, make)
 
 
 # --------------------------------------------------------------------------- periods
@@ -415,14 +534,14 @@ def partial_periods(index: Index, flt: Filter = Filter(), *, freq: str = "month"
     >>> partial_periods(index, Filter(end=dt.date(2023, 9, 30)), freq="month")
     {'2023-09': (datetime.date(2023, 9, 2), datetime.date(2023, 9, 2))}
     """
-    rows = np.flatnonzero(select(index, flt, themes=themes))
+    selection = _selected(index, flt, freq, themes)
     span = covered_dates(index)
-    if not len(rows) or span is None:
+    if selection is None or span is None:
         return {}
     first, last = span
     covered = (max(first, flt.start) if flt.start else first,
                min(last, flt.end) if flt.end else last)
-    _, labels = _periods(index, rows, freq)
+    labels = selection.labels
     out = {}
     for label in dict.fromkeys([labels[0], labels[-1]]):
         start, end = period_bounds(label)
@@ -474,17 +593,12 @@ def corpus_trend(index: Index, flt: Filter = Filter(), *, freq: str = "month",
     >>> corpus_trend(index, Filter(start=dt.date(2024, 1, 1))).empty
     True
     """
-    rows = np.flatnonzero(select(index, flt, themes=themes))
-    if not len(rows):
+    selection = _selected(index, flt, freq, themes)
+    if selection is None:
         return pd.DataFrame({"period": pd.Series(dtype=str), "articles": pd.Series(dtype=int),
                              "words": pd.Series(dtype=int)})
-    k, labels = _periods(index, rows, freq)
-    n = len(labels)
-    return pd.DataFrame({
-        "period": labels,
-        "articles": np.bincount(k, minlength=n).astype(np.int64),
-        "words": np.bincount(k, weights=index.words[rows], minlength=n).astype(np.int64),
-    })
+    return pd.DataFrame({"period": selection.labels, "articles": selection.articles.copy(),
+                         "words": selection.words.copy()})
 
 
 def term_trend(index: Index, terms: Sequence[str], flt: Filter = Filter(), *,
@@ -558,23 +672,22 @@ def term_trend(index: Index, terms: Sequence[str], flt: Filter = Filter(), *,
     parsed = [[parse_term(p) for p in split_query(t)] or [parse_term(t)] for t in terms]
     if not parsed:
         raise ValueError("give at least one term")
-    mask = select(index, flt, themes=themes)
-    rows = np.flatnonzero(mask)
+    selection = _selected(index, flt, freq, themes)
     columns = [*TREND_COLUMNS, "articles"]
-    if not len(rows):
+    if selection is None:
         return pd.DataFrame({c: pd.Series(dtype=str if c in ("period", "term") else
                                           float if c == "per_10k" else int) for c in columns})
-    k, labels = _periods(index, rows, freq)
+    labels, articles, words = selection.labels, selection.articles, selection.words
     n = len(labels)
-    articles = np.bincount(k, minlength=n).astype(np.int64)
-    words = np.bincount(k, weights=index.words[rows], minlength=n).astype(np.int64)
     # One row per period and term, periods first: column j of these n x terms arrays.
     count = np.empty((n, len(parsed)), dtype=np.int64)
     docs = np.empty((n, len(parsed)), dtype=np.int64)
     for j, alternatives in enumerate(parsed):
-        counts = index.counts(alternatives)[rows]
-        count[:, j] = np.bincount(k, weights=counts, minlength=n)
-        docs[:, j] = np.bincount(k, weights=counts > 0, minlength=n)
+        rows, counts = index.doc_counts(alternatives)  # (only the articles with a match)
+        keep = selection.mask[rows]
+        k = selection.periods(rows[keep])
+        count[:, j] = np.bincount(k, weights=counts[keep], minlength=n)
+        docs[:, j] = np.bincount(k, minlength=n)
     width = len(parsed)
     return pd.DataFrame({
         "period": np.repeat(np.asarray(labels, dtype=object), width),
@@ -735,22 +848,21 @@ def theme_trend(index: Index, flt: Filter = Filter(), *, freq: str = "month",
     also an ``economy`` in the same theme.)
     """
     dictionary = _dictionary(index, themes)
-    rows = np.flatnonzero(select(index, flt, themes=themes))
+    selection = _selected(index, flt, freq, themes)
     columns = [*THEME_COLUMNS, "words", "articles"]
-    if not len(rows):
+    if selection is None:
         return pd.DataFrame({c: pd.Series(dtype=str if c in ("period", "theme") else int)
                              for c in columns})
-    k, labels = _periods(index, rows, freq)
+    labels, articles, words = selection.labels, selection.articles, selection.words
     n = len(labels)
-    matrix = index.theme_counts(dictionary)[rows]
-    words = np.bincount(k, weights=index.words[rows], minlength=n).astype(np.int64)
-    articles = np.bincount(k, minlength=n).astype(np.int64)
     frames = []
-    for j, name in enumerate(dictionary.names):
+    for name, (rows, counts) in zip(dictionary.names, _theme_rows(index, dictionary)):
+        keep = selection.mask[rows]  # (only the articles with a match of the theme)
+        k = selection.periods(rows[keep])
         frames.append(pd.DataFrame({
             "period": labels, "theme": name,
-            "count": np.bincount(k, weights=matrix[:, j], minlength=n).astype(np.int64),
-            "docs": np.bincount(k, weights=matrix[:, j] > 0, minlength=n).astype(np.int64),
+            "count": np.bincount(k, weights=counts[keep], minlength=n).astype(np.int64),
+            "docs": np.bincount(k, minlength=n).astype(np.int64),
             "words": words, "articles": articles, "_order": np.arange(n)}))
     out = pd.concat(frames, ignore_index=True).sort_values("_order", kind="stable")
     return out.drop(columns="_order").reset_index(drop=True)
@@ -969,20 +1081,19 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
     if mentioning and with_theme:
         raise ValueError("give mentioning or with_theme, not both")
     dictionary = _dictionary(index, themes)
-    mask = select(index, flt, themes=themes)
-    term_counts = None
+    rows = select_rows(index, flt, themes=themes)
+    counted = None  # (rows with a match, their matches) of what hits counts
     if mentioning:
-        term_counts = index.counts(parse_query(mentioning))
+        counted = index.doc_counts(parse_query(mentioning))
     elif with_theme:
-        column = _theme_columns(dictionary, [with_theme])[0]
-        term_counts = index.theme_counts(dictionary)[:, column]
-    if term_counts is not None:
-        mask &= term_counts > 0
-    rows = np.flatnonzero(mask)
-    if term_counts is not None:
-        hits = term_counts[rows]
+        counted = _theme_rows(index, dictionary)[_theme_columns(dictionary, [with_theme])[0]]
     elif flt.query:
-        hits = index.counts(parse_query(flt.query))[rows]
+        counted = index.doc_counts(parse_query(flt.query))
+    if counted is not None:
+        # Both ascending: keep the selected rows with a match, and their matches.
+        where = np.minimum(np.searchsorted(rows, counted[0]), max(len(rows) - 1, 0))
+        both = rows[where] == counted[0] if len(rows) else np.zeros(len(where), dtype=bool)
+        rows, hits = counted[0][both], counted[1][both]
     elif flt.themes:
         hits = index.theme_counts(dictionary)[rows][
             :, _theme_columns(dictionary, flt.themes)].sum(axis=1)

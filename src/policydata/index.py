@@ -302,29 +302,61 @@ class Segment:
         lengths = [np.full(len(s), len(p), dtype=np.int64) for s, p in zip(starts, patterns)]
         if not starts:
             return _EMPTY, _EMPTY
+        if len(patterns) == 1 and not overlaps_itself(patterns[0]):
+            return starts[0], lengths[0]  # (sorted, and no two matches can overlap)
         return longest_first(np.concatenate(starts), np.concatenate(lengths))
+
+    def match_docs(self, patterns: Sequence[Pattern]) -> tuple[np.ndarray, np.ndarray]:
+        """Matches per document of a dictionary of entries (rule 8), only where there are any.
+
+        The cost grows with the matches, not with the segment's documents.
+
+        Returns
+        -------
+        tuple of numpy.ndarray of int64
+            ``(docs, counts)``: the segment rows holding at least one match, ascending, and
+            their matches.
+
+        Examples
+        --------
+        >>> from policydata.tokens import parse_term
+        >>> seg = Segment.from_texts(["Real economy.", "No.", "Real real economy economy."])
+        >>> docs, counts = seg.match_docs([seg.lookup(parse_term("real economy"))])
+        >>> docs.tolist(), counts.tolist()
+        ([0, 2], [1, 1])
+        """
+        if len(patterns) == 1 and len(patterns[0]) == 1:
+            return self._postings(patterns[0][0])
+        starts, _ = self.match_starts(patterns)
+        docs = np.searchsorted(self.doc_start, starts, side="right") - 1
+        return _runs_of(docs.astype(np.int64, copy=False))
 
     def count_matches(self, patterns: Sequence[Pattern]) -> np.ndarray:
         """Matches per document of a dictionary of entries (rule 8), as int64 counts."""
-        if len(patterns) == 1 and len(patterns[0]) == 1:
-            return self._column_sum(patterns[0][0])
-        starts, _ = self.match_starts(patterns)
-        docs = np.searchsorted(self.doc_start, starts, side="right") - 1
-        return np.bincount(docs, minlength=self.n_docs).astype(np.int64)
-
-    def _column_sum(self, ids: np.ndarray) -> np.ndarray:
+        docs, counts = self.match_docs(patterns)
         out = np.zeros(self.n_docs, dtype=np.int64)
+        out[docs] = counts
+        return out
+
+    def _postings(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Documents holding any of the global term ``ids`` and their occurrences, by doc."""
         ids = self.local(ids)
+        if not len(ids):
+            return _EMPTY, _EMPTY
         if len(ids) == 1:
             a, b = self.post_ptr[ids[0]], self.post_ptr[ids[0] + 1]
-            out[self.post_doc[a:b]] = self.post_count[a:b]
-        elif len(ids):
-            docs = np.concatenate([self.post_doc[self.post_ptr[i]:self.post_ptr[i + 1]]
-                                   for i in ids.tolist()])
-            counts = np.concatenate([self.post_count[self.post_ptr[i]:self.post_ptr[i + 1]]
-                                     for i in ids.tolist()])
-            out += np.bincount(docs, weights=counts, minlength=self.n_docs).astype(np.int64)
-        return out
+            return (self.post_doc[a:b].astype(np.int64),
+                    self.post_count[a:b].astype(np.int64))
+        docs = np.concatenate([self.post_doc[self.post_ptr[i]:self.post_ptr[i + 1]]
+                               for i in ids.tolist()]).astype(np.int64)
+        counts = np.concatenate([self.post_count[self.post_ptr[i]:self.post_ptr[i + 1]]
+                                 for i in ids.tolist()]).astype(np.int64)
+        order = np.argsort(docs, kind="stable")
+        docs, counts = docs[order], counts[order]
+        if not len(docs):
+            return _EMPTY, _EMPTY
+        heads = np.flatnonzero(np.concatenate([[True], docs[1:] != docs[:-1]]))
+        return docs[heads], np.add.reduceat(counts, heads)
 
     def doc_frequency(self, term: int, doc_mask: np.ndarray) -> int:
         """Documents in ``doc_mask`` (segment rows) holding the global ``term``."""
@@ -352,6 +384,34 @@ class Segment:
         out_totals[ids] += totals
         out_docs[ids] += docs
         return out_totals, out_docs
+
+
+def overlaps_itself(pattern: Pattern) -> bool:
+    """Whether two matches of ``pattern`` could overlap (a later one starting inside an
+    earlier one), so that rule 8 has to choose between them.
+
+    Examples
+    --------
+    >>> a, b = np.array([1]), np.array([2])
+    >>> overlaps_itself((a, b)), overlaps_itself((a, a)), overlaps_itself((a, b, a))
+    (False, True, True)
+    >>> overlaps_itself((a,))
+    False
+    """
+    size = len(pattern)
+    for shift in range(1, size):
+        if all(len(np.intersect1d(pattern[shift + i], pattern[i], assume_unique=True))
+               for i in range(size - shift)):
+            return True
+    return False
+
+
+def _runs_of(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of an ascending array and how often each occurs."""
+    if not len(docs):
+        return _EMPTY, _EMPTY
+    heads = np.flatnonzero(np.concatenate([[True], docs[1:] != docs[:-1]]))
+    return docs[heads], np.diff(np.append(heads, len(docs))).astype(np.int64)
 
 
 def compact(tokens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -515,11 +575,12 @@ class Index:
         self._sources: list[str] | None = None
         self._source_codes: np.ndarray | None = None
         self._rows_by_id: dict[str, int] | None = None
-        self._counts_cache: dict[tuple[str, ...], np.ndarray] = {}
+        self._counts_cache: dict[tuple[str, ...], Any] = {}
         self._stop_cache: dict[Any, np.ndarray] = {}
         self._ngram_cache: dict[Any, Any] = {}
         self._rank_cache: dict[int, np.ndarray] = {}
         self._period_cache: dict[str, np.ndarray] = {}
+        self._memo: dict[Any, Any] = {}
         self._id_rank: np.ndarray | None = None
 
     @property
@@ -690,15 +751,66 @@ class Index:
             found = self._counts_cache.get(key)
         if found is not None:
             return found
-        patterns = [self.pattern(t) for t in terms]
-        parts = [seg.count_matches(patterns) for seg in self.segments]
-        result = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        rows, counts = self.doc_counts(terms)
+        result = np.zeros(len(self.documents), dtype=np.int64)
+        result[rows] = counts
         result.flags.writeable = False
+        self._keep_counts(key, result)
+        return result
+
+    def doc_counts(self, terms: Sequence[Term]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`counts` only for the rows with a match: what trends and lists need.
+
+        Its cost grows with the terms' matches, not with the corpus: a rare term is answered
+        as fast in a million articles as in a thousand.
+
+        Parameters
+        ----------
+        terms : sequence of Term
+            Parsed terms, counted together as one dictionary (rule 8), as in :meth:`counts`.
+
+        Returns
+        -------
+        tuple of numpy.ndarray of int64
+            ``(rows, counts)``: the rows of :attr:`documents` holding at least one match
+            (exact duplicates included), ascending, and their matches. Read-only and cached
+            with :meth:`counts`.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.store import open_index
+        >>> from policydata.tokens import parse_term
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> rows, counts = index.doc_counts([parse_term("real economy")])
+        >>> rows.tolist(), counts.tolist()
+        ([0], [10])
+        >>> [a.tolist() for a in index.doc_counts([parse_term("green development")])]
+        [[], []]
+        """
+        key = ("rows", *sorted(str(t) for t in terms))
+        with self._lock:
+            found = self._counts_cache.get(key)
+        if found is not None:
+            return found
+        patterns = [self.pattern(t) for t in terms]
+        rows, counts = [], []
+        for offset, seg in zip(self.offsets.tolist(), self.segments):
+            docs, n = seg.match_docs(patterns)
+            rows.append(docs + offset)
+            counts.append(n)
+        result = ((np.concatenate(rows), np.concatenate(counts)) if rows
+                  else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)))
+        for array in result:
+            array.flags.writeable = False
+        self._keep_counts(key, result)
+        return result
+
+    def _keep_counts(self, key: tuple[str, ...], result: Any) -> None:
         with self._lock:
             if len(self._counts_cache) >= 128:
                 self._counts_cache.pop(next(iter(self._counts_cache)))
             self._counts_cache[key] = result
-        return result
 
     def theme_counts(self, dictionary: Any) -> np.ndarray:
         """Documents x themes matrix of theme counts (rule 8), cached per dictionary.
@@ -1269,6 +1381,49 @@ class Index:
             result = (_EMPTY, _EMPTY, _EMPTY)
         self._remember(key, result)
         return result
+
+    def memo(self, key: Any, make: Any, *, limit: int = 32) -> Any:
+        """A value computed once for this index and kept for the next caller.
+
+        For what analyses derive from the index alone and reuse across queries (the articles
+        a filter selects and their totals per period, a theme's matching rows); the oldest
+        value goes beyond ``limit``. An updated corpus is a new index, so nothing stale is
+        kept.
+
+        Parameters
+        ----------
+        key : hashable
+            What the value is of; callers start it with their own name.
+        make : callable
+            Computes the value when it is not kept (called without the lock held).
+        limit : int
+            Values kept.
+
+        Returns
+        -------
+        object
+            What ``make`` returned, now or for an earlier call with the same key. Shared by
+            every caller: do not change it.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> index.memo(("example", 1), lambda: [1, 2])
+        [1, 2]
+        >>> index.memo(("example", 1), lambda: [3])  # (kept: not computed again)
+        [1, 2]
+        """
+        with self._lock:
+            if key in self._memo:
+                return self._memo[key]
+        value = make()
+        with self._lock:
+            while len(self._memo) >= limit:
+                self._memo.pop(next(iter(self._memo)))
+            self._memo[key] = value
+        return value
 
     def _remember(self, key: Any, result: Any) -> None:
         """Keep an n-gram table for the next call with the same size and stopwords, dropping
