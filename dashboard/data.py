@@ -135,10 +135,31 @@ def active_dictionary(index: Index) -> ThemeDictionary:
     text = st.session_state.get("themes_text")
     if text:
         try:
-            return dictionary_from_text(text, "your theme file")
-        except ValueError:
+            dictionary = dictionary_from_text(text, "your theme file")
+            index.check_themes(dictionary)  # (a theme of one-letter prefixes: too slow)
+            return dictionary
+        except ValueError as error:
             st.session_state.pop("themes_text", None)
+            st.session_state["themes_error"] = f"Not applied: {error}"
+            st.session_state["_themes_error_at"] = "link"
+            st.session_state["_dictionary_refused"] = str(error)
     return index.themes
+
+
+def search_check(index: Index) -> Callable[[str], None]:
+    """What refuses a search or trend term too costly to count in ``index`` (a ValueError
+    saying why; see :meth:`policydata.index.Index.check_work`)."""
+    return lambda query: index.check_work(an.parse_query(query), query)
+
+
+def dictionary_notes(notes: list[str]) -> list[str]:
+    """The link's notes on its dictionary (:func:`adopt_linked_dictionary`), corrected when
+    this run could not use the dictionary in this corpus (:func:`active_dictionary`)."""
+    refused = st.session_state.pop("_dictionary_refused", None)
+    if refused is None:
+        return notes
+    return [*(n for n in notes if n != LINKED_IN_USE),
+            f"{refused}: themes and their counts are those of the default dictionary"]
 
 
 def dictionary_name() -> str:
@@ -171,8 +192,11 @@ def adopt_linked_dictionary() -> list[str]:
         return []
     st.session_state["themes_text"] = text
     st.session_state.pop("themes_error", None)
-    return ["this link carries its author's own theme dictionary, now in use for this "
-            "session (the Themes page shows it; 'Back to the default dictionary' leaves it)"]
+    return [LINKED_IN_USE]
+
+
+LINKED_IN_USE = ("this link carries its author's own theme dictionary, now in use for this "
+                 "session (the Themes page shows it; 'Back to the default dictionary' leaves it)")
 
 
 # --------------------------------------------------------------------------- analyses

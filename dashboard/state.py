@@ -44,6 +44,7 @@ class Run:
     freq: str = "month"  # the period when the link names none (depends on the corpus span)
     page: str = ""  # url path of the page being drawn
     marks: dict[str, str] = field(default_factory=dict)  # what this session's links are made with
+    check: Callable[[str], None] | None = None  # refuses searches too costly (view_from_params)
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,13 @@ def _put_dates2(view: View, value: Any, run: Run) -> View:
 
 
 def _put_query(view: View, value: Any, run: Run) -> View:
-    checked, notes = view_from_params({"q": [str(value or "")]})
+    checked, notes = view_from_params({"q": [str(value or "")]}, check=run.check)
     run.notes.extend(notes)
     return view.with_filter(query=checked.filter.query)
 
 
 def _put_terms(view: View, value: Any, run: Run) -> View:
-    checked, notes = view_from_params({"term": [str(v) for v in value or []]})
+    checked, notes = view_from_params({"term": [str(v) for v in value or []]}, check=run.check)
     run.notes.extend(notes)
     focus = view.focus if view.focus in checked.terms else ""
     return replace(view, terms=checked.terms, focus=focus)
@@ -101,19 +102,26 @@ def _put_terms(view: View, value: Any, run: Run) -> View:
 _MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
-def _put_freq(view: View, freq: str) -> View:
+def _put_freq(view: View, freq: str, notes: list[str] | None = None) -> View:
     """A new period; a moving average keeps its span in time (4 quarters become 12 months,
-    within 1 to MAX_SMOOTH periods).
+    within 1 to MAX_SMOOTH periods), and ``notes`` get a sentence when it cannot.
 
     >>> _put_freq(View(freq="quarter", smooth=4), "month").smooth
     12
-    >>> _put_freq(View(freq="month", smooth=3), "year").smooth, _put_freq(View(), "year").smooth
-    (1, 1)
+    >>> said = []
+    >>> _put_freq(View(freq="month", smooth=3), "year", said).smooth, said
+    (1, ['a moving average over 3 months is shorter than a year: no smoothing by year'])
+    >>> _put_freq(View(), "year").smooth
+    1
     """
     if freq == view.freq or view.smooth == 1 or freq not in _MONTHS:
         return replace(view, freq=freq)
     span = view.smooth * _MONTHS.get(view.freq, 1) / _MONTHS[freq]
     smooth = max(1, min(MAX_SMOOTH, round(span)))
+    if notes is not None and smooth != span:
+        over = f"a moving average over {view.smooth} {view.freq}s"
+        notes.append(f"{over} is shorter than a {freq}: no smoothing by {freq}" if smooth == 1
+                     else f"{over} is about {smooth} {freq}s, now smoothed over {smooth}")
     if "w_smooth" in st.session_state:  # (its slider, read after this, follows)
         st.session_state["w_smooth"] = smooth
     return replace(view, freq=freq, smooth=smooth)
@@ -132,7 +140,7 @@ CONTROLS: dict[str, Control] = {c.key: c for c in [
     Control("w_source", lambda v, r: list(v.filter.sources),
             lambda v, x, r: v.with_filter(sources=tuple(x or ()))),
     Control("w_terms", lambda v, r: list(v.terms), _put_terms),
-    Control("w_freq", lambda v, r: v.freq, lambda v, x, r: _put_freq(v, x or r.freq)),
+    Control("w_freq", lambda v, r: v.freq, lambda v, x, r: _put_freq(v, x or r.freq, r.notes)),
     Control("w_measure", lambda v, r: v.measure,
             lambda v, x, r: replace(v, measure=x or "per_10k")),
     Control("w_smooth", lambda v, r: v.smooth, lambda v, x, r: replace(v, smooth=int(x or 1))),
@@ -235,18 +243,21 @@ MARK_NOTES_OWN = MARK_NOTES | {
 
 def begin(*, themes: list[str], sources: list[str],
           bounds: tuple[dt.date, dt.date] | None, page: str = "",
-          marks: dict[str, str] | None = None, notes: list[str] | None = None) -> Run:
+          marks: dict[str, str] | None = None, notes: list[str] | None = None,
+          check: Callable[[str], None] | None = None) -> Run:
     """Read this run's view from the URL (and from widgets the user just changed).
 
     ``marks``: what this session's links are made with (:data:`policydata.filters.MARKS`: its
     own theme dictionary, carried or as a fingerprint, and its uploaded corpus's
     fingerprint), written into its links; a link holding other marks gets a note.
     ``notes``: notes on the link found before (a theme dictionary it carries, see
-    ``data.adopt_linked_dictionary``), shown first.
+    ``data.adopt_linked_dictionary``), shown first. ``check``: refuses a search or term
+    too costly for the corpus (see :func:`policydata.filters.view_from_params`).
     """
     params = _current_params()
     freq = default_freq(*bounds) if bounds else "month"
-    view, found = view_from_params(params, themes=themes, sources=sources, freq=freq)
+    view, found = view_from_params(params, themes=themes, sources=sources, freq=freq,
+                                   check=check)
     marks = marks or {}
     for name in MARKS:
         made_with = (params.get(name) or [""])[-1]
@@ -256,7 +267,7 @@ def begin(*, themes: list[str], sources: list[str],
     notes = [*(notes or []), *found]
     if view.back and page != "articles":  # the way back belongs to the articles it led to
         view = replace(view, back="")
-    run = Run(view=view, bounds=bounds, freq=freq, page=page, marks=marks)
+    run = Run(view=view, bounds=bounds, freq=freq, page=page, marks=marks, check=check)
     if st.session_state.get("_url") != params and not _widgets_changed():
         run.seed = True  # the URL changed from outside: it wins over the widgets
         # What was wrong with the link stays on show while the view is the one it opened.

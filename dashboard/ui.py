@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from policydata.columns import COLUMNS, frame_csv, reveal
+from policydata.columns import COLUMNS, frame_csv, printable, reveal
 
 if TYPE_CHECKING:
     from dashboard.data import ArticleList
@@ -21,6 +21,22 @@ if TYPE_CHECKING:
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~/:])")
 
 
+#: Control characters but line breaks and tabs: shown as codes (``\x1b``), as the command
+#: line shows them, rather than as boxes or not at all.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def shown(value: object) -> str:
+    r"""Text from a corpus or a link with what would not show written as codes: control
+    characters as ``\x1b``, invisible and direction-changing ones as ``[U+202E]``.
+
+    >>> print(shown("a\x1b[31mb\u202ec\nd"))
+    a\x1b[31mb[U+202E]c
+    d
+    """
+    return reveal(_CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value)))
+
+
 def plain(value: object) -> str:
     r"""Text for elements that read Markdown (notes, messages, labels), shown as written.
 
@@ -29,12 +45,32 @@ def plain(value: object) -> str:
     >>> print(plain("[log in](https://x.example) $x$"))
     \[log in\]\(https\:\/\/x\.example\) \$x\$
     """
-    return _MARKDOWN.sub(r"\\\1", reveal(str(value)))
+    return _MARKDOWN.sub(r"\\\1", shown(value))
+
+
+#: A run of this many characters without a space gets places to break (``<wbr>``) every
+#: :data:`_BREAK_EVERY` characters: a browser lays out one 100,000-letter word for tens of
+#: seconds, even allowed to break it anywhere.
+_LONG_RUN = re.compile(r"\S{64,}")
+_BREAK_EVERY = 32
 
 
 def safe(value: object) -> str:
-    """Escaped and revealed: ready to put into HTML."""
-    return html.escape(reveal(str(value)), quote=False)
+    """Escaped and revealed: ready to put into HTML (long words get places to break).
+
+    >>> safe("<b>" + "Z" * 70)
+    '&lt;b&gt;ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ<wbr>ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ<wbr>ZZZZZZZZZ'
+    """
+    text = shown(value)
+    out, last = [], 0
+    for run in _LONG_RUN.finditer(text):
+        out.append(html.escape(text[last:run.start()], quote=False))
+        word = run.group()
+        out.append("<wbr>".join(html.escape(word[i:i + _BREAK_EVERY], quote=False)
+                                for i in range(0, len(word), _BREAK_EVERY)))
+        last = run.end()
+    out.append(html.escape(text[last:], quote=False))
+    return "".join(out)
 
 
 #: Said under a smoothed chart: its CSV holds each period's own numbers.
@@ -113,19 +149,20 @@ def notes_hint(count: int) -> None:
 
 
 def table(frame: pd.DataFrame, **options: Any) -> Any:
-    """``st.dataframe`` with invisible characters revealed in every text column."""
-    shown = frame.copy()
-    for column in shown.columns:
-        if shown[column].dtype == object or str(shown[column].dtype) in ("str", "string"):
-            shown[column] = shown[column].astype(str).map(reveal)
+    """``st.dataframe`` with control, invisible and direction-changing characters written as
+    codes in every text column (see :func:`policydata.columns.printable`)."""
+    cells = frame.copy()
+    for column in cells.columns:
+        if cells[column].dtype == object or str(cells[column].dtype) in ("str", "string"):
+            cells[column] = cells[column].astype(str).map(printable)
     options.setdefault("hide_index", True)
     # Whole numbers with thousands separators (12,833), as everywhere else on the page.
     config = dict(options.get("column_config") or {})
-    for column in shown.columns:
-        if column not in config and pd.api.types.is_integer_dtype(shown[column]):
+    for column in cells.columns:
+        if column not in config and pd.api.types.is_integer_dtype(cells[column]):
             config[column] = st.column_config.NumberColumn(format="localized")
     options["column_config"] = config
-    return st.dataframe(shown, **options)
+    return st.dataframe(cells, **options)
 
 
 def kwic_table(lines: pd.DataFrame) -> None:

@@ -707,3 +707,27 @@ def test_select_gives_a_mask_of_its_own(small_index) -> None:
     mask[:] = False
     assert an.select(small_index).all()
     assert an.term_trend(small_index, ["economy"], freq="year")["articles"].tolist() == [12, 12]
+
+
+def test_a_search_over_the_work_limit_is_refused_before_counting(small_index,
+                                                                  monkeypatch) -> None:
+    import policydata.index
+
+    wide = an.parse_query("d*, r*, e*")
+    work = small_index.query_work(wide)
+    # (single words are counted from postings: one per term and article holding it)
+    occurrences, documents = small_index.term_frequencies()
+    ids = np.unique(np.concatenate([small_index.pattern(t)[0] for t in wide]))
+    assert work == int(documents[ids].sum()) > 0
+    monkeypatch.setattr(policydata.index, "MAX_QUERY_WORK", work - 1)
+    small_index._counts_cache.clear()
+    with pytest.raises(ValueError, match="matches too much of this corpus"):
+        small_index.doc_counts(wide)
+    with pytest.raises(ValueError, match="matches too much"):
+        an.term_trend(small_index, ["d*, r*, e*"])
+    # a phrase: its rarest word's positions times its words
+    phrase = an.parse_query("digital economy")
+    rarest = min(int(occurrences[ids].sum()) for ids in small_index.pattern(phrase[0]))
+    assert small_index.query_work(phrase) == 2 * rarest
+    monkeypatch.setattr(policydata.index, "MAX_QUERY_WORK", 2 * rarest)
+    assert an.term_trend(small_index, ["digital economy"])["count"].sum() == sum(DIGITAL)

@@ -122,6 +122,8 @@ def test_filters_mean_the_same_everywhere(corpus: Path, cache: Path) -> None:
     (["top", "--n", "0"], "argument --n: '0' must be 1 or more"),
     (["build", "--jobs", "0"], "argument --jobs: '0' must be 1 or more"),
     (["kwic", "China", "--window", "-1"], "argument --window: '-1' must be 0 or more"),
+    # (a wider window copies whole articles into every line: minutes for a common word)
+    (["kwic", "China", "--window", "51"], "argument --window: '51' is more than 50 words"),
     (["kwic", "China", "--limit", "two"], "'two' is not a whole number"),
 ])
 def test_bad_arguments_give_one_line_and_status_2(corpus: Path, cache: Path, args: list[str],

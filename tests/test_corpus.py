@@ -1624,6 +1624,24 @@ def test_json_lines_field_names_match_in_any_case(tmp_path: Path):
     assert report.skipped == []
 
 
+def test_json_field_names_that_clash_in_case_are_said(tmp_path: Path):
+    # JSON keeps the last of a repeated name; names matching in any case, "title" and
+    # "TITLE" are one field repeated: the last is used, and the report says so.
+    write(tmp_path, "a.jsonl",
+          '{"date": "2023-08-05", "title": "first", "TITLE": "second", "text": "x"}\n'
+          '{"date": "2023-08-06", "title": "alone", "text": "y", "Source": "s"}\n')
+    write(tmp_path, "b.json", '[{"date": "2023-08-07", "text": "a", " Text": "b", '
+                              '"title": "t"}]')
+    docs, report = load(tmp_path)
+    assert [(d.title, d.text.split("\n\n")[-1]) for d in docs] == [
+        ("second", "x"), ("alone", "y"), ("t", "b")]
+    assert [(p.path, p.reason) for p in report.warnings] == [
+        ("a.jsonl#1", "line 1: 'title' and 'TITLE' both name the field title; the last, "
+                      "'TITLE', is used"),
+        ("b.json#1", "item 1: 'text' and ' Text' both name the field text; the last, "
+                     "' Text', is used")]
+
+
 def test_lists_and_mappings_where_text_is_expected_are_said(tmp_path: Path):
     write(tmp_path, "a.md", "---\ndate: 2023-01-01\ntitle: [a, '<b>']\nsource: {x: y}\n---\nbody\n")
     write(tmp_path, "b.jsonl", '{"date": "2023-01-02", "title": 5, "text": {"k": "v"}}\n')

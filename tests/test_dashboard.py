@@ -1328,3 +1328,36 @@ def test_keyword_in_context_says_its_order_and_pickers_their_prompt(monkeypatch,
     at = app(monkeypatch, small, tmp_path, {"tab": "time", "freq": "year"}, "views/themes.py")
     assert at.selectbox(key="w_period").format_func("") == "choose a period"
     assert at.selectbox(key="w_focus_theme").proto.placeholder == "choose a theme"
+
+
+def test_searches_and_dictionaries_too_costly_for_the_corpus_are_refused(monkeypatch,
+                                                                         tmp_path, small) -> None:
+    # A search of one-letter prefixes goes through most of a large corpus's postings (seconds
+    # for each new spelling of it): over Index.check_work's limit it is dropped with a note,
+    # as a term, in the search box and as a theme of one's own. The limit is lowered here so
+    # that the small corpus stands for a large one.
+    import policydata.index
+
+    index = open_index(small, cache_dir=tmp_path)
+    costly = "d*, r*, e*"
+    cheap = "digital economy"
+    limit = index.query_work(an.parse_query(costly)) - 1
+    assert index.query_work(an.parse_query(cheap)) <= limit
+    monkeypatch.setattr(policydata.index, "MAX_QUERY_WORK", limit)
+    at = app(monkeypatch, small, tmp_path, {"q": costly, "term": [cheap, costly]},
+             "views/trends.py")
+    notes = " ".join(w.value for w in at.sidebar.warning)
+    assert "matches too much of this corpus" in notes
+    assert "q" not in at.query_params
+    assert at.query_params["term"] == cheap
+    at.text_input(key="w_q").set_value(costly).run()
+    assert not at.exception and "q" not in at.query_params
+    at.switch_page("views/themes.py").run()
+    at.session_state["w_tab"] = "Dictionary"
+    at.run()
+    at.text_area(key="themes_editor").set_value(f'[themes]\nWide = ["{costly}"]\n'.replace(
+        ", ", '", "'))
+    apply_button(at).click().run()
+    assert not at.exception
+    assert any("theme 'Wide'" in e.value and "too much" in e.value for e in at.error)
+    assert "Wide" not in at.dataframe[0].value["theme"].tolist() if at.dataframe else True

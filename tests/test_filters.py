@@ -137,7 +137,8 @@ def views(draw, back: bool = True):
     return View(
         filter=Filter(start=start, end=end,
                       themes=tuple(draw(st.lists(st.sampled_from(THEMES), unique=True))),
-                      query=", ".join(p.strip() for p in query.split(",") if p.strip()),
+                      query=", ".join(p.strip() for p in query.split(",")  # (cut: a word may
+                                      if any(c.isalpha() for c in p)),  # end up "-")
                       sources=tuple(draw(st.lists(st.sampled_from(SOURCES), unique=True)))),
         terms=terms,
         freq=draw(st.sampled_from(["month", "quarter", "year"])),
@@ -262,3 +263,14 @@ def test_notes_say_once_what_was_dropped(params, terms, said) -> None:
     assert notes == said
     if terms is not None:
         assert view.terms == terms
+
+
+def test_a_check_drops_searches_and_terms_it_refuses_with_its_reason() -> None:
+    def check(query: str) -> None:
+        if "*" in query:
+            raise ValueError(f"the search {query!r} is too wide")
+
+    view, notes = view_from_params({"q": "a*, b*", "term": ["economy", "e*"]}, check=check)
+    assert view.filter.query == "" and view.terms == ("economy",)
+    assert notes == ["'term': the search 'e*' is too wide; ignored",
+                     "'q': the search 'a*, b*' is too wide; ignored"]

@@ -30,6 +30,8 @@ def main() -> None:
         page, label = state.way_back(view.back)
         st.page_link(page, label=label, icon=":material/arrow_back:",
                      query_params=parse_qs(view.back))
+        st.caption("The sidebar's filters are now this point's (its dates, and its term as "
+                   "the search) on every page; the link above restores the ones you had.")
     if not listed.count:
         st.info("No articles match the filters. Widen the date range or clear a filter.")
         elsewhere = corpus.info(Filter(query=view.filter.query)) if view.filter.query else None
@@ -107,6 +109,7 @@ def read(corpus: data.Corpus, view: View, theme: str) -> None:
     doc = corpus.article(doc_id, query, theme)
     if doc is None:
         st.warning(f"No article with the id {ui.plain(repr(doc_id))} in this corpus.")
+        state.set_view(replace(view, doc=""))  # (nor in the link)
         return
     if not corpus.selects(view.filter, doc_id):
         # (Opened before the filters changed, or by a link naming other filters: kept open,

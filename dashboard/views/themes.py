@@ -144,7 +144,10 @@ def edit_dictionary(corpus: data.Corpus) -> None:
                               key=f"themes_upload_{uploads}", max_upload_size=1)
     if upload is not None and st.session_state.get("_themes_upload") != upload.file_id:
         st.session_state["_themes_upload"] = upload.file_id
-        _apply(upload.getvalue().decode("utf-8", "replace"))
+        _apply(upload.getvalue().decode("utf-8", "replace"), "upload")
+    error = st.session_state.get("themes_error")
+    if error and st.session_state.get("_themes_error_at") == "upload":
+        st.error(ui.plain(error))  # (beside the file it is about)
     if "themes_editor" not in st.session_state:
         # Streamlit forgets a widget's state when a run does not draw it (another tab, another
         # page): the editor shows the dictionary in use again, and a rejected edit's error,
@@ -160,7 +163,7 @@ def edit_dictionary(corpus: data.Corpus) -> None:
                             max_chars=MAX_THEME_FILE)
         applied = st.form_submit_button("Apply for this session", type="primary")
     if applied:
-        _apply(text)
+        _apply(text, "editor")
     if st.session_state.get("themes_text") and st.button("Back to the default dictionary",
                                                          key="themes_reset"):
         st.session_state.pop("themes_text", None)
@@ -168,15 +171,18 @@ def edit_dictionary(corpus: data.Corpus) -> None:
         st.session_state["_themes_uploads"] = uploads + 1
         st.rerun()
     error = st.session_state.get("themes_error")
-    if error:
+    if error and st.session_state.get("_themes_error_at") != "upload":
         st.error(ui.plain(error))
 
 
-def _apply(text: str) -> None:
+def _apply(text: str, where: str) -> None:
+    """Use ``text`` as this session's dictionary, or keep why not, said beside ``where`` it
+    came from (the uploader or the editor)."""
     try:
-        data.dictionary_from_text(text, "your theme file")
+        data.current().index.check_themes(data.dictionary_from_text(text, "your theme file"))
     except ValueError as error:
         st.session_state["themes_error"] = f"Not applied: {error}"
+        st.session_state["_themes_error_at"] = where
         return
     st.session_state.pop("themes_error", None)
     st.session_state["themes_text"] = text

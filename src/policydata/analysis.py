@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .columns import COLUMNS
+from .columns import COLUMNS, MAX_WINDOW
 from .filters import Filter
 from .index import Index
 from .themes import ThemeDictionary
@@ -1181,8 +1181,8 @@ def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, wi
     >>> len(kwic(index, "China", limit=2)), len(kwic(index, "China", limit=0))
     (2, 0)
     """
-    if window < 0:
-        raise ValueError(f"window must be 0 or more, not {window}")
+    if not 0 <= window <= MAX_WINDOW:
+        raise ValueError(f"window must be 0 to {MAX_WINDOW} words, not {window}")
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be 0 or more, not {limit}")
     terms = parse_query(term) if isinstance(term, str) else list(term)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .columns import COLUMNS, csv_text, printable
+from .columns import COLUMNS, MAX_WINDOW, csv_text, printable
 
 #: The repository root when the package is run from a clone (``pip install -e .``); after a
 #: plain ``pip install .`` this is the environment's ``lib/`` and holds no dashboard or seeds.
@@ -77,6 +77,14 @@ def _not_negative(value: str) -> int:
     number = _whole(value)
     if number < 0:
         raise argparse.ArgumentTypeError(f"{value!r} must be 0 or more")
+    return number
+
+
+def _window(value: str) -> int:
+    """Words of context each side of a keyword-in-context line: 0 to ``MAX_WINDOW``."""
+    number = _not_negative(value)
+    if number > MAX_WINDOW:
+        raise argparse.ArgumentTypeError(f"{value!r} is more than {MAX_WINDOW} words")
     return number
 
 
@@ -165,8 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="keyword in context: " + ",".join(COLUMNS["kwic"]))
     p.add_argument("term", metavar="TERM",
                    help="a word or phrase (* ends a prefix; commas separate alternatives)")
-    p.add_argument("--window", type=_not_negative, default=8, metavar="N",
-                   help="words each side, 0 or more (default: 8)")
+    p.add_argument("--window", type=_window, default=8, metavar="N",
+                   help=f"words each side, 0 to {MAX_WINDOW} (default: 8)")
     p.add_argument("--limit", type=_positive, default=100, metavar="N",
                    help="most lines, 1 or more (default: 100; the dashboard shows 200)")
     p = sub.add_parser("articles", parents=[common, filters],

@@ -49,6 +49,10 @@ def printable(value: Any) -> str:
     return reveal(_CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value)))
 
 
+#: Most words of context each side of a keyword-in-context line (``kwic``'s ``window``): a
+#: sentence or two; a wider window would copy whole articles into every line.
+MAX_WINDOW = 50
+
 COLUMNS: dict[str, list[str]] = {
     "trend": ["period", "term", "count", "docs", "words", "per_10k"],
     "themes": ["period", "theme", "count", "docs"],

@@ -1303,7 +1303,9 @@ def _not_text(fields: dict[str, Any], names: tuple[str, ...], where: str) -> lis
     return out
 
 
-#: (number, fields or None, error, where): ``number`` names the document (``file#number``),
+#: (number, fields or None, error or caveat, where): ``number`` names the document
+#: (``file#number``); the third is why a row without fields is not loaded, or a caveat on a
+#: loaded one;
 #: ``where`` says where it is for messages (``row 3 (line 4)``, ``line 7``).
 Row = tuple[int, "dict[str, Any] | None", str, str]
 
@@ -1516,8 +1518,8 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
                                  "line must be an object with date, title, text)"), where
             continue
         # Field names match in any case, as CSV headers and Parquet columns do (a name that
-        # appears twice in different cases keeps its last value, as JSON itself does).
-        yield number, {str(k).strip().lower(): v for k, v in value.items()}, "", where
+        # appears twice in different cases keeps its last value, as JSON itself does, said).
+        yield number, *_lowered(value, where), where
 
 
 def _one_document(text: str) -> bool:
@@ -1569,7 +1571,33 @@ def _json_rows(text: str) -> Iterator[Row]:
             yield number, None, (f"{where}: not a JSON object (found {_json_kind(item)}; each "
                                  "item must be an object with date, title, text)"), where
             continue
-        yield number, {str(k).strip().lower(): v for k, v in item.items()}, "", where
+        yield number, *_lowered(item, where), where
+
+
+def _lowered(value: dict[Any, Any], where: str) -> tuple[dict[str, Any], str]:
+    """A JSON object's fields by name in lower case, and a caveat when several of its names
+    stand for one field (``title`` and ``TITLE``): the last is used, as JSON does for a
+    repeated name.
+
+    >>> fields, caveat = _lowered({"Title": "a", "TITLE ": "b", "text": "c"}, "line 1")
+    >>> fields
+    {'title': 'b', 'text': 'c'}
+    >>> print(caveat)
+    line 1: 'Title' and 'TITLE ' both name the field title; the last, 'TITLE ', is used
+    """
+    fields: dict[str, Any] = {}
+    names: dict[str, list[str]] = {}
+    for key, item in value.items():
+        name = str(key).strip().lower()
+        fields[name] = item
+        names.setdefault(name, []).append(str(key))
+    clashes = [(name, keys) for name, keys in names.items()
+               if len(keys) > 1 and name in _COLUMNS]
+    caveat = "; ".join(
+        f"{' and '.join(repr(k) for k in keys)} {'both' if len(keys) == 2 else 'all'} name "
+        f"the field {name}; the last, "
+        f"{keys[-1]!r}, is used" for name, keys in clashes)
+    return fields, f"{where}: {caveat}" if caveat else ""
 
 
 #: The columns a table may give (others are ignored).
@@ -1610,9 +1638,9 @@ def _read_rows(rows: Iterator[Row], relpath: str, source: str,
     docs: list[Document] = []
     problems: list[tuple[Problem, bool]] = []
     try:
-        for number, fields, error, where in rows:
+        for number, fields, said, where in rows:
             if fields is None:
-                problems.append((Problem(relpath, error), True))
+                problems.append((Problem(relpath, said), True))
                 continue
             damage = _row_damage(fields)
             if damage:
@@ -1627,6 +1655,8 @@ def _read_rows(rows: Iterator[Row], relpath: str, source: str,
                     "not loaded")), True))
             if doc is not None:
                 docs.append(doc)
+                if said:  # (loaded, with a caveat on its fields)
+                    problems.append((Problem(f"{relpath}#{number}", _one_line(said)), False))
     except Unreadable as error:
         return [], [(Problem(relpath, _one_line(str(error))), True)]
     if not docs and not problems:

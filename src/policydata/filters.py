@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -271,7 +271,8 @@ def _known(values: Sequence[str], name: str, known: Iterable[str] | None,
     return tuple(out)
 
 
-def _query(value: str, name: str, notes: list[str]) -> str:
+def _query(value: str, name: str, notes: list[str],
+           check: Callable[[str], None] | None = None) -> str:
     if len(value) > MAX_QUERY_LENGTH:
         notes.append(f"{name!r} is {len(value)} characters long (limit {MAX_QUERY_LENGTH}); "
                      "ignored")
@@ -291,7 +292,14 @@ def _query(value: str, name: str, notes: list[str]) -> str:
         good.append(part)
     if value.strip() and not parts:
         notes.append(f"{name!r}: {value[:40]!r} has no words; ignored")
-    return ", ".join(good)
+    query = ", ".join(good)
+    if query and check is not None:
+        try:
+            check(query)
+        except ValueError as error:
+            notes.append(f"{name!r}: {error}; ignored")
+            return ""
+    return query
 
 
 #: A period as trends write it: 2023-09, 2023Q3 or 2023.
@@ -302,8 +310,8 @@ _SINGLE = ("q", "freq", "measure", "smooth", "period", "focus", "focus_theme", "
 
 
 def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None = None,
-                     sources: Iterable[str] | None = None,
-                     freq: str = "month") -> tuple[View, list[str]]:
+                     sources: Iterable[str] | None = None, freq: str = "month",
+                     check: Callable[[str], None] | None = None) -> tuple[View, list[str]]:
     """Read a view from URL query parameters, never failing.
 
     Parameters
@@ -315,6 +323,10 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
     freq : str
         The period when the parameters name none (see :func:`default_freq`); the same value
         must be given to :func:`view_to_params`.
+    check : callable, optional
+        Called with each search (``q``) and trend term; a ValueError it raises drops the
+        value with the error as its note (the dashboard refuses searches too costly for its
+        corpus this way, see :meth:`policydata.index.Index.check_work`).
 
     Returns
     -------
@@ -374,7 +386,7 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
     given = params.get("term", [])
     given_count = 1 if isinstance(given, str) else len(given)
     for value in get("term"):
-        term = " ".join(_query(value, "term", notes).split())  # ("labor  market": one term)
+        term = " ".join(_query(value, "term", notes, check).split())  # ("a  b": one term)
         if not term:
             continue
         # (counted alike: "ECONOMY" is "economy", "high-quality" is "high quality")
@@ -392,7 +404,7 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
     elif given_count > MAX_VALUES:
         notes.append(f"'term' has {given_count} values; the first {MAX_VALUES} are kept")
     queries = get("q")
-    query = _query(queries[-1], "q", notes) if queries else ""
+    query = _query(queries[-1], "q", notes, check) if queries else ""
     smooth = 1
     if get("smooth"):
         raw = get("smooth")[-1]

@@ -44,6 +44,11 @@ from .tokens import Term, Vocabulary, Word, encode_batch, tokenize
 Pattern = tuple[np.ndarray, ...]
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+#: Most postings and positions one search may go through (:meth:`Index.query_work`): about a
+#: second of counting on a 2-core machine; a word such as "the" in 300,000 articles needs a
+#: few hundred thousand, a prefix of one letter or many one-letter prefixes tens of millions.
+MAX_QUERY_WORK = 30_000_000
 _EMPTY32 = np.zeros(0, dtype=np.int32)
 _STREAM_LOCK = threading.Lock()
 
@@ -325,8 +330,11 @@ class Segment:
         >>> docs.tolist(), counts.tolist()
         ([0, 2], [1, 1])
         """
-        if len(patterns) == 1 and len(patterns[0]) == 1:
-            return self._postings(patterns[0][0])
+        if all(len(p) == 1 for p in patterns):
+            # Single words never overlap but on one token, counted once: a token counts when
+            # any of the words matches it (rule 8 needs no positions).
+            ids = np.unique(np.concatenate([p[0] for p in patterns])) if patterns else _EMPTY
+            return self._postings(ids)
         starts, _ = self.match_starts(patterns)
         docs = np.searchsorted(self.doc_start, starts, side="right") - 1
         return _runs_of(docs.astype(np.int64, copy=False))
@@ -347,14 +355,19 @@ class Segment:
             a, b = self.post_ptr[ids[0]], self.post_ptr[ids[0] + 1]
             return (self.post_doc[a:b].astype(np.int64),
                     self.post_count[a:b].astype(np.int64))
-        docs = np.concatenate([self.post_doc[self.post_ptr[i]:self.post_ptr[i + 1]]
-                               for i in ids.tolist()]).astype(np.int64)
-        counts = np.concatenate([self.post_count[self.post_ptr[i]:self.post_ptr[i + 1]]
-                                 for i in ids.tolist()]).astype(np.int64)
-        order = np.argsort(docs, kind="stable")
-        docs, counts = docs[order], counts[order]
+        starts, ends = self.post_ptr[ids], self.post_ptr[ids + 1]
+        docs = np.concatenate([self.post_doc[a:b] for a, b in zip(starts.tolist(),
+                                                                  ends.tolist())])
+        counts = np.concatenate([self.post_count[a:b] for a, b in zip(starts.tolist(),
+                                                                      ends.tolist())])
         if not len(docs):
             return _EMPTY, _EMPTY
+        if len(docs) > self.n_docs // 8:  # (many: a sum over every document is quicker)
+            total = np.bincount(docs, weights=counts, minlength=self.n_docs)
+            found = np.flatnonzero(total)
+            return found.astype(np.int64), total[found].astype(np.int64)
+        order = np.argsort(docs, kind="stable")
+        docs, counts = docs[order].astype(np.int64), counts[order].astype(np.int64)
         heads = np.flatnonzero(np.concatenate([[True], docs[1:] != docs[:-1]]))
         return docs[heads], np.add.reduceat(counts, heads)
 
@@ -758,6 +771,101 @@ class Index:
         self._keep_counts(key, result)
         return result
 
+    def term_frequencies(self) -> tuple[np.ndarray, np.ndarray]:
+        """Occurrences and documents of every term id in the whole index (cached).
+
+        Returns
+        -------
+        tuple of numpy.ndarray of int64
+            ``(occurrences, documents)``, indexed by term id (exact duplicates included).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> occurrences, documents = index.term_frequencies()
+        >>> term = index.lexicon.get("economy")
+        >>> int(occurrences[term]), int(documents[term])
+        (21, 1)
+        """
+        def make() -> tuple[np.ndarray, np.ndarray]:
+            occurrences = np.zeros(len(self.lexicon), dtype=np.int64)
+            documents = np.zeros(len(self.lexicon), dtype=np.int64)
+            for segment in self.segments:
+                o, d = segment.term_totals(len(self.lexicon))
+                occurrences += o
+                documents += d
+            return occurrences, documents
+
+        return self.memo(("term frequencies",), make)
+
+    def query_work(self, terms: Sequence[Term]) -> int:
+        """How much counting ``terms`` together would go through, before doing it.
+
+        Single words are counted from their postings (one entry per term and document);
+        phrases from the positions of their rarest word, checked word by word (a prefix in a
+        phrase checks each position against every term it stands for, which costs about four
+        times as much, as measured on the benchmark's corpus).
+
+        Returns
+        -------
+        int
+            The postings read, or the positions of each phrase's rarest word times its
+            words (times 4 with a prefix among them), summed: what :data:`MAX_QUERY_WORK`
+            bounds.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.store import open_index
+        >>> from policydata.tokens import parse_term
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> index.query_work([parse_term("economy")])  # (one article holds it)
+        1
+        >>> index.query_work([parse_term("digital economy")])  # (11 digital, 2 words)
+        22
+        """
+        occurrences, documents = self.term_frequencies()
+        patterns = [self.pattern(t) for t in terms]
+        if all(len(p) == 1 for p in patterns):
+            ids = np.unique(np.concatenate([p[0] for p in patterns])) if patterns else _EMPTY
+            return int(documents[ids].sum())
+        return sum(len(p) * (4 if any(len(ids) > 1 for ids in p) else 1)
+                   * min(int(occurrences[ids].sum()) for ids in p) for p in patterns)
+
+    def check_work(self, terms: Sequence[Term], query: str = "") -> None:
+        """Refuse, before any counting, a search that would take too long (see
+        :meth:`query_work`).
+
+        Raises
+        ------
+        ValueError
+            When the work passes :data:`MAX_QUERY_WORK`, saying how much and what to do.
+        """
+        work = self.query_work(terms)
+        if work > MAX_QUERY_WORK:
+            shown = query or ", ".join(str(t) for t in terms)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            raise ValueError(
+                f"the search {shown!r} matches too much of this corpus to count at once "
+                f"({work:,} postings and positions to go through; the limit is "
+                f"{MAX_QUERY_WORK:,}): make its prefixes longer or use fewer alternatives")
+
+    def check_themes(self, dictionary: Any) -> None:
+        """Refuse a theme dictionary one of whose themes :meth:`check_work` would refuse.
+
+        Raises
+        ------
+        ValueError
+            Naming the theme, for a dictionary that cannot be counted in this index.
+        """
+        for name, entries in dictionary.themes:
+            try:
+                self.check_work(entries, ", ".join(str(t) for t in entries))
+            except ValueError as error:
+                raise ValueError(f"theme {name!r}: {error}") from None
+
     def doc_counts(self, terms: Sequence[Term]) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`counts` only for the rows with a match: what trends and lists need.
 
@@ -793,6 +901,7 @@ class Index:
             found = self._counts_cache.get(key)
         if found is not None:
             return found
+        self.check_work(terms)
         patterns = [self.pattern(t) for t in terms]
         rows, counts = [], []
         for offset, seg in zip(self.offsets.tolist(), self.segments):
