@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, shared_corpus, write_article
 
+from policydata import analysis as an
 from policydata.columns import COLUMNS
+from policydata.store import open_index
 
 SCRIPT = shutil.which("policydata", path=str(Path(sys.executable).parent))
 
@@ -532,3 +534,21 @@ def test_a_corpus_that_is_a_device_leaves_no_cache_folder(tmp_path: Path) -> Non
     assert result.returncode == 2
     assert "is not a folder or a file (a device, pipe or socket)" in result.stderr
     assert not cache.exists() or not any(cache.iterdir())
+
+
+def test_extra_stopwords_add_to_the_list_as_the_dashboard_does(cache: Path,
+                                                                 tmp_path: Path) -> None:
+    # The Word clouds page adds its extra stopwords to the default list: --extra-stopwords
+    # gives the same table on the command line (--stopwords replaces the list).
+    extra = tmp_path / "extra.txt"
+    extra.write_text("# mine\nChina\neconomy\n", encoding="utf-8")
+    index = open_index(SEEDS, cache_dir=cache)
+    want = an.top_terms(index, n=20, stopwords=sorted(an.default_stopwords()
+                                                      | {"china", "economy"}))
+    got = rows(run("top", "--extra-stopwords", str(extra), "--n", "20", "--corpus", str(SEEDS),
+                   "--format", "csv", cache=cache).stdout)
+    assert [r["term"] for r in got] == want["term"].tolist()
+    assert [int(r["count"]) for r in got] == want["count"].tolist()
+    plain = rows(run("top", "--n", "20", "--corpus", str(SEEDS), "--format", "csv",
+                     cache=cache).stdout)
+    assert "china" in [r["term"] for r in plain] and "china" not in [r["term"] for r in got]

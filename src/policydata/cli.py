@@ -80,6 +80,17 @@ def _not_negative(value: str) -> int:
     return number
 
 
+def _word_list(path: Path) -> list[str]:
+    """The words of a stopword file, one per line in lower case (``#`` starts a comment)."""
+    from .themes import read_word_file
+
+    try:
+        return [w.strip().lower() for w in read_word_file(path, "stopword file").splitlines()
+                if w.strip() and not w.startswith("#")]
+    except (OSError, ValueError) as error:
+        raise UsageError(str(error)) from None
+
+
 def _window(value: str) -> int:
     """Words of context each side of a keyword-in-context line: 0 to ``MAX_WINDOW``."""
     number = _not_negative(value)
@@ -165,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--drop-nested", action="store_true",
                    help="with a range of lengths, leave out a term that never occurs outside "
                         "one longer term (as the dashboard's word clouds do)")
+    p.add_argument("--extra-stopwords", type=_path, metavar="FILE",
+                   help="stopwords added to the list in use (one per line; # starts a comment "
+                        "line), as the dashboard's extra stopwords are")
     p.add_argument("--stopwords", type=_path, metavar="FILE",
                    help="stopword list (one per line; # starts a comment line) replacing "
                         "the default one")
@@ -355,16 +369,10 @@ def run(args: argparse.Namespace) -> int:
         elif args.command == "themes":
             frame = an.theme_trend(index, flt, freq=args.freq, themes=themes)
         elif args.command == "top":
-            stopwords = None
-            if args.stopwords:
-                from .themes import read_word_file
-
-                try:
-                    stopwords = [w.strip().lower() for w in
-                                 read_word_file(args.stopwords, "stopword file").splitlines()
-                                 if w.strip() and not w.startswith("#")]
-                except (OSError, ValueError) as error:
-                    raise UsageError(str(error)) from None
+            stopwords = _word_list(args.stopwords) if args.stopwords else None
+            if args.extra_stopwords:
+                stopwords = sorted({*(an.default_stopwords() if stopwords is None
+                                      else stopwords), *_word_list(args.extra_stopwords)})
             frame = an.top_terms(index, flt, n=args.n, weight=args.weight, ngram=args.ngram,
                                  stopwords=stopwords, numbers=args.keep_numbers,
                                  keep_nested=not args.drop_nested, themes=themes)

@@ -15,6 +15,12 @@ boundary is a 0 in the stream, so a run never crosses one); within one dictionar
 the alternatives of one query) each span is scanned left to right, the longest entry matching at
 a position is counted once and the scan continues after it.
 
+What a query costs follows its matches, not the corpus: single words (and alternatives that
+are all single words) are read from their postings; a phrase starts from the positions of its
+rarest word and checks the others at the following positions. :meth:`Index.doc_counts` gives
+only the documents with a match, and :meth:`Index.query_work` estimates that work before any
+counting, so that :meth:`Index.check_work` can refuse a search over :data:`MAX_QUERY_WORK`.
+
 Examples
 --------
 >>> from policydata.tokens import parse_term
