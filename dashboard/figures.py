@@ -320,6 +320,7 @@ def cooccurrence_figure(frame: pd.DataFrame) -> go.Figure:
         z=z, x=labels, y=labels, colorscale="Blues", text=z, zmin=0,
         zmax=max(int(pairs.max()) if pairs.size else 0, 1),
         texttemplate="%{text:,}", hovertemplate="%{y} and %{x}: %{z:,} articles<extra></extra>",
+        textfont={"size": 12},  # (left to plotly, the numbers shrink to 7 px at 1024 px)
         showscale=False))
     ticks = [esc(short(n, 40)) for n in names]  # (the hover has the whole names)
     fig.update_yaxes(autorange="reversed", automargin=True, tickvals=labels, ticktext=ticks)

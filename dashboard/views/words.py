@@ -12,7 +12,7 @@ from policydata.analysis import KEYNESS_P001, key_terms, ranked_terms
 from policydata.filters import Filter
 
 WEIGHTS = {"count": "count", "tfidf": "tf-idf", "keyness": "keyness"}
-AXIS = {"count": "matches", "tfidf": "tf-idf (count x inverse document frequency)",
+AXIS = {"count": "matches", "tfidf": "tf-idf",  # (the weight control explains it)
         "keyness": "keyness (G²)"}
 NGRAMS = {"1": "1", "2": "2", "3": "3", "1-3": "1–3"}
 COMPARE = {"": "no", "dates": "two periods", "theme": "two themes"}
