@@ -48,5 +48,5 @@ hint = st.container()  # (the top of the page: where the link's notes are, once 
 page.run()
 query = state.finish()
 with hint:
-    ui.notes_hint(len(state.notes()))
+    ui.notes_hint(len(state.notes()), typed=state.typed_notes_only())
 sidebar.share(query)

@@ -86,15 +86,24 @@ def _put_dates2(view: View, value: Any, run: Run) -> View:
     return replace(view, start2=value[0] if value else None, end2=value[1] if value else None)
 
 
+def _typed(notes: list[str], name: str, said: str) -> list[str]:
+    """Notes on a value typed into a widget, naming the widget rather than the URL parameter.
+
+    >>> _typed(["'q': query '-' has no words; ignored"], "'q'", "The search")
+    ["The search: query '-' has no words; ignored"]
+    """
+    return [said + n[len(name):] if n.startswith(name + ":") else n for n in notes]
+
+
 def _put_query(view: View, value: Any, run: Run) -> View:
     checked, notes = view_from_params({"q": [str(value or "")]}, check=run.check)
-    run.notes.extend(notes)
+    run.notes.extend(_typed(notes, "'q'", "The search"))
     return view.with_filter(query=checked.filter.query)
 
 
 def _put_terms(view: View, value: Any, run: Run) -> View:
     checked, notes = view_from_params({"term": [str(v) for v in value or []]}, check=run.check)
-    run.notes.extend(notes)
+    run.notes.extend(_typed(notes, "'term'", "A trend term"))
     focus = view.focus if view.focus in checked.terms else ""
     return replace(view, terms=checked.terms, focus=focus)
 
@@ -288,6 +297,12 @@ def _widgets_changed() -> bool:
     last = st.session_state.get("_widgets", {})
     return any(st.session_state.get(key, _MISSING) != value for key, value in last.items()
                if key in st.session_state)
+
+
+def typed_notes_only() -> bool:
+    """Whether this run's notes (:func:`notes`) are all on input just typed or chosen, none
+    on the opened link."""
+    return not st.session_state.get("_url_notes") and bool(current().notes)
 
 
 def notes() -> list[str]:

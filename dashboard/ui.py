@@ -139,13 +139,13 @@ def date_notes(precision: dict[str, int], new_year: int, freq: str) -> list[str]
     return notes
 
 
-def notes_hint(count: int) -> None:
+def notes_hint(count: int, *, typed: bool = False) -> None:
     """At the top of the page, a pointer to the ``count`` notes on the link (what it asked
     for that was dropped or changed), which the sidebar shows below the filters: out of sight
-    in a small window."""
+    in a small window. ``typed``: the notes are all on what was just typed or chosen."""
     if count:
-        st.warning(f"{rows(count, 'note')} on this link: see the sidebar.",
-                   icon=":material/link_off:")
+        st.warning(f"{rows(count, 'note')} on {'what you entered' if typed else 'this link'}: "
+                   "see the sidebar.", icon=":material/link_off:")
 
 
 def table(frame: pd.DataFrame, **options: Any) -> Any:

@@ -1352,6 +1352,9 @@ def test_searches_and_dictionaries_too_costly_for_the_corpus_are_refused(monkeyp
     assert at.query_params["term"] == cheap
     at.text_input(key="w_q").set_value(costly).run()
     assert not at.exception and "q" not in at.query_params
+    # (typed, the note names the search box, not the link's parameter)
+    said = " ".join(w.value for w in at.sidebar.warning).replace("\\", "")
+    assert "The search: the search 'd*, r*, e*' matches too much" in said, said
     at.switch_page("views/themes.py").run()
     at.session_state["w_tab"] = "Dictionary"
     at.run()
