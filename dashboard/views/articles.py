@@ -30,8 +30,8 @@ def main() -> None:
         page, label = state.way_back(view.back)
         st.page_link(page, label=label, icon=":material/arrow_back:",
                      query_params=parse_qs(view.back))
-        st.caption("The sidebar's filters are now this point's (its dates, and its term as "
-                   "the search) on every page; the link above restores the ones you had.")
+        st.caption("The sidebar's filters, on every page, are now this point's; the link "
+                   "above restores yours.")
     if not listed.count:
         st.info("No articles match the filters. Widen the date range or clear a filter.")
         elsewhere = corpus.info(Filter(query=view.filter.query)) if view.filter.query else None
