@@ -141,7 +141,7 @@ def active_dictionary(index: Index) -> ThemeDictionary:
         except ValueError as error:
             st.session_state.pop("themes_text", None)
             st.session_state["themes_error"] = f"Not applied: {error}"
-            st.session_state["_themes_error_at"] = "link"
+            st.session_state["_themes_error_at"] = "in use"
             st.session_state["_dictionary_refused"] = str(error)
     return index.themes
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from policydata.columns import COLUMNS, frame_csv, printable, reveal
+from policydata.columns import COLUMNS, frame_csv, printable
 
 if TYPE_CHECKING:
     from dashboard.data import ArticleList
@@ -21,20 +21,15 @@ if TYPE_CHECKING:
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~/:])")
 
 
-#: Control characters but line breaks and tabs: shown as codes (``\x1b``), as the command
-#: line shows them, rather than as boxes or not at all.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def shown(value: object) -> str:
-    r"""Text from a corpus or a link with what would not show written as codes: control
-    characters as ``\x1b``, invisible and direction-changing ones as ``[U+202E]``.
+    r"""Text from a corpus or a link with what would not show written as codes, line breaks
+    kept (:func:`policydata.columns.printable`).
 
     >>> print(shown("a\x1b[31mb\u202ec\nd"))
     a\x1b[31mb[U+202E]c
     d
     """
-    return reveal(_CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value)))
+    return printable(value, lines=True)
 
 
 def plain(value: object) -> str:

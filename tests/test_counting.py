@@ -636,6 +636,22 @@ doc_st = st.tuples(
 )
 
 
+def write_docs(corpus: Path, docs: list[tuple[int, int, str, str, bool]],
+               ) -> list[tuple[str, str, str]]:
+    """Write ``doc_st`` documents as seed files (titles made distinct: no exact duplicates);
+    the date, title and counted text the reference reads from each."""
+    out = []
+    for i, (month, day, title, body, footer) in enumerate(docs):
+        title = f"{title} n{i}"
+        if footer:
+            body = body + "\n\nShare this: Twitter economy\n\nFacebook\n"
+        raw = f" date 2023-{month:02d}-{day:02d} {title}\n\n{body}"
+        (corpus / f"{i:03d}.txt").write_bytes(raw.encode("utf-8"))
+        date, r_title, r_body = ref.read_seed_file(raw)
+        out.append((date, r_title, ref.document_text(r_title, r_body)))
+    return out
+
+
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(docs=st.lists(doc_st, min_size=3, max_size=10),
@@ -647,14 +663,7 @@ def test_prop_on_disk_term_trend(docs: list[tuple[int, int, str, str, bool]],
     expected_count: dict[tuple[str, str], int] = defaultdict(int)
     expected_docs: dict[tuple[str, str], int] = defaultdict(int)
     with tempfile.TemporaryDirectory() as corpus, tempfile.TemporaryDirectory() as cache:
-        for i, (month, day, title, body, footer) in enumerate(docs):
-            title = f"{title} n{i}"  # distinct texts: no exact duplicates
-            if footer:
-                body = body + "\n\nShare this: Twitter economy\n\nFacebook\n"
-            raw = f" date 2023-{month:02d}-{day:02d} {title}\n\n{body}"
-            Path(corpus, f"{i:03d}.txt").write_bytes(raw.encode("utf-8"))
-            date, r_title, r_body = ref.read_seed_file(raw)
-            text = ref.document_text(r_title, r_body)
+        for date, _, text in write_docs(Path(corpus), docs):
             period = date[:7]
             expected_words[period] += ref.words(text)
             for q in queries:
@@ -701,14 +710,8 @@ def test_prop_filtered_trends_themes_and_lists(
     themes = parse_themes(toml)
     texts: dict[str, tuple[str, str]] = {}  # title -> (period, text) of selected articles
     with tempfile.TemporaryDirectory() as corpus, tempfile.TemporaryDirectory() as cache:
-        for i, (month, day, title, body, footer) in enumerate(docs):
-            title = f"{title} n{i}"
-            if footer:
-                body = body + "\n\nShare this: Twitter economy\n\nFacebook\n"
-            raw = f" date 2023-{month:02d}-{day:02d} {title}\n\n{body}"
-            Path(corpus, f"{i:03d}.txt").write_bytes(raw.encode("utf-8"))
-            date, r_title, r_body = ref.read_seed_file(raw)
-            text = ref.document_text(r_title, r_body)
+        for (month, day, *_), (date, r_title, text) in zip(docs, write_docs(Path(corpus), docs),
+                                                            strict=True):
             if (first <= month <= last and day <= 28
                     and (not query or ref.count(text, query) > 0)
                     and (not use_theme or ref.count(text, theme_entries[0]) > 0)):

@@ -777,7 +777,8 @@ def test_upload_a_corpus_for_the_session(monkeypatch, tmp_path) -> None:
 
 
 def test_invisible_characters_are_revealed_not_obeyed() -> None:
-    from dashboard.ui import reveal, rows
+    from dashboard.ui import rows
+    from policydata.columns import reveal
 
     assert reveal("evil\u202etxt.exe\u200b") == "evil[U+202E]txt.exe[U+200B]"
     assert reveal("plain <b>text</b>") == "plain <b>text</b>"

@@ -32,21 +32,28 @@ def reveal(value: str) -> str:
     return INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
 
 
-#: Control characters: written as codes (``\x1b``) by :func:`printable`.
+#: Control characters: written as codes (``\x1b``) by :func:`printable`; the second keeps
+#: line breaks and tabs (text laid out in paragraphs).
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def printable(value: Any) -> str:
+def printable(value: Any, *, lines: bool = False) -> str:
     r"""Text for a terminal or a chart label: control characters (escape sequences, line
     breaks, bells) written as codes, so a title or file name cannot move the cursor or forge a
     line, and invisible or direction-changing characters as ``[U+202E]`` (see :func:`reveal`).
+    With ``lines``, line breaks and tabs stay as they are (an article's body).
 
     >>> print(printable("a\x1b[2Jb\nc"))
     a\x1b[2Jb\nc
     >>> print(printable("txt.\u202eexe\u200b"))
     txt.[U+202E]exe[U+200B]
+    >>> print(printable("a\x1b[31mb\nc", lines=True))
+    a\x1b[31mb
+    c
     """
-    return reveal(_CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value)))
+    control = _CONTROL_BUT_LINES if lines else _CONTROL
+    return reveal(control.sub(lambda m: repr(m.group())[1:-1], str(value)))
 
 
 #: Most words of context each side of a keyword-in-context line (``kwic``'s ``window``): a

@@ -336,10 +336,8 @@ class Segment:
         >>> docs.tolist(), counts.tolist()
         ([0, 2], [1, 1])
         """
-        if all(len(p) == 1 for p in patterns):
-            # Single words never overlap but on one token, counted once: a token counts when
-            # any of the words matches it (rule 8 needs no positions).
-            ids = np.unique(np.concatenate([p[0] for p in patterns])) if patterns else _EMPTY
+        ids = single_word_ids(patterns)
+        if ids is not None:
             return self._postings(ids)
         starts, _ = self.match_starts(patterns)
         docs = np.searchsorted(self.doc_start, starts, side="right") - 1
@@ -403,6 +401,24 @@ class Segment:
         out_totals[ids] += totals
         out_docs[ids] += docs
         return out_totals, out_docs
+
+
+def single_word_ids(patterns: Sequence[Pattern]) -> np.ndarray | None:
+    """The term ids any of ``patterns`` matches when every one is a single word, else None.
+
+    Single words never overlap but on one token, counted once: a token counts when any of the
+    words matches it, so rule 8 needs no positions (the postings of these ids answer).
+
+    Examples
+    --------
+    >>> single_word_ids([(np.array([3, 5]),), (np.array([5, 9]),)]).tolist()
+    [3, 5, 9]
+    >>> single_word_ids([(np.array([3]), np.array([5]))]) is None
+    True
+    """
+    if not all(len(p) == 1 for p in patterns):
+        return None
+    return np.unique(np.concatenate([p[0] for p in patterns])) if patterns else _EMPTY
 
 
 def overlaps_itself(pattern: Pattern) -> bool:
@@ -834,8 +850,8 @@ class Index:
         """
         occurrences, documents = self.term_frequencies()
         patterns = [self.pattern(t) for t in terms]
-        if all(len(p) == 1 for p in patterns):
-            ids = np.unique(np.concatenate([p[0] for p in patterns])) if patterns else _EMPTY
+        ids = single_word_ids(patterns)
+        if ids is not None:
             return int(documents[ids].sum())
         return sum(len(p) * (4 if any(len(ids) > 1 for ids in p) else 1)
                    * min(int(occurrences[ids].sum()) for ids in p) for p in patterns)
