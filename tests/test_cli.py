@@ -127,6 +127,7 @@ def test_filters_mean_the_same_everywhere(corpus: Path, cache: Path) -> None:
     # (a wider window copies whole articles into every line: minutes for a common word)
     (["kwic", "China", "--window", "51"], "argument --window: '51' is more than 50 words"),
     (["kwic", "China", "--limit", "two"], "'two' is not a whole number"),
+    (["kwic", "China", "--sort", "title"], "invalid choice: 'title'"),
 ])
 def test_bad_arguments_give_one_line_and_status_2(corpus: Path, cache: Path, args: list[str],
                                                   said: str) -> None:
@@ -163,6 +164,24 @@ def test_small_counts_are_what_they_say(corpus: Path, cache: Path) -> None:
     assert (lines[0]["left"], lines[0]["match"], lines[0]["right"]) == ("", "digital economy", "")
     assert len(rows(run("articles", "--limit", "1", "--corpus", str(corpus), "--format", "csv",
                         cache=cache).stdout)) == 1
+    # `--sort -date` as written in the table of commands (argparse took -date for an option)
+    newest = rows(run("articles", "--sort", "-date", "--corpus", str(corpus), "--format",
+                      "csv", cache=cache).stdout)
+    assert [r["date"] for r in newest] == sorted((r["date"] for r in newest), reverse=True)
+    assert len({r["date"] for r in newest}) > 1
+
+
+def test_kwic_lines_come_in_the_order_of_the_article_list(corpus: Path, cache: Path) -> None:
+    # --sort orders the articles as `articles --sort` does; an article's lines stay together
+    for sort in ("date", "-date", "hits"):
+        lines = rows(run("kwic", "economy", "--sort", sort, "--limit", "10000", "--corpus",
+                         str(corpus), "--format", "csv", cache=cache).stdout)
+        listed = rows(run("articles", "--query", "economy", "--sort", sort, "--corpus",
+                          str(corpus), "--format", "csv", cache=cache).stdout)
+        assert len(lines) == sum(int(r["hits"]) for r in listed) and len(listed) > 2
+        runs = [doc for k, doc in enumerate(r["id"] for r in lines)
+                if not k or lines[k - 1]["id"] != doc]
+        assert runs == [r["id"] for r in listed], sort
 
 
 def test_help_gives_the_defaults() -> None:

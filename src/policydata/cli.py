@@ -191,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"words each side, 0 to {MAX_WINDOW} (default: 8)")
     p.add_argument("--limit", type=_positive, default=100, metavar="N",
                    help="most lines, 1 or more (default: 100; the dashboard shows 200)")
+    p.add_argument("--sort", choices=["date", "-date", "hits"], default="date",
+                   help="the order of the articles the lines come from, as in articles "
+                        "(default: date, oldest first); in an article, first to last")
     p = sub.add_parser("articles", parents=[common, filters],
                        help="filtered article list: " + ",".join(COLUMNS["articles"]))
     p.add_argument("--sort", choices=["date", "-date", "hits"], default="-date",
@@ -378,7 +381,7 @@ def run(args: argparse.Namespace) -> int:
                                  keep_nested=not args.drop_nested, themes=themes)
         elif args.command == "kwic":
             frame = an.kwic(index, args.term, flt, window=args.window, limit=args.limit,
-                            themes=themes)
+                            themes=themes, sort=args.sort)
         else:
             frame = an.articles(index, flt, sort=args.sort, limit=args.limit, themes=themes)
     except ValueError as error:
@@ -474,12 +477,40 @@ def _serve(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env, cwd=PROJECT)
 
 
+#: Option values that start with ``-``, which argparse would take for an option of their own
+#: (``--sort -date``: "expected one argument").
+_DASHED_VALUES = {"--sort": ("-date",)}
+
+
+def _dashed_values(argv: list[str]) -> list[str]:
+    """``argv`` with each option whose value starts with ``-`` joined to it by ``=``.
+
+    >>> _dashed_values(["articles", "--sort", "-date", "--limit", "5"])
+    ['articles', '--sort=-date', '--limit', '5']
+    >>> _dashed_values(["kwic", "--", "--sort", "-date"])  # (after --, all are arguments)
+    ['kwic', '--', '--sort', '-date']
+    """
+    joined: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--":
+            return joined + argv[i:]
+        if argv[i] in _DASHED_VALUES and argv[i + 1:i + 2] and (
+                argv[i + 1] in _DASHED_VALUES[argv[i]]):
+            joined.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            joined.append(argv[i])
+            i += 1
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The console script: parse ``argv`` (default: the command line) and run it. An error is
     one line on stderr, with exit status 2 for bad arguments or a missing path and 1 for a
     setup problem; damage found in the cache while reading rebuilds it and runs again."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_dashed_values(sys.argv[1:] if argv is None else list(argv)))
     try:
         try:
             return run(args)
