@@ -38,10 +38,13 @@ from policydata.index import Segment
 from policydata.store import open_index
 from policydata.themes import parse_themes
 from policydata.tokens import (
+    TOKEN_OR_BOUNDARY,
     Vocabulary,
+    _normalize_with_map,
     count_words,
     encode,
     encode_batch,
+    normalize,
     parse_term,
     split_query,
     text_pieces,
@@ -763,6 +766,23 @@ def test_possessive_of_a_possessive_keeps_terms_and_pieces_apart() -> None:
         for run in runs:
             assert [vocab.terms[i] for i in run(text) if i] == ["china", "china's"]
     assert tokenize(text) == [["china", "china's"]]
+
+
+@PROPS
+@given(text=texts_st)
+def test_prop_token_spans_point_at_the_text_as_written(text: str) -> None:
+    # Each token's span holds it as written (the span of a character NFKC expands, such as
+    # the ligature "ﬁ", may hold more); the spans mapped all at once are those mapped one by
+    # one, and the tokens are those of tokenize.
+    spans = token_spans(text)
+    assert [[tok for tok, _, _ in span] for span in spans] == tokenize(text)
+    norm, mapping = _normalize_with_map(text)
+    found = [m.span() for m in TOKEN_OR_BOUNDARY.finditer(norm) if m.group()[0].isalnum()]
+    assert [(a, b) for span in spans for _, a, b in span] == [
+        (mapping.start(a), mapping.end(b)) for a, b in found]
+    for span in spans:
+        for tok, a, b in span:
+            assert 0 <= a < b <= len(text) and tok in normalize(text[a:b]), (tok, text[a:b])
 
 
 @PROPS

@@ -401,6 +401,12 @@ class _OffsetMap:
     def __init__(self, blocks: list[_Block]) -> None:
         self.blocks = blocks
         self.starts = [b.norm_start for b in blocks]
+        # (the same for a whole list of positions at once)
+        self.identity = len(blocks) == 1 and blocks[0].exact and not blocks[0].orig_start
+        self._norm = np.array(self.starts, dtype=np.int64)
+        self._orig = np.array([b.orig_start for b in blocks], dtype=np.int64)
+        self._orig_end = np.array([b.orig_end for b in blocks], dtype=np.int64)
+        self._exact = np.array([b.exact for b in blocks], dtype=bool)
 
     def start(self, i: int) -> int:
         block = self.blocks[bisect.bisect_right(self.starts, i) - 1]
@@ -410,6 +416,24 @@ class _OffsetMap:
         """Original end of normalised character ``i - 1`` (an exclusive end)."""
         block = self.blocks[bisect.bisect_right(self.starts, i - 1) - 1]
         return block.orig_start + (i - block.norm_start) if block.exact else block.orig_end
+
+    def starts_of(self, positions: list[int]) -> list[int]:
+        """:meth:`start` of each of ``positions``."""
+        if self.identity:
+            return positions
+        at = np.array(positions, dtype=np.int64)
+        b = np.searchsorted(self._norm, at, side="right") - 1
+        return np.where(self._exact[b], self._orig[b] + at - self._norm[b],
+                        self._orig[b]).tolist()
+
+    def ends_of(self, positions: list[int]) -> list[int]:
+        """:meth:`end` of each of ``positions``."""
+        if self.identity:
+            return positions
+        at = np.array(positions, dtype=np.int64)
+        b = np.searchsorted(self._norm, at - 1, side="right") - 1
+        return np.where(self._exact[b], self._orig[b] + at - self._norm[b],
+                        self._orig_end[b]).tolist()
 
 
 def _normalize_with_map(text: str) -> tuple[str, _OffsetMap]:
@@ -425,6 +449,11 @@ def _normalize_with_map(text: str) -> tuple[str, _OffsetMap]:
         if not chunk:
             return
         norm = normalize(chunk)
+        if chunk.isascii():  # (NFKC keeps ASCII, casefolding and apostrophes 1 for 1)
+            blocks.append(_Block(n, orig_start, orig_end, True))
+            parts.append(norm)
+            n += len(norm)
+            return
         pieces = [normalize(c) for c in chunk]
         if all(len(p) == 1 for p in pieces) and "".join(pieces) == norm:
             blocks.append(_Block(n, orig_start, orig_end, True))
@@ -465,12 +494,7 @@ def token_offsets(text: str) -> list[tuple[int, int]]:
     >>> [text[a:b] for a, b in token_offsets(text)]
     ['ＧＤＰ', 'of', 'China‘s']
     """
-    norm, mapping = _normalize_with_map(text)
-    return [
-        (mapping.start(m.start()), mapping.end(m.end()))
-        for m in TOKEN_OR_BOUNDARY.finditer(norm)
-        if _is_token(m.group())
-    ]
+    return [(a, b) for span in token_spans(text) for _, a, b in span]
 
 
 def token_spans(text: str) -> list[list[tuple[str, int, int]]]:
@@ -485,12 +509,20 @@ def token_spans(text: str) -> list[list[tuple[str, int, int]]]:
     [[('china', 0, 7), ('plan', 8, 12)], [('go', 14, 16)]]
     """
     norm, mapping = _normalize_with_map(text)
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in TOKEN_OR_BOUNDARY.finditer(norm):
+        pieces.append(m.group())
+        a, b = m.span()
+        starts.append(a)
+        ends.append(b)
     spans: list[list[tuple[str, int, int]]] = []
     current: list[tuple[str, int, int]] = []
-    for m in TOKEN_OR_BOUNDARY.finditer(norm):
-        piece = m.group()
+    for piece, a, b in zip(pieces, mapping.starts_of(starts), mapping.ends_of(ends),
+                           strict=True):
         if _is_token(piece):
-            current.append((canonical(piece), mapping.start(m.start()), mapping.end(m.end())))
+            current.append((canonical(piece), a, b))
         elif current:
             spans.append(current)
             current = []
