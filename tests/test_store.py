@@ -239,6 +239,33 @@ def test_a_hundred_thousand_tiny_files(tmp_path: Path, cache: Path) -> None:
     assert count(again, "economy") == n + 1
 
 
+def test_parquet_is_read_from_bytes_arrow_owns(tmp_path: Path, cache: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # Arrow's reader threads may drop the last reference to the bytes after a read returns;
+    # for Python bytes that takes the interpreter's lock, and at exit the process aborted
+    # ("terminate called without an active exception", status 134, about 1 run in 40 of the
+    # script below on two busy cores). Every read of the index, of an article's text and of a
+    # Parquet corpus file goes through Arrow-owned bytes.
+    import pandas as pd
+    import pyarrow as pa
+
+    given: list[type] = []
+    real = pa.BufferReader
+
+    def reader(source: object) -> pa.BufferReader:
+        given.append(type(source))
+        return real(source)
+
+    monkeypatch.setattr(pa, "BufferReader", reader)
+    corpus = tmp_path / "corpus"
+    write_article(corpus, "a.txt", "2023-01-01", "A", "The digital economy grows.")
+    pd.DataFrame({"date": ["2023-02-01"], "title": ["B"], "text": ["The real economy."]}
+                 ).to_parquet(corpus / "b.parquet")
+    index = open_index(corpus, cache_dir=cache)
+    assert index.text(0) and open_index(corpus, cache_dir=cache).n_documents == 2
+    assert given and all(kind is pa.Buffer for kind in given), given
+
+
 def test_a_script_without_a_main_guard_can_build_with_workers(tmp_path: Path,
                                                                cache: Path) -> None:
     # Build processes are spawned, and spawning runs the parent's main script again; a

@@ -1765,6 +1765,16 @@ def _text(value: Any) -> str:
     return _unify_newlines(str(value))
 
 
+def arrow_bytes(data: bytes) -> Any:
+    """A copy of ``data`` that Arrow owns: a Parquet read of Python bytes can abort the
+    process at exit (see :func:`policydata.store.arrow_file_bytes`)."""
+    import pyarrow as pa
+
+    owned = pa.allocate_buffer(len(data))
+    memoryview(owned).cast("B")[:] = data
+    return owned
+
+
 def _read_parquet(data: bytes, relpath: str, source: str,
                   ) -> tuple[list[Document], list[tuple[Problem, bool]]]:
     import pyarrow as pa
@@ -1772,15 +1782,16 @@ def _read_parquet(data: bytes, relpath: str, source: str,
 
     if not data:
         raise Unreadable("empty file")
+    owned = arrow_bytes(data)
     damaged: list[tuple[Problem, bool]] = []
     try:
-        table = pq.read_table(pa.BufferReader(data))
+        table = pq.read_table(pa.BufferReader(owned))
         first_rows = [1]  # (the row number of each piece's first row)
         pieces = [table]
     except (pa.ArrowException, OSError) as error:
         # A damaged page costs its row group only: the others are read one by one.
         try:
-            parquet = pq.ParquetFile(pa.BufferReader(data))
+            parquet = pq.ParquetFile(pa.BufferReader(owned))
         except (pa.ArrowException, OSError):
             raise Unreadable(f"not a readable Parquet file ({error})") from None
         pieces, first_rows, row = [], [], 1

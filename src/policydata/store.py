@@ -32,6 +32,7 @@ import datetime as dt
 import errno
 import gc
 import hashlib
+import io
 import json
 import logging
 import multiprocessing
@@ -179,16 +180,41 @@ def _read_parquet(path: Path, checksums: dict[str, list[int]], folder: Path,
     if expected is None:
         raise CacheError(f"{rel} is not in the manifest")
     try:
-        data = path.read_bytes()
+        data = arrow_file_bytes(path)
     except OSError as error:
         _raise_if_exhausted(error)
         raise CacheError(f"{rel}: {error.strerror or error}") from None
-    if [len(data), zlib.crc32(data)] != expected:
+    if [data.size, zlib.crc32(data)] != expected:
         raise CacheError(f"{rel} is damaged (size or checksum differs from the manifest)")
     try:
         return pq.read_table(pa.BufferReader(data), columns=columns)
     except (pa.ArrowException, OSError) as error:
         raise CacheError(f"{rel} cannot be read: {error}") from None
+
+
+def arrow_file_bytes(path: Path) -> pa.Buffer:
+    """The bytes of the file ``path``, held by Arrow rather than by a Python object.
+
+    Arrow's reader threads can drop the last reference to the bytes they read after the read
+    has returned. When those bytes are a Python object, dropping them takes the interpreter's
+    lock; at the moment the interpreter exits that ends the thread mid-way, and the process
+    aborts ("terminate called without an active exception", exit status 134) after its work is
+    done. Bytes Arrow owns need no lock (see :func:`policydata.corpus.arrow_bytes` for bytes
+    already read).
+    """
+    with open(path, "rb") as handle:
+        return _arrow_read(handle)
+
+
+def _arrow_read(handle: io.BufferedReader) -> pa.Buffer:
+    """The bytes of an open file from its start, held by Arrow (:func:`arrow_file_bytes`)."""
+    handle.seek(0)
+    size = os.fstat(handle.fileno()).st_size
+    data = pa.allocate_buffer(size)
+    view, got = memoryview(data).cast("B"), 0
+    while got < size and (n := handle.readinto(view[got:])):
+        got += n
+    return data if got == size else data.slice(0, got)  # (a file cut short since: damaged)
 
 
 def _int_array(table: pa.Table, name: str, dtype: Any) -> np.ndarray:
@@ -604,10 +630,10 @@ def _texts_subset(data: _SegmentData) -> pa.Table:
     path = data.texts_from
     assert path is not None
     try:
-        raw = path.read_bytes()
+        raw = arrow_file_bytes(path)
     except OSError as error:
         raise CacheError(f"{path.name}: {error.strerror or error}") from None
-    if [len(raw), zlib.crc32(raw)] != data.texts_checksum:
+    if [raw.size, zlib.crc32(raw)] != data.texts_checksum:
         raise CacheError(f"{path.parent.name}/{path.name} is damaged (size or checksum "
                          "differs from the manifest)")
     try:
@@ -1455,7 +1481,7 @@ class _TextStore:
         self._files: dict[int, pq.ParquetFile] = {}
         self._groups: dict[tuple[int, int], list[str]] = {}
         self._lock = threading.Lock()
-        self._handles: dict[int, BinaryIO] = {}
+        self._handles: dict[int, io.BufferedReader] = {}
         try:
             for segment, entry in enumerate(manifest["segments"]):
                 self._handles[segment] = open(  # noqa: SIM115 - open for the index's life
@@ -1478,12 +1504,10 @@ class _TextStore:
             if segment not in self._files:
                 entry = self.manifest["segments"][segment]
                 path = self.folder / "segments" / entry["name"] / "texts.parquet"
-                handle = self._handles[segment]
-                handle.seek(0)
-                table_bytes = handle.read()
+                table_bytes = _arrow_read(self._handles[segment])
                 expected = self.manifest["checksums"].get(
                     f"segments/{entry['name']}/texts.parquet")
-                if [len(table_bytes), zlib.crc32(table_bytes)] != expected:
+                if [table_bytes.size, zlib.crc32(table_bytes)] != expected:
                     raise CacheError(f"{path} is damaged (size or checksum differs from the "
                                      "manifest)")
                 self._files[segment] = pq.ParquetFile(pa.BufferReader(table_bytes))
