@@ -270,15 +270,42 @@ def _top_terms(_index: Index, index_key: str, flt: Filter, n: int, weight: str, 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _kwic(_index: Index, index_key: str, term: str, flt: Filter, window: int, limit: int,
-         _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
-    return an.kwic(_index, term, flt, window=window, limit=limit, themes=_themes)
+          sort: str, _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
+    return an.kwic(_index, term, flt, window=window, limit=limit, sort=sort, themes=_themes)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _theme_kwic(_index: Index, index_key: str, theme: str, flt: Filter, window: int, limit: int,
-                _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
-    return an.kwic(_index, _themes.entries(theme), flt, window=window, limit=limit,
+                sort: str, _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
+    return an.kwic(_index, _themes.entries(theme), flt, window=window, limit=limit, sort=sort,
                    themes=_themes)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _kwic_extent(_index: Index, index_key: str, term: str, theme: str, flt: Filter, sort: str,
+                 max_words: int, _themes: ThemeDictionary, themes_key: str) -> tuple[int, int]:
+    return an.kwic_extent(_index, _themes.entries(theme) if theme else term, flt, sort=sort,
+                          max_words=max_words, themes=_themes)
+
+
+#: Keyword-in-context lines a page shows (and keeps in the cache) of one list.
+KWIC_SHOWN = 200
+#: Most words of text a download of keyword-in-context lines reads: its lines are read from
+#: the articles when the button is clicked, about 700,000 words a second (7 s for these), and
+#: a download of every line of a common word in 300,000 articles would hold the server for
+#: minutes. It holds the lines of the first articles within this many words (``policydata
+#: kwic`` has all).
+KWIC_WORDS = 5_000_000
+
+
+@dataclass(frozen=True)
+class KwicLines:
+    """Keyword-in-context lines as a page shows them: the first ones, and more on demand."""
+
+    rows: pd.DataFrame  # the first KWIC_SHOWN lines, in order
+    whole: Callable[[], pd.DataFrame]  # the lines a download holds, read again when asked
+    articles: int  # the articles whose lines the download holds (the first ones, in order)
+    lines: int  # the lines it holds
 
 
 #: Most rows of an article list a page shows, and all the cache keeps of it: a whole list of
@@ -394,21 +421,31 @@ class Corpus:
                   reference: Filter | None = None) -> pd.DataFrame:
         return _top_terms(*self._keys, flt, n, weight, ngram, stop, reference, *self._dict)
 
-    def kwic(self, term: str, flt: Filter, *, window: int = 8, limit: int = 50) -> pd.DataFrame:
+    def kwic(self, term: str, flt: Filter, *, sort: str = "date", window: int = 8) -> KwicLines:
+        """Keyword-in-context lines of ``term`` in the articles ``flt`` selects, article by
+        article in the order ``sort`` (:func:`policydata.analysis.kwic`)."""
         try:
-            return _kwic(*self._keys, term, flt, window, limit, *self._dict)
+            rows = _kwic(*self._keys, term, flt, window, KWIC_SHOWN, sort, *self._dict)
         except CacheError as error:
             _rebuild(self.source, error)
             raise  # pragma: no cover - _rebuild reruns the page
+        extent = _kwic_extent(*self._keys, term, "", flt, sort, KWIC_WORDS, *self._dict)
+        return KwicLines(rows, partial(an.kwic, self.index, term, flt, window=window, limit=None,
+                                       sort=sort, max_words=KWIC_WORDS, themes=self.dictionary),
+                         *extent)
 
-    def theme_kwic(self, theme: str, flt: Filter, *, window: int = 8,
-                   limit: int = 50) -> pd.DataFrame:
+    def theme_kwic(self, theme: str, flt: Filter, *, sort: str = "date",
+                   window: int = 8) -> KwicLines:
         """Keyword-in-context lines of a theme's matches (its entries, counted by rule 8)."""
         try:
-            return _theme_kwic(*self._keys, theme, flt, window, limit, *self._dict)
+            rows = _theme_kwic(*self._keys, theme, flt, window, KWIC_SHOWN, sort, *self._dict)
         except CacheError as error:
             _rebuild(self.source, error)
             raise  # pragma: no cover - _rebuild reruns the page
+        extent = _kwic_extent(*self._keys, "", theme, flt, sort, KWIC_WORDS, *self._dict)
+        return KwicLines(rows, partial(an.kwic, self.index, self.dictionary.entries(theme), flt,
+                                       window=window, limit=None, sort=sort,
+                                       max_words=KWIC_WORDS, themes=self.dictionary), *extent)
 
     def articles(self, flt: Filter, *, sort: str = "-date", limit: int | None = None,
                  mentioning: str | None = None, with_theme: str | None = None) -> ArticleList:

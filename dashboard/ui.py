@@ -13,7 +13,7 @@ import streamlit as st
 from policydata.columns import COLUMNS, frame_csv, printable
 
 if TYPE_CHECKING:
-    from dashboard.data import ArticleList
+    from dashboard.data import ArticleList, KwicLines
 
 #: Characters that Streamlit's Markdown (notes, labels, messages) would read as formatting,
 #: links, HTML, LaTeX or emoji codes; with ``/`` and ``:`` escaped a bare address such as
@@ -76,8 +76,6 @@ SMOOTHED_CSV = ("The CSV holds each period's own numbers, as the command line gi
 #: title has no space to break at).
 WRAP = "overflow-wrap:anywhere;"
 READER_CSS = "line-height:1.6;max-width:52rem;" + WRAP
-
-KWIC_LINES = 200  # keyword-in-context lines shown and downloaded (`policydata kwic` has all)
 
 #: Measure names short enough for a control in a window 1,024 pixels wide (charts and
 #: sentences use the library's full names).
@@ -184,9 +182,10 @@ def cut_note(listed: ArticleList) -> None:
                    f"{listed.count:,}.")
 
 
-def behind_point(behind: ArticleList, lines: pd.DataFrame, period: str, key: str) -> None:
+def behind_point(behind: ArticleList, lines: KwicLines, period: str, key: str) -> None:
     """The articles behind one point of a trend (most hits first) and their keyword-in-context
-    lines, each with its CSV download (``key`` tells the page's downloads apart)."""
+    lines in the same order, each with its CSV download (``key`` tells the page's downloads
+    apart)."""
     shown = behind.rows
     # (Hits, the order of the rows, next to the date: in sight in a narrow window.)
     table(shown[["date", "hits", "title", "source", "words"]],
@@ -197,10 +196,34 @@ def behind_point(behind: ArticleList, lines: pd.DataFrame, period: str, key: str
                          "title": st.column_config.TextColumn(width=420)})
     cut_note(behind)
     csv_download(behind.whole, "articles", f"articles-{period}.csv", key=f"dl_{key}_articles")
-    st.markdown(f"**Keyword in context**: {len(lines):,} lines"
-                f"{f' (the first {KWIC_LINES})' if len(lines) >= KWIC_LINES else ''}")
-    kwic_table(lines)
-    csv_download(lines, "kwic", f"kwic-{period}.csv", key=f"dl_{key}_kwic")
+    st.markdown(f"**Keyword in context**: {rows(behind.hits, 'line')}, article by article "
+                "in the table's order")
+    kwic_lines(lines, behind.hits, f"kwic-{period}.csv", key=f"dl_{key}_kwic")
+
+
+def kwic_lines(lines: KwicLines, total: int, name: str, *, key: str) -> None:
+    """Keyword-in-context lines (``total`` in all: the matches they are of), the first ones
+    shown, with a download of them all, or of those of the first articles when reading them
+    all would hold up the dashboard (:data:`dashboard.data.KWIC_WORDS`)."""
+    from dashboard.data import KWIC_WORDS  # (data imports this module)
+
+    kwic_table(lines.rows)
+    if total > len(lines.rows):
+        st.caption(f"The first {len(lines.rows):,} lines are shown.")
+    why = (f"reading them all from the articles' text (more than {KWIC_WORDS // 1_000_000} "
+           "million words) would hold up the dashboard. `policydata kwic` with the same "
+           "filters and a `--limit` gives them all.")
+    if not lines.lines:
+        st.caption(f"No download of the lines here: {why}")
+        return
+    if lines.lines >= total:
+        label = f"Download all {rows(total, 'line')} (CSV)"
+    else:
+        label = f"Download {lines.lines:,} of the {total:,} lines (CSV)"
+        st.caption(f"The download holds the lines of the first "
+                   f"{rows(lines.articles, 'article')}: {why}")
+    csv_download(lines.whole if lines.lines > len(lines.rows) else lines.rows.head(lines.lines),
+                 "kwic", name, key=key, label=label)
 
 
 #: Characters of context a keyword-in-context column shows on each side of the match.

@@ -232,6 +232,41 @@ def test_kwic_shows_the_text_as_written(seed_index) -> None:
         "high-quality development", "high-quality development"]
 
 
+def test_kwic_lines_follow_the_article_lists_order(tmp_path: Path, cache: Path) -> None:
+    # Article by article in the list's order (ties by id), each article's lines first to last.
+    folder = tmp_path / "c"
+    write_article(folder, "a.txt", "2021-01-01", "A", "a1 alpha. a2 alpha. a3 alpha.")
+    write_article(folder, "b.txt", "2022-01-01", "B", "b1 alpha.")
+    write_article(folder, "d.txt", "2023-01-01", "D", "d1 alpha. d2 alpha.")
+    write_article(folder, "c.txt", "2023-01-01", "C", "c1 alpha. c2 alpha.")
+    index = open_index(folder, cache_dir=cache)
+    expected = {"date": "a1 a2 a3 b1 c1 c2 d1 d2", "-date": "c1 c2 d1 d2 b1 a1 a2 a3",
+                "hits": "a1 a2 a3 c1 c2 d1 d2 b1"}
+    for sort, order in expected.items():
+        lines = an.kwic(index, "alpha", window=1, sort=sort)
+        assert " ".join(lines["left"]) == order, sort
+        listed = an.articles(index, mentioning="alpha", sort=sort)["id"].tolist()
+        assert list(dict.fromkeys(lines["id"])) == listed, sort
+        assert " ".join(an.kwic(index, "alpha", window=1, sort=sort, limit=4)["left"]) == (
+            " ".join(order.split()[:4]))
+    with pytest.raises(ValueError, match="sort must be"):
+        an.kwic(index, "alpha", sort="title")
+    # max_words: the lines of the first articles whose words add up to at most that many
+    words = dict(zip(index.documents["id"], index.words.tolist(), strict=True))
+    for sort in expected:
+        listed = an.articles(index, mentioning="alpha", sort=sort)
+        reach = np.cumsum([words[doc] for doc in listed["id"]])
+        for max_words in range(0, int(reach[-1]) + 2):
+            lines = an.kwic(index, "alpha", sort=sort, limit=None, max_words=max_words)
+            kept = int((reach <= max_words).sum())
+            assert lines["id"].drop_duplicates().tolist() == listed["id"].tolist()[:kept]
+            assert len(lines) == listed["hits"].head(kept).sum()
+            assert an.kwic_extent(index, "alpha", sort=sort, max_words=max_words) == (
+                kept, len(lines))
+    with pytest.raises(ValueError, match="max_words must be 0 or more"):
+        an.kwic(index, "alpha", max_words=-1)
+
+
 def test_article_marks_a_themes_matches(seed_index) -> None:
     counts = seed_index.theme_counts(seed_index.themes)[0]
     for column, (name, entries) in enumerate(seed_index.themes.themes):

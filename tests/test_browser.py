@@ -558,18 +558,27 @@ def test_articles_download_equals_the_command_line(servers: Any, app: Any) -> No
     page.open("/articles?q=digital+economy&source=beta&sort=hits")
     button = page.page.locator('[data-testid="stDownloadButton"] button',
                                has_text="Download all")
-    assert button.count() == 1
-    label = button.inner_text()
-    got = download(page, button)
-    expected = cli("articles", "--query", "digital economy", "--source", "beta",
-                   "--sort", "hits", "--corpus", str(server.corpus), "--cache-dir",
-                   str(server.cache), "--format", "csv")
+    assert button.count() == 2
+    label = button.first.inner_text()
+    got = download(page, button.first)
+    where = ["--source", "beta", "--sort", "hits", "--corpus", str(server.corpus),
+             "--cache-dir", str(server.cache), "--format", "csv"]
+    expected = cli("articles", "--query", "digital economy", *where)
     assert got.decode("utf-8") == expected
     rows = list(csv.DictReader(io.StringIO(expected)))
     wanted = sum(1 for i in range(b.MULTI_ARTICLES)
                  if i % 2 == 1 and b.multi_counts(i)["digital economy"])
     assert len(rows) == wanted and f"Download all {wanted} rows" in label
     assert {r["source"] for r in rows} == {"beta"}
+    # the keyword-in-context lines: one a match, article by article in the table's order
+    label = button.last.inner_text()
+    got = download(page, button.last)
+    expected = cli("kwic", "digital economy", "--limit", "100000", *where)
+    assert got.decode("utf-8") == expected
+    lines = list(csv.DictReader(io.StringIO(expected)))
+    assert len(lines) == sum(int(r["hits"]) for r in rows)
+    assert f"Download all {len(lines)} lines" in label
+    assert list(dict.fromkeys(line["id"] for line in lines)) == [r["id"] for r in rows]
 
 
 # --------------------------------------------------------------------------- 7: hostile text

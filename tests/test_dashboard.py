@@ -23,7 +23,7 @@ from conftest import ROOT, SEEDS, shared_corpus, small_corpus, worker_sized_corp
 from streamlit.elements.plotly_chart import PlotlyState
 from streamlit.testing.v1 import AppTest
 
-from dashboard import ui
+from dashboard import data
 from dashboard.state import keyed
 from policydata import analysis as an
 from policydata.filters import MAX_SMOOTH, Filter
@@ -1091,7 +1091,8 @@ def test_a_click_on_a_theme_point_lists_its_articles_and_lines(monkeypatch, tmp_
     # the point's own numbers: its articles and its matches, one line a match
     assert len(table) == point_count["docs"] and table["hits"].sum() == point_count["count"]
     lines = at.dataframe[1].value
-    assert len(lines) == min(point_count["count"], ui.KWIC_LINES)
+    assert len(lines) == min(point_count["count"], data.KWIC_SHOWN)
+    assert list(dict.fromkeys(lines["title"])) == table["title"].tolist()  # (the table's order)
     entries = {str(t) for t in index.themes.entries(theme)}
     assert all(any(m.lower().startswith(e.rstrip("*")) for e in entries)
                for m in lines["match"]), set(lines["match"])
@@ -1263,7 +1264,7 @@ def test_a_theme_drill_down_marks_the_theme_in_the_reader_and_leads_back(monkeyp
     assert any(f"of the theme {theme!r}" in c.value.replace("\\", "") for c in at.caption)
     assert at.toggle(key="w_passages").value is False  # (offered)
     inside = an.in_period(Filter(themes=(theme,)), year)
-    lines = an.kwic(index, index.themes.entries(theme), inside, limit=None)
+    lines = an.kwic(index, index.themes.entries(theme), inside, limit=None, sort="-date")
     label = next(e.label for e in at.expander if "Keyword in context" in e.label)
     assert theme in label.replace("\\", "") and f"({len(lines)} lines)" in label
     assert at.dataframe[1].value["match"].tolist() == lines["match"].tolist()
@@ -1324,11 +1325,44 @@ def test_a_links_notes_are_pointed_at_from_the_top_of_the_page(monkeypatch, tmp_
 
 def test_keyword_in_context_says_its_order_and_pickers_their_prompt(monkeypatch, tmp_path,
                                                                     small) -> None:
-    at = app(monkeypatch, small, tmp_path, {"q": "digital economy"}, "views/articles.py")
-    assert any("oldest first" in c.value and "newest first" in c.value for c in at.caption)
+    for sort, said in [("-date", "newest first"), ("hits", "most hits"), ("date", "oldest")]:
+        at = app(monkeypatch, small, tmp_path, {"q": "digital economy", "sort": sort},
+                 "views/articles.py")
+        assert any(f"in the table's order ({said}" in c.value for c in at.caption), sort
+        table, lines = (d.value for d in at.dataframe[:2])
+        assert list(dict.fromkeys(lines["title"])) == table["title"].tolist(), sort
+        assert len(lines) == table["hits"].sum()
     at = app(monkeypatch, small, tmp_path, {"tab": "time", "freq": "year"}, "views/themes.py")
     assert at.selectbox(key="w_period").format_func("") == "choose a period"
     assert at.selectbox(key="w_focus_theme").proto.placeholder == "choose a theme"
+
+
+def test_a_keyword_in_context_download_reads_a_bounded_amount_of_text(monkeypatch, tmp_path,
+                                                                      small) -> None:
+    # All the lines when their articles are short enough to read at a click; else those of
+    # the first articles, said; none when the first article alone is too long.
+    index = open_index(small, cache_dir=tmp_path)
+    query = {"q": "digital economy", "sort": "hits"}
+    listed = an.articles(index, Filter(query="digital economy"), sort="hits")
+    total = int(listed["hits"].sum())
+    words = index.words[[index.row_of(doc) for doc in listed["id"]]]
+
+    def download_label(max_words: int) -> tuple[list[str], str]:
+        monkeypatch.setattr(data, "KWIC_WORDS", max_words)
+        at = app(monkeypatch, small, tmp_path, query, "views/articles.py")
+        assert not at.exception, [e.message for e in at.exception]
+        labels = [b.proto.label for b in at.get("download_button")]
+        return labels, " ".join(c.value for c in at.caption)
+
+    labels, _ = download_label(10_000_000)
+    assert f"Download all {total} lines (CSV)" in labels
+    cut = int(words[:3].sum())  # the first three articles' words, to the word
+    labels, said = download_label(cut)
+    lines = int(listed["hits"].head(3).sum())
+    assert f"Download {lines} of the {total} lines (CSV)" in labels
+    assert "the lines of the first 3 articles" in said and "policydata kwic" in said
+    labels, said = download_label(int(words[0]) - 1)
+    assert not any("lines" in label for label in labels) and "No download of the lines" in said
 
 
 def test_searches_and_dictionaries_too_costly_for_the_corpus_are_refused(monkeypatch,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import parse_qs
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import data, state, ui
@@ -76,27 +75,23 @@ def main() -> None:
     # lines show and the reader marks.
     theme = "" if view.filter.query else view.focus_theme
     if view.filter.query:
-        kwic(corpus.kwic(view.filter.query, view.filter, limit=ui.KWIC_LINES),
+        kwic(corpus.kwic(view.filter.query, view.filter, sort=view.sort),
              listed.hits, repr(view.filter.query), view)  # (a line for each match)
     elif theme:
-        kwic(corpus.theme_kwic(theme, view.filter, limit=ui.KWIC_LINES),
+        kwic(corpus.theme_kwic(theme, view.filter, sort=view.sort),
              listed.hits if view.filter.themes == (theme,) else corpus.articles(
                  view.filter, sort=view.sort, with_theme=theme).hits,
              f"the theme {theme!r}", view)
     read(corpus, view, theme)
 
 
-def kwic(lines: pd.DataFrame, total: int, what: str, view: View) -> None:
+def kwic(lines: data.KwicLines, total: int, what: str, view: View) -> None:
     """The keyword-in-context lines of the search or theme (``what``), ``total`` in all."""
-    shown = (f"the first {len(lines):,} of {total:,} lines" if total > len(lines) else
-             ui.rows(len(lines), "line"))
-    with st.expander(f"Keyword in context for {ui.plain(what)} ({shown})",
+    with st.expander(f"Keyword in context for {ui.plain(what)} ({ui.rows(total, 'line')})",
                      icon=":material/format_quote:", expanded=not view.doc):
-        # (the lines come in date order, whatever the table's)
-        st.caption("The lines are in date order, oldest first" + (
-            "." if view.sort == "date" else f"; the table above is {SORTS[view.sort]}."))
-        ui.kwic_table(lines)
-        ui.csv_download(lines, "kwic", "kwic.csv", key="dl_articles_kwic")
+        st.caption(f"Article by article in the table's order ({SORTS[view.sort]}), and in an "
+                   "article from first to last.")
+        ui.kwic_lines(lines, total, "kwic.csv", key="dl_articles_kwic")
 
 
 def read(corpus: data.Corpus, view: View, theme: str) -> None:

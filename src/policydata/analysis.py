@@ -1074,8 +1074,7 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
     >>> len(articles(index, Filter(query="green development")))
     0
     """
-    if sort not in ("-date", "date", "hits"):
-        raise ValueError(f"sort must be -date, date or hits, not {sort!r}")
+    _check_sort(sort)
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be 0 or more, not {limit}")
     if mentioning and with_theme:
@@ -1099,14 +1098,7 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
             :, _theme_columns(dictionary, flt.themes)].sum(axis=1)
     else:
         hits = np.zeros(len(rows), dtype=np.int64)
-    dates = index.dates[rows].astype(np.int64)
-    ids = index.id_rank[rows]  # (ties: by id, however the index was built)
-    if sort == "hits":
-        order = np.lexsort((ids, -dates, -hits))
-    elif sort == "date":
-        order = np.lexsort((ids, dates))
-    else:
-        order = np.lexsort((ids, -dates))
+    order = _article_order(index, rows, hits, sort)
     if limit is not None:
         order = order[:limit]
     rows, hits = rows[order], hits[order]
@@ -1122,11 +1114,70 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
     })
 
 
+#: The orders of an article list (and of keyword-in-context lines, article by article).
+SORTS = ("-date", "date", "hits")
+
+
+def _check_sort(sort: str) -> None:
+    if sort not in SORTS:
+        raise ValueError(f"sort must be -date, date or hits, not {sort!r}")
+
+
+def _article_order(index: Index, rows: np.ndarray, hits: np.ndarray, sort: str) -> np.ndarray:
+    """The order of the articles ``rows`` (with ``hits`` matches each) by ``sort``: newest
+    first (``-date``), oldest first (``date``) or most hits first, then newest (``hits``);
+    ties by id, however the index was built."""
+    dates = index.dates[rows].astype(np.int64)
+    ids = index.id_rank[rows]
+    if sort == "hits":
+        return np.lexsort((ids, -dates, -hits))
+    if sort == "date":
+        return np.lexsort((ids, dates))
+    return np.lexsort((ids, -dates))
+
+
 # --------------------------------------------------------------------------- keyword in context
 
 
+def _kwic_rows(index: Index, term: str | Sequence[Term], flt: Filter,
+               themes: ThemeDictionary | None, sort: str,
+               max_words: int | None) -> tuple[np.ndarray, np.ndarray, list[Term]]:
+    """The articles whose lines :func:`kwic` gives, in order, their matches, and the terms."""
+    _check_sort(sort)
+    terms = parse_query(term) if isinstance(term, str) else list(term)
+    if not terms:
+        raise ValueError("kwic needs a term")
+    mask = select(index, flt, themes=themes)
+    counts = index.counts(terms)
+    rows = np.flatnonzero(mask & (counts > 0))
+    rows = rows[_article_order(index, rows, counts[rows], sort)]
+    if max_words is not None:
+        if max_words < 0:
+            raise ValueError(f"max_words must be 0 or more, not {max_words}")
+        rows = rows[:int(np.searchsorted(np.cumsum(index.words[rows]), max_words,
+                                         side="right"))]
+    return rows, counts[rows], terms
+
+
+def kwic_extent(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *,
+                max_words: int | None = None, themes: ThemeDictionary | None = None,
+                sort: str = "date") -> tuple[int, int]:
+    """How many articles and lines :func:`kwic` gives with ``limit=None`` (with the same
+    arguments), without reading them: a line for each match.
+
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> kwic_extent(index, "China"), kwic_extent(index, "China", max_words=100)
+    ((1, 7), (0, 0))
+    """
+    rows, counts, _ = _kwic_rows(index, term, flt, themes, sort, max_words)
+    return len(rows), int(counts.sum())
+
+
 def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, window: int = 8,
-         limit: int | None = 100, themes: ThemeDictionary | None = None) -> pd.DataFrame:
+         limit: int | None = 100, themes: ThemeDictionary | None = None,
+         sort: str = "date", max_words: int | None = None) -> pd.DataFrame:
     """Keyword in context: every counted match of ``term``, as written in the article.
 
     Parameters
@@ -1145,12 +1196,19 @@ def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, wi
         Most lines returned: the first ones in the order below (None for all; 0 for none).
     themes : ThemeDictionary, optional
         Dictionary in which ``flt.themes`` are looked up (default: the index's).
+    sort : {"date", "-date", "hits"}
+        The order of the articles, as in :func:`articles`: ``date``, oldest first;
+        ``-date``, newest first; ``hits``, the most matches first, then newest. Ties by id.
+    max_words : int or None
+        With a number, only the lines of the first articles (in that order) whose words add
+        up to at most ``max_words``: a bound on the text read (about 700,000 words a
+        second), whatever the number of lines. :func:`kwic_extent` says how many that is.
 
     Returns
     -------
     DataFrame
-        One line per counted match, sorted by date (oldest first; ties by id), then by
-        position in the article:
+        One line per counted match, article by article in the order of ``sort``, and in
+        an article from first to last:
 
         * ``id``, ``date`` (``YYYY-MM-DD``), ``title``: the article's;
         * ``left``: up to ``window`` words before the match;
@@ -1163,7 +1221,8 @@ def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, wi
     Raises
     ------
     ValueError
-        For a negative ``window`` or ``limit``, or a term that cannot match.
+        For a negative ``window``, ``limit`` or ``max_words``, another ``sort``, or a term
+        that cannot match.
 
     Examples
     --------
@@ -1185,23 +1244,17 @@ def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, wi
         raise ValueError(f"window must be 0 to {MAX_WINDOW} words, not {window}")
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be 0 or more, not {limit}")
-    terms = parse_query(term) if isinstance(term, str) else list(term)
-    if not terms:
-        raise ValueError("kwic needs a term")
-    mask = select(index, flt, themes=themes)
-    counts = index.counts(terms)
-    rows = np.flatnonzero(mask & (counts > 0))
-    rows = rows[np.lexsort((index.id_rank[rows], index.dates[rows].astype(np.int64)))]
+    rows, counts, terms = _kwic_rows(index, term, flt, themes, sort, max_words)
     lines: list[dict[str, Any]] = []
     if limit == 0:  # (the limit is checked after each line below: it would keep one)
         return pd.DataFrame(lines, columns=KWIC_COLUMNS)
     docs = index.documents
-    for row in rows.tolist():
+    for row, count in zip(rows.tolist(), counts.tolist(), strict=True):
         text = index.text(row)
         # The index knows how many matches the article holds: after the last of them the rest
         # of a long article is not read.
         found = match_offsets(text, terms, window=window)
-        for a, b, left_start, right_end in islice(found, int(counts[row])):
+        for a, b, left_start, right_end in islice(found, count):
             lines.append({
                 "id": docs["id"].iat[row],
                 "date": str(index.dates[row]),
@@ -1335,9 +1388,15 @@ def match_spans(spans: Sequence[Sequence[str]], terms: Sequence[Term],
     [(0, 0, 2), (0, 4, 1)]
     """
     found = []
+    # (a quick look first: no term can match where its first word does not)
+    firsts = {term.words[0].text for term in terms if not term.words[0].prefix}
+    prefixes = tuple(term.words[0].text for term in terms if term.words[0].prefix)
     for s, span in enumerate(spans):
         i = 0
         while i < len(span):
+            if span[i] not in firsts and not (prefixes and span[i].startswith(prefixes)):
+                i += 1
+                continue
             best = 0
             for term in terms:
                 k = len(term.words)
