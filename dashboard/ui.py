@@ -212,7 +212,7 @@ def kwic_lines(lines: KwicLines, total: int, name: str, *, key: str) -> None:
         st.caption(f"The first {len(lines.rows):,} lines are shown.")
     why = (f"reading them all from the articles' text (more than {KWIC_WORDS // 1_000_000} "
            "million words) would hold up the dashboard. `policydata kwic` with the same "
-           "filters and a `--limit` gives them all.")
+           "filters and `--limit all` gives them all.")
     if not lines.lines:
         st.caption(f"No download of the lines here: {why}")
         return

@@ -573,7 +573,7 @@ def test_articles_download_equals_the_command_line(servers: Any, app: Any) -> No
     # the keyword-in-context lines: one a match, article by article in the table's order
     label = button.last.inner_text()
     got = download(page, button.last)
-    expected = cli("kwic", "digital economy", "--limit", "100000", *where)
+    expected = cli("kwic", "digital economy", "--limit", "all", *where)
     assert got.decode("utf-8") == expected
     lines = list(csv.DictReader(io.StringIO(expected)))
     assert len(lines) == sum(int(r["hits"]) for r in rows)

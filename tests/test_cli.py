@@ -127,6 +127,7 @@ def test_filters_mean_the_same_everywhere(corpus: Path, cache: Path) -> None:
     # (a wider window copies whole articles into every line: minutes for a common word)
     (["kwic", "China", "--window", "51"], "argument --window: '51' is more than 50 words"),
     (["kwic", "China", "--limit", "two"], "'two' is not a whole number"),
+    (["kwic", "China", "--limit", "-1"], "argument --limit: '-1' must be 1 or more"),
     (["kwic", "China", "--sort", "title"], "invalid choice: 'title'"),
 ])
 def test_bad_arguments_give_one_line_and_status_2(corpus: Path, cache: Path, args: list[str],
@@ -174,7 +175,7 @@ def test_small_counts_are_what_they_say(corpus: Path, cache: Path) -> None:
 def test_kwic_lines_come_in_the_order_of_the_article_list(corpus: Path, cache: Path) -> None:
     # --sort orders the articles as `articles --sort` does; an article's lines stay together
     for sort in ("date", "-date", "hits"):
-        lines = rows(run("kwic", "economy", "--sort", sort, "--limit", "10000", "--corpus",
+        lines = rows(run("kwic", "economy", "--sort", sort, "--limit", "all", "--corpus",
                          str(corpus), "--format", "csv", cache=cache).stdout)
         listed = rows(run("articles", "--query", "economy", "--sort", sort, "--corpus",
                           str(corpus), "--format", "csv", cache=cache).stdout)

@@ -107,6 +107,11 @@ def _positive(value: str) -> int:
     return number
 
 
+def _rows(value: str) -> int | None:
+    """A most number of rows, or ``all`` (None)."""
+    return None if value.strip().lower() == "all" else _positive(value)
+
+
 def _port(value: str) -> int:
     number = _whole(value)
     if not 1 <= number <= 65535:
@@ -189,8 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a word or phrase (* ends a prefix; commas separate alternatives)")
     p.add_argument("--window", type=_window, default=8, metavar="N",
                    help=f"words each side, 0 to {MAX_WINDOW} (default: 8)")
-    p.add_argument("--limit", type=_positive, default=100, metavar="N",
-                   help="most lines, 1 or more (default: 100; the dashboard shows 200)")
+    p.add_argument("--limit", type=_rows, default=100, metavar="N",
+                   help="most lines, 1 or more, or all (default: 100; the dashboard shows 200)")
     p.add_argument("--sort", choices=["date", "-date", "hits"], default="date",
                    help="the order of the articles the lines come from, as in articles "
                         "(default: date, oldest first); in an article, first to last")
@@ -199,8 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", choices=["date", "-date", "hits"], default="-date",
                    help="date (oldest first), -date (newest first) or hits (most matches "
                         "first) (default: -date)")
-    p.add_argument("--limit", type=_positive, default=None, metavar="N",
-                   help="most rows, 1 or more (default: all)")
+    p.add_argument("--limit", type=_rows, default=None, metavar="N",
+                   help="most rows, 1 or more, or all (default: all)")
     p = sub.add_parser("build", parents=[common], help="build or update the cached index")
     p.add_argument("--rebuild", action="store_true", help="ignore the cache, build anew")
     p.add_argument("--jobs", type=_positive, default=None, metavar="N",
