@@ -572,3 +572,92 @@ def test_extra_stopwords_add_to_the_list_as_the_dashboard_does(cache: Path,
     plain = rows(run("top", "--n", "20", "--corpus", str(SEEDS), "--format", "csv",
                      cache=cache).stdout)
     assert "china" in [r["term"] for r in plain] and "china" not in [r["term"] for r in got]
+
+
+def test_terms_and_values_may_start_with_a_dash_and_terms_follow_options(corpus: Path,
+                                                                         cache: Path) -> None:
+    # argparse takes "-x" for an option: "expected one argument" for `--sort -date`, "the
+    # following arguments are required: TERM" for `trend -economy`; and terms after an option
+    # were "unrecognized arguments".
+    def out(*args: str) -> list[dict[str, str]]:
+        return rows(run(*args, "--corpus", str(corpus), "--format", "csv", cache=cache).stdout)
+
+    plain = out("trend", "digital economy", "economy", "--freq", "year")
+    assert out("trend", "digital economy", "--freq", "year", "economy") == plain
+    dashed = out("trend", "-economy", "--freq", "year")  # ("-" is no token: economy)
+    assert [r["count"] for r in dashed] == [r["count"] for r in plain if r["term"] == "economy"]
+    assert {r["term"] for r in dashed} == {"'-economy"}  # (as typed; a spreadsheet's ' first)
+    assert out("articles", "--query", "-economy") == out("articles", "--query", "economy")
+    newest = out("articles", "--sor", "-date")  # (an abbreviation, as argparse allows)
+    assert newest == out("articles", "--sort=-date") == out("articles")
+    result = run("articles", "--sort", "-hits", "--corpus", str(corpus), cache=cache,
+                 check=False)
+    assert result.returncode == 2 and "invalid choice: '-hits'" in result.stderr
+    result = run("articles", "--query", "--from", "2023-01-01", "--corpus", str(corpus),
+                 cache=cache, check=False)
+    assert result.returncode == 2 and "--query: expected one argument" in result.stderr
+    # a term given twice is listed once; a theme given twice (in any case) counts once
+    assert out("trend", "economy", "economy") == out("trend", "economy")
+    theme = "Digital economy"
+    once = out("articles", "--theme", theme)
+    assert out("articles", "--theme", theme, "--theme", theme.upper()) == once
+    assert sum(int(r["hits"]) for r in once) == sum(
+        int(r["count"]) for r in out("themes", "--theme", theme) if r["theme"] == theme)
+
+
+def test_output_that_cannot_be_written_is_one_line_and_status_1(tmp_path: Path,
+                                                                cache: Path) -> None:
+    write_article(tmp_path / "c", "a.txt", "2023-01-01", "数字经济", "数字经济 digital economy.")
+    env = dict(os.environ, PYTHONIOENCODING="latin-1")
+    result = subprocess.run([SCRIPT, "kwic", "数字", "--corpus", str(tmp_path / "c"),
+                             "--cache-dir", str(cache), "--format", "csv"],
+                            capture_output=True, env=env, timeout=120)
+    said = result.stderr.decode("latin-1").strip()
+    assert result.returncode == 1 and len(said.splitlines()) == 1
+    assert "encoding (latin-1) cannot write '\\u6570" in said and "PYTHONIOENCODING" in said
+    if Path("/dev/full").exists():
+        with open("/dev/full", "w") as full:
+            result = subprocess.run([SCRIPT, "trend", "economy", "--corpus", str(SEEDS),
+                                     "--cache-dir", str(cache)], stdout=full,
+                                    stderr=subprocess.PIPE, text=True, timeout=120)
+        assert result.returncode == 1
+        assert result.stderr.strip() == ("policydata: error: the output cannot be written: "
+                                         "No space left on device")
+
+
+def test_paths_dates_and_cut_output_are_what_a_user_means(tmp_path: Path, corpus: Path,
+                                                          cache: Path) -> None:
+    # ~ is the home folder, as in $POLICYDATA_CORPUS; a file is no cache folder; a date may
+    # come with spaces around it
+    home = tmp_path / "home"
+    shutil.copytree(corpus, home / "c")
+    env = dict(os.environ, HOME=str(home))
+    result = subprocess.run([SCRIPT, "info", "--corpus", "~/c", "--cache-dir", str(cache),
+                             "--format", "json"], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["documents"] == 24
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    result = subprocess.run([SCRIPT, "info", "--corpus", str(corpus), "--cache-dir",
+                             str(afile)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "'" + str(afile) + "' is a file, not a folder" in (
+        result.stderr)
+    spaced = rows(run("articles", "--from", " 2023-01-01 ", "--corpus", str(corpus),
+                      "--format", "csv", cache=cache).stdout)
+    assert spaced and min(r["date"] for r in spaced) >= "2023-01-01"
+    # A table keeps ids whole and a left context's words next to the match; says what it
+    # cut. kwic says when its default limit leaves lines out.
+    long_id = "x" * 80
+    write_article(tmp_path / "long", f"{long_id}.txt", "2023-01-01", "T",
+                  " ".join(f"w{i}" for i in range(40)) + " target end.")
+    result = run("kwic", "target", "--window", "30", "--corpus", str(tmp_path / "long"),
+                 cache=cache)
+    line = result.stdout.splitlines()[1]
+    assert long_id in line and "w39 target" in line and "…" in line
+    assert "is cut in a table (ids never are)" in result.stderr
+    result = run("kwic", "economy", "--limit", "2", "--corpus", str(corpus), cache=cache)
+    total = sum(int(r["hits"]) for r in rows(run(
+        "articles", "--query", "economy", "--corpus", str(corpus), "--format", "csv",
+        cache=cache).stdout))
+    assert f"2 of {total} lines" in result.stderr and "--limit all" in result.stderr

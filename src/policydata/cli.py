@@ -12,9 +12,12 @@ import argparse
 import datetime as dt
 import gc
 import json
+import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -38,6 +41,29 @@ class SetupError(Exception):
     """The installation lacks something a command needs: reported on one line, exit status 1."""
 
 
+class OutputError(Exception):
+    """The output cannot be written (a full disk, an encoding without the corpus's characters):
+    reported on one line, exit status 1."""
+
+
+@contextmanager
+def _writing() -> Iterator[None]:
+    """Write the output (flushed before the end, so a full disk is found here) or raise
+    :class:`OutputError` saying why it could not be written."""
+    try:
+        yield
+        sys.stdout.flush()
+    except UnicodeEncodeError as error:
+        raise OutputError(
+            f"the output's encoding ({error.encoding}) cannot write "
+            f"{error.object[error.start:error.end]!a} from the corpus; set "
+            "PYTHONIOENCODING=utf-8, or write to a file with --format csv") from None
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise OutputError(f"the output cannot be written: {error.strerror or error}") from None
+
+
 def default_corpus() -> Path:
     """``$POLICYDATA_CORPUS``, else the project's bundled ``seeds/``."""
     env = os.environ.get("POLICYDATA_CORPUS")
@@ -52,17 +78,26 @@ def default_corpus() -> Path:
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{value!r} is not a date; use YYYY-MM-DD (for example 2023-09-02)") from None
 
 
 def _path(value: str) -> Path:
-    """A path argument; an empty one is refused (``Path("")`` would be the current folder)."""
+    """A path argument, ``~`` expanded; an empty one is refused (``Path("")`` would be the
+    current folder)."""
     if not value:
         raise argparse.ArgumentTypeError("an empty path; give a folder or file")
-    return Path(value)
+    return Path(value).expanduser()
+
+
+def _folder(value: str) -> Path:
+    """A folder to write in (made if missing); an existing file is refused."""
+    path = _path(value)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value!r} is a file, not a folder")
+    return path
 
 
 def _whole(value: str) -> int:
@@ -120,11 +155,14 @@ def _port(value: str) -> int:
 
 
 class _Parser(argparse.ArgumentParser):
+    #: The command parsers, by name (on the top-level parser).
+    commands: Mapping[str, argparse.ArgumentParser]
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     """The ``policydata`` argument parser: every command, its options and their defaults.
 
     >>> args = build_parser().parse_args(["trend", "digital economy", "--freq", "year"])
@@ -134,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--corpus", type=_path, help="corpus folder or file (default: "
                         "$POLICYDATA_CORPUS, else the bundled seeds/)")
-    common.add_argument("--cache-dir", type=_path, help="where the index cache lives (default: "
+    common.add_argument("--cache-dir", type=_folder, help="where the index cache lives (default: "
                         "$POLICYDATA_CACHE_DIR, else the user cache directory)")
     common.add_argument("--format", choices=["table", "csv", "json"], default="table",
                         help="output format (default: table)")
@@ -160,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "keyword in context over a corpus of dated articles.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser.commands = sub.choices
     sub.add_parser("info", parents=[common], help="corpus summary and load report (JSON "
                    "object with --format json)")
     p = sub.add_parser("trend", parents=[common, filters, freq],
@@ -309,6 +348,26 @@ def _filter(args: argparse.Namespace, index: Any, themes: Any) -> Any:
                   sources=tuple(known_name(s, source_names) for s in args.source))
 
 
+#: Most characters of a text cell in a table (``--format table``).
+TABLE_CELL = 60
+
+
+def _cell(text: str, *, keep_end: bool = False) -> str:
+    """``text`` cut to :data:`TABLE_CELL` characters, at its end (or, for a left context,
+    whose words next to the match matter, at its start).
+
+    >>> _cell("x" * 70)[-3:], _cell("y" * 60 + " the match", keep_end=True)[:4]
+    ('xx…', '…yyy')
+    """
+    if len(text) <= TABLE_CELL:
+        return text
+    return "…" + text[1 - TABLE_CELL:] if keep_end else text[:TABLE_CELL - 1] + "…"
+
+
+def _note(text: str) -> None:
+    print(f"policydata: note: {text}", file=sys.stderr)
+
+
 def _emit(frame: Any, command: str, fmt: str) -> None:
     if fmt == "csv":
         sys.stdout.write(csv_text(frame, command))
@@ -322,11 +381,20 @@ def _emit(frame: Any, command: str, fmt: str) -> None:
         print("(no rows)")
     else:
         shown = frame.copy()
+        cut = False
         for column in shown.columns:
-            if shown[column].dtype == object or str(shown[column].dtype) in ("str", "string"):
-                shown[column] = shown[column].astype(str).map(
-                    lambda v: printable(v if len(v) <= 60 else v[:59] + "…"))
+            if shown[column].dtype != object and str(shown[column].dtype) not in ("str",
+                                                                                   "string"):
+                continue
+            values = shown[column].astype(str)
+            if column != "id":  # (an id is for copying: whole)
+                cut = cut or bool((values.str.len() > TABLE_CELL).any())
+                values = values.map(partial(_cell, keep_end=column == "left"))
+            shown[column] = values.map(printable)
         print(shown.to_string(index=False))
+        if cut:
+            _note(f"text longer than {TABLE_CELL} characters is cut in a table (ids never "
+                  "are); --format csv or json gives it whole")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -363,17 +431,19 @@ def run(args: argparse.Namespace) -> int:
     index, themes = _open(args)
     if args.command == "info":
         info = an.corpus_info(index)
-        if args.format == "json":
-            print(json.dumps(info, indent=1, ensure_ascii=False))
-        elif args.format == "csv":
+        if args.format == "csv":
             raise UsageError("info prints a JSON object or a table; use --format json or table")
-        else:
-            _print_info(info)
+        with _writing():
+            if args.format == "json":
+                print(json.dumps(info, indent=1, ensure_ascii=False))
+            else:
+                _print_info(info)
         return 0
     flt = _filter(args, index, themes)
     try:
-        if args.command == "trend":
-            frame = an.term_trend(index, args.terms, flt, freq=args.freq, themes=themes)
+        if args.command == "trend":  # (a term given twice is listed once)
+            frame = an.term_trend(index, list(dict.fromkeys(args.terms)), flt, freq=args.freq,
+                                  themes=themes)
         elif args.command == "themes":
             frame = an.theme_trend(index, flt, freq=args.freq, themes=themes)
         elif args.command == "top":
@@ -391,9 +461,10 @@ def run(args: argparse.Namespace) -> int:
             frame = an.articles(index, flt, sort=args.sort, limit=args.limit, themes=themes)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    _emit(frame, args.command, args.format)
+    with _writing():
+        _emit(frame, args.command, args.format)
     for note in _notes(index, args, flt, themes):
-        print(f"policydata: note: {note}", file=sys.stderr)
+        _note(note)
     return 0
 
 
@@ -419,6 +490,11 @@ def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[
         notes.append(f"{cut:,} document{' is' if cut == 1 else 's are'} dated only "
                      f"{an.dates_cut_by(flt.start)} and left out: a date without a day "
                      f"stands on the first of its month or year, before --from {flt.start}")
+    if args.command == "kwic" and args.limit is not None:
+        articles, lines = an.kwic_extent(index, args.term, flt, sort=args.sort, themes=themes)
+        if lines > args.limit:
+            notes.append(f"{args.limit:,} of {lines:,} lines (from {articles:,} "
+                         f"article{'' if articles == 1 else 's'}); --limit all gives every one")
     if args.command in ("trend", "themes") and args.freq in ("month", "quarter"):
         rows = an.select(index, flt, themes=themes)
         years = int((index.documents["precision"].to_numpy()[rows] == "year").sum())
@@ -482,40 +558,82 @@ def _serve(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env, cwd=PROJECT)
 
 
-#: Option values that start with ``-``, which argparse would take for an option of their own
-#: (``--sort -date``: "expected one argument").
-_DASHED_VALUES = {"--sort": ("-date",)}
+def _options(command: argparse.ArgumentParser) -> dict[str, bool]:
+    """The option strings of a command's parser, each with whether it takes a value."""
+    return {name: action.nargs != 0
+            for action in command._actions  # (argparse keeps no public list of them)
+            for name in action.option_strings}
 
 
-def _dashed_values(argv: list[str]) -> list[str]:
-    """``argv`` with each option whose value starts with ``-`` joined to it by ``=``.
+def _known(token: str, options: dict[str, bool]) -> str | None:
+    """The option ``token`` names (before any ``=value``): itself, or the one long option it
+    is the unique start of, as argparse reads abbreviations; None for anything else."""
+    name = token.split("=", 1)[0]
+    if name in options:
+        return name
+    if not name.startswith("--") or len(name) < 3:
+        return None
+    found = [option for option in options if option.startswith(name)]
+    return found[0] if len(found) == 1 else None
 
-    >>> _dashed_values(["articles", "--sort", "-date", "--limit", "5"])
-    ['articles', '--sort=-date', '--limit', '5']
-    >>> _dashed_values(["kwic", "--", "--sort", "-date"])  # (after --, all are arguments)
-    ['kwic', '--', '--sort', '-date']
+
+def arranged(argv: list[str], parser: _Parser) -> list[str]:
+    """``argv`` in an order argparse reads as meant: a command's options first, each with its
+    value, then the command's terms (after ``--`` when one starts with ``-``).
+
+    So terms may follow options (``trend "digital economy" --freq year China``), and a value
+    or a term may start with ``-`` (``articles --sort -date``, ``--query -5%``, ``trend
+    -economy``), which argparse would otherwise take for an option. An unknown ``--option``
+    stays an option, for argparse to refuse; a known option followed by another one is left
+    without a value, for argparse to say so.
+
+    >>> parser = build_parser()
+    >>> arranged(["trend", "digital economy", "--freq", "year", "China"], parser)
+    ['trend', '--freq', 'year', 'digital economy', 'China']
+    >>> arranged(["articles", "--sort", "-date", "--que", "-x", "--limit", "5"], parser)
+    ['articles', '--sort=-date', '--que=-x', '--limit', '5']
+    >>> arranged(["kwic", "-economy", "--", "--sort"], parser)
+    ['kwic', '--', '-economy', '--sort']
     """
-    joined: list[str] = []
-    i = 0
+    at = 0
+    while at < len(argv) and argv[at].startswith("-"):  # (--version, --help)
+        at += 1
+    if at == len(argv) or argv[at] not in parser.commands:
+        return argv  # (argparse says what is wrong)
+    options = _options(parser.commands[argv[at]])
+    flags: list[str] = []
+    terms: list[str] = []
+    i = at + 1
     while i < len(argv):
-        if argv[i] == "--":
-            return joined + argv[i:]
-        if argv[i] in _DASHED_VALUES and argv[i + 1:i + 2] and (
-                argv[i + 1] in _DASHED_VALUES[argv[i]]):
-            joined.append(f"{argv[i]}={argv[i + 1]}")
-            i += 2
+        token = argv[i]
+        i += 1
+        if token == "--":
+            terms += argv[i:]
+            break
+        name = _known(token, options)
+        if name is None:
+            (flags if token.startswith("--") else terms).append(token)
         else:
-            joined.append(argv[i])
-            i += 1
-    return joined
+            flags.append(token)
+            if options[name] and "=" not in token and i < len(argv) and (
+                    _known(argv[i], options) is None):
+                value = argv[i]  # (its value, whatever it starts with: joined by "=" if
+                i += 1  # it starts with "-", which argparse would take for an option)
+                if value.startswith("-"):
+                    flags[-1] = f"{token}={value}"
+                else:
+                    flags.append(value)
+    dashed = any(term.startswith("-") for term in terms)
+    return argv[:at + 1] + flags + (["--"] if dashed else []) + terms
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The console script: parse ``argv`` (default: the command line) and run it. An error is
     one line on stderr, with exit status 2 for bad arguments or a missing path and 1 for a
     setup problem; damage found in the cache while reading rebuilds it and runs again."""
+    logging.basicConfig(format="policydata: note: %(message)s", level=logging.WARNING)
     parser = build_parser()
-    args = parser.parse_args(_dashed_values(sys.argv[1:] if argv is None else list(argv)))
+    args = parser.parse_args(arranged(sys.argv[1:] if argv is None else list(argv), parser))
     try:
         try:
             return run(args)
@@ -535,7 +653,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as error:
         print(f"policydata: error: {printable(error)}", file=sys.stderr)
         return 2
-    except SetupError as error:
+    except (SetupError, OutputError) as error:
         print(f"policydata: error: {printable(error)}", file=sys.stderr)
         return 1
     except BrokenPipeError:
@@ -544,10 +662,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("policydata: interrupted", file=sys.stderr)
         return 130
     finally:
-        # Free the index and its Arrow objects while Arrow is whole: left to the interpreter's
-        # exit, its thread pools are sometimes torn down first and the process aborts after
-        # printing every result ("terminate called without an active exception", apache/arrow
-        # issue 34314; seen once in the tests).
+        # Free the index and its Arrow objects while the interpreter is whole (an Arrow thread
+        # that frees Python objects at exit aborts the process: see store.arrow_file_bytes).
         gc.collect()
 
 

@@ -104,6 +104,11 @@ class Filter:
     --------
     >>> Filter(query="digital economy", start=dt.date(2023, 1, 1)).describe(12)
     "12 articles mentioning 'digital economy' from 2023-01-01"
+
+    A theme or source named twice is one (its matches are not counted twice):
+
+    >>> Filter(themes=("Digital economy", "Digital economy")).themes
+    ('Digital economy',)
     """
 
     start: dt.date | None = None
@@ -111,6 +116,10 @@ class Filter:
     themes: tuple[str, ...] = ()
     query: str = ""
     sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("themes", "sources"):
+            object.__setattr__(self, name, tuple(dict.fromkeys(getattr(self, name))))
 
     @property
     def is_empty(self) -> bool:
