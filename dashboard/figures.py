@@ -47,6 +47,9 @@ def esc(text: object) -> str:
     return html.escape(printable(text), quote=False)
 
 
+#: Pixels at the top of a chart kept for plotly's toolbar (shown on hover).
+TOOLBAR = 28
+
 #: Longest name written on a chart (legend, axis label); the hover has the whole name.
 LABEL = 60
 
@@ -133,10 +136,13 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
                      **_period_ticks(periods["period"].tolist()))
     fig.update_xaxes(type="category", row=1, col=1)
     rows = _legend_rows([esc(short(name)) for name in frame[by].drop_duplicates()])
-    fig = _layout(fig, 500 + 28 * rows)
-    # The legend at the top of the figure, and room for all its rows above the plot.
-    fig.update_layout(margin={"t": 16 + 28 * rows},
-                      legend={"yref": "container", "y": 0.995, "yanchor": "top"})
+    height = 500 + 28 * rows + TOOLBAR
+    fig = _layout(fig, height)
+    # The legend at the top of the figure, below the strip where the chart's toolbar shows
+    # on hover (over the legend, it hid the names at its right), with room for all its rows.
+    fig.update_layout(margin={"t": 16 + 28 * rows + TOOLBAR},
+                      legend={"yref": "container", "y": 1 - TOOLBAR / height,
+                              "yanchor": "top"})
     return fig
 
 

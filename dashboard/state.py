@@ -184,19 +184,30 @@ def choose(key: str, value: object) -> None:
     run.view = CONTROLS[key].put(run.view, value, run)
 
 
-def choose_point(event: Any, names: list[str], focus_key: str) -> None:
-    """After a click on a trend chart's point (``event``: what ``st.plotly_chart`` returned
-    with ``on_select="rerun"``), list what is behind it: its period goes to ``w_period`` and
-    its term or theme (one of ``names``) to ``focus_key``. A point's ``customdata`` starts
-    with its period and its escaped name (``figures.trend_figure``). Each click is taken
-    once, so choosing another period afterwards is not undone by the same selection."""
+def chart_key(chart: str) -> str:
+    """The widget key of a trend chart whose points can be clicked (``chart``: its name):
+    a new one after each click is taken, see :func:`choose_point`."""
+    clicks = st.session_state.get(f"_clicks_{chart}", 0)
+    return chart if not clicks else f"{chart}_{clicks}"
+
+
+def choose_point(event: Any, names: list[str], focus_key: str, chart: str) -> None:
+    """After a click on a trend chart's point (``event``: what ``st.plotly_chart`` keyed
+    :func:`chart_key` of ``chart`` returned with ``on_select="rerun"``), list what is behind
+    it: its period goes to ``w_period`` and its term or theme (one of ``names``) to
+    ``focus_key``. A point's ``customdata`` starts with its period and its escaped name
+    (``figures.trend_figure``).
+
+    The chart keeps its selection over later reruns; so that a period chosen afterwards in
+    the box is not undone by it, and a second click on the same point is a click again, the
+    chart is drawn anew (under a new key, without a selection) once a click is taken.
+    """
     from dashboard.figures import esc
 
     points = event.selection.points if event and event.selection else []
     picked = (points[0].get("customdata") or [])[:2] if points else []
-    memo = f"_pick_{focus_key}"
-    if len(picked) == 2 and tuple(picked) != st.session_state.get(memo):
-        st.session_state[memo] = tuple(picked)
+    if len(picked) == 2:
+        st.session_state[f"_clicks_{chart}"] = st.session_state.get(f"_clicks_{chart}", 0) + 1
         name = next((n for n in names if esc(n) == picked[1]), names[0] if names else "")
         choose("w_period", str(picked[0]))
         choose(focus_key, name)

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from policydata.columns import COLUMNS, frame_csv, printable
+from policydata.filters import MAX_PERIODS
 
 if TYPE_CHECKING:
     from dashboard.data import ArticleList, KwicLines
@@ -173,6 +174,21 @@ def kwic_table(lines: pd.DataFrame) -> None:
                                                                     alignment="right"),
                                 "match": st.column_config.TextColumn(width=110),
                                 "right": st.column_config.TextColumn(width=220)})
+
+
+def many_periods(periods: int, empty: int, freq: str) -> None:
+    """Say that a chart of ``periods`` periods (``empty`` without articles) by ``freq`` is too
+    long to read, and what to choose instead; or, for a shorter one with empty periods, what
+    they stand for."""
+    if periods > MAX_PERIODS:
+        instead = {"month": "quarter or year", "quarter": "year"}.get(freq)
+        st.info(f"{periods:,} {freq}s are shown, {empty:,} of them without "
+                "articles: " + (f"choose {instead}" if instead else "narrow the date range")
+                + " for a readable chart.", icon=":material/zoom_out:")
+    elif empty:
+        st.caption(f"{empty:,} of {periods:,} periods {'has' if empty == 1 else 'have'} no "
+                   "articles: here they are at 0, in term and theme trends they are gaps, not "
+                   "falls in a term's use.")
 
 
 def cut_note(listed: ArticleList) -> None:

@@ -417,6 +417,52 @@ def test_a_click_on_a_trend_point_lists_its_articles(monkeypatch, tmp_path, smal
     assert set(lines["match"].str.lower()) == {"digital economy"}
 
 
+def test_a_chart_of_too_many_periods_suggests_coarser_ones(monkeypatch, tmp_path) -> None:
+    corpus = tmp_path / "c"
+    write_article(corpus, "a.txt", "1700-06-01", "A", "Trade and the economy.")
+    write_article(corpus, "b.txt", "2000-06-01", "B", "Trade and the economy.")
+    said = {}
+    for freq in ("month", "quarter", "year"):
+        at = app(monkeypatch, corpus, tmp_path / "cache", {"term": "trade", "freq": freq},
+                 "views/trends.py")
+        assert not at.exception, [e.message for e in at.exception]
+        said[freq] = " ".join(i.value for i in at.info)
+    assert "3,601 months are shown, 3,599 of them without articles: choose quarter or year" in (
+        said["month"])
+    assert "1,201 quarters are shown, 1,199 of them without articles: choose year" in (
+        said["quarter"])
+    assert "301 years are shown, 299 of them without articles: narrow the date range" in (
+        said["year"])
+
+
+def test_a_second_click_on_the_same_point_is_taken_and_a_chosen_period_kept(
+        monkeypatch, tmp_path, small) -> None:
+    # The chart keeps its selection: a period chosen in the box afterwards was undone by it
+    # before its click was remembered, and once remembered a second click on the same point
+    # (after another period was chosen) was ignored. The page draws the chart under a new
+    # key once a click is taken (state.chart_key).
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"], "freq": "year"},
+             "views/trends.py")
+    point = {"curve_number": 0, "point_index": 1, "x": "2023", "y": 1.0,
+             "customdata": ["2023", "digital economy", 18, 9, 12, 100]}
+
+    def click() -> None:
+        key = at.session_state.get("_clicks_trend_chart", 0)
+        at.session_state["trend_chart" if not key else f"trend_chart_{key}"] = PlotlyState(
+            {"selection": {"points": [point], "point_indices": [1], "box": [], "lasso": []}})
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+
+    click()
+    assert at.query_params["period"] == "2023"
+    at.selectbox(key="w_period").set_value("2022").run()
+    assert at.query_params["period"] == "2022"
+    at.run()  # (another rerun: the chart's old selection does not come back)
+    assert at.query_params["period"] == "2022"
+    click()
+    assert at.query_params["period"] == "2023"
+
+
 def test_themes_page_counts_and_a_session_dictionary(monkeypatch, tmp_path, small) -> None:
     at = app(monkeypatch, small, tmp_path, {"freq": "year"}, "views/themes.py")
     table = at.dataframe[0].value

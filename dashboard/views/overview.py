@@ -48,13 +48,7 @@ def main() -> None:
     else:
         st.plotly_chart(figures.corpus_figure(trend), key="overview_chart",
                         config=figures.chart_config("articles-per-period"))
-        periods, empty = count_periods(trend)
-        if periods > 240:
-            st.info(f"{periods:,} periods, {empty:,} of them without articles: choose "
-                    "quarter or year above for a readable chart.", icon=":material/zoom_out:")
-        elif empty:
-            st.caption(f"{empty:,} of {periods:,} periods have no articles: here they are "
-                       "at 0, in term and theme trends they are gaps, not falls in a term's use.")
+        ui.many_periods(*count_periods(trend), state.current().view.freq)
         ui.csv_download(trend, None, "articles-per-period.csv", key="dl_overview")
 
     left, right = st.columns(2)

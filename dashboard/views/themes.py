@@ -63,9 +63,10 @@ def over_time(corpus: data.Corpus) -> None:
     partial = corpus.partial_periods(view.filter, view.freq)
     event = st.plotly_chart(figures.trend_figure(trend, view.measure, view.smooth, by="theme",
                                                  partial=partial),
-                            key="themes_trend", on_select="rerun", selection_mode="points",
+                            key=state.chart_key("themes_trend"), on_select="rerun",
+                            selection_mode="points",
                             config=figures.chart_config("themes-trend"))
-    state.choose_point(event, list(corpus.dictionary.names), "w_focus_theme")
+    state.choose_point(event, list(corpus.dictionary.names), "w_focus_theme", "themes_trend")
     st.caption("Click a point to list that period's articles with the theme and the lines "
                "where its entries occur.")
     if partial:

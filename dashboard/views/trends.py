@@ -14,7 +14,7 @@ from policydata.analysis import (
     narrowed_span,
     terms_without_matches,
 )
-from policydata.filters import MAX_SMOOTH, MAX_TERMS
+from policydata.filters import MAX_PERIODS, MAX_SMOOTH, MAX_TERMS
 
 SUGGESTED = 8  # the corpus's most frequent 2-word phrases offered to start with
 
@@ -71,9 +71,10 @@ def main() -> None:
     partial = corpus.partial_periods(view.filter, view.freq)
     event = st.plotly_chart(figures.trend_figure(frame, view.measure, view.smooth,
                                                  partial=partial),
-                            key="trend_chart", on_select="rerun", selection_mode="points",
+                            key=state.chart_key("trend_chart"), on_select="rerun",
+                            selection_mode="points",
                             config=figures.chart_config("term-trends"))
-    state.choose_point(event, list(view.terms), "w_focus")
+    state.choose_point(event, list(view.terms), "w_focus", "trend_chart")
     st.caption("Click a point to list that period's articles and the lines where the term "
                "occurs. The grey strip shows how many articles stand behind each period; "
                "the camera icon saves the chart as PNG.")
@@ -83,9 +84,8 @@ def main() -> None:
                               corpus.dated_new_year(view.filter), view.freq):
         st.caption(note)
     periods, empty = count_periods(frame)
-    if periods > 240:
-        st.info(f"{periods:,} {view.freq}s are shown, {empty:,} of them without articles: "
-                "choose quarter or year for a readable chart.", icon=":material/zoom_out:")
+    if periods > MAX_PERIODS:  # (empty periods are gaps in a trend, said under the chart)
+        ui.many_periods(periods, empty, view.freq)
     if view.smooth > 1:
         st.caption(ui.SMOOTHED_CSV)
     ui.csv_download(frame, "trend", "term-trends.csv", key="dl_trend", extra=("articles",))

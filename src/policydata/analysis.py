@@ -1872,8 +1872,9 @@ def passages(text: str, marks: Sequence[tuple[int, int]], *, longest: int = 1500
         ``(start, end)`` character spans in ``text``, in any order, such as its
         ``body_marks``.
     longest : int
-        Longest paragraph kept whole, in characters; a sentence ends at ``.``, ``!``, ``?``,
-        ``;``, ``:`` or ``。`` followed by white space.
+        Longest paragraph kept whole, in characters; a sentence ends at ``.``, ``!``, ``?``
+        or ``。`` followed by white space (not at ``;`` or ``:``, which end a span of the
+        counting rules but cut a sentence the reader needs whole).
 
     Returns
     -------
@@ -1912,7 +1913,7 @@ def passages(text: str, marks: Sequence[tuple[int, int]], *, longest: int = 1500
     return out
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;:\u3002])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?\u3002])\s+")
 
 
 def _sentences_with(paragraph: str, marks: list[tuple[int, int]],
