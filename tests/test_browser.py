@@ -430,6 +430,8 @@ def click_point(page: b.AppPage, i: int, *, of: int) -> None:
     (the pointer moved onto it first, so plotly sees a hover), and wait for the run."""
     points = page.page.locator('[data-testid="stPlotlyChart"] .scatterlayer path.point')
     assert points.count() == of
+    points.nth(i).evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.page.wait_for_timeout(200)
     box = points.nth(i).bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -481,6 +483,12 @@ def test_click_on_a_trend_point_lists_its_articles(servers: Any, app: Any) -> No
     assert behind.count() >= 2  # the articles and their keyword-in-context lines
     assert behind.first.is_visible()
     page.screenshot("multi-trends-clicked-point")
+    # another period chosen in the box stays; a second click on the same point is taken
+    page.select("Period", "2022")
+    wait_for_param(page, "period", "2022")
+    page.wait_chart()
+    click_point(page, 1, of=3)
+    assert wait_for_param(page, "period", "2023")["period"] == ["2023"]
 
     # and "Read these articles" opens them on the Articles page, ordered by hits
     follow_link(page, "Read these articles")
