@@ -25,6 +25,7 @@ from policydata.filters import (
     MAX_STOPWORDS,
     View,
     default_freq,
+    operator_note,
     view_from_params,
     view_to_params,
 )
@@ -98,12 +99,20 @@ def _typed(notes: list[str], name: str, said: str) -> list[str]:
 def _put_query(view: View, value: Any, run: Run) -> View:
     checked, notes = view_from_params({"q": [str(value or "")]}, check=run.check)
     run.notes.extend(_typed(notes, "'q'", "The search"))
+    # (said when it is typed; a link keeps it, as typed, without a note)
+    said = operator_note(checked.filter.query)
+    if said and checked.filter.query != view.filter.query:
+        run.notes.append(f"The search: {said}")
     return view.with_filter(query=checked.filter.query)
 
 
 def _put_terms(view: View, value: Any, run: Run) -> View:
     checked, notes = view_from_params({"term": [str(v) for v in value or []]}, check=run.check)
     run.notes.extend(_typed(notes, "'term'", "A trend term"))
+    for term in checked.terms:
+        said = operator_note(term) if term not in view.terms else None  # (a new one)
+        if said:
+            run.notes.append(f"A trend term: {said}")
     focus = view.focus if view.focus in checked.terms else ""
     return replace(view, terms=checked.terms, focus=focus)
 

@@ -588,6 +588,8 @@ def test_terms_and_values_may_start_with_a_dash_and_terms_follow_options(corpus:
     assert [r["count"] for r in dashed] == [r["count"] for r in plain if r["term"] == "economy"]
     assert {r["term"] for r in dashed} == {"'-economy"}  # (as typed; a spreadsheet's ' first)
     assert out("articles", "--query", "-economy") == out("articles", "--query", "economy")
+    said = run("articles", "--query", "-economy", "--corpus", str(corpus), cache=cache).stderr
+    assert "--query: '-economy' is searched as the phrase 'economy'" in said
     newest = out("articles", "--sor", "-date")  # (an abbreviation, as argparse allows)
     assert newest == out("articles", "--sort=-date") == out("articles")
     result = run("articles", "--sort", "-hits", "--corpus", str(corpus), cache=cache,

@@ -1411,6 +1411,22 @@ def test_a_keyword_in_context_download_reads_a_bounded_amount_of_text(monkeypatc
     assert not any("lines" in label for label in labels) and "No download of the lines" in said
 
 
+def test_a_search_engines_operators_typed_are_said_to_be_words(monkeypatch, tmp_path,
+                                                                small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"]}, "views/trends.py")
+    at.text_input(key="w_q").set_value("digital OR real").run()
+    notes = " ".join(w.value for w in at.sidebar.warning).replace("\\", "")
+    assert "The search: 'digital OR real' is searched as the phrase 'digital or real'" in notes
+    assert at.query_params["q"] == "digital OR real"  # (kept as typed)
+    at.multiselect(key="w_terms").set_value(["digital economy", "-economy"]).run()
+    notes = " ".join(w.value for w in at.sidebar.warning).replace("\\", "")
+    assert "A trend term: '-economy' is searched as the phrase 'economy'" in notes
+    assert "The search:" not in notes  # (said once, when typed)
+    # a link with such a search opens without a note
+    at = app(monkeypatch, small, tmp_path, {"q": "digital OR real"}, "views/trends.py")
+    assert not at.sidebar.warning
+
+
 def test_searches_and_dictionaries_too_costly_for_the_corpus_are_refused(monkeypatch,
                                                                          tmp_path, small) -> None:
     # A search of one-letter prefixes goes through most of a large corpus's postings (seconds

@@ -16,6 +16,7 @@ from policydata.filters import (
     Filter,
     View,
     default_freq,
+    operator_note,
     view_from_params,
     view_to_params,
 )
@@ -82,6 +83,27 @@ def test_invalid_values_are_dropped_with_a_note(params, field, default, said) ->
     view, notes = parse(params)
     assert getattr(view, field) == default
     assert any(said in note for note in notes), notes
+
+
+@pytest.mark.parametrize(("typed", "searched"), [
+    ('"federal funds rate" -target', "federal funds rate target"),
+    ("inflation OR unemployment", "inflation or unemployment"),
+    ("+digital economy", "digital economy"),
+    ("-economy", "economy"),
+])
+def test_a_search_engines_operators_are_read_as_words_and_said(typed, searched) -> None:
+    # What Media Cloud's or Kibana's users type: kept as the phrase it is (a link keeps it as
+    # typed, without a note), and where it is typed a note says how it is read (a phrase of
+    # "or" matches next to nothing, silently)
+    view, notes = parse({"q": typed, "term": typed})
+    assert view.filter.query == typed.strip() and view.terms == (typed.strip(),) and not notes
+    said = operator_note(typed)
+    assert said is not None and said.startswith(
+        f"{typed!r} is searched as the phrase {searched!r}: quotes, -, + and AND, OR, NOT are "
+        "not operators here")
+    for plain in ("high-quality development", "digital economy, data element*", "or else",
+                  "10,000 people", "US-China trade"):
+        assert operator_note(plain) is None, plain
 
 
 def test_reversed_dates_are_swapped_with_a_note() -> None:

@@ -490,6 +490,14 @@ def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[
         notes.append(f"{cut:,} document{' is' if cut == 1 else 's are'} dated only "
                      f"{an.dates_cut_by(flt.start)} and left out: a date without a day "
                      f"stands on the first of its month or year, before --from {flt.start}")
+    from .filters import operator_note
+
+    searched = [("--query", args.query)] + [("TERM", t) for t in (
+        getattr(args, "terms", None) or [getattr(args, "term", "")])]
+    for name, value in searched:
+        said = operator_note(value or "")
+        if said:
+            notes.append(f"{name}: {said}")
     if args.command == "kwic" and args.limit is not None:
         articles, lines = an.kwic_extent(index, args.term, flt, sort=args.sort, themes=themes)
         if lines > args.limit:

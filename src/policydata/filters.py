@@ -280,6 +280,36 @@ def _known(values: Sequence[str], name: str, known: Iterable[str] | None,
     return tuple(out)
 
 
+#: What a search engine's user types as operators (quotes, ``-word``, ``+word``, AND, OR,
+#: NOT), which the query language reads as words of a phrase.
+_OPERATOR = re.compile(r'"|(?:^|\s)[-+](?=\w)|(?:^|\s)(?:AND|OR|NOT)(?=\s|$)')
+
+
+def operator_note(query: str) -> str | None:
+    """How a query that looks like a search engine's (quotes, ``-word``, AND, OR...) is read
+    here, where those are words of a phrase; None for any other query.
+
+    >>> print(operator_note('"federal funds rate" -target'))
+    '"federal funds rate" -target' is searched as the phrase 'federal funds rate target': \
+quotes, -, + and AND, OR, NOT are not operators here (commas separate alternatives: digital \
+economy, data element*)
+    >>> operator_note("high-quality development, real economy") is None
+    True
+    """
+    notes = []
+    for part in split_query(query):
+        if _OPERATOR.search(part):
+            try:
+                words = " ".join(str(w.text) + "*" * w.prefix for w in parse_term(part).words)
+            except ValueError:
+                continue
+            notes.append(f"{part!r} is searched as the phrase {words!r}")
+    if not notes:
+        return None
+    return ("; ".join(notes) + ": quotes, -, + and AND, OR, NOT are not operators here (commas "
+            "separate alternatives: digital economy, data element*)")
+
+
 def _query(value: str, name: str, notes: list[str],
            check: Callable[[str], None] | None = None) -> str:
     if len(value) > MAX_QUERY_LENGTH:
