@@ -268,17 +268,14 @@ def _top_terms(_index: Index, index_key: str, flt: Filter, n: int, weight: str, 
                         reference=reference, keep_nested=False, themes=_themes)
 
 
+# (Keyword in context of a search or trend term, or, with ``theme``, of a theme's entries.)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
-def _kwic(_index: Index, index_key: str, term: str, flt: Filter, window: int, limit: int,
-          sort: str, _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
-    return an.kwic(_index, term, flt, window=window, limit=limit, sort=sort, themes=_themes)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _theme_kwic(_index: Index, index_key: str, theme: str, flt: Filter, window: int, limit: int,
-                sort: str, _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
-    return an.kwic(_index, _themes.entries(theme), flt, window=window, limit=limit, sort=sort,
-                   themes=_themes)
+def _kwic(_index: Index, index_key: str, term: str, theme: str, flt: Filter, window: int,
+          limit: int, sort: str, _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
+    return an.kwic(_index, _themes.entries(theme) if theme else term, flt, window=window,
+                   limit=limit, sort=sort, themes=_themes)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -424,28 +421,24 @@ class Corpus:
     def kwic(self, term: str, flt: Filter, *, sort: str = "date", window: int = 8) -> KwicLines:
         """Keyword-in-context lines of ``term`` in the articles ``flt`` selects, article by
         article in the order ``sort`` (:func:`policydata.analysis.kwic`)."""
-        try:
-            rows = _kwic(*self._keys, term, flt, window, KWIC_SHOWN, sort, *self._dict)
-        except CacheError as error:
-            _rebuild(self.source, error)
-            raise  # pragma: no cover - _rebuild reruns the page
-        extent = _kwic_extent(*self._keys, term, "", flt, sort, KWIC_WORDS, *self._dict)
-        return KwicLines(rows, partial(an.kwic, self.index, term, flt, window=window, limit=None,
-                                       sort=sort, max_words=KWIC_WORDS, themes=self.dictionary),
-                         *extent)
+        return self._lines(term, "", flt, sort, window)
 
     def theme_kwic(self, theme: str, flt: Filter, *, sort: str = "date",
                    window: int = 8) -> KwicLines:
         """Keyword-in-context lines of a theme's matches (its entries, counted by rule 8)."""
+        return self._lines("", theme, flt, sort, window)
+
+    def _lines(self, term: str, theme: str, flt: Filter, sort: str, window: int) -> KwicLines:
         try:
-            rows = _theme_kwic(*self._keys, theme, flt, window, KWIC_SHOWN, sort, *self._dict)
+            rows = _kwic(*self._keys, term, theme, flt, window, KWIC_SHOWN, sort, *self._dict)
         except CacheError as error:
             _rebuild(self.source, error)
             raise  # pragma: no cover - _rebuild reruns the page
-        extent = _kwic_extent(*self._keys, "", theme, flt, sort, KWIC_WORDS, *self._dict)
-        return KwicLines(rows, partial(an.kwic, self.index, self.dictionary.entries(theme), flt,
-                                       window=window, limit=None, sort=sort,
-                                       max_words=KWIC_WORDS, themes=self.dictionary), *extent)
+        extent = _kwic_extent(*self._keys, term, theme, flt, sort, KWIC_WORDS, *self._dict)
+        searched = self.dictionary.entries(theme) if theme else term
+        return KwicLines(rows, partial(an.kwic, self.index, searched, flt, window=window,
+                                       limit=None, sort=sort, max_words=KWIC_WORDS,
+                                       themes=self.dictionary), *extent)
 
     def articles(self, flt: Filter, *, sort: str = "-date", limit: int | None = None,
                  mentioning: str | None = None, with_theme: str | None = None) -> ArticleList:

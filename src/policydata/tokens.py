@@ -24,7 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import unicodedata
@@ -400,25 +399,15 @@ class _OffsetMap:
 
     def __init__(self, blocks: list[_Block]) -> None:
         self.blocks = blocks
-        self.starts = [b.norm_start for b in blocks]
-        # (the same for a whole list of positions at once)
         self.identity = len(blocks) == 1 and blocks[0].exact and not blocks[0].orig_start
-        self._norm = np.array(self.starts, dtype=np.int64)
+        self._norm = np.array([b.norm_start for b in blocks], dtype=np.int64)
         self._orig = np.array([b.orig_start for b in blocks], dtype=np.int64)
         self._orig_end = np.array([b.orig_end for b in blocks], dtype=np.int64)
         self._exact = np.array([b.exact for b in blocks], dtype=bool)
 
-    def start(self, i: int) -> int:
-        block = self.blocks[bisect.bisect_right(self.starts, i) - 1]
-        return block.orig_start + (i - block.norm_start) if block.exact else block.orig_start
-
-    def end(self, i: int) -> int:
-        """Original end of normalised character ``i - 1`` (an exclusive end)."""
-        block = self.blocks[bisect.bisect_right(self.starts, i - 1) - 1]
-        return block.orig_start + (i - block.norm_start) if block.exact else block.orig_end
-
     def starts_of(self, positions: list[int]) -> list[int]:
-        """:meth:`start` of each of ``positions``."""
+        """The original start of the normalised character at each of ``positions``: its own
+        place in a block mapped one for one, else the start of its block."""
         if self.identity:
             return positions
         at = np.array(positions, dtype=np.int64)
@@ -427,7 +416,8 @@ class _OffsetMap:
                         self._orig[b]).tolist()
 
     def ends_of(self, positions: list[int]) -> list[int]:
-        """:meth:`end` of each of ``positions``."""
+        """The original (exclusive) end of the normalised character before each of
+        ``positions``: its own place in a block mapped one for one, else its block's end."""
         if self.identity:
             return positions
         at = np.array(positions, dtype=np.int64)
