@@ -1137,11 +1137,15 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
     touched: dict[str, FileEntry] = {}
     to_read: list[FileEntry] = []
     replaced: set[str] = set()  # files whose documents leave the index
+    # (Plain strings: after a copy every file can be racy, and Path arithmetic and a stat of
+    # the corpus per file cost as much as hashing it.)
+    root = str(corpus) if corpus.is_dir() else None
     for entry in differing:
         old = old_stat.get(entry.path)
         if old is not None:
             try:
-                with open(corpus / entry.path if corpus.is_dir() else corpus, "rb") as handle:
+                with open(corpus if root is None else os.path.join(root, entry.path),
+                          "rb") as handle:
                     digest = hashlib.sha256(handle.read()).hexdigest()
             except OSError:
                 digest = ""
