@@ -12,6 +12,7 @@ Run: ``.venv/bin/python -m pytest tests/test_browser.py -q -p no:cacheprovider -
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -685,8 +686,15 @@ def test_policydata_serve_behind_a_base_url_path(tmp_path: Path, app: Any) -> No
         assert urlsplit(page.page.url).path == "/policydata/articles"
         assert "term=digital+economy" in page.page.url
         check_page(page, "/articles")
+        # Stopping the process serve started (as a process manager or `docker stop` does:
+        # one signal, to that process only) stops the server; none is left serving.
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
 
 

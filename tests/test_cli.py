@@ -361,6 +361,22 @@ def test_info_of_an_empty_corpus(tmp_path: Path, cache: Path) -> None:
     assert result.stderr == ""
 
 
+def test_info_table_lists_unreadable_files_before_duplicates(tmp_path: Path,
+                                                              cache: Path) -> None:
+    # 60 copies of one article, and a file with no date whose path sorts after them all: the
+    # table's 50 lines must show the file that could not be read.
+    corpus = tmp_path / "c"
+    for k in range(61):
+        write_article(corpus, f"a{k:03}.txt", "2023-09-02", "Copy", "The same text.")
+    (corpus / "zz-broken.txt").write_text("no header here\n\nbody\n")
+    out = run("info", "--corpus", str(corpus), cache=cache).stdout
+    skipped = out[out.index("\nskipped"):out.index("\nwarnings")].splitlines()[1:]
+    assert skipped[0] == "skipped     61 (60 of them exact duplicates, listed last)"
+    assert skipped[1].startswith("  zz-broken.txt: no date: the first line"), skipped[:3]
+    assert all(": exact duplicate of 'a000' " in line for line in skipped[2:51]), skipped
+    assert skipped[51:] == ["  ... and 11 more (--format json lists all)"]
+
+
 @pytest.mark.parametrize(("freq", "note"), [
     ("month", "policydata: note: 2 documents are dated by year only: counted in the first "
               "month of the year\n"),

@@ -659,6 +659,16 @@ def test_front_matter_problems(tmp_path: Path, text: str, reason: str):
                  id="year 2999"),
     pytest.param(" date 2023-09-02Title\n\nbody\n", "header: unrecognised date",
                  id="no space after date"),
+    # An article of no words would count in every "% of articles" (a row of a table with no
+    # title and no text is skipped too).
+    pytest.param(" date 2024-01-01\n", "header has a date but the file has no title and no "
+                 "text", id="only a date"),
+    pytest.param(" date 2024-01-01 \n\n \n", "header has a date but the file has no title "
+                 "and no text", id="a date and blank lines"),
+    pytest.param(" date 2024-01-01\n\nShare this:\nTwitter\n", "no title and no text",
+                 id="a date and a footer"),
+    pytest.param("---\ndate: 2024-01-01\n---\n\n", "front matter has a date but the file has "
+                 "no title and no text", id="front matter, only a date"),
 ])
 def test_header_problems(tmp_path: Path, text: str, reason: str):
     write(tmp_path, "a.txt", text)

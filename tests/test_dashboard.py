@@ -687,6 +687,33 @@ def test_a_new_order_keeps_the_open_article(monkeypatch, tmp_path, small) -> Non
     assert f"{title}</div>" in " ".join(h.value for h in at.html)  # the reader's heading
 
 
+def test_an_article_whose_id_is_too_long_for_a_link_is_linked_by_its_digest(monkeypatch,
+                                                                            tmp_path) -> None:
+    # A scrape's id can be anything (a whole address, or worse): the link must still reopen
+    # the article, and the reader shows the id itself.
+    from policydata.filters import LINK_ID_MAX, link_id
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    long_id = "https://example.org/" + "x" * (LINK_ID_MAX + 100)
+    rows = [{"id": long_id, "date": "2023-10-09", "title": "Huge id", "text": "Digital economy."},
+            {"id": "short", "date": "2023-10-10", "title": "Short id", "text": "Real economy."}]
+    (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"sort": "date"}, "views/articles.py")
+    assert at.dataframe[0].value["id"].tolist() == [long_id, "short"]
+    at.session_state[keyed("articles_table", Filter(), "date")] = {
+        "selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    linked = at.query_params["doc"]
+    assert linked == link_id(long_id) and len(linked) < 50
+    assert "Huge id</div>" in " ".join(h.value for h in at.html)
+    again = app(monkeypatch, corpus, tmp_path / "cache", {"doc": linked, "sort": "date"},
+                "views/articles.py")
+    assert not again.warning, [w.value for w in again.warning]
+    assert "Huge id</div>" in " ".join(h.value for h in again.html)
+    assert again.query_params["doc"] == linked
+
+
 def test_the_reader_can_show_only_the_paragraphs_with_a_match(monkeypatch, tmp_path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

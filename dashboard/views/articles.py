@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import data, state, ui
 from policydata.analysis import passages
-from policydata.filters import Filter, View
+from policydata.filters import Filter, View, link_id
 
 SORTS = {"-date": "newest first", "date": "oldest first", "hits": "most hits"}
 LONG_BODY = 8000  # characters of an article read on the page itself; longer ones scroll
@@ -49,7 +49,7 @@ def main() -> None:
     # The selection is a row number, so each table (its filter and order) is its own widget: a
     # new order or search starts with the open article's row ticked, not with whatever article
     # now stands at the row that was ticked.
-    at = [i for i, doc in enumerate(shown["id"].astype(str)) if doc == view.doc][:1]
+    at = [i for i, doc in enumerate(shown["id"].astype(str)) if link_id(doc) == view.doc][:1]
     # (a title 280 pixels wide leaves the words in sight in a 1,024-pixel window; the source
     # and themes scroll into sight)
     event = ui.table(shown, key=state.keyed("articles_table", view.filter, view.sort),
@@ -65,7 +65,7 @@ def main() -> None:
                                     "themes": st.column_config.TextColumn(width="medium")})
     rows = event.selection.rows if event and event.selection else []
     if rows:
-        picked = str(shown["id"].iat[rows[0]])
+        picked = link_id(str(shown["id"].iat[rows[0]]))  # (how the link names it)
         if picked != st.session_state.get("_article_pick", view.doc):
             st.session_state["_article_pick"] = picked
             state.set_view(replace(view, doc=picked))

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import data, figures, state, ui
 from policydata.analysis import MEASURES, in_period
-from policydata.filters import MAX_SMOOTH
+from policydata.filters import MAX_SMOOTH, link_id
 
 MAX_THEME_FILE = 1 << 20  # characters: the size of the largest theme file one may upload
 
@@ -105,7 +105,7 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     # this view (this tab, this point), so a shared drill-down link has it too.
     drill = replace(view.with_filter(start=inside.start, end=inside.end, themes=(theme,)),
                     sort="hits", period="", focus="", focus_theme=theme, tab="counts",
-                    doc=str(behind.rows["id"].iat[0]),
+                    doc=link_id(str(behind.rows["id"].iat[0])),
                     # (naming the theme, which leads the way back here: see state.way_back)
                     back=state.lasting_query(replace(view, focus_theme=theme, focus="")))
     st.page_link("views/articles.py", label="Read these articles", icon=":material/article:",

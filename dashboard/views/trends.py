@@ -14,7 +14,7 @@ from policydata.analysis import (
     narrowed_span,
     terms_without_matches,
 )
-from policydata.filters import MAX_PERIODS, MAX_SMOOTH, MAX_TERMS
+from policydata.filters import MAX_PERIODS, MAX_SMOOTH, MAX_TERMS, link_id
 
 SUGGESTED = 8  # the corpus's most frequent 2-word phrases offered to start with
 
@@ -115,7 +115,7 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     # were), so a shared drill-down link has it too.
     drill = replace(view.with_filter(start=inside.start, end=inside.end, query=term),
                     sort="hits", period="", focus="", focus_theme="",
-                    doc=str(behind.rows["id"].iat[0]),
+                    doc=link_id(str(behind.rows["id"].iat[0])),
                     # (a theme left from the Themes page would lead the way back there)
                     back=state.lasting_query(replace(view, focus_theme="")))
     st.page_link("views/articles.py", label="Read these articles", icon=":material/article:",

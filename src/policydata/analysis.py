@@ -1773,7 +1773,7 @@ def article(index: Index, doc_id: str, *, query: str = "",
     index : Index
         The loaded corpus.
     doc_id : str
-        The article's id.
+        The article's id, or a link's name for it (:func:`policydata.filters.link_id`).
     query : str
         Terms whose matches are marked (commas separate alternatives).
     themes : ThemeDictionary, optional
@@ -1834,7 +1834,7 @@ def article(index: Index, doc_id: str, *, query: str = "",
                 break
             marks.append((start, end))
     return {
-        "id": doc_id,
+        "id": str(docs["id"].iat[row]),  # (``doc_id`` may be a link's name for it)
         "date": str(index.dates[row]),
         "precision": str(docs["precision"].iat[row]),
         "title": title,

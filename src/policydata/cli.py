@@ -528,7 +528,13 @@ def _print_info(info: dict[str, Any]) -> None:
     print(f"cache       {t(info['cache'])}")
     for key in ("skipped", "warnings"):
         items = info[key]
-        print(f"{key:<11} {len(items)}")
+        # Files that could not be read first: thousands of duplicates must not push them out
+        # of the 50 lines shown.
+        copies = [i for i in items if i["reason"].startswith("exact duplicate of ")]
+        items = [i for i in items if not i["reason"].startswith("exact duplicate of ")] + copies
+        print(f"{key:<11} {len(items)}" + (f" ({len(copies):,} of them exact duplicates, "
+                                            "listed last)" if copies and len(items) > 50
+                                            else ""))
         for item in items[:50]:
             print(f"  {printable(item['path'])}: {printable(item['reason'])}")
         if len(items) > 50:
@@ -563,6 +569,14 @@ def _serve(args: argparse.Namespace) -> int:
         command += ["--server.baseUrlPath", args.base_url_path]
     print(printable(f"serving {corpus} on http://{args.host}:{args.port}/"
                         f"{args.base_url_path}"), file=sys.stderr)
+    if os.name == "posix":
+        # The server takes this process's place, so that stopping it (a process manager's or
+        # a container's SIGTERM to the process it started) stops the server: as a child it
+        # would keep serving after this process ended.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.chdir(PROJECT)
+        os.execve(sys.executable, command, env)
     return subprocess.call(command, env=env, cwd=PROJECT)
 
 

@@ -1231,7 +1231,8 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
             raise Unreadable("front matter has no 'date'")
         date_value = meta["date"]
         title = meta.get("title")
-        if title is None or not str(title).strip():
+        untitled = title is None or not str(title).strip()
+        if untitled:
             title = _stem_id(relpath).rpartition("/")[2]
             caveats.append(f"front matter has no 'title'; the file name {title!r} is used")
         title = str(title).strip()
@@ -1252,7 +1253,8 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
             raise Unreadable(f"header has no date: 'date' is followed by {date_value!r}, "
                              "not YYYY-MM-DD, YYYY-MM or YYYY")
         meta = {}
-        if not title:
+        untitled = not title
+        if untitled:
             caveats.append("header has a date but no title")
         where = "header"
     try:
@@ -1262,6 +1264,9 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
     body, cut = _cut_footer(body)
     if cut:
         caveats.append(cut)
+    if not body and untitled:  # (an article of no words, as the rows of a table are not)
+        raise Unreadable(f"{where} has a date but the file has no title and no text"
+                         + (f" ({cut})" if cut else ""))
     if not body:
         caveats.append("title with no body: only the title is counted")
     caveats += _not_text(meta, ("title", "id", "source", "url"), "front matter")

@@ -81,7 +81,26 @@ MAX_SMOOTH = 24
 MAX_PERIODS = 240  # the most periods a default view draws (see default_freq)
 _LONG = 200  # longest value kept, in characters
 _LONG_ID = 2000  # longest article id kept (scrapes use addresses as ids), and any name
+LINK_ID_MAX = _LONG_ID
 _LONG_BACK = 100_000  # longest way back to a trend (its query string, written out)
+LINKED_ID = "sha256:"  # how a link names an article whose id is too long for an address
+
+
+def link_id(doc_id: str) -> str:
+    """How a link (the ``doc`` parameter) names an article: by its id, or, for an id longer
+    than a link keeps (2,000 characters), by ``sha256:`` and the first 32 hex digits of the
+    id's SHA-256 digest, which :meth:`policydata.index.Index.row_of` also finds.
+
+    >>> link_id("xinhua/2023-09-02-digital")
+    'xinhua/2023-09-02-digital'
+    >>> link_id("x" * 5000)
+    'sha256:c59d3c0480cc2d71d8f646e735e92da6'
+    """
+    if len(doc_id) <= LINK_ID_MAX:
+        return doc_id
+    import hashlib
+
+    return LINKED_ID + hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

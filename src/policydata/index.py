@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .filters import LINK_ID_MAX, link_id
 from .tokens import Term, Vocabulary, Word, encode_batch, tokenize
 
 #: One query entry resolved to term ids: for each word, the ids it matches (several for a glob).
@@ -1185,7 +1186,8 @@ class Index:
         -------
         int or None
             Its row in :attr:`documents`; None for an unknown id or an exact duplicate
-            (which is not counted).
+            (which is not counted). An id too long for a link is also found by
+            :func:`policydata.filters.link_id`'s name for it.
 
         Examples
         --------
@@ -1204,6 +1206,9 @@ class Index:
         if self._rows_by_id is None:
             ids = self.documents["id"].to_numpy(dtype=object)
             self._rows_by_id = {i: r for r, i in enumerate(ids) if self.active[r]}
+            # (A link names an article whose id is too long for an address by its digest.)
+            self._rows_by_id.update({link_id(i): r for i, r in self._rows_by_id.items()
+                                     if len(i) > LINK_ID_MAX})
         return self._rows_by_id.get(doc_id)
 
     # ------------------------------------------------------------------ n-grams
