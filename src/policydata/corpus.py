@@ -63,7 +63,7 @@ HEADER = re.compile(r"^[ \t]*date[ \t]+(\S+)(?:[ \t]+(.*))?$")
 
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
-LOADER_VERSION = 4
+LOADER_VERSION = 5  # 5: a file with a date and no title or text is skipped
 
 
 @dataclass(frozen=True)
