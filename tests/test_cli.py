@@ -335,6 +335,20 @@ def test_analyses_note_what_was_not_loaded_on_stderr(tmp_path: Path, cache: Path
     result = run(command, *extra, "--corpus", str(corpus), "--format", "csv", cache=cache)
     assert result.stderr == ("policydata: note: 1 file or row was not loaded; see "
                              "'policydata info'\n")
+    # An exact duplicate was loaded, and counted once: said as such.
+    (corpus / "a2.txt").write_text(" date 2023-09-02 A\n\nThe digital economy.\n")
+    result = run(command, *extra, "--corpus", str(corpus), "--format", "csv", cache=cache)
+    assert result.stderr == ("policydata: note: 1 file or row was not loaded and 1 exact "
+                             "duplicate was counted once; see 'policydata info'\n")
+    (corpus / "b.txt").unlink()
+    result = run(command, *extra, "--corpus", str(corpus), "--format", "csv", cache=cache)
+    assert result.stderr == ("policydata: note: 1 exact duplicate was counted once; see "
+                             "'policydata info'\n")
+    # Filters that select nothing give an output of no rows: said, with the corpus's dates.
+    result = run(command, *extra, "--corpus", str(corpus), "--format", "csv",
+                 "--from", "2030-01-01", cache=cache)
+    assert result.stderr.endswith("policydata: note: the filters select no documents (the "
+                                  "corpus's are dated 2023-09-02 to 2023-09-02)\n")
 
 
 @pytest.mark.parametrize("command", [["trend", "economy"], ["themes"], ["top"], ["kwic", "x"],

@@ -477,14 +477,23 @@ def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[
 
     notes = []
     skipped = len(index.report.skipped)
-    lost = (f"{skipped:,} file or row was not loaded" if skipped == 1 else
-            f"{skipped:,} files or rows were not loaded")
+    copies = sum(p.reason.startswith("exact duplicate of ") for p in index.report.skipped)
+    unread = skipped - copies
+    lost = " and ".join(
+        ([f"{unread:,} file or row was not loaded" if unread == 1 else
+          f"{unread:,} files or rows were not loaded"] if unread else [])
+        + ([f"{copies:,} exact duplicate{' was' if copies == 1 else 's were'} counted once"]
+           if copies else []))
     if not index.active.any():
         notes.append("the corpus has no documents"
                      + (f" ({lost}; see 'policydata info')" if skipped else ""))
         return notes
     if skipped:
         notes.append(f"{lost}; see 'policydata info'")
+    if flt != type(flt)() and not an.select(index, flt, themes=themes).any():
+        dates = index.dates[index.active]
+        notes.append(f"the filters select no documents (the corpus's are dated {dates.min()} "
+                     f"to {dates.max()})")
     cut = an.cut_by_start(index, flt, themes=themes) if flt.start else 0
     if cut:
         notes.append(f"{cut:,} document{' is' if cut == 1 else 's are'} dated only "
