@@ -625,7 +625,10 @@ def parse_term(query: str) -> Term:
         )
     _check_stars(query)
     words: list[Word] = []
-    for m in _QUERY_WORD.finditer(normalize(query)):
+    found = list(_QUERY_WORD.finditer(normalize(query)))
+    if not any(m.group(1) for m in found):  # ('!!!', '...': said as such, not as a boundary)
+        raise ValueError(f"query {query!r} has no words (letters or digits)")
+    for m in found:
         token, star, boundary, lone_star = m.groups()
         if boundary is not None:
             raise ValueError(
