@@ -49,6 +49,10 @@ def esc(text: object) -> str:
 
 #: Pixels at the top of a chart kept for plotly's toolbar (shown on hover).
 TOOLBAR = 28
+#: A marker shape for each line of a trend (with its colour): lines at the same values, as
+#: several terms at 100% of articles, still show each other's points.
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star",
+           "cross", "pentagon", "hexagon"]
 
 #: Longest name written on a chart (legend, axis label); the hover has the whole name.
 LABEL = 60
@@ -74,14 +78,17 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
 
 
 def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "term",
-                 partial: dict[str, tuple[dt.date, dt.date]] | None = None) -> go.Figure:
+                 partial: dict[str, tuple[dt.date, dt.date]] | None = None,
+                 chosen: str = "") -> go.Figure:
     """Lines of each term (or theme: ``by``) per period, over a strip of the articles behind
     every point.
 
-    Each point carries its period and name (``customdata``) so a click can drill down.
-    Partial periods (``partial``, from :func:`policydata.analysis.partial_periods`) stand
-    on a grey band marked "partial", with hatched bars, and their hover says which days they
-    cover; with smoothing, the hover gives the period's own value beside the average.
+    Each point carries its period and name (``customdata``) so a click can drill down; each
+    line has its own marker shape, so lines at the same values still show. Partial periods
+    (``partial``, from :func:`policydata.analysis.partial_periods`) stand on a grey band
+    marked "partial", with hatched bars, and their hover says which days they cover; with
+    smoothing, the hover gives the period's own value beside the average. The ``chosen``
+    period, whose articles the page lists, has a dotted line across both panels.
     """
     partial = partial or {}
     values = measure_values(frame, measure, window=window, by=by)
@@ -101,7 +108,8 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
             x=part["period"], y=values.loc[part.index], name=esc(short(name)),
             mode="lines+markers",
             line={"color": PALETTE[i % len(PALETTE)], "width": 2},
-            marker={"size": 6 if by == "term" else 5}, legendgroup=str(i),
+            marker={"size": 6 if by == "term" else 5, "symbol": SYMBOLS[i % len(SYMBOLS)]},
+            legendgroup=str(i),
             customdata=custom, connectgaps=False,
             selected={"marker": {"size": 13}}, unselected={"marker": {"opacity": 0.45}},
             hovertemplate=("<b>%{customdata[1]}</b> · %{customdata[0]}<br>"
@@ -114,21 +122,17 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
     periods = frame.drop_duplicates("period")
     fig.add_trace(go.Bar(
         x=periods["period"], y=periods["articles"], name="articles", showlegend=False,
-        marker={"color": "#9aa5b1",
-                "pattern": {"shape": ["/" if p in partial else "" for p in periods["period"]]}},
+        marker={"color": "#9aa5b1", "pattern": _hatched(periods["period"], partial)},
         customdata=np.column_stack([periods["words"],
                                     [covered.get(p, "") for p in periods["period"]]]),
         hovertemplate="%{x}: %{y:,} articles, %{customdata[0]:,} words%{customdata[1]}"
                       "<extra></extra>",
     ), row=2, col=1)
-    for k, period in enumerate(periods["period"]):
-        if period in partial:  # a grey band behind a partial period, on both panels
-            fig.add_vrect(x0=k - 0.5, x1=k + 0.5, fillcolor="#e4e7eb", opacity=0.55,
-                          layer="below", line_width=0, row="all", col=1)
-            # (Above the plot area: inside it, the label sat on a point at the top edge.)
-            fig.add_annotation(x=k, y=1, yref="y domain", yanchor="bottom",
-                               text="partial", showarrow=False,
-                               font={"size": 11, "color": "#5b6270"}, row=1, col=1)
+    _mark_partial(fig, periods["period"].tolist(), partial)
+    labels = periods["period"].tolist()
+    if chosen in labels:  # the point whose articles are listed below the chart
+        fig.add_vline(x=labels.index(chosen), line={"color": "#1b1f24", "width": 1,
+                                                    "dash": "dot"}, row="all", col=1)
     fig.update_yaxes(title_text=shown, row=1, col=1, rangemode="tozero")
     fig.update_yaxes(title_text="articles", row=2, col=1, rangemode="tozero",
                      **_whole_ticks(periods["articles"]))
@@ -144,6 +148,36 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
                       legend={"yref": "container", "y": 1 - TOOLBAR / height,
                               "yanchor": "top"})
     return fig
+
+
+def coinciding_lines(frame: pd.DataFrame, measure: str, window: int, *, by: str = "term",
+                     share: float = 0.9) -> list[list[str]]:
+    """Groups of lines of :func:`trend_figure` that lie on top of each other: the same value
+    in at least ``share`` of the periods with articles (the last one drawn hides the others).
+
+    >>> frame = pd.DataFrame({"period": ["1", "2"] * 3, "term": ["a", "a", "b", "b", "c", "c"],
+    ...                       "count": [1, 2, 1, 2, 1, 3], "docs": [1, 1, 1, 1, 1, 1],
+    ...                       "articles": [1, 1, 1, 1, 1, 1], "words": [9, 9, 9, 9, 9, 9]})
+    >>> coinciding_lines(frame, "docs", 1), coinciding_lines(frame, "count", 1)
+    ([['a', 'b', 'c']], [['a', 'b']])
+    """
+    values = (frame.assign(_value=measure_values(frame, measure, window=window, by=by))
+              .pivot_table(index="period", columns=by, values="_value", sort=False,
+                           dropna=False).dropna(how="all"))
+    names = list(frame[by].drop_duplicates())
+    if len(values) == 0:
+        return []
+    group_of = {name: i for i, name in enumerate(names)}
+    for i, first in enumerate(names):
+        for second in names[i + 1:]:
+            same = np.isclose(values[first], values[second], rtol=1e-9, atol=1e-12)
+            if same.mean() >= share:
+                old, new = group_of[second], group_of[first]
+                group_of = {n: new if g == old else g for n, g in group_of.items()}
+    groups: dict[int, list[str]] = {}
+    for name in names:
+        groups.setdefault(group_of[name], []).append(name)
+    return [g for g in groups.values() if len(g) > 1]
 
 
 def _legend_rows(names: list[str], width: int = 860) -> int:
@@ -205,12 +239,40 @@ def _whole_ticks(values: pd.Series) -> dict[str, object]:
     return {"dtick": 1, "tick0": 0} if len(values) and values.max() <= 4 else {}
 
 
-def corpus_figure(frame: pd.DataFrame) -> go.Figure:
-    """Articles (bars) and words (line) per period: thin periods look thin."""
+def _hatched(periods: pd.Series, partial: dict[str, tuple[dt.date, dt.date]]) -> dict:
+    """The bar pattern that hatches the bars of partial periods."""
+    return {"shape": ["/" if p in partial else "" for p in periods]}
+
+
+def _mark_partial(fig: go.Figure, periods: list[str],
+                  partial: dict[str, tuple[dt.date, dt.date]]) -> None:
+    """A grey band marked "partial" behind each partial period, across every panel."""
+    for k, period in enumerate(periods):
+        if period in partial:
+            fig.add_vrect(x0=k - 0.5, x1=k + 0.5, fillcolor="#e4e7eb", opacity=0.55,
+                          layer="below", line_width=0, row="all", col=1)
+            # (Above the plot area: inside it, the label sat on a point at the top edge.)
+            fig.add_annotation(x=k, y=1, yref="y domain", yanchor="bottom",
+                               text="partial", showarrow=False,
+                               font={"size": 11, "color": "#5b6270"}, row=1, col=1)
+
+
+def corpus_figure(frame: pd.DataFrame,
+                  partial: dict[str, tuple[dt.date, dt.date]] | None = None) -> go.Figure:
+    """Articles (bars) and words (line) per period: thin periods look thin, and partial ones
+    (``partial``, as for :func:`trend_figure`) stand on a grey band, with hatched bars."""
+    partial = partial or {}
     fig = make_subplots(specs=[[{"secondary_y": True}]])
+    covered = [f" (partial period: {partial[p][0]} to {partial[p][1]} only)" if p in partial
+               else "" for p in frame["period"]]
     fig.add_trace(go.Bar(x=frame["period"], y=frame["articles"], name="articles",
-                         marker={"color": PALETTE[0]},
-                         hovertemplate="%{x}: %{y:,} articles<extra></extra>"))
+                         marker={"color": PALETTE[0], "pattern": _hatched(frame["period"],
+                                                                          partial)},
+                         customdata=covered, legendgroup="articles", showlegend=not partial,
+                         hovertemplate="%{x}: %{y:,} articles%{customdata}<extra></extra>"))
+    if partial:  # (the legend draws a trace's first bar, which may be hatched)
+        fig.add_trace(go.Bar(x=[None], y=[None], name="articles", legendgroup="articles",
+                             marker={"color": PALETTE[0]}, hoverinfo="skip"))
     fig.add_trace(go.Scatter(x=frame["period"], y=frame["words"], name="words",
                              mode="lines" if len(frame) > 60 else "lines+markers",
                              line={"color": PALETTE[1]},
@@ -223,7 +285,11 @@ def corpus_figure(frame: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(title_text="words", secondary_y=True, rangemode="tozero", showgrid=False,
                      tickmode="auto", nticks=6, tickformat="~s")
     fig.update_xaxes(type="category", tickangle=-45, **_period_ticks(frame["period"].tolist()))
-    return _layout(fig, 360)
+    _mark_partial(fig, frame["period"].tolist(), partial)
+    fig = _layout(fig, 360)
+    if partial:  # the legend above the bands' labels, which sit on the plot's top edge
+        fig.update_layout(margin={"t": 56}, legend={"y": 1.09})
+    return fig
 
 
 def number_label(value: float, decimals: int = 2) -> str:

@@ -479,7 +479,8 @@ def test_click_on_a_trend_point_lists_its_articles(servers: Any, app: Any) -> No
     assert params["period"] == ["2023"], params
     assert params["focus"] == ["digital economy"], params
     count = expected_behind("digital economy", "2023")
-    assert f"{count} articles mentioning 'digital economy' in 2023." in page.text()
+    assert (f"{count} articles mentioning 'digital economy' in 2023, most matches first."
+            in page.text())
     behind = page.page.locator('[data-testid="stDataFrame"]')
     assert behind.count() >= 2  # the articles and their keyword-in-context lines
     assert behind.first.is_visible()
@@ -523,13 +524,14 @@ def test_choosing_a_period_lists_its_articles(servers: Any, app: Any) -> None:
     params = wait_for_param(page, "period", "2022")
     assert params["focus"] == ["digital economy"]
     count = expected_behind("digital economy", "2022")
-    assert f"{count} articles mentioning 'digital economy' in 2022." in page.text()
+    assert (f"{count} articles mentioning 'digital economy' in 2022, most matches first."
+            in page.text())
 
     page.select("Term", "real economy")
     wait_for_param(page, "focus", "real economy")
     count = expected_behind("real economy", "2022")
-    assert f"{count} article{'s' if count != 1 else ''} mentioning 'real economy' in 2022." in (
-        page.text())
+    assert (f"{count} article{'s' if count != 1 else ''} mentioning 'real economy' in 2022, "
+            "most matches first.") in page.text()
 
 
 # --------------------------------------------------------------------------- 6: downloads

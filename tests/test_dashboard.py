@@ -165,7 +165,8 @@ def test_overview_says_how_periods_without_articles_are_drawn(monkeypatch, tmp_p
                                   "2023-04-02,B,real economy\n")
     at = app(monkeypatch, corpus, tmp_path / "cache", {"freq": "month"})
     figure = spec(at)
-    assert [values(trace) for trace in figure["data"]] == [[1, 0, 0, 1], [3, 0, 0, 3]]
+    drawn = [t for t in figure["data"] if t.get("hoverinfo") != "skip"]  # (not a legend entry)
+    assert [values(trace) for trace in drawn] == [[1, 0, 0, 1], [3, 0, 0, 3]]
     assert any(c.value.startswith("2 of 4 periods have no articles: here they are at 0, in "
                                   "term and theme trends they are gaps") for c in at.caption)
 
@@ -415,6 +416,56 @@ def test_a_click_on_a_trend_point_lists_its_articles(monkeypatch, tmp_path, smal
     lines = at.dataframe[1].value
     assert len(lines) == int(expected["hits"].sum())
     assert set(lines["match"].str.lower()) == {"digital economy"}
+
+
+def test_the_chosen_point_is_marked_and_only_periods_with_articles_are_offered(
+        monkeypatch, tmp_path) -> None:
+    corpus = tmp_path / "c"
+    write_article(corpus, "a.txt", "2023-01-10", "A", "The digital economy grows.")
+    write_article(corpus, "b.txt", "2023-03-10", "B", "The real economy grows.")
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"term": "digital economy",
+                                                       "freq": "month"}, "views/trends.py")
+    # 2023-02 has no articles: a gap in the line, not a period to list articles of
+    assert at.selectbox(key="w_period").options == ["choose a period", "2023-01", "2023-03"]
+    assert not [s for s in spec(at)["layout"].get("shapes", []) if s["type"] == "line"]
+    at.selectbox(key="w_period").set_value("2023-03").run()
+    lines = [s for s in spec(at)["layout"]["shapes"] if s["type"] == "line"]
+    assert [(s["x0"], s["x1"], s["line"]["dash"]) for s in lines] == [(2, 2, "dot")] * 2
+    shown = " ".join(h.value for h in at.html)
+    assert "0 articles mentioning 'digital economy' in 2023-03, most matches first." in (
+        shown)
+
+
+def test_lines_lying_on_top_of_each_other_are_said(monkeypatch, tmp_path) -> None:
+    corpus = tmp_path / "c"
+    write_article(corpus, "a.txt", "2022-03-01", "A", "Inflation and unemployment rose.")
+    write_article(corpus, "b.txt", "2023-03-01", "B", "Inflation, unemployment, inflation.")
+    params = {"term": ["inflation", "unemployment", "zebra"], "freq": "year"}
+    said = "'inflation' and 'unemployment' have the same value in most periods"
+    at = app(monkeypatch, corpus, tmp_path / "cache", {**params, "measure": "docs"},
+             "views/trends.py")
+    captions = [c.value.replace("\\", "") for c in at.caption]  # (markdown escapes)
+    assert any(c.startswith(said) and "'unemployment' (drawn last) over the other;" in c
+               for c in captions)
+    assert not any("'zebra'" in c and "same value" in c for c in captions)  # (said not to occur)
+    at = app(monkeypatch, corpus, tmp_path / "cache", {**params, "measure": "count"},
+             "views/trends.py")  # 2023: 2 against 1
+    assert not any(c.value.replace("\\", "").startswith(said) for c in at.caption)
+
+
+def test_the_overview_marks_partial_periods(monkeypatch, tmp_path) -> None:
+    corpus = tmp_path / "c"
+    write_article(corpus, "a.txt", "2022-01-01", "A", "The economy.")
+    write_article(corpus, "b.txt", "2023-06-30", "B", "The economy.")
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"freq": "year"})
+    figure = spec(at)
+    bars = figure["data"][0]
+    assert bars["marker"]["pattern"]["shape"] == ["", "/"]  # 2023 ends on 30 June
+    assert "2023-01-01 to 2023-06-30 only" in bars["customdata"][1]
+    assert [(b["x0"], b["x1"]) for b in figure["layout"]["shapes"]] == [(0.5, 1.5)]
+    assert [a["text"] for a in figure["layout"]["annotations"]] == ["partial"]
+    assert any(c.value.startswith("Partial period (grey band, hatched bar): 2023 covers only "
+                                  "2023-01-01 to 2023-06-30.") for c in at.caption)
 
 
 def test_a_chart_of_too_many_periods_suggests_coarser_ones(monkeypatch, tmp_path) -> None:
@@ -1032,6 +1083,19 @@ def test_partial_periods_are_banded_and_smoothing_shows_the_period_alone() -> No
     assert "%{y:,.0f}" in figures.trend_figure(frame, "count", 1).data[0].hovertemplate
     assert "%{y:,.2f}" in line.hovertemplate
     assert "%{y:,.2f}" in figures.trend_figure(frame, "per_10k", 1).data[0].hovertemplate
+
+
+def test_each_trend_line_has_its_own_marker_shape() -> None:
+    # Terms at the same values (all at 100% of articles) hide each other's lines; their
+    # points still show, each in its own shape.
+    from dashboard import figures
+
+    frame = pd.DataFrame({"period": ["2021", "2021", "2021"], "term": ["a", "b", "c"],
+                          "count": [1, 1, 1], "docs": [1, 1, 1], "articles": [1, 1, 1],
+                          "words": [10, 10, 10]})
+    lines = figures.trend_figure(frame, "docs", 1).data[:3]
+    assert [line.marker.symbol for line in lines] == figures.SYMBOLS[:3]
+    assert len(set(figures.SYMBOLS)) == len(figures.SYMBOLS)
 
 
 @pytest.mark.parametrize(("labels", "ticks"), [

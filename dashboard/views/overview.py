@@ -42,13 +42,18 @@ def main() -> None:
     st.subheader("Articles and words per period")
     state.control("w_freq", st.segmented_control, "Period", ["month", "quarter", "year"],
                   required=True)
-    trend = corpus.corpus_trend(view.filter, state.current().view.freq)
+    freq = state.current().view.freq
+    trend = corpus.corpus_trend(view.filter, freq)
     if trend.empty:
         st.info("No articles match the filters. Widen the date range or clear a filter.")
     else:
-        st.plotly_chart(figures.corpus_figure(trend), key="overview_chart",
+        # (A first or last period the dates cover only in part looks thin for that reason.)
+        partial = corpus.partial_periods(view.filter, freq)
+        st.plotly_chart(figures.corpus_figure(trend, partial), key="overview_chart",
                         config=figures.chart_config("articles-per-period"))
-        ui.many_periods(*count_periods(trend), state.current().view.freq)
+        if partial:
+            st.caption(ui.partial_note(partial, "per_10k"))
+        ui.many_periods(*count_periods(trend), freq)
         ui.csv_download(trend, None, "articles-per-period.csv", key="dl_overview")
 
     left, right = st.columns(2)

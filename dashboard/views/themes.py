@@ -62,7 +62,7 @@ def over_time(corpus: data.Corpus) -> None:
         return
     partial = corpus.partial_periods(view.filter, view.freq)
     event = st.plotly_chart(figures.trend_figure(trend, view.measure, view.smooth, by="theme",
-                                                 partial=partial),
+                                                 partial=partial, chosen=view.period),
                             key=state.chart_key("themes_trend"), on_select="rerun",
                             selection_mode="points",
                             config=figures.chart_config("themes-trend"))
@@ -78,7 +78,7 @@ def over_time(corpus: data.Corpus) -> None:
         st.caption(ui.SMOOTHED_CSV)
     ui.csv_download(trend, "themes", "theme-trend.csv", key="dl_theme_trend",
                     extra=("words", "articles"))
-    behind_point(corpus, trend["period"].drop_duplicates().tolist())
+    behind_point(corpus, ui.periods_with_articles(trend))
 
 
 def behind_point(corpus: data.Corpus, periods: list[str]) -> None:

@@ -63,6 +63,14 @@ def main() -> None:
         st.caption(ui.plain(f"{ui.listing([repr(t) for t in missing])} "
                             f"{'does' if len(missing) == 1 else 'do'} not occur in these "
                             f"articles."))
+    for group in figures.coinciding_lines(frame, view.measure, view.smooth):
+        shown = [t for t in group if t not in missing]  # (those are said above)
+        if len(shown) > 1:
+            st.caption(ui.plain(f"{ui.listing([repr(t) for t in shown])} have the same value "
+                                f"in most periods: their lines lie on top of each other, "
+                                f"{shown[-1]!r} (drawn last) over the "
+                                f"other{'s' if len(shown) > 2 else ''}; each has its own point "
+                                "shape, and the CSV holds every line."))
     span = narrowed_span(frame, view.filter, freq=view.freq)
     if span:
         st.caption(f"The chart runs from {span[0]} to {span[1]}: the periods of the first and "
@@ -70,7 +78,7 @@ def main() -> None:
                    "for.")
     partial = corpus.partial_periods(view.filter, view.freq)
     event = st.plotly_chart(figures.trend_figure(frame, view.measure, view.smooth,
-                                                 partial=partial),
+                                                 partial=partial, chosen=view.period),
                             key=state.chart_key("trend_chart"), on_select="rerun",
                             selection_mode="points",
                             config=figures.chart_config("term-trends"))
@@ -89,7 +97,7 @@ def main() -> None:
     if view.smooth > 1:
         st.caption(ui.SMOOTHED_CSV)
     ui.csv_download(frame, "trend", "term-trends.csv", key="dl_trend", extra=("articles",))
-    behind_point(corpus, frame["period"].drop_duplicates().tolist())
+    behind_point(corpus, ui.periods_with_articles(frame))
 
 
 def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
@@ -104,7 +112,8 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     inside = in_period(flt, view.period)
     term = view.focus or view.terms[0]
     behind = corpus.articles(inside, sort="hits", mentioning=term)
-    ui.sentence(f"{ui.rows(behind.count, 'article')} mentioning {term!r} in {view.period}.")
+    ui.sentence(f"{ui.rows(behind.count, 'article')} mentioning {term!r} in {view.period}, "
+                "most matches first.")
     if not behind.count:
         st.info("No article in this period mentions the term.")
         return
