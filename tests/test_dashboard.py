@@ -453,6 +453,28 @@ def test_lines_lying_on_top_of_each_other_are_said(monkeypatch, tmp_path) -> Non
     assert not any(c.value.replace("\\", "").startswith(said) for c in at.caption)
 
 
+def test_the_overview_says_how_many_themes_hardly_occur(monkeypatch, tmp_path) -> None:
+    said = "themes are in under 1% of these articles. A dictionary fits the texts it was"
+    corpus = tmp_path / "c"
+    write_article(corpus, "a.txt", "2023-01-10", "A", "The digital economy grows.")
+    write_article(corpus, "b.txt", "2023-02-10", "B", "The weather was fine.")
+    at = app(monkeypatch, corpus, tmp_path / "cache")
+    summary = an.theme_summary(open_index(corpus, cache_dir=tmp_path / "cache"))
+    rare = int((summary["share"] < 1).sum())
+    assert 0 < rare < len(summary)
+    assert any(c.value == f"{rare} of the {len(summary)} {said} written for: load or write "
+               "your own on the Themes page (Dictionary)." for c in at.caption)
+    # every theme of the dictionary in 1% or more of the articles: nothing to say
+    from policydata.themes import default_themes
+
+    first_entries = [terms[0].query.replace("*", "s") for _, terms in default_themes().themes]
+    write_article(tmp_path / "all", "a.txt", "2023-01-10", "A", "; ".join(first_entries))
+    at = app(monkeypatch, tmp_path / "all", tmp_path / "cache")
+    assert (an.theme_summary(open_index(tmp_path / "all", cache_dir=tmp_path / "cache"))["share"]
+            == 100).all()
+    assert not any(said in c.value for c in at.caption)
+
+
 def test_the_overview_marks_partial_periods(monkeypatch, tmp_path) -> None:
     corpus = tmp_path / "c"
     write_article(corpus, "a.txt", "2022-01-01", "A", "The economy.")
