@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import streamlit as st
 
@@ -37,6 +38,14 @@ def draw(corpus: data.Corpus, pages: list[Any]) -> None:
         view = state.current().view
         head, clear = st.columns([3, 2], vertical_alignment="center")
         head.markdown("**Filters** apply on every page")
+        if view.back and state.current().page != "articles":  # (there, above the table)
+            # "Read these articles" set the filters of a trend's point on every page: the
+            # way back to the filters as they were, wherever the user went next.
+            page, label = state.way_back(view.back)
+            st.page_link(page, label=label.partition(",")[0],  # (the sidebar is narrow)
+                         icon=":material/arrow_back:", query_params=parse_qs(view.back))
+            st.caption("The filters below are a trend point's, set by 'Read these "
+                       "articles'; the link above restores yours.")
         if not view.filter.is_empty and clear.button(
                 "Clear", key="clear_filters", icon=":material/filter_alt_off:", type="tertiary",
                 help="Remove every filter: the whole corpus (the page's own choices stay)."):

@@ -294,8 +294,8 @@ def begin(*, themes: list[str], sources: list[str],
         if made_with and made_with != marks.get(name) and not carried:
             found.insert(0, (MARK_NOTES_OWN if marks.get(name) else MARK_NOTES)[name])
     notes = [*(notes or []), *found]
-    if view.back and page != "articles":  # the way back belongs to the articles it led to
-        view = replace(view, back="")
+    # (A drill-down's way back stays on every page: the filters it set are every page's, and
+    # the sidebar offers the way back to the filters as they were; see sidebar.draw.)
     run = Run(view=view, bounds=bounds, freq=freq, page=page, marks=marks, check=check)
     if st.session_state.get("_url") != params and not _widgets_changed():
         run.seed = True  # the URL changed from outside: it wins over the widgets
@@ -405,8 +405,8 @@ def finish() -> str:
 
 
 def _link_view(run: Run) -> tuple[View, dict[str, str]]:
-    """What a link's notes are about: the view (but the way back, which only the Articles
-    page keeps) and the corpus and dictionary it is drawn with."""
+    """What a link's notes are about: the view (but the way back, which a page's own notes
+    do not concern) and the corpus and dictionary it is drawn with."""
     return replace(run.view, back=""), dict(run.marks)
 
 

@@ -1399,6 +1399,35 @@ def theme_point(index) -> tuple[str, str]:
     return str(found["theme"]), str(found["period"])
 
 
+def test_the_way_back_from_a_drill_down_is_offered_on_every_page(monkeypatch, tmp_path,
+                                                                  small) -> None:
+    # "Read these articles" sets the point's filters on every page: wherever the user goes
+    # next, the sidebar leads back to the trend with the filters as they were.
+    from urllib.parse import parse_qs
+
+    at = app(monkeypatch, small, tmp_path, {"term": "digital economy", "freq": "year",
+                                            "period": "2023"}, "views/trends.py")
+    link = next(p for p in at.get("page_link") if p.proto.label == "Read these articles")
+    drill = parse_qs(link.proto.query_string)
+    back = parse_qs(drill["back"][0])
+    assert back["period"] == ["2023"] and "q" not in back and "dates" not in back
+    at = open_page(monkeypatch, small, tmp_path, drill, "views/articles.py")
+    assert not [p for p in at.sidebar.get("page_link") if p.proto.label.startswith("Back")]
+    assert [p for p in at.main.get("page_link") if p.proto.label.startswith("Back")]
+    for page in ("views/trends.py", "views/words.py", "views/overview.py"):
+        at.switch_page(page).run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert at.sidebar.text_input(key="w_q").value == "digital economy"  # (the point's)
+        way_back = [p for p in at.sidebar.get("page_link") if p.proto.label.startswith("Back")]
+        assert len(way_back) == 1, page
+        assert way_back[0].proto.page.endswith("trends")
+        assert parse_qs(way_back[0].proto.query_string) == back
+    # the way back itself leads nowhere further
+    at = open_page(monkeypatch, small, tmp_path, back, "views/trends.py")
+    assert not [p for p in at.get("page_link") if p.proto.label.startswith("Back")]
+    assert not at.sidebar.text_input(key="w_q").value
+
+
 def test_a_theme_drill_down_marks_the_theme_in_the_reader_and_leads_back(monkeypatch,
                                                                          tmp_path,
                                                                          small) -> None:
