@@ -592,6 +592,25 @@ def test_articles_download_equals_the_command_line(servers: Any, app: Any) -> No
     assert list(dict.fromkeys(line["id"] for line in lines)) == [r["id"] for r in rows]
 
 
+def test_word_cloud_downloads_are_named_for_what_they_show(servers: Any, app: Any) -> None:
+    page = app(servers("multi"))
+    page.open("/words?compare=dates&dates=2022-01-01&dates=2022-12-31&dates2=2023-01-01"
+              "&dates2=2023-12-31&weight=count")
+    check_page(page, "/words")
+    buttons = page.page.locator('[data-testid="stDownloadButton"] button')
+    names = []
+    for k in range(buttons.count()):
+        with page.page.expect_download(timeout=15_000) as info:
+            buttons.nth(k).click()
+        names.append(info.value.suggested_filename)
+        data = Path(info.value.path()).read_bytes()
+        assert data.startswith(b"\x89PNG") if names[-1].endswith(".png") else b"term," in data
+    assert sorted(names) == sorted([
+        "cloud-A-count-2022-01-01-to-2022-12-31.png", "top-terms-A-count-2022-01-01-to-"
+        "2022-12-31.csv", "cloud-B-count-2023-01-01-to-2023-12-31.png",
+        "top-terms-B-count-2023-01-01-to-2023-12-31.csv"]), names
+
+
 # --------------------------------------------------------------------------- 7: hostile text
 
 

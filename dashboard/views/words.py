@@ -104,7 +104,6 @@ def ranked(corpus: data.Corpus, flt: Filter, reference: Filter | None,
 def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None,
           top: pd.DataFrame | str, scale: float) -> None:
     view = state.current().view
-    name = f"cloud {label}" if label else "cloud"
     ui.sentence((f"{label}: " if label else "") + corpus.describe(flt) +
                 (" compared with the other cloud." if reference is not None else "."))
     if isinstance(top, str):
@@ -136,13 +135,22 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
         st.caption(f"{ui.rows(len(drawn), 'term')} key at p < 0.001 (G² ≥ {KEYNESS_P001}) "
                    "in the cloud; paler bars are not significant.")
     cols = st.columns(2)
+    # (Named for what they show: two downloads of A and B, or of two visits, stay apart.)
+    shown = f"{label + '-' if label else ''}{view.weight}{_dates_part(flt)}"
     if png is not None:
-        cols[0].download_button("PNG", data=png, file_name=f"{name.replace(' ', '-')}.png",
+        cols[0].download_button("PNG", data=png, file_name=f"cloud-{shown}.png",
                                 mime="image/png", key=f"dl_png_{label or 'main'}",
                                 on_click="ignore", icon=":material/image:")
     with cols[1]:
-        ui.csv_download(top, "top", f"top-terms{'-' + label if label else ''}.csv",
+        ui.csv_download(top, "top", f"top-terms-{shown}.csv",
                         key=f"dl_top_{label or 'main'}", label="CSV")
+
+
+def _dates_part(flt: Filter) -> str:
+    """The date range of a filter for a file name (``-2023-01-01-to-2023-12-31``), or ""."""
+    if flt.start is None and flt.end is None:
+        return ""
+    return f"-{flt.start or 'start'}-to-{flt.end or 'end'}"
 
 
 main()
