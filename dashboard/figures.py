@@ -394,11 +394,13 @@ def cooccurrence_figure(frame: pd.DataFrame) -> go.Figure:
         texttemplate="%{text:,}", hovertemplate="%{y} and %{x}: %{z:,} articles<extra></extra>",
         textfont={"size": 12},  # (left to plotly, the numbers shrink to 7 px at 1024 px)
         showscale=False))
-    ticks = [esc(short(n, 40)) for n in names]  # (the hover has the whole names)
+    # Names on two lines rather than cut ("High-quality development and modernisat..."); the
+    # hover has the whole names.
+    ticks = [_two_lines(esc(short(n, 60)), 26) for n in names]
     fig.update_yaxes(autorange="reversed", automargin=True, tickvals=labels, ticktext=ticks)
     # Columns are narrow (11 themes in 600 pixels): shorter names, steeper, do not overlap.
     fig.update_xaxes(tickangle=-50, automargin=True, tickvals=labels,
-                     ticktext=[esc(short(n, 22)) for n in names])
+                     ticktext=[_two_lines(esc(short(n, 44)), 22) for n in names])
     return _layout(fig, max(420, 42 * len(names) + 160))
 
 

@@ -1319,6 +1319,18 @@ def test_a_term_too_long_for_the_cloud_is_cut_not_a_crash() -> None:
     assert fig.data[0].hovertext[0] == "y" * 300  # (whole in the hover)
 
 
+def test_theme_names_on_the_cooccurrence_axes_are_broken_not_cut() -> None:
+    from dashboard.figures import cooccurrence_figure
+
+    names = ["High-quality development and modernisation", "Digital economy"]
+    frame = pd.DataFrame([(a, b, 3 if a == b else 1) for a in names for b in names],
+                         columns=["theme", "other", "articles"])
+    fig = cooccurrence_figure(frame)
+    assert [t.replace("<br>", " ") for t in fig.layout.yaxis.ticktext] == names
+    assert fig.layout.yaxis.ticktext[0] == "High-quality development<br>and modernisation"
+    assert [t.replace("<br>", " ") for t in fig.layout.xaxis.ticktext] == names
+
+
 def test_a_new_period_keeps_the_moving_averages_span(monkeypatch, tmp_path, small) -> None:
     at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"], "freq": "quarter",
                                             "smooth": "4"}, "views/trends.py")
