@@ -361,6 +361,21 @@ def _two_lines(label: str, width: int = 24) -> str:
     return label[:cut] + "<br>" + label[cut + 1:]
 
 
+def _axis_label(name: str, width: int) -> str:
+    """An axis label of a name: on two lines of about ``width`` characters when it has a space
+    to break at, else (or when still longer) cut to ``width``; escaped.
+
+    >>> _axis_label("High-quality development and modernisation", 22)
+    'High-quality development<br>and modernisation'
+    >>> _axis_label("L" * 199, 22) == "L" * 21 + "…"
+    True
+    """
+    lines = _two_lines(short(name, 2 * width), width).split("<br>")
+    if any(len(line) > width + 6 for line in lines):  # (no space near the middle)
+        lines = [short(name, width)]
+    return "<br>".join(esc(line) for line in lines)
+
+
 def theme_share_figure(summary: pd.DataFrame, title: str) -> go.Figure:
     """Share of articles with each theme, the exact figure beside each bar."""
     fig = bar_figure(
@@ -396,11 +411,11 @@ def cooccurrence_figure(frame: pd.DataFrame) -> go.Figure:
         showscale=False))
     # Names on two lines rather than cut ("High-quality development and modernisat..."); the
     # hover has the whole names.
-    ticks = [_two_lines(esc(short(n, 60)), 26) for n in names]
+    ticks = [_axis_label(n, 26) for n in names]
     fig.update_yaxes(autorange="reversed", automargin=True, tickvals=labels, ticktext=ticks)
     # Columns are narrow (11 themes in 600 pixels): shorter names, steeper, do not overlap.
     fig.update_xaxes(tickangle=-50, automargin=True, tickvals=labels,
-                     ticktext=[_two_lines(esc(short(n, 44)), 22) for n in names])
+                     ticktext=[_axis_label(n, 22) for n in names])
     return _layout(fig, max(420, 42 * len(names) + 160))
 
 
