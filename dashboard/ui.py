@@ -198,17 +198,6 @@ def cut_note(listed: ArticleList) -> None:
                    f"{listed.count:,}.")
 
 
-def periods_with_articles(frame: pd.DataFrame) -> list[str]:
-    """The periods of a trend frame that hold articles: those a point stands for (a period
-    without articles is a gap in the line, with nothing behind it).
-
-    >>> periods_with_articles(pd.DataFrame({"period": ["2023-01", "2023-02", "2023-01"],
-    ...                                     "articles": [3, 0, 3]}))
-    ['2023-01']
-    """
-    return frame.loc[frame["articles"] > 0, "period"].drop_duplicates().tolist()
-
-
 def behind_point(behind: ArticleList, lines: KwicLines, period: str, key: str) -> None:
     """The articles behind one point of a trend (most hits first) and their keyword-in-context
     lines in the same order, each with its CSV download (``key`` tells the page's downloads

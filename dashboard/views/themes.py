@@ -7,7 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import data, figures, state, ui
-from policydata.analysis import MEASURES, in_period
+from policydata.analysis import MEASURES, in_period, periods_with_articles
 from policydata.filters import MAX_SMOOTH, link_id
 
 MAX_THEME_FILE = 1 << 20  # characters: the size of the largest theme file one may upload
@@ -78,7 +78,7 @@ def over_time(corpus: data.Corpus) -> None:
         st.caption(ui.SMOOTHED_CSV)
     ui.csv_download(trend, "themes", "theme-trend.csv", key="dl_theme_trend",
                     extra=("words", "articles"))
-    behind_point(corpus, ui.periods_with_articles(trend))
+    behind_point(corpus, periods_with_articles(trend))
 
 
 def behind_point(corpus: data.Corpus, periods: list[str]) -> None:

@@ -12,6 +12,7 @@ from policydata.analysis import (
     count_periods,
     in_period,
     narrowed_span,
+    periods_with_articles,
     terms_without_matches,
 )
 from policydata.filters import MAX_PERIODS, MAX_SMOOTH, MAX_TERMS, link_id
@@ -97,7 +98,7 @@ def main() -> None:
     if view.smooth > 1:
         st.caption(ui.SMOOTHED_CSV)
     ui.csv_download(frame, "trend", "term-trends.csv", key="dl_trend", extra=("articles",))
-    behind_point(corpus, ui.periods_with_articles(frame))
+    behind_point(corpus, periods_with_articles(frame))
 
 
 def behind_point(corpus: data.Corpus, periods: list[str]) -> None:

@@ -2268,6 +2268,29 @@ def count_periods(frame: pd.DataFrame) -> tuple[int, int]:
     return len(periods), int((periods["articles"] == 0).sum())
 
 
+def periods_with_articles(frame: pd.DataFrame) -> list[str]:
+    """The periods of a trend that hold articles: those a point of it stands for (a period
+    without articles is a gap in its line, with nothing behind it).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A trend, with ``period`` and ``articles`` columns, as for :func:`count_periods`.
+
+    Returns
+    -------
+    list of str
+        Its periods with at least one article, in the frame's order, each once.
+
+    Examples
+    --------
+    >>> periods_with_articles(pd.DataFrame({"period": ["2023-01", "2023-02", "2023-01"],
+    ...                                     "articles": [3, 0, 3]}))
+    ['2023-01']
+    """
+    return frame.loc[frame["articles"] > 0, "period"].drop_duplicates().tolist()
+
+
 def sources_ranked(sources: dict[str, int]) -> pd.DataFrame:
     """Articles per source, the source with the most first.
 

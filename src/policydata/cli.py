@@ -474,10 +474,11 @@ def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[
     fall on 1 January (years written as days). (On stderr, so CSV and JSON output stay exactly
     as they are.)"""
     from . import analysis as an
+    from .corpus import is_duplicate
 
     notes = []
     skipped = len(index.report.skipped)
-    copies = sum(p.reason.startswith("exact duplicate of ") for p in index.report.skipped)
+    copies = sum(is_duplicate(p.reason) for p in index.report.skipped)
     unread = skipped - copies
     lost = " and ".join(
         ([f"{unread:,} file or row was not loaded" if unread == 1 else
@@ -526,6 +527,8 @@ def _notes(index: Any, args: argparse.Namespace, flt: Any, themes: Any) -> list[
 
 
 def _print_info(info: dict[str, Any]) -> None:
+    from .corpus import is_duplicate
+
     # Every value that comes from the corpus or the system is shown through printable.
     t = printable
     print(f"documents   {info['documents']:,}")
@@ -539,8 +542,8 @@ def _print_info(info: dict[str, Any]) -> None:
         items = info[key]
         # Files that could not be read first: thousands of duplicates must not push them out
         # of the 50 lines shown.
-        copies = [i for i in items if i["reason"].startswith("exact duplicate of ")]
-        items = [i for i in items if not i["reason"].startswith("exact duplicate of ")] + copies
+        copies = [i for i in items if is_duplicate(i["reason"])]
+        items = [i for i in items if not is_duplicate(i["reason"])] + copies
         print(f"{key:<11} {len(items)}" + (f" ({len(copies):,} of them exact duplicates, "
                                             "listed last)" if copies and len(items) > 50
                                             else ""))

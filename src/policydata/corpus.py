@@ -61,6 +61,20 @@ FOOTER = re.compile(r"^[ \t]*Share this:", re.MULTILINE)
 HEADER = re.compile(r"^[ \t]*date[ \t]+(\S+)(?:[ \t]+(.*))?$")
 
 
+#: How the load report's reason for an exact duplicate starts (``is_duplicate`` tells them).
+DUPLICATE = "exact duplicate of "
+
+
+def is_duplicate(reason: str) -> bool:
+    """Whether a load report's reason is that of an exact duplicate (loaded and counted
+    once, under the first copy) rather than of a file or row that could not be read.
+
+    >>> is_duplicate("exact duplicate of 'a' (a.txt); counted once"), is_duplicate("no date")
+    (True, False)
+    """
+    return reason.startswith(DUPLICATE)
+
+
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
 LOADER_VERSION = 5  # 5: a file with a date and no title or text is skipped
@@ -1887,7 +1901,7 @@ def resolve(paths: Sequence[str], hashes: Sequence[str], ids: Sequence[str],
             keep[i] = False
             moved = (f", on its date {dates[first]}, not {dates[i]}"
                      if dates is not None and dates[i] != dates[first] else "")
-            skipped.append(Problem(paths[i], f"exact duplicate of {ids[first]!r} "
+            skipped.append(Problem(paths[i], f"{DUPLICATE}{ids[first]!r} "
                                              f"({paths[first]}); counted once{moved}"))
     unique = list(ids)
     times: dict[str, int] = {}
