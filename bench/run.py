@@ -1315,12 +1315,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, help="worker processes for the build (library default)")
     ap.add_argument("--quiet-wait", type=float,
                     help="before each step, wait up to this many seconds for the CPUs to be "
-                         "under 25%% busy (default 30 from 20,000 articles, else 0)")
+                         "under 25%% busy (default 30 from 20,000 articles or with --corpus, "
+                         "else 0)")
     ap.add_argument("--max-background", type=float, default=0.5,
                     help="measure a step again when other processes used more than this many "
                          "cores meanwhile (default 0.5)")
     ap.add_argument("--retries", type=int,
-                    help="most extra attempts per step (default 2 from 20,000 articles, else 0)")
+                    help="most extra attempts per step (default 2 from 20,000 articles or with "
+                         "--corpus, else 0)")
     ap.add_argument("--live-source", action="store_true",
                     help="run the workers on src/policydata as it is at each step, instead of "
                          "a snapshot taken at the start (edits during the run then count)")

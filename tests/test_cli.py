@@ -130,6 +130,10 @@ def test_filters_mean_the_same_everywhere(corpus: Path, cache: Path) -> None:
     (["kwic", "China", "--limit", "two"], "'two' is not a whole number"),
     (["kwic", "China", "--limit", "-1"], "argument --limit: '-1' must be 1 or more"),
     (["kwic", "China", "--sort", "title"], "invalid choice: 'title'"),
+    # A summary is an object, not rows: its help offers no CSV, and serve prints nothing.
+    (["info", "--format", "csv"], "invalid choice: 'csv' (choose from 'table', 'json')"),
+    (["build", "--format", "csv"], "invalid choice: 'csv' (choose from 'table', 'json')"),
+    (["serve", "--format", "json"], "unrecognized arguments: --format json"),
 ])
 def test_bad_arguments_give_one_line_and_status_2(corpus: Path, cache: Path, args: list[str],
                                                   said: str) -> None:

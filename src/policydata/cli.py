@@ -174,10 +174,15 @@ def build_parser() -> _Parser:
                         "$POLICYDATA_CORPUS, else the bundled seeds/)")
     common.add_argument("--cache-dir", type=_folder, help="where the index cache lives (default: "
                         "$POLICYDATA_CACHE_DIR, else the user cache directory)")
-    common.add_argument("--format", choices=["table", "csv", "json"], default="table",
-                        help="output format (default: table)")
     common.add_argument("--themes", type=_path, metavar="FILE", dest="theme_file",
                         help="theme dictionary (TOML) replacing the default one")
+    # A table of rows prints as CSV too; a summary (info, build) is an object, not rows.
+    rows = _Parser(add_help=False)
+    rows.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                      help="output format (default: table)")
+    summary = _Parser(add_help=False)
+    summary.add_argument("--format", choices=["table", "json"], default="table",
+                         help="output format: a table, or a JSON object (default: table)")
     filters = _Parser(add_help=False)
     filters.add_argument("--from", dest="start", type=_date, metavar="DATE",
                          help="first date, inclusive (YYYY-MM-DD)")
@@ -199,17 +204,17 @@ def build_parser() -> _Parser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     parser.commands = sub.choices
-    sub.add_parser("info", parents=[common], help="corpus summary and load report (JSON "
+    sub.add_parser("info", parents=[common, summary], help="corpus summary and load report (JSON "
                    "object with --format json)")
-    p = sub.add_parser("trend", parents=[common, filters, freq],
+    p = sub.add_parser("trend", parents=[common, rows, filters, freq],
                        help="term counts per period: " + ",".join(COLUMNS["trend"]))
     p.add_argument("terms", nargs="+", metavar="TERM",
                    help="a word or phrase to count (* ends a prefix); give several to "
                         "count each on its own; commas join alternatives into one term "
                         "('digital economy, data element*')")
-    sub.add_parser("themes", parents=[common, filters, freq],
+    sub.add_parser("themes", parents=[common, rows, filters, freq],
                    help="theme counts per period: " + ",".join(COLUMNS["themes"]))
-    p = sub.add_parser("top", parents=[common, filters],
+    p = sub.add_parser("top", parents=[common, rows, filters],
                        help="top terms: " + ",".join(COLUMNS["top"]))
     p.add_argument("--n", type=_positive, default=50, help="terms to list, 1 or more (default: 50)")
     p.add_argument("--weight", choices=["count", "tfidf", "keyness"], default="count",
@@ -227,7 +232,7 @@ def build_parser() -> _Parser:
                    help="stopword list (one per line; # starts a comment line) replacing "
                         "the default one")
     p.add_argument("--keep-numbers", action="store_true", help="keep terms made of digits")
-    p = sub.add_parser("kwic", parents=[common, filters],
+    p = sub.add_parser("kwic", parents=[common, rows, filters],
                        help="keyword in context: " + ",".join(COLUMNS["kwic"]))
     p.add_argument("term", metavar="TERM",
                    help="a word or phrase (* ends a prefix; commas separate alternatives)")
@@ -238,14 +243,14 @@ def build_parser() -> _Parser:
     p.add_argument("--sort", choices=["date", "-date", "hits"], default="date",
                    help="the order of the articles the lines come from, as in articles "
                         "(default: date, oldest first); in an article, first to last")
-    p = sub.add_parser("articles", parents=[common, filters],
+    p = sub.add_parser("articles", parents=[common, rows, filters],
                        help="filtered article list: " + ",".join(COLUMNS["articles"]))
     p.add_argument("--sort", choices=["date", "-date", "hits"], default="-date",
                    help="date (oldest first), -date (newest first) or hits (most matches "
                         "first) (default: -date)")
     p.add_argument("--limit", type=_rows, default=None, metavar="N",
                    help="most rows, 1 or more, or all (default: all)")
-    p = sub.add_parser("build", parents=[common], help="build or update the cached index")
+    p = sub.add_parser("build", parents=[common, summary], help="build or update the cached index")
     p.add_argument("--rebuild", action="store_true", help="ignore the cache, build anew")
     p.add_argument("--jobs", type=_positive, default=None, metavar="N",
                    help="worker processes, 1 or more (default: 2, or 1 on a single CPU)")
@@ -431,8 +436,6 @@ def run(args: argparse.Namespace) -> int:
     index, themes = _open(args)
     if args.command == "info":
         info = an.corpus_info(index)
-        if args.format == "csv":
-            raise UsageError("info prints a JSON object or a table; use --format json or table")
         with _writing():
             if args.format == "json":
                 print(json.dumps(info, indent=1, ensure_ascii=False))
