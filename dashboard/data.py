@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -32,7 +32,7 @@ from policydata.themes import (
     load_themes,
     parse_themes,
 )
-from policydata.uploads import UPLOAD_MAX_IDLE_SECONDS
+from policydata.uploads import UPLOAD_MAX_IDLE_SECONDS, UploadNote
 
 PROJECT = Path(__file__).resolve().parents[1]
 SEEDS = PROJECT / "seeds"
@@ -46,6 +46,7 @@ class CorpusSource:
     label: str
     cache_dir: str | None = None
     uploaded: bool = False
+    notes: tuple[UploadNote, ...] = ()  # an upload's files left out or saved otherwise
 
 
 def corpus_source() -> CorpusSource:
@@ -90,11 +91,11 @@ def _open(path: str, cache_dir: str | None, *, rebuild: bool = False) -> Index:
     return index
 
 
-def upload_source(folder: Path | str) -> CorpusSource:
+def upload_source(folder: Path | str, notes: Sequence[UploadNote] = ()) -> CorpusSource:
     """The corpus of an upload saved in ``folder`` (its files in ``corpus/``, its index cache
-    in ``cache/``)."""
+    in ``cache/``), with what saving it noted (:func:`policydata.uploads.save_upload`)."""
     return CorpusSource(str(Path(folder) / "corpus"), "your upload", str(Path(folder) / "cache"),
-                        uploaded=True)
+                        uploaded=True, notes=tuple(notes))
 
 
 def forget_upload(folder: Path | str) -> None:
@@ -451,8 +452,17 @@ class Corpus:
         return ArticleList(rows, count, hits, whole)
 
     def info(self, flt: Filter = Filter()) -> dict[str, Any]:
-        """The corpus summary (of the articles ``flt`` selects) and its load report."""
-        return _corpus_info(*self._keys, flt, *self._dict)
+        """The corpus summary (of the articles ``flt`` selects) and its load report; an
+        upload's report starts with its files left out or saved otherwise when it was saved."""
+        info = _corpus_info(*self._keys, flt, *self._dict)
+        notes = self.source.notes
+        if not notes:
+            return info
+        return info | {
+            "skipped": [{"path": n.path, "reason": n.reason} for n in notes if not n.saved]
+            + info["skipped"],
+            "warnings": [{"path": n.path, "reason": n.reason} for n in notes if n.saved]
+            + info["warnings"]}
 
     def selects(self, flt: Filter, doc_id: str) -> bool:
         """Whether ``flt`` selects the article ``doc_id`` (one the reader may still show)."""

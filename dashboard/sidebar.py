@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data, state, ui
 from policydata import analysis as an
@@ -133,15 +135,20 @@ def _corpus_box(corpus: data.Corpus) -> None:
     source = corpus.source
     with st.expander(f"Corpus: {ui.plain(source.label)}", icon=":material/folder_open:"):
         info = corpus.info()
-        st.caption(f"{info['documents']:,} articles, {info['words']:,} words; "
-                   f"{len(info['skipped'])} files or rows not loaded (see Overview).")
-        if source.uploaded and st.button("Back to the shared corpus", key="upload_reset"):
-            _drop_upload()
-            st.rerun()
+        st.caption(f"{ui.rows(info['documents'], 'article')}, {ui.rows(info['words'], 'word')}; "
+                   f"{len(info['skipped']):,} not loaded (files, rows or zip entries; see the "
+                   "Overview's load report).")
+        if source.uploaded:
+            if st.button("Back to the shared corpus", key="upload_reset"):
+                _drop_upload()
+                st.rerun()
+            st.caption("Your corpus is made of the files listed below: add or remove (×) files "
+                       "and load them again to change it.")
         limits = UPLOAD_LIMITS
         files = st.file_uploader(
             "Use your own corpus for this session",
-            type=["zip", "csv", "tsv", "json", "jsonl", "ndjson", "parquet", "txt", "md"],
+            type=["zip", "csv", "tsv", "json", "jsonl", "ndjson", "parquet", "txt", "text", "md",
+                  "markdown"],
             accept_multiple_files=True, key="upload_files",
             max_upload_size=limits.upload_mb,
             help=f"A zip of text/Markdown files, or CSV, TSV, JSON, JSON Lines or Parquet "
@@ -154,7 +161,8 @@ def _corpus_box(corpus: data.Corpus) -> None:
 def keep_upload_alive() -> None:
     """Mark this session's upload as in use (uploads unused for two hours are removed); say so
     and go back to the shared corpus when it is gone."""
-    if not st.session_state.get("_swept"):  # once per session: abandoned uploads go
+    if (not st.session_state.get("_swept")  # abandoned uploads go, on a session's first
+            or time.monotonic() - _last_sweep[0] > SWEEP_EVERY_SECONDS):  # run and now and then
         st.session_state["_swept"] = True
         _sweep()
     folder = st.session_state.get("upload_folder")
@@ -170,7 +178,7 @@ def _use_upload(files: list[tuple[str, bytes]]) -> None:
     _sweep()  # (abandoned sessions' uploads)
     try:
         check_upload_room()
-        folder = new_upload_folder()
+        folder = new_upload_folder(owner=_session_id())
     except UploadError as error:
         st.error(f"Upload refused: {ui.plain(error)}")
         return
@@ -181,22 +189,48 @@ def _use_upload(files: list[tuple[str, bytes]]) -> None:
         st.error(f"Upload refused: {ui.plain(error)}")
         return
     _drop_upload()  # (the session's previous upload, replaced once the new one is saved)
-    st.session_state["upload_source"] = data.upload_source(folder)
+    st.session_state["upload_source"] = data.upload_source(folder, problems)
     st.session_state["upload_folder"] = str(folder)
-    st.session_state["upload_problems"] = problems
     st.rerun()
 
 
+#: How often the server looks for uploads no session can reach any more (at most; on a run).
+SWEEP_EVERY_SECONDS = 60
+_last_sweep = [-float("inf")]  # (when it last did, process-wide)
+
+
 def _sweep() -> None:
-    """Remove uploads unused for two hours, and their indexes from memory."""
-    for folder in sweep_uploads():
+    """Remove uploads unused for two hours or whose session has ended, and their indexes
+    from memory."""
+    _last_sweep[0] = time.monotonic()
+    for folder in sweep_uploads(ended=_session_ended):
         data.forget_upload(folder)
+
+
+def _session_id() -> str | None:
+    context = get_script_run_ctx()
+    return context.session_id if context is not None else None
+
+
+def _session_ended(session_id: str) -> bool:
+    """Whether the Streamlit session ``session_id`` has ended: its browser tab was closed or
+    reloaded (a reload starts a new session) and the time it could reconnect in
+    (``server.disconnectedSessionTTL``, 2 minutes by default) has passed.
+
+    Streamlit's runtime has no public call for this: its session manager is asked, and if it
+    cannot be (another Streamlit version, or no server, as under AppTest) the session is taken
+    to go on, and its upload is removed after two hours unused as before.
+    """
+    if not st.runtime.exists():
+        return False
+    manager = getattr(st.runtime.get_instance(), "_session_mgr", None)
+    session_info = getattr(manager, "get_session_info", None)
+    return callable(session_info) and session_info(session_id) is None
 
 
 def _drop_upload() -> None:
     folder = st.session_state.pop("upload_folder", None)
     st.session_state.pop("upload_source", None)
-    st.session_state.pop("upload_problems", None)
     if folder:
         data.forget_upload(folder)
         shutil.rmtree(folder, ignore_errors=True)

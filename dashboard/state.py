@@ -416,11 +416,14 @@ def lasting_query(view: View | None = None, *, pin_dates: bool = False) -> str:
     It names the period even when it is this corpus's default, which changes as the corpus
     grows: a cited link keeps opening the same view. With ``pin_dates`` it also names the
     date range when the view has none (the whole corpus, as far as it goes today), so articles
-    added later outside that range do not change what the link shows.
+    added later outside that range do not change what the link shows; but not on an uploaded
+    corpus, which no one else can open: whoever opens the link gets the shared corpus, and the
+    upload's dates would leave them an empty view.
     """
     run = current()
     view = view or run.view
-    if pin_dates and run.bounds and not (view.filter.start and view.filter.end):
+    if (pin_dates and run.bounds and "corpus" not in run.marks
+            and not (view.filter.start and view.filter.end)):
         view = view.with_filter(start=run.bounds[0], end=run.bounds[1])
     return urlencode(view_to_params(view, freq=None) | (_marks(run) if pin_dates else {}),
                      doseq=True, safe=",*")  # (both are fine in a query: keep it readable)

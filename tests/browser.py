@@ -113,6 +113,8 @@ class Server:
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     log: Path | None = None
+    options: tuple[str, ...] = ()  # more of streamlit's options (--server.x value)
+    env: dict[str, str] = field(default_factory=dict)  # more environment variables
 
     @property
     def url(self) -> str:
@@ -134,13 +136,13 @@ class Server:
         self.log = self.cache.parent / f"streamlit-{self.port}.log"
         env = dict(os.environ, POLICYDATA_CORPUS=str(self.corpus),
                    POLICYDATA_CACHE_DIR=str(self.cache), PYTHONUNBUFFERED="1",
-                   STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+                   STREAMLIT_BROWSER_GATHER_USAGE_STATS="false") | self.env
         env.pop("POLICYDATA_THEMES", None)
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", str(APP.relative_to(ROOT)),
                  "--server.port", str(self.port), "--server.address", "127.0.0.1",
-                 "--server.headless", "true"],
+                 "--server.headless", "true", *self.options],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + timeout

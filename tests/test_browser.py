@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -810,3 +811,46 @@ def test_the_reader_says_its_article_is_no_longer_selected(servers: Any, app: An
     page.page.wait_for_url(lambda url: "doc" not in parse_qs(urlsplit(url).query))
     assert said not in page.text() and page.page.locator(".pd-title").count() == 0
     assert "Select a row in the table to read the article." in page.text()
+
+
+def test_an_upload_is_removed_once_its_tab_is_closed(tmp_path: Path, chromium: Any) -> None:
+    """A reload or a closed tab ends a Streamlit session, and with it the only way to its
+    upload: the upload's folder goes as soon as the session can no longer reconnect (here
+    after 1 s), not two hours later (uploads left by reloads filled the room for everyone's).
+    The link to an upload's view does not pin its dates either: no one else has its corpus."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    server = b.Server(b.SEEDS, tmp_path / "cache", options=(
+        "--server.disconnectedSessionTTL", "1"), env={"TMPDIR": str(temp)}).start()
+    upload = tmp_path / "mine.zip"
+    with zipfile.ZipFile(upload, "w") as archive:
+        archive.writestr("mine/a.txt", " date 2021-05-01 Mine\n\nThe digital economy.\n")
+    first_context = chromium.new_context(viewport=b.VIEWPORT)
+    try:
+        page = b.AppPage(first_context.new_page(), server.url)
+        page.open("/")
+        sidebar = page.page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Corpus: seeds").click()
+        sidebar.locator('input[type="file"]').set_input_files(str(upload))
+        button = sidebar.get_by_role("button", name="Load these files")
+        button.wait_for()
+        page.act(button.click, runs=2)  # (the upload, then the rerun on the new corpus)
+        sidebar.get_by_text("Corpus: your upload").wait_for()
+        (folder,) = temp.glob("policydata-upload-*")
+        assert (folder / "corpus" / "mine" / "a.txt").is_file()
+        link = sidebar.locator('[data-testid="stCode"]').inner_text()
+        assert "corpus=" in link and "dates=" not in link, link
+        assert not page.exceptions() and not page.errors
+        page.page.close()  # (the session's websocket closes: it may reconnect for 1 s)
+        time.sleep(3)
+        second = b.AppPage(first_context.new_page(), server.url)
+        second.open("/")  # (a new session's first run looks for abandoned uploads)
+        deadline = time.monotonic() + 10
+        while folder.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not folder.exists(), "the closed tab's upload is still on disk"
+        assert "Corpus: seeds" in second.text()
+    finally:
+        first_context.close()
+        server.stop()
+    assert "Traceback" not in server.logs(), server.logs()[-3000:]

@@ -864,10 +864,10 @@ def test_one_sessions_upload_and_dictionary_stay_in_that_session(monkeypatch, tm
     assert any(corpus_note[0].upper() + corpus_note[1:] in w for w in shown), shown
     assert any("This link carries its author's own theme dictionary" in w for w in shown), shown
     assert not any("not in use here" in w for w in shown), shown
-    # (the link pins the dates of the author's corpus)
-    pinned = Filter(start=dt.date.fromisoformat(link["dates"][0]),
-                    end=dt.date.fromisoformat(link["dates"][1]))
-    mine = an.theme_summary(index, pinned,
+    # (The link does not pin the dates of the author's corpus, as a link on the shared corpus
+    # does: no one else has it, and its dates left the shared corpus's view empty.)
+    assert "dates" not in link
+    mine = an.theme_summary(index,
                             themes=parse_themes('[themes]\n"Mine" = ["digital economy"]\n'))
     assert third.dataframe[0].value["theme"].tolist() == ["Mine"]
     assert third.dataframe[0].value["articles"].tolist() == mine["docs"].tolist()
@@ -920,6 +920,33 @@ def test_upload_a_corpus_for_the_session(monkeypatch, tmp_path) -> None:
                                                     "application/zip")).run()
     at.button(key="upload_go").click().run()
     assert any("zip bomb" in e.value for e in at.error)
+
+
+def test_what_an_upload_leaves_out_is_counted_and_listed_in_the_load_report(
+        monkeypatch, tmp_path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mine/a.txt", " date 2021-05-01 Mine\n\nThe digital economy.\n")
+        archive.writestr("mine/broken.txt", "no date here\n")  # (the corpus's own report)
+        archive.writestr("mine/inner.zip", b"PK")  # (not unpacked)
+        link = zipfile.ZipInfo("mine/evil")
+        link.external_attr = (0o120777) << 16  # (a symbolic link: never followed)
+        archive.writestr(link, "/etc/passwd")
+    at = app(monkeypatch, SEEDS, tmp_path)
+    at.file_uploader(key="upload_files").set_value(("mine.zip", buffer.getvalue(),
+                                                    "application/zip")).run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert {m.label: m.value for m in at.metric}["Not loaded"] == "3"
+    skipped = at.dataframe[-1].value
+    assert skipped["path"].tolist() == ["mine.zip: mine/inner.zip", "mine.zip: mine/evil",
+                                        "mine/broken.txt"]
+    assert skipped["reason"].tolist()[:2] == [
+        "a zip inside the zip is not unpacked (upload it on its own); not saved",
+        "a symbolic link; not saved"]
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "1 article, 4 words; 3 not loaded" in captions, captions  # (title and text)
+    assert not at.success  # ("Every file was loaded" is not said)
 
 
 def test_invisible_characters_are_revealed_not_obeyed() -> None:

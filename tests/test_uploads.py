@@ -21,6 +21,7 @@ from policydata.uploads import (
     UPLOAD_MAX_IDLE_SECONDS,
     Limits,
     UploadError,
+    UploadNote,
     check_upload_room,
     new_upload_folder,
     save_upload,
@@ -57,7 +58,7 @@ def test_a_good_zip_and_files_become_a_corpus(tmp_path: Path) -> None:
     notes = save_upload([("scrape.zip", upload), ("more.csv",
                          b"date,title,text\n2023-01-01,T,Real economy.\n")], target)
     assert everything_under(target) == {"xinhua/a.txt", "miit/b.txt", "notes.pdf", "more.csv"}
-    assert notes == ["scrape.zip: evil is a symbolic link; not saved"]
+    assert notes == [UploadNote("scrape.zip: evil", "a symbolic link; not saved", saved=False)]
     docs, report = load_corpus(target)
     assert sorted(d.source for d in docs) == ["corpus", "miit", "xinhua"]
     assert [p.path for p in report.skipped] == ["notes.pdf"]  # reported, not lost
@@ -111,7 +112,8 @@ def test_where_uploaded_files_go(tmp_path: Path, uploads: list[tuple[str, list[s
              for name, members in uploads]
     notes = save_upload(files, tmp_path / "corpus")
     assert everything_under(tmp_path / "corpus") == expected
-    macos = ["export.zip: __MACOSX/ holds macOS metadata, not articles; not saved"]
+    macos = [UploadNote("export.zip: __MACOSX/", "macOS metadata, not articles; not saved",
+                        saved=False)]
     assert notes == (macos if uploads[0][0] == "export.zip" else [])
 
 
@@ -144,7 +146,7 @@ def test_expanded_size_is_capped_by_bytes_actually_written(tmp_path: Path) -> No
 def test_too_many_files_and_too_large_uploads(tmp_path: Path) -> None:
     limits = Limits(upload_mb=1, expanded_mb=10, files=10, ratio=100)
     many = make_zip([(f"{i}.txt", ARTICLE) for i in range(11)])
-    with pytest.raises(UploadError, match="11 entries"):
+    with pytest.raises(UploadError, match=r"many\.zip: 11 files; the limit is 10 files"):
         save_upload([("many.zip", many)], tmp_path / "a", limits)
     with pytest.raises(UploadError, match="limit is 1 MB"):
         save_upload([("big.csv", b"x" * 2_000_000)], tmp_path / "b", limits)
@@ -155,36 +157,123 @@ def test_not_a_zip(tmp_path: Path) -> None:
         save_upload([("fake.zip", b"PK\x03\x04 nonsense")], tmp_path / "corpus")
 
 
+def zip_with_raw_names(names: list[bytes]) -> bytes:
+    """A zip whose file names are stored as the bytes given, not marked as UTF-8 (as Windows
+    tools write them): each name is written as an ASCII stand-in of its length, then swapped
+    for its bytes in both the local header and the central directory."""
+    stand_ins = [f"{i:04d}".encode() + b"_" * (len(name) - 4) for i, name in enumerate(names)]
+    data = make_zip([(stand_in.decode(), article(i)) for i, stand_in in enumerate(stand_ins)])
+    for stand_in, name in zip(stand_ins, names):
+        assert data.count(stand_in) == 2
+        data = data.replace(stand_in, name)
+    return data
+
+
+@pytest.mark.parametrize(("encoding", "note"), [
+    # (written by Info-ZIP on Linux and many tools: UTF-8 bytes, not marked)
+    ("utf-8", None),
+    # (Chinese Windows' Explorer and WinRAR: GBK, which GB18030 contains)
+    ("gbk", "read as GB18030, the encoding of Chinese Windows (e.g. 新华社/数字经济.txt)"),
+])
+def test_zip_file_names_not_marked_as_unicode_are_read_in_their_encoding(
+        tmp_path: Path, encoding: str, note: str | None) -> None:
+    names = ["新华社/数字经济.txt", "工信部/制造业.txt"]
+    upload = zip_with_raw_names([name.encode(encoding) for name in names])
+    target = tmp_path / "corpus"
+    notes = save_upload([("scrape.zip", upload)], target)
+    assert everything_under(target) == set(names)
+    assert [n.reason.partition("; ")[2] for n in notes] == ([note] if note else [])
+    assert all(n.saved and n.path == "scrape.zip" for n in notes)
+    docs, _ = load_corpus(target)
+    assert sorted(d.source for d in docs) == ["工信部", "新华社"]  # the sources, legible
+
+
+def test_zip_file_names_in_no_known_encoding_are_kept_with_a_note(tmp_path: Path) -> None:
+    upload = zip_with_raw_names([b"caf\x82\xff.txt"])  # neither UTF-8 nor GB18030
+    notes = save_upload([("c.zip", upload)], tmp_path / "corpus")
+    assert everything_under(tmp_path / "corpus") == {"c/café\xa0.txt"}  # (code page 437)
+    assert [str(n) for n in notes] == [
+        "c.zip: its file names are not marked as Unicode; read as code page 437, the zip "
+        "standard's default: check them (e.g. café\xa0.txt)"]
+
+
+def test_a_password_protected_zip_is_refused_in_plain_words(tmp_path: Path) -> None:
+    data = bytearray(make_zip([("secret/a.txt", ARTICLE)]))
+    # Bit 0 of the flags (at byte 6 of the local header, 8 of the central directory's):
+    # encrypted, which zipfile cannot write; its bytes cannot be read without the password.
+    for signature, at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        data[data.index(signature) + at] |= 0x1
+    with pytest.raises(UploadError) as caught:
+        save_upload([("locked.zip", bytes(data))], tmp_path / "corpus")
+    assert str(caught.value) == ("locked.zip: 'secret/a.txt' is password-protected; upload a "
+                                 "zip without a password; nothing was saved")
+    assert not (tmp_path / "corpus").exists()
+
+
+@pytest.mark.parametrize(("uploads", "said"), [
+    ([("empty.zip", make_zip([]))], "the upload holds no file to load (an empty zip?)"),
+    ([("folders.zip", make_zip([("a/", b""), ("a/b/", b"")]))],
+     "the upload holds no file to load (an empty zip?)"),
+    ([("outer.zip", make_zip([("inner.zip", make_zip([("a.txt", ARTICLE)]))]))],
+     "the upload holds no file to load (outer.zip: inner.zip: a zip inside the zip is not "
+     "unpacked (upload it on its own); not saved)"),
+    ([("links.zip", make_zip([], links=("a.txt",)))],
+     "the upload holds no file to load (links.zip: a.txt: a symbolic link; not saved)"),
+])
+def test_an_upload_with_nothing_to_load_is_refused(tmp_path: Path,
+                                                   uploads: list[tuple[str, bytes]],
+                                                   said: str) -> None:
+    with pytest.raises(UploadError) as caught:
+        save_upload(uploads, tmp_path / "corpus")
+    assert str(caught.value) == said + "; nothing was saved"
+    assert not (tmp_path / "corpus").exists()
+
+
+def test_a_zip_inside_a_zip_is_left_out_with_a_note(tmp_path: Path) -> None:
+    upload = make_zip([("mine/a.txt", ARTICLE),
+                       ("mine/more.zip", make_zip([("b.txt", ARTICLE)]))])
+    files, notes = saved([("c.zip", upload)], tmp_path / "corpus")
+    assert files == {"mine/a.txt"}
+    assert notes == ["c.zip: mine/more.zip: a zip inside the zip is not unpacked (upload it on "
+                     "its own); not saved"]
+
+
+def test_folder_entries_do_not_count_as_files(tmp_path: Path) -> None:
+    limits = Limits(files=2)
+    upload = make_zip([("c/", b""), ("c/x/", b""), ("c/x/a.txt", ARTICLE),
+                       ("c/b.txt", article(1))])
+    assert save_upload([("c.zip", upload)], tmp_path / "corpus", limits) == []
+    assert everything_under(tmp_path / "corpus") == {"x/a.txt", "b.txt"}  # (c: dropped)
+
+
 def saved(uploads: list[tuple[str, bytes]], folder: Path) -> tuple[set[str], list[str]]:
+    """The files saved, and the notes as the load report reads them (path: reason)."""
     notes = save_upload(uploads, folder)
-    assert all(str(folder) not in note for note in notes)
-    return everything_under(folder), notes
-
-
-TAKEN = "because {} was taken by {}"
+    assert all(str(folder) not in str(note) for note in notes)
+    return everything_under(folder), [str(note) for note in notes]
 
 
 @pytest.mark.parametrize(("uploads", "expected", "expected_notes"), [
     # a zip holding a name twice (zips allow it), and a name that is the next free one
     ([("c.zip", make_zip([("a.txt", b"1"), ("a.txt", b"2"), ("a (2).txt", b"3")]))],
      {"c/a.txt", "c/a (2).txt", "c/a (2) (2).txt"},
-     ["c.zip: a.txt was saved as c/a (2).txt because c/a.txt was taken by another file",
-      "c.zip: a (2).txt was saved as c/a (2) (2).txt because c/a (2).txt was taken by "
+     ["c.zip: a.txt: saved as c/a (2).txt because c/a.txt was taken by another file",
+      "c.zip: a (2).txt: saved as c/a (2) (2).txt because c/a (2).txt was taken by "
       "another file"]),
     # two uploads of one name
     ([("a.csv", b"1"), ("a.csv", b"2")], {"a.csv", "a (2).csv"},
-     ["a.csv was saved as a (2).csv because a.csv was taken by another file"]),
+     ["a.csv: saved as a (2).csv because a.csv was taken by another file"]),
     # a file and a folder of one name, in either order: the folder (a source) keeps it
     ([("c.zip", make_zip([("c", b"1"), ("c/a.txt", b"2")]))], {"c (2)", "c/a.txt"},
-     ["c.zip: c was saved as c (2) because c was taken by a folder"]),
+     ["c.zip: c: saved as c (2) because c was taken by a folder"]),
     ([("c.zip", make_zip([("c/a.txt", b"2"), ("c", b"1")]))], {"c (2)", "c/a.txt"},
-     ["c.zip: c was saved as c (2) because c was taken by a folder"]),
+     ["c.zip: c: saved as c (2) because c was taken by a folder"]),
     ([("s.zip", make_zip([("xinhua/a.txt", b"1"), ("miit/b.txt", b"2")])), ("xinhua", b"3")],
      {"xinhua/a.txt", "miit/b.txt", "xinhua (2)"},
-     ["xinhua was saved as xinhua (2) because xinhua was taken by a folder"]),
+     ["xinhua: saved as xinhua (2) because xinhua was taken by a folder"]),
     # names a case-insensitive file system would take for one
     ([("c.zip", make_zip([("A.txt", b"1"), ("a.txt", b"2")]))], {"c/A.txt", "c/a (2).txt"},
-     ["c.zip: a.txt was saved as c/a (2).txt because c/a.txt was taken by another file"]),
+     ["c.zip: a.txt: saved as c/a (2).txt because c/a.txt was taken by another file"]),
 ])
 def test_a_clash_renames_the_file_with_a_note(tmp_path: Path, uploads: list[tuple[str, bytes]],
                                               expected: set[str],
@@ -206,11 +295,11 @@ def test_names_too_long_are_shortened_with_a_note(tmp_path: Path) -> None:
     assert files == {f"src/{file}", f"{folder}/a.txt", f"{folder}/b.txt"}
     shown_file, shown_folder = f"{'x' * 30}…{file[-24:]}", f"{'é' * 30}…{folder[-24:]}"
     assert notes == [
-        f"c.zip: src/{'x' * 30}…{'x' * 20}.txt has a name too long for the file system; "
+        f"c.zip: src/{'x' * 30}…{'x' * 20}.txt: a name too long for the file system; "
         f"saved as src/{shown_file}",
-        f"c.zip: {'é' * 30}…{'é' * 24}/a.txt has a name too long for the file system; "
+        f"c.zip: {'é' * 30}…{'é' * 24}/a.txt: a name too long for the file system; "
         f"saved as {shown_folder}/a.txt",
-        f"c.zip: {'é' * 30}…{'é' * 24}/b.txt has a name too long for the file system; "
+        f"c.zip: {'é' * 30}…{'é' * 24}/b.txt: a name too long for the file system; "
         f"saved as {shown_folder}/b.txt"]
 
 
@@ -221,8 +310,8 @@ def test_a_path_the_file_system_refuses_is_left_out_with_a_note(tmp_path: Path) 
     assert files == {"ok/a.txt"}
     (note,) = notes
     assert note.startswith("c.zip: dddd") and len(note) < 300
-    assert note.endswith("/a.txt was not saved: the file system refused its name "
-                         "(File name too long)")
+    assert note.endswith("/a.txt: the file system refused its name (File name too long); "
+                         "not saved")
 
 
 def test_a_failed_write_names_no_server_folder(tmp_path: Path,
@@ -372,5 +461,27 @@ def test_no_room_for_an_upload_when_uploads_hold_the_limit(tmp_path: Path) -> No
         check_upload_room(limits, temp_root=tmp_path)
     assert str(caught.value) == (
         "the server's room for uploads is full: uploads in use hold 1.5 MB, the limit is "
-        "1.0 MB; try again later (an upload is removed 2 hours after its last use)")
+        "1.0 MB; try again later (an upload is removed when its browser tab is closed, or 2 "
+        "hours after its last use)")
     assert str(tmp_path) not in str(caught.value)
+
+
+def test_an_upload_whose_session_has_ended_is_removed_at_once(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def ended(session: str) -> bool:
+        asked.append(session)
+        return session == "closed"
+
+    closed = new_upload_folder(owner="closed", temp_root=tmp_path)
+    going_on = new_upload_folder(owner="open", temp_root=tmp_path)
+    unowned = new_upload_folder(temp_root=tmp_path)  # (made before owners were recorded)
+    (closed / "corpus").mkdir()
+    assert (closed / "owner").read_text() == "closed"
+    assert sweep_uploads(ended=ended, temp_root=tmp_path) == [closed]
+    assert sorted(asked) == ["closed", "open"]  # a folder without an owner is not asked of
+    assert going_on.is_dir() and unowned.is_dir()
+    assert sweep_uploads(temp_root=tmp_path) == []  # (without ``ended``: by time alone)
+    aged(unowned, UPLOAD_MAX_IDLE_SECONDS + 1)
+    aged(going_on, 60)
+    assert sweep_uploads(ended=ended, now=NOW, temp_root=tmp_path) == [unowned]

@@ -107,15 +107,12 @@ def main() -> None:
                      query_params=state.params())
 
     st.subheader("Load report")
-    problems = st.session_state.get("upload_problems") or []
-    for note in problems:
-        ui.text(note)
     skipped = pd.DataFrame(info["skipped"], columns=["path", "reason"])
     warnings = pd.DataFrame(info["warnings"], columns=["path", "reason"])
     if not whole["documents"]:  # (the whole corpus's: a filter that selects none is not this)
         st.warning("No article was loaded: the corpus holds no file of a supported type "
                    "with a dated article (see the formats in the README).")
-    elif skipped.empty and warnings.empty and not problems:
+    elif skipped.empty and warnings.empty:
         st.success("Every file was loaded; no duplicates.", icon=":material/check_circle:")
     if not skipped.empty:
         st.markdown(f"**Not loaded ({len(skipped):,})**: each with the reason.")

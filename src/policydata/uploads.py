@@ -39,7 +39,7 @@ import time
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -69,6 +69,27 @@ class UploadError(ValueError):
     """An upload that is refused as a whole; the message says why."""
 
 
+@dataclass(frozen=True)
+class UploadNote:
+    """What the load report says of one file of an upload that was left out or saved
+    otherwise than it came (a link, macOS metadata, a name taken or too long).
+
+    ``path`` names the file as the user knows it (``scrape.zip: xinhua/a.txt``); ``saved``
+    tells a file left out (not loaded: the load report lists it with the files the corpus
+    could not load) from one saved with a caveat.
+
+    >>> str(UploadNote("scrape.zip: evil", "a symbolic link; not saved", saved=False))
+    'scrape.zip: evil: a symbolic link; not saved'
+    """
+
+    path: str
+    reason: str
+    saved: bool
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
 def _safe_name(name: str) -> str | None:
     """A relative POSIX path inside the upload, or None if the name points outside it."""
     name = name.replace("\\", "/")
@@ -82,7 +103,7 @@ def _safe_name(name: str) -> str | None:
 
 
 def save_upload(files: list[tuple[str, bytes]], folder: Path,
-                limits: Limits = UPLOAD_LIMITS) -> list[str]:
+                limits: Limits = UPLOAD_LIMITS) -> list[UploadNote]:
     """Write uploaded files (and the contents of zips) under ``folder``.
 
     Where files go decides their source (the first folder level under the corpus root, see
@@ -110,6 +131,12 @@ def save_upload(files: list[tuple[str, bytes]], folder: Path,
     file system still refuses for its name is left out with a note. No message names the
     folder written to, only paths inside the upload.
 
+    A zip's file names are read as UTF-8 where the zip says so; where it does not (zips made
+    on Windows), as UTF-8 if they all are, else as GB18030 (what a Chinese Windows writes)
+    with a note, else as code page 437 (the zip standard's default) with a note. Links,
+    macOS metadata and zips inside a zip (not unpacked) are left out with a note; an upload
+    with no file to save, or a password-protected zip, is refused.
+
     Parameters
     ----------
     files : list of (str, bytes)
@@ -122,9 +149,10 @@ def save_upload(files: list[tuple[str, bytes]], folder: Path,
 
     Returns
     -------
-    list of str
-        Notes for the load report: entries passed over (links, macOS metadata, names the file
-        system refuses) and files saved under another name than their own.
+    list of UploadNote
+        Notes for the load report: entries left out (links, macOS metadata, zips in a zip,
+        names the file system refuses) and files saved otherwise than they came (another
+        name, names read in a legacy encoding).
 
     Raises
     ------
@@ -153,7 +181,7 @@ def save_upload(files: list[tuple[str, bytes]], folder: Path,
     folder = Path(folder)
     if folder.is_dir() and any(folder.iterdir()):
         raise ValueError(f"save_upload needs a new or empty folder, not {folder}")
-    notes: list[str] = []
+    notes: list[UploadNote] = []
     with contextlib.ExitStack() as stack:
         entries: list[_Entry] = []
         for name, data in files:
@@ -161,13 +189,18 @@ def save_upload(files: list[tuple[str, bytes]], folder: Path,
             if safe is None:
                 raise UploadError(f"{name!r} is not a usable file name")
             if safe.lower().endswith(".zip"):
-                archive = stack.enter_context(_open_zip(safe, data))
+                archive = stack.enter_context(_open_zip(safe, data, notes))
                 entries += _zip_entries(safe, archive, limits, notes)
             else:
                 entries.append(_Entry(_brief(safe), (safe,), data=data))
         if len(entries) > limits.files:
             raise UploadError(f"{len(entries):,} files; the limit is {limits.files:,} files; "
                               "nothing was saved")
+        if not entries:
+            left_out = "; ".join(str(note) for note in notes if not note.saved)
+            left_out = left_out if len(left_out) <= 300 else left_out[:299] + "…"
+            raise UploadError("the upload holds no file to load (" +
+                              (left_out or "an empty zip?") + "); nothing was saved")
         entries = _plan(entries, notes)
         budget = [limits.expanded_mb * 1024 * 1024]
         try:
@@ -218,7 +251,7 @@ _NAME_ERRORS = frozenset({errno.ENAMETOOLONG, errno.EILSEQ, errno.EINVAL, errno.
 
 
 def _write(folder: Path, entry: _Entry, budget: list[int], limits: Limits,
-           notes: list[str]) -> None:
+           notes: list[UploadNote]) -> None:
     target = folder.joinpath(*entry.parts)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -227,8 +260,8 @@ def _write(folder: Path, entry: _Entry, budget: list[int], limits: Limits,
         if isinstance(error, OSError) and error.errno not in _NAME_ERRORS:
             raise
         reason = error.strerror if isinstance(error, OSError) else "the name holds a NUL"
-        notes.append(f"{entry.label} was not saved: the file system refused its name "
-                     f"({reason})")
+        notes.append(UploadNote(entry.label, f"the file system refused its name ({reason}); "
+                                "not saved", saved=False))
         return
     with out, entry.open() as stream:
         while True:
@@ -249,7 +282,7 @@ def _write(folder: Path, entry: _Entry, budget: list[int], limits: Limits,
 _NAME_BYTES = 255  # longest name ext4, XFS, Btrfs, tmpfs and APFS take, in bytes (UTF-8)
 
 
-def _plan(entries: list[_Entry], notes: list[str]) -> list[_Entry]:
+def _plan(entries: list[_Entry], notes: list[UploadNote]) -> list[_Entry]:
     """Give every file a path of its own that the file system takes; note each change.
 
     Names too long are shortened first; folders keep their names (they are sources) and a file
@@ -261,8 +294,8 @@ def _plan(entries: list[_Entry], notes: list[str]) -> list[_Entry]:
         parts = tuple(_fit(part, file=i == len(entry.parts) - 1)
                       for i, part in enumerate(entry.parts))
         if parts != entry.parts:
-            notes.append(f"{entry.label} has a name too long for the file system; "
-                         f"saved as {_brief('/'.join(parts))}")
+            notes.append(UploadNote(entry.label, "a name too long for the file system; saved "
+                                    f"as {_brief('/'.join(parts))}", saved=True))
         fitted.append((entry, parts))
     folders = {_key(parts[:i]) for _, parts in fitted for i in range(1, len(parts))}
     files: set[tuple[str, ...]] = set()
@@ -275,8 +308,9 @@ def _plan(entries: list[_Entry], notes: list[str]) -> list[_Entry]:
             parts = wanted[:-1] + (_tagged(wanted[-1], f" ({number})", file=True),)
         if parts != wanted:
             holder = "a folder" if _key(wanted) in folders else "another file"
-            notes.append(f"{entry.label} was saved as {_brief('/'.join(parts))} "
-                         f"because {_brief('/'.join(wanted))} was taken by {holder}")
+            notes.append(UploadNote(entry.label, f"saved as {_brief('/'.join(parts))} because "
+                                    f"{_brief('/'.join(wanted))} was taken by {holder}",
+                                    saved=True))
         files.add(_key(parts))
         planned.append(dataclasses.replace(entry, parts=parts))
     return planned
@@ -320,19 +354,58 @@ def _brief(text: str) -> str:
     return text if len(text) <= 200 else f"{text[:100]}…{text[-80:]}"
 
 
-def _open_zip(name: str, data: bytes) -> zipfile.ZipFile:
+def _open_zip(name: str, data: bytes, notes: list[UploadNote]) -> zipfile.ZipFile:
+    """The zip ``data``, its file names decoded as :func:`save_upload` says."""
     try:
-        return zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        encoding = _name_encoding(archive)
+        if encoding is None:
+            return archive
+        archive.close()
+        archive = zipfile.ZipFile(io.BytesIO(data), metadata_encoding=encoding)
     except (zipfile.BadZipFile, EOFError, ValueError):
         raise UploadError(f"{name}: not a valid zip file; nothing was saved") from None
+    if encoding != "utf-8":
+        example = next(m.filename for m in archive.infolist() if not m.filename.isascii())
+        notes.append(UploadNote(name, f"its file names are not marked as Unicode; read as "
+                                f"{_NAME_ENCODINGS[encoding]} (e.g. {_brief(example)})",
+                                saved=True))
+    return archive
+
+
+#: How a zip's unmarked file names are tried, in order, after UTF-8.
+_NAME_ENCODINGS = {"gb18030": "GB18030, the encoding of Chinese Windows",
+                   "cp437": "code page 437, the zip standard's default: check them"}
+
+
+def _name_encoding(archive: zipfile.ZipFile) -> str | None:
+    """The encoding of the zip's file names that are not marked as UTF-8 (flag bit 11), or
+    None when every name is marked or plain ASCII.
+
+    Python reads unmarked names as code page 437, which maps every byte: encoding them back
+    gives the bytes stored, which are tried as UTF-8 (what most tools write, marked or not),
+    then as GB18030, else left as code page 437.
+    """
+    raw = [m.filename.encode("cp437") for m in archive.infolist()
+           if not m.flag_bits & 0x800 and not m.filename.isascii()]
+    if not raw:
+        return None
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            for name in raw:
+                name.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return "cp437"
 
 
 def _zip_entries(name: str, archive: zipfile.ZipFile, limits: Limits,
-                 notes: list[str]) -> list[_Entry]:
+                 notes: list[UploadNote]) -> list[_Entry]:
     """The files of one zip, placed as :func:`save_upload` describes; refuses hostile zips."""
-    members = archive.infolist()
+    members = [m for m in archive.infolist() if not m.is_dir()]  # (folders are no files)
     if len(members) > limits.files:
-        raise UploadError(f"{name}: {len(members):,} entries; the limit is "
+        raise UploadError(f"{name}: {len(members):,} files; the limit is "
                           f"{limits.files:,} files; nothing was saved")
     claimed = sum(m.file_size for m in members)
     if claimed > limits.expanded_mb * 1024 * 1024:
@@ -346,14 +419,20 @@ def _zip_entries(name: str, archive: zipfile.ZipFile, limits: Limits,
             raise UploadError(f"{name}: {member.filename!r} points outside the upload "
                               "(.. or an absolute path); nothing was saved")
         mode = member.external_attr >> 16
+        label = f"{_brief(name)}: {_brief(member.filename)}"
         if stat.S_ISLNK(mode):
-            notes.append(f"{name}: {member.filename} is a symbolic link; not saved")
-            continue
-        if member.is_dir():
+            notes.append(UploadNote(label, "a symbolic link; not saved", saved=False))
             continue
         parts = tuple(safe.split("/"))
         if parts[0] == "__MACOSX":
             macos = True
+            continue
+        if member.flag_bits & 0x1:
+            raise UploadError(f"{name}: {member.filename!r} is password-protected; upload a "
+                              "zip without a password; nothing was saved")
+        if parts[-1].lower().endswith(".zip"):
+            notes.append(UploadNote(label, "a zip inside the zip is not unpacked (upload it "
+                                    "on its own); not saved", saved=False))
             continue
         if member.file_size > 1024 and member.compress_size and (
                 member.file_size / member.compress_size > limits.ratio):
@@ -362,7 +441,8 @@ def _zip_entries(name: str, archive: zipfile.ZipFile, limits: Limits,
                               f"more than {limits.ratio}:1 (a zip bomb?); nothing was saved")
         kept.append((parts, member))
     if macos:
-        notes.append(f"{name}: __MACOSX/ holds macOS metadata, not articles; not saved")
+        notes.append(UploadNote(f"{_brief(name)}: __MACOSX/", "macOS metadata, not articles; "
+                                "not saved", saved=False))
     placed = _place([parts for parts, _ in kept], PurePosixPath(name).stem)
     return [_Entry(f"{_brief(name)}: {_brief(member.filename)}", parts, archive, member)
             for parts, (_, member) in zip(placed, kept)]
@@ -398,11 +478,18 @@ def _place(paths: list[tuple[str, ...]], zip_stem: str) -> list[tuple[str, ...]]
 # --------------------------------------------------------------------------- upload folders
 
 
-def new_upload_folder(*, temp_root: Path | None = None) -> Path:
+#: The file of an upload folder naming the session it belongs to.
+OWNER_FILE = "owner"
+
+
+def new_upload_folder(*, owner: str | None = None, temp_root: Path | None = None) -> Path:
     """Create a private folder for one session's upload, marked as in use.
 
     Parameters
     ----------
+    owner : str, optional
+        The session the upload belongs to: :func:`sweep_uploads` removes the folder as soon
+        as it is told that session has ended, not only after it has gone unused.
     temp_root : Path, optional
         Where upload folders live; the system's temporary folder by default.
 
@@ -415,7 +502,23 @@ def new_upload_folder(*, temp_root: Path | None = None) -> Path:
     --------
     touch_upload, sweep_uploads
     """
-    return Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX, dir=temp_root))
+    folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX, dir=temp_root))
+    if owner is not None:
+        (folder / OWNER_FILE).write_text(owner, encoding="utf-8")
+    return folder
+
+
+def _owner(folder: Path) -> str | None:
+    """The session an upload folder belongs to, if it names one (a small plain file)."""
+    try:
+        with open(folder / OWNER_FILE, "rb", opener=_no_follow) as handle:
+            return handle.read(256).decode("utf-8", "replace") or None
+    except OSError:
+        return None
+
+
+def _no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
 
 
 def touch_upload(folder: Path) -> bool:
@@ -444,8 +547,10 @@ def touch_upload(folder: Path) -> bool:
 
 
 def sweep_uploads(max_age_seconds: float = UPLOAD_MAX_IDLE_SECONDS, *,
-                  now: float | None = None, temp_root: Path | None = None) -> list[Path]:
-    """Delete the upload folders that have gone unused for longer than ``max_age_seconds``.
+                  ended: Callable[[str], bool] | None = None, now: float | None = None,
+                  temp_root: Path | None = None) -> list[Path]:
+    """Delete the upload folders that have gone unused for longer than ``max_age_seconds``,
+    and those whose session has ended.
 
     Only folders named ``policydata-upload-*`` directly in ``temp_root`` and owned by this
     process's user are considered, by their last mark (:func:`touch_upload`, i.e. their
@@ -457,6 +562,10 @@ def sweep_uploads(max_age_seconds: float = UPLOAD_MAX_IDLE_SECONDS, *,
     max_age_seconds : float
         Unused for longer than this, a folder is deleted; :data:`UPLOAD_MAX_IDLE_SECONDS`
         (2 hours) by default.
+    ended : callable, optional
+        Told the owner a folder names (:func:`new_upload_folder`), says whether that session
+        has ended (closed, or reloaded: a new session), so that its upload, which no session
+        can reach any more, is deleted at once.
     now : float, optional
         The time to measure from (seconds since the epoch); the current time by default.
     temp_root : Path, optional
@@ -483,6 +592,11 @@ def sweep_uploads(max_age_seconds: float = UPLOAD_MAX_IDLE_SECONDS, *,
     True
     >>> touch_upload(folder)  # gone: the session drops its upload
     False
+    >>> mine = new_upload_folder(owner="session-1", temp_root=root)
+    >>> sweep_uploads(ended=lambda owner: owner == "session-2", temp_root=root)
+    []
+    >>> sweep_uploads(ended=lambda owner: owner == "session-1", temp_root=root) == [mine]
+    True
     >>> root.rmdir()
     """
     if max_age_seconds < 0:
@@ -491,7 +605,9 @@ def sweep_uploads(max_age_seconds: float = UPLOAD_MAX_IDLE_SECONDS, *,
     removed = []
     for folder, info in _upload_folders(temp_root):
         if now - info.st_mtime <= max_age_seconds:
-            continue
+            owner = _owner(folder) if ended is not None else None
+            if ended is None or owner is None or not ended(owner):
+                continue
         try:
             shutil.rmtree(folder)  # never follows links (see shutil.rmtree.avoids_symlink_attacks)
         except OSError:
@@ -547,7 +663,8 @@ def check_upload_room(limits: Limits = UPLOAD_LIMITS, *, temp_root: Path | None 
         hours = UPLOAD_MAX_IDLE_SECONDS / 3600
         raise UploadError(f"the server's room for uploads is full: uploads in use hold "
                           f"{_size(held)}, the limit is {_size(room)}; try again later (an "
-                          f"upload is removed {hours:g} hours after its last use)")
+                          f"upload is removed when its browser tab is closed, or {hours:g} "
+                          "hours after its last use)")
 
 
 def _upload_folders(temp_root: Path | None) -> Iterator[tuple[Path, os.stat_result]]:
