@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -178,7 +181,7 @@ def _use_upload(files: list[tuple[str, bytes]]) -> None:
     _sweep()  # (abandoned sessions' uploads)
     try:
         check_upload_room()
-        folder = new_upload_folder(owner=_session_id())
+        folder = new_upload_folder(owner=_owner())
     except UploadError as error:
         st.error(f"Upload refused: {ui.plain(error)}")
         return
@@ -203,29 +206,45 @@ def _sweep() -> None:
     """Remove uploads unused for two hours or whose session has ended, and their indexes
     from memory."""
     _last_sweep[0] = time.monotonic()
-    for folder in sweep_uploads(ended=_session_ended):
+    for folder in sweep_uploads(ended=_sessions_ended()):
         data.forget_upload(folder)
 
 
-def _session_id() -> str | None:
+#: This server process, in the owner of its uploads: several servers may share a temporary
+#: folder, and each knows only its own sessions.
+_PROCESS = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+
+
+def _owner() -> str | None:
+    """Who an upload made now belongs to: this process's session running now."""
     context = get_script_run_ctx()
-    return context.session_id if context is not None else None
+    return f"{_PROCESS}/{context.session_id}" if context is not None else None
 
 
-def _session_ended(session_id: str) -> bool:
-    """Whether the Streamlit session ``session_id`` has ended: its browser tab was closed or
-    reloaded (a reload starts a new session) and the time it could reconnect in
-    (``server.disconnectedSessionTTL``, 2 minutes by default) has passed.
+def _sessions_ended() -> Callable[[str], bool] | None:
+    """What tells whether the session an upload belongs to has ended: its browser tab was
+    closed or reloaded (a reload starts a new session) and the time it could reconnect in
+    (``server.disconnectedSessionTTL``, 2 minutes by default) has passed. Only this process's
+    sessions are judged: another server's uploads go after two hours unused.
 
-    Streamlit's runtime has no public call for this: its session manager is asked, and if it
-    cannot be (another Streamlit version, or no server, as under AppTest) the session is taken
-    to go on, and its upload is removed after two hours unused as before.
+    Streamlit's runtime has no public call for this: its session manager is asked. None
+    (uploads are then removed after two hours unused, as before) when it cannot be asked or
+    does not know this very session (another Streamlit version, or no server, as under
+    AppTest).
     """
     if not st.runtime.exists():
-        return False
+        return None
     manager = getattr(st.runtime.get_instance(), "_session_mgr", None)
     session_info = getattr(manager, "get_session_info", None)
-    return callable(session_info) and session_info(session_id) is None
+    this = get_script_run_ctx()
+    if not callable(session_info) or this is None or session_info(this.session_id) is None:
+        return None
+
+    def ended(owner: str) -> bool:
+        process, _, session = owner.partition("/")
+        return process == _PROCESS and session_info(session) is None
+
+    return ended
 
 
 def _drop_upload() -> None:

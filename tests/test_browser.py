@@ -817,6 +817,7 @@ def test_an_upload_is_removed_once_its_tab_is_closed(tmp_path: Path, chromium: A
     """A reload or a closed tab ends a Streamlit session, and with it the only way to its
     upload: the upload's folder goes as soon as the session can no longer reconnect (here
     after 1 s), not two hours later (uploads left by reloads filled the room for everyone's).
+    Another server's uploads in the same temporary folder are not its to judge: they stay.
     The link to an upload's view does not pin its dates either: no one else has its corpus."""
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -838,6 +839,9 @@ def test_an_upload_is_removed_once_its_tab_is_closed(tmp_path: Path, chromium: A
         sidebar.get_by_text("Corpus: your upload").wait_for()
         (folder,) = temp.glob("policydata-upload-*")
         assert (folder / "corpus" / "mine" / "a.txt").is_file()
+        others = temp / "policydata-upload-other-server"  # (its session unknown here)
+        others.mkdir()
+        (others / "owner").write_text(f"1-{'0' * 12}/{(folder / 'owner').read_text()}")
         link = sidebar.locator('[data-testid="stCode"]').inner_text()
         assert "corpus=" in link and "dates=" not in link, link
         assert not page.exceptions() and not page.errors
@@ -849,6 +853,7 @@ def test_an_upload_is_removed_once_its_tab_is_closed(tmp_path: Path, chromium: A
         while folder.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert not folder.exists(), "the closed tab's upload is still on disk"
+        assert others.is_dir()
         assert "Corpus: seeds" in second.text()
     finally:
         first_context.close()
