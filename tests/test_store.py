@@ -334,7 +334,7 @@ def test_a_build_process_that_dies_is_an_error_not_a_hang(tmp_path: Path,
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "delete", "manifest", "garbage",
-                                    "keys"])
+                                    "keys", "nested", "pipe", "pipe-table"])
 def test_damaged_cache_is_rebuilt_never_trusted(corpus: Path, cache: Path, damage: str,
                                                 caplog: pytest.LogCaptureFixture) -> None:
     first = open_index(corpus, cache_dir=cache)
@@ -356,6 +356,14 @@ def test_damaged_cache_is_rebuilt_never_trusted(corpus: Path, cache: Path, damag
         body = json.loads(manifest.read_text())
         body["terms"] += 1  # edited by hand: its checksum no longer matches
         manifest.write_text(json.dumps(body))
+    elif damage == "nested":  # (valid JSON that Python's parser cannot take: RecursionError)
+        (folder / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    elif damage.startswith("pipe"):  # (a plain open of a named pipe waits for a writer forever)
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("needs named pipes")
+        replaced = folder / "manifest.json" if damage == "pipe" else positions
+        replaced.unlink()
+        os.mkfifo(replaced)
     else:  # edited by hand with its checksum made right: a key this version needs is gone
         manifest = folder / "manifest.json"
         body = json.loads(manifest.read_text())

@@ -202,8 +202,21 @@ def arrow_file_bytes(path: Path) -> pa.Buffer:
     done. Bytes Arrow owns need no lock (see :func:`policydata.corpus.arrow_bytes` for bytes
     already read).
     """
-    with open(path, "rb") as handle:
+    with _open_regular(path) as handle:
         return _arrow_read(handle)
+
+
+def _open_regular(path: Path) -> io.BufferedReader:
+    """``path`` opened to read, if it is a regular file (or a link to one): a cache file
+    replaced by a named pipe would make a plain open wait for a writer forever."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _arrow_read(handle: io.BufferedReader) -> pa.Buffer:
@@ -709,14 +722,24 @@ def _theme_counts(segment: Segment, lexicon: Lexicon, themes: ThemeDictionary) -
     return out
 
 
+#: Largest manifest read (that of an index of 100,000 articles is about 8 KB).
+MANIFEST_MAX_BYTES = 64 * 2**20
+
+
 def _read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / "manifest.json"
     try:
-        manifest = json.loads(path.read_text("utf-8"))
+        with _open_regular(path) as handle:
+            text = handle.read(MANIFEST_MAX_BYTES + 1)
+        if len(text) > MANIFEST_MAX_BYTES:
+            raise ValueError(f"larger than {MANIFEST_MAX_BYTES // 2**20} MB")
+        manifest = json.loads(text.decode("utf-8"))
     except FileNotFoundError:
         raise CacheError("no cached index yet") from None
     except (OSError, ValueError) as error:
         raise CacheError(f"manifest cannot be read ({error})") from None
+    except RecursionError:  # (JSON nested thousands deep: no manifest this code wrote)
+        raise CacheError("manifest cannot be read (nested too deep)") from None
     if not isinstance(manifest, dict):
         raise CacheError("manifest is not a JSON object")
     if (manifest.get("schema"), manifest.get("rules"), manifest.get("loader")) != (
