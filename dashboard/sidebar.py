@@ -67,6 +67,7 @@ def draw(corpus: data.Corpus, pages: list[Any]) -> None:
                        f"{'is' if cut == 1 else 'are'} left out: a date without a day stands "
                        f"on the first of its month or year, before {start:%Y-%m-%d}.")
         state.control("w_theme", st.multiselect, "Themes", list(corpus.dictionary.names),
+                      format_func=ui.chip,
                       placeholder="Any theme",
                       help="Articles with at least one match of any chosen theme.")
         state.control("w_q", st.text_input, "Search", max_chars=200,
@@ -75,6 +76,7 @@ def draw(corpus: data.Corpus, pages: list[Any]) -> None:
                            "(not in a number such as 10,000). Hyphens and case do not matter. "
                            "At most 200 characters: a longer paste is not taken.")
         state.control("w_source", st.multiselect, "Sources", index.source_names,
+                      format_func=ui.chip,
                       placeholder="Any source")
         st.session_state["_notes_box"] = st.container()
         st.divider()

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import streamlit as st
 
+from policydata.columns import printable
 from policydata.filters import (
     MARKS,
     MAX_SMOOTH,
@@ -232,7 +233,7 @@ def point_pickers(periods: list[str], focus_key: str, label: str, names: list[st
                 format_func=lambda p: p or "choose a period")
     with cols[1]:
         valid_choice(focus_key, list(names))
-        control(focus_key, st.selectbox, label, list(names),
+        control(focus_key, st.selectbox, label, list(names), format_func=printable,
                 placeholder=f"choose a {label.lower()}")
     return current().view
 

@@ -33,6 +33,17 @@ def shown(value: object) -> str:
     return printable(value, lines=True)
 
 
+def chip(value: object) -> str:
+    r"""An option of a select box, or a chip of a multiselect, as it is written: control,
+    invisible and direction-changing characters as codes, so a source named ``xin​hua``
+    cannot read as ``xinhua``, nor three different terms all as ``digital economy``.
+
+    >>> chip("xin​hua"), chip("‮evil")
+    ('xin[U+200B]hua', '[U+202E]evil')
+    """
+    return printable(value)
+
+
 def plain(value: object) -> str:
     r"""Text for elements that read Markdown (notes, messages, labels), shown as written.
 

@@ -472,6 +472,9 @@ def test_an_empty_path_is_a_bad_argument(option: str, tmp_path: Path) -> None:
     ("a=b", "a=b"),
     (" =1", " =1"),
     ("", ""),
+    # a NUL is written as the tables write it: readers cut a field, or refuse the file, at one
+    ("a\0b", "a\\x00b"),
+    ("\0=1+1", "\\x00=1+1"),
 ])
 def test_csv_cells_cannot_split_rows_or_run_as_formulas(cell: str, written: str) -> None:
     import pandas as pd
@@ -484,7 +487,8 @@ def test_csv_cells_cannot_split_rows_or_run_as_formulas(cell: str, written: str)
         f"other,count,docs,score\n{written},-1,2,-2.5\n")
     # read back, each is one row holding what was written (less the quote, for formulas)
     (row,) = rows(csv_text(frame, "top"))
-    assert row["term"] in (cell, "'" + cell) and row["score"] == "-2.5"
+    assert row["term"] in (cell, "'" + cell, cell.replace("\0", "\\x00"))
+    assert row["score"] == "-2.5"
 
 
 def test_frame_csv_neutralises_text_of_any_column(tmp_path: Path) -> None:
@@ -534,6 +538,24 @@ def test_info_table_shows_every_value_as_text(tmp_path: Path) -> None:
     assert "cache\\x1b]0;owned\\x07" in info
     table = run("articles", "--corpus", str(corpus), cache=cache).stdout
     assert "txt.[U+202E]exe[U+200B]" in table and "\u202e" not in table
+
+
+def test_every_invisible_character_of_unicode_is_revealed() -> None:
+    """INVISIBLE is written out: it must hold every format character (Cf) and separator of
+    the Unicode data of the Python running it, and the invisible letters and marks."""
+    import sys
+    import unicodedata
+
+    from policydata.columns import INVISIBLE, reveal
+
+    wanted = {chr(c) for c in range(sys.maxunicode + 1)
+              if unicodedata.category(chr(c)) in ("Cf", "Zl", "Zp")}
+    wanted |= {"\u115f", "\u1160", "\u3164", "\uffa0", "\u034f", "\ufe0f", "\U000e0100"}
+    missed = sorted(f"U+{ord(c):04X}" for c in wanted if not INVISIBLE.fullmatch(c))
+    assert not missed, f"not revealed (Unicode {unicodedata.unidata_version}): {missed}"
+    # and nothing that shows: letters, marks that combine visibly, spaces, CJK, emoji
+    shown = "digital economy é e\u0301 数字经济 \u00a0\u3000 🙂 \u05d0\u0627"
+    assert reveal(shown) == shown
 
 
 @pytest.mark.parametrize(("text", "shown"), [

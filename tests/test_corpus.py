@@ -1652,6 +1652,23 @@ def test_json_field_names_that_clash_in_case_are_said(tmp_path: Path):
                      "' Text', is used")]
 
 
+def test_a_json_name_given_twice_is_said(tmp_path: Path):
+    # JSON keeps the last value of a name given twice: the first text was lost unsaid.
+    write(tmp_path, "a.jsonl",
+          '{"date": "2023-06-14", "title": "t", "text": "first digital economy", '
+          '"text": "second", "extra": 1, "extra": 2}\n'
+          '{"date": "2023-06-15", "title": "u", "text": "fine", "meta": {"a": 1, "a": 2}}\n')
+    write(tmp_path, "b.json", '[{"date": "2023-06-16", "title": "v", "title": "w", '
+                              '"text": "z"}]')
+    docs, report = load(tmp_path)
+    assert [(d.title, d.text.split("\n\n")[-1]) for d in docs] == [
+        ("t", "second"), ("u", "fine"), ("w", "z")]
+    # (only the fields an article is read from: "extra" and a nested "a" lose nothing read)
+    assert [(p.path, p.reason) for p in report.warnings] == [
+        ("a.jsonl#1", "line 1: 'text' is given more than once; the last is used"),
+        ("b.json#1", "item 1: 'title' is given more than once; the last is used")]
+
+
 def test_lists_and_mappings_where_text_is_expected_are_said(tmp_path: Path):
     write(tmp_path, "a.md", "---\ndate: 2023-01-01\ntitle: [a, '<b>']\nsource: {x: y}\n---\nbody\n")
     write(tmp_path, "b.jsonl", '{"date": "2023-01-02", "title": 5, "text": {"k": "v"}}\n')

@@ -958,6 +958,30 @@ def test_invisible_characters_are_revealed_not_obeyed() -> None:
     assert (rows(1), rows(2, "article")) == ("1 row", "2 articles")
 
 
+def test_chips_and_options_show_invisible_characters_as_codes(monkeypatch, tmp_path) -> None:
+    """A shared link's terms, themes and sources read as what they are: three terms that all
+    read "digital economy" or a source "xin\u200bhua" that reads "xinhua" misled (the tables
+    showed the codes, the chips did not)."""
+    corpus = tmp_path / "corpus"
+    for source in ("xinhua", "xin\u200bhua"):
+        (corpus / source).mkdir(parents=True)
+        (corpus / source / "a.txt").write_text(
+            f" date 2023-0{len(source) - 5}-02 T\n\nThe digital economy of {source}.\n")
+    terms = ["digital economy", "digi\u200btal economy", "\u202eymonoce latigid"]
+    at = app(monkeypatch, corpus, tmp_path / "cache",
+             {"term": terms, "source": ["xin\u200bhua"], "freq": "year"}, "views/trends.py")
+    chosen = at.multiselect(key="w_terms")
+    assert chosen.value == terms  # (the terms themselves, shown as codes)
+    assert chosen.options == ["digital economy", "digi[U+200B]tal economy",
+                              "[U+202E]ymonoce latigid"]
+    sources = at.sidebar.multiselect(key="w_source")
+    assert sources.value == ["xin\u200bhua"]
+    assert sorted(sources.options) == ["xin[U+200B]hua", "xinhua"]
+    at.multiselect(key="w_terms").unselect("digi\u200btal economy").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.query_params["term"] == ["digital economy", "\u202eymonoce latigid"]
+
+
 def test_chart_labels_show_markup_and_control_characters_as_text(monkeypatch) -> None:
     monkeypatch.syspath_prepend(str(ROOT))
     from dashboard.figures import esc

@@ -27,7 +27,7 @@ def main() -> None:
     # Only the chosen terms are options: with more, Enter would pick the options containing
     # what was typed rather than the typed term itself.
     state.control("w_terms", st.multiselect, "Terms or phrases", list(run.view.terms),
-                  accept_new_options=True, max_selections=MAX_TERMS,
+                  accept_new_options=True, max_selections=MAX_TERMS, format_func=ui.chip,
                   placeholder="Type a word or phrase and press Enter",
                   help="Each term is counted on its own. Hyphens and case do not matter; a * "
                        "at the end of a word matches any ending (digit*); commas join "

@@ -53,7 +53,7 @@ def main() -> None:
         state.valid_choice("w_theme2", [None, *names])
         with cols[1]:
             state.control("w_theme2", st.selectbox, "Second theme (B)", [None, *names],
-                          format_func=lambda t: t or "choose a theme",
+                          format_func=lambda t: ui.chip(t) if t else "choose a theme",
                           placeholder="choose a theme",
                           help="Cloud A shows the articles the sidebar filters select (choose "
                                "a theme there); cloud B the same articles with this theme "

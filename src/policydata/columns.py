@@ -16,11 +16,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-#: Invisible and direction-changing characters (zero-width spaces and joiners, bidirectional
-#: marks, embeddings, overrides and isolates, the byte-order mark): shown as ``[U+202E]``, not
-#: obeyed, wherever corpus text is shown (terminal and dashboard), so a title cannot read
-#: differently from what it holds.
-INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+#: Invisible and direction-changing characters: every format character of Unicode (category
+#: Cf: zero-width spaces and joiners, the soft hyphen, bidirectional marks, embeddings,
+#: overrides and isolates, the byte-order mark, tag characters), the line and paragraph
+#: separators (U+2028, U+2029), and the invisible letters and marks that are not Cf: the Hangul
+#: fillers (letters: ``digital\u3164economy`` is one word that looks like two), variation
+#: selectors and the combining grapheme joiner. Shown as ``[U+202E]``, not obeyed, wherever
+#: corpus text is shown (terminal and dashboard), so a title cannot read differently from what
+#: it holds. (Written out, as of Unicode 15.1; a test checks it against the running Python's
+#: Unicode data.)
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+    "\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164"
+    "\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+    "\U000e0100-\U000e01ef]")
 
 
 def reveal(value: str) -> str:
@@ -28,6 +38,8 @@ def reveal(value: str) -> str:
 
     >>> reveal("evil\u202etxt.exe")
     'evil[U+202E]txt.exe'
+    >>> reveal("digital\u3164economy, digi\u00adtal")
+    'digital[U+3164]economy, digi[U+00AD]tal'
     """
     return INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
 
@@ -107,18 +119,19 @@ def frame_csv(frame: Any) -> str:
     :func:`neutralise`); a field holding ``\\n`` or ``\\r`` is quoted; lines end with ``\\n``.
 
     >>> import pandas as pd
-    >>> print(frame_csv(pd.DataFrame({"title": ["@SUM(1+1)", "-2.5", "a\\rb"],
-    ...                               "change": [-2, 3, 4]})), end="")
+    >>> print(frame_csv(pd.DataFrame({"title": ["@SUM(1+1)", "-2.5", "a\\rb", "a\\0b"],
+    ...                               "change": [-2, 3, 4, 5]})), end="")
     title,change
     '@SUM(1+1),-2
     -2.5,3
     "a\rb",4
+    a\\x00b,5
     """
     risky = [c for c in frame.columns if not _numeric(frame[c].dtype) and _risky(frame[c])]
     if risky:
         frame = frame.copy()
         for column in risky:
-            frame[column] = frame[column].map(neutralise)
+            frame[column] = frame[column].map(lambda v: neutralise(_no_nul(v)))
     # Written with "\r\n" so that the csv module quotes every field holding "\r" or "\n" (with
     # "\n" alone it leaves a lone "\r" bare, which readers take for a line end); then each row
     # end, the "\r\n" outside quotes, becomes "\n". Outside quotes means an even number of '"'
@@ -129,13 +142,22 @@ def frame_csv(frame: Any) -> str:
     return '"'.join(parts)
 
 
+def _no_nul(value: Any) -> Any:
+    """A NUL character written as ``\\x00`` (as the command line's tables write it): spreadsheets
+    and CSV readers cut a field, or refuse the file, at a NUL."""
+    return value.replace("\0", "\\x00") if isinstance(value, str) else value
+
+
 def _numeric(dtype: Any) -> bool:
     return getattr(dtype, "kind", "O") in "biufcmM"  # numbers, booleans, dates, durations
 
 
 def _risky(column: Any) -> bool:
-    """Whether a column may hold a text cell starting like a formula (a quick look first)."""
+    """Whether a column may hold a text cell starting like a formula, or a NUL (a quick look
+    first)."""
     try:
-        return bool(column.str.startswith(FORMULA_STARTS, na=False).any())
+        return bool(column.str.startswith(FORMULA_STARTS, na=False).any()
+                    or column.str.contains("\0", regex=False, na=False).any())
     except AttributeError:  # not a column of text (dates, lists): each value is looked at
-        return any(isinstance(v, str) and v.startswith(FORMULA_STARTS) for v in column)
+        return any(isinstance(v, str) and (v.startswith(FORMULA_STARTS) or "\0" in v)
+                   for v in column)

@@ -77,7 +77,7 @@ def is_duplicate(reason: str) -> bool:
 
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
-LOADER_VERSION = 5  # 5: a file with a date and no title or text is skipped
+LOADER_VERSION = 6  # 6: a JSON name given twice is a caveat (5: a date alone is skipped)
 
 
 @dataclass(frozen=True)
@@ -1518,7 +1518,7 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
             continue
         where = f"line {number}"
         try:
-            value = json.loads(line)
+            value = json.loads(line, object_pairs_hook=_JsonObject.of)
         except json.JSONDecodeError as error:
             if first and line.strip()[:1] in ("{", "[") and _one_document(text):
                 yield from _json_rows(text)
@@ -1541,6 +1541,21 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
         yield number, *_lowered(value, where), where
 
 
+class _JsonObject(dict):
+    """A JSON object that remembers the names it gives more than once (JSON keeps the last
+    value, and the others would be lost unsaid)."""
+
+    repeated: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, Any]]) -> _JsonObject:
+        value = cls(pairs)
+        if len(value) < len(pairs):
+            names = [name for name, _ in pairs]
+            value.repeated = tuple(dict.fromkeys(n for n in names if names.count(n) > 1))
+        return value
+
+
 def _one_document(text: str) -> bool:
     """Whether a text is a single JSON document."""
     try:
@@ -1560,7 +1575,7 @@ def _json_rows(text: str) -> Iterator[Row]:
     each one article named ``item N``, or a single object (``item 1``). A file of one object per
     line (JSON Lines named ``.json``) is read as JSON Lines."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, object_pairs_hook=_JsonObject.of)
     except json.JSONDecodeError as error:
         if error.msg == "Extra data" and text.lstrip().startswith("{"):
             yield from _jsonl_rows(text)
@@ -1595,8 +1610,8 @@ def _json_rows(text: str) -> Iterator[Row]:
 
 def _lowered(value: dict[Any, Any], where: str) -> tuple[dict[str, Any], str]:
     """A JSON object's fields by name in lower case, and a caveat when several of its names
-    stand for one field (``title`` and ``TITLE``): the last is used, as JSON does for a
-    repeated name.
+    stand for one field (``title`` and ``TITLE``), or one of them is given twice: the last is
+    used, as JSON does for a repeated name.
 
     >>> fields, caveat = _lowered({"Title": "a", "TITLE ": "b", "text": "c"}, "line 1")
     >>> fields
@@ -1612,10 +1627,13 @@ def _lowered(value: dict[Any, Any], where: str) -> tuple[dict[str, Any], str]:
         names.setdefault(name, []).append(str(key))
     clashes = [(name, keys) for name, keys in names.items()
                if len(keys) > 1 and name in _COLUMNS]
-    caveat = "; ".join(
+    caveats = [
         f"{' and '.join(repr(k) for k in keys)} {'both' if len(keys) == 2 else 'all'} name "
         f"the field {name}; the last, "
-        f"{keys[-1]!r}, is used" for name, keys in clashes)
+        f"{keys[-1]!r}, is used" for name, keys in clashes]
+    caveats += [f"{key!r} is given more than once; the last is used"
+                for key in getattr(value, "repeated", ()) if key.strip().lower() in _COLUMNS]
+    caveat = "; ".join(caveats)
     return fields, f"{where}: {caveat}" if caveat else ""
 
 
