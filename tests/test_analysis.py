@@ -386,14 +386,24 @@ def test_periods_without_articles_have_no_value_and_are_skipped_by_smoothing() -
 TOP_WORDS = ["belt", "and", "road", "the", "digital", "economy", "of", "china", "data", "7",
              "supply", "chain", "new", "industrial", "system", "green", "trade", "policy"]
 TOP_STOP = ["and", "the", "of"]
+#: Bodies made of phrases repeat them: the n best are phrases the whole corpus repeats, which
+#: are counted from where they occur rather than from the text (Index.repeated_ngram_counts).
+TOP_PHRASES = ["belt and road", "digital economy", "supply chain", "new industrial system",
+               "green trade policy", "the digital economy of china", "data", "7"]
+_phrase_bodies = hst.lists(hst.lists(hst.tuples(hst.sampled_from(TOP_PHRASES),
+                                                hst.sampled_from([" ", " ", ". ", "-"])),
+                                     min_size=0, max_size=30), min_size=3, max_size=9)
+_word_bodies = hst.lists(hst.lists(hst.tuples(hst.sampled_from(TOP_WORDS),
+                                              hst.sampled_from([" ", " ", " ", ". ", "-"])),
+                                   min_size=0, max_size=40), min_size=2, max_size=8)
 
 
 def _reference_top(texts: list[str], selected: list[bool], size: int, weight: str,
-                   ) -> dict[str, tuple[int, int, float]]:
+                   reference: list[bool] | None = None) -> dict[str, tuple[int, int, float]]:
     """Every n-gram of the selected texts by the rules, brute force: term -> (count, docs,
     score). N-grams lie inside one boundary span; none starts or ends with a stopword or a
     number; tf-idf's document frequency and keyness's reference are the whole corpus and the
-    unselected rest."""
+    unselected rest (or the ``reference`` texts)."""
     stop = set(TOP_STOP)
 
     def grams(text: str) -> list[str]:
@@ -414,15 +424,16 @@ def _reference_top(texts: list[str], selected: list[bool], size: int, weight: st
     rest = Counter()
     docs = Counter()
     df = Counter()
-    for counts, chosen in zip(per_doc, selected):
+    against = [not c for c in selected] if reference is None else reference
+    for counts, chosen, other in zip(per_doc, selected, against):
         df.update(counts.keys())
         if chosen:
             here.update(counts)
             docs.update(counts.keys())
-        else:
+        if other:
             rest.update(counts)
     words_here = sum(ref.words(t) for t, c in zip(texts, selected) if c)
-    words_rest = sum(ref.words(t) for t, c in zip(texts, selected) if not c)
+    words_rest = sum(ref.words(t) for t, c in zip(texts, against) if c)
     out = {}
     for term, count in here.items():
         if weight == "count":
@@ -448,9 +459,21 @@ def _reference_top(texts: list[str], selected: list[bool], size: int, weight: st
          whole=True)
 @example(bodies=[[("green", "")], [("data", " "), ("china", " ")] * 2 + [("data", "")],
                  [("china", " ")] * 4], size=3, weight="tfidf", n=50, whole=False)
-@given(bodies=hst.lists(hst.lists(hst.tuples(hst.sampled_from(TOP_WORDS),
-                                            hst.sampled_from([" ", " ", " ", ". ", "-"])),
-                                  min_size=0, max_size=40), min_size=2, max_size=8),
+# Phrases met often in a selection: their counts and documents come from where the whole
+# corpus's repeated phrases occur, and settle the ranking.
+@example(bodies=[[("supply chain", " ")] * 5,
+                 [("digital economy", " ")] * 8 + [("supply chain", " ")] * 2,
+                 [("supply chain", " ")] * 6 + [("digital economy", ". ")],
+                 [("green trade policy", " ")] * 3,
+                 [("digital economy", " ")] * 6 + [("belt and road", "-")] * 3,
+                 [("belt and road", " ")] * 4], size=2, weight="count", n=2, whole=False)
+@example(bodies=[[("supply chain", " ")] * 5,
+                 [("digital economy", " ")] * 8 + [("supply chain", " ")] * 2,
+                 [("supply chain", " ")] * 6 + [("digital economy", ". ")],
+                 [("green trade policy", " ")] * 3,
+                 [("the digital economy of china", " ")] * 6 + [("belt and road", "-")] * 3,
+                 [("belt and road", " ")] * 4], size=3, weight="tfidf", n=1, whole=False)
+@given(bodies=hst.one_of(_word_bodies, _phrase_bodies),
        size=hst.sampled_from([1, 2, 3]), weight=hst.sampled_from(["count", "tfidf", "keyness"]),
        n=hst.sampled_from([1, 3, 50]), whole=hst.booleans())
 def test_prop_top_terms_equal_brute_force(bodies, size, weight, n, whole) -> None:
@@ -475,6 +498,50 @@ def test_prop_top_terms_equal_brute_force(bodies, size, weight, n, whole) -> Non
     assert got["term"].tolist() == [term for term, _ in ranked]
     assert got["count"].tolist() == [v[0] for _, v in ranked]
     assert got["docs"].tolist() == [v[1] for _, v in ranked]
+    assert got["score"].tolist() == pytest.approx([v[2] for _, v in ranked])
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Phrases met often: the ranking is settled by the repeated phrases' counts alone.
+@example(bodies=[[("supply chain", " ")] * 5,
+                 [("digital economy", " ")] * 8 + [("supply chain", " ")] * 2,
+                 [("supply chain", " ")] * 6 + [("digital economy", ". ")],
+                 [("green trade policy", " ")] * 3,
+                 [("digital economy", " ")] * 6 + [("belt and road", "-")] * 3,
+                 [("belt and road", " ")] * 4], size=2, n=2, overlap=False)
+@example(bodies=[[("green trade policy", " ")] * 3, [("new industrial system", " ")] * 6,
+                 [("supply chain", " ")] * 20, [("green trade policy", " ")] * 3,
+                 [("digital economy", " ")] * 2,
+                 [("supply chain", " ")] * 20 + [("belt and road", " ")] * 5],
+         size=3, n=1, overlap=True)
+@given(bodies=hst.one_of(_phrase_bodies, _word_bodies.filter(lambda b: len(b) >= 3)),
+       size=hst.sampled_from([1, 2, 3]), n=hst.sampled_from([1, 3, 50]),
+       overlap=hst.booleans())
+def test_prop_keyness_against_another_selection_equals_brute_force(bodies, size, n,
+                                                                   overlap) -> None:
+    """Keyness against a reference other than the rest (the word clouds' comparisons): the
+    reference's counts of repeated phrases come from where they occur, as the selection's
+    do; the reference may share articles with the selection."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "c"
+        texts = []
+        for i, body in enumerate(bodies):
+            text = "".join(w + s for w, s in body)
+            write_article(folder, f"{i}.txt", f"{2020 + i % 3}-01-01", f"Doc {i}", text)
+            texts.append(ref.document_text(f"Doc {i}", text))
+        index = open_index(folder, cache_dir=Path(tmp) / "cache")
+        flt = Filter(start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31))
+        against = Filter(start=dt.date(2021 if overlap else 2022, 1, 1))
+        got = an.top_terms(index, flt, n=n, weight="keyness", ngram=size, stopwords=TOP_STOP,
+                           reference=against)
+    years = [2020 + i % 3 for i in range(len(texts))]
+    expected = _reference_top(texts, [y == 2021 for y in years], size, "keyness",
+                              reference=[y >= (2021 if overlap else 2022) for y in years])
+    ranked = sorted(expected.items(), key=lambda kv: (-kv[1][2], kv[0]))[:n]
+    assert got["term"].tolist() == [term for term, _ in ranked]
+    assert got["count"].tolist() == [v[0] for _, v in ranked]
     assert got["score"].tolist() == pytest.approx([v[2] for _, v in ranked])
 
 
@@ -771,3 +838,34 @@ def test_a_search_over_the_work_limit_is_refused_before_counting(small_index,
     assert small_index.query_work(phrase) == 2 * rarest
     monkeypatch.setattr(policydata.index, "MAX_QUERY_WORK", 2 * rarest)
     assert an.term_trend(small_index, ["digital economy"])["count"].sum() == sum(DIGITAL)
+
+
+@pytest.mark.parametrize("extra", [[], ["digital", "chain"], ["economy"]])
+@pytest.mark.parametrize("size", [2, 3])
+def test_repeated_phrases_are_counted_as_the_text_counts_them(tmp_path: Path, extra: list[str],
+                                                              size: int) -> None:
+    """Index.repeated_ngram_counts, for selections, for the default stopwords and for the
+    default with a user's words added (its table narrowed), equals the count of the text
+    (ngram_counts, itself checked against the brute force above) for every repeated phrase."""
+    import random
+
+    rng = random.Random(size * 10 + len(extra))
+    folder = tmp_path / "c"
+    for i in range(24):
+        body = "".join(rng.choice(TOP_PHRASES) + rng.choice([" ", " ", ". ", " and "])
+                       for _ in range(rng.randrange(0, 30)))
+        write_article(folder, f"{i}.txt", f"{2020 + i % 3}-0{1 + i % 9}-01", f"Doc {i}", body)
+    index = open_index(folder, cache_dir=tmp_path / "cache")
+    base = index.stop_mask(an.default_stopwords())
+    stop = index.stop_mask(frozenset([*an.default_stopwords(), *extra]))
+    table_keys = index.ngram_table(size, stop, base)[0]
+    assert len(table_keys) > 10  # (the test shows something)
+    for flt in [Filter(), Filter(start=dt.date(2021, 1, 1)), Filter(query="digital economy"),
+                Filter(start=dt.date(2030, 1, 1))]:
+        mask = an.select(index, flt)
+        keys, counts, docs = index.repeated_ngram_counts(mask, size, stop, base)
+        all_keys, all_counts, all_docs = index.ngram_counts(mask, size, stop)
+        repeated = np.isin(all_keys, table_keys)
+        assert keys.tolist() == all_keys[repeated].tolist()
+        assert counts.tolist() == all_counts[repeated].tolist()
+        assert docs.tolist() == all_docs[repeated].tolist()

@@ -1571,23 +1571,23 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
                            else default_stopwords(), numbers=numbers)
     base = index.stop_mask(default_stopwords())  # (the whole corpus's shared phrase tables)
     sizes = range(low, high + 1)
-    scored = [_score_ngrams(index, mask, ref_mask, size, stop, base, weight, n) for size in sizes]
+    scored = [_score_ngrams(index, mask, ref_mask, size, stop, base, weight) for size in sizes]
     wanted = n
     while True:
         chosen = [s.best(wanted) for s in scored]
-        if keep_nested or high == low:
+        if not keep_nested and high > low:
+            chosen = _without_nested(index, mask, stop, scored, chosen, low)
+            # Each length must still offer n terms (or all it has): else rank more of them.
+            if not all(len(kept) >= n or wanted >= len(s.keys)
+                       for kept, s in zip(chosen, scored)):
+                wanted *= 2
+                continue
+        if all(s.enough(wanted) for s in scored):
             break
-        chosen = _without_nested(index, mask, stop, scored, chosen, low)
-        # Each length must still offer n terms (or all it has): else rank more of them.
-        if all(len(kept) >= n or wanted >= len(s.keys) for kept, s in zip(chosen, scored)):
-            if all(s.complete or wanted < len(s.keys) for s in scored):
-                break
-            # (the whole corpus's repeated phrases are not enough: count every phrase)
-            scored = [s if s.complete else _score_ngrams(index, mask, ref_mask, size, stop,
-                                                         base, weight, len(s.keys) + 1)
-                      for s, size in zip(scored, sizes)]
-        else:
-            wanted *= 2
+        # (the whole corpus's repeated phrases do not settle the ranking: count every phrase)
+        scored = [s if s.enough(wanted) else _score_ngrams(index, mask, ref_mask, size, stop,
+                                                           base, weight, every=True)
+                  for s, size in zip(scored, sizes)]
     candidates = [s.frame(index, mask, size, rows) for s, size, rows in zip(scored, sizes, chosen)]
     table = pd.concat(candidates, ignore_index=True)
     if not len(table):
@@ -1611,13 +1611,16 @@ def _lookup(table_keys: np.ndarray, values: np.ndarray, keys: np.ndarray,
 class _Scored:
     """Every n-gram of one length that was scored: sorted ``keys``, their ``counts`` (and
     ``docs``, None for single words) in the selection and their ``score``. ``complete`` is
-    False when they are only the whole corpus's repeated phrases (those met twice or more)."""
+    False when they are only the whole corpus's repeated phrases (those met twice or more):
+    every other phrase of the selection occurs once in the corpus and scores at most
+    ``ceiling``."""
 
     keys: np.ndarray
     counts: np.ndarray
     docs: np.ndarray | None
     score: np.ndarray
     complete: bool
+    ceiling: float = -np.inf
 
     def best(self, n: int) -> np.ndarray:
         """Rows of the n best scores, and of every tie with the last of them."""
@@ -1625,6 +1628,13 @@ class _Scored:
             return np.arange(len(self.score))
         cut = np.partition(-self.score, n - 1)[n - 1] if n else np.inf
         return np.flatnonzero(-self.score <= cut)
+
+    def enough(self, n: int) -> bool:
+        """Whether :meth:`best` gives the n best of the selection's every phrase: all are
+        scored, or the n-th best scores above any phrase left out (so none ties with it)."""
+        if self.complete or n == 0:
+            return True
+        return len(self.score) > n and -np.partition(-self.score, n - 1)[n - 1] > self.ceiling
 
     def frame(self, index: Index, mask: np.ndarray, size: int, rows: np.ndarray,
               ) -> pd.DataFrame:
@@ -1641,17 +1651,22 @@ class _Scored:
 
 
 def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, size: int,
-                  stop: np.ndarray, base: np.ndarray, weight: str, n: int) -> _Scored:
+                  stop: np.ndarray, base: np.ndarray, weight: str, *, every: bool = False,
+                  ) -> _Scored:
+    """The n-grams of one length in the selection, scored. Phrases (2 and 3 words) are first
+    those the whole corpus repeats, counted from where they occur (fast: no text is read);
+    with ``every``, every phrase of the selection's text."""
     whole = weight != "keyness" and bool((mask == index.active).all())
     table = index.ngram_table(size, stop, base) if whole or weight != "count" else None
     complete = True
     if whole and table is not None and size == 1:
         keep = (table[1] > 0) & ~stop[table[0]]
         keys, counts, key_docs = table[0][keep], table[1][keep], table[2][keep]
-    elif whole and table is not None and len(table[0]) >= n:
-        # The whole corpus: its table of repeated phrases holds the top n (a phrase occurring
-        # once ranks below any occurring twice, by count and by tf-idf alike).
-        keys, counts, key_docs = table
+    elif size > 1 and not every:
+        # Any other phrase occurs once in the corpus: it ranks below the n-th best unless
+        # that one scores no more than a phrase met once can (see _Scored.enough).
+        keys, counts, key_docs = (table if whole and table is not None else
+                                  index.repeated_ngram_counts(mask, size, stop, base))
         complete = False
     else:
         keys, counts, key_docs = index.ngram_counts(mask, size, stop)
@@ -1667,12 +1682,28 @@ def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, s
         if (ref_mask == (index.active & ~mask)).all():
             # (A phrase missing from the table occurs once in the corpus: here, not there.)
             ref = _lookup(table[0], table[1], keys, counts) - counts
-        else:
-            ref_keys, ref_counts, _ = index.ngram_counts(ref_mask, size, stop)
+        else:  # (repeated phrases are counted exactly from where they occur, here too)
+            ref_keys, ref_counts, _ = (index.ngram_counts(ref_mask, size, stop) if complete
+                                       else index.repeated_ngram_counts(ref_mask, size, stop,
+                                                                        base))
             ref = _lookup(ref_keys, ref_counts, keys, 0)
         score = log_likelihood(counts, ref, int(index.words[mask].sum()),
                                int(index.words[ref_mask].sum()))
-    return _Scored(keys, counts, key_docs, np.asarray(score, dtype=float), complete)
+    return _Scored(keys, counts, key_docs, np.asarray(score, dtype=float), complete,
+                   _once_scores_at_most(index, mask, ref_mask, weight))
+
+
+def _once_scores_at_most(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None,
+                         weight: str) -> float:
+    """The highest score a phrase occurring once in the corpus can have in the selection: a
+    count of 1, in 1 document, and 0 or 1 occurrences in the reference."""
+    if weight == "count":
+        return 1.0
+    if weight == "tfidf":
+        return float(np.log((1 + index.n_documents) / 2) + 1)
+    assert ref_mask is not None
+    c, d = int(index.words[mask].sum()), int(index.words[ref_mask].sum())
+    return float(np.max(log_likelihood(np.array([1, 1]), np.array([0, 1]), c, d)))
 
 
 def _without_nested(index: Index, mask: np.ndarray, stop: np.ndarray, scored: list[_Scored],

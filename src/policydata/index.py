@@ -39,7 +39,7 @@ import hashlib
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -539,6 +539,37 @@ def _runs(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     occurrences = np.diff(np.append(heads, len(k))).astype(np.int64)
     documents = (np.add.reduceat(new_doc, heads).astype(np.int64) if len(heads) else _EMPTY)
     return k[heads], occurrences, documents
+
+
+def _pairs(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct (key, document) pairs, sorted by key then document, with their occurrences.
+
+    ``docs`` must be in stream order (see :func:`_runs`).
+
+    >>> [a.tolist() for a in _pairs(np.array([5, 3, 5, 5]), np.array([0, 0, 0, 1]))]
+    [[3, 5, 5], [0, 0, 1], [1, 2, 1]]
+    """
+    order = np.argsort(keys, kind="stable")
+    k, d = keys[order], docs[order]
+    new = np.ones(len(k), dtype=bool)
+    new[1:] = (k[1:] != k[:-1]) | (d[1:] != d[:-1])
+    heads = np.flatnonzero(new)
+    return k[heads], d[heads], np.diff(np.append(heads, len(k))).astype(np.int32)
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    """The whole corpus's repeated n-grams of one length (:meth:`Index.ngram_table`) and where
+    they occur: for key ``i``, the documents ``entry_docs[heads[i]:heads[i + 1]]`` (ascending)
+    hold it ``entry_counts[...]`` times. A selection's counts of these phrases are then one
+    pass over the entries (:meth:`Index.repeated_ngram_counts`), not a count of its text."""
+
+    keys: np.ndarray
+    counts: np.ndarray
+    docs: np.ndarray
+    heads: np.ndarray
+    entry_docs: np.ndarray
+    entry_counts: np.ndarray
 
 
 def longest_first(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1475,23 +1506,86 @@ class Index:
             result = (np.arange(len(totals), dtype=np.int64), totals, docs)
             self._remember(key, result)
             return result
-        if base is not None and len(base) == len(stop) and not (base & ~stop).any():
-            keys, counts, docs = self._repeated_ngrams(size, base)  # shared, then narrowed
-            first, last = self._key_ends(keys, size)
-            keep = ~stop[first] & ~stop[last]
-            return keys[keep], counts[keep], docs[keep]
-        return self._repeated_ngrams(size, stop)
+        phrases, keep = self._phrases(size, stop, base)
+        if keep is None:
+            return phrases.keys, phrases.counts, phrases.docs
+        return phrases.keys[keep], phrases.counts[keep], phrases.docs[keep]
 
-    def _repeated_ngrams(self, size: int, stop: np.ndarray,
-                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _phrases(self, size: int, stop: np.ndarray, base: np.ndarray | None,
+                 ) -> tuple[_Phrases, np.ndarray | None]:
+        """The repeated phrases for ``stop``: those of ``base`` (shared) and which of them
+        ``stop`` keeps when it masks every word ``base`` masks, else its own (keep: None)."""
+        if base is not None and len(base) == len(stop) and not (base & ~stop).any():
+            phrases = self._repeated_ngrams(size, base)  # shared, then narrowed
+            if not (stop & ~base).any():
+                return phrases, None
+            first, last = self._key_ends(phrases.keys, size)
+            return phrases, ~stop[first] & ~stop[last]
+        return self._repeated_ngrams(size, stop), None
+
+    def repeated_ngram_counts(self, mask: np.ndarray, size: int, stop: np.ndarray,
+                              base: np.ndarray | None = None,
+                              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The selected documents' counts of the n-grams the whole corpus repeats.
+
+        Exactly what :meth:`ngram_counts` gives for the n-grams of :meth:`ngram_table` (those
+        occurring at least twice in the active documents), in one pass over where they occur
+        rather than a count of the selection's text: a word cloud of phrases over most of a
+        large corpus answers at once. Any other n-gram occurs at most once in the corpus, so at
+        most once in the selection.
+
+        Parameters
+        ----------
+        mask : numpy.ndarray of bool
+            The documents to look in (a subset of the active ones).
+        size : int
+            Words per n-gram: 2 or 3.
+        stop, base : numpy.ndarray of bool
+            As for :meth:`ngram_table`.
+
+        Returns
+        -------
+        keys, counts, docs : numpy.ndarray of int64
+            The repeated n-grams found in the selection (sorted keys), their occurrences and
+            the selected documents holding them.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from policydata.analysis import default_stopwords
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> stop = index.stop_mask(default_stopwords())
+        >>> keys, counts, docs = index.repeated_ngram_counts(index.active, 2, stop)
+        >>> all_keys, all_counts, _ = index.ngram_counts(index.active, 2, stop)
+        >>> bool(np.isin(keys, all_keys).all()), counts.tolist() == all_counts[
+        ...     np.isin(all_keys, keys)].tolist()
+        (True, True)
+        >>> len(index.repeated_ngram_counts(~index.active, 2, stop)[0])
+        0
+        """
+        if size < 2:
+            raise ValueError("repeated_ngram_counts counts phrases of 2 or 3 words")
+        phrases, keep = self._phrases(size, stop, base)
+        if not len(phrases.keys):
+            return _EMPTY, _EMPTY, _EMPTY
+        selected = mask[phrases.entry_docs]
+        starts = phrases.heads[:-1]
+        counts = np.add.reduceat(np.where(selected, phrases.entry_counts, 0), starts
+                                 ).astype(np.int64)
+        docs = np.add.reduceat(selected.astype(np.int32), starts).astype(np.int64)
+        found = counts > 0 if keep is None else (counts > 0) & keep
+        return phrases.keys[found], counts[found], docs[found]
+
+    def _repeated_ngrams(self, size: int, stop: np.ndarray) -> _Phrases:
         """Every n-gram occurring at least twice in the active documents, none starting or
-        ending with a ``stop`` word, with occurrences and documents; computed segment by
-        segment to bound memory, then cached (a few per size)."""
+        ending with a ``stop`` word, with occurrences, documents and where each occurs;
+        computed segment by segment to bound memory, then cached (a few per size)."""
         key = (size, hashlib.blake2b(stop.tobytes(), digest_size=16).digest())
         with self._lock:
             found = self._ngram_cache.get(key)
         if found is not None:
-            return found
+            return cast(_Phrases, found)
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for s in range(len(self.segments)):
             local = np.zeros(len(self.active), dtype=bool)
@@ -1500,21 +1594,33 @@ class Index:
             for tokens, doc_of in self._subset_stream(local):
                 found_keys, at = self._keys(tokens, size, stop)
                 del tokens
-                parts.append(_runs(found_keys, doc_of[at]))
+                pair_keys, pair_docs, pair_counts = _pairs(found_keys, doc_of[at])
                 del found_keys, at, doc_of
+                parts.append((pair_keys, pair_docs.astype(np.int32), pair_counts))
         keys = np.concatenate([p[0] for p in parts]) if parts else _EMPTY
-        if len(keys):
-            # Segments hold different documents: occurrences and documents add up by key.
-            order = np.argsort(keys, kind="stable")
-            keys = keys[order]
-            heads = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-            counts = np.add.reduceat(np.concatenate([p[1] for p in parts])[order], heads)
-            docs = np.add.reduceat(np.concatenate([p[2] for p in parts])[order], heads)
-            keys = keys[heads]
-            repeated = counts >= 2
-            result = (keys[repeated], counts[repeated], docs[repeated])
-        else:
-            result = (_EMPTY, _EMPTY, _EMPTY)
+        if not len(keys):
+            empty = _Phrases(_EMPTY, _EMPTY, _EMPTY, np.zeros(1, dtype=np.int64), _EMPTY32,
+                             _EMPTY32)
+            self._remember(key, empty)
+            return empty
+        # Segments hold different documents, in order: sorted by key (stably), each key's
+        # pairs stay in document order.
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        entry_docs = np.concatenate([p[1] for p in parts])[order]
+        entry_counts = np.concatenate([p[2] for p in parts])[order]
+        del parts, order
+        new_key = np.ones(len(keys), dtype=bool)
+        new_key[1:] = keys[1:] != keys[:-1]
+        heads = np.flatnonzero(new_key)
+        counts = np.add.reduceat(entry_counts, heads).astype(np.int64)
+        docs = np.diff(np.append(heads, len(keys))).astype(np.int64)
+        repeated = counts >= 2
+        # (the entries of the repeated keys only: a tenth to a half of all pairs)
+        kept = np.repeat(repeated, docs)
+        result = _Phrases(keys[heads][repeated], counts[repeated], docs[repeated],
+                          np.concatenate([[0], np.cumsum(docs[repeated])]).astype(np.int64),
+                          entry_docs[kept], entry_counts[kept])
         self._remember(key, result)
         return result
 
