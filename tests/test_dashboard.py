@@ -1666,3 +1666,20 @@ def test_searches_and_dictionaries_too_costly_for_the_corpus_are_refused(monkeyp
     assert not at.exception
     assert any("theme 'Wide'" in e.value and "too much" in e.value for e in at.error)
     assert "Wide" not in at.dataframe[0].value["theme"].tolist() if at.dataframe else True
+    # Many themes, each under the limit, that together pass the dictionary's (a link could
+    # carry 200 themes of two-letter prefixes: ten seconds at 100,000 articles).
+    many = [f'T{i} = ["{cheap}"]' for i in range(40)]
+    work = index.query_work(an.parse_query(cheap))
+    monkeypatch.setattr(policydata.index, "MAX_DICTIONARY_WORK", 40 * work - 1)
+    at.text_area(key="themes_editor").set_value("[themes]\n" + "\n".join(many) + "\n")
+    apply_button(at).click().run()
+    assert not at.exception
+    said = " ".join(e.value for e in at.error).replace("\\", "")  # (markdown escapes)
+    assert ("the dictionary's 40 themes match too much of this corpus to count at once "
+            f"({40 * work:,} postings and positions") in said, said
+    monkeypatch.setattr(policydata.index, "MAX_DICTIONARY_WORK", 40 * work)
+    apply_button(at).click().run()  # (at the limit: counted)
+    assert not at.error
+    at.session_state["w_tab"] = "Counts"
+    at.run()
+    assert at.dataframe[0].value["theme"].tolist()[:1] == ["T0"]

@@ -56,6 +56,11 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 #: second of counting on a 2-core machine; a word such as "the" in 300,000 articles needs a
 #: few hundred thousand, a prefix of one letter or many one-letter prefixes tens of millions.
 MAX_QUERY_WORK = 30_000_000
+#: Most a whole theme dictionary may go through (:meth:`Index.check_themes`): every theme is
+#: counted at once, so a dictionary of many themes each under :data:`MAX_QUERY_WORK` (200 themes
+#: of two-letter prefixes, small enough to travel in a link) could take ten seconds. The default
+#: dictionary needs about 8 million at 100,000 articles.
+MAX_DICTIONARY_WORK = 2 * MAX_QUERY_WORK
 _EMPTY32 = np.zeros(0, dtype=np.int32)
 _STREAM_LOCK = threading.Lock()
 
@@ -907,18 +912,28 @@ class Index:
                 f"{MAX_QUERY_WORK:,}): make its prefixes longer or use fewer alternatives")
 
     def check_themes(self, dictionary: Any) -> None:
-        """Refuse a theme dictionary one of whose themes :meth:`check_work` would refuse.
+        """Refuse a theme dictionary one of whose themes :meth:`check_work` would refuse, or
+        whose themes together go through more than :data:`MAX_DICTIONARY_WORK`.
 
         Raises
         ------
         ValueError
-            Naming the theme, for a dictionary that cannot be counted in this index.
+            Naming the theme, or saying how much the whole dictionary would go through, for
+            a dictionary that cannot be counted in this index at once.
         """
+        total = 0
         for name, entries in dictionary.themes:
             try:
                 self.check_work(entries, ", ".join(str(t) for t in entries))
             except ValueError as error:
                 raise ValueError(f"theme {name!r}: {error}") from None
+            total += self.query_work(entries)
+        if total > MAX_DICTIONARY_WORK:
+            raise ValueError(
+                f"the dictionary's {len(dictionary.themes)} themes match too much of this "
+                f"corpus to count at once ({total:,} postings and positions to go through; "
+                f"the limit is {MAX_DICTIONARY_WORK:,}): use fewer themes or entries, or "
+                "longer prefixes")
 
     def doc_counts(self, terms: Sequence[Term]) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`counts` only for the rows with a match: what trends and lists need.
