@@ -26,6 +26,7 @@ from policydata.filters import (
     MAX_STOPWORDS,
     View,
     default_freq,
+    mark_note,
     operator_note,
     view_from_params,
     view_to_params,
@@ -292,7 +293,10 @@ def begin(*, themes: list[str], sources: list[str],
     for name in MARKS:
         made_with = (params.get(name) or [""])[-1]
         carried = name == "dict" and made_with.startswith(LINK_PREFIX)  # (noted when read)
-        if made_with and made_with != marks.get(name) and not carried:
+        malformed = mark_note(name, made_with) if made_with else None
+        if malformed:  # (no author's link holds it: it says nothing of what the link used)
+            found.insert(0, malformed)
+        elif made_with and made_with != marks.get(name) and not carried:
             found.insert(0, (MARK_NOTES_OWN if marks.get(name) else MARK_NOTES)[name])
     notes = [*(notes or []), *found]
     # (A drill-down's way back stays on every page: the filters it set are every page's, and

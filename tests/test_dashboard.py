@@ -873,7 +873,7 @@ def test_one_sessions_upload_and_dictionary_stay_in_that_session(monkeypatch, tm
     assert third.dataframe[0].value["articles"].tolist() == mine["docs"].tolist()
     assert third.query_params["dict"] == link["dict"][0] and "corpus" not in third.query_params
     # Opened in a session with an upload of its own, the note says which corpus is shown.
-    first.query_params["corpus"] = "0123456789abcdef"
+    first.query_params["corpus"] = "0123456789ab"
     first.run()
     shown = [w.value.replace("\\", "") for w in first.sidebar.warning]
     assert any("this is the corpus you uploaded" in w for w in shown), shown
@@ -956,6 +956,24 @@ def test_invisible_characters_are_revealed_not_obeyed() -> None:
     assert reveal("evil\u202etxt.exe\u200b") == "evil[U+202E]txt.exe[U+200B]"
     assert reveal("plain <b>text</b>") == "plain <b>text</b>"
     assert (rows(1), rows(2, "article")) == ("1 row", "2 articles")
+
+
+def test_marks_no_link_could_hold_are_said_to_be_ignored(monkeypatch, tmp_path) -> None:
+    """A link's corpus= and dict= are fingerprints (or a carried dictionary): other values
+    were read as "made on a corpus its author uploaded", which says what is not so."""
+    at = app(monkeypatch, SEEDS, tmp_path, {"corpus": "notHex", "dict": "zzz",
+                                            "back": "javascript:window.__pwned=1"},
+             "views/trends.py")
+    shown = " ".join(w.value for w in at.sidebar.warning).replace("\\", "")
+    assert "'corpus': 'notHex' is not a fingerprint of an uploaded corpus; ignored" in shown
+    assert "'dict': 'zzz' is not a fingerprint of a theme dictionary; ignored" in shown
+    assert "is not the way back to a trend" in shown
+    assert "its author uploaded" not in shown and "own theme dictionary" not in shown
+    assert not [b for b in at.sidebar.get("page_link") if "Back" in str(b.proto.label)]
+    # a well-formed fingerprint that is not this session's still gets its note
+    at = app(monkeypatch, SEEDS, tmp_path, {"corpus": "0123456789ab"}, "views/trends.py")
+    shown = " ".join(w.value for w in at.sidebar.warning).replace("\\", "")
+    assert "its author uploaded" in shown
 
 
 def test_chips_and_options_show_invisible_characters_as_codes(monkeypatch, tmp_path) -> None:

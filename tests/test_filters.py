@@ -174,9 +174,14 @@ def views(draw, back: bool = True):
         sort=draw(st.sampled_from(["-date", "date", "hits"])),
         doc=draw(st.sampled_from(["", "a/b", "x#3"])),
         passages=draw(st.booleans()),
-        back=(urlencode(view_to_params(draw(views(back=False)), freq=None), doseq=True)
-              if back and draw(st.booleans()) else ""),
+        back=(urlencode(view_to_params(draw(views(back=False).filter(_traces)), freq=None),
+                        doseq=True) if back and draw(st.booleans()) else ""),
     )
+
+
+def _traces(view: View) -> bool:
+    """Whether a view can be a drill-down's way back: a trend of terms or of a theme."""
+    return bool(view.terms or view.focus_theme)
 
 
 def test_the_way_back_is_a_view_of_its_own() -> None:
@@ -190,6 +195,14 @@ def test_the_way_back_is_a_view_of_its_own() -> None:
     view, notes = parse({"back": back + "&theme=Nope&smooth=x&back=term%3Dx"})
     assert view.back == back
     assert any("'back'" in n and "Nope" in n for n in notes), notes
+    # and a value that names no trend is no way back at all (it made a "Back" button)
+    for junk in ["javascript:window.__pwned=1", "freq=year", "theme=Digital+economy"]:
+        view, notes = parse({"back": junk})
+        assert view.back == "", junk
+        assert any(n.startswith("'back'") and "is not the way back to a trend" in n
+                   for n in notes), notes
+    theme_back = "freq=year&period=2023&focus_theme=Digital+economy"
+    assert parse({"back": theme_back})[0].back == theme_back
 
 
 def test_terms_that_count_alike_are_one_term() -> None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from .themes import LINK_PREFIX
 from .tokens import MAX_QUERY_LENGTH, parse_term, split_query
 
 #: Query parameter names (stable: shared links depend on them). The first eight are the
@@ -528,10 +529,34 @@ def _back(value: str, themes: Sequence[str] | None, sources: Sequence[str] | Non
     inner, problems = view_from_params(
         {k: v for k, v in parse_qs(value).items() if k != "back"}, themes=themes,
         sources=sources, freq=freq)
+    if not (inner.terms or inner.focus_theme):  # (a trend's way back names what it traced)
+        notes.append(f"'back': {value[:40]!r} is not the way back to a trend (it names no "
+                     "term or theme); ignored")
+        return ""
     if problems:
         notes.append(f"'back': the way back to the trend lost what was wrong in it "
                      f"({'; '.join(problems)[:200]})")
     return urlencode(view_to_params(inner, freq=None), doseq=True)
+
+
+#: A fingerprint in a link's marks (``corpus``, and ``dict`` when the dictionary is too long
+#: to carry): the first 12 hex digits of a SHA-256.
+FINGERPRINT = re.compile("[0-9a-f]{12}")
+
+
+def mark_note(name: str, value: str) -> str | None:
+    """What to say of a link's mark (:data:`MARKS`) that no author's link could hold: a
+    value that is neither a fingerprint nor, for ``dict``, a carried dictionary.
+
+    >>> mark_note("corpus", "0123456789ab") is None, mark_note("dict", "z.eNqLL") is None
+    (True, True)
+    >>> mark_note("corpus", "notHex")
+    "'corpus': 'notHex' is not a fingerprint of an uploaded corpus; ignored"
+    """
+    if FINGERPRINT.fullmatch(value) or (name == "dict" and value.startswith(LINK_PREFIX)):
+        return None
+    what = "an uploaded corpus" if name == "corpus" else "a theme dictionary"
+    return f"{name!r}: {value[:40]!r} is not a fingerprint of {what}; ignored"
 
 
 def view_to_params(view: View, *, freq: str | None = "month") -> dict[str, list[str]]:
