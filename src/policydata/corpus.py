@@ -1550,9 +1550,9 @@ class _JsonObject(dict):
     @classmethod
     def of(cls, pairs: list[tuple[str, Any]]) -> _JsonObject:
         value = cls(pairs)
-        if len(value) < len(pairs):
-            names = [name for name, _ in pairs]
-            value.repeated = tuple(dict.fromkeys(n for n in names if names.count(n) > 1))
+        if len(value) < len(pairs):  # (one count of all names: an object may hold thousands)
+            times = collections.Counter(name for name, _ in pairs)
+            value.repeated = tuple(name for name, n in times.items() if n > 1)
         return value
 
 
@@ -1652,8 +1652,8 @@ def _check_columns(names: Sequence[str]) -> None:
 without case)
     """
     found = set(names)
-    twice = sorted({n for n in names if names.count(n) > 1 and n in _COLUMNS}
-                   ) if len(found) < len(names) else []
+    twice = sorted(n for n, times in collections.Counter(names).items()
+                   if times > 1 and n in _COLUMNS) if len(found) < len(names) else []
     if twice:
         raise Unreadable(f"column{'s' if len(twice) > 1 else ''} {', '.join(twice)} "
                          f"appear{'' if len(twice) > 1 else 's'} more than once (names are "
