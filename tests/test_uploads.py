@@ -188,6 +188,18 @@ def test_zip_file_names_not_marked_as_unicode_are_read_in_their_encoding(
     assert sorted(d.source for d in docs) == ["工信部", "新华社"]  # the sources, legible
 
 
+def test_zip_file_names_from_western_windows_stay_as_written(tmp_path: Path) -> None:
+    """Code page 437 and 850 names (German, French, Spanish Windows) also read as GB18030
+    (``März`` as ``M剅z``): they stay code page 437, what Python read them as before."""
+    names = ["Bericht_März.txt", "Année 2020/Größe.txt", "año/niño.txt"]
+    upload = zip_with_raw_names([name.encode("cp437") for name in names])
+    notes = save_upload([("docs.zip", upload)], tmp_path / "corpus")
+    assert everything_under(tmp_path / "corpus") == {"Bericht_März.txt",
+                                                     "Année 2020/Größe.txt", "año/niño.txt"}
+    assert [n.reason.split(";")[1].strip() for n in notes] == [
+        "read as code page 437, the zip standard's default: check them (e.g. Bericht_März.txt)"]
+
+
 def test_zip_file_names_in_no_known_encoding_are_kept_with_a_note(tmp_path: Path) -> None:
     upload = zip_with_raw_names([b"caf\x82\xff.txt"])  # neither UTF-8 nor GB18030
     notes = save_upload([("c.zip", upload)], tmp_path / "corpus")

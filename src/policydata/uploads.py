@@ -366,7 +366,8 @@ def _open_zip(name: str, data: bytes, notes: list[UploadNote]) -> zipfile.ZipFil
     except (zipfile.BadZipFile, EOFError, ValueError):
         raise UploadError(f"{name}: not a valid zip file; nothing was saved") from None
     if encoding != "utf-8":
-        example = next(m.filename for m in archive.infolist() if not m.filename.isascii())
+        example = next(m.filename for m in archive.infolist()
+                       if not m.flag_bits & 0x800 and not m.filename.isascii())
         notes.append(UploadNote(name, f"its file names are not marked as Unicode; read as "
                                 f"{_NAME_ENCODINGS[encoding]} (e.g. {_brief(example)})",
                                 saved=True))
@@ -384,20 +385,46 @@ def _name_encoding(archive: zipfile.ZipFile) -> str | None:
 
     Python reads unmarked names as code page 437, which maps every byte: encoding them back
     gives the bytes stored, which are tried as UTF-8 (what most tools write, marked or not),
-    then as GB18030, else left as code page 437.
+    then as Chinese (:func:`_looks_chinese`), else left as code page 437 (what Windows in
+    Western Europe writes: ``März``, ``Année``).
     """
     raw = [m.filename.encode("cp437") for m in archive.infolist()
            if not m.flag_bits & 0x800 and not m.filename.isascii()]
     if not raw:
         return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            for name in raw:
-                name.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    return "cp437"
+    try:
+        for name in raw:
+            name.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return "gb18030" if all(_looks_chinese(name) for name in raw) else "cp437"
+
+
+def _looks_chinese(name: bytes) -> bool:
+    """Whether ``name`` reads as GB18030 with every two-byte character's second byte above
+    ASCII, as in every character of GB2312 (the common Chinese characters). GB18030 also takes
+    an accented letter of code page 437 followed by a letter (``ä`` then ``r``: ``M剅z``), which
+    names written on Western Windows are full of.
+
+    >>> _looks_chinese("新华社/数字经济.txt".encode("gbk")), _looks_chinese("März".encode("cp437"))
+    (True, False)
+    """
+    try:
+        name.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    at = 0
+    while at < len(name):
+        if name[at] < 0x80:
+            at += 1
+        elif 0x30 <= name[at + 1] <= 0x39:  # (a four-byte character)
+            at += 4
+        elif name[at + 1] < 0x80:
+            return False
+        else:
+            at += 2
+    return True
 
 
 def _zip_entries(name: str, archive: zipfile.ZipFile, limits: Limits,
