@@ -334,9 +334,11 @@ def test_a_build_process_that_dies_is_an_error_not_a_hang(tmp_path: Path,
 
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "delete", "manifest", "garbage",
-                                    "keys", "nested", "pipe", "pipe-table"])
+                                    "keys", "nested", "pipe", "pipe-table", "pipe-texts",
+                                    "pipe-build"])
 def test_damaged_cache_is_rebuilt_never_trusted(corpus: Path, cache: Path, damage: str,
-                                                caplog: pytest.LogCaptureFixture) -> None:
+                                                caplog: pytest.LogCaptureFixture,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     first = open_index(corpus, cache_dir=cache)
     folder = Path(first.build.cache)
     positions = next(folder.glob("segments/*/positions.parquet"))
@@ -361,7 +363,9 @@ def test_damaged_cache_is_rebuilt_never_trusted(corpus: Path, cache: Path, damag
     elif damage.startswith("pipe"):  # (a plain open of a named pipe waits for a writer forever)
         if not hasattr(os, "mkfifo"):
             pytest.skip("needs named pipes")
-        replaced = folder / "manifest.json" if damage == "pipe" else positions
+        replaced = {"pipe": folder / "manifest.json",
+                    "pipe-texts": next(folder.glob("segments/*/texts.parquet"))
+                    }.get(damage, positions)
         replaced.unlink()
         os.mkfifo(replaced)
     else:  # edited by hand with its checksum made right: a key this version needs is gone
@@ -369,8 +373,11 @@ def test_damaged_cache_is_rebuilt_never_trusted(corpus: Path, cache: Path, damag
         body = json.loads(manifest.read_text())
         del body["segments"]
         store._save_manifest(folder, body)
+    if damage == "pipe-build":  # (`policydata build` checks every file of an unchanged cache)
+        monkeypatch.setattr(store, "RACY_NS", 0)  # (the files just written count as unchanged)
+        assert build_index(corpus, cache_dir=cache).rebuilt
     index = open_index(corpus, cache_dir=cache)
-    assert index.build.rebuilt
+    assert index.build.rebuilt or damage == "pipe-build"
     assert count(index, "digital economy") == 36
     assert "rebuilding" in caplog.text or damage == "delete"
 
@@ -619,7 +626,6 @@ def test_a_loaded_index_reads_its_texts_after_another_build_replaced_them(corpus
 
 def test_running_out_of_open_files_is_said_and_does_not_rebuild_the_cache(
         corpus: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import builtins
     import errno
 
     built = open_index(corpus, cache_dir=cache)
@@ -630,12 +636,14 @@ def test_running_out_of_open_files_is_said_and_does_not_rebuild_the_cache(
 
     before = segments()
 
-    def exhausted(path, mode="r", *args, **kwargs):
-        if str(path).endswith("texts.parquet") and mode == "rb":  # (a rebuild could write)
-            raise OSError(errno.EMFILE, "Too many open files")
-        return builtins.open(path, mode, *args, **kwargs)
+    real_open = os.open
 
-    monkeypatch.setattr(store, "open", exhausted, raising=False)
+    def exhausted(path, flags, *args, **kwargs):  # (cache files are opened with os.open)
+        if str(path).endswith("texts.parquet") and not flags & (os.O_WRONLY | os.O_RDWR):
+            raise OSError(errno.EMFILE, "Too many open files")  # (a rebuild could write)
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", exhausted)
     with pytest.raises(OSError, match="Too many open files"):
         open_index(corpus, cache_dir=cache)
     monkeypatch.undo()

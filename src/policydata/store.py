@@ -1008,9 +1008,10 @@ def _verify(folder: Path) -> None:
     manifest = _read_manifest(folder)
     for rel, expected in manifest["checksums"].items():
         try:
-            data = (folder / rel).read_bytes()
-        except OSError as error:
-            raise CacheError(f"{rel}: {error.strerror or error}") from None
+            with _open_regular(folder / rel) as handle:  # (no more than the size it should be)
+                data = handle.read(int(expected[0]) + 1)
+        except (OSError, TypeError, ValueError, IndexError) as error:
+            raise CacheError(f"{rel}: {getattr(error, 'strerror', None) or error}") from None
         if [len(data), zlib.crc32(data)] != expected:
             raise CacheError(f"{rel} is damaged (size or checksum differs from the manifest)")
 
@@ -1513,8 +1514,8 @@ class _TextStore:
         self._handles: dict[int, io.BufferedReader] = {}
         try:
             for segment, entry in enumerate(manifest["segments"]):
-                self._handles[segment] = open(  # noqa: SIM115 - open for the index's life
-                    folder / "segments" / entry["name"] / "texts.parquet", "rb")
+                self._handles[segment] = _open_regular(  # (open for the index's life)
+                    folder / "segments" / entry["name"] / "texts.parquet")
         except OSError as error:
             _close_all(list(self._handles.values()))
             _raise_if_exhausted(error)
