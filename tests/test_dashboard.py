@@ -967,7 +967,7 @@ def test_marks_no_link_could_hold_are_said_to_be_ignored(monkeypatch, tmp_path) 
     shown = " ".join(w.value for w in at.sidebar.warning).replace("\\", "")
     assert "'corpus': 'notHex' is not a fingerprint of an uploaded corpus; ignored" in shown
     assert "'dict': 'zzz' is not a fingerprint of a theme dictionary; ignored" in shown
-    assert "is not the way back to a trend" in shown
+    assert "'back': the way back to the trend is lost (unknown parameter" in shown
     assert "its author uploaded" not in shown and "own theme dictionary" not in shown
     assert not [b for b in at.sidebar.get("page_link") if "Back" in str(b.proto.label)]
     # a well-formed fingerprint that is not this session's still gets its note

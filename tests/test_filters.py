@@ -196,13 +196,21 @@ def test_the_way_back_is_a_view_of_its_own() -> None:
     assert view.back == back
     assert any("'back'" in n and "Nope" in n for n in notes), notes
     # and a value that names no trend is no way back at all (it made a "Back" button)
-    for junk in ["javascript:window.__pwned=1", "freq=year", "theme=Digital+economy"]:
+    for junk, said in [("javascript:window.__pwned=1", "the way back to the trend is lost ("
+                        "unknown parameter 'javascript:window.__pwned' ignored)"),
+                       ("freq=year", "'freq=year' is not the way back to a trend"),
+                       ("theme=Digital+economy", "is not the way back to a trend (it names "
+                        "no term or theme); ignored")]:
         view, notes = parse({"back": junk})
         assert view.back == "", junk
-        assert any(n.startswith("'back'") and "is not the way back to a trend" in n
-                   for n in notes), notes
+        assert any(n.startswith("'back': ") and said in n for n in notes), notes
     theme_back = "freq=year&period=2023&focus_theme=Digital+economy"
     assert parse({"back": theme_back})[0].back == theme_back
+    # a theme's way back whose theme this dictionary lacks says so, not "names no theme"
+    view, notes = parse({"back": "freq=year&period=2023&focus_theme=Nope"})
+    assert view.back == ""
+    assert any(n.startswith("'back': the way back to the trend is lost (") and "Nope" in n
+               for n in notes), notes
 
 
 def test_terms_that_count_alike_are_one_term() -> None:

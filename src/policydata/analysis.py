@@ -1654,15 +1654,19 @@ def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, s
                   stop: np.ndarray, base: np.ndarray, weight: str, *, every: bool = False,
                   ) -> _Scored:
     """The n-grams of one length in the selection, scored. Phrases (2 and 3 words) are first
-    those the whole corpus repeats, counted from where they occur (fast: no text is read);
-    with ``every``, every phrase of the selection's text."""
+    those the whole corpus repeats, counted from where they occur (fast: no text is read),
+    when the whole corpus's table of them is made (in a server's warm-up thread, or for the
+    document frequencies of tf-idf and keyness; a single count of a selection's text costs
+    less than making it); with ``every``, or without the table, every phrase of the
+    selection's text."""
     whole = weight != "keyness" and bool((mask == index.active).all())
     table = index.ngram_table(size, stop, base) if whole or weight != "count" else None
     complete = True
     if whole and table is not None and size == 1:
         keep = (table[1] > 0) & ~stop[table[0]]
         keys, counts, key_docs = table[0][keep], table[1][keep], table[2][keep]
-    elif size > 1 and not every:
+    elif size > 1 and not every and (table is not None
+                                      or index.has_phrase_table(size, stop, base)):
         # Any other phrase occurs once in the corpus: it ranks below the n-th best unless
         # that one scores no more than a phrase met once can (see _Scored.enough).
         keys, counts, key_docs = (table if whole and table is not None else

@@ -18,19 +18,24 @@ from typing import Any
 
 #: Invisible and direction-changing characters: every format character of Unicode (category
 #: Cf: zero-width spaces and joiners, the soft hyphen, bidirectional marks, embeddings,
-#: overrides and isolates, the byte-order mark, tag characters), the line and paragraph
-#: separators (U+2028, U+2029), and the invisible letters and marks that are not Cf: the Hangul
-#: fillers (letters: ``digital\u3164economy`` is one word that looks like two), variation
-#: selectors and the combining grapheme joiner. Shown as ``[U+202E]``, not obeyed, wherever
-#: corpus text is shown (terminal and dashboard), so a title cannot read differently from what
-#: it holds. (Written out, as of Unicode 15.1; a test checks it against the running Python's
-#: Unicode data.)
+#: overrides and isolates, the byte-order mark, tag characters) but the few drawn as signs
+#: (:data:`SHOWN_FORMAT`), the line and paragraph separators (U+2028, U+2029), and the
+#: invisible letters and marks that are not Cf: the Hangul fillers (letters:
+#: ``digital\u3164economy`` is one word that looks like two), variation selectors and the
+#: combining grapheme joiner. Shown as ``[U+202E]``, not obeyed, wherever corpus text is shown
+#: (terminal and dashboard), so a title cannot read differently from what it holds: a soft
+#: hyphen splits a word (``digi\u00adtal`` is two tokens) that reads as one. (Written out, as
+#: of Unicode 15.1; a test checks it against the running Python's Unicode data.)
 INVISIBLE = re.compile(
-    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
-    "\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164"
-    "\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
-    "\U000e0100-\U000e01ef]")
+    "[\u00ad\u034f\u061c\u115f\u1160\u180b-\u180f\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f\U000e0100-\U000e01ef]")
+#: Format characters drawn as visible signs (Unicode's prepended concatenation marks: the
+#: Arabic number sign, end of ayah, Syriac abbreviation mark, Kaithi number signs): shown as
+#: they are.
+SHOWN_FORMAT = frozenset("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891"
+                         "\u08e2\U000110bd\U000110cd")
 
 
 def reveal(value: str) -> str:

@@ -530,8 +530,9 @@ def _back(value: str, themes: Sequence[str] | None, sources: Sequence[str] | Non
         {k: v for k, v in parse_qs(value).items() if k != "back"}, themes=themes,
         sources=sources, freq=freq)
     if not (inner.terms or inner.focus_theme):  # (a trend's way back names what it traced)
-        notes.append(f"'back': {value[:40]!r} is not the way back to a trend (it names no "
-                     "term or theme); ignored")
+        notes.append(f"'back': the way back to the trend is lost ({'; '.join(problems)[:200]})"
+                     if problems else f"'back': {value[:40]!r} is not the way back to a trend "
+                     "(it names no term or theme); ignored")
         return ""
     if problems:
         notes.append(f"'back': the way back to the trend lost what was wrong in it "

@@ -650,6 +650,7 @@ class Index:
         self._counts_cache: dict[tuple[str, ...], Any] = {}
         self._stop_cache: dict[Any, np.ndarray] = {}
         self._ngram_cache: dict[Any, Any] = {}
+        self._ngram_building: dict[Any, threading.Lock] = {}  # (one builder per table)
         self._rank_cache: dict[int, np.ndarray] = {}
         self._period_cache: dict[str, np.ndarray] = {}
         self._memo: dict[Any, Any] = {}
@@ -1596,11 +1597,46 @@ class Index:
         """Every n-gram occurring at least twice in the active documents, none starting or
         ending with a ``stop`` word, with occurrences, documents and where each occurs;
         computed segment by segment to bound memory, then cached (a few per size)."""
-        key = (size, hashlib.blake2b(stop.tobytes(), digest_size=16).digest())
+        key = self._phrase_key(size, stop)
         with self._lock:
             found = self._ngram_cache.get(key)
+            building = self._ngram_building.setdefault(key, threading.Lock())
         if found is not None:
             return cast(_Phrases, found)
+        # A second caller (a query while the warm-up thread makes the table) waits for the
+        # first rather than making the same table beside it: twice the time and memory.
+        with building:
+            with self._lock:
+                found = self._ngram_cache.get(key)
+            if found is not None:
+                return cast(_Phrases, found)
+            return self._make_phrases(key, size, stop)
+
+    def _phrase_key(self, size: int, stop: np.ndarray) -> tuple[int, bytes]:
+        return size, hashlib.blake2b(stop.tobytes(), digest_size=16).digest()
+
+    def has_phrase_table(self, size: int, stop: np.ndarray,
+                         base: np.ndarray | None = None) -> bool:
+        """Whether the table :meth:`ngram_table` gives for ``stop`` is made already (cached):
+        then :meth:`repeated_ngram_counts` costs one pass over its entries; else making it
+        costs more than counting a selection's text once (a command line's single call).
+
+        >>> import tempfile
+        >>> from policydata.analysis import default_stopwords
+        >>> from policydata.store import open_index
+        >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+        >>> stop = index.stop_mask(default_stopwords())
+        >>> index.has_phrase_table(2, stop), len(index.ngram_table(2, stop)[0]) > 0
+        (False, True)
+        >>> index.has_phrase_table(2, stop)
+        True
+        """
+        if base is not None and len(base) == len(stop) and not (base & ~stop).any():
+            stop = base
+        with self._lock:
+            return self._phrase_key(size, stop) in self._ngram_cache
+
+    def _make_phrases(self, key: tuple[int, bytes], size: int, stop: np.ndarray) -> _Phrases:
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for s in range(len(self.segments)):
             local = np.zeros(len(self.active), dtype=bool)
