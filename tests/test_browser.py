@@ -842,8 +842,11 @@ def test_an_upload_is_removed_once_its_tab_is_closed(tmp_path: Path, chromium: A
         others = temp / "policydata-upload-other-server"  # (its session unknown here)
         others.mkdir()
         (others / "owner").write_text(f"1-{'0' * 12}/{(folder / 'owner').read_text()}")
-        link = sidebar.locator('[data-testid="stCode"]').inner_text()
-        assert "corpus=" in link and "dates=" not in link, link
+        # (the link is written at the end of the run that drew the label: wait for it)
+        code = sidebar.locator('[data-testid="stCode"]', has_text="corpus=")
+        code.wait_for()
+        link = code.inner_text()
+        assert "dates=" not in link, link
         assert not page.exceptions() and not page.errors
         page.page.close()  # (the session's websocket closes: it may reconnect for 1 s)
         time.sleep(3)
