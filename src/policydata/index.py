@@ -562,6 +562,12 @@ def _pairs(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     return k[heads], d[heads], np.diff(np.append(heads, len(k))).astype(np.int32)
 
 
+def _narrows(stop: np.ndarray, base: np.ndarray | None) -> bool:
+    """Whether ``stop`` masks every word ``base`` masks: the phrase table of ``base`` then
+    serves ``stop`` too, narrowed (see :meth:`Index.ngram_table`)."""
+    return base is not None and len(base) == len(stop) and not (base & ~stop).any()
+
+
 @dataclass(frozen=True)
 class _Phrases:
     """The whole corpus's repeated n-grams of one length (:meth:`Index.ngram_table`) and where
@@ -1507,7 +1513,7 @@ class Index:
         True
         """
         if size == 1:
-            key = (1, hashlib.blake2b(stop.tobytes(), digest_size=16).digest())
+            key = self._phrase_key(1, stop)
             with self._lock:
                 found = self._ngram_cache.get(key)
             if found is not None:
@@ -1531,7 +1537,8 @@ class Index:
                  ) -> tuple[_Phrases, np.ndarray | None]:
         """The repeated phrases for ``stop``: those of ``base`` (shared) and which of them
         ``stop`` keeps when it masks every word ``base`` masks, else its own (keep: None)."""
-        if base is not None and len(base) == len(stop) and not (base & ~stop).any():
+        if _narrows(stop, base):
+            assert base is not None
             phrases = self._repeated_ngrams(size, base)  # shared, then narrowed
             if not (stop & ~base).any():
                 return phrases, None
@@ -1631,10 +1638,9 @@ class Index:
         >>> index.has_phrase_table(2, stop)
         True
         """
-        if base is not None and len(base) == len(stop) and not (base & ~stop).any():
-            stop = base
+        used = base if base is not None and _narrows(stop, base) else stop
         with self._lock:
-            return self._phrase_key(size, stop) in self._ngram_cache
+            return self._phrase_key(size, used) in self._ngram_cache
 
     def _make_phrases(self, key: tuple[int, bytes], size: int, stop: np.ndarray) -> _Phrases:
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
