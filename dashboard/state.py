@@ -195,33 +195,41 @@ def choose(key: str, value: object) -> None:
     run.view = CONTROLS[key].put(run.view, value, run)
 
 
-def chart_key(chart: str) -> str:
-    """The widget key of a trend chart whose points can be clicked (``chart``: its name):
-    a new one after each click is taken, see :func:`choose_point`."""
+def _chart_key(chart: str) -> str:
+    """The widget key the trend chart ``chart`` is drawn under: a new one after each click
+    taken (see :func:`take_click`)."""
     clicks = st.session_state.get(f"_clicks_{chart}", 0)
     return chart if not clicks else f"{chart}_{clicks}"
 
 
-def choose_point(event: Any, names: list[str], focus_key: str, chart: str) -> None:
-    """After a click on a trend chart's point (``event``: what ``st.plotly_chart`` keyed
-    :func:`chart_key` of ``chart`` returned with ``on_select="rerun"``), list what is behind
-    it: its period goes to ``w_period`` and its term or theme (one of ``names``) to
-    ``focus_key``. A point's ``customdata`` starts with its period and its escaped name
-    (``figures.trend_figure``).
+def take_click(chart: str, names: list[str], focus_key: str) -> str:
+    """Take a click on a point of the trend chart ``chart`` and return the key to draw the
+    chart under (with ``on_select="rerun"``), to be called before it is drawn.
 
-    The chart keeps its selection over later reruns; so that a period chosen afterwards in
-    the box is not undone by it, and a second click on the same point is a click again, the
-    chart is drawn anew (under a new key, without a selection) once a click is taken.
+    A click reruns the script with the point as the selection of the chart drawn last; its
+    period goes to ``w_period`` and its term or theme (one of ``names``) to ``focus_key``. A
+    point's ``customdata`` starts with its period and its escaped name
+    (``figures.trend_figure``). A chart keeps its selection over later reruns, so once its
+    click is taken it is drawn anew, under a new key and without a selection, in the same run:
+    a period chosen afterwards in the box is not undone by it, a second click on the same
+    point is a click again, and the next click on another point is made on the chart that
+    is read next (drawn anew one run later, every other click was made on a chart no longer
+    read, and lost).
     """
     from dashboard.figures import esc
 
-    points = event.selection.points if event and event.selection else []
+    key = _chart_key(chart)
+    shown = st.session_state.get(key)
+    selection = (shown or {}).get("selection") or {}
+    points = selection.get("points") or []
     picked = (points[0].get("customdata") or [])[:2] if points else []
-    if len(picked) == 2:
-        st.session_state[f"_clicks_{chart}"] = st.session_state.get(f"_clicks_{chart}", 0) + 1
-        name = next((n for n in names if esc(n) == picked[1]), names[0] if names else "")
-        choose("w_period", str(picked[0]))
-        choose(focus_key, name)
+    if len(picked) != 2:
+        return key
+    st.session_state[f"_clicks_{chart}"] = st.session_state.get(f"_clicks_{chart}", 0) + 1
+    name = next((n for n in names if esc(n) == picked[1]), names[0] if names else "")
+    choose("w_period", str(picked[0]))
+    choose(focus_key, name)
+    return _chart_key(chart)
 
 
 def point_pickers(periods: list[str], focus_key: str, label: str, names: list[str]) -> View:

@@ -61,12 +61,11 @@ def over_time(corpus: data.Corpus) -> None:
         st.info("No articles match the filters.")
         return
     partial = corpus.partial_periods(view.filter, view.freq)
-    event = st.plotly_chart(figures.trend_figure(trend, view.measure, view.smooth, by="theme",
-                                                 partial=partial, chosen=view.period),
-                            key=state.chart_key("themes_trend"), on_select="rerun",
-                            selection_mode="points",
-                            config=figures.chart_config("themes-trend"))
-    state.choose_point(event, list(corpus.dictionary.names), "w_focus_theme", "themes_trend")
+    key = state.take_click("themes_trend", list(corpus.dictionary.names), "w_focus_theme")
+    st.plotly_chart(figures.trend_figure(trend, view.measure, view.smooth, by="theme",
+                                         partial=partial, chosen=state.current().view.period),
+                    key=key, on_select="rerun", selection_mode="points",
+                    config=figures.chart_config("themes-trend"))
     st.caption("Click a point to list that period's articles with the theme and the lines "
                "where its entries occur.")
     if partial:

@@ -78,12 +78,11 @@ def main() -> None:
                    "last articles the filters select, which fall inside the date range asked "
                    "for.")
     partial = corpus.partial_periods(view.filter, view.freq)
-    event = st.plotly_chart(figures.trend_figure(frame, view.measure, view.smooth,
-                                                 partial=partial, chosen=view.period),
-                            key=state.chart_key("trend_chart"), on_select="rerun",
-                            selection_mode="points",
-                            config=figures.chart_config("term-trends"))
-    state.choose_point(event, list(view.terms), "w_focus", "trend_chart")
+    key = state.take_click("trend_chart", list(view.terms), "w_focus")
+    st.plotly_chart(figures.trend_figure(frame, view.measure, view.smooth, partial=partial,
+                                         chosen=run.view.period),
+                    key=key, on_select="rerun", selection_mode="points",
+                    config=figures.chart_config("term-trends"))
     st.caption("Click a point to list that period's articles and the lines where the term "
                "occurs. The grey strip shows how many articles stand behind each period; "
                "the camera icon saves the chart as PNG.")
