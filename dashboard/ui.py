@@ -17,9 +17,16 @@ if TYPE_CHECKING:
     from dashboard.data import ArticleList, KwicLines
 
 #: Characters that Streamlit's Markdown (notes, labels, messages) would read as formatting,
-#: links, HTML, LaTeX or emoji codes; with ``/`` and ``:`` escaped a bare address such as
-#: https://x.example is no longer made into a link.
+#: links, HTML, LaTeX or emoji codes.
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~/:])")
+
+#: Where Streamlit's Markdown would make a bare address into a link (GitHub's "autolink
+#: literals": ``http://`` and ``https://``, ``www.``, ``name@host.tld``), escaped or not: a
+#: crafted link could show its own outside link inside the dashboard's notes. A WORD JOINER
+#: (U+2060, invisible, no break) after the scheme's colon, the ``www`` or the ``@`` keeps the
+#: text as it reads and unlinked.
+_AUTOLINK = re.compile(r"(?i)(?<=https:)(?=/)|(?<=http:)(?=/)|(?<=www)(?=\.)|(?<=@)")
+_JOINER = "\u2060"
 
 
 def shown(value: object) -> str:
@@ -47,12 +54,15 @@ def chip(value: object) -> str:
 def plain(value: object) -> str:
     r"""Text for elements that read Markdown (notes, messages, labels), shown as written.
 
-    A value from a link or a file must not become a link, an image or a formula there.
+    A value from a link or a file must not become a link, an image or a formula there (a
+    bare address gets an invisible word joiner, see :data:`_AUTOLINK`).
 
-    >>> print(plain("[log in](https://x.example) $x$"))
-    \[log in\]\(https\:\/\/x\.example\) \$x\$
+    >>> print(plain("[log in](https://x.example) $x$").replace(_JOINER, "^"))
+    \[log in\]\(https\:^\/\/x\.example\) \$x\$
+    >>> print(plain("www.x.example, me@x.example").replace(_JOINER, "^"))
+    www^\.x\.example, me@^x\.example
     """
-    return _MARKDOWN.sub(r"\\\1", shown(value))
+    return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub(_JOINER, shown(value)))
 
 
 #: A run of this many characters without a space gets places to break (``<wbr>``) every
