@@ -88,7 +88,9 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
     (``partial``, from :func:`policydata.analysis.partial_periods`) stand on a grey band
     marked "partial", with hatched bars, and their hover says which days they cover; with
     smoothing, the hover gives the period's own value beside the average. The ``chosen``
-    period, whose articles the page lists, has a dotted line across both panels.
+    period, whose articles the page lists, has a dotted line across both panels. A point is
+    as large as the articles behind it allow (:func:`point_sizes`): a period of one article
+    does not look as solid as one of hundreds.
     """
     partial = partial or {}
     values = measure_values(frame, measure, window=window, by=by)
@@ -108,7 +110,8 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
             x=part["period"], y=values.loc[part.index], name=esc(short(name)),
             mode="lines+markers",
             line={"color": PALETTE[i % len(PALETTE)], "width": 2},
-            marker={"size": 6 if by == "term" else 5, "symbol": SYMBOLS[i % len(SYMBOLS)]},
+            marker={"size": point_sizes(part["articles"], frame["articles"].max()),
+                    "symbol": SYMBOLS[i % len(SYMBOLS)]},
             legendgroup=str(i),
             customdata=custom, connectgaps=False,
             selected={"marker": {"size": 13}}, unselected={"marker": {"opacity": 0.45}},
@@ -148,6 +151,24 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
                       legend={"yref": "container", "y": 1 - TOOLBAR / height,
                               "yanchor": "top"})
     return fig
+
+
+#: The smallest and the largest point of a trend line, in pixels (see :func:`point_sizes`).
+POINT_SIZES = (3.0, 9.0)
+
+
+def point_sizes(articles: pd.Series, most: float) -> list[float]:
+    """Each point's size by the articles behind its period (``most``: the most behind any
+    period of the chart): the area grows with the articles, from :data:`POINT_SIZES`'s
+    smallest (none) to its largest, so thin periods look thin.
+
+    >>> point_sizes(pd.Series([0, 1, 4, 100]), 100)
+    [3.0, 3.6, 4.2, 9.0]
+    """
+    low, high = POINT_SIZES
+    if not most or most <= 0:
+        return [high] * len(articles)
+    return [round(low + (high - low) * float(np.sqrt(max(a, 0) / most)), 1) for a in articles]
 
 
 def coinciding_lines(frame: pd.DataFrame, measure: str, window: int, *, by: str = "term",

@@ -1190,6 +1190,20 @@ def test_partial_periods_are_banded_and_smoothing_shows_the_period_alone() -> No
     assert "%{y:,.2f}" in figures.trend_figure(frame, "per_10k", 1).data[0].hovertemplate
 
 
+def test_a_trend_point_is_as_large_as_the_articles_behind_it() -> None:
+    # A period of one article must not look as solid as one of many (the strip below the
+    # chart says how many; the points say it too).
+    from dashboard import figures
+
+    frame = pd.DataFrame({"period": ["2021", "2022", "2023"] * 2, "term": ["a"] * 3 + ["b"] * 3,
+                          "count": [1, 5, 2, 0, 1, 1], "docs": [1, 4, 1, 0, 1, 1],
+                          "articles": [1, 16, 4, 1, 16, 4], "words": [50, 800, 200] * 2})
+    for line in figures.trend_figure(frame, "per_10k", 1).data[:2]:
+        sizes = list(line.marker.size)
+        assert sizes[1] == figures.POINT_SIZES[1]  # the period with the most articles
+        assert figures.POINT_SIZES[0] < sizes[0] < sizes[2] < sizes[1]  # 1 < 4 < 16 articles
+
+
 def test_each_trend_line_has_its_own_marker_shape() -> None:
     # Terms at the same values (all at 100% of articles) hide each other's lines; their
     # points still show, each in its own shape.

@@ -67,7 +67,8 @@ def over_time(corpus: data.Corpus) -> None:
                     key=key, on_select="rerun", selection_mode="points",
                     config=figures.chart_config("themes-trend"))
     st.caption("Click a point to list that period's articles with the theme and the lines "
-               "where its entries occur.")
+               "where its entries occur. A point is smaller the fewer articles stand behind "
+               "its period (the grey strip).")
     if partial:
         st.caption(ui.partial_note(partial, view.measure))
     for note in ui.date_notes(corpus.info()["date_precision"],

@@ -84,8 +84,8 @@ def main() -> None:
                     key=key, on_select="rerun", selection_mode="points",
                     config=figures.chart_config("term-trends"))
     st.caption("Click a point to list that period's articles and the lines where the term "
-               "occurs. The grey strip shows how many articles stand behind each period; "
-               "the camera icon saves the chart as PNG.")
+               "occurs. The grey strip shows how many articles stand behind each period, and "
+               "a point is smaller the fewer they are; the camera icon saves the chart as PNG.")
     if partial:
         st.caption(ui.partial_note(partial, view.measure))
     for note in ui.date_notes(corpus.info()["date_precision"],
