@@ -88,7 +88,8 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
     (``partial``, from :func:`policydata.analysis.partial_periods`) stand on a grey band
     marked "partial", with hatched bars, and their hover says which days they cover; with
     smoothing, the hover gives the period's own value beside the average. The ``chosen``
-    period, whose articles the page lists, has a dotted line across both panels. A point is
+    period, whose articles the page lists, has a dotted line across both panels. Lines
+    without a match are drawn first, under the others. A point is
     as large as the articles behind it allow (:func:`point_sizes`): a period of one article
     does not look as solid as one of hundreds.
     """
@@ -100,7 +101,11 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
     covered = {p: f"<br><i>partial period: {a} to {b} only</i>" for p, (a, b) in partial.items()}
     shown = MEASURES[measure] + (f", {window}-period moving average" if window > 1 else "")
     whole = measure == "count" and window == 1  # (matches: a whole number, said as such)
-    for i, (name, part) in enumerate(frame.groupby(by, sort=False)):
+    lines = list(enumerate(frame.groupby(by, sort=False)))
+    # Lines without a match first, underneath: at zero they would hide a line that has a
+    # match or two (the legend keeps the order asked for, and each line its colour).
+    lines.sort(key=lambda line: bool(line[1][1]["count"].sum()))
+    for i, (name, part) in lines:
         # (The name travels in customdata: a template would read '%{x}' in a theme's name.)
         custom = np.column_stack([
             part["period"], [esc(name)] * len(part), part["count"], part["docs"],
@@ -112,7 +117,7 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
             line={"color": PALETTE[i % len(PALETTE)], "width": 2},
             marker={"size": point_sizes(part["articles"], frame["articles"].max()),
                     "symbol": SYMBOLS[i % len(SYMBOLS)]},
-            legendgroup=str(i),
+            legendgroup=str(i), legendrank=1000 + i,
             customdata=custom, connectgaps=False,
             selected={"marker": {"size": 13}}, unselected={"marker": {"opacity": 0.45}},
             hovertemplate=("<b>%{customdata[1]}</b> · %{customdata[0]}<br>"

@@ -1204,6 +1204,21 @@ def test_a_trend_point_is_as_large_as_the_articles_behind_it() -> None:
         assert figures.POINT_SIZES[0] < sizes[0] < sizes[2] < sizes[1]  # 1 < 4 < 16 articles
 
 
+def test_a_line_without_matches_is_drawn_under_the_others() -> None:
+    # At zero it hid a term with a match or two, said nowhere (its caption names only the
+    # term that does not occur); the legend keeps the order the terms were asked in.
+    from dashboard import figures
+
+    frame = pd.DataFrame({"period": ["2021", "2022"] * 3, "term": ["a", "a", "b", "b", "c", "c"],
+                          "count": [0, 1, 0, 0, 3, 2], "docs": [0, 1, 0, 0, 2, 2],
+                          "articles": [5] * 6, "words": [100] * 6})
+    lines = figures.trend_figure(frame, "count", 1).data[:3]
+    assert [line.name for line in lines] == ["b", "a", "c"]
+    assert [line.legendrank for line in lines] == [1001, 1000, 1002]
+    assert [line.line.color for line in lines] == [figures.PALETTE[1], figures.PALETTE[0],
+                                                   figures.PALETTE[2]]
+
+
 def test_each_trend_line_has_its_own_marker_shape() -> None:
     # Terms at the same values (all at 100% of articles) hide each other's lines; their
     # points still show, each in its own shape.
