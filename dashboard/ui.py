@@ -343,6 +343,17 @@ def definitions(pairs: list[tuple[str, str]]) -> None:
     st.html(f"<dl class='pd-text' style='margin:0'>{items}</dl>")
 
 
+def rare_themes(summary: pd.DataFrame, where: str) -> None:
+    """Say how many themes of a theme summary (:func:`policydata.analysis.theme_summary`) are
+    in under 1% of the articles: a dictionary written for other texts matches little of
+    these, and ``where`` a user can load their own."""
+    rare = int((summary["share"] < 1).sum())
+    if rare:
+        st.caption(f"{rare} of the {len(summary)} themes are in under 1% of these articles. "
+                   f"A dictionary fits the texts it was written for: load or write your own "
+                   f"{where}.")
+
+
 def sentence(value: str) -> None:
     """The one sentence each page starts with, saying what is shown."""
     text(value, css="font-size:1.05rem;margin:0 0 .5rem 0;color:#31333f")

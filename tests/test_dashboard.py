@@ -453,7 +453,8 @@ def test_lines_lying_on_top_of_each_other_are_said(monkeypatch, tmp_path) -> Non
     assert not any(c.value.replace("\\", "").startswith(said) for c in at.caption)
 
 
-def test_the_overview_says_how_many_themes_hardly_occur(monkeypatch, tmp_path) -> None:
+def test_the_overview_and_themes_say_how_many_themes_hardly_occur(monkeypatch,
+                                                                   tmp_path) -> None:
     said = "themes are in under 1% of these articles. A dictionary fits the texts it was"
     corpus = tmp_path / "c"
     write_article(corpus, "a.txt", "2023-01-10", "A", "The digital economy grows.")
@@ -464,6 +465,9 @@ def test_the_overview_says_how_many_themes_hardly_occur(monkeypatch, tmp_path) -
     assert 0 < rare < len(summary)
     assert any(c.value == f"{rare} of the {len(summary)} {said} written for: load or write "
                "your own on the Themes page (Dictionary)." for c in at.caption)
+    at.switch_page("views/themes.py").run()  # (and where the themes are counted)
+    assert any(c.value == f"{rare} of the {len(summary)} {said} written for: load or write "
+               "your own in the Dictionary tab." for c in at.caption)
     # every theme of the dictionary in 1% or more of the articles: nothing to say
     from policydata.themes import default_themes
 

@@ -88,11 +88,7 @@ def main() -> None:
         else:
             st.plotly_chart(figures.theme_share_figure(summary, "% of articles"),
                             key="overview_themes", config=figures.chart_config("themes-share"))
-            rare = int((summary["share"] < 1).sum())
-            if rare:  # (a dictionary written for other texts matches little of these)
-                st.caption(f"{rare} of the {len(summary)} themes are in under 1% of these "
-                           "articles. A dictionary fits the texts it was written for: load "
-                           "or write your own on the Themes page (Dictionary).")
+            ui.rare_themes(summary, "on the Themes page (Dictionary)")
             ui.csv_download(summary, None, "themes.csv", key="dl_overview_themes")
 
     st.subheader("Newest articles")

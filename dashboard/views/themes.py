@@ -38,6 +38,7 @@ def counts(corpus: data.Corpus) -> None:
         st.plotly_chart(figures.theme_share_figure(
             summary, "% of articles with at least one match"), key="themes_share",
             config=figures.chart_config("themes"))
+        ui.rare_themes(summary, "in the Dictionary tab")
     ui.table(summary.rename(columns={"count": "matches", "docs": "articles",
                                      "share": "% of articles"}).round(2),
              height=35 * len(summary) + 38)
