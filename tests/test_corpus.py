@@ -669,6 +669,8 @@ def test_front_matter_problems(tmp_path: Path, text: str, reason: str):
                  id="a date and a footer"),
     pytest.param("---\ndate: 2024-01-01\n---\n\n", "front matter has a date but the file has "
                  "no title and no text", id="front matter, only a date"),
+    pytest.param(" date 2024-01-01 \u200b\u00a0\u3000\n\n\u200b\n", "header has a date but "
+                 "the file has no title and no text", id="only invisible characters"),
 ])
 def test_header_problems(tmp_path: Path, text: str, reason: str):
     write(tmp_path, "a.txt", text)
@@ -687,6 +689,18 @@ def test_header_problems(tmp_path: Path, text: str, reason: str):
                  id="no title"),
     pytest.param("---\ndate: 2023-09-02\n---\nBody\n", ["front matter has no 'title'; the file "
                  "name 'a' is used"], id="front matter without title"),
+    # a title of spaces and a zero-width space shows nothing: it is no title either
+    pytest.param(" date 2023-09-02 \u00a0\u2003\u3000\u200b\n\nBody\n",
+                 ["header has a date but no title (only [U+200B])"], id="invisible title"),
+    pytest.param("---\ndate: 2023-09-02\ntitle: \"\u200b\u200e\"\n---\nBody\n",
+                 ["front matter has no 'title' (only [U+200B][U+200E]); the file name 'a' is "
+                  "used"], id="front matter, invisible title"),
+    pytest.param(" date 2023-09-02 Title\n\n\u200b\u2060\n", ["title with no body"],
+                 id="invisible body"),
+    # a time after the date is not taken for the title without a word
+    pytest.param(" date 2023-09-02 23:30:00-05:00 Rates held\n\nBody\n",
+                 ["the title starts with what looks like a time of day ('23:30:00-05:00'), "
+                  "kept in the title: the header's date is '2023-09-02'"], id="time in title"),
 ])
 def test_loaded_with_a_warning(tmp_path: Path, text: str, warnings: list[str]):
     write(tmp_path, "a.txt", text)
@@ -939,19 +953,23 @@ def test_csv_row_problems_name_row_and_line(tmp_path: Path):
           ",No date,body\n"
           "2023-09-01,,\n"
           "2023-09-02,Title only,\n"
-          "2023-09-03,,Body only\n")
+          "2023-09-03,,Body only\n"
+          "2023-09-04,\u200b,\u200b\n"
+          "2023-09-05,\u200b \u200b,Body\n")
     docs, report = load(tmp_path)
-    assert [d.title for d in docs] == ["Title only", ""]
+    assert [d.title for d in docs] == ["Title only", "", "\u200b \u200b"]
     assert skipped(report, "t.csv") == [
         "row 1 (line 2): impossible date '2023-02-30' (day is out of range for month)",
         "row 2 (line 3): implausible date '0999-01-01' (years 1000 to "
         f"{dt.date.today().year + 1} are accepted)",
         "row 3 (line 4): missing date (the date is empty)",
         "row 4 (line 5): no title and no text",
+        "row 7 (line 8): no title and no text",
     ]
     assert warned(report, "t.csv#5") == [
         "row 5 (line 6): title with no text: only the title is counted"]
     assert warned(report, "t.csv#6") == ["row 6 (line 7): no title"]
+    assert warned(report, "t.csv#8") == ["row 8 (line 9): no title (only [U+200B] [U+200B])"]
 
 
 def test_csv_separated_by_semicolons_or_tabs(tmp_path: Path):

@@ -47,6 +47,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from policydata.columns import INVISIBLE, reveal
+
 #: File name endings read as documents, by reader.
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", "")
 TABLE_SUFFIXES = (".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".parquet")
@@ -59,6 +61,25 @@ MAX_YEAR_AHEAD = 1  # years after the current one
 
 FOOTER = re.compile(r"^[ \t]*Share this:", re.MULTILINE)
 HEADER = re.compile(r"^[ \t]*date[ \t]+(\S+)(?:[ \t]+(.*))?$")
+
+
+#: A header's title that starts with a time of day (`` date 2023-09-02 23:30 Title``).
+_TIME_FIRST = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?(?!\S)")
+
+
+def blank(value: str) -> bool:
+    """Whether a title or text has nothing to see: only white space and invisible characters
+    (zero-width spaces, direction marks: :data:`policydata.columns.INVISIBLE`).
+
+    >>> blank(" \u00a0\u3000\u200b"), blank("\u200bx")
+    (True, False)
+    """
+    return not INVISIBLE.sub("", value).strip()
+
+
+def _invisible_only(value: str) -> str:
+    """What a blank title that is not empty holds, said for the load report."""
+    return f" (only {reveal(value.strip())})" if value.strip() else ""
 
 
 #: How the load report's reason for an exact duplicate starts (``is_duplicate`` tells them).
@@ -77,7 +98,8 @@ def is_duplicate(reason: str) -> bool:
 
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
-LOADER_VERSION = 6  # 6: a JSON name given twice is a caveat (5: a date alone is skipped)
+LOADER_VERSION = 7  # 7: a title of invisible characters is no title (6: a JSON name given
+# twice is a caveat; 5: a date alone is skipped)
 
 
 @dataclass(frozen=True)
@@ -1245,10 +1267,12 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
             raise Unreadable("front matter has no 'date'")
         date_value = meta["date"]
         title = meta.get("title")
-        untitled = title is None or not str(title).strip()
+        untitled = title is None or blank(str(title))
         if untitled:
+            said = _invisible_only(str(title or ""))
             title = _stem_id(relpath).rpartition("/")[2]
-            caveats.append(f"front matter has no 'title'; the file name {title!r} is used")
+            caveats.append(f"front matter has no 'title'{said}; the file name {title!r} is "
+                           "used")
         title = str(title).strip()
         where = "front matter"
     elif _TOML_OPEN.match(stripped):
@@ -1267,9 +1291,14 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
             raise Unreadable(f"header has no date: 'date' is followed by {date_value!r}, "
                              "not YYYY-MM-DD, YYYY-MM or YYYY")
         meta = {}
-        untitled = not title
+        untitled = blank(title)
         if untitled:
-            caveats.append("header has a date but no title")
+            caveats.append(f"header has a date but no title{_invisible_only(title)}")
+        time = _TIME_FIRST.match(title)
+        if time:
+            caveats.append(f"the title starts with what looks like a time of day "
+                           f"({time.group()!r}), kept in the title: the header's date is "
+                           f"{date_value!r}")
         where = "header"
     try:
         date, precision = parse_date(date_value)
@@ -1278,10 +1307,10 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
     body, cut = _cut_footer(body)
     if cut:
         caveats.append(cut)
-    if not body and untitled:  # (an article of no words, as the rows of a table are not)
+    if blank(body) and untitled:  # (an article of no words, as the rows of a table are not)
         raise Unreadable(f"{where} has a date but the file has no title and no text"
                          + (f" ({cut})" if cut else ""))
-    if not body:
+    if blank(body):
         caveats.append("title with no body: only the title is counted")
     caveats += _not_text(meta, ("title", "id", "source", "url"), "front matter")
     doc = Document(
@@ -1730,7 +1759,7 @@ def _row_document(number: int, fields: dict[str, Any], where: str, relpath: str,
     title = _text(fields["title"]).strip()
     text = _text(fields["text"])
     body, cut = _cut_footer(text)
-    if not title and not body:
+    if blank(title) and blank(body):
         problems.append((Problem(relpath, f"{where}: no title and no text"), True))
         return None
     path = f"{relpath}#{number}"
@@ -1738,11 +1767,11 @@ def _row_document(number: int, fields: dict[str, Any], where: str, relpath: str,
         fields, ("title", "text", "id", "source", "url"), where)]
     if cut:
         problems.append((Problem(path, f"{where}: {cut}"), False))
-    if not body:
+    if blank(body):
         problems.append((Problem(path, f"{where}: title with no text: "
                                        "only the title is counted"), False))
-    elif not title:
-        problems.append((Problem(path, f"{where}: no title"), False))
+    elif blank(title):
+        problems.append((Problem(path, f"{where}: no title{_invisible_only(title)}"), False))
     doc_id = _text(fields.get("id")).strip() or f"{_stem_id(relpath)}#{number}"
     return Document(
         id=doc_id, date=date, precision=precision, title=title, body=body,
