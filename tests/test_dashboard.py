@@ -787,8 +787,14 @@ def test_an_article_whose_id_is_too_long_for_a_link_is_linked_by_its_digest(monk
     corpus.mkdir()
     long_id = "https://example.org/" + "x" * (LINK_ID_MAX + 100)
     rows = [{"id": long_id, "date": "2023-10-09", "title": "Huge id", "text": "Digital economy."},
-            {"id": "short", "date": "2023-10-10", "title": "Short id", "text": "Real economy."}]
+            {"id": "short", "date": "2023-10-10", "title": "Short id", "text": "Real economy."},
+            # (an id written as the long one's link writes it: its own article)
+            {"id": link_id(long_id), "date": "2023-10-11", "title": "Lookalike",
+             "text": "Real economy, again."}]
     (corpus / "a.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    index = open_index(corpus, cache_dir=tmp_path / "cache")
+    assert index.row_of(link_id(long_id)) == 2 and index.row_of(long_id) == 0
+    corpus.joinpath("a.jsonl").write_text("\n".join(json.dumps(r) for r in rows[:2]) + "\n")
     at = app(monkeypatch, corpus, tmp_path / "cache", {"sort": "date"}, "views/articles.py")
     assert at.dataframe[0].value["id"].tolist() == [long_id, "short"]
     at.session_state[keyed("articles_table", Filter(), "date")] = {

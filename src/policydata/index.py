@@ -1258,10 +1258,11 @@ class Index:
         """
         if self._rows_by_id is None:
             ids = self.documents["id"].to_numpy(dtype=object)
-            self._rows_by_id = {i: r for r, i in enumerate(ids) if self.active[r]}
-            # (A link names an article whose id is too long for an address by its digest.)
-            self._rows_by_id.update({link_id(i): r for i, r in self._rows_by_id.items()
-                                     if len(i) > LINK_ID_MAX})
+            rows = {i: r for r, i in enumerate(ids) if self.active[r]}
+            # A link names an article whose id is too long for an address by its digest; an
+            # article whose id is written like a digest (sha256:...) is still its own.
+            self._rows_by_id = {link_id(i): r for i, r in rows.items() if len(i) > LINK_ID_MAX}
+            self._rows_by_id.update(rows)
         return self._rows_by_id.get(doc_id)
 
     # ------------------------------------------------------------------ n-grams
