@@ -181,20 +181,42 @@ def table(frame: pd.DataFrame, **options: Any) -> Any:
 
 
 def kwic_table(lines: pd.DataFrame) -> None:
-    """Keyword-in-context lines: the date, left context, the match as written, right context
-    and the title."""
-    # A concordance: a grid cell cuts its text at the right end whatever its alignment, so
-    # the contexts are cut here to what the columns show, at the far end from the match (the
-    # CSV download keeps them whole). Date, contexts and match fit in the page at 1,024
-    # pixels; the title comes last.
-    shown = lines[["date", "left", "match", "right", "title"]].assign(
-        left=lines["left"].map(lambda v: context_end(v, KWIC_CONTEXT)),
-        right=lines["right"].map(lambda v: context_start(v, KWIC_CONTEXT)))
-    table(shown, column_config={"date": st.column_config.TextColumn(width=90),
-                                "left": st.column_config.TextColumn(width=220,
-                                                                    alignment="right"),
-                                "match": st.column_config.TextColumn(width=110),
-                                "right": st.column_config.TextColumn(width=220)})
+    """Keyword-in-context lines as a concordance: under each article's date and title, one
+    line a match, the match as written in the middle between its left and right context.
+
+    The contexts take the width the window has and are cut at their far ends (the words next
+    to the match stay in sight); a line's whole text is its tooltip, and the CSV download
+    keeps every line whole. All of it is escaped text (:func:`safe`).
+    """
+    parts, last = [], None
+    for doc, date, title, left, match, right in lines[
+            ["id", "date", "title", "left", "match", "right"]].itertuples(index=False):
+        if doc != last:
+            parts.append(f"<div class='pd-kwic-doc'>{safe(date)} · {safe(title)}</div>")
+            last = doc
+        whole = html.escape(shown(f"{left} {match} {right}".strip()), quote=True)
+        parts.append(f"<div class='pd-kwic-line' title=\"{whole}\">"
+                     f"<span class='pd-kwic-left'><span>{safe(left)}</span></span>"
+                     f"<b class='pd-kwic-match'>{safe(match)}</b>"
+                     f"<span class='pd-kwic-right'>{safe(right)}</span></div>")
+    st.html(f"<style>{_KWIC_CSS}</style><div class='pd-kwic'>{''.join(parts)}</div>")
+
+
+#: The concordance's layout (:func:`kwic_table`): a left context longer than its half of the
+#: line overflows to the left, where it is cut (its end beside the match stays), and the right
+#: one is cut at its end with an ellipsis.
+_KWIC_CSS = (
+    ".pd-kwic{max-height:24rem;overflow-y:auto;border:1px solid #e6e9ef;border-radius:.5rem;"
+    "padding:.2rem .6rem .4rem;font-size:.92rem}"
+    ".pd-kwic-doc{color:#5b6270;font-size:.8rem;margin-top:.45rem;display:-webkit-box;"
+    "-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;" + WRAP + "}"
+    ".pd-kwic-line{display:flex;white-space:nowrap;line-height:1.65}"
+    ".pd-kwic-left{flex:1 1 0;min-width:0;overflow:hidden;display:flex;"
+    "justify-content:flex-end}"
+    ".pd-kwic-left>span{flex:none}"
+    ".pd-kwic-match{flex:none;max-width:40%;overflow:hidden;text-overflow:ellipsis;"
+    "padding:0 .35em;color:#1b4f8a}"
+    ".pd-kwic-right{flex:1 1 0;min-width:0;overflow:hidden;text-overflow:ellipsis}")
 
 
 def many_periods(periods: int, empty: int, freq: str) -> None:
@@ -263,40 +285,6 @@ def kwic_lines(lines: KwicLines, total: int, name: str, *, key: str) -> None:
                  "kwic", name, key=key, label=label)
 
 
-#: Characters of context a keyword-in-context column shows on each side of the match.
-KWIC_CONTEXT = 30
-
-
-def context_end(value: str, width: int) -> str:
-    """The last ``width`` characters of a left context, from a word start, after an ellipsis.
-
-    >>> context_end("the committee noted that the", 16)
-    '…noted that the'
-    >>> context_end("short", 16), context_end("", 16)
-    ('short', '')
-    """
-    if len(value) <= width:
-        return value
-    tail = value[-width:]
-    if value[-width - 1] == " ":
-        return "…" + tail
-    cut = tail.find(" ")
-    return "…" + (tail[cut + 1:] if 0 <= cut < width - 1 else tail)
-
-
-def context_start(value: str, width: int) -> str:
-    """The first ``width`` characters of a right context, to a word end, then an ellipsis.
-
-    >>> context_start("rose sharply in the second quarter", 16)
-    'rose sharply in…'
-    >>> context_start("short", 16)
-    'short'
-    """
-    if len(value) <= width:
-        return value
-    head = value[:width]
-    cut = head.rfind(" ")
-    return (head[:cut] if cut > 0 else head) + "…"
 
 
 def as_sentence(value: str) -> str:

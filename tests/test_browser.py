@@ -427,6 +427,11 @@ def expected_behind(term: str, period: str) -> int:
                if str(b.multi_date(i).year) == period and b.multi_counts(i)[term] > 0)
 
 
+def expected_matches(term: str, period: str) -> int:
+    return sum(b.multi_counts(i)[term] for i in range(b.MULTI_ARTICLES)
+               if str(b.multi_date(i).year) == period)
+
+
 def click_point(page: b.AppPage, i: int, *, of: int) -> None:
     """Click the ``i``-th of the ``of`` points of the page's first chart as a user would
     (the pointer moved onto it first, so plotly sees a hover), and wait for the run."""
@@ -460,7 +465,9 @@ def test_click_on_a_theme_point_lists_its_articles(servers: Any, app: Any) -> No
     count = expected_behind("digital economy", "2023")
     assert f"{count} articles with the theme 'Digital' in 2023, most matches first." in (
         page.text())
-    assert page.page.locator('[data-testid="stDataFrame"]').count() >= 2  # articles, lines
+    assert page.page.locator('[data-testid="stDataFrame"]').count() >= 1  # the articles
+    lines = page.page.locator(".pd-kwic-line")  # and a keyword-in-context line a match
+    assert lines.count() == expected_matches("digital economy", "2023")
     page.screenshot("multi-themes-clicked-point")
     click_point(page, 0, of=3)  # (straight after: another point)
     assert wait_for_param(page, "period", "2022")["period"] == ["2022"]
@@ -487,8 +494,10 @@ def test_click_on_a_trend_point_lists_its_articles(servers: Any, app: Any) -> No
     assert (f"{count} articles mentioning 'digital economy' in 2023, most matches first."
             in page.text())
     behind = page.page.locator('[data-testid="stDataFrame"]')
-    assert behind.count() >= 2  # the articles and their keyword-in-context lines
-    assert behind.first.is_visible()
+    assert behind.count() >= 1 and behind.first.is_visible()  # the articles
+    lines = page.page.locator(".pd-kwic-line")  # and their keyword-in-context lines
+    assert lines.count() == expected_matches("digital economy", "2023")
+    assert lines.first.locator(".pd-kwic-match").inner_text().lower() == "digital economy"
     page.screenshot("multi-trends-clicked-point")
     # straight after, a click on another point is taken (every other click was lost once)
     click_point(page, 0, of=3)
@@ -624,7 +633,8 @@ def test_word_cloud_downloads_are_named_for_what_they_show(servers: Any, app: An
 
 def test_hostile_text_shows_literally_and_runs_nothing(servers: Any, app: Any) -> None:
     page = app(servers("multi"))
-    paths = [f"/articles?q=script&doc={quote(b.HOSTILE_ID, safe='')}", "/words",
+    paths = [f"/articles?q=script&doc={quote(b.HOSTILE_ID, safe='')}", "/articles?q=script",
+             "/words",
              "/words?q=script&ngram=1-3", "/trends?term=script&term=pwned&freq=quarter",
              "/?q=script"]
     for path in paths:
@@ -636,7 +646,14 @@ def test_hostile_text_shows_literally_and_runs_nothing(servers: Any, app: Any) -
         assert page.dialogs == [], f"{path}: a dialog opened: {page.dialogs}"
         assert page.page.locator('[data-testid="stMain"] script, [data-testid="stMain"] '
                                  'img[src="x"], a[href^="javascript:"]').count() == 0, path
-        if path.startswith("/articles"):
+        if path == "/articles?q=script":  # the keyword-in-context lines, as text
+            heading = page.page.locator(".pd-kwic-doc").first
+            assert "<script>window.__pwned=1</script>" in heading.inner_text()
+            lines = page.page.locator(".pd-kwic-line").all_inner_texts()
+            # 'script' twice in the title, three times in the body
+            assert len(lines) == 5 and 'onerror="window.__pwned=2"' in " ".join(lines), lines
+            page.screenshot("multi-articles-hostile-kwic")
+        elif path.startswith("/articles"):
             reader = page.page.locator(".pd-title, .pd-reader")
             assert reader.count() == 2  # the title and the body
             text = "\n".join(reader.all_inner_texts())
