@@ -210,6 +210,12 @@ def _count_selected(_index: Index, index_key: str, flt: Filter, _themes: ThemeDi
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+def _overlap(_index: Index, index_key: str, first: Filter, second: Filter,
+             _themes: ThemeDictionary, themes_key: str) -> tuple[int, int, int]:
+    return an.overlap(_index, first, second, themes=_themes)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
 def _cut_by_start(_index: Index, index_key: str, flt: Filter, _themes: ThemeDictionary,
                   themes_key: str) -> int:
     return an.cut_by_start(_index, flt, themes=_themes)
@@ -384,6 +390,10 @@ class Corpus:
 
     def count(self, flt: Filter) -> int:
         return _count_selected(*self._keys, flt, *self._dict)
+
+    def overlap(self, first: Filter, second: Filter) -> tuple[int, int, int]:
+        """Articles in the first selection only, in both, in the second only."""
+        return _overlap(*self._keys, first, second, *self._dict)
 
     def cut_by_start(self, flt: Filter) -> int:
         """Articles dated by month or year only that the start date leaves out."""

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from policydata.columns import COLUMNS, frame_csv, printable
-from policydata.filters import MAX_PERIODS
+from policydata.filters import MAX_PERIODS, Filter
 
 if TYPE_CHECKING:
     from dashboard.data import ArticleList, KwicLines
@@ -401,3 +401,26 @@ def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], command: str 
 
     st.download_button(label, data=data, file_name=name, mime="text/csv", key=key,
                        on_click="ignore", icon=":material/download:")
+
+
+def cloud_file_part(label: str, weight: str, ngram: str, flt: Filter) -> str:
+    """What a cloud's downloads are named for: its label (A or B), weight, words per term,
+    themes and dates, so downloads of two clouds, or of two settings, stay apart.
+
+    >>> import datetime as dt
+    >>> cloud_file_part("B", "keyness", "1-3", Filter(themes=("Digital economy",),
+    ...                                               start=dt.date(2023, 1, 1)))
+    'B-keyness-1-3-words-digital-economy-2023-01-01-to-end'
+    >>> cloud_file_part("", "count", "1", Filter())
+    'count-1-word'
+    """
+    parts = [label, weight, f"{ngram}-word" + ("" if ngram == "1" else "s")]
+    parts += [_slug(theme) for theme in flt.themes]
+    if flt.start is not None or flt.end is not None:
+        parts.append(f"{flt.start or 'start'}-to-{flt.end or 'end'}")
+    return "-".join(p for p in parts if p)
+
+
+def _slug(name: str, most: int = 40) -> str:
+    """A theme's name as a piece of a file name: lower case letters, digits and hyphens."""
+    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())[:most]

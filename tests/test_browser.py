@@ -623,9 +623,9 @@ def test_word_cloud_downloads_are_named_for_what_they_show(servers: Any, app: An
         data = Path(info.value.path()).read_bytes()
         assert data.startswith(b"\x89PNG") if names[-1].endswith(".png") else b"term," in data
     assert sorted(names) == sorted([
-        "cloud-A-count-2022-01-01-to-2022-12-31.png", "top-terms-A-count-2022-01-01-to-"
-        "2022-12-31.csv", "cloud-B-count-2023-01-01-to-2023-12-31.png",
-        "top-terms-B-count-2023-01-01-to-2023-12-31.csv"]), names
+        "cloud-A-count-1-word-2022-01-01-to-2022-12-31.png", "top-terms-A-count-1-word-"
+        "2022-01-01-to-2022-12-31.csv", "cloud-B-count-1-word-2023-01-01-to-2023-12-31.png",
+        "top-terms-B-count-1-word-2023-01-01-to-2023-12-31.csv"]), names
 
 
 # --------------------------------------------------------------------------- 7: hostile text

@@ -704,6 +704,48 @@ def test_word_clouds_draw_and_compare(monkeypatch, tmp_path, small) -> None:
     assert sum("significantly more frequent" in i.value for i in at.info) == 2
 
 
+@pytest.mark.parametrize(("dates", "dates2", "said"), [
+    # 2022: 12 articles, 2023: 12 (small_corpus)
+    (["2022-01-01", "2023-06-30"], ["2023-01-01", "2023-12-31"],
+     "6 articles are in both A and B (12 in A only, 6 in B only): their words count on both "
+     "sides, so the comparison rests on the others."),
+    (["2022-01-01", "2023-12-31"], ["2023-01-01", "2023-12-31"],
+     "Every article of B is also in A (12 articles): B is compared with a whole it is part "
+     "of."),
+    (["2022-01-01", "2022-12-31"], ["2023-01-01", "2023-12-31"], None),
+])
+def test_two_clouds_say_which_articles_they_share(monkeypatch, tmp_path, small, dates, dates2,
+                                                  said) -> None:
+    # Keyness between two clouds weighs their shared articles on both sides: said.
+    at = app(monkeypatch, small, tmp_path, {"weight": "keyness", "compare": "dates",
+                                            "dates": dates, "dates2": dates2},
+             "views/words.py")
+    index = open_index(small, cache_dir=tmp_path)
+    a = Filter(start=dt.date.fromisoformat(dates[0]), end=dt.date.fromisoformat(dates[1]))
+    b = Filter(start=dt.date.fromisoformat(dates2[0]), end=dt.date.fromisoformat(dates2[1]))
+    only_a, both, only_b = an.overlap(index, a, b)
+    assert (only_a + both, both + only_b) == (int(an.select(index, a).sum()),
+                                              int(an.select(index, b).sum()))
+    captions = [c.value for c in at.caption]
+    if said is None:
+        assert both == 0 and not any("in both" in c or "also in" in c for c in captions)
+    else:
+        assert said in captions, captions
+    at = app(monkeypatch, small, tmp_path, {"weight": "keyness", "compare": "dates",
+                                            "dates": dates2, "dates2": dates2},
+             "views/words.py")
+    assert any("A and B hold the same articles" in w.value for w in at.warning)
+
+
+def test_a_keyness_cloud_names_what_it_is_compared_with(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"weight": "keyness",
+                                            "dates": ["2022-01-01", "2022-12-31"]},
+             "views/words.py")
+    said = " ".join(h.value for h in at.html)
+    assert ("12 articles between 2022-01-01 and 2022-12-31, against the other 12 articles of "
+            "the corpus: the terms used more here than there.") in said
+
+
 def test_keyness_clouds_draw_only_significant_terms(monkeypatch, tmp_path) -> None:
     from dashboard.figures import PALE
 

@@ -77,6 +77,8 @@ def main() -> None:
     if view.compare and second is None:
         st.info("Choose the second " + ("period" if view.compare == "dates" else "theme") +
                 " to compare with.")
+    if second is not None and (view.compare == "dates" or view.filter.themes):
+        shared(corpus.overlap(first, second))  # (without a theme A holds B: said above)
     panels = [("", first)] if second is None else [("A", first), ("B", second)]
     references = [other[1] if second is not None and view.weight == "keyness" else None
                   for other in reversed(panels)]
@@ -86,6 +88,26 @@ def main() -> None:
     for (label, flt), column, reference, top in zip(panels, columns, references, tops):
         with column:
             cloud(corpus, label, flt, reference, top, scale)
+
+
+def shared(counts: tuple[int, int, int]) -> None:
+    """Say which articles the two clouds share (``counts``: A only, both, B only): their
+    words weigh on both sides of a comparison."""
+    only_a, both, only_b = counts
+    if not both:
+        return
+    if not only_a and not only_b:
+        st.warning("A and B hold the same articles: there is nothing to compare. Choose "
+                   "another second " + ("period." if state.current().view.compare == "dates"
+                                        else "theme."), icon=":material/compare:")
+    elif not only_a or not only_b:
+        inner, outer = ("A", "B") if not only_a else ("B", "A")
+        st.caption(f"Every article of {inner} is also in {outer} ({ui.rows(both, 'article')}): "
+                   f"{inner} is compared with a whole it is part of.")
+    else:
+        st.caption(f"{ui.rows(both, 'article')} {'is' if both == 1 else 'are'} in both A and "
+                   f"B ({only_a:,} in A only, {only_b:,} in B only): their words count on "
+                   "both sides, so the comparison rests on the others.")
 
 
 def ranked(corpus: data.Corpus, flt: Filter, reference: Filter | None,
@@ -104,8 +126,12 @@ def ranked(corpus: data.Corpus, flt: Filter, reference: Filter | None,
 def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None,
           top: pd.DataFrame | str, scale: float) -> None:
     view = state.current().view
+    rest = (corpus.count(Filter()) - corpus.count(flt)
+            if view.weight == "keyness" and reference is None else 0)
     ui.sentence((f"{label}: " if label else "") + corpus.describe(flt) +
-                (" compared with the other cloud." if reference is not None else "."))
+                (" compared with the other cloud." if reference is not None else
+                 f", against the other {ui.rows(rest, 'article')} of the corpus: the terms "
+                 "used more here than there." if view.weight == "keyness" else "."))
     if isinstance(top, str):
         st.info(ui.plain(top))
         return
@@ -136,7 +162,7 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
                    "in the cloud; paler bars are not significant.")
     cols = st.columns(2)
     # (Named for what they show: two downloads of A and B, or of two visits, stay apart.)
-    shown = f"{label + '-' if label else ''}{view.weight}{_dates_part(flt)}"
+    shown = ui.cloud_file_part(label, view.weight, view.ngram, flt)
     if png is not None:
         cols[0].download_button("PNG", data=png, file_name=f"cloud-{shown}.png",
                                 mime="image/png", key=f"dl_png_{label or 'main'}",
@@ -144,13 +170,6 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
     with cols[1]:
         ui.csv_download(top, "top", f"top-terms-{shown}.csv",
                         key=f"dl_top_{label or 'main'}", label="CSV")
-
-
-def _dates_part(flt: Filter) -> str:
-    """The date range of a filter for a file name (``-2023-01-01-to-2023-12-31``), or ""."""
-    if flt.start is None and flt.end is None:
-        return ""
-    return f"-{flt.start or 'start'}-to-{flt.end or 'end'}"
 
 
 main()

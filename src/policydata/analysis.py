@@ -2326,6 +2326,47 @@ def periods_with_articles(frame: pd.DataFrame) -> list[str]:
     return frame.loc[frame["articles"] > 0, "period"].drop_duplicates().tolist()
 
 
+def overlap(index: Index, first: Filter, second: Filter, *,
+            themes: ThemeDictionary | None = None) -> tuple[int, int, int]:
+    """How two selections of articles overlap: in the first only, in both, in the second only.
+
+    Two clouds compared (two periods, two themes) may share articles; their keyness then
+    weighs the shared ones on both sides.
+
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    first, second : Filter
+        The two selections.
+    themes : ThemeDictionary, optional
+        Dictionary in which the filters' themes are looked up (default: the index's).
+
+    Returns
+    -------
+    tuple of int
+        Articles selected by ``first`` only, by both, by ``second`` only.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from policydata.store import open_index
+    >>> corpus = Path(tempfile.mkdtemp())
+    >>> _ = (corpus / "news.csv").write_text("date,title,text\\n"
+    ...     "2021-05-01,A,The digital economy.\\n2022-05-01,B,The real economy.\\n"
+    ...     "2023-05-01,C,The digital economy and the real economy.\\n")
+    >>> index = open_index(corpus, cache_dir=tempfile.mkdtemp())
+    >>> overlap(index, Filter(end=dt.date(2022, 12, 31)), Filter(start=dt.date(2022, 1, 1)))
+    (1, 1, 1)
+    >>> overlap(index, Filter(), Filter(query="digital economy"))
+    (1, 2, 0)
+    """
+    a = select(index, first, themes=themes)
+    b = select(index, second, themes=themes)
+    return int((a & ~b).sum()), int((a & b).sum()), int((b & ~a).sum())
+
+
 def sources_ranked(sources: dict[str, int]) -> pd.DataFrame:
     """Articles per source, the source with the most first.
 
