@@ -258,6 +258,12 @@ def _theme_summary(_index: Index, index_key: str, flt: Filter, _themes: ThemeDic
     return an.theme_summary(_index, flt, themes=_themes)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _theme_entries(_index: Index, index_key: str, flt: Filter, _themes: ThemeDictionary,
+                   themes_key: str) -> pd.DataFrame:
+    return an.theme_entries(_index, flt, themes=_themes)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def _theme_cooccurrence(_index: Index, index_key: str, flt: Filter, _themes: ThemeDictionary,
                        themes_key: str) -> pd.DataFrame:
@@ -421,6 +427,9 @@ class Corpus:
 
     def theme_summary(self, flt: Filter) -> pd.DataFrame:
         return _theme_summary(*self._keys, flt, *self._dict)
+
+    def theme_entries(self, flt: Filter) -> pd.DataFrame:
+        return _theme_entries(*self._keys, flt, *self._dict)
 
     def theme_cooccurrence(self, flt: Filter) -> pd.DataFrame:
         return _theme_cooccurrence(*self._keys, flt, *self._dict)

@@ -311,10 +311,13 @@ def listing(items: list[str]) -> str:
 def rows(count: int, what: str = "row") -> str:
     """``1 row``, ``2 rows``.
 
-    >>> rows(1), rows(1200, "article"), rows(3, "match")
-    ('1 row', '1,200 articles', '3 matches')
+    >>> rows(1), rows(1200, "article"), rows(3, "match"), rows(2, "entry"), rows(2, "day")
+    ('1 row', '1,200 articles', '3 matches', '2 entries', '2 days')
     """
-    plural = what + ("es" if what.endswith(("ch", "s", "sh", "x")) else "s")
+    if what.endswith("y") and what[-2:-1] not in ("a", "e", "i", "o", "u"):
+        plural = what[:-1] + "ies"
+    else:
+        plural = what + ("es" if what.endswith(("ch", "s", "sh", "x")) else "s")
     return f"{count:,} {what if count == 1 else plural}"
 
 

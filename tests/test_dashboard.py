@@ -678,6 +678,35 @@ def test_a_link_opens_the_themes_tab_it_names(monkeypatch, tmp_path, small) -> N
     assert not at.text_area  # (the dictionary tab is not drawn)
 
 
+def test_the_dictionary_tab_counts_each_entry_and_names_those_matching_nothing(
+        monkeypatch, tmp_path, small) -> None:
+    # small_corpus: article i says "digital economy" i % 4 times, "real economy" (i + 1) % 3
+    # times, and "The state council met on the plan." once.
+    at = app(monkeypatch, small, tmp_path, {"tab": "dictionary", "q": "digital economy"},
+             "views/themes.py")
+    text = ('[themes]\n"Economy" = ["digital economy", "economy", "econmy"]\n'
+            '"Council" = ["state council*", "counsil"]\n')
+    at.text_area(key="themes_editor").set_value(text)
+    apply_button(at).click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    table = at.dataframe[0].value
+    # by hand, over the 18 articles mentioning 'digital economy' (i % 4 != 0)
+    with_de = [i for i in range(24) if i % 4]
+    digital = sum(i % 4 for i in with_de)
+    real = sum((i + 1) % 3 for i in with_de)
+    assert table.to_dict("list") == {
+        "theme": ["Economy"] * 3 + ["Council"] * 2,
+        "entry": ["digital economy", "economy", "econmy", "state council*", "counsil"],
+        "matches": [digital, digital + real, 0, 18, 0],
+        "articles": [18, 18, 0, 18, 0]}
+    index = open_index(small, cache_dir=tmp_path)
+    expected = an.theme_entries(index, Filter(query="digital economy"),
+                                themes=parse_themes(text))
+    assert table["matches"].tolist() == expected["count"].tolist()
+    said = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "2 entries match nothing here: 'econmy' and 'counsil'. Check the spelling" in said
+
+
 def apply_button(at: AppTest):
     return next(b for b in at.button if b.label == "Apply for this session")
 

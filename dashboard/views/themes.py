@@ -7,7 +7,12 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import data, figures, state, ui
-from policydata.analysis import MEASURES, in_period, periods_with_articles
+from policydata.analysis import (
+    MEASURES,
+    in_period,
+    periods_with_articles,
+    terms_without_matches,
+)
 from policydata.filters import MAX_SMOOTH, link_id
 
 MAX_THEME_FILE = 1 << 20  # characters: the size of the largest theme file one may upload
@@ -141,6 +146,7 @@ def edit_dictionary(corpus: data.Corpus) -> None:
     st.download_button("Download this dictionary (TOML)", data=dictionary.text,
                        file_name="themes.toml", mime="application/toml", key="dl_dictionary",
                        on_click="ignore", icon=":material/download:")
+    entry_matches(corpus)
     uploads = st.session_state.get("_themes_uploads", 0)  # (a new key empties the uploader)
     upload = st.file_uploader("Use a theme file of your own (TOML)", type=["toml"],
                               key=f"themes_upload_{uploads}", max_upload_size=1)
@@ -175,6 +181,28 @@ def edit_dictionary(corpus: data.Corpus) -> None:
     error = st.session_state.get("themes_error")
     if error and st.session_state.get("_themes_error_at") != "upload":
         st.error(ui.plain(error))
+
+
+def entry_matches(corpus: data.Corpus) -> None:
+    """Each entry's matches searched on its own in the filtered articles: where a theme's
+    count comes from, and which entries match nothing."""
+    flt = state.current().view.filter
+    entries = corpus.theme_entries(flt)
+    st.markdown("**Matches of each entry**")
+    st.caption(f"Each entry searched on its own in {corpus.describe(flt)}. A theme counts "
+               "the longest entry at a place once, so where entries overlap ('economy' in "
+               "'digital economy') its count is less than the sum of its entries'.")
+    none = terms_without_matches(entries.rename(columns={"entry": "term"}))
+    if none:
+        shown = [repr(e) for e in none[:10]] + ([f"{len(none) - 10:,} more"]
+                                                 if len(none) > 10 else [])
+        st.caption(ui.plain(f"{ui.rows(len(none), 'entry')} "
+                            f"{'matches' if len(none) == 1 else 'match'} nothing here: "
+                            f"{ui.listing(shown)}. Check the spelling, or whether these "
+                            "articles use other words."))
+    ui.table(entries.rename(columns={"count": "matches", "docs": "articles"}),
+             height=min(35 * len(entries) + 38, 360))
+    ui.csv_download(entries, None, "theme-entries.csv", key="dl_theme_entries")
 
 
 def _apply(text: str, where: str) -> None:

@@ -917,6 +917,64 @@ def theme_summary(index: Index, flt: Filter = Filter(), *,
     })
 
 
+def theme_entries(index: Index, flt: Filter = Filter(), *,
+                  themes: ThemeDictionary | None = None) -> pd.DataFrame:
+    """Each entry of each theme searched on its own over the filtered articles: which entries
+    a theme's matches come from, and which match nothing (a typo, or words these articles do
+    not use).
+
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    flt : Filter
+        Articles to count in.
+    themes : ThemeDictionary, optional
+        The dictionary (default: the index's), in which ``flt.themes`` are looked up too.
+
+    Returns
+    -------
+    DataFrame
+        One row per entry, in the dictionary's order:
+
+        * ``theme``: the theme's name;
+        * ``entry``: the entry as written;
+        * ``count``: its matches searched alone, as a term (rule 8 within the entry);
+        * ``docs``: articles with at least one.
+
+        Within a theme the longest entry matching at a place counts once, so where entries
+        overlap (``economy`` inside ``digital economy``) the theme's count
+        (:func:`theme_summary`) is less than the sum of its entries'.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> from policydata.themes import parse_themes
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> mine = parse_themes('[themes]\\nEconomy = ["digital economy", "economy", "econmy"]')
+    >>> theme_entries(index, themes=mine)
+         theme            entry  count  docs
+    0  Economy  digital economy     10     1
+    1  Economy          economy     21     1
+    2  Economy           econmy      0     0
+    >>> int(theme_summary(index, themes=mine)["count"].iat[0])  # (10 + the 11 others)
+    21
+    """
+    dictionary = _dictionary(index, themes)
+    mask = select(index, flt, themes=themes)
+    out: list[tuple[str, str, int, int]] = []
+    for name, terms in dictionary.themes:
+        for term in terms:
+            rows, counts = index.doc_counts([term])
+            keep = mask[rows]
+            out.append((name, term.query, int(counts[keep].sum()), int(keep.sum())))
+    return pd.DataFrame({"theme": pd.Series([o[0] for o in out], dtype=object),
+                         "entry": pd.Series([o[1] for o in out], dtype=object),
+                         "count": pd.Series([o[2] for o in out], dtype=np.int64),
+                         "docs": pd.Series([o[3] for o in out], dtype=np.int64)})
+
+
 def theme_cooccurrence(index: Index, flt: Filter = Filter(), *,
                        themes: ThemeDictionary | None = None) -> pd.DataFrame:
     """Articles that have both themes, for every pair (the diagonal: articles with the theme).
