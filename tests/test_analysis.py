@@ -151,6 +151,8 @@ def test_theme_filter_is_any_of(small_index) -> None:
     co = an.theme_cooccurrence(small_index, themes=themes)
     pair = co[(co["theme"] == "D") & (co["other"] == "R")]["articles"].item()
     assert pair == sum(1 for a, b in zip(DIGITAL, REAL) if a and b)
+    share = co[(co["theme"] == "D") & (co["other"] == "R")]["share"].item()
+    assert share == pytest.approx(pair / sum(1 for a in DIGITAL if a) * 100)
 
 
 def test_unknown_theme_or_source_is_a_clear_error(small_index) -> None:

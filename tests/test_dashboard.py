@@ -1543,6 +1543,35 @@ def test_a_term_too_long_for_the_cloud_is_cut_not_a_crash() -> None:
     assert fig.data[0].hovertext[0] == "y" * 300  # (whole in the hover)
 
 
+def test_the_together_tab_draws_the_librarys_cooccurrence(monkeypatch, tmp_path, small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"tab": "together"}, "views/themes.py")
+    text = '[themes]\n"D" = ["digital economy"]\n"R" = ["real economy"]\n'
+    at.session_state["w_tab"] = "Dictionary"
+    at.run()
+    at.text_area(key="themes_editor").set_value(text)
+    apply_button(at).click().run()
+    at.session_state["w_tab"] = "Together"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    heatmap = spec(at)["data"][0]
+    index = open_index(small, cache_dir=tmp_path)
+    co = an.theme_cooccurrence(index, themes=parse_themes(text))
+    z = heatmap["z"]
+    if isinstance(z, dict):  # (a typed array: plotly's base64 of the whole matrix)
+        import base64
+
+        flat = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).tolist()
+    else:
+        flat = [v for row in z for v in row]
+    assert flat == co["articles"].tolist()
+    # by hand (small_corpus): "digital economy" in i % 4 != 0, "real economy" in
+    # (i + 1) % 3 != 0, of 24 articles
+    d = [i for i in range(24) if i % 4]
+    both = [i for i in d if (i + 1) % 3]
+    assert heatmap["customdata"][0][1] == (f"{len(both)} of the {len(d)} articles with D "
+                                           f"({len(both) / len(d) * 100:.1f}%) also have R")
+
+
 def test_theme_names_on_the_cooccurrence_axes_are_broken_not_cut() -> None:
     from dashboard.figures import cooccurrence_figure
 
@@ -1553,6 +1582,11 @@ def test_theme_names_on_the_cooccurrence_axes_are_broken_not_cut() -> None:
     assert [t.replace("<br>", " ") for t in fig.layout.yaxis.ticktext] == names
     assert fig.layout.yaxis.ticktext[0] == "High-quality development<br>and modernisation"
     assert [t.replace("<br>", " ") for t in fig.layout.xaxis.ticktext] == names
+    frame = frame.assign(share=[100.0, 33.3, 33.3, 100.0])  # (as theme_cooccurrence adds)
+    hover = cooccurrence_figure(frame).data[0].customdata
+    assert hover[0][1] == ("1 of the 3 articles with High-quality development and "
+                           "modernisation (33.3%) also have Digital economy")
+    assert hover[1][1] == "3 articles with Digital economy"
 
 
 def test_a_new_period_keeps_the_moving_averages_span(monkeypatch, tmp_path, small) -> None:

@@ -130,7 +130,8 @@ def together(corpus: data.Corpus) -> None:
         st.info("No theme matches in these articles.")
         return
     st.caption("Articles that have both themes; the diagonal counts the articles with each "
-               "theme.")
+               "theme. Hover a cell for the share of the row theme's articles that also have "
+               "the column's.")
     st.plotly_chart(figures.cooccurrence_figure(frame), key="themes_together",
                     config=figures.chart_config("themes-together"))
     ui.csv_download(frame, None, "theme-cooccurrence.csv", key="dl_together")

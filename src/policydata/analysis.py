@@ -996,7 +996,9 @@ def theme_cooccurrence(index: Index, flt: Filter = Filter(), *,
 
         * ``theme``, ``other``: the two themes' names (equal on the diagonal);
         * ``articles``: filtered articles with at least one match of each (of ``theme`` on
-          the diagonal).
+          the diagonal);
+        * ``share``: ``articles`` as a % of the articles with ``theme`` (how many of them
+          also have ``other``; 100 on the diagonal, 0 for a theme without articles).
 
     Examples
     --------
@@ -1007,11 +1009,11 @@ def theme_cooccurrence(index: Index, flt: Filter = Filter(), *,
     >>> mine = parse_themes('[themes]\\nEconomy = ["digital economy", "economy"]\\n'
     ...                     'Party = ["communist party", "party"]\\nGreen = ["green*"]')
     >>> theme_cooccurrence(index, themes=mine).head(4)
-         theme    other  articles
-    0  Economy  Economy         1
-    1  Economy    Party         1
-    2  Economy    Green         0
-    3    Party  Economy         1
+         theme    other  articles  share
+    0  Economy  Economy         1  100.0
+    1  Economy    Party         1  100.0
+    2  Economy    Green         0    0.0
+    3    Party  Economy         1  100.0
     """
     dictionary = _dictionary(index, themes)
     rows = np.flatnonzero(select(index, flt, themes=themes))
@@ -1020,10 +1022,13 @@ def theme_cooccurrence(index: Index, flt: Filter = Filter(), *,
     present = (index.theme_counts(dictionary)[rows] > 0).astype(np.float64)
     both = np.rint(present.T @ present).astype(np.int64)
     names = list(dictionary.names)
+    own = np.repeat(np.diag(both), len(names))  # (each row's theme's own articles)
+    articles = both.reshape(-1)
     return pd.DataFrame({
         "theme": np.repeat(names, len(names)),
         "other": np.tile(names, len(names)),
-        "articles": both.reshape(-1),
+        "articles": articles,
+        "share": np.divide(articles * 100.0, own, out=np.zeros(len(articles)), where=own > 0),
     })
 
 
