@@ -552,7 +552,10 @@ def begin(source: CorpusSource) -> Corpus:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def cloud_png(terms: tuple[str, ...], weights: tuple[float, ...]) -> bytes | None:
+def cloud_png(terms: tuple[str, ...], weights: tuple[float, ...], *,
+              narrow: bool = False) -> bytes | None:
     """:func:`dashboard.figures.wordcloud_png`, cached: laying out a cloud takes about a
-    second, and every rerun of the page would draw it again."""
-    return figures.wordcloud_png(list(terms), list(weights))
+    second, and every rerun of the page would draw it again (``narrow``: one of two side by
+    side)."""
+    return figures.wordcloud_png(list(terms), list(weights), canvas=figures.CLOUD_NARROW
+                                 if narrow else figures.CLOUD_WIDE)

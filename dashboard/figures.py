@@ -487,13 +487,23 @@ def cloud_color(word: str, *_: object, **__: object) -> str:
     return CLOUD_COLORS[zlib.crc32(word.encode("utf-8")) % len(CLOUD_COLORS)]
 
 
-def wordcloud_png(terms: list[str], weights: list[float], *, width: int = 900,
-                  height: int = 520) -> bytes | None:
-    """A word cloud as PNG bytes (None when there is nothing to draw).
+#: A cloud's canvas (width, height) and smallest font, in pixels: alone on the page, and one
+#: of two side by side (drawn narrower with a larger smallest font, as it is shown at about
+#: 400 pixels wide: at 900 its smallest words came out 4 pixels high and ran together).
+CLOUD_WIDE = (900, 520, 8)
+CLOUD_NARROW = (600, 560, 13)
+
+
+def wordcloud_png(terms: list[str], weights: list[float], *,
+                  canvas: tuple[int, int, int] = CLOUD_WIDE) -> bytes | None:
+    """A word cloud as PNG bytes (None when there is nothing to draw), on ``canvas``
+    (:data:`CLOUD_WIDE` or :data:`CLOUD_NARROW`).
 
     Drawn with a fixed random state and sorted input, so it is the same for the same data;
-    text is rendered into pixels, never interpreted.
+    text is rendered into pixels, never interpreted. Terms too small to place at the
+    canvas's smallest font are left out (the bars beside the cloud list them).
     """
+    width, height, smallest = canvas
     from wordcloud import WordCloud
 
     # A term longer than the cloud is wide cannot be placed (wordcloud raises): cut to
@@ -509,7 +519,7 @@ def wordcloud_png(terms: list[str], weights: list[float], *, width: int = 900,
     cloud = WordCloud(width=width, height=height, background_color="white", random_state=7,
                       color_func=cloud_color, font_path=_font([t for t, _ in pairs]),
                       prefer_horizontal=0.95, max_words=len(pairs), collocations=False,
-                      normalize_plurals=False, min_font_size=8, font_step=2)
+                      normalize_plurals=False, min_font_size=smallest, font_step=2)
     try:
         cloud.generate_from_frequencies(dict(pairs))
     except ValueError:  # ("Couldn't find space to draw": not even the largest term fits)

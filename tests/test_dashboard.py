@@ -1247,6 +1247,37 @@ def test_default_period_depends_on_the_corpus_span(monkeypatch, tmp_path) -> Non
     assert at.query_params["freq"] == "month"
 
 
+def test_two_clouds_side_by_side_are_drawn_for_their_width(monkeypatch, tmp_path,
+                                                           small) -> None:
+    # Shown about 400 pixels wide, a cloud drawn 900 wide had 4-pixel words that ran together.
+    import io
+
+    from PIL import Image
+
+    from dashboard import figures
+
+    asked: list[bool] = []
+    real = data.cloud_png
+
+    def spy(terms, weights, *, narrow=False):
+        asked.append(narrow)
+        return real(terms, weights, narrow=narrow)
+
+    monkeypatch.setattr(data, "cloud_png", spy)
+    app(monkeypatch, small, tmp_path, {"weight": "count"}, "views/words.py")
+    assert asked == [False]
+    asked.clear()
+    app(monkeypatch, small, tmp_path, {"weight": "count", "compare": "dates",
+                                       "dates": ["2022-01-01", "2022-12-31"],
+                                       "dates2": ["2023-01-01", "2023-12-31"]},
+        "views/words.py")
+    assert asked == [True, True]
+    for canvas in (figures.CLOUD_WIDE, figures.CLOUD_NARROW):
+        png = figures.wordcloud_png(["digital economy", "real", "plan"], [3.0, 2.0, 1.0],
+                                    canvas=canvas)
+        assert png is not None and Image.open(io.BytesIO(png)).size == canvas[:2]
+
+
 def test_two_clouds_share_one_scale(monkeypatch, tmp_path, small) -> None:
     at = app(monkeypatch, small, tmp_path, {"weight": "count", "compare": "dates",
                                             "dates": ["2022-01-01", "2022-03-31"],
@@ -1441,7 +1472,7 @@ def test_word_cloud_colours_are_readable_on_white() -> None:
     palette = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in CLOUD_COLORS}
     assert all(1.05 / (luminance(rgb) + 0.05) >= 4.5 for rgb in palette)
     words = [f"term{i}" for i in range(40)]
-    png = wordcloud_png(words, [float(40 - i) for i in range(40)], width=400, height=240)
+    png = wordcloud_png(words, [float(40 - i) for i in range(40)], canvas=(400, 240, 8))
     image = Image.open(io.BytesIO(png)).convert("RGB")
     counts = Counter(image.get_flattened_data())
     inked = sum(n for rgb, n in counts.items() if rgb != (255, 255, 255))

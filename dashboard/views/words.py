@@ -139,7 +139,8 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
     # Keyness draws only the terms significantly more frequent here (p < 0.001); the bars
     # show the next ones too, paler.
     drawn = key_terms(top, weight=view.weight)
-    png = data.cloud_png(tuple(drawn["term"].tolist()), tuple(drawn["score"].tolist()))
+    png = data.cloud_png(tuple(drawn["term"].tolist()), tuple(drawn["score"].tolist()),
+                         narrow=bool(label))  # (A or B: one of two side by side)
     if png is None:
         st.info("No term is significantly more frequent here than in the comparison "
                 f"(keyness G² of {KEYNESS_P001}, p < 0.001)." if keyness else
