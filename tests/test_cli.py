@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import SEEDS, shared_corpus, write_article
@@ -668,20 +669,47 @@ def test_output_that_cannot_be_written_is_one_line_and_status_1(tmp_path: Path,
                                                                 cache: Path) -> None:
     write_article(tmp_path / "c", "a.txt", "2023-01-01", "数字经济", "数字经济 digital economy.")
     env = dict(os.environ, PYTHONIOENCODING="latin-1")
-    result = subprocess.run([SCRIPT, "kwic", "数字", "--corpus", str(tmp_path / "c"),
-                             "--cache-dir", str(cache), "--format", "csv"],
-                            capture_output=True, env=env, timeout=120)
+
+    def policydata(*args: str, **kw: Any) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([SCRIPT, *args, "--corpus", str(tmp_path / "c"), "--cache-dir",
+                               str(cache)], env=env, timeout=120, **kw)
+
+    # a table in an encoding without the corpus's characters: one line, and nothing written
+    result = policydata("kwic", "数字", capture_output=True)
     said = result.stderr.decode("latin-1").strip()
-    assert result.returncode == 1 and len(said.splitlines()) == 1
+    assert result.returncode == 1 and len(said.splitlines()) == 1 and result.stdout == b""
     assert "encoding (latin-1) cannot write '\\u6570" in said and "PYTHONIOENCODING" in said
+    # CSV and JSON are data files: UTF-8 whatever the locale
+    for fmt in ("csv", "json"):
+        result = policydata("kwic", "数字", "--format", fmt, capture_output=True)
+        assert result.returncode == 0, result.stderr
+        assert "数字经济" in result.stdout.decode("utf-8")
     if Path("/dev/full").exists():
-        with open("/dev/full", "w") as full:
-            result = subprocess.run([SCRIPT, "trend", "economy", "--corpus", str(SEEDS),
-                                     "--cache-dir", str(cache)], stdout=full,
-                                    stderr=subprocess.PIPE, text=True, timeout=120)
-        assert result.returncode == 1
-        assert result.stderr.strip() == ("policydata: error: the output cannot be written: "
-                                         "No space left on device")
+        for command in (["trend", "economy"], ["build"], ["build", "--format", "json"],
+                        ["info", "--format", "json"]):
+            with open("/dev/full", "w") as full:
+                result = policydata(*command, stdout=full, stderr=subprocess.PIPE)
+            assert result.returncode == 1, command
+            assert result.stderr.decode().strip() == (
+                "policydata: error: the output cannot be written: No space left on device")
+    # started with its output closed
+    result = subprocess.run(f"{SCRIPT} info --corpus {SEEDS} --cache-dir {cache} >&-",
+                            shell=True, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("policydata: error: the output is closed: nothing can be "
+                                     "written")
+
+
+def test_an_empty_or_repeated_query_is_refused_not_dropped(corpus: Path, cache: Path) -> None:
+    # A script's --query "$Q" with Q unset listed the whole corpus without a word.
+    result = run("articles", "--query", "", "--corpus", str(corpus), cache=cache, check=False)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip() == ("policydata: error: --query is empty: give a word or "
+                                     "phrase, or leave --query out")
+    result = run("trend", "economy", "--query", "digital", "--query", "real", "--corpus",
+                 str(corpus), cache=cache, check=False)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "--query is given twice ('digital' and 'real')" in result.stderr
 
 
 def test_paths_dates_and_cut_output_are_what_a_user_means(tmp_path: Path, corpus: Path,

@@ -16,7 +16,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -56,8 +56,9 @@ def _writing() -> Iterator[None]:
     except UnicodeEncodeError as error:
         raise OutputError(
             f"the output's encoding ({error.encoding}) cannot write "
-            f"{error.object[error.start:error.end]!a} from the corpus; set "
-            "PYTHONIOENCODING=utf-8, or write to a file with --format csv") from None
+            f"{error.object[error.start:error.end]!a}; set "
+            "PYTHONIOENCODING=utf-8, or use --format csv or json, always written in UTF-8"
+        ) from None
     except BrokenPipeError:
         raise
     except OSError as error:
@@ -154,6 +155,19 @@ def _port(value: str) -> int:
     return number
 
 
+class _Once(argparse.Action):
+    """An option given at most once: a second value is refused rather than taking the first
+    one's place without a word (a script's ``--query "$A" --query "$B"``)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        before = getattr(namespace, self.dest, None)
+        if before is not None:
+            parser.error(f"{option_string} is given twice ({before!r} and {values!r}): give it "
+                         "once (commas join alternatives: 'a, b')")
+        setattr(namespace, self.dest, values)
+
+
 class _Parser(argparse.ArgumentParser):
     #: The command parsers, by name (on the top-level parser).
     commands: Mapping[str, argparse.ArgumentParser]
@@ -190,7 +204,7 @@ def build_parser() -> _Parser:
                          help="last date, inclusive (YYYY-MM-DD)")
     filters.add_argument("--theme", action="append", default=[], metavar="THEME",
                          help="keep articles with this theme (repeat for any of several)")
-    filters.add_argument("--query", default="", metavar="Q",
+    filters.add_argument("--query", action=_Once, default=None, metavar="Q",
                          help="keep articles matching Q (a word or phrase; * ends a prefix; "
                               "commas separate alternatives)")
     filters.add_argument("--source", action="append", default=[], metavar="SOURCE",
@@ -345,6 +359,8 @@ def _filter(args: argparse.Namespace, index: Any, themes: Any) -> Any:
 
     if args.start and args.end and args.start > args.end:
         raise UsageError(f"--from {args.start} is after --to {args.end}")
+    if args.query == "":  # (a script's unset variable: not the whole corpus without a word)
+        raise UsageError("--query is empty: give a word or phrase, or leave --query out")
     theme_names = set((themes or index.themes).names)
     source_names = set(index.source_names)
     return Filter(start=args.start, end=args.end,
@@ -379,9 +395,10 @@ def _emit(frame: Any, command: str, fmt: str) -> None:
         return
     frame = frame[COLUMNS[command]]
     if fmt == "json":
-        json.dump(json.loads(frame.to_json(orient="records", force_ascii=False)), sys.stdout,
-                  ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        # (one write: an output that cannot take it is left empty, not cut)
+        sys.stdout.write(json.dumps(json.loads(frame.to_json(orient="records",
+                                                             force_ascii=False)),
+                                    ensure_ascii=False, indent=1) + "\n")
     elif not len(frame):
         print("(no rows)")
     else:
@@ -425,13 +442,15 @@ def run(args: argparse.Namespace) -> int:
                    "changed": built.changed, "removed": built.removed,
                    "tokenised": built.tokenised, "rebuilt": built.rebuilt,
                    "seconds": round(built.seconds, 3), "notes": built.notes}
-        if args.format == "json":
-            print(json.dumps(summary, indent=1))
-        else:
-            print(f"index of {printable(corpus)} in {printable(built.cache)}: "
-                  f"{built.files} files, {built.added} added, {built.changed} changed, "
-                  f"{built.removed} removed, {built.tokenised} articles tokenised in "
-                  f"{built.seconds:.1f} s" + "".join(f"\n{printable(n)}" for n in built.notes))
+        with _writing():
+            if args.format == "json":
+                print(json.dumps(summary, indent=1, ensure_ascii=False))
+            else:
+                print(f"index of {printable(corpus)} in {printable(built.cache)}: "
+                      f"{built.files} files, {built.added} added, {built.changed} changed, "
+                      f"{built.removed} removed, {built.tokenised} articles tokenised in "
+                      f"{built.seconds:.1f} s"
+                      + "".join(f"\n{printable(n)}" for n in built.notes))
         return 0
     index, themes = _open(args)
     if args.command == "info":
@@ -671,6 +690,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(format="policydata: note: %(message)s", level=logging.WARNING)
     parser = build_parser()
     args = parser.parse_args(arranged(sys.argv[1:] if argv is None else list(argv), parser))
+    if sys.stdout is None:  # (started with its output closed: `policydata info >&-`)
+        print("policydata: error: the output is closed: nothing can be written",
+              file=sys.stderr)
+        return 1
+    if getattr(args, "format", "table") in ("csv", "json"):
+        # Data files are UTF-8 whatever the terminal's locale (JSON must be, RFC 8259).
+        with suppress(AttributeError, ValueError):
+            sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
     try:
         try:
             return run(args)
