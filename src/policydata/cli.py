@@ -203,7 +203,8 @@ def build_parser() -> _Parser:
     filters.add_argument("--to", dest="end", type=_date, metavar="DATE",
                          help="last date, inclusive (YYYY-MM-DD)")
     filters.add_argument("--theme", action="append", default=[], metavar="THEME",
-                         help="keep articles with this theme (repeat for any of several)")
+                         help="keep articles with this theme (repeat for any of several; "
+                              "'policydata themes' lists the names)")
     filters.add_argument("--query", action=_Once, default=None, metavar="Q",
                          help="keep articles matching Q (a word or phrase; * ends a prefix; "
                               "commas separate alternatives)")
@@ -232,8 +233,11 @@ def build_parser() -> _Parser:
                        help="top terms: " + ",".join(COLUMNS["top"]))
     p.add_argument("--n", type=_positive, default=50, help="terms to list, 1 or more (default: 50)")
     p.add_argument("--weight", choices=["count", "tfidf", "keyness"], default="count",
-                   help="score: count, tf-idf, or keyness against the articles outside the "
-                        "filter (default: count)")
+                   help="score: count (matches); tfidf, count x (ln((1 + N) / (1 + df)) + 1) "
+                        "with N articles in the corpus, df of them with the term (scikit-"
+                        "learn's smooth idf); or keyness, the log-likelihood G2 against the "
+                        "articles outside the filter, negative where rarer there (default: "
+                        "count)")
     p.add_argument("--ngram", default="1", metavar="N",
                    help="words per term: 1, 2, 3 or a range like 1-3 (default: 1)")
     p.add_argument("--drop-nested", action="store_true",
@@ -244,8 +248,9 @@ def build_parser() -> _Parser:
                         "line), as the dashboard's extra stopwords are")
     p.add_argument("--stopwords", type=_path, metavar="FILE",
                    help="stopword list (one per line; # starts a comment line) replacing "
-                        "the default one")
-    p.add_argument("--keep-numbers", action="store_true", help="keep terms made of digits")
+                        "the default English one shipped with the package")
+    p.add_argument("--keep-numbers", action="store_true",
+                   help="keep terms made only of digits (left out by default)")
     p = sub.add_parser("kwic", parents=[common, rows, filters],
                        help="keyword in context: " + ",".join(COLUMNS["kwic"]))
     p.add_argument("term", metavar="TERM",
