@@ -628,12 +628,15 @@ def parse_term(query: str) -> Term:
     found = list(_QUERY_WORD.finditer(normalize(query)))
     if not any(m.group(1) for m in found):  # ('!!!', '...': said as such, not as a boundary)
         raise ValueError(f"query {query!r} has no words (letters or digits)")
-    for m in found:
+    for i, m in enumerate(found):
         token, star, boundary, lone_star = m.groups()
         if boundary is not None:
+            said = boundary.strip() or "a blank line"
+            last = not any(n.group(1) for n in found[i + 1:])  # (nothing to match after it)
             raise ValueError(
-                f"query {query!r} contains {boundary.strip() or 'a blank line'!r}, which "
-                "ends a sentence under the counting rules; a phrase never matches across it"
+                f"query {query!r} contains {said!r}, which ends a sentence under the counting "
+                "rules; a phrase never matches across it"
+                + (f": leave out the {said!r} at its end" if last and words else "")
             )
         if lone_star is not None:
             raise ValueError(
