@@ -209,6 +209,11 @@ def _count_selected(_index: Index, index_key: str, flt: Filter, _themes: ThemeDi
     return int(an.select(_index, flt, themes=_themes).sum())
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _short_articles(_index: Index, index_key: str) -> an.ShortArticles:
+    return an.short_articles(_index)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def _overlap(_index: Index, index_key: str, first: Filter, second: Filter,
              _themes: ThemeDictionary, themes_key: str) -> tuple[int, int, int]:
@@ -396,6 +401,10 @@ class Corpus:
 
     def count(self, flt: Filter) -> int:
         return _count_selected(*self._keys, flt, *self._dict)
+
+    def short_articles(self) -> an.ShortArticles:
+        """The corpus's articles under a tenth of its median article's words."""
+        return _short_articles(*self._keys)
 
     def overlap(self, first: Filter, second: Filter) -> tuple[int, int, int]:
         """Articles in the first selection only, in both, in the second only."""

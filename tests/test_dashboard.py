@@ -507,6 +507,30 @@ def test_the_overview_and_themes_say_how_many_themes_hardly_occur(monkeypatch,
     assert not any(said in c.value for c in at.caption)
 
 
+def test_the_overview_lists_articles_far_shorter_than_the_rest(monkeypatch, tmp_path) -> None:
+    # A scrape's error page counts in every "% of articles": the Overview's health says so.
+    corpus = tmp_path / "c"
+    for i in range(5):
+        write_article(corpus, f"a{i}.txt", f"2023-01-{i + 10}", f"Note {i}",
+                      "The digital economy grows. " * 20)  # 2 + 80 words
+    write_article(corpus, "stub.txt", "2023-02-01", "Page not found", "Sorry.")
+    write_article(corpus, "short.txt", "2023-02-02", "Brief", "The plan.")
+    at = app(monkeypatch, corpus, tmp_path / "cache")
+    said = next(m.value for m in at.markdown if "Very short articles" in m.value)
+    assert said.startswith("**Very short articles (2)**: under a tenth of the median "
+                           "article's 82 words.")
+    table = next(d.value for d in at.dataframe if "words" in d.value.columns
+                 and "Page not found" in d.value["title"].tolist() and len(d.value) == 2)
+    assert table[["title", "words"]].to_dict("records") == [
+        {"title": "Brief", "words": 3}, {"title": "Page not found", "words": 4}]
+    index = open_index(corpus, cache_dir=tmp_path / "cache")
+    pd.testing.assert_frame_equal(table.reset_index(drop=True),
+                                  an.short_articles(index).rows.reset_index(drop=True),
+                                  check_dtype=False)
+    at = app(monkeypatch, SEEDS, tmp_path / "seeds-cache")  # (one article: none shorter)
+    assert not any("Very short articles" in m.value for m in at.markdown)
+
+
 def test_the_overview_marks_partial_periods(monkeypatch, tmp_path) -> None:
     corpus = tmp_path / "c"
     write_article(corpus, "a.txt", "2022-01-01", "A", "The economy.")

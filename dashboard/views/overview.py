@@ -8,6 +8,8 @@ import streamlit as st
 from dashboard import data, figures, state, ui
 from policydata.analysis import count_periods, sources_ranked
 
+SHORT_SHOWN = 200  # very short articles listed (the CSV has them all)
+
 #: The load report's columns: the path narrow, the reason with the rest of the width.
 REPORT = {"path": st.column_config.TextColumn(width=240),
           "reason": st.column_config.TextColumn(width=620)}
@@ -117,6 +119,16 @@ def main() -> None:
     if not warnings.empty:
         st.markdown(f"**Loaded with a caveat ({len(warnings):,})**")
         ui.table(warnings, height=min(35 * len(warnings) + 38, 400), column_config=REPORT)
+    short = corpus.short_articles()
+    if not short.rows.empty:
+        st.markdown(f"**Very short articles ({len(short.rows):,})**: under a tenth of the "
+                    f"median article's {short.median:,.0f} words. They are loaded and counted "
+                    "like the others; a scraper may have saved an error page or a stub in "
+                    "their place.")
+        ui.table(short.rows.head(SHORT_SHOWN), height=min(35 * min(len(short.rows),
+                                                                    SHORT_SHOWN) + 38, 400),
+                 column_config={"title": st.column_config.TextColumn(width="large")})
+        ui.csv_download(short.rows, None, "short-articles.csv", key="dl_short")
 
 
 main()

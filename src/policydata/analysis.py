@@ -1177,6 +1177,69 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
     })
 
 
+@dataclass(frozen=True)
+class ShortArticles:
+    """Articles far shorter than the corpus's typical one (see :func:`short_articles`)."""
+
+    rows: pd.DataFrame  # id, date, title, source, words: the shortest first
+    median: float  # words of the median article
+    under: float  # the length they are under
+
+
+def short_articles(index: Index, *, share: float = 0.1) -> ShortArticles:
+    """The articles of the corpus shorter than ``share`` of its median article: a scrape's
+    error pages, paywall stubs and captions, which count in every "% of articles".
+
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus (exact duplicates, counted once, are left out).
+    share : float
+        The fraction of the median article's words under which an article is listed.
+
+    Returns
+    -------
+    ShortArticles
+        ``rows``: ``id``, ``date``, ``title``, ``source``, ``words``, the shortest first
+        (then by date and id); ``median``: the median article's words; ``under``: ``share``
+        of it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from policydata.store import open_index
+    >>> corpus = Path(tempfile.mkdtemp())
+    >>> _ = (corpus / "news.csv").write_text("date,title,text\\n"
+    ...     + "".join(f"2023-05-0{i},T{i},{'word ' * 99}\\n" for i in range(1, 4))
+    ...     + "2023-05-04,Page not found,Sorry.\\n")
+    >>> short = short_articles(index := open_index(corpus, cache_dir=tempfile.mkdtemp()))
+    >>> short.median, short.under, short.rows[["title", "words"]].to_dict("records")
+    (100.0, 10.0, [{'title': 'Page not found', 'words': 4}])
+    """
+    active = np.flatnonzero(index.active)
+    if not len(active):
+        empty = pd.DataFrame({c: pd.Series(dtype=object if c != "words" else np.int64)
+                              for c in ("id", "date", "title", "source", "words")})
+        return ShortArticles(empty, 0.0, 0.0)
+    words = index.words[active]
+    median = float(np.median(words))
+    under = share * median
+    rows = active[words < under]
+    dates = index.dates[rows]
+    docs = index.documents
+    ids = docs["id"].to_numpy()[rows]
+    order = np.lexsort((ids.astype(str), dates, index.words[rows]))
+    rows = rows[order]
+    return ShortArticles(pd.DataFrame({
+        "id": docs["id"].to_numpy()[rows],
+        "date": np.datetime_as_string(index.dates[rows], unit="D"),
+        "title": docs["title"].to_numpy()[rows],
+        "source": docs["source"].to_numpy()[rows],
+        "words": index.words[rows],
+    }), median, under)
+
+
 #: The orders of an article list (and of keyword-in-context lines, article by article).
 SORTS = ("-date", "date", "hits")
 
