@@ -125,8 +125,9 @@ def main() -> None:
                     f"median article's {short.median:,.0f} words. They are loaded and counted "
                     "like the others; a scraper may have saved an error page or a stub in "
                     "their place.")
-        ui.table(short.rows.head(SHORT_SHOWN), height=min(35 * min(len(short.rows),
-                                                                    SHORT_SHOWN) + 38, 400),
+        # (the words beside the date, in sight; the id, for opening it, last)
+        ui.table(short.rows[["date", "words", "title", "source", "id"]].head(SHORT_SHOWN),
+                 height=min(35 * min(len(short.rows), SHORT_SHOWN) + 38, 400),
                  column_config={"title": st.column_config.TextColumn(width="large")})
         ui.csv_download(short.rows, None, "short-articles.csv", key="dl_short")
 
