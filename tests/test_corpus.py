@@ -1929,3 +1929,13 @@ def test_a_front_matter_value_yaml_reads_as_syntax_says_to_quote_it(tmp_path: Pa
     assert report.skipped[0].reason.startswith("front matter is not valid YAML (line 3)")
     assert report.skipped[0].reason.endswith(f"(a value starting with {title[0]!r} must be "
                                              "quoted)")
+
+
+@given(st.text(alphabet=st.sampled_from(" \t\n\r\x0b\x0c\x1c\x85\xa0\u1680\u2000\u2028\u3000"
+                                        "\u200b\u200e\u2060\ufeff\u00ad\u034fax.")))
+@settings(max_examples=300, deadline=None)
+def test_blank_is_nothing_left_once_invisible_characters_and_spaces_go(value: str) -> None:
+    # (blank stops at the first visible character: an article's body is not read through)
+    from policydata.columns import INVISIBLE
+
+    assert corpus.blank(value) == (not INVISIBLE.sub("", value).strip())

@@ -67,14 +67,19 @@ HEADER = re.compile(r"^[ \t]*date[ \t]+(\S+)(?:[ \t]+(.*))?$")
 _TIME_FIRST = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?(?!\S)")
 
 
+#: Only white space and invisible characters, to the end: a text with something to see fails
+#: at its first visible character (an article's body is not read through).
+_BLANK = re.compile(rf"[\s{INVISIBLE.pattern[1:-1]}]*\Z")
+
+
 def blank(value: str) -> bool:
     """Whether a title or text has nothing to see: only white space and invisible characters
     (zero-width spaces, direction marks: :data:`policydata.columns.INVISIBLE`).
 
-    >>> blank(" \u00a0\u3000\u200b"), blank("\u200bx")
-    (True, False)
+    >>> blank(" \u00a0\u3000\u200b"), blank("\u200bx"), blank("")
+    (True, False, True)
     """
-    return not INVISIBLE.sub("", value).strip()
+    return _BLANK.match(value) is not None
 
 
 def _invisible_only(value: str) -> str:
@@ -1307,10 +1312,11 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
     body, cut = _cut_footer(body)
     if cut:
         caveats.append(cut)
-    if blank(body) and untitled:  # (an article of no words, as the rows of a table are not)
+    no_body = blank(body)
+    if no_body and untitled:  # (an article of no words, as the rows of a table are not)
         raise Unreadable(f"{where} has a date but the file has no title and no text"
                          + (f" ({cut})" if cut else ""))
-    if blank(body):
+    if no_body:
         caveats.append("title with no body: only the title is counted")
     caveats += _not_text(meta, ("title", "id", "source", "url"), "front matter")
     doc = Document(
