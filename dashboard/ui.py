@@ -188,9 +188,15 @@ def kwic_table(lines: pd.DataFrame) -> None:
     to the match stay in sight); a line's whole text is its tooltip, and the CSV download
     keeps every line whole. All of it is escaped text (:func:`safe`).
     """
+    if lines.empty:
+        st.caption("No lines.")
+        return
     parts, last = [], None
     for doc, date, title, left, match, right in lines[
             ["id", "date", "title", "left", "match", "right"]].itertuples(index=False):
+        # (bounded: a scraped blob can make one "word" of 100,000 letters)
+        left, right = context_end(left, KWIC_CONTEXT), context_start(right, KWIC_CONTEXT)
+        match = context_start(match, KWIC_CONTEXT)
         if doc != last:
             parts.append(f"<div class='pd-kwic-doc'>{safe(date)} · {safe(title)}</div>")
             last = doc
@@ -200,6 +206,43 @@ def kwic_table(lines: pd.DataFrame) -> None:
                      f"<b class='pd-kwic-match'>{safe(match)}</b>"
                      f"<span class='pd-kwic-right'>{safe(right)}</span></div>")
     st.html(f"<style>{_KWIC_CSS}</style><div class='pd-kwic'>{''.join(parts)}</div>")
+
+
+#: Characters of context a keyword-in-context line holds on each side of the match (more
+#: than a window shows; the CSV download has them whole).
+KWIC_CONTEXT = 300
+
+
+def context_end(value: str, width: int) -> str:
+    """The last ``width`` characters of a left context, from a word start, after an ellipsis.
+
+    >>> context_end("the committee noted that the", 16)
+    '…noted that the'
+    >>> context_end("short", 16), context_end("", 16), len(context_end("x" * 1000, 16))
+    ('short', '', 17)
+    """
+    if len(value) <= width:
+        return value
+    tail = value[-width:]
+    if value[-width - 1] == " ":
+        return "…" + tail
+    cut = tail.find(" ")
+    return "…" + (tail[cut + 1:] if 0 <= cut < width - 1 else tail)
+
+
+def context_start(value: str, width: int) -> str:
+    """The first ``width`` characters of a right context, to a word end, then an ellipsis.
+
+    >>> context_start("rose sharply in the second quarter", 16)
+    'rose sharply in…'
+    >>> context_start("short", 16), len(context_start("x" * 1000, 16))
+    ('short', 17)
+    """
+    if len(value) <= width:
+        return value
+    head = value[:width]
+    cut = head.rfind(" ")
+    return (head[:cut] if cut > 0 else head) + "…"
 
 
 #: The concordance's layout (:func:`kwic_table`): a left context longer than its half of the
@@ -414,11 +457,13 @@ def cloud_file_part(label: str, weight: str, ngram: str, flt: Filter) -> str:
     >>> cloud_file_part("B", "keyness", "1-3", Filter(themes=("Digital economy",),
     ...                                               start=dt.date(2023, 1, 1)))
     'B-keyness-1-3-words-digital-economy-2023-01-01-to-end'
-    >>> cloud_file_part("", "count", "1", Filter())
-    'count-1-word'
+    >>> cloud_file_part("", "count", "1", Filter(themes=("a", "b", "c")))
+    'count-1-word-3-themes'
     """
     parts = [label, weight, f"{ngram}-word" + ("" if ngram == "1" else "s")]
-    parts += [_slug(theme) for theme in flt.themes]
+    # (named while that stays short: a file name has at most 255 bytes)
+    parts += ([_slug(theme) for theme in flt.themes] if len(flt.themes) <= 2
+              else [f"{len(flt.themes)}-themes"])
     if flt.start is not None or flt.end is not None:
         parts.append(f"{flt.start or 'start'}-to-{flt.end or 'end'}")
     return "-".join(p for p in parts if p)

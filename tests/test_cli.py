@@ -701,6 +701,23 @@ def test_output_that_cannot_be_written_is_one_line_and_status_1(tmp_path: Path,
                                      "written")
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="a file name that is not UTF-8 (Linux)")
+@pytest.mark.parametrize("locale", ["C", "C.UTF-8"])
+def test_json_output_names_a_cache_folder_whose_name_is_not_utf8(tmp_path: Path,
+                                                                 locale: str) -> None:
+    # CSV and JSON are written in UTF-8, keeping the output's errors mode: a path's odd
+    # byte is written as the JSON escape \udcff (build) or its byte (info), never an error.
+    cache = os.fsencode(tmp_path) + b"/x\xff"
+    env = dict(os.environ, LC_ALL=locale)
+    for command in (["build"], ["info"]):
+        result = subprocess.run([os.fsencode(SCRIPT), *[c.encode() for c in command],
+                                 b"--corpus", os.fsencode(SEEDS), b"--cache-dir", cache,
+                                 b"--format", b"json"], capture_output=True, env=env,
+                                timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout.decode("utf-8", "surrogateescape"))
+
+
 def test_an_empty_or_repeated_query_is_refused_not_dropped(corpus: Path, cache: Path) -> None:
     # A script's --query "$Q" with Q unset listed the whole corpus without a word.
     result = run("articles", "--query", "", "--corpus", str(corpus), cache=cache, check=False)

@@ -730,6 +730,11 @@ def test_the_dictionary_tab_counts_each_entry_and_names_those_matching_nothing(
     assert table["matches"].tolist() == expected["count"].tolist()
     said = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "2 entries match nothing here: 'econmy' and 'counsil'. Check the spelling" in said
+    # the sentence naming the articles quotes the link's search as text, not Markdown
+    at = app(monkeypatch, small, tmp_path, {"tab": "dictionary", "q": "[Log in](//evil/x)"},
+             "views/themes.py")
+    said = next(c.value for c in at.caption if c.value.startswith("Each entry"))
+    assert "\\[Log in\\]\\(\\/\\/evil\\/x\\)" in said and "](" not in said
 
 
 def apply_button(at: AppTest):
@@ -1457,6 +1462,15 @@ def test_kwic_lines_show_the_words_next_to_the_match(monkeypatch, tmp_path) -> N
     assert shown["left"].iat[0] == "meeting of the committee generally noted that the"  # 8 words
     page = " ".join(h.value for h in at.html)
     assert "<script>" not in page and "<b>x</b>" not in page
+    # a scraped blob makes one "word" of 100,000 letters: the page holds a bounded part of it
+    blob = "q" * 100_000
+    write_article(tmp_path / "blob", "b.txt", "2020-06-11", "Blob",
+                  f"{blob} pandemic {blob}. Pandemic{blob}")
+    at = app(monkeypatch, tmp_path / "blob", tmp_path / "cache", {"q": "pandemic*"},
+             "views/articles.py")
+    lines = concordance(at)
+    assert len(lines) == 2 and max(lines[c].str.len().max() for c in lines.columns) <= 301
+    assert sum(len(h.value) for h in at.html) < 20_000
 
 
 def test_a_drill_down_under_a_search_says_what_the_articles_page_lists(monkeypatch, tmp_path,

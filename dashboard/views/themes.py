@@ -190,9 +190,10 @@ def entry_matches(corpus: data.Corpus) -> None:
     flt = state.current().view.filter
     entries = corpus.theme_entries(flt)
     st.markdown("**Matches of each entry**")
-    st.caption(f"Each entry searched on its own in {corpus.describe(flt)}. A theme counts "
-               "the longest entry at a place once, so where entries overlap ('economy' in "
-               "'digital economy') its count is less than the sum of its entries'.")
+    st.caption(ui.plain(f"Each entry searched on its own in {corpus.describe(flt)}. A theme "
+                        "counts the longest entry at a place once, so where entries overlap "
+                        "('economy' in 'digital economy') its count is less than the sum of "
+                        "its entries'."))
     none = terms_without_matches(entries.rename(columns={"entry": "term"}))
     if none:
         shown = [repr(e) for e in none[:10]] + ([f"{len(none) - 10:,} more"]

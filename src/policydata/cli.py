@@ -449,7 +449,7 @@ def run(args: argparse.Namespace) -> int:
                    "seconds": round(built.seconds, 3), "notes": built.notes}
         with _writing():
             if args.format == "json":
-                print(json.dumps(summary, indent=1, ensure_ascii=False))
+                print(json.dumps(summary, indent=1))  # (a path's odd bytes as \udcff)
             else:
                 print(f"index of {printable(corpus)} in {printable(built.cache)}: "
                       f"{built.files} files, {built.added} added, {built.changed} changed, "
@@ -695,14 +695,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(format="policydata: note: %(message)s", level=logging.WARNING)
     parser = build_parser()
     args = parser.parse_args(arranged(sys.argv[1:] if argv is None else list(argv), parser))
-    if sys.stdout is None:  # (started with its output closed: `policydata info >&-`)
+    if sys.stdout is None and args.command != "serve":  # (`policydata info >&-`)
         print("policydata: error: the output is closed: nothing can be written",
               file=sys.stderr)
         return 1
     if getattr(args, "format", "table") in ("csv", "json"):
-        # Data files are UTF-8 whatever the terminal's locale (JSON must be, RFC 8259).
+        # Data files are UTF-8 whatever the terminal's locale (JSON must be, RFC 8259); the
+        # errors mode stays (surrogateescape under a C locale writes a path's bytes back).
         with suppress(AttributeError, ValueError):
-            sys.stdout.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+            sys.stdout.reconfigure(  # type: ignore[union-attr]
+                encoding="utf-8", errors=getattr(sys.stdout, "errors", None) or "strict")
     try:
         try:
             return run(args)
