@@ -279,7 +279,7 @@ def _theme_cooccurrence(_index: Index, index_key: str, flt: Filter, _themes: The
 def _top_terms(_index: Index, index_key: str, flt: Filter, n: int, weight: str, ngram: str,
               stop: tuple[str, ...], reference: Filter | None, _themes: ThemeDictionary,
               themes_key: str) -> pd.DataFrame:
-    stopwords = an.default_stopwords() | set(stop)
+    stopwords = an.stopwords_with(stop)  # (a "-word" keeps a word of the default list)
     # Clouds of 1 to 3 words leave out a word that never occurs outside one phrase ("xi" and
     # "jinping" beside "xi jinping"), as `policydata top --drop-nested` does.
     return an.top_terms(_index, flt, n=n, weight=weight, ngram=ngram, stopwords=list(stopwords),

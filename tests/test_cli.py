@@ -631,6 +631,13 @@ def test_extra_stopwords_add_to_the_list_as_the_dashboard_does(cache: Path,
     plain = rows(run("top", "--n", "20", "--corpus", str(SEEDS), "--format", "csv",
                      cache=cache).stdout)
     assert "china" in [r["term"] for r in plain] and "china" not in [r["term"] for r in got]
+    # "-word" keeps a word of the list, as on the page: the seed says "this" 4 times (and a
+    # fifth in its "Share this:" footer, which is not counted)
+    extra.write_text("-this\neconomy\n", encoding="utf-8")
+    got = rows(run("top", "--extra-stopwords", str(extra), "--n", "500", "--corpus",
+                   str(SEEDS), "--format", "csv", cache=cache).stdout)
+    counts = {r["term"]: int(r["count"]) for r in got}
+    assert counts.get("this") == 4 and "economy" not in counts and "the" not in counts
 
 
 def test_terms_and_values_may_start_with_a_dash_and_terms_follow_options(corpus: Path,

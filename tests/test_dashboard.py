@@ -805,6 +805,27 @@ def test_a_keyness_cloud_names_what_it_is_compared_with(monkeypatch, tmp_path, s
             "the corpus: the terms used more here than there.") in said
 
 
+def test_a_minus_keeps_a_word_of_the_default_stopword_list(monkeypatch, tmp_path) -> None:
+    # "US" (the country) is read as the pronoun "us", a default stopword: "-us" keeps it.
+    corpus = tmp_path / "c"
+    for i in range(3):
+        write_article(corpus, f"{i}.txt", f"2023-0{i + 1}-01", f"T{i}",
+                      "US tariffs hit the US economy. " * (i + 1))
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"weight": "count"}, "views/words.py")
+    assert "us" not in spec(at)["data"][0]["y"]
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"weight": "count",
+                                                       "stop": ["-us", "tariffs"]},
+             "views/words.py")
+    bars = spec(at)["data"][0]
+    terms = list(bars["y"])
+    assert "us" in terms and "tariffs" not in terms
+    index = open_index(corpus, cache_dir=tmp_path / "cache")
+    expected = an.top_terms(index, n=120, stopwords=list(an.stopwords_with(["-us", "tariffs"])))
+    assert terms == expected["term"].head(len(terms)).tolist()
+    assert list(bars["text"])[terms.index("us")] == "12"  # 2 a sentence, 1 + 2 + 3 sentences
+    assert at.query_params["stop"] == ["-us", "tariffs"]
+
+
 def test_keyness_clouds_draw_only_significant_terms(monkeypatch, tmp_path) -> None:
     from dashboard.figures import PALE
 

@@ -70,8 +70,11 @@ def main() -> None:
                      icon=":material/block:", expanded=bool(own)):
         st.caption("Left out of clouds and lists only, never out of counts. Phrases are formed "
                    "first, then those starting or ending with a stopword are dropped, so "
-                   "'belt and road' stays. The default English list is always applied.")
-        state.control("w_stop", st.text_area, "Extra stopwords, one per line", height=110)
+                   "'belt and road' stays. The default English list applies too: a word "
+                   "written with a minus keeps one of its words (-us keeps US, which the "
+                   "counting rules read as the pronoun 'us').")
+        state.control("w_stop", st.text_area, "Extra stopwords, one per line (-word to keep "
+                      "one of the default list)", height=110)
     view = run.view
     first = view.filter
     if view.compare and second is None:

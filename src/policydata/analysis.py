@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -1560,6 +1560,35 @@ def default_stopwords() -> frozenset[str]:
     text = resources.files("policydata").joinpath("data/stopwords.txt").read_text("utf-8")
     return frozenset(line.strip() for line in text.splitlines()
                      if line.strip() and not line.startswith("#"))
+
+
+def stopwords_with(changes: Sequence[str], base: Iterable[str] | None = None) -> frozenset[str]:
+    """A stopword list changed by a user: each word added, or, written with a leading ``-``,
+    taken out (``-us`` keeps ``US``, the country, which the counting rules read as the
+    pronoun ``us``).
+
+    Parameters
+    ----------
+    changes : sequence of str
+        Words to add, and ``-word`` for words to keep (lower case, as the rules read them).
+    base : iterable of str, optional
+        The list changed (default: :func:`default_stopwords`).
+
+    Returns
+    -------
+    frozenset of str
+
+    Examples
+    --------
+    >>> mine = stopwords_with(["america", "-us", "-may"])
+    >>> "america" in mine, "us" in mine, "may" in mine, "the" in mine
+    (True, False, False, True)
+    >>> sorted(stopwords_with(["-b", "c"], base=["a", "b"]))
+    ['a', 'c']
+    """
+    kept = {w[1:].strip() for w in changes if w.startswith("-")}
+    added = {w for w in changes if w and not w.startswith("-")}
+    return frozenset((set(default_stopwords() if base is None else base) | added) - kept)
 
 
 def parse_ngram(value: str | int | tuple[int, int]) -> tuple[int, int]:

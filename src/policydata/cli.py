@@ -245,7 +245,8 @@ def build_parser() -> _Parser:
                         "one longer term (as the dashboard's word clouds do)")
     p.add_argument("--extra-stopwords", type=_path, metavar="FILE",
                    help="stopwords added to the list in use (one per line; # starts a comment "
-                        "line), as the dashboard's extra stopwords are")
+                        "line; -word keeps a word of the list, as -us keeps US), as the "
+                        "dashboard's extra stopwords are")
     p.add_argument("--stopwords", type=_path, metavar="FILE",
                    help="stopword list (one per line; # starts a comment line) replacing "
                         "the default English one shipped with the package")
@@ -475,9 +476,9 @@ def run(args: argparse.Namespace) -> int:
             frame = an.theme_trend(index, flt, freq=args.freq, themes=themes)
         elif args.command == "top":
             stopwords = _word_list(args.stopwords) if args.stopwords else None
-            if args.extra_stopwords:
-                stopwords = sorted({*(an.default_stopwords() if stopwords is None
-                                      else stopwords), *_word_list(args.extra_stopwords)})
+            if args.extra_stopwords:  # (a "-word" line keeps a word of the list)
+                stopwords = sorted(an.stopwords_with(_word_list(args.extra_stopwords),
+                                                     base=stopwords))
             frame = an.top_terms(index, flt, n=args.n, weight=args.weight, ngram=args.ngram,
                                  stopwords=stopwords, numbers=args.keep_numbers,
                                  keep_nested=not args.drop_nested, themes=themes)

@@ -51,7 +51,7 @@ PARAMS: dict[str, str] = {
                    "listed and whose matches the reader marks",
     "weight": "word cloud weighting: count, tfidf or keyness",
     "ngram": "word cloud term length: 1, 2, 3 or 1-3",
-    "stop": "extra stopwords (repeated)",
+    "stop": "extra stopwords (repeated; -word keeps a word of the default list)",
     "compare": "second word cloud: dates or theme",
     "dates2": "date range of the second cloud",
     "theme2": "theme of the second cloud",
