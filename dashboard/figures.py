@@ -421,7 +421,8 @@ def theme_share_figure(summary: pd.DataFrame, title: str) -> go.Figure:
 
 
 def cooccurrence_figure(frame: pd.DataFrame) -> go.Figure:
-    """Heatmap: articles having both themes (the diagonal: articles with the theme)."""
+    """Heatmap: articles having both themes (the diagonal: articles with the theme), of a
+    :func:`policydata.analysis.theme_cooccurrence` frame."""
     names = list(dict.fromkeys(frame["theme"]))
     matrix = frame.pivot(index="theme", columns="other", values="articles").loc[names, names]
     labels = [esc(n) for n in names]
@@ -430,10 +431,7 @@ def cooccurrence_figure(frame: pd.DataFrame) -> go.Figure:
     # out, so it takes the darkest colour and its number says the rest.
     pairs = z[~np.eye(len(z), dtype=bool)]
     # The hover reads along the row: "12 of the 40 articles with A (30.0%) also have B".
-    if "share" in frame.columns:
-        share = frame.pivot(index="theme", columns="other", values="share").loc[names, names]
-    else:
-        share = matrix * 0.0
+    share = frame.pivot(index="theme", columns="other", values="share").loc[names, names]
     said = [[(f"{z[i][i]:,} articles with {labels[i]}" if i == j else
               f"{z[i][j]:,} of the {z[i][i]:,} articles with {labels[i]} "
               f"({share.iat[i, j]:.1f}%) also have {labels[j]}")

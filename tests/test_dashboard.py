@@ -1668,7 +1668,7 @@ def test_theme_names_on_the_cooccurrence_axes_are_broken_not_cut() -> None:
 
     names = ["High-quality development and modernisation", "Digital economy"]
     frame = pd.DataFrame([(a, b, 3 if a == b else 1) for a in names for b in names],
-                         columns=["theme", "other", "articles"])
+                         columns=["theme", "other", "articles"]).assign(share=0.0)
     fig = cooccurrence_figure(frame)
     assert [t.replace("<br>", " ") for t in fig.layout.yaxis.ticktext] == names
     assert fig.layout.yaxis.ticktext[0] == "High-quality development<br>and modernisation"

@@ -1165,6 +1165,14 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
     if limit is not None:
         order = order[:limit]
     rows, hits = rows[order], hits[order]
+    frame = _article_rows(index, rows)
+    frame["hits"] = hits.astype(np.int64)
+    frame["themes"] = theme_labels(index, rows, themes=themes)
+    return frame
+
+
+def _article_rows(index: Index, rows: np.ndarray) -> pd.DataFrame:
+    """``id``, ``date``, ``title``, ``source`` and ``words`` of these rows, in their order."""
     docs = index.documents
     return pd.DataFrame({
         "id": docs["id"].to_numpy()[rows],
@@ -1172,8 +1180,6 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
         "title": docs["title"].to_numpy()[rows],
         "source": docs["source"].to_numpy()[rows],
         "words": index.words[rows],
-        "hits": hits.astype(np.int64),
-        "themes": theme_labels(index, rows, themes=themes),
     })
 
 
@@ -1218,26 +1224,12 @@ def short_articles(index: Index, *, share: float = 0.1) -> ShortArticles:
     (100.0, 10.0, [{'title': 'Page not found', 'words': 4}])
     """
     active = np.flatnonzero(index.active)
-    if not len(active):
-        empty = pd.DataFrame({c: pd.Series(dtype=object if c != "words" else np.int64)
-                              for c in ("id", "date", "title", "source", "words")})
-        return ShortArticles(empty, 0.0, 0.0)
-    words = index.words[active]
-    median = float(np.median(words))
+    median = float(np.median(index.words[active])) if len(active) else 0.0
     under = share * median
-    rows = active[words < under]
-    dates = index.dates[rows]
-    docs = index.documents
-    ids = docs["id"].to_numpy()[rows]
-    order = np.lexsort((ids.astype(str), dates, index.words[rows]))
-    rows = rows[order]
-    return ShortArticles(pd.DataFrame({
-        "id": docs["id"].to_numpy()[rows],
-        "date": np.datetime_as_string(index.dates[rows], unit="D"),
-        "title": docs["title"].to_numpy()[rows],
-        "source": docs["source"].to_numpy()[rows],
-        "words": index.words[rows],
-    }), median, under)
+    rows = active[index.words[active] < under]
+    ids = index.documents["id"].to_numpy()[rows].astype(str)
+    rows = rows[np.lexsort((ids, index.dates[rows], index.words[rows]))]
+    return ShortArticles(_article_rows(index, rows), median, under)
 
 
 #: The orders of an article list (and of keyword-in-context lines, article by article).
