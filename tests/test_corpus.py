@@ -867,7 +867,9 @@ def test_csv_broken_quoting_reports_the_row_and_loads_the_rest(tmp_path: Path, s
         "quote?); row not loaded (line 3 is read again on its own)"], id="too few fields"),
     pytest.param('2023-09-02,Good,text",\n', ["Good 2"], [
         "line 2: the title runs over a line shaped like a row of its own; the row runs "
-        "on to line 3 (an unclosed quote?); row not loaded (line 3 is read again on its own)"],
+        "on to line 3 (an unclosed quote?); row not loaded (line 3 is read again on its own)",
+        "line 3 (read again after line 2): 4 fields where the header has 3 (a stray {name} or "
+        "a missing field?); row not loaded"],
         id="a row inside the title"),
 ])
 def test_csv_quote_closing_on_a_later_line(tmp_path: Path, line3, loaded, reasons, sep, name):
@@ -879,8 +881,28 @@ def test_csv_quote_closing_on_a_later_line(tmp_path: Path, line3, loaded, reason
     docs, report = load(tmp_path)
     assert [d.title for d in docs] == loaded
     # line 3, swallowed by line 2's quote, is read again on its own: it loads if it can, and
-    # is not reported twice if it cannot
-    assert skipped(report, "t.csv") == reasons
+    # is reported with its own reason if it cannot (line 2's report only says it is read again)
+    assert skipped(report, "t.csv") == [reason.format(name=name) for reason in reasons]
+
+
+@pytest.mark.parametrize("line3, reason", [
+    ("2023-01-08,t", "2 fields where the header has 3"),
+    ("2023-01-08,extra,cols,here,more", "5 fields where the header has 3"),
+    ('"2023-01-08,t,body', "broken CSV quoting"),
+])
+def test_csv_line_read_again_after_a_broken_row_is_reported_when_it_cannot_load(
+        tmp_path: Path, line3, reason):
+    # Line 2's quote swallows lines 3 and 4; both are read again, line 4 loads, and line 3,
+    # bad in its own way, must be named in the report rather than vanish.
+    write(tmp_path, "t.csv", "date,title,text\n"
+                             '2023-01-07,"broken quote,text here\n'
+                             f"{line3}\n"
+                             "2023-01-10,after,body\n")
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == ["after"]
+    reasons = skipped(report, "t.csv")
+    assert [r.split(":")[0] for r in reasons] == ["line 2", "line 3 (read again after line 2)"]
+    assert reason in reasons[1]
 
 
 def test_csv_rows_swallowed_by_a_title_are_found_when_the_date_is_the_last_column(
@@ -893,7 +915,9 @@ def test_csv_rows_swallowed_by_a_title_are_found_when_the_date_is_the_last_colum
     assert [d.title for d in docs] == ["Good 2"]
     assert skipped(report, "t.csv") == [
         "line 2: the title runs over a line shaped like a row of its own; the row runs on to "
-        "line 3 (an unclosed quote?); row not loaded (line 3 is read again on its own)"]
+        "line 3 (an unclosed quote?); row not loaded (line 3 is read again on its own)",
+        "line 3 (read again after line 2): 5 fields where the header has 3 (a stray comma or "
+        "a missing field?); row not loaded"]
 
 
 def test_csv_title_with_a_line_break_is_loaded_as_written(tmp_path: Path):

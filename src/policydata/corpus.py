@@ -103,7 +103,8 @@ def is_duplicate(reason: str) -> bool:
 
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
-LOADER_VERSION = 7  # 7: a title of invisible characters is no title (6: a JSON name given
+LOADER_VERSION = 8  # 8: a CSV line read again after a broken row is reported when it cannot
+#: be loaded (7: a title of invisible characters is no title (6: a JSON name given
 # twice is a caveat; 5: a date alone is skipped)
 
 
@@ -1460,7 +1461,8 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     next(reader)  # the header, read above
     row = 0
-    covered = 0  # last line of a broken row already reported
+    covered = 0  # last line of the latest broken row that ran on over later lines
+    opened = 0  # the line that row starts on
     empty: list[int] = []  # lines of rows whose every field is empty (",,")
     while True:
         start = lines.pos + 1  # the line this row starts on
@@ -1504,10 +1506,13 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
             again = (f" (line {end} is read again on its own)" if end == start + 1 else
                      f" (lines {start + 1} to {end} are read again, each on its own)")
             lines.pos = start
-        if start > covered:  # (lines inside a broken row reported already are not repeated)
-            yield (row, None, f"line {start}: {problem}; row not loaded{again}",
-                   f"line {start}")
-        covered = max(covered, end)
+        # A line read again after a broken row is reported with its own reason: the broken
+        # row's report only said it would be read again.
+        inside = f" (read again after line {opened})" if start <= covered else ""
+        yield (row, None, f"line {start}{inside}: {problem}; row not loaded{again}",
+               f"line {start}")
+        if end > covered:
+            covered, opened = end, start
 
 
 def _holds_rows(title: str, names: Sequence[str], delimiter: str = ",") -> bool:
