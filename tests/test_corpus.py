@@ -221,6 +221,15 @@ def test_nul_bytes_in_a_non_utf8_file_reach_the_load_report(tmp_path: Path):
         f"decoded as GB18030: the file is not UTF-8; holds 1 NUL byte {NUL_CAVEAT}"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_a_second_byte_order_mark_does_not_hide_the_date_line(tmp_path: Path, encoding):
+    # A tool that adds a mark to a file that has one already leaves U+FEFF at the start of the
+    # text: the date line after it was not recognised.
+    write(tmp_path, "c/a.txt", ("\ufeff" + article("Title", "Body text.")).encode(encoding))
+    (doc,), report = load(tmp_path / "c")
+    assert (doc.title, doc.body, report.skipped) == ("Title", "Body text.", [])
+
+
 def test_nul_characters_after_a_byte_order_mark_are_binary_as_nul_bytes_are():
     with pytest.raises(Unreadable) as error:
         corpus.decode(("\ufeff" + "a\x00" * 20).encode("utf-16-le"))

@@ -104,7 +104,7 @@ def is_duplicate(reason: str) -> bool:
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
 LOADER_VERSION = 8  # 8: a CSV line read again after a broken row is reported when it cannot
-#: be loaded (7: a title of invisible characters is no title (6: a JSON name given
+#: be loaded, a second byte-order mark is dropped (7: a title of invisible characters is no title (6: a JSON name given
 # twice is a caveat; 5: a date alone is skipped)
 
 
@@ -527,7 +527,8 @@ def decode(data: bytes, *, rows: bool = False) -> tuple[str, str | None]:
     for bom, encoding in _BOMS if data.startswith(_BOM_STARTS) else ():
         if data.startswith(bom):
             try:
-                text = data[len(bom):].decode(encoding)
+                # (a file saved twice by a tool that adds a mark may hold a second one)
+                text = data[len(bom):].decode(encoding).lstrip("\ufeff")
             except UnicodeDecodeError as error:
                 raise Unreadable(f"starts with a {encoding} byte-order mark but is not "
                                  f"valid {encoding} (byte {error.start + len(bom)})") from None
