@@ -348,6 +348,14 @@ TODAY = dt.date(2024, 6, 1)
     (2023.0, dt.date(2023, 1, 1), "year"),
     # numbers of 12 digits or more are epoch milliseconds (pandas' to_json), of 9 to 11 digits
     # epoch seconds; the date is the UTC day
+    # ISO 8601's basic form, and a number of 8 digits in it (spreadsheets, Stata)
+    ("20230902", dt.date(2023, 9, 2), "day"),
+    (20230902, dt.date(2023, 9, 2), "day"),
+    # dates as Chinese sources write them (full-width digits are digits)
+    ("2023年9月2日", dt.date(2023, 9, 2), "day"),
+    ("2023 年 9 月", dt.date(2023, 9, 1), "month"),
+    ("2023年", dt.date(2023, 1, 1), "year"),
+    ("２０２３年９月２日", dt.date(2023, 9, 2), "day"),
     (1693612800000, dt.date(2023, 9, 2), "day"),
     (1693699199999, dt.date(2023, 9, 2), "day"),  # the day's last millisecond
     (1693612800000.0, dt.date(2023, 9, 2), "day"),
@@ -396,15 +404,22 @@ def test_parse_date(value, date, precision):
     ("September 2023 2", "unrecognised date 'September 2023 2'"),
     ("Septembre 2023", "unrecognised date 'Septembre 2023'"),
     ("September 2, 2999", "implausible date 'September 2, 2999'"),
-    ("20230902", "unrecognised date '20230902'"),
+    ("20230230", "impossible date '20230230' (day is out of range for month): a number of 8 "
+                 "digits is read as YYYYMMDD"),
+    ("2023年2月30日", "impossible date '2023年2月30日'"),
+    ("2023年9月2", "unrecognised date '2023年9月2'"),
     ("x" * 100, "unrecognised date '" + "x" * 40 + "...'"),
     (2023.5, "unrecognised date 2023.5 of type float"),
     (float("inf"), "unrecognised date inf of type float"),
-    (20230902, "unrecognised date '20230902' (a number is read as a year of 4 digits, epoch "
-               "seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use YYYY-MM-DD, "
-               "YYYY-MM or YYYY)"),
-    (99_999_999, "unrecognised date '99999999' (a number"),
-    (10**30, "implausible date '1000000000000000000000000000000' (as epoch milliseconds it is "
+    (2023090, "unrecognised date '2023090' (a number is read as a year of 4 digits, YYYYMMDD "
+              "of 8, epoch seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use "
+              "YYYY-MM-DD, YYYY-MM or YYYY)"),
+    (99_999_999, "impossible date '99999999' (month must be in 1..12): a number of 8 digits"),
+    pytest.param(10**5000, "unrecognised date: a number of about 5000 digits (a year has 4",
+                 id="int of 5001 digits"),  # (str() of it fails: Python's digit limit)
+    pytest.param("9" * 5000, "unrecognised date: a number of 5000 digits (a year has 4",
+                 id="text of 5000 digits"),
+    (10**29, "implausible date '100000000000000000000000000000' (as epoch milliseconds it is "
              "not a date of years 1 to 9999)"),
     (-(10**19), "implausible date '-10000000000000000000' (as epoch milliseconds"),
     (float(2**80), "implausible date '1.2089258196146292e+24' (as epoch milliseconds"),
@@ -1162,25 +1177,23 @@ def test_jsonl_written_by_pandas_with_epoch_milliseconds(tmp_path: Path):
         warnings.simplefilter("ignore")
         text = frame.to_json(orient="records", lines=True)
     assert '"date":1693699140000' in text and '"date":-60000' in text  # (what is read)
-    write(tmp_path, "p.jsonl", text + jline(date=10**30, title="Huge", text="e")
+    write(tmp_path, "p.jsonl", text + jline(date=10**29, title="Huge", text="e")
           + jline(date=20230902, title="Digits", text="f")
           + jline(date=1693612800, title="Seconds", text="g"))
     docs, report = load(tmp_path)
     assert [(d.title, d.date, d.precision) for d in docs] == [
         ("Late", dt.date(2023, 9, 2), "day"), ("Founding", dt.date(1949, 10, 1), "day"),
-        ("Before", dt.date(1966, 10, 30), "day"), ("Seconds", dt.date(2023, 9, 2), "day")]
+        ("Before", dt.date(1966, 10, 30), "day"), ("Digits", dt.date(2023, 9, 2), "day"),
+        ("Seconds", dt.date(2023, 9, 2), "day")]
     # Milliseconds within a day of 1970-01-01 are too small to be told from a year or seconds
     # (and from 1966-10-31 to 1973-03-03 they read as seconds): refused, never guessed.
     assert skipped(report, "p.jsonl") == [
         "line 4: missing date (the date is empty)",
-        "line 5: unrecognised date '-60000' (a number is read as a year of 4 digits, epoch "
-        "seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use YYYY-MM-DD, "
-        "YYYY-MM or YYYY)",
-        "line 6: implausible date '1000000000000000000000000000000' (as epoch milliseconds it "
+        "line 5: unrecognised date '-60000' (a number is read as a year of 4 digits, YYYYMMDD "
+        "of 8, epoch seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use "
+        "YYYY-MM-DD, YYYY-MM or YYYY)",
+        "line 6: implausible date '100000000000000000000000000000' (as epoch milliseconds it "
         "is not a date of years 1 to 9999)",
-        "line 7: unrecognised date '20230902' (a number is read as a year of 4 digits, epoch "
-        "seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use YYYY-MM-DD, "
-        "YYYY-MM or YYYY)",
     ]
 
 
@@ -1297,9 +1310,10 @@ def test_parquet_problems(tmp_path: Path):
 
 def test_parquet_epoch_and_out_of_range_values_cost_a_row_not_the_file(tmp_path: Path):
     pq.write_table(pa.table({
-        "date": pa.array([1693612800000, -639100800000, 1693612800, 2023, 20230902, 10**18],
-                         pa.int64()),
-        "title": ["Ms", "Old", "S", "Year", "Digits", "Huge"], "text": list("abcdef")}),
+        "date": pa.array([1693612800000, -639100800000, 1693612800, 2023, 202309, 10**18,
+                          20230902, 20230230], pa.int64()),
+        "title": ["Ms", "Old", "S", "Year", "Digits", "Huge", "Basic", "Bad basic"],
+        "text": list("abcdefgh")}),
         tmp_path / "ints.parquet")
     pq.write_table(pa.table({
         "date": pa.array([1693612800000.0, 2023.0, float("nan")], pa.float64()),
@@ -1312,19 +1326,22 @@ def test_parquet_epoch_and_out_of_range_values_cost_a_row_not_the_file(tmp_path:
         "title": ["Stamp", "Far"], "text": ["j", "k"]}), tmp_path / "stamps.parquet")
     docs, report = load(tmp_path)
     assert sorted((d.title, d.date, d.precision) for d in docs) == [
+        ("Basic", dt.date(2023, 9, 2), "day"),
         ("Float ms", dt.date(2023, 9, 2), "day"), ("Float year", dt.date(2023, 1, 1), "year"),
         ("Ms", dt.date(2023, 9, 2), "day"), ("Old", dt.date(1949, 10, 1), "day"),
         ("S", dt.date(2023, 9, 2), "day"), ("Stamp", dt.date(2023, 9, 2), "day"),
         ("Year", dt.date(2023, 1, 1), "year")]
     assert skipped(report, "ints.parquet") == [
-        "row 5: unrecognised date '20230902' (a number is read as a year of 4 digits, epoch "
-        "seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use YYYY-MM-DD, "
-        "YYYY-MM or YYYY)",
+        "row 5: unrecognised date '202309' (a number is read as a year of 4 digits, YYYYMMDD "
+        "of 8, epoch seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use "
+        "YYYY-MM-DD, YYYY-MM or YYYY)",
         "row 6: implausible date '1000000000000000000' (as epoch milliseconds it is not a "
-        "date of years 1 to 9999)"]
+        "date of years 1 to 9999)",
+        "row 8: impossible date '20230230' (day is out of range for month): a number of 8 "
+        "digits is read as YYYYMMDD"]
     assert skipped(report, "floats.parquet") == ["row 3: missing date (the date is empty)"]
     assert skipped(report, "stamps.parquet") == [
-        "row 2: date cannot be read (OverflowError: date value out of range); not loaded"]
+        "row 2: date cannot be read (a value outside years 1 to 9999); not loaded"]
 
 
 def test_an_unexpected_error_in_one_row_costs_that_row(tmp_path: Path, monkeypatch):

@@ -814,6 +814,10 @@ def _unify_newlines(text: str) -> str:
 # --------------------------------------------------------------------------- dates
 
 _DATE = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[T ][0-9:.+\-Z ]*)?$")
+#: ISO 8601's basic form, 20230902 (a number of 8 digits is no epoch time: see _number_date).
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+#: A date as Chinese sources write it: 2023年9月2日, 2023年9月, 2023年.
+_HAN_DATE = re.compile(r"^(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?$")
 
 
 def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, str]:
@@ -821,9 +825,11 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
 
     Accepts ``YYYY-MM-DD`` (also with ``/`` or ``.`` and an optional time, which is ignored),
     ``YYYY-MM`` and ``YYYY``, dates with an English month name (``September 2, 2023``,
-    ``2 Sept. 2023``, ``September 2023``: see :func:`_named_date`), and date objects. Month
+    ``2 Sept. 2023``, ``September 2023``: see :func:`_named_date`), the forms of Chinese
+    sources (``2023年9月2日``, ``2023年9月``, ``2023年``), and date objects. Month
     and year precision dates are placed on the first day of their month or year. A number (an
-    integer, an integral float, or digits as text) of up to 4 digits is a year; from 12 digits
+    integer, an integral float, or digits as text) of up to 4 digits is a year; of 8 digits,
+    ``YYYYMMDD`` (ISO 8601's basic form); from 12 digits
     it is epoch milliseconds (what pandas' ``to_json`` writes), from 9 digits epoch seconds,
     read as a UTC day (see :func:`_number_date`).
 
@@ -851,12 +857,16 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
     elif isinstance(value, dt.date):
         date, precision = value, "day"
     elif isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) >= 10 ** _LONGEST_NUMBER:  # (str() of 4,300 digits or more fails)
+            raise ValueError(_long_number(f"about {int(value.bit_length() * 0.30103)}"))
         date, precision = _number_date(value, str(value))
     elif isinstance(value, float) and value.is_integer():  # 1693612800000.0 (NaN in the column)
         date, precision = _number_date(int(value), str(value))
     elif isinstance(value, str):
         text = value.strip()
         number = _NUMBER.fullmatch(text)
+        if number and len(number.group(1).lstrip("-+0")) > _LONGEST_NUMBER:
+            raise ValueError(_long_number(str(len(number.group(1).lstrip("-+0")))))
         if number:  # a table's number column written as text (CSV has no types)
             date, precision = _number_date(int(number.group(1)), text)
         else:
@@ -875,7 +885,7 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
 @functools.lru_cache(maxsize=1 << 16)
 def _text_date(text: str) -> tuple[dt.date, str]:
     """A date written as text and its precision (cached: a corpus repeats its dates)."""
-    m = _DATE.match(text)
+    m = _DATE.match(text) or _COMPACT_DATE.match(text) or _HAN_DATE.match(text)
     if not m:
         named = _named_date(text)
         if named:
@@ -946,6 +956,16 @@ EPOCH_MS = 10**11
 EPOCH_S = 10**8
 
 
+#: Most digits a number read as a date may have (epoch milliseconds have 13).
+_LONGEST_NUMBER = 30
+
+
+def _long_number(digits: str) -> str:
+    """Why a number far too long to be a date is not one."""
+    return (f"unrecognised date: a number of {digits} digits (a year has 4, epoch "
+            "milliseconds 13; use YYYY-MM-DD, YYYY-MM or YYYY)")
+
+
 def _number_date(value: int, text: str) -> tuple[dt.date, str]:
     """A date given as a number: a year (4 digits), else a time since 1970-01-01 UTC.
 
@@ -957,17 +977,24 @@ def _number_date(value: int, text: str) -> tuple[dt.date, str]:
 
     >>> _number_date(1693612800000, "1693612800000"), _number_date(2023, "2023")
     ((datetime.date(2023, 9, 2), 'day'), (datetime.date(2023, 1, 1), 'year'))
+    >>> _number_date(20230902, "20230902")
+    (datetime.date(2023, 9, 2), 'day')
     """
     size = abs(value)
     if size < 10_000:
         return _make_date(text, value, 1, 1), "year"
+    if 10_000_000 <= value < 100_000_000:  # 20230902, as spreadsheets and Stata write dates
+        try:
+            return _text_date(str(value))
+        except ValueError as error:
+            raise ValueError(f"{error}: a number of 8 digits is read as YYYYMMDD") from None
     if size >= EPOCH_MS:
         unit, per_day = "epoch milliseconds", 86_400_000
     elif size >= EPOCH_S:
         unit, per_day = "epoch seconds", 86_400
     else:
         raise ValueError(f"unrecognised date {_shown(text)!r} (a number is read as a year of 4 "
-                         "digits, epoch seconds of 9 to 11 digits or epoch milliseconds of 12 "
+                         "digits, YYYYMMDD of 8, epoch seconds of 9 to 11 digits or epoch milliseconds of 12 "
                          "or more; use YYYY-MM-DD, YYYY-MM or YYYY)")
     try:  # (floor division: -1 ms is 1969-12-31)
         return _EPOCH + dt.timedelta(days=value // per_day), "day"
@@ -1812,7 +1839,9 @@ def _column_values(column: Any) -> list[Any]:
         try:
             values.append(item.as_py())
         except (pa.ArrowException, ValueError, OverflowError) as error:
-            values.append(_Unconvertible(_one_line(f"{type(error).__name__}: {error}")))
+            values.append(_Unconvertible(
+                "a value outside years 1 to 9999" if isinstance(error, OverflowError)
+                or "out of range" in str(error) else _one_line(str(error))))
     return values
 
 
