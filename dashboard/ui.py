@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from dashboard.data import ArticleList, KwicLines
 
 #: Characters that Streamlit's Markdown (notes, labels, messages) would read as formatting,
-#: links, HTML, LaTeX or emoji codes.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~/:])")
+#: links, HTML, character references (``&rlm;``), LaTeX or emoji codes.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~/:&])")
 
 #: Where Streamlit's Markdown would make a bare address into a link (GitHub's "autolink
 #: literals": ``http://`` and ``https://``, ``www.``, ``name@host.tld``), escaped or not: a
@@ -61,6 +61,8 @@ def plain(value: object) -> str:
     \[log in\]\(https\:^\/\/x\.example\) \$x\$
     >>> print(plain("www.x.example, me@x.example").replace(_JOINER, "^"))
     www^\.x\.example, me@^x\.example
+    >>> print(plain("a&ZeroWidthSpace;b"))
+    a\&ZeroWidthSpace;b
     """
     return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub(_JOINER, shown(value)))
 

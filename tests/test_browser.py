@@ -681,7 +681,8 @@ def test_link_values_cannot_disguise_links_or_load_images(servers: Any, app: Any
     path = ("/articles?theme=%5BClick+to+log+in%5D(https%3A%2F%2Fevil.example%2Flogin)"
             "&theme=admin%40evil.example&source=www.evil.example"
             "&source=!%5Bi%5D(https%3A%2F%2Fevil.example%2Ft.png)&q=%24economy%24"
-            "&doc=https%3A%2F%2Fevil.example%2Fdoc")
+            "&doc=https%3A%2F%2Fevil.example%2Fdoc"
+            "&theme=a%26ZeroWidthSpace%3B%26rlm%3Bb%26lt%3Bi%26gt%3B")  # character references
     page.open(path)
     settle(page, path)
     check_page(page, path)
@@ -691,7 +692,8 @@ def test_link_values_cannot_disguise_links_or_load_images(servers: Any, app: Any
     notes = " ".join(page.page.locator('[data-testid="stAlertContentWarning"]')
                      .all_inner_texts()).replace("\u2060", "")
     for value in ("[Click to log in](https://evil.example/l", "admin@evil.example",
-                  "www.evil.example", "https://evil.example/doc"):
+                  "www.evil.example", "https://evil.example/doc",
+                  "a&ZeroWidthSpace;&rlm;b&lt;i&gt;"):  # (quoted as written, not decoded)
         assert value in notes, (value, notes)
     assert page.page.locator(".katex").count() == 0  # $economy$ is not a formula
 
