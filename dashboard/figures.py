@@ -380,11 +380,21 @@ def _two_lines(label: str, width: int = 24) -> str:
     >>> _two_lines("digital economy"), _two_lines("International competition and opening up")
     ('digital economy', 'International competition<br>and opening up')
     """
+    return "<br>".join(_halves(label, width))
+
+
+def _halves(label: str, width: int) -> list[str]:
+    """A label as one line, or two broken at the space nearest its middle when it is longer
+    than ``width``.
+
+    >>> _halves("a <br> b c", 4)
+    ['a <br>', 'b c']
+    """
     if len(label) <= width or " " not in label:
-        return label
+        return [label]
     middle = len(label) // 2
     cut = min((i for i, c in enumerate(label) if c == " "), key=lambda i: abs(i - middle))
-    return label[:cut] + "<br>" + label[cut + 1:]
+    return [label[:cut], label[cut + 1:]]
 
 
 def _axis_label(name: str, width: int) -> str:
@@ -395,8 +405,11 @@ def _axis_label(name: str, width: int) -> str:
     'High-quality development<br>and modernisation'
     >>> _axis_label("L" * 199, 22) == "L" * 21 + "…"
     True
+    >>> _axis_label("<b>B</b><br>x", 22)
+    '&lt;b&gt;B&lt;/b&gt;&lt;br&gt;x'
     """
-    lines = _two_lines(short(name, 2 * width), width).split("<br>")
+    lines = _halves(short(name, 2 * width), width)  # (split before escaping: a name may
+    # hold "<br>" itself, and it must stay text)
     if any(len(line) > width + 6 for line in lines):  # (no space near the middle)
         lines = [short(name, width)]
     return "<br>".join(esc(line) for line in lines)
