@@ -125,9 +125,17 @@ def date_bounds(index: Index) -> tuple[dt.date, dt.date] | None:
 # --------------------------------------------------------------------------- dictionaries
 
 
+#: Largest theme dictionary a session may use, in characters (uploaded or edited).
+MAX_THEME_FILE = 1 << 20
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def dictionary_from_text(text: str, origin: str) -> ThemeDictionary:
-    """Parse a theme file's text (raises ValueError saying what is wrong and where)."""
+    """Parse a theme file's text (raises ValueError saying what is wrong and where, a text
+    over :data:`MAX_THEME_FILE` characters included)."""
+    if len(text) > MAX_THEME_FILE:
+        raise ValueError(f"{origin} is {len(text):,} characters long; the limit is "
+                         f"{MAX_THEME_FILE:,}")
     return parse_themes(text, origin=origin)
 
 

@@ -638,6 +638,19 @@ def test_themes_page_counts_and_a_session_dictionary(monkeypatch, tmp_path, smal
     at.session_state["w_tab"] = "Counts"
     at.run()
     assert at.dataframe[0].value["theme"].tolist() == ["Digital", "Real"]  # still applied
+    # An edit over the size limit is refused with its reason (the browser used to drop the
+    # paste without a word, and Apply applied the text before it).
+    at.session_state["w_tab"] = "Dictionary"
+    at.run()
+    from dashboard.data import MAX_THEME_FILE
+    long = OWN_THEMES + "# " + "x" * MAX_THEME_FILE + "\n"
+    at.text_area(key="themes_editor").set_value(long)
+    apply_button(at).click().run()
+    assert any(f"your theme file is {len(long):,} characters long; the limit is "
+               f"{MAX_THEME_FILE:,}" in e.value.replace("\\", "") for e in at.error)
+    at.session_state["w_tab"] = "Counts"
+    at.run()
+    assert at.dataframe[0].value["theme"].tolist() == ["Digital", "Real"]
 
 
 OWN_THEMES = '[themes]\n"Digital" = ["digital economy"]\n"Real" = ["real economy"]\n'

@@ -78,6 +78,8 @@ def test_a_user_file_replaces_the_default(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "said"), [
     ("[themes\n", "not valid TOML"),
     ("x = 1\n", "needs a [themes] table"),
+    ("themes = 1\n", "needs a [themes] table"),
+    ("[themes]\n", "the [themes] table holds no theme; add one"),
     ('[themes]\n"A" = "digital"\n', "non-empty list of strings"),
     ('[themes]\n"A" = []\n', "non-empty list of strings"),
     ('[themes]\n"A" = ["U.S. economy"]\n', "entry 'U.S. economy'"),

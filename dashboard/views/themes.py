@@ -15,8 +15,6 @@ from policydata.analysis import (
 )
 from policydata.filters import MAX_SMOOTH, link_id
 
-MAX_THEME_FILE = 1 << 20  # characters: the size of the largest theme file one may upload
-
 
 def main() -> None:
     corpus = data.current()
@@ -168,8 +166,9 @@ def edit_dictionary(corpus: data.Corpus) -> None:
         st.session_state["_editor_text"] = dictionary.text
         st.session_state["themes_editor"] = dictionary.text
     with st.form("themes_form"):
-        text = st.text_area("Edit the dictionary", height=320, key="themes_editor",
-                            max_chars=MAX_THEME_FILE)
+        # (no max_chars: the browser then drops a longer paste without a word, and Apply
+        # applied the text before it; _apply refuses it, saying why)
+        text = st.text_area("Edit the dictionary", height=320, key="themes_editor")
         applied = st.form_submit_button("Apply for this session", type="primary")
     if applied:
         _apply(text, "editor")

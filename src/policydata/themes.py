@@ -83,9 +83,12 @@ def parse_themes(text: str, *, origin: str = "<text>") -> ThemeDictionary:
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"{origin}: not valid TOML: {error}") from None
     table = data.get("themes")
-    if not isinstance(table, dict) or not table:
+    example = "e.g. [themes] \"Supply chains\" = [\"supply chain*\"]"
+    if isinstance(table, dict) and not table:
+        raise ValueError(f"{origin}: the [themes] table holds no theme; add one, {example}")
+    if not isinstance(table, dict):
         raise ValueError(f"{origin}: needs a [themes] table mapping theme names to lists of "
-                         "entries, e.g. [themes] \"Supply chains\" = [\"supply chain*\"]")
+                         f"entries, {example}")
     if len(table) > MAX_THEMES:
         raise ValueError(f"{origin}: {len(table)} themes; the limit is {MAX_THEMES}")
     # Counted before any entry is parsed: a file of 300,000 entries is refused at once.
