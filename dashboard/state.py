@@ -312,6 +312,12 @@ def begin(*, themes: list[str], sources: list[str],
     run = Run(view=view, bounds=bounds, freq=freq, page=page, marks=marks, check=check)
     if st.session_state.get("_url") != params and not _widgets_changed():
         run.seed = True  # the URL changed from outside: it wins over the widgets
+        # Its reader did not type its search: how operators in it are read is said too.
+        for what, query in [("The search", view.filter.query),
+                            *(("A trend term", term) for term in view.terms)]:
+            said = operator_note(query) if query else None
+            if said:
+                notes.append(f"{what}: {said}")
         # What was wrong with the link stays on show while the view is the one it opened.
         st.session_state["_url_notes"] = notes
     else:

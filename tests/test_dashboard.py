@@ -1938,9 +1938,16 @@ def test_a_search_engines_operators_typed_are_said_to_be_words(monkeypatch, tmp_
     notes = " ".join(w.value for w in at.sidebar.warning).replace("\\", "")
     assert "A trend term: '-economy' is searched as the phrase 'economy'" in notes
     assert "The search:" not in notes  # (said once, when typed)
-    # a link with such a search opens without a note
-    at = app(monkeypatch, small, tmp_path, {"q": "digital OR real"}, "views/trends.py")
-    assert not at.sidebar.warning
+    # a link with such a search or term says so too: its reader did not type it
+    at = app(monkeypatch, small, tmp_path, {"q": "digital OR real", "term": ["economy", "-real"]},
+             "views/trends.py")
+    notes = [w.value.replace("\\", "") for w in at.sidebar.warning]
+    assert any("The search: 'digital OR real' is searched as the phrase 'digital or real'" in n
+               for n in notes), notes
+    assert any("A trend term: '-real' is searched as the phrase 'real'" in n for n in notes)
+    assert not any("'economy'" in n for n in notes)
+    at.run()  # (and the notes stay while the view is the one the link opened)
+    assert len(at.sidebar.warning) == len(notes)
 
 
 def test_searches_and_dictionaries_too_costly_for_the_corpus_are_refused(monkeypatch,
