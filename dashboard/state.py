@@ -115,6 +115,10 @@ def _put_terms(view: View, value: Any, run: Run) -> View:
         said = operator_note(term) if term not in view.terms else None  # (a new one)
         if said:
             run.notes.append(f"A trend term: {said}")
+    if list(checked.terms) != list(value or []) and "w_terms" in st.session_state:
+        # A refused term leaves the box (said once, in this run's note): as a chip it read as
+        # counted, and its note came back on every later run.
+        st.session_state["w_terms"] = list(checked.terms)
     focus = view.focus if view.focus in checked.terms else ""
     return replace(view, terms=checked.terms, focus=focus)
 

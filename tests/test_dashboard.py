@@ -1927,6 +1927,18 @@ def test_a_keyword_in_context_download_reads_a_bounded_amount_of_text(monkeypatc
     assert not any("lines" in label for label in labels) and "No download of the lines" in said
 
 
+def test_a_refused_trend_term_is_said_once_and_leaves_the_box(monkeypatch, tmp_path,
+                                                              small) -> None:
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"]}, "views/trends.py")
+    at.multiselect(key="w_terms").set_value(["digital economy", "x" * 300]).run()
+    notes = " ".join(w.value for w in at.sidebar.warning).replace("\\", "")
+    assert "A trend term: 300 characters long (limit 200); ignored" in notes
+    assert at.multiselect(key="w_terms").value == ["digital economy"]
+    at.multiselect(key="w_terms").set_value(["digital economy", "real economy"]).run()
+    assert not any("300 characters" in w.value for w in at.sidebar.warning)
+    assert at.query_params["term"] == ["digital economy", "real economy"]
+
+
 def test_a_search_engines_operators_typed_are_said_to_be_words(monkeypatch, tmp_path,
                                                                 small) -> None:
     at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"]}, "views/trends.py")

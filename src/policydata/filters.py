@@ -333,7 +333,7 @@ economy, data element*)
 def _query(value: str, name: str, notes: list[str],
            check: Callable[[str], None] | None = None) -> str:
     if len(value) > MAX_QUERY_LENGTH:
-        notes.append(f"{name!r} is {len(value)} characters long (limit {MAX_QUERY_LENGTH}); "
+        notes.append(f"{name!r}: {len(value)} characters long (limit {MAX_QUERY_LENGTH}); "
                      "ignored")
         return ""
     good: list[str] = []
