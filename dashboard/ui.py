@@ -321,7 +321,7 @@ def kwic_lines(lines: KwicLines, total: int, name: str, *, key: str) -> None:
         st.caption(f"No download of the lines here: {why}")
         return
     if lines.lines >= total:
-        label = f"Download all {rows(total, 'line')} (CSV)"
+        label = f"Download {'the' if total == 1 else 'all'} {rows(total, 'line')} (CSV)"
     else:
         label = f"Download {lines.lines:,} of the {total:,} lines (CSV)"
         st.caption(f"The download holds the lines of the first "

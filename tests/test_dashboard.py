@@ -460,7 +460,7 @@ def test_the_chosen_point_is_marked_and_only_periods_with_articles_are_offered(
     lines = [s for s in spec(at)["layout"]["shapes"] if s["type"] == "line"]
     assert [(s["x0"], s["x1"], s["line"]["dash"]) for s in lines] == [(2, 2, "dot")] * 2
     shown = " ".join(h.value for h in at.html)
-    assert "0 articles mentioning 'digital economy' in 2023-03, most matches first." in (
+    assert "0 articles mentioning 'digital economy' in 2023-03." in (
         shown)
 
 
@@ -816,6 +816,12 @@ def test_a_keyness_cloud_names_what_it_is_compared_with(monkeypatch, tmp_path, s
     said = " ".join(h.value for h in at.html)
     assert ("12 articles between 2022-01-01 and 2022-12-31, against the other 12 articles of "
             "the corpus: the terms used more here than there.") in said
+    # With every article selected there is nothing to compare with: said, and not as "the
+    # other 0 articles".
+    at = app(monkeypatch, small, tmp_path, {"weight": "keyness"}, "views/words.py")
+    said = " ".join(h.value for h in at.html)
+    assert "24 articles." in said and "against the other" not in said
+    assert any("leaves nothing to compare with" in i.value for i in at.info)
 
 
 def test_a_minus_keeps_a_word_of_the_default_stopword_list(monkeypatch, tmp_path) -> None:

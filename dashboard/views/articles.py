@@ -71,7 +71,8 @@ def main() -> None:
             state.set_view(replace(view, doc=picked))
             view = run.view
     ui.csv_download(listed.whole, "articles", "articles.csv", key="dl_articles",
-                    label=f"Download all {ui.rows(listed.count)} (CSV)")
+                    label=f"Download {'the' if listed.count == 1 else 'all'} "
+                          f"{ui.rows(listed.count)} (CSV)")
     # Without a search, the theme of a theme point's drill-down (``focus_theme``) is what the
     # lines show and the reader marks.
     theme = "" if view.filter.query else view.focus_theme

@@ -98,7 +98,7 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     theme = view.focus_theme or names[0]
     behind = corpus.articles(inside, sort="hits", with_theme=theme)
     ui.sentence(f"{ui.rows(behind.count, 'article')} with the theme {theme!r} in "
-                f"{view.period}, most matches first.")
+                f"{view.period}" + (", most matches first." if behind.count > 1 else "."))
     if not behind.count:
         st.info("No article in this period has the theme.")
         return

@@ -112,8 +112,8 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     inside = in_period(flt, view.period)
     term = view.focus or view.terms[0]
     behind = corpus.articles(inside, sort="hits", mentioning=term)
-    ui.sentence(f"{ui.rows(behind.count, 'article')} mentioning {term!r} in {view.period}, "
-                "most matches first.")
+    ui.sentence(f"{ui.rows(behind.count, 'article')} mentioning {term!r} in {view.period}"
+                + (", most matches first." if behind.count > 1 else "."))
     if not behind.count:
         st.info("No article in this period mentions the term.")
         return

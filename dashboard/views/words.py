@@ -134,7 +134,7 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
     ui.sentence((f"{label}: " if label else "") + corpus.describe(flt) +
                 (" compared with the other cloud." if reference is not None else
                  f", against the other {ui.rows(rest, 'article')} of the corpus: the terms "
-                 "used more here than there." if view.weight == "keyness" else "."))
+                 "used more here than there." if view.weight == "keyness" and rest else "."))
     if isinstance(top, str):
         st.info(ui.plain(top))
         return
