@@ -932,6 +932,10 @@ def test_a_new_order_keeps_the_open_article(monkeypatch, tmp_path, small) -> Non
     flt = Filter()
     table = at.dataframe[0].value
     by_hits = table["id"].tolist()
+    # (without a search or theme, no hits to count: the sentence says what the order is)
+    assert by_hits == an.articles(open_index(small, cache_dir=tmp_path))["id"].tolist()
+    assert ("24 articles, newest first (no search or theme to count hits of)."
+            in " ".join(h.value for h in at.html))
     title = table.set_index("id").loc[by_hits[2], "title"]
     at.session_state[keyed("articles_table", flt, "hits")] = {
         "selection": {"rows": [2], "columns": [], "cells": []}}

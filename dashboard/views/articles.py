@@ -24,7 +24,10 @@ def main() -> None:
                   required=True)
     view = run.view
     listed = corpus.articles(view.filter, sort=view.sort)  # (its first data.LISTED rows)
-    ui.sentence(corpus.describe(view.filter) + f", {SORTS[view.sort]}.")
+    order = SORTS[view.sort]
+    if view.sort == "hits" and not (view.filter.query or view.filter.themes):
+        order = "newest first (no search or theme to count hits of)"
+    ui.sentence(corpus.describe(view.filter) + f", {order}.")
     if view.back:  # opened from a trend point: the way back, with the filters as they were
         page, label = state.way_back(view.back)
         st.page_link(page, label=label, icon=":material/arrow_back:",
