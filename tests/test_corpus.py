@@ -474,17 +474,24 @@ def test_scan_symbolic_links(tmp_path: Path):
     os.symlink(".", tmp_path / "sub" / "here")  # a loop onto itself
     os.symlink("nowhere.txt", tmp_path / "broken.txt")
     os.symlink("self.txt", tmp_path / "self.txt")  # a link to itself
-    os.symlink("sub/a.txt", tmp_path / "alias.txt")  # a good link to a file
+    os.symlink("sub/a.txt", tmp_path / "alias.txt")  # a good link to a file of the corpus
+    write(tmp_path.parent / f"{tmp_path.name}-outside", "b.txt", ARTICLE)
+    os.symlink(tmp_path.parent / f"{tmp_path.name}-outside" / "b.txt", tmp_path / "out.txt")
     files, problems = corpus.scan(tmp_path)  # must return, not hang
-    assert [f.path for f in files] == ["alias.txt", "sub/a.txt"]
+    # (a link to a file outside the corpus is read; one to a file of the corpus is that file
+    # read twice, and as the first path it would be the duplicate kept, under its folder's
+    # source)
+    assert [f.path for f in files] == ["out.txt", "sub/a.txt"]
     reasons = {p.path: p.reason for p in problems}
+    assert reasons["alias.txt"] == ("symbolic link to 'sub/a.txt', which is read as itself; "
+                                    "not read again")
     assert reasons["broken.txt"] == ("broken symbolic link (its target 'nowhere.txt' does "
                                      "not exist); not read")
     assert reasons["self.txt"].startswith("symbolic link loop")
     assert reasons["sub/up"] == ("folder already read as '.' (symbolic link loop or second "
                                  "link to it); not read again")
     assert reasons["sub/here"].startswith("folder already read as 'sub' (symbolic link loop")
-    assert len(problems) == 4
+    assert len(problems) == 5
 
 
 def test_scan_deep_nesting_does_not_overflow(tmp_path: Path):

@@ -312,6 +312,7 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
     size = 0
     problems: list[Problem] = []
     seen_dirs: dict[tuple[int, int], str] = {}
+    links: dict[str, tuple[int, int]] = {}  # files reached through a link: their file's key
     system, above = _system_devices(), _ancestors(os.path.realpath(root))
     skip_keys = set()
     for path in skip:
@@ -374,7 +375,8 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
                     problems.append(Problem(prefix + base, _stat_failure(folder, entry, error)))
                     continue
                 kind_bits = info.st_mode & 0o170000
-                if entry.is_symlink():
+                link = entry.is_symlink()
+                if link:
                     why = _link_problem(os.path.join(folder, base), info, system, above)
                     if why:
                         problems.append(Problem(prefix + base, why))
@@ -383,6 +385,8 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
                     dot = base.rfind(".")
                     suffix = base[dot:].lower() if dot > 0 else ""
                     if suffix in SUFFIXES:
+                        if link:
+                            links[prefix + base] = (info.st_dev, info.st_ino)
                         files.append(FileEntry(prefix + base, info.st_size, info.st_mtime_ns,
                                                info.st_ctime_ns))
                         size += info.st_size
@@ -405,6 +409,22 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
                 os.close(handle)
         folders.sort(reverse=True)
         stack.extend(folders)
+    if links:
+        # A link to a file of the corpus is that file read a second time: it would be the
+        # duplicate kept (the first path) and take the article to its own folder's source.
+        # (Told by a second look at the files, only in a corpus that holds links to files.)
+        real: dict[tuple[int, int], str] = {}
+        for f in files:
+            if f.path not in links:
+                try:
+                    info = os.stat(root / f.path)
+                except OSError:
+                    continue
+                real.setdefault((info.st_dev, info.st_ino), f.path)
+        twice = {path: real[key] for path, key in links.items() if key in real}
+        files = [f for f in files if f.path not in twice]
+        problems += [Problem(path, f"symbolic link to {target!r}, which is read as itself; "
+                                   "not read again") for path, target in twice.items()]
     files.sort(key=_PATH)  # by path (unique): comparing the strings alone is twice as fast
     problems.sort(key=lambda p: p.path)
     return files, problems
