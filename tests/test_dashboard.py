@@ -983,6 +983,25 @@ def test_an_article_whose_id_is_too_long_for_a_link_is_linked_by_its_digest(monk
     assert again.query_params["doc"] == linked
 
 
+def test_a_link_to_an_article_not_loaded_says_why(monkeypatch, tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a", "b"):  # (b is a's exact duplicate: counted once, as a)
+        (corpus / f"{name}.txt").write_text(" date 2023-01-01 Same\n\nThe same text.\n")
+    (corpus / "c.txt").write_text(" date 2023-02-30 Bad date\n\nText.\n")
+    said = {}
+    for doc in ("b", "c", "zzz"):
+        at = app(monkeypatch, corpus, tmp_path / "cache", {"doc": doc}, "views/articles.py")
+        assert not at.exception
+        said[doc] = " ".join(w.value for w in at.warning).replace("\\", "")
+        assert "doc" not in at.query_params
+    assert ("No article with the id 'b' in this corpus: its file b.txt was not loaded (exact "
+            "duplicate of 'a' (a.txt); counted once).") in said["b"]
+    assert ("No article with the id 'c' in this corpus: its file c.txt was not loaded (header: "
+            "impossible date '2023-02-30'") in said["c"]
+    assert "No article with the id 'zzz' in this corpus." in said["zzz"]
+
+
 def test_the_reader_can_show_only_the_paragraphs_with_a_match(monkeypatch, tmp_path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

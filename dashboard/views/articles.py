@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from urllib.parse import parse_qs
 
@@ -109,7 +110,12 @@ def read(corpus: data.Corpus, view: View, theme: str) -> None:
         return
     doc = corpus.article(doc_id, query, theme)
     if doc is None:
-        st.warning(f"No article with the id {ui.plain(repr(doc_id))} in this corpus.")
+        # (its file may be in the load report: a duplicate, a bad date...)
+        why = [s for s in corpus.info()["skipped"]
+               if s["path"] == doc_id or os.path.splitext(s["path"])[0] == doc_id][:1]
+        st.warning(ui.plain(f"No article with the id {doc_id!r} in this corpus"
+                            + (f": its file {why[0]['path']} was not loaded ({why[0]['reason']})."
+                               if why else ".")))
         state.set_view(replace(view, doc=""))  # (nor in the link)
         return
     if not corpus.selects(view.filter, doc_id):
