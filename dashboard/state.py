@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -241,7 +242,7 @@ def point_pickers(periods: list[str], focus_key: str, label: str, names: list[st
     whose articles are listed below a trend chart; returns the view they leave."""
     cols = st.columns(2)
     with cols[0]:
-        valid_choice("w_period", ["", *periods])
+        valid_choice("w_period", ["", *periods], why=_period_why)
         control("w_period", st.selectbox, "Period", ["", *periods],
                 format_func=lambda p: p or "choose a period")
     with cols[1]:
@@ -251,19 +252,39 @@ def point_pickers(periods: list[str], focus_key: str, label: str, names: list[st
     return current().view
 
 
-def valid_choice(key: str, options: list[object]) -> None:
+def valid_choice(key: str, options: list[object],
+                 why: Callable[[object, View], str] | None = None) -> None:
     """Reset a bound widget whose value is not among its options: from an old link (said in
-    a note), or left over from the user's own change (a period after a new frequency, a term
-    removed), which goes without a note."""
+    a note, with ``why(value, view)`` when given), or left over from the user's own change (a
+    period after a new frequency, a term removed), which goes without a note."""
     run = current()
     from_view = CONTROLS[key].get(run.view, run)
     value = from_view if run.seed else st.session_state.get(key, from_view)
     if value not in options:
         if value and run.seed:  # (said while the view is the link's, as its other notes)
+            reason = why(value, run.view) if why else "is not available here"
             st.session_state.setdefault("_url_notes", []).append(
-                f"{key.removeprefix('w_')!r}: {value!s:.40} is not available here; ignored")
+                f"{key.removeprefix('w_')!r}: {value!s:.40} {reason}; ignored")
         st.session_state[key] = options[0] if options else None
         run.view = CONTROLS[key].put(run.view, st.session_state[key], run)
+
+
+_PERIOD_KINDS = ((re.compile(r"\d{4}-\d\d"), "month"), (re.compile(r"\d{4}Q\d"), "quarter"),
+                 (re.compile(r"\d{4}"), "year"))
+
+
+def _period_why(value: object, view: View) -> str:
+    """Why a link's period is not one of its chart's.
+
+    >>> _period_why("2023-09", View(freq="quarter"))
+    'is a month, and the chart is by quarter'
+    >>> _period_why("2023Q3", View(freq="quarter"))
+    'is not a period of the chart with these filters'
+    """
+    kind = next((k for pattern, k in _PERIOD_KINDS if pattern.fullmatch(str(value))), "")
+    if kind and kind != view.freq:
+        return f"is a {kind}, and the chart is by {view.freq}"
+    return "is not a period of the chart with these filters"
 
 
 def _current_params() -> dict[str, list[str]]:

@@ -390,7 +390,7 @@ def test_a_links_not_available_value_stays_said_with_its_view(monkeypatch, tmp_p
              "views/trends.py")
     at.query_params["period"] = "1999"  # (a link opened on this page)
     at.run()
-    said = "'period'\\: 1999 is not available"
+    said = "'period'\\: 1999 is not a period of the chart with these filters"
     assert said in " ".join(w.value for w in at.sidebar.warning)
     at.run()  # (a rerun that changes nothing: the note was lost)
     assert said in " ".join(w.value for w in at.sidebar.warning)
@@ -419,7 +419,13 @@ def test_a_period_left_over_from_a_new_frequency_goes_without_a_note(monkeypatch
     at.query_params["freq"] = "year"
     at.query_params["period"] = "1999"
     at.run()
-    assert "'period'\\: 1999 is not available" in " ".join(w.value for w in at.sidebar.warning)
+    assert "'period'\\: 1999 is not a period of the chart" in " ".join(
+        w.value for w in at.sidebar.warning)
+    # A period of another frequency says which.
+    at.query_params["period"] = "2023-09"
+    at.run()
+    assert "'period': 2023-09 is a month, and the chart is by year" in " ".join(
+        w.value for w in at.sidebar.warning).replace("\\", "")
 
 
 def test_a_click_on_a_trend_point_lists_its_articles(monkeypatch, tmp_path, small) -> None:

@@ -104,8 +104,8 @@ def is_duplicate(reason: str) -> bool:
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
 LOADER_VERSION = 8  # 8: a CSV line read again after a broken row is reported when it cannot
-#: be loaded, a second byte-order mark is dropped (7: a title of invisible characters is no title (6: a JSON name given
-# twice is a caveat; 5: a date alone is skipped)
+# be loaded, a second byte-order mark is dropped (7: a title of invisible characters is no
+# title; 6: a JSON name given twice is a caveat; 5: a date alone is skipped)
 
 
 @dataclass(frozen=True)
@@ -1014,8 +1014,8 @@ def _number_date(value: int, text: str) -> tuple[dt.date, str]:
         unit, per_day = "epoch seconds", 86_400
     else:
         raise ValueError(f"unrecognised date {_shown(text)!r} (a number is read as a year of 4 "
-                         "digits, YYYYMMDD of 8, epoch seconds of 9 to 11 digits or epoch milliseconds of 12 "
-                         "or more; use YYYY-MM-DD, YYYY-MM or YYYY)")
+                         "digits, YYYYMMDD of 8, epoch seconds of 9 to 11 digits or epoch "
+                         "milliseconds of 12 or more; use YYYY-MM-DD, YYYY-MM or YYYY)")
     try:  # (floor division: -1 ms is 1969-12-31)
         return _EPOCH + dt.timedelta(days=value // per_day), "day"
     except OverflowError:
