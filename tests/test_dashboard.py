@@ -168,6 +168,24 @@ def test_a_filter_that_selects_nothing_is_not_an_empty_corpus(monkeypatch, tmp_p
     assert any("No article was loaded" in w.value for w in at.warning)
 
 
+def test_the_load_report_shows_and_offers_both_its_lists(monkeypatch, tmp_path) -> None:
+    corpus = tmp_path / "c"
+    write_article(corpus, "a.txt", "2023-01-01", "Kept", "The digital economy grew.")
+    write_article(corpus, "b.txt", "2023-01-01", "Kept", "The digital economy grew.")  # (twice)
+    (corpus / "c.txt").write_text(" date 2023-01-02\n\nNo title here.\n")  # (a caveat)
+    at = app(monkeypatch, corpus, tmp_path / "cache")
+    index = open_index(corpus, cache_dir=tmp_path / "cache")
+    info = an.corpus_info(index)
+    tables = [t.value for t in at.dataframe if list(t.value.columns) == ["path", "reason"]]
+    assert [t.to_dict("records") for t in tables] == [info["skipped"], info["warnings"]]
+    assert info["skipped"] and info["warnings"]
+    labels = [m.value for m in at.markdown]
+    assert "**Not loaded (1)**: each with the reason." in labels
+    assert "**Loaded with a caveat (1)**" in labels
+    ids = [b.proto.id for b in at.get("download_button")]
+    assert any("dl_skipped" in i for i in ids) and any("dl_caveats" in i for i in ids), ids
+
+
 @pytest.mark.parametrize(("page", "freq", "noted"), [
     ("views/trends.py", "month", True), ("views/trends.py", "quarter", True),
     ("views/trends.py", "year", False), ("views/themes.py", "quarter", True),

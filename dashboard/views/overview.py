@@ -119,6 +119,7 @@ def main() -> None:
     if not warnings.empty:
         st.markdown(f"**Loaded with a caveat ({len(warnings):,})**")
         ui.table(warnings, height=min(35 * len(warnings) + 38, 400), column_config=REPORT)
+        ui.csv_download(warnings, None, "loaded-with-a-caveat.csv", key="dl_caveats")
     short = corpus.short_articles()
     if not short.rows.empty:
         st.markdown(f"**Very short articles ({len(short.rows):,})**: under a tenth of the "
