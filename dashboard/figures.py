@@ -155,6 +155,11 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
     fig.update_layout(margin={"t": 16 + 28 * rows + TOOLBAR},
                       legend={"yref": "container", "y": 1 - TOOLBAR / height,
                               "yanchor": "top"})
+    # A drag across the chart zooms in on those periods, the counts keeping their scale from
+    # zero (a double click zooms out). Streamlit's default for a chart whose points are
+    # clicked is to pan, which slid the lines aside and left part of the chart empty.
+    fig.update_layout(dragmode="zoom")
+    fig.update_yaxes(fixedrange=True)
     return fig
 
 

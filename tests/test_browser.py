@@ -533,6 +533,32 @@ def test_click_on_a_trend_point_lists_its_articles(servers: Any, app: Any) -> No
     assert params["term"] == ["digital economy"], params
 
 
+def test_a_drag_across_the_trend_zooms_in_on_those_periods(servers: Any, app: Any) -> None:
+    # (Streamlit's default for a chart whose points are clicked is to pan: a drag slid the
+    # lines aside and left part of the chart empty)
+    page = app(servers("multi"))
+    page.open("/trends?term=digital+economy&freq=quarter")
+    page.wait_chart()
+    ranges = ("e => [e._fullLayout.xaxis.range.slice(), e._fullLayout.yaxis.range.slice()]")
+    chart = page.page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
+    chart.evaluate("e => e.scrollIntoView({block: 'center'})")
+    (x_before, y_before) = chart.evaluate(ranges)
+    points = page.page.locator('[data-testid="stPlotlyChart"] .scatterlayer path.point')
+    first, third = points.nth(0).bounding_box(), points.nth(2).bounding_box()
+    assert first and third
+    y = first["y"] - 15
+    page.page.mouse.move(first["x"] - 5, y)
+    page.page.mouse.down()
+    page.page.mouse.move(third["x"] + 10, y, steps=8)
+    page.page.mouse.up()
+    page.page.wait_for_timeout(500)
+    (x_after, y_after) = chart.evaluate(ranges)
+    assert x_after[1] - x_after[0] < x_before[1] - x_before[0]  # zoomed in on those periods
+    assert x_before[0] - 0.5 <= x_after[0] and x_after[1] <= x_before[1] + 0.5  # (not panned)
+    assert y_after == y_before  # the counts keep their scale from zero
+    check_page(page, "/trends")
+
+
 def test_choosing_a_period_lists_its_articles(servers: Any, app: Any) -> None:
     page = app(servers("multi"))
     page.open("/trends?term=digital+economy&term=real+economy&freq=year")
