@@ -848,6 +848,19 @@ def test_a_keyness_cloud_names_what_it_is_compared_with(monkeypatch, tmp_path, s
     assert any("leaves nothing to compare with" in i.value for i in at.info)
 
 
+def test_tfidf_over_terms_in_nearly_every_article_says_it_ranks_as_count(monkeypatch, tmp_path,
+                                                                         small) -> None:
+    # small_corpus: every article says "The state council met on the plan."
+    said = "here it ranks about as the count does"
+    index = open_index(small, cache_dir=tmp_path)
+    top = an.top_terms(index, n=25, weight="tfidf")
+    assert (top["docs"].head(25) == 24).sum() >= 3  # (state, council, plan...)
+    at = app(monkeypatch, small, tmp_path, {"weight": "tfidf"}, "views/words.py")
+    assert any(said in c.value for c in at.caption)
+    at = app(monkeypatch, small, tmp_path, {"weight": "count"}, "views/words.py")
+    assert not any(said in c.value for c in at.caption)
+
+
 def test_a_minus_keeps_a_word_of_the_default_stopword_list(monkeypatch, tmp_path) -> None:
     # "US" (the country) is read as the pronoun "us", a default stopword: "-us" keeps it.
     corpus = tmp_path / "c"

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures, state, ui
-from policydata.analysis import KEYNESS_P001, key_terms, ranked_terms
+from policydata.analysis import KEYNESS_P001, in_nearly_every_article, key_terms, ranked_terms
 from policydata.filters import Filter
 
 WEIGHTS = {"count": "count", "tfidf": "tf-idf", "keyness": "keyness"}
@@ -161,6 +161,12 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
         pale=(~bars["key"]).tolist() if keyness else None),
         key=f"bars_{label or 'main'}",
         config=figures.chart_config(f"top-terms{'-' + label if label else ''}"))
+    articles = corpus.count(flt)
+    if view.weight == "tfidf" and in_nearly_every_article(top, articles) >= 0.5:
+        st.caption(f"Most of these terms are in at least 90% of the {articles:,} articles, and "
+                   "tf-idf weighs a count by how few articles hold the term: here it ranks "
+                   "about as the count does. Keyness, against the rest of the corpus or "
+                   "another period, shows what sets articles apart.")
     if keyness and len(bars) > len(drawn):
         st.caption(f"{ui.rows(len(drawn), 'term')} key at p < 0.001 (G² ≥ {KEYNESS_P001}) "
                    "in the cloud; paler bars are not significant.")

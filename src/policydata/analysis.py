@@ -2328,6 +2328,24 @@ def key_terms(top: pd.DataFrame, *, weight: str) -> pd.DataFrame:
     return top[_stands_out(top["score"], weight)]
 
 
+def in_nearly_every_article(top: pd.DataFrame, articles: int, *, first: int = 25,
+                            share: float = 0.9) -> float:
+    """The part of the ``first`` terms of a :func:`top_terms` frame that occur in at least
+    ``share`` of its ``articles``: where it is high, tf-idf, which weighs a count by the log
+    of how few articles hold the term, ranks about as the count does.
+
+    >>> top = pd.DataFrame({"term": ["a", "b", "c", "d"], "docs": [10, 9, 4, 10]})
+    >>> in_nearly_every_article(top, 10)
+    0.75
+    >>> in_nearly_every_article(top.iloc[:0], 10), in_nearly_every_article(top, 0)
+    (0.0, 0.0)
+    """
+    head = top["docs"].head(first)
+    if head.empty or articles <= 0:
+        return 0.0
+    return float((head >= share * articles).mean())
+
+
 def ranked_terms(top: pd.DataFrame, *, weight: str, n: int) -> pd.DataFrame:
     """The first ``n`` terms of a :func:`top_terms` frame with a score above 0, each with
     whether it stands out (:func:`key_terms`).
