@@ -889,3 +889,28 @@ def test_repeated_phrases_are_counted_as_the_text_counts_them(tmp_path: Path, ex
             assert keys.tolist() == all_keys[repeated].tolist(), state
             assert counts.tolist() == all_counts[repeated].tolist(), state
             assert docs.tolist() == all_docs[repeated].tolist(), state
+
+
+def test_other_forms_of_trend_terms_hand_counted(tmp_path: Path, cache: Path) -> None:
+    corpus = tmp_path / "c"
+    write_article(corpus, "a.txt", "2023-01-05", "Balance sheets",
+                  "The balance sheet grew. Balance-sheets shrank; BALANCE SHEETS again.\n\n"
+                  "Supply chain policies and a supply-chain policy.")
+    write_article(corpus, "b.txt", "2023-02-05", "Another", "Balance sheets, balance sheet.")
+    write_article(corpus, "c.txt", "2024-01-05", "Later", "Policies. Balance sheets.")
+    index = open_index(corpus, cache_dir=cache)
+    found = an.other_forms(index, ["balance sheet", "supply chain policies", "policy*"])
+    # by hand: "balance sheets" in the title of a.txt and twice in its body, once in b.txt and
+    # once in c.txt; "supply chain policy" once in a.txt ("policy*" has no other form)
+    assert found.to_dict("records") == [
+        {"term": "balance sheet", "form": "balance sheets", "count": 5, "docs": 3},
+        {"term": "supply chain policies", "form": "supply chain policy", "count": 1, "docs": 1}]
+    in_2023 = an.other_forms(index, ["balance sheet"], Filter(end=dt.date(2023, 12, 31)))
+    assert in_2023[["count", "docs"]].values.tolist() == [[4, 2]]
+    # each equals the form's own trend count, the same articles selected
+    trend = an.term_trend(index, ["balance sheets"], Filter(end=dt.date(2023, 12, 31)),
+                          freq="year")
+    assert int(trend["count"].sum()) == 4
+    # a form already counted, as a term or an alternative of one, is not offered
+    assert an.other_forms(index, ["balance sheet", "balance sheets"]).empty
+    assert an.other_forms(index, ["balance sheet, balance sheets"]).empty

@@ -734,6 +734,96 @@ def terms_without_matches(frame: pd.DataFrame) -> list[str]:
     return [str(term) for term, total in totals.items() if total == 0]
 
 
+def number_forms(word: str) -> list[str]:
+    """The other grammatical number of a word read as a regular English noun: plurals of a
+    singular, singulars of a plural (candidates; a form that does not occur is no harm).
+
+    Only words of three or more ASCII letters: others (numbers, Han characters) have none.
+
+    >>> [number_forms(w) for w in ["sheet", "economy", "tax", "policies", "chains", "day"]]
+    [['sheets'], ['economies'], ['taxes'], ['policy'], ['chain'], ['days']]
+    >>> number_forms("process"), number_forms("5g"), number_forms("数")
+    (['processes'], [], [])
+    """
+    if not (word.isascii() and word.isalpha() and len(word) >= 3):
+        return []
+    if word.endswith("ies") and len(word) > 4:
+        return [word[:-3] + "y"]
+    if word.endswith(("ses", "xes", "zes", "ches", "shes")):
+        return [word[:-2], word[:-1]]  # taxes: tax; bases: base
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return [word[:-1]]
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return [word[:-1] + "ies"]
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return [word + "es"]
+    return [word + "s"]
+
+
+def other_forms(index: Index, terms: Sequence[str], flt: Filter = Filter(), *,
+                themes: ThemeDictionary | None = None) -> pd.DataFrame:
+    """Singular or plural forms of trend terms that occur but are not counted.
+
+    A term counts only the words as written (``balance sheet`` does not count ``balance
+    sheets``): the forms of its last word in the other number (:func:`number_forms`) that
+    occur in the articles ``flt`` selects, and that no term counts already, are what a
+    reader may have meant too.
+
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    terms : sequence of str
+        Trend terms (commas separate alternatives of one term; a last word ending in ``*``
+        has no other form to find).
+    flt : Filter
+        Articles to look in.
+    themes : ThemeDictionary, optional
+        Dictionary in which ``flt.themes`` are looked up (default: the index's).
+
+    Returns
+    -------
+    DataFrame
+        One row per form found: ``term`` (the term it is a form of), ``form`` (as the
+        term's other words are written, normalised), ``count`` and ``docs`` (its matches and
+        the articles holding them, in the selection); most matches first.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from policydata.store import open_index
+    >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
+    >>> other_forms(index, ["technology", "new industry", "real economy"])
+               term            form  count  docs
+    0    technology    technologies      1     1
+    1  new industry  new industries      1     1
+    >>> len(other_forms(index, ["technology, technologies", "new industries"]))
+    0
+    """
+    counted = {str(parse_term(a)) for term in terms for a in split_query(term)}
+    mask = select(index, flt, themes=themes)
+    found = []
+    for term in terms:
+        for alternative in split_query(term):
+            parsed = parse_term(alternative)
+            *head, last = parsed.words
+            if last.prefix:
+                continue
+            start = " ".join(w.text + "*" * w.prefix for w in head)
+            for other in number_forms(last.text):
+                form = f"{start} {other}".strip()
+                if form in counted:
+                    continue
+                counted.add(form)
+                rows, counts = index.doc_counts([parse_term(form)])
+                kept = mask[rows]
+                if kept.any():
+                    found.append({"term": term, "form": form,
+                                  "count": int(counts[kept].sum()), "docs": int(kept.sum())})
+    frame = pd.DataFrame(found, columns=["term", "form", "count", "docs"])
+    return frame.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
+
+
 def measure_values(frame: pd.DataFrame, measure: str, *, window: int = 1,
                    by: str = "term") -> pd.Series:
     """The plotted value of a trend or theme frame: per 10,000 words, % of articles or count.
