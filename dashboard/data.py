@@ -253,6 +253,12 @@ def _term_trend(_index: Index, index_key: str, terms: tuple[str, ...], flt: Filt
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
+def _other_forms(_index: Index, index_key: str, terms: tuple[str, ...], flt: Filter,
+                 _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
+    return an.other_forms(_index, list(terms), flt, themes=_themes)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
 def _partial_periods(_index: Index, index_key: str, flt: Filter, freq: str,
                      _themes: ThemeDictionary, themes_key: str,
                      ) -> dict[str, tuple[dt.date, dt.date]]:
@@ -435,6 +441,9 @@ class Corpus:
 
     def term_trend(self, terms: tuple[str, ...], flt: Filter, freq: str) -> pd.DataFrame:
         return _term_trend(*self._keys, tuple(terms), flt, freq, *self._dict)
+
+    def other_forms(self, terms: tuple[str, ...], flt: Filter) -> pd.DataFrame:
+        return _other_forms(*self._keys, tuple(terms), flt, *self._dict)
 
     def partial_periods(self, flt: Filter, freq: str) -> dict[str, tuple[dt.date, dt.date]]:
         return _partial_periods(*self._keys, flt, freq, *self._dict)

@@ -1993,6 +1993,23 @@ def test_a_keyword_in_context_download_reads_a_bounded_amount_of_text(monkeypatc
     assert not any("lines" in label for label in labels) and "No download of the lines" in said
 
 
+def test_trends_name_the_singular_or_plural_forms_not_counted(monkeypatch, tmp_path) -> None:
+    corpus = tmp_path / "c"
+    write_article(corpus, "a.txt", "2023-01-05", "Sheets",
+                  "The balance sheet grew. Balance sheets shrank; balance sheets again.")
+    write_article(corpus, "b.txt", "2023-02-05", "Policy", "Supply chain policies.")
+    at = app(monkeypatch, corpus, tmp_path / "cache",
+             {"term": ["balance sheet", "supply chain policy", "inflation*"]}, "views/trends.py")
+    said = " ".join(c.value for c in at.caption).replace("\\", "")
+    # by hand: "balance sheets" twice, "supply chain policies" once
+    assert ("Not counted: 'balance sheets' (2 matches) and 'supply chain policies' (1 match). "
+            "A term counts the words as written; to count forms together, join them with a "
+            "comma: balance sheet, balance sheets.") in said
+    at = app(monkeypatch, corpus, tmp_path / "cache",
+             {"term": ["balance sheet, balance sheets"]}, "views/trends.py")
+    assert not any("Not counted" in c.value for c in at.caption)
+
+
 def test_a_refused_trend_term_is_said_once_and_leaves_the_box(monkeypatch, tmp_path,
                                                               small) -> None:
     at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"]}, "views/trends.py")

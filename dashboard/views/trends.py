@@ -18,6 +18,7 @@ from policydata.analysis import (
 from policydata.filters import MAX_PERIODS, MAX_SMOOTH, MAX_TERMS, link_id
 
 SUGGESTED = 8  # the corpus's most frequent 2-word phrases offered to start with
+OTHER_FORMS = 4  # singular or plural forms of the terms, not counted, named under the chart
 
 
 def main() -> None:
@@ -64,6 +65,15 @@ def main() -> None:
         st.caption(ui.plain(f"{ui.listing([repr(t) for t in missing])} "
                             f"{'does' if len(missing) == 1 else 'do'} not occur in these "
                             f"articles."))
+    forms = corpus.other_forms(view.terms, view.filter)
+    if not forms.empty:  # (balance sheet does not count balance sheets)
+        shown = [f"{f!r} ({ui.rows(c, 'match')})" for f, c in zip(forms["form"], forms["count"])]
+        first = forms.iloc[0]
+        st.caption(ui.plain(
+            f"Not counted: {ui.listing(shown[:OTHER_FORMS])}"
+            + (f" and {len(shown) - OTHER_FORMS} more" if len(shown) > OTHER_FORMS else "")
+            + f". A term counts the words as written; to count forms together, join them with a "
+            f"comma: {first['term']}, {first['form']}."))
     for group in figures.coinciding_lines(frame, view.measure, view.smooth):
         shown = [t for t in group if t not in missing]  # (those are said above)
         if len(shown) > 1:
