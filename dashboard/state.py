@@ -185,6 +185,8 @@ CONTROLS: dict[str, Control] = {c.key: c for c in [
     Control("w_passages", lambda v, r: v.passages,
             lambda v, x, r: replace(v, passages=bool(x))),
     Control("w_sort", lambda v, r: v.sort, lambda v, x, r: replace(v, sort=x or "-date")),
+    Control("w_kwic", lambda v, r: v.kwic or "article",
+            lambda v, x, r: replace(v, kwic=x if x in ("after", "before") else "")),
     Control("w_period", lambda v, r: v.period, lambda v, x, r: replace(v, period=x or "")),
     Control("w_focus", lambda v, r: v.focus or (v.terms[0] if v.terms else None),
             lambda v, x, r: replace(v, focus=x if x in v.terms and v.period else "")),

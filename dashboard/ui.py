@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
+from policydata.analysis import kwic_sorted
 from policydata.columns import COLUMNS, frame_csv, printable
 from policydata.filters import MAX_PERIODS, Filter
 
@@ -182,9 +183,16 @@ def table(frame: pd.DataFrame, **options: Any) -> Any:
     return st.dataframe(cells, **options)
 
 
-def kwic_table(lines: pd.DataFrame) -> None:
+#: How keyword-in-context lines may be ordered (the view's ``kwic``; "article" is its "").
+KWIC_ORDERS = {"article": "article by article", "after": "by the word after",
+               "before": "by the word before"}
+
+
+def kwic_table(lines: pd.DataFrame, *, by_article: bool = True) -> None:
     """Keyword-in-context lines as a concordance: under each article's date and title, one
-    line a match, the match as written in the middle between its left and right context.
+    line a match, the match as written in the middle between its left and right context
+    (``by_article=False``, for lines sorted by their words: each line with its article's
+    date, the title in its tooltip).
 
     The contexts take the width the window has and are cut at their far ends (the words next
     to the match stay in sight); a line's whole text is its tooltip, and the CSV download
@@ -199,11 +207,13 @@ def kwic_table(lines: pd.DataFrame) -> None:
         # (bounded: a scraped blob can make one "word" of 100,000 letters)
         left, right = context_end(left, KWIC_CONTEXT), context_start(right, KWIC_CONTEXT)
         match = context_start(match, KWIC_CONTEXT)
-        if doc != last:
+        if by_article and doc != last:
             parts.append(f"<div class='pd-kwic-doc'>{safe(date)} · {safe(title)}</div>")
             last = doc
-        whole = html.escape(shown(f"{left} {match} {right}".strip()), quote=True)
-        parts.append(f"<div class='pd-kwic-line' title=\"{whole}\">"
+        whole = html.escape(shown(f"{left} {match} {right}".strip()
+                                  + ("" if by_article else f" ({date} · {title})")), quote=True)
+        dated = "" if by_article else f"<span class='pd-kwic-date'>{safe(date)}</span>"
+        parts.append(f"<div class='pd-kwic-line' title=\"{whole}\">{dated}"
                      f"<span class='pd-kwic-left'><span>{safe(left)}</span></span>"
                      f"<b class='pd-kwic-match'>{safe(match)}</b>"
                      f"<span class='pd-kwic-right'>{safe(right)}</span></div>")
@@ -261,7 +271,8 @@ _KWIC_CSS = (
     ".pd-kwic-left>span{flex:none}"
     ".pd-kwic-match{flex:none;max-width:40%;overflow:hidden;text-overflow:ellipsis;"
     "padding:0 .35em;color:#1b4f8a}"
-    ".pd-kwic-right{flex:1 1 0;min-width:0;overflow:hidden;text-overflow:ellipsis}")
+    ".pd-kwic-right{flex:1 1 0;min-width:0;overflow:hidden;text-overflow:ellipsis}"
+    ".pd-kwic-date{flex:none;width:6.2em;color:#5b6270;font-size:.8rem}")
 
 
 def many_periods(periods: int, empty: int, freq: str) -> None:
@@ -300,8 +311,11 @@ def behind_point(behind: ArticleList, lines: KwicLines, period: str, key: str) -
                          "title": st.column_config.TextColumn(width=420)})
     cut_note(behind)
     csv_download(behind.whole, "articles", f"articles-{period}.csv", key=f"dl_{key}_articles")
-    st.markdown(f"**Keyword in context**: {rows(behind.hits, 'line')}, article by article "
-                "in the table's order")
+    from dashboard import state
+
+    st.markdown(f"**Keyword in context**: {rows(behind.hits, 'line')}, "
+                + (KWIC_ORDERS[state.current().view.kwic] if state.current().view.kwic else
+                   "article by article in the table's order"))
     kwic_lines(lines, behind.hits, f"kwic-{period}.csv", key=f"dl_{key}_kwic")
 
 
@@ -309,11 +323,22 @@ def kwic_lines(lines: KwicLines, total: int, name: str, *, key: str) -> None:
     """Keyword-in-context lines (``total`` in all: the matches they are of), the first ones
     shown, with a download of them all, or of those of the first articles when reading them
     all would hold up the dashboard (:data:`dashboard.data.KWIC_WORDS`)."""
+    from dashboard import state
     from dashboard.data import KWIC_WORDS  # (data imports this module)
 
-    kwic_table(lines.rows)
+    by = ""
+    if len(lines.rows) > 1:
+        state.control("w_kwic", st.segmented_control, "Lines", list(KWIC_ORDERS),
+                      format_func=KWIC_ORDERS.get, required=True,
+                      help="Sorted by the words after the match, or before it (read back "
+                           "from the match), lines with the same words come together, as in a "
+                           "concordance; the download keeps them article by article, as "
+                           "`policydata kwic` gives them.")
+        by = state.current().view.kwic
+    kwic_table(kwic_sorted(lines.rows, by), by_article=not by)
     if total > len(lines.rows):
-        st.caption(f"The first {len(lines.rows):,} lines are shown.")
+        st.caption(f"The first {len(lines.rows):,} lines are shown"
+                   + (", sorted." if by else "."))
     why = (f"reading them all from the articles' text (more than {KWIC_WORDS // 1_000_000} "
            "million words) would hold up the dashboard. `policydata kwic` with the same "
            "filters and `--limit all` gives them all.")

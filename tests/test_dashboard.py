@@ -71,7 +71,7 @@ def upload_zip(at: AppTest, files: dict[str, str]) -> AppTest:
 
 _CONCORDANCE = re.compile(
     r"<div class='pd-kwic-doc'>(?P<doc>.*?)</div>|<div class='pd-kwic-line' title=\"[^\"]*\">"
-    r"<span class='pd-kwic-left'><span>(?P<left>.*?)</span></span>"
+    r"(?:<span class='pd-kwic-date'>(?P<date>.*?)</span>)?<span class='pd-kwic-left'><span>(?P<left>.*?)</span></span>"
     r"<b class='pd-kwic-match'>(?P<match>.*?)</b>"
     r"<span class='pd-kwic-right'>(?P<right>.*?)</span></div>")
 
@@ -89,6 +89,9 @@ def concordance(at: AppTest) -> pd.DataFrame:
     for m in _CONCORDANCE.finditer(found[0]):
         if m["doc"] is not None:
             date, _, title = text(m["doc"]).partition(" · ")
+        elif m["date"] is not None:  # (lines sorted by their words: each with its date)
+            rows.append((text(m["date"]), "", text(m["left"]), text(m["match"]),
+                         text(m["right"])))
         else:
             rows.append((date, title, text(m["left"]), text(m["match"]), text(m["right"])))
     return pd.DataFrame(rows, columns=["date", "title", "left", "match", "right"])
@@ -468,6 +471,32 @@ def test_a_click_on_a_trend_point_lists_its_articles(monkeypatch, tmp_path, smal
     assert len(lines) == int(expected["hits"].sum())
     assert set(lines["match"].str.lower()) == {"digital economy"}
     assert list(dict.fromkeys(lines["title"])) == table["title"].tolist()  # (the table's order)
+
+
+def test_concordance_lines_sorted_by_the_words_after_or_before_the_match(monkeypatch, tmp_path,
+                                                                       small) -> None:
+    index = open_index(small, cache_dir=tmp_path)
+    lines = an.kwic(index, "economy", sort="-date", limit=200)
+    assert len(lines) > 30
+    for by in ("after", "before"):
+        at = app(monkeypatch, small, tmp_path, {"q": "economy", "kwic": by}, "views/articles.py")
+        assert not at.exception
+        assert at.segmented_control(key="w_kwic").value == by
+        shown = concordance(at)
+        expected = an.kwic_sorted(lines, by)
+        assert shown[["date", "left", "match", "right"]].values.tolist() == expected[
+            ["date", "left", "match", "right"]].values.tolist()
+        assert shown.values.tolist() != lines[["date", "title", "left", "match", "right"]
+                                              ].values.tolist()  # (the order did change)
+        # by hand: the words after (or before) the matches run A to Z, punctuation aside
+        words = [re.findall(r"\w+", text.lower()) for text in shown[
+            "right" if by == "after" else "left"]]
+        firsts = [(w[:1] if by == "after" else w[-1:]) or [""] for w in words]
+        assert firsts == sorted(firsts) and len(set(map(tuple, firsts))) > 1
+    at.segmented_control(key="w_kwic").set_value("article").run()
+    assert "kwic" not in at.query_params
+    assert concordance(at)[["left", "match", "right"]].values.tolist() == lines[
+        ["left", "match", "right"]].values.tolist()
 
 
 def test_the_chosen_point_is_marked_and_only_periods_with_articles_are_offered(

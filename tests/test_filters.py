@@ -133,6 +133,7 @@ def test_every_name_is_documented() -> None:
         focus_theme="Party leadership",
         weight="tfidf", ngram="2", stop=("said",), compare="dates", start2=dt.date(2020, 1, 1),
         end2=dt.date(2020, 6, 1), theme2="Party leadership", tab="together", sort="hits",
+        kwic="after",
         doc="x/1", passages=True,
         back="term=a&freq=year"))
     # (the marks say what a link was made with: the dashboard adds them, not the view)
@@ -172,6 +173,7 @@ def views(draw, back: bool = True):
         period=draw(st.sampled_from(["", "2023", "2023Q3", "2023-09"])),
         focus_theme=draw(st.sampled_from(["", *THEMES])),
         sort=draw(st.sampled_from(["-date", "date", "hits"])),
+        kwic=draw(st.sampled_from(["", "after", "before"])),
         doc=draw(st.sampled_from(["", "a/b", "x#3"])),
         passages=draw(st.booleans()),
         back=(urlencode(view_to_params(draw(views(back=False).filter(_traces)), freq=None),

@@ -95,8 +95,9 @@ def kwic(lines: data.KwicLines, total: int, what: str, view: View) -> None:
     """The keyword-in-context lines of the search or theme (``what``), ``total`` in all."""
     with st.expander(f"Keyword in context for {ui.plain(what)} ({ui.rows(total, 'line')})",
                      icon=":material/format_quote:", expanded=not view.doc):
-        st.caption(f"Article by article in the table's order ({SORTS[view.sort]}), and in an "
-                   "article from first to last.")
+        if not view.kwic:
+            st.caption(f"Article by article in the table's order ({SORTS[view.sort]}), and in "
+                       "an article from first to last.")
         ui.kwic_lines(lines, total, "kwic.csv", key="dl_articles_kwic")
 
 

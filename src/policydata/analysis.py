@@ -36,7 +36,15 @@ from .columns import COLUMNS, MAX_WINDOW
 from .filters import Filter
 from .index import Index
 from .themes import ThemeDictionary
-from .tokens import PIECE, Term, parse_term, split_query, text_pieces, token_spans
+from .tokens import (
+    PIECE,
+    Term,
+    parse_term,
+    split_query,
+    text_pieces,
+    token_spans,
+    tokenize,
+)
 
 TREND_COLUMNS = COLUMNS["trend"]
 THEME_COLUMNS = COLUMNS["themes"]
@@ -1479,6 +1487,52 @@ def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, wi
 Token = tuple[str, int, int]
 #: A tokenised piece of text: its spans, and the same tokens in one list.
 Piece = tuple[list[list[Token]], list[Token]]
+
+
+def kwic_sorted(lines: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Keyword-in-context lines in a concordance's other orders: by the words after the
+    match (``after``) or before it, read back from the match (``before``), A to Z as the
+    counting rules normalise words; lines that tie keep their order. ``""`` keeps the order
+    of :func:`kwic` (article by article).
+
+    Parameters
+    ----------
+    lines : DataFrame
+        A :func:`kwic` frame (``left`` and ``right`` columns).
+    by : {"", "after", "before"}
+
+    Returns
+    -------
+    DataFrame
+        The same lines (and index) in the new order.
+
+    Raises
+    ------
+    ValueError
+        For another ``by``.
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"left": ["the Committee", "a", "growth and"],
+    ...                       "match": ["inflation"] * 3,
+    ...                       "right": ["Rose", "expectations were", "rose further"]})
+    >>> kwic_sorted(lines, "after")["right"].tolist()
+    ['expectations were', 'Rose', 'rose further']
+    >>> kwic_sorted(lines, "before")["left"].tolist()
+    ['a', 'growth and', 'the Committee']
+    """
+    if by not in ("", "after", "before"):
+        raise ValueError(f"by must be '', 'after' or 'before', not {by!r}")
+    if not by or lines.empty:
+        return lines
+
+    def words(text: str) -> list[str]:
+        return [token for span in tokenize(text) for token in span]
+
+    keys = ([words(text) for text in lines["right"]] if by == "after" else
+            [words(text)[::-1] for text in lines["left"]])
+    order = sorted(range(len(lines)), key=keys.__getitem__)  # (stable: ties keep their order)
+    return lines.iloc[order]
 
 
 def match_offsets(text: str, terms: Sequence[Term], *, window: int = 0, piece: int = PIECE,

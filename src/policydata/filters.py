@@ -57,6 +57,9 @@ PARAMS: dict[str, str] = {
     "theme2": "theme of the second cloud",
     "tab": "the Themes page's open tab: counts, time, together or dictionary",
     "sort": "article order: -date, date or hits",
+    "kwic": "keyword-in-context line order: after (by the words after the match) or before "
+            "(by the words before it, read back from the match); without it, article by "
+            "article",
     "doc": "id of the article open in the reader",
     "passages": "1: the reader shows only the passages (paragraphs, or sentences of long ones) "
                 "holding a match of the search",
@@ -74,6 +77,7 @@ WEIGHTS = ("count", "tfidf", "keyness")
 NGRAMS = ("1", "2", "3", "1-3")
 SORTS = ("-date", "date", "hits")
 COMPARES = ("", "dates", "theme")
+KWIC_ORDERS = ("", "after", "before")
 THEME_TABS = ("counts", "time", "together", "dictionary")
 MAX_VALUES = 20  # repeated values kept per parameter
 MAX_STOPWORDS = 50  # (extra stopwords kept, in the URL and in the box)
@@ -188,6 +192,7 @@ class View:
     theme2: str = ""
     tab: str = "counts"
     sort: str = "-date"
+    kwic: str = ""
     doc: str = ""
     passages: bool = False
     back: str = ""  # the query string of the trend view this one was drilled down from
@@ -365,7 +370,8 @@ def _query(value: str, name: str, notes: list[str],
 _PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2])|Q[1-4])?")
 #: Parameters read as one value (the others may repeat).
 _SINGLE = ("q", "freq", "measure", "smooth", "period", "focus", "focus_theme", "weight", "ngram",
-           "compare", "theme2", "tab", "sort", "doc", "passages", "back", "dict", "corpus")
+           "compare", "theme2", "tab", "sort", "kwic", "doc", "passages", "back", "dict",
+           "corpus")
 
 
 def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None = None,
@@ -499,6 +505,7 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         theme2=theme2[0] if theme2 else "",
         tab=_one(get("tab"), "tab", THEME_TABS, "counts", notes),
         sort=_one(get("sort"), "sort", SORTS, "-date", notes),
+        kwic=_one(get("kwic"), "kwic", KWIC_ORDERS, "", notes),
         doc=(get("doc") or [""])[-1],
         passages=_flag(get("passages"), "passages", "read only the passages", notes),
         back=_back((get("back") or [""])[-1], theme_list, source_list, freq, notes),
@@ -585,7 +592,7 @@ def view_to_params(view: View, *, freq: str | None = "month") -> dict[str, list[
     put("q", [f.query] if f.query else [])
     put("source", f.sources)
     for name in ("freq", "measure", "period", "focus", "focus_theme", "weight", "ngram",
-                 "compare", "theme2", "tab", "sort", "doc"):
+                 "compare", "theme2", "tab", "sort", "kwic", "doc"):
         value = getattr(view, name)
         if value != getattr(default, name):
             put(name, [value])
