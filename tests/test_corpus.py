@@ -553,6 +553,12 @@ def test_many_tiny_files(tmp_path: Path):
     ("    date\t2023-09-02\tTabs  ", dt.date(2023, 9, 2), "day", "Tabs"),
     (" date 2023-09 Month only", dt.date(2023, 9, 1), "month", "Month only"),
     (" date 2023 Year only", dt.date(2023, 1, 1), "year", "Year only"),
+    # as Chinese sources write dates, spaced or not (the spaced one was read as year 2023
+    # with the title "年 9 月 2 日 ...")
+    (" date 2023年9月2日 数字经济", dt.date(2023, 9, 2), "day", "数字经济"),
+    (" date 2023 年 9 月 2 日 Spaced", dt.date(2023, 9, 2), "day", "Spaced"),
+    (" date 2023年9月2日标题", dt.date(2023, 9, 2), "day", "标题"),
+    (" date 2023年9月 Month", dt.date(2023, 9, 1), "month", "Month"),
 ])
 def test_scraped_format(tmp_path: Path, header, date, precision, title):
     write(tmp_path, "a.txt", f"{header}\n\nFirst paragraph.\n\nSecond.\n\nShare this:\n\nX\n")
@@ -936,6 +942,32 @@ def test_csv_line_read_again_after_a_broken_row_is_reported_when_it_cannot_load(
     assert reason in reasons[1]
 
 
+@SEPARATORS
+def test_csv_rows_swallowed_by_a_text_are_named_in_a_caveat(tmp_path: Path, sep, name):
+    # A text over several lines is common, and is loaded as written; lines in it shaped like
+    # whole rows of the file are the mark of a quote closed too late: they are named.
+    write(tmp_path, "t.csv", separated(
+          "date,title,text\n"                                  # line 1
+          "2023-09-02,G2,ok\n"                                 # line 2
+          '2023-09-03,B3,"unclosed text 3\n'                   # line 3: opened
+          "2023-09-04,G4,good\n"                               # line 4: a row, swallowed
+          "2023-09-05,B5 two fields\n"                         # line 5
+          '2023-09-06,G6,closes here"\n'                       # line 6: closed
+          "2023-09-07,G7,last\n", sep))                        # line 7
+    docs, report = load(tmp_path)
+    assert [d.title for d in docs] == ["G2", "B3", "G7"]
+    assert "2023-09-04" in docs[1].body  # (as written)
+    assert [(p.path, p.reason) for p in report.warnings] == [
+        ("t.csv#2", "row 2 (line 3): its text runs on to line 6 and holds 2 lines shaped like "
+                    "a row of this file (lines 4, 6): an unclosed quote? They are loaded as "
+                    "part of this row's text, not as rows of their own")]
+    # a text over several lines with no such line loads without a caveat
+    write(tmp_path, "t.csv", separated('date,title,text\n2023-09-03,T,"a text\nover lines"\n',
+                                       sep))
+    docs, report = load(tmp_path)
+    assert [d.body for d in docs] == ["a text\nover lines"] and not report.warnings
+
+
 def test_csv_rows_swallowed_by_a_title_are_found_when_the_date_is_the_last_column(
         tmp_path: Path):
     write(tmp_path, "t.csv", 'title,text,date\n'
@@ -1167,6 +1199,23 @@ def test_json_files_that_hold_no_articles(tmp_path: Path, text: str, reason: str
     docs, report = load(tmp_path)
     assert docs == []
     assert skipped(report, "a.json")[0].startswith(reason)
+
+
+def test_a_json_number_too_long_for_python_costs_its_field_not_the_file(tmp_path: Path):
+    # Python refuses to read an integer of over 4,300 digits: the JSON reader raised, and a
+    # .json array lost every item with "invalid JSON (Exceeds the limit...)".
+    huge = "9" * 5000
+    write(tmp_path, "a.json", '[{"date": "2023-09-02", "title": "Good", "text": "a"}, '
+                              f'{{"date": {huge}, "title": "Huge date", "text": "b"}}, '
+                              f'{{"date": "2023-09-03", "title": {huge}, "text": "c"}}]')
+    write(tmp_path, "b.jsonl", '{"date": "2023-09-04", "title": "Line", "text": "d"}\n'
+                               f'{{"date": "2023-09-05", "title": "T", "text": "e", "n": {huge}}}\n')
+    docs, report = load(tmp_path)
+    assert sorted(d.title for d in docs) == sorted(["Good", huge, "Line", "T"])
+    assert skipped(report, "a.json") == [
+        "item 2: unrecognised date: a number of 5000 digits (a year has 4, epoch milliseconds "
+        "13; use YYYY-MM-DD, YYYY-MM or YYYY)"]
+    assert not skipped(report, "b.jsonl")
 
 
 def test_jsonl_written_by_pandas_with_epoch_milliseconds(tmp_path: Path):

@@ -742,19 +742,38 @@ def terms_without_matches(frame: pd.DataFrame) -> list[str]:
     return [str(term) for term, total in totals.items() if total == 0]
 
 
+#: Words ending in s that are not the plural of the word without it, and the words that
+#: would be mistaken for their singular: no number form is offered for either.
+_NOT_PLURALS = frozenset("""
+news new economics economic politics political physics statistics logistics ethics
+mathematics dynamics goods good means mean series species arms arm affairs affair customs
+custom savings saving earnings earning proceeds proceed premises premise headquarters
+thanks outskirts analysis basis crisis thesis status census bonus campus virus chaos
+gas bus lens plus less unless always perhaps whereas sometimes its his this has was does
+is us yes""".split())
+
+
 def number_forms(word: str) -> list[str]:
     """The other grammatical number of a word read as a regular English noun: plurals of a
     singular, singulars of a plural (candidates; a form that does not occur is no harm).
 
-    Only words of three or more ASCII letters: others (numbers, Han characters) have none.
+    Only words of three or more ASCII letters: others (numbers, Han characters) have none,
+    and neither have words whose s is not a plural's (``news`` is not ``new``'s plural: see
+    :data:`_NOT_PLURALS`).
 
     >>> [number_forms(w) for w in ["sheet", "economy", "tax", "policies", "chains", "day"]]
     [['sheets'], ['economies'], ['taxes'], ['policy'], ['chain'], ['days']]
     >>> number_forms("process"), number_forms("5g"), number_forms("数")
     (['processes'], [], [])
+    >>> number_forms("news"), number_forms("new"), number_forms("goods"), number_forms("means")
+    ([], [], [], [])
     """
-    if not (word.isascii() and word.isalpha() and len(word) >= 3):
+    if not (word.isascii() and word.isalpha() and len(word) >= 3) or word in _NOT_PLURALS:
         return []
+    return [form for form in _regular_forms(word) if form not in _NOT_PLURALS]
+
+
+def _regular_forms(word: str) -> list[str]:
     if word.endswith("ies") and len(word) > 4:
         return [word[:-3] + "y"]
     if word.endswith(("ses", "xes", "zes", "ches", "shes")):

@@ -61,6 +61,10 @@ MAX_YEAR_AHEAD = 1  # years after the current one
 
 FOOTER = re.compile(r"^[ \t]*Share this:", re.MULTILINE)
 HEADER = re.compile(r"^[ \t]*date[ \t]+(\S+)(?:[ \t]+(.*))?$")
+#: A header whose date is written as Chinese sources write it, spaced or not, the title
+#: after it with or without a space (`` date 2023 年 9 月 2 日 标题``).
+_HAN_HEADER = re.compile(r"^[ \t]*date[ \t]+(\d{4}[ \t]*年(?:[ \t]*\d{1,2}[ \t]*月"
+                         r"(?:[ \t]*\d{1,2}[ \t]*日)?)?)[ \t]*(.*)$")
 
 
 #: A header's title that starts with a time of day (`` date 2023-09-02 23:30 Title``).
@@ -104,7 +108,8 @@ def is_duplicate(reason: str) -> bool:
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
 LOADER_VERSION = 8  # 8: a CSV line read again after a broken row is reported when it cannot
-# be loaded, a second byte-order mark is dropped (7: a title of invisible characters is no
+# be loaded, a CSV text holding lines shaped like rows gets a caveat, a second byte-order mark
+# is dropped, YYYYMMDD and 2023年9月2日 are dates (7: a title of invisible characters is no
 # title; 6: a JSON name given twice is a caveat; 5: a date alone is skipped)
 
 
@@ -1334,7 +1339,7 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
                          "between '---' lines, is read")
     else:
         first, _, body = stripped.partition("\n")
-        m = HEADER.match(first)
+        m = _HAN_HEADER.match(first) or HEADER.match(first)
         if not m:
             shown = first.strip()
             shown = shown if len(shown) <= 40 else shown[:40] + "..."
@@ -1538,7 +1543,22 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
                 fields = dict(zip(names, values, strict=True))
                 if end == start or not ("\n" in fields["date"]
                                         or _holds_rows(fields["title"], names, delimiter)):
-                    yield row, fields, "", f"row {row} (line {start})"
+                    # A text over several lines is common; some of them shaped like whole
+                    # rows of this file (a date, as many fields) are the mark of a quote
+                    # closed too late: loaded as written, with a caveat naming them.
+                    rows_inside = (_whole_rows(fields["text"], names, delimiter)
+                                   if end > start else [])
+                    caveat = ""
+                    if rows_inside:
+                        at = ", ".join(str(start + i) for i in rows_inside[:5]) + (
+                            ", ..." if len(rows_inside) > 5 else "")
+                        caveat = (f"row {row} (line {start}): its text runs on to line {end} "
+                                  f"and holds {len(rows_inside)} line"
+                                  f"{'s' if len(rows_inside) > 1 else ''} shaped like a row "
+                                  f"of this file (line{'s' if len(rows_inside) > 1 else ''} "
+                                  f"{at}): an unclosed quote? They are loaded as part of this "
+                                  "row's text, not as rows of their own")
+                    yield row, fields, caveat, f"row {row} (line {start})"
                     continue
                 # A quote closed too late: the rows it swallowed end up in the title.
                 problem = ("the date holds a line break" if "\n" in fields["date"] else
@@ -1561,6 +1581,28 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
                f"line {start}")
         if end > covered:
             covered, opened = end, start
+
+
+def _whole_rows(text: str, names: Sequence[str], delimiter: str = ",") -> list[int]:
+    """The lines of a field running over several lines (numbered from its first, 0) that read
+    as a whole row of the file: as many fields as the header, a date in the date column.
+
+    >>> names = ["date", "title", "text"]
+    >>> _whole_rows("unclosed\n2023-09-05,G4,good\n2023-09-06,two\nend", names)
+    [1]
+    >>> _whole_rows("A text\nover lines, in Beijing\n", names)
+    []
+    """
+    column = names.index("date")
+    found = []
+    for number, line in enumerate(text.split("\n")[1:], start=1):
+        try:
+            values = next(csv.reader([line], delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if len(values) == len(names) and _DATE.match(values[column].strip()):
+            found.append(number)
+    return found
 
 
 def _holds_rows(title: str, names: Sequence[str], delimiter: str = ",") -> bool:
@@ -1606,7 +1648,7 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
             continue
         where = f"line {number}"
         try:
-            value = json.loads(line, object_pairs_hook=_JsonObject.of)
+            value = json.loads(line, object_pairs_hook=_JsonObject.of, parse_int=_json_int)
         except json.JSONDecodeError as error:
             if first and line.strip()[:1] in ("{", "[") and _one_document(text):
                 yield from _json_rows(text)
@@ -1644,10 +1686,20 @@ class _JsonObject(dict):
         return value
 
 
+def _json_int(text: str) -> int | str:
+    """A JSON integer; one too long for Python to read (it refuses over 4,300 digits) stays
+    text, so the field holding it is refused with its own reason, not the line or file.
+
+    >>> _json_int("2023"), len(_json_int("9" * 5000))
+    (2023, 5000)
+    """
+    return int(text) if len(text.lstrip("-")) <= 4000 else text
+
+
 def _one_document(text: str) -> bool:
     """Whether a text is a single JSON document."""
     try:
-        json.loads(text)
+        json.loads(text, parse_int=_json_int)
         return True
     except (ValueError, RecursionError):
         return False
@@ -1663,7 +1715,7 @@ def _json_rows(text: str) -> Iterator[Row]:
     each one article named ``item N``, or a single object (``item 1``). A file of one object per
     line (JSON Lines named ``.json``) is read as JSON Lines."""
     try:
-        value = json.loads(text, object_pairs_hook=_JsonObject.of)
+        value = json.loads(text, object_pairs_hook=_JsonObject.of, parse_int=_json_int)
     except json.JSONDecodeError as error:
         if error.msg == "Extra data" and text.lstrip().startswith("{"):
             yield from _jsonl_rows(text)
