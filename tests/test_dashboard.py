@@ -1055,8 +1055,9 @@ def test_a_link_to_an_article_not_loaded_says_why(monkeypatch, tmp_path) -> None
     for name in ("a", "b"):  # (b is a's exact duplicate: counted once, as a)
         (corpus / f"{name}.txt").write_text(" date 2023-01-01 Same\n\nThe same text.\n")
     (corpus / "c.txt").write_text(" date 2023-02-30 Bad date\n\nText.\n")
+    (corpus / "t.csv").write_text("date,title,text\n2023-01-02,Row one,x\n2023-02-30,Row two,y\n")
     said = {}
-    for doc in ("b", "c", "zzz"):
+    for doc in ("b", "c", "zzz", "t#2", "t"):
         at = app(monkeypatch, corpus, tmp_path / "cache", {"doc": doc}, "views/articles.py")
         assert not at.exception
         said[doc] = " ".join(w.value for w in at.warning).replace("\\", "")
@@ -1066,6 +1067,11 @@ def test_a_link_to_an_article_not_loaded_says_why(monkeypatch, tmp_path) -> None
     assert ("No article with the id 'c' in this corpus: its file c.txt was not loaded (header: "
             "impossible date '2023-02-30'") in said["c"]
     assert "No article with the id 'zzz' in this corpus." in said["zzz"]
+    # a row of a table file: its row's reason (and a file that loaded in part is not said to
+    # have been left out)
+    assert ("No article with the id 't#2' in this corpus: in its file t.csv, row 2 (line 3): "
+            "impossible date '2023-02-30'") in said["t#2"]
+    assert "No article with the id 't' in this corpus." in said["t"]
 
 
 def test_the_reader_can_show_only_the_paragraphs_with_a_match(monkeypatch, tmp_path) -> None:
