@@ -1588,9 +1588,9 @@ def _whole_rows(text: str, names: Sequence[str], delimiter: str = ",") -> list[i
     as a whole row of the file: as many fields as the header, a date in the date column.
 
     >>> names = ["date", "title", "text"]
-    >>> _whole_rows("unclosed\n2023-09-05,G4,good\n2023-09-06,two\nend", names)
+    >>> _whole_rows("unclosed\\n2023-09-05,G4,good\\n2023-09-06,two\\nend", names)
     [1]
-    >>> _whole_rows("A text\nover lines, in Beijing\n", names)
+    >>> _whole_rows("A text\\nover lines, in Beijing\\n", names)
     []
     """
     column = names.index("date")
