@@ -255,8 +255,10 @@ def test_build_reports_and_reuses(corpus: Path, cache: Path) -> None:
     assert not run("build", "--corpus", str(corpus), cache=cache).stderr  # no bar off a tty
 
 
-def test_progress_bar_on_a_terminal(corpus: Path, cache: Path) -> None:
-    """Under a pseudo-terminal the build draws a progress bar on stderr."""
+@pytest.mark.parametrize("size", [(24, 100), (0, 0)], ids=["100 columns", "no size"])
+def test_progress_bar_on_a_terminal(corpus: Path, cache: Path, size: tuple[int, int]) -> None:
+    """Under a pseudo-terminal the build draws a progress bar on stderr, also on one that
+    says it has no size (``script``, containers: tqdm then drew nothing)."""
     import fcntl
     import os
     import pty
@@ -264,9 +266,10 @@ def test_progress_bar_on_a_terminal(corpus: Path, cache: Path) -> None:
     import termios
 
     leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
-    process = subprocess.Popen([SCRIPT, "build", "--corpus", str(corpus), "--cache-dir",
-                                str(cache)], stdin=follower, stdout=follower, stderr=follower)
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", *size, 0, 0))
+    process = subprocess.Popen([SCRIPT, "build", "--rebuild", "--corpus", str(corpus),
+                                "--cache-dir", str(cache)],
+                               stdin=follower, stdout=follower, stderr=follower)
     os.close(follower)
     output = b""
     while True:
@@ -700,12 +703,25 @@ def test_output_that_cannot_be_written_is_one_line_and_status_1(tmp_path: Path,
             assert result.returncode == 1, command
             assert result.stderr.decode().strip() == (
                 "policydata: error: the output cannot be written: No space left on device")
+        # help and the version too (argparse dropped a failed write and exited 0)
+        for command in (["--help"], ["--version"], ["top", "--help"]):
+            with open("/dev/full", "w") as full:
+                result = subprocess.run([SCRIPT, *command], stdout=full, stderr=subprocess.PIPE,
+                                        timeout=120)
+            assert result.returncode == 1, command
+            assert result.stderr.decode().strip() == (
+                "policydata: error: the output cannot be written: No space left on device")
     # started with its output closed
-    result = subprocess.run(f"{SCRIPT} info --corpus {SEEDS} --cache-dir {cache} >&-",
-                            shell=True, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1
-    assert result.stderr.strip() == ("policydata: error: the output is closed: nothing can be "
-                                     "written")
+    for command in (f"info --corpus {SEEDS} --cache-dir {cache}", "--help", "trend --help"):
+        result = subprocess.run(f"{SCRIPT} {command} >&-", shell=True, capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 1, command
+        assert result.stderr.strip() == ("policydata: error: the output is closed: nothing "
+                                         "can be written"), command
+    # help cut short by a pipe is no error
+    result = subprocess.run(f"{SCRIPT} --help | head -1", shell=True, capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout.startswith("usage: policydata") and result.stderr == ""
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="a file name that is not UTF-8 (Linux)")

@@ -175,6 +175,13 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message}\n")
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse drops a failed write of its help or version (a full disk): kept, so main
+        # says so and exits 1 as it does for a command's results.
+        # (None: help for a closed output, which argparse would put on stderr instead)
+        if message and file is not None:
+            file.write(message)
+
 
 def build_parser() -> _Parser:
     """The ``policydata`` argument parser: every command, its options and their defaults.
@@ -295,6 +302,15 @@ def _version() -> str:
 # --------------------------------------------------------------------------- progress
 
 
+def _columns() -> int:
+    """The terminal's width on stderr; 0 when it does not say (a terminal made by ``script``
+    or a container reports 0 columns and 0 rows, and tqdm then draws no bar at all)."""
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return 0
+
+
 class _Progress:
     """A progress bar on stderr when it is a terminal (tqdm), silence otherwise."""
 
@@ -317,7 +333,8 @@ class _Progress:
             self.stage = stage
             unit, scale = ("B", True) if stage == "read" else ("", False)
             self.bar = tqdm(total=total or None, desc=self.LABELS.get(stage, stage),
-                            unit=unit, unit_scale=scale, leave=False, file=sys.stderr)
+                            unit=unit, unit_scale=scale, leave=False, file=sys.stderr,
+                            **({} if _columns() else {"ncols": 80, "nrows": 24}))
         if self.bar is not None and total:
             self.bar.total = total
             self.bar.n = done
@@ -689,13 +706,43 @@ def arranged(argv: list[str], parser: _Parser) -> list[str]:
     return argv[:at + 1] + flags + (["--"] if dashed else []) + terms
 
 
+def _written() -> int:
+    """0 when what was printed (help, the version) reached the output; else 1, with the
+    error said (a full disk, a closed output), as for a command's results."""
+    try:
+        if sys.stdout is None:
+            raise OutputError("the output is closed: nothing can be written")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return 0  # (`policydata --help | head -1`)
+    except OSError as error:
+        print(f"policydata: error: the output cannot be written: {error.strerror or error}",
+              file=sys.stderr)
+        return 1
+    except OutputError as error:
+        print(f"policydata: error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The console script: parse ``argv`` (default: the command line) and run it. An error is
     one line on stderr, with exit status 2 for bad arguments or a missing path and 1 for a
     setup problem; damage found in the cache while reading rebuilds it and runs again."""
     logging.basicConfig(format="policydata: note: %(message)s", level=logging.WARNING)
     parser = build_parser()
-    args = parser.parse_args(arranged(sys.argv[1:] if argv is None else list(argv), parser))
+    try:
+        args = parser.parse_args(arranged(sys.argv[1:] if argv is None else list(argv), parser))
+    except SystemExit as done:  # --help or --version written (or bad arguments, said)
+        if done.code not in (0, None):
+            raise
+        return _written()
+    except BrokenPipeError:
+        return 0  # (`policydata --help | head -1`)
+    except OSError as error:  # (help or the version not written: see _Parser)
+        print(f"policydata: error: the output cannot be written: {error.strerror or error}",
+              file=sys.stderr)
+        return 1
     if sys.stdout is None and args.command != "serve":  # (`policydata info >&-`)
         print("policydata: error: the output is closed: nothing can be written",
               file=sys.stderr)
