@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import re
 from dataclasses import replace
 from urllib.parse import parse_qs
 
@@ -11,6 +9,7 @@ import streamlit as st
 
 from dashboard import data, state, ui
 from policydata.analysis import passages
+from policydata.corpus import why_not_loaded
 from policydata.filters import Filter, View, link_id
 
 SORTS = {"-date": "newest first", "date": "oldest first", "hits": "most hits"}
@@ -102,28 +101,6 @@ def kwic(lines: data.KwicLines, total: int, what: str, view: View) -> None:
         ui.kwic_lines(lines, total, "kwic.csv", key="dl_articles_kwic")
 
 
-#: How the load report names a row of a table file, by the file's type (the number is the
-#: one in the ids of its rows, ``path#N``).
-_ROW_NAMES = {".csv": "row", ".tsv": "row", ".parquet": "row", ".jsonl": "line",
-              ".ndjson": "line", ".json": "item"}
-
-
-def not_loaded(skipped: list[dict[str, str]], doc_id: str) -> str:
-    """Why the load report says the article ``doc_id`` was not loaded ("" when it does not
-    name it): its file, or its row of a table file (ids ``path#N``)."""
-    stem, mark, number = doc_id.rpartition("#")
-    for entry in skipped:
-        path, reason = entry["path"], entry["reason"]
-        base, suffix = os.path.splitext(path)
-        named = _ROW_NAMES.get(suffix.lower())
-        row_level = bool(named and re.match(rf"{named} \d+\b", reason))
-        if mark and base == stem and row_level and re.match(rf"{named} {number}\b", reason):
-            return f"in its file {path}, {reason}"
-        if not row_level and doc_id in (path, base):
-            return f"its file {path} was not loaded ({reason})"
-    return ""
-
-
 def read(corpus: data.Corpus, view: View, theme: str) -> None:
     """The article reader: title, details, body, with the query's matches marked (without a
     query, the theme's)."""
@@ -135,7 +112,7 @@ def read(corpus: data.Corpus, view: View, theme: str) -> None:
     doc = corpus.article(doc_id, query, theme)
     if doc is None:
         # (it may be in the load report: a duplicate, a bad date...)
-        why = not_loaded(corpus.info()["skipped"], doc_id)
+        why = why_not_loaded(corpus.info()["skipped"], doc_id)
         st.warning(ui.plain(f"No article with the id {doc_id!r} in this corpus"
                             + (f": {why}." if why else ".")))
         state.set_view(replace(view, doc=""))  # (nor in the link)

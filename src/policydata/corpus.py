@@ -40,7 +40,7 @@ import operator
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -103,6 +103,38 @@ def is_duplicate(reason: str) -> bool:
     (True, False)
     """
     return reason.startswith(DUPLICATE)
+
+
+#: How the load report names a row of a table file, by the file's type (its number is the
+#: one in the ids of the file's rows, ``path#N``).
+ROW_NAMES = {".csv": "row", ".tsv": "row", ".parquet": "row", ".jsonl": "line",
+             ".ndjson": "line", ".json": "item"}
+
+
+def why_not_loaded(skipped: Sequence[Mapping[str, str]], doc_id: str) -> str:
+    """Why a load report's ``skipped`` entries (``{path, reason}``) say the article
+    ``doc_id`` was not loaded: its file, or its row of a table file (ids ``path#N``); ""
+    when they do not name it.
+
+    >>> skipped = [{"path": "a.txt", "reason": "no date"},
+    ...            {"path": "t.csv", "reason": "row 2 (line 3): missing date"}]
+    >>> why_not_loaded(skipped, "a"), why_not_loaded(skipped, "t#2")
+    ('its file a.txt was not loaded (no date)', 'in its file t.csv, row 2 (line 3): missing date')
+    >>> why_not_loaded(skipped, "t"), why_not_loaded(skipped, "t#3"), why_not_loaded(skipped, "t#(")
+    ('', '', '')
+    """
+    stem, mark, number = doc_id.rpartition("#")
+    for entry in skipped:
+        path, reason = entry["path"], entry["reason"]
+        base, suffix = os.path.splitext(path)
+        named = ROW_NAMES.get(suffix.lower())
+        row_level = bool(named and re.match(rf"{named} \d+\b", reason))
+        if (mark and number.isdigit() and base == stem and row_level
+                and re.match(rf"{named} {int(number)}\b", reason)):
+            return f"in its file {path}, {reason}"
+        if not row_level and doc_id in (path, base):
+            return f"its file {path} was not loaded ({reason})"
+    return ""
 
 
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
