@@ -178,9 +178,15 @@ class _Parser(argparse.ArgumentParser):
     def _print_message(self, message: str, file: Any = None) -> None:
         # argparse drops a failed write of its help or version (a full disk): kept, so main
         # says so and exits 1 as it does for a command's results.
-        # (None: help for a closed output, which argparse would put on stderr instead)
+        # (None: help for a closed output, which argparse would put on stderr instead; a
+        # message that cannot reach stderr is dropped, as argparse does)
         if message and file is not None:
-            file.write(message)
+            try:
+                file.write(message)
+            except OSError:
+                if file is not sys.stdout:
+                    return
+                raise
 
 
 def build_parser() -> _Parser:
