@@ -52,7 +52,8 @@ def _writing() -> Iterator[None]:
     :class:`OutputError` saying why it could not be written."""
     try:
         yield
-        sys.stdout.flush()
+        if sys.stdout is not None:  # (closed: said by main)
+            sys.stdout.flush()
     except UnicodeEncodeError as error:
         raise OutputError(
             f"the output's encoding ({error.encoding}) cannot write "
@@ -712,23 +713,22 @@ def arranged(argv: list[str], parser: _Parser) -> list[str]:
     return argv[:at + 1] + flags + (["--"] if dashed else []) + terms
 
 
-def _written() -> int:
-    """0 when what was printed (help, the version) reached the output; else 1, with the
-    error said (a full disk, a closed output), as for a command's results."""
-    try:
-        if sys.stdout is None:
-            raise OutputError("the output is closed: nothing can be written")
-        sys.stdout.flush()
-    except BrokenPipeError:
-        return 0  # (`policydata --help | head -1`)
-    except OSError as error:
-        print(f"policydata: error: the output cannot be written: {error.strerror or error}",
-              file=sys.stderr)
-        return 1
-    except OutputError as error:
-        print(f"policydata: error: {error}", file=sys.stderr)
-        return 1
-    return 0
+#: Why nothing is written when the output is closed (`policydata info >&-`).
+CLOSED = "the output is closed: nothing can be written"
+
+
+def _parse(parser: _Parser, argv: list[str]) -> argparse.Namespace | None:
+    """The parsed arguments, or None after help or the version was written; raises
+    :class:`OutputError` (as :func:`_writing` does for results) when it could not be."""
+    with _writing():
+        try:
+            return parser.parse_args(arranged(argv, parser))
+        except SystemExit as done:  # --help or --version (or bad arguments, said)
+            if done.code not in (0, None):
+                raise
+            if sys.stdout is None:
+                raise OutputError(CLOSED) from None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -738,20 +738,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(format="policydata: note: %(message)s", level=logging.WARNING)
     parser = build_parser()
     try:
-        args = parser.parse_args(arranged(sys.argv[1:] if argv is None else list(argv), parser))
-    except SystemExit as done:  # --help or --version written (or bad arguments, said)
-        if done.code not in (0, None):
-            raise
-        return _written()
+        args = _parse(parser, sys.argv[1:] if argv is None else list(argv))
     except BrokenPipeError:
         return 0  # (`policydata --help | head -1`)
-    except OSError as error:  # (help or the version not written: see _Parser)
-        print(f"policydata: error: the output cannot be written: {error.strerror or error}",
-              file=sys.stderr)
+    except OutputError as error:
+        print(f"policydata: error: {error}", file=sys.stderr)
         return 1
+    if args is None:
+        return 0
     if sys.stdout is None and args.command != "serve":  # (`policydata info >&-`)
-        print("policydata: error: the output is closed: nothing can be written",
-              file=sys.stderr)
+        print(f"policydata: error: {CLOSED}", file=sys.stderr)
         return 1
     if getattr(args, "format", "table") in ("csv", "json"):
         # Data files are UTF-8 whatever the terminal's locale (JSON must be, RFC 8259); the
