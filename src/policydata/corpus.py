@@ -1626,15 +1626,18 @@ def _whole_rows(text: str, names: Sequence[str], delimiter: str = ",") -> list[i
     []
     """
     column = names.index("date")
-    found = []
+    return [number for number, values in _later_lines(text, delimiter)
+            if len(values) == len(names) and _DATE.match(values[column].strip())]
+
+
+def _later_lines(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """The lines after the first of a field that runs over several lines (numbered from its
+    first, 0), each read as a CSV row on its own; lines that cannot be are passed over."""
     for number, line in enumerate(text.split("\n")[1:], start=1):
         try:
-            values = next(csv.reader([line], delimiter=delimiter), [])
+            yield number, next(csv.reader([line], delimiter=delimiter), [])
         except csv.Error:
             continue
-        if len(values) == len(names) and _DATE.match(values[column].strip()):
-            found.append(number)
-    return found
 
 
 def _holds_rows(title: str, names: Sequence[str], delimiter: str = ",") -> bool:
@@ -1657,11 +1660,7 @@ def _holds_rows(title: str, names: Sequence[str], delimiter: str = ",") -> bool:
         return False
     column = names.index("date")
     last = column == len(names) - 1
-    for line in title.split("\n")[1:]:
-        try:
-            values = next(csv.reader([line], delimiter=delimiter), [])
-        except csv.Error:
-            continue
+    for _, values in _later_lines(title, delimiter):
         if last:  # (a headline may end in "Beijing, 2023": a row's date has a month too)
             date = _DATE.match(values[-1].strip()) if len(values) == len(names) else None
             if date and date.group(2):
