@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -20,6 +19,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import streamlit as st
 
+from policydata.analysis import period_freq
 from policydata.columns import printable
 from policydata.filters import (
     MARKS,
@@ -271,10 +271,6 @@ def valid_choice(key: str, options: list[object],
         run.view = CONTROLS[key].put(run.view, st.session_state[key], run)
 
 
-_PERIOD_KINDS = ((re.compile(r"\d{4}-\d\d"), "month"), (re.compile(r"\d{4}Q\d"), "quarter"),
-                 (re.compile(r"\d{4}"), "year"))
-
-
 def _period_why(value: object, view: View) -> str:
     """Why a link's period is not one of its chart's.
 
@@ -283,7 +279,10 @@ def _period_why(value: object, view: View) -> str:
     >>> _period_why("2023Q3", View(freq="quarter"))
     'is not a period of the chart with these filters'
     """
-    kind = next((k for pattern, k in _PERIOD_KINDS if pattern.fullmatch(str(value))), "")
+    try:
+        kind = period_freq(str(value))
+    except ValueError:
+        kind = ""
     if kind and kind != view.freq:
         return f"is a {kind}, and the chart is by {view.freq}"
     return "is not a period of the chart with these filters"

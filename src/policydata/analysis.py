@@ -443,6 +443,19 @@ def period_bounds(label: str) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def period_freq(label: str) -> str:
+    """The frequency a period label is written in: ``month``, ``quarter`` or ``year``.
+
+    Raises ``ValueError`` as :func:`period_bounds` does.
+
+    >>> period_freq("2023-09"), period_freq("2023Q3"), period_freq("2023")
+    ('month', 'quarter', 'year')
+    """
+    start, end = period_bounds(label)
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return {1: "month", 3: "quarter"}.get(months, "year")
+
+
 def in_period(flt: Filter, period: str) -> Filter:
     """A filter narrowed to one period of a trend: the articles behind one of its points.
 
