@@ -305,9 +305,10 @@ def _top_terms(_index: Index, index_key: str, flt: Filter, n: int, weight: str, 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _kwic(_index: Index, index_key: str, term: str, theme: str, flt: Filter, window: int,
-          limit: int, sort: str, _themes: ThemeDictionary, themes_key: str) -> pd.DataFrame:
+          limit: int, sort: str, by: str, _themes: ThemeDictionary,
+          themes_key: str) -> pd.DataFrame:
     return an.kwic(_index, _themes.entries(theme) if theme else term, flt, window=window,
-                   limit=limit, sort=sort, themes=_themes)
+                   limit=limit, sort=sort, by=by, themes=_themes)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -331,7 +332,7 @@ KWIC_WORDS = 5_000_000
 class KwicLines:
     """Keyword-in-context lines as a page shows them: the first ones, and more on demand."""
 
-    rows: pd.DataFrame  # the first KWIC_SHOWN lines, in order
+    rows: pd.DataFrame  # the first KWIC_SHOWN lines, in order (of them all)
     whole: Callable[[], pd.DataFrame]  # the lines a download holds, read again when asked
     articles: int  # the articles whose lines the download holds (the first ones, in order)
     lines: int  # the lines it holds
@@ -464,26 +465,30 @@ class Corpus:
                   reference: Filter | None = None) -> pd.DataFrame:
         return _top_terms(*self._keys, flt, n, weight, ngram, stop, reference, *self._dict)
 
-    def kwic(self, term: str, flt: Filter, *, sort: str = "date", window: int = 8) -> KwicLines:
+    def kwic(self, term: str, flt: Filter, *, sort: str = "date", by: str = "",
+             window: int = 8) -> KwicLines:
         """Keyword-in-context lines of ``term`` in the articles ``flt`` selects, article by
-        article in the order ``sort`` (:func:`policydata.analysis.kwic`)."""
-        return self._lines(term, "", flt, sort, window)
+        article in the order ``sort``, or all of them sorted ``by`` the words after or before
+        the match (:func:`policydata.analysis.kwic`)."""
+        return self._lines(term, "", flt, sort, by, window)
 
-    def theme_kwic(self, theme: str, flt: Filter, *, sort: str = "date",
+    def theme_kwic(self, theme: str, flt: Filter, *, sort: str = "date", by: str = "",
                    window: int = 8) -> KwicLines:
         """Keyword-in-context lines of a theme's matches (its entries, counted by rule 8)."""
-        return self._lines("", theme, flt, sort, window)
+        return self._lines("", theme, flt, sort, by, window)
 
-    def _lines(self, term: str, theme: str, flt: Filter, sort: str, window: int) -> KwicLines:
+    def _lines(self, term: str, theme: str, flt: Filter, sort: str, by: str,
+               window: int) -> KwicLines:
         try:
-            rows = _kwic(*self._keys, term, theme, flt, window, KWIC_SHOWN, sort, *self._dict)
+            rows = _kwic(*self._keys, term, theme, flt, window, KWIC_SHOWN, sort, by,
+                         *self._dict)
         except CacheError as error:
             _rebuild(self.source, error)
             raise  # pragma: no cover - _rebuild reruns the page
         extent = _kwic_extent(*self._keys, term, theme, flt, sort, KWIC_WORDS, *self._dict)
         searched = self.dictionary.entries(theme) if theme else term
         return KwicLines(rows, partial(an.kwic, self.index, searched, flt, window=window,
-                                       limit=None, sort=sort, max_words=KWIC_WORDS,
+                                       limit=None, sort=sort, by=by, max_words=KWIC_WORDS,
                                        themes=self.dictionary), *extent)
 
     def articles(self, flt: Filter, *, sort: str = "-date", limit: int | None = None,

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from policydata.analysis import kwic_sorted
 from policydata.columns import COLUMNS, frame_csv, printable
 from policydata.filters import MAX_PERIODS, Filter
 
@@ -332,13 +331,14 @@ def kwic_lines(lines: KwicLines, total: int, name: str, *, key: str) -> None:
                       format_func=KWIC_ORDERS.get, required=True,
                       help="Sorted by the words after the match, or before it (read back "
                            "from the match), lines with the same words come together, as in a "
-                           "concordance; the download keeps them article by article, as "
-                           "`policydata kwic` gives them.")
+                           "concordance: all the lines are sorted, the first ones shown, and "
+                           "the download is sorted the same way, as `policydata kwic --by` "
+                           "gives them.")
         by = state.current().view.kwic
-    kwic_table(kwic_sorted(lines.rows, by), by_article=not by)
+    kwic_table(lines.rows, by_article=not by)
     if total > len(lines.rows):
-        st.caption(f"The first {len(lines.rows):,} lines are shown"
-                   + (", sorted." if by else "."))
+        st.caption(f"The first {len(lines.rows):,} of all {total:,} lines are shown, sorted."
+                   if by else f"The first {len(lines.rows):,} lines are shown.")
     why = (f"reading them all from the articles' text (more than {KWIC_WORDS // 1_000_000} "
            "million words) would hold up the dashboard. `policydata kwic` with the same "
            "filters and `--limit all` gives them all.")

@@ -127,6 +127,18 @@ def spans(text: str) -> list[list[str]]:
     return out
 
 
+def concordance_order(lines: list[tuple[str, str]], by: str) -> list[int]:
+    """The order of keyword-in-context lines, given as ``(left, right)`` contexts in article
+    order, in a concordance sorted ``by`` the words after the match (``after``) or before it
+    read back from the match (``before``): A to Z word by word, a shorter context first, ties
+    in their first order."""
+    def key(i: int) -> list[str]:
+        left, right = lines[i]
+        found = [t for t in tokens(right if by == "after" else left) if t is not None]
+        return found if by == "after" else found[::-1]
+    return sorted(range(len(lines)), key=key)
+
+
 def words(text: str) -> int:
     """Rule 6: the number of tokens."""
     return sum(len(s) for s in spans(text))

@@ -234,6 +234,79 @@ def test_kwic_shows_the_text_as_written(seed_index) -> None:
         "high-quality development", "high-quality development"]
 
 
+def test_kwic_sorted_as_a_concordance_hand_counted(tmp_path: Path, cache: Path) -> None:
+    folder = tmp_path / "c"
+    write_article(folder, "a.txt", "2021-01-01", "A",
+                  "Zinc alpha beta. Iron alpha. Alpha gamma: copper alpha beta.")
+    write_article(folder, "b.txt", "2022-01-01", "B", "Lead alpha Beta; tin ALPHA beta delta")
+    index = open_index(folder, cache_dir=cache)
+    # Two words each side; the context runs across boundaries and the title, not past the
+    # text's ends. After: alpha gamma < beta (the text ends) < beta delta < beta iron <
+    # beta tin < gamma copper.
+    assert an.kwic(index, "alpha", window=2, by="after", limit=None)[
+        ["left", "match", "right"]].values.tolist() == [
+        ["beta. Iron", "alpha", ". Alpha gamma"],
+        ["gamma: copper", "alpha", "beta"],
+        ["Beta; tin", "ALPHA", "beta delta"],
+        ["A Zinc", "alpha", "beta. Iron"],
+        ["B Lead", "alpha", "Beta; tin"],
+        ["Iron alpha.", "Alpha", "gamma: copper"]]
+    # Before, read back from the match: alpha iron < copper gamma < iron beta < lead b <
+    # tin beta < zinc a; the limit keeps the first of that order.
+    before = an.kwic(index, "alpha", window=2, by="before", limit=None)
+    assert before["left"].tolist() == ["Iron alpha.", "gamma: copper", "beta. Iron", "B Lead",
+                                       "Beta; tin", "A Zinc"]
+    assert before["id"].tolist() == ["a", "a", "a", "b", "b", "a"]
+    assert an.kwic(index, "alpha", window=2, by="before", limit=2)["left"].tolist() == [
+        "Iron alpha.", "gamma: copper"]
+    # Ties keep the article order (newest first here, in an article first to last): four
+    # lines have "beta" as the one word after
+    after = an.kwic(index, "alpha", window=1, by="after", sort="-date", limit=None)
+    assert after[["id", "left", "right"]].values.tolist() == [
+        ["a", "Iron", ". Alpha"], ["b", "Lead", "Beta"], ["b", "tin", "beta"],
+        ["a", "Zinc", "beta"], ["a", "copper", "beta"], ["a", "alpha.", "gamma"]]
+    with pytest.raises(ValueError, match="by must be"):
+        an.kwic(index, "alpha", by="middle")
+
+
+_CONCORDANCE_WORDS = ["alpha", "Alpha", "beta", "BETA", "gamma", "alphabet", "delta"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bodies=hst.lists(hst.lists(hst.tuples(hst.sampled_from(_CONCORDANCE_WORDS),
+                                            hst.sampled_from([" ", " ", ". ", "\n\n", "-"])),
+                                  min_size=0, max_size=25), min_size=1, max_size=5),
+       term=hst.sampled_from(["alpha", "beta", "alpha beta", "alpha*", "beta,gamma delta",
+                              "beta beta"]),
+       window=hst.integers(1, 4), by=hst.sampled_from(["after", "before"]),
+       sort=hst.sampled_from(["date", "-date", "hits"]),
+       limit=hst.sampled_from([None, 1, 3, 7]), added=hst.booleans())
+def test_prop_kwic_sorted_as_a_concordance_equals_brute_force(bodies, term, window, by, sort,
+                                                              limit, added) -> None:
+    """All the lines, sorted by the words after or before the match (the reference tokeniser
+    reading the contexts as written), then the first ``limit``: what ``by`` gives from the
+    index without reading the articles to sort them. ``added``: the second half of the
+    articles is added to a built index (a second segment) with an exact duplicate."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "c"
+        first = len(bodies) // 2 if added else len(bodies)
+        for i, body in enumerate(bodies):
+            if i == first > 0:
+                open_index(folder, cache_dir=Path(tmp) / "cache")
+                (folder / "dup.txt").write_bytes((folder / "0.txt").read_bytes())
+            write_article(folder, f"{i}.txt", f"{2020 + i % 3}-01-01", f"Doc {i}",
+                          "".join(w + s for w, s in body))
+        index = open_index(folder, cache_dir=Path(tmp) / "cache")
+        assert len(index.segments) == (2 if 0 < first < len(bodies) else 1)
+        lines = an.kwic(index, term, window=window, sort=sort, limit=None)
+        got = an.kwic(index, term, window=window, sort=sort, limit=limit, by=by)
+    order = ref.concordance_order(list(zip(lines["left"], lines["right"], strict=True)), by)
+    expected = lines.iloc[order[:limit]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected)
+
+
 def test_kwic_lines_follow_the_article_lists_order(tmp_path: Path, cache: Path) -> None:
     # Article by article in the list's order (ties by id), each article's lines first to last.
     folder = tmp_path / "c"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import reference as ref
 from conftest import SEEDS, shared_corpus, write_article
 
 from policydata import analysis as an
@@ -190,6 +191,24 @@ def test_kwic_lines_come_in_the_order_of_the_article_list(corpus: Path, cache: P
         runs = [doc for k, doc in enumerate(r["id"] for r in lines)
                 if not k or lines[k - 1]["id"] != doc]
         assert runs == [r["id"] for r in listed], sort
+
+
+def test_kwic_by_sorts_every_line_as_a_concordance(corpus: Path, cache: Path) -> None:
+    # --by sorts all the lines, then --limit keeps the first: the lines of --limit all sorted
+    everything = rows(run("kwic", "economy", "--limit", "all", "--window", "3", "--corpus",
+                          str(corpus), "--format", "csv", cache=cache).stdout)
+    assert len(everything) > 5
+    for by in ("after", "before"):
+        order = ref.concordance_order([(r["left"], r["right"]) for r in everything], by)
+        for limit in ("all", "5"):
+            got = rows(run("kwic", "economy", "--by", by, "--limit", limit, "--window", "3",
+                           "--corpus", str(corpus), "--format", "csv", cache=cache).stdout)
+            expected = [everything[i] for i in order][:None if limit == "all" else 5]
+            assert got == expected, (by, limit)
+            assert got != everything[:len(got)]  # (the order did change)
+    wrong = run("kwic", "economy", "--by", "middle", "--corpus", str(corpus), cache=cache,
+                check=False)
+    assert wrong.returncode == 2 and "--by: invalid choice: 'middle'" in wrong.stderr
 
 
 def test_help_gives_the_defaults() -> None:

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import numpy as np
 import pandas as pd
 import pytest
+import reference as ref
 from conftest import ROOT, SEEDS, shared_corpus, small_corpus, worker_sized_corpus, write_article
 from streamlit.elements.plotly_chart import PlotlyState
 from streamlit.testing.v1 import AppTest
@@ -476,14 +477,17 @@ def test_a_click_on_a_trend_point_lists_its_articles(monkeypatch, tmp_path, smal
 def test_concordance_lines_sorted_by_the_words_after_or_before_the_match(monkeypatch, tmp_path,
                                                                        small) -> None:
     index = open_index(small, cache_dir=tmp_path)
-    lines = an.kwic(index, "economy", sort="-date", limit=200)
+    everything = an.kwic(index, "economy", sort="-date", limit=None)
+    lines = everything.head(200)
     assert len(lines) > 30
     for by in ("after", "before"):
         at = app(monkeypatch, small, tmp_path, {"q": "economy", "kwic": by}, "views/articles.py")
         assert not at.exception
         assert at.segmented_control(key="w_kwic").value == by
         shown = concordance(at)
-        expected = an.kwic_sorted(lines, by)
+        order = ref.concordance_order(list(zip(everything["left"], everything["right"],
+                                               strict=True)), by)
+        expected = everything.iloc[order[:200]]  # (all the lines sorted, the first shown)
         assert shown[["date", "left", "match", "right"]].values.tolist() == expected[
             ["date", "left", "match", "right"]].values.tolist()
         assert shown.values.tolist() != lines[["date", "title", "left", "match", "right"]

@@ -81,10 +81,10 @@ def main() -> None:
     # lines show and the reader marks.
     theme = "" if view.filter.query else view.focus_theme
     if view.filter.query:
-        kwic(corpus.kwic(view.filter.query, view.filter, sort=view.sort),
+        kwic(corpus.kwic(view.filter.query, view.filter, sort=view.sort, by=view.kwic),
              listed.hits, repr(view.filter.query), view)  # (a line for each match)
     elif theme:
-        kwic(corpus.theme_kwic(theme, view.filter, sort=view.sort),
+        kwic(corpus.theme_kwic(theme, view.filter, sort=view.sort, by=view.kwic),
              listed.hits if view.filter.themes == (theme,) else corpus.articles(
                  view.filter, sort=view.sort, with_theme=theme).hits,
              f"the theme {theme!r}", view)

@@ -102,7 +102,8 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     if not behind.count:
         st.info("No article in this period has the theme.")
         return
-    ui.behind_point(behind, corpus.theme_kwic(theme, inside, sort="hits"), view.period,
+    ui.behind_point(behind, corpus.theme_kwic(theme, inside, sort="hits", by=view.kwic),
+                    view.period,
                     "theme_behind")
     # The articles page with the theme and the period as filters, the article with the most
     # matches open and the theme's matches marked in it; its link carries the way back to

@@ -127,7 +127,7 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     if not behind.count:
         st.info("No article in this period mentions the term.")
         return
-    ui.behind_point(behind, corpus.kwic(term, inside, sort="hits"), view.period,
+    ui.behind_point(behind, corpus.kwic(term, inside, sort="hits", by=view.kwic), view.period,
                     "behind")
     # The articles page with the period and the term as filters and the article with the
     # most matches open; its link carries the way back to this view (the filters as they

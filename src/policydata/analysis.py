@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .columns import COLUMNS, MAX_WINDOW
-from .filters import Filter
+from .filters import KWIC_ORDERS, Filter
 from .index import Index
 from .themes import ThemeDictionary
 from .tokens import (
@@ -43,7 +43,6 @@ from .tokens import (
     split_query,
     text_pieces,
     token_spans,
-    tokenize,
 )
 
 TREND_COLUMNS = COLUMNS["trend"]
@@ -1425,7 +1424,7 @@ def kwic_extent(index: Index, term: str | Sequence[Term], flt: Filter = Filter()
 
 def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, window: int = 8,
          limit: int | None = 100, themes: ThemeDictionary | None = None,
-         sort: str = "date", max_words: int | None = None) -> pd.DataFrame:
+         sort: str = "date", max_words: int | None = None, by: str = "") -> pd.DataFrame:
     """Keyword in context: every counted match of ``term``, as written in the article.
 
     Parameters
@@ -1451,12 +1450,18 @@ def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, wi
         With a number, only the lines of the first articles (in that order) whose words add
         up to at most ``max_words``: a bound on the text read (about 700,000 words a
         second), whatever the number of lines. :func:`kwic_extent` says how many that is.
+    by : {"", "after", "before"}
+        The order of the lines: ``""``, article by article as below; ``after``, as in a
+        concordance, A to Z by the words after the match (as the counting rules normalise
+        them), or ``before``, by the words before it read back from the match; lines with
+        the same words keep the order of ``""``. All the lines are sorted (from the index,
+        without reading the articles) and ``limit`` keeps the first ones of that order.
 
     Returns
     -------
     DataFrame
         One line per counted match, article by article in the order of ``sort``, and in
-        an article from first to last:
+        an article from first to last (unless ``by`` says otherwise):
 
         * ``id``, ``date`` (``YYYY-MM-DD``), ``title``: the article's;
         * ``left``: up to ``window`` words before the match;
@@ -1469,8 +1474,8 @@ def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, wi
     Raises
     ------
     ValueError
-        For a negative ``window``, ``limit`` or ``max_words``, another ``sort``, or a term
-        that cannot match.
+        For a negative ``window``, ``limit`` or ``max_words``, another ``sort`` or ``by``, or
+        a term that cannot match.
 
     Examples
     --------
@@ -1487,15 +1492,24 @@ def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, wi
     2     and vitality of  China‘s  economic development can
     >>> len(kwic(index, "China", limit=2)), len(kwic(index, "China", limit=0))
     (2, 0)
+    >>> kwic(index, "China", window=3, by="after")[["match", "right"]].head(3)
+         match                     right
+    0    China            can create new
+    1    China   can strengthen economic
+    2  China‘s  economic development can
     """
     if not 0 <= window <= MAX_WINDOW:
         raise ValueError(f"window must be 0 to {MAX_WINDOW} words, not {window}")
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be 0 or more, not {limit}")
+    if by not in KWIC_ORDERS:
+        raise ValueError(f"by must be '', 'after' or 'before', not {by!r}")
     rows, counts, terms = _kwic_rows(index, term, flt, themes, sort, max_words)
     lines: list[dict[str, Any]] = []
     if limit == 0:  # (the limit is checked after each line below: it would keep one)
         return pd.DataFrame(lines, columns=KWIC_COLUMNS)
+    if by and window:
+        return _concordance(index, rows, terms, by, window, limit)
     docs = index.documents
     for row, count in zip(rows.tolist(), counts.tolist(), strict=True):
         text = index.text(row)
@@ -1516,55 +1530,107 @@ def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, wi
     return pd.DataFrame(lines, columns=KWIC_COLUMNS)
 
 
+def _concordance(index: Index, rows: np.ndarray, terms: list[Term], by: str, window: int,
+                 limit: int | None) -> pd.DataFrame:
+    """:func:`kwic`'s lines of the articles ``rows`` (in order) sorted ``by`` the words after
+    or before the match: the sort reads the words from the index, and only the articles
+    holding the first ``limit`` lines are read."""
+    where, nth, keys = _concordance_keys(index, rows, terms, by, window, limit)
+    order = np.lexsort((nth, where, *keys[::-1]))[:limit]
+    chosen = list(zip(rows[where[order]].tolist(), nth[order].tolist(), strict=True))
+    wanted: dict[int, set[int]] = {}
+    for row, k in chosen:
+        wanted.setdefault(row, set()).add(k)
+    found: dict[tuple[int, int], dict[str, Any]] = {}
+    docs = index.documents
+    for row, ks in wanted.items():
+        text = index.text(row)
+        matches = islice(match_offsets(text, terms, window=window), max(ks) + 1)
+        for k, (a, b, left_start, right_end) in enumerate(matches):
+            if k in ks:
+                found[row, k] = {"id": docs["id"].iat[row], "date": str(index.dates[row]),
+                                 "title": docs["title"].iat[row],
+                                 "left": _one_line(text[left_start:a]),
+                                 "match": _one_line(text[a:b]),
+                                 "right": _one_line(text[b:right_end])}
+    return pd.DataFrame([found[key] for key in chosen], columns=KWIC_COLUMNS)
+
+
+def _concordance_keys(index: Index, rows: np.ndarray, terms: list[Term], by: str,
+                      window: int, limit: int | None,
+                      ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Every counted match of ``terms`` in the articles ``rows``: its article's place in
+    ``rows``, its number in the article (0 for the first), and ``window`` sort keys, the
+    A-to-Z rank of the 1st, 2nd, ... word after the match (``after``) or before it
+    (``before``), -1 past the article's ends (a shorter context comes first). With a
+    ``limit``, only the matches that can be among the first ``limit`` by their first word
+    are kept and given the other keys."""
+    place = np.full(len(index.documents), -1, dtype=np.int64)
+    place[rows] = np.arange(len(rows))
+    patterns = [index.pattern(t) for t in terms]
+    step = 1 if by == "after" else -1
+    parts = []  # (segment, its matches' documents, the first word's position)
+    where, nth = [], []
+    for s, segment in enumerate(index.segments):
+        lo = int(index.offsets[s])
+        if not (place[lo:int(index.offsets[s + 1])] >= 0).any():
+            continue
+        starts, lengths = segment.match_starts(patterns)
+        docs = np.searchsorted(segment.doc_start, starts, side="right") - 1
+        keep = place[lo + docs] >= 0
+        where.append(place[lo + docs[keep]])
+        nth.append((np.arange(len(docs)) - np.searchsorted(docs, docs))[keep])  # (sorted)
+        parts.append((segment, docs[keep],
+                      (starts + lengths)[keep] if by == "after" else starts[keep] - 1))
+    empty = np.zeros(0, dtype=np.int64)
+    places, numbers = (np.concatenate(where), np.concatenate(nth)) if parts else (empty, empty)
+    streams = [_context_words(index, *part, step) for part in parts]
+    keys = [np.concatenate([next(w) for w in streams]) if streams else empty]
+    if limit is not None and len(places) > limit:
+        # Only a match whose first word is no later than the limit-th one's can be shown.
+        kept = keys[0] <= np.partition(keys[0], limit - 1)[limit - 1]
+        places, numbers, keys = places[kept], numbers[kept], [keys[0][kept]]
+        bounds = np.cumsum([0] + [len(docs) for _, docs, _ in parts]).tolist()
+        streams = []
+        for (segment, docs, first), a, b in zip(parts, bounds, bounds[1:], strict=False):
+            streams.append(_context_words(index, segment, docs[kept[a:b]],
+                                          first[kept[a:b]], step))
+            next(streams[-1])  # (the first word again)
+    for _ in range(window - 1):
+        keys.append(np.concatenate([next(w) for w in streams]) if streams else empty)
+    return places, numbers, keys
+
+
+def _context_words(index: Index, segment: Any, docs: np.ndarray, at: np.ndarray,
+                   step: int) -> Iterator[np.ndarray]:
+    """The A-to-Z ranks of the words from the positions ``at`` of ``segment``'s stream on,
+    one word of each at a time, going ``step`` (1 or -1) and skipping boundaries; -1 past
+    its document ``docs``' ends."""
+    rank = index.lexicon.rank()
+    tokens = segment.stream()
+    low, high = segment.doc_start[docs], segment.doc_start[docs + 1]
+    at = at.astype(np.int64, copy=True)
+
+    def read() -> tuple[np.ndarray, np.ndarray]:
+        inside = (at > low) & (at < high)  # (a document's first position is a boundary)
+        token = np.zeros(len(at), dtype=np.int64)
+        token[inside] = tokens[at[inside]]
+        return inside, token
+
+    while True:
+        inside, token = read()
+        gap = inside & (token == 0)
+        while gap.any():
+            at[gap] += step
+            inside, token = read()
+            gap = inside & (token == 0)
+        yield np.where(inside, rank[segment.as_global(token)], -1)
+        at += step
+
+
 Token = tuple[str, int, int]
 #: A tokenised piece of text: its spans, and the same tokens in one list.
 Piece = tuple[list[list[Token]], list[Token]]
-
-
-def kwic_sorted(lines: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Keyword-in-context lines in a concordance's other orders: by the words after the
-    match (``after``) or before it, read back from the match (``before``), A to Z as the
-    counting rules normalise words; lines that tie keep their order. ``""`` keeps the order
-    of :func:`kwic` (article by article).
-
-    Parameters
-    ----------
-    lines : DataFrame
-        A :func:`kwic` frame (``left`` and ``right`` columns).
-    by : {"", "after", "before"}
-
-    Returns
-    -------
-    DataFrame
-        The same lines (and index) in the new order.
-
-    Raises
-    ------
-    ValueError
-        For another ``by``.
-
-    Examples
-    --------
-    >>> lines = pd.DataFrame({"left": ["the Committee", "a", "growth and"],
-    ...                       "match": ["inflation"] * 3,
-    ...                       "right": ["Rose", "expectations were", "rose further"]})
-    >>> kwic_sorted(lines, "after")["right"].tolist()
-    ['expectations were', 'Rose', 'rose further']
-    >>> kwic_sorted(lines, "before")["left"].tolist()
-    ['a', 'growth and', 'the Committee']
-    """
-    if by not in ("", "after", "before"):
-        raise ValueError(f"by must be '', 'after' or 'before', not {by!r}")
-    if not by or lines.empty:
-        return lines
-
-    def words(text: str) -> list[str]:
-        return [token for span in tokenize(text) for token in span]
-
-    keys = ([words(text) for text in lines["right"]] if by == "after" else
-            [words(text)[::-1] for text in lines["left"]])
-    order = sorted(range(len(lines)), key=keys.__getitem__)  # (stable: ties keep their order)
-    return lines.iloc[order]
 
 
 def match_offsets(text: str, terms: Sequence[Term], *, window: int = 0, piece: int = PIECE,

@@ -277,6 +277,10 @@ def build_parser() -> _Parser:
     p.add_argument("--sort", choices=["date", "-date", "hits"], default="date",
                    help="the order of the articles the lines come from, as in articles "
                         "(default: date, oldest first); in an article, first to last")
+    p.add_argument("--by", choices=["after", "before"], default="",
+                   help="sort all the lines as a concordance, A to Z by the words after the "
+                        "match or before it (read back from the match); lines with the same "
+                        "words keep the order of --sort; --limit keeps the first ones")
     p = sub.add_parser("articles", parents=[common, rows, filters],
                        help="filtered article list: " + ",".join(COLUMNS["articles"]))
     p.add_argument("--sort", choices=["date", "-date", "hits"], default="-date",
@@ -508,7 +512,7 @@ def run(args: argparse.Namespace) -> int:
                                  keep_nested=not args.drop_nested, themes=themes)
         elif args.command == "kwic":
             frame = an.kwic(index, args.term, flt, window=args.window, limit=args.limit,
-                            themes=themes, sort=args.sort)
+                            themes=themes, sort=args.sort, by=args.by)
         else:
             frame = an.articles(index, flt, sort=args.sort, limit=args.limit, themes=themes)
     except ValueError as error:

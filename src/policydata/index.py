@@ -83,6 +83,7 @@ class Lexicon:
         self._id = {t: i for i, t in enumerate(self.terms) if i}
         self._sorted: list[str] | None = None  # built on the first glob
         self._sorted_ids = _EMPTY
+        self._rank: np.ndarray | None = None  # built on the first concordance sort
 
     def _prefix_index(self) -> list[str]:
         if self._sorted is None:
@@ -90,6 +91,21 @@ class Lexicon:
             self._sorted_ids = np.asarray(order, dtype=np.int64)
             self._sorted = [self.terms[i] for i in order]
         return self._sorted
+
+    def rank(self) -> np.ndarray:
+        """Each term id's place in the A-to-Z order of the term strings (cached; the boundary,
+        id 0, comes first).
+
+        >>> Lexicon(["", "economy", "digital", "real"]).rank().tolist()
+        [0, 2, 1, 3]
+        """
+        ordered = self._prefix_index()  # (makes _sorted_ids)
+        rank = self._rank
+        if rank is None or len(rank) != len(ordered) + 1:
+            rank = np.zeros(len(self.terms), dtype=np.int64)
+            rank[self._sorted_ids] = np.arange(1, len(self._sorted_ids) + 1)
+            self._rank = rank
+        return rank
 
     def __len__(self) -> int:
         return len(self.terms)
@@ -1120,9 +1136,9 @@ class Index:
     def warm(self, stop: np.ndarray | None = None) -> threading.Thread:
         """Prepare, in a background thread, what slow first queries would otherwise build.
 
-        Rebuilds every segment's token stream, the glob lookup and (given a stopword mask)
-        the whole corpus's repeated 2- and 3-word phrases (for servers: top terms, keyness
-        and glob phrases then answer at once).
+        Rebuilds every segment's token stream, the sorted vocabulary (for globs and
+        concordances) and (given a stopword mask) the whole corpus's repeated 2- and 3-word
+        phrases (for servers: top terms, keyness and glob phrases then answer at once).
 
         Parameters
         ----------
@@ -1150,7 +1166,7 @@ class Index:
         def work() -> None:
             for segment in self.segments:
                 segment.stream()
-            self.lexicon._prefix_index()  # the sorted vocabulary for globs
+            self.lexicon.rank()  # the sorted vocabulary, for globs and concordances
             if stop is not None:  # the whole corpus's phrases, for word clouds and keyness
                 for size in (2, 3):
                     self._repeated_ngrams(size, stop)
