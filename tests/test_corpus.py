@@ -14,15 +14,18 @@ import re
 import tempfile
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import reference as ref
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from policydata import corpus
 from policydata.corpus import Document, LoadReport, Problem, Unreadable
 from policydata.store import open_index
+from policydata.tokens import parse_term
 
 ARTICLE = (" date 2023-09-02 Digital Economy\n\nThe digital economy and the real economy.\n\n"
            "Share this:\n\nTwitter\n\nFacebook\n")
@@ -1797,12 +1800,47 @@ def test_lists_and_mappings_where_text_is_expected_are_said(tmp_path: Path):
     write(tmp_path, "a.md", "---\ndate: 2023-01-01\ntitle: [a, '<b>']\nsource: {x: y}\n---\nbody\n")
     write(tmp_path, "b.jsonl", '{"date": "2023-01-02", "title": 5, "text": {"k": "v"}}\n')
     docs, report = load(tmp_path)
-    assert [d.title for d in docs] == ["['a', '<b>']", "5"]
-    caveats = sorted((p.path, p.reason.split(":")[1].strip()) for p in report.warnings)
-    assert caveats == [("a.md", "'source' is a mapping, not text; it is used as written"),
-                       ("a.md", "'title' is a list, not text; it is used as written"),
-                       ("b.jsonl#1", "'text' is a mapping, not text; it is used as written"),
-                       ("b.jsonl#1", "'title' is a number, not text; it is used as '5'")]
+    assert [(d.title, d.source, d.body) for d in docs] == [("a; <b>", "y", "body"),
+                                                           ("5", tmp_path.name, "v")]
+    caveats = sorted((p.path, p.reason.split(":", 1)[1].strip()) for p in report.warnings)
+    assert caveats == [
+        ("a.md", "'source' is a mapping, not text; its 1 values are joined by '; ' (its keys "
+                 "'x' are not read)"),
+        ("a.md", "'title' is a list of 2 items, not text; they are joined by '; '"),
+        ("b.jsonl#1", "'text' is a mapping, not text; its 1 values are read as paragraphs, "
+                      "one after the other (its keys 'k' are not read)"),
+        ("b.jsonl#1", "'title' is a number, not text; it is used as '5'")]
+
+
+def test_text_given_as_a_list_of_paragraphs_is_counted_by_the_rules(tmp_path: Path,
+                                                                    cache: Path):
+    # Scrapy's item files hold an article's text as a list of paragraphs: each is a paragraph
+    # (a blank line between them, rule 4), not the list's written form, whose "\\n" glued
+    # words together ("new\\nindustry") and whose "', '" let phrases run across paragraphs.
+    items = [{"date": "2023-09-02", "title": "T",
+              "text": ["Growth of the new\nindustry sector.", "We need the real",
+                       "economy to grow.", ["nested real", "economy"], 7]}]
+    write(tmp_path / "c", "items.json", json.dumps(items))
+    write(tmp_path / "c", "lines.jsonl", json.dumps({**items[0], "title": "U"}) + "\n")
+    pd.DataFrame({"date": ["2023-09-03"], "title": ["V"],
+                  "text": [items[0]["text"][:3]]}).to_parquet(tmp_path / "c" / "t.parquet")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    assert index.documents["title"].tolist() == ["T", "U", "V"]
+    for row in range(3):
+        text = index.text(row)
+        assert ref.count(text, "new industry") == 1 and ref.count(text, "real economy") == 0
+    assert index.text(0).endswith("\n\nnested real\n\neconomy\n\n7")
+    assert index.counts([parse_term("new industry")]).tolist() == [1, 1, 1]
+    assert index.counts([parse_term("real economy")]).tolist() == [0, 0, 0]
+    assert index.counts([parse_term("nindustry")]).tolist() == [0, 0, 0]
+    reasons = [(w.path, w.reason) for w in index.report.warnings]
+    assert reasons == [
+        ("items.json#1", "item 1: 'text' is a list of 5 items, not text; they are read as "
+                         "paragraphs, one after the other"),
+        ("lines.jsonl#1", "line 1: 'text' is a list of 5 items, not text; they are read as "
+                          "paragraphs, one after the other"),
+        ("t.parquet#1", "row 1: 'text' is a list of 3 items, not text; they are read as "
+                        "paragraphs, one after the other")]
 
 
 def test_a_corpus_folder_whose_own_name_is_not_utf8_loads(tmp_path: Path, cache: Path):

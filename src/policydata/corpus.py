@@ -139,10 +139,11 @@ def why_not_loaded(skipped: Sequence[Mapping[str, str]], doc_id: str) -> str:
 
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
-LOADER_VERSION = 8  # 8: a CSV line read again after a broken row is reported when it cannot
-# be loaded, a CSV text holding lines shaped like rows gets a caveat, a second byte-order mark
-# is dropped, YYYYMMDD and 2023年9月2日 are dates (7: a title of invisible characters is no
-# title; 6: a JSON name given twice is a caveat; 5: a date alone is skipped)
+LOADER_VERSION = 9  # 9: a list in a text field is read as paragraphs, not as its written
+# form (8: a CSV line read again after a broken row is reported when it cannot be loaded, a
+# CSV text holding lines shaped like rows gets a caveat, a second byte-order mark is dropped,
+# YYYYMMDD and 2023年9月2日 are dates (7: a title of invisible characters is no
+# title; 6: a JSON name given twice is a caveat; 5: a date alone is skipped))
 
 
 @dataclass(frozen=True)
@@ -1358,13 +1359,13 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
             raise Unreadable("front matter has no 'date'")
         date_value = meta["date"]
         title = meta.get("title")
-        untitled = title is None or blank(str(title))
+        untitled = title is None or blank(_text(title))
         if untitled:
-            said = _invisible_only(str(title or ""))
+            said = _invisible_only(_text(title))
             title = _stem_id(relpath).rpartition("/")[2]
             caveats.append(f"front matter has no 'title'{said}; the file name {title!r} is "
                            "used")
-        title = str(title).strip()
+        title = _text(title).strip()
         where = "front matter"
     elif _TOML_OPEN.match(stripped):
         raise Unreadable("front matter between '+++' lines is TOML; only YAML front matter, "
@@ -1419,19 +1420,31 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
 
 
 def _not_text(fields: dict[str, Any], names: tuple[str, ...], where: str) -> list[str]:
-    """Caveats for fields that hold a list or a mapping where text is expected (their written
-    form is used, so nothing is lost, but it is said).
+    """Caveats for fields that hold a list or a mapping where text is expected (read as
+    :func:`_text` reads them, so nothing is lost, but it is said).
 
     >>> _not_text({"title": ["a", "b"], "id": 7}, ("title", "id"), "line 1")
-    ["line 1: 'title' is a list, not text; it is used as written: ['a', 'b']"]
+    ["line 1: 'title' is a list of 2 items, not text; they are joined by '; '"]
+    >>> _not_text({"text": {"en": "x", "zh": "y"}}, ("text",), "line 2")
+    ["line 2: 'text' is a mapping, not text; its 2 values are read as paragraphs, one after \
+the other (its keys 'en', 'zh' are not read)"]
     """
     out = []
     for name in names:
         value = fields.get(name)
         if isinstance(value, (list, dict)):
-            kind = "a list" if isinstance(value, list) else "a mapping"
-            shown = str(value) if len(str(value)) <= 60 else str(value)[:60] + "..."
-            out.append(f"{where}: {name!r} is {kind}, not text; it is used as written: {shown}")
+            joined = "read as paragraphs, one after the other" if name == "text" else (
+                "joined by '; '")
+            if isinstance(value, list):
+                said = f"a list of {len(value):,} item{'' if len(value) == 1 else 's'}"
+                how = f"they are {joined}" if len(value) != 1 else "it is read as the text"
+            else:
+                keys = ", ".join(repr(str(k)) for k in list(value)[:5]) + (
+                    ", ..." if len(value) > 5 else "")
+                said = "a mapping"
+                how = (f"its {len(value):,} values are {joined} (its keys {keys} are not "
+                       "read)")
+            out.append(f"{where}: {name!r} is {said}, not text; {how}")
         elif (name in ("title", "text") and isinstance(value, (bool, int, float))
               and value == value):
             # (a number or true/false where words are expected: JSON's Infinity, true)
@@ -1899,7 +1912,7 @@ def _row_document(number: int, fields: dict[str, Any], where: str, relpath: str,
                                           "not loaded"), True))
         return None
     title = _text(fields["title"]).strip()
-    text = _text(fields["text"])
+    text = _text(fields["text"], "\n\n")
     body, cut = _cut_footer(text)
     if blank(title) and blank(body):
         problems.append((Problem(relpath, f"{where}: no title and no text"), True))
@@ -1965,13 +1978,24 @@ def _utf8_bytes(data: bytes) -> bool:
         return False
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, items: str = "; ") -> str:
+    """A field's value as text. A list's items (a mapping's values) are joined by ``items``:
+    a blank line for an article's text, whose items are its paragraphs (Scrapy's item files
+    hold them so), so that no phrase runs from one into the next (rule 4).
+
+    >>> _text(["The new", "industry"], "\\n\\n"), _text({"en": "Real", "fr": ["Réel", 2]})
+    ('The new\\n\\nindustry', 'Real; Réel; 2')
+    """
     if value is None:
         return ""
     if isinstance(value, float) and value != value:  # NaN from a table reader
         return ""
     if isinstance(value, (bytes, bytearray)):
         value = bytes(value).decode("utf-8", "replace")
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return items.join(_text(item, items) for item in value)
     return _unify_newlines(str(value))
 
 
