@@ -688,7 +688,8 @@ def test_nested_terms_by_hand(tmp_path: Path, cache: Path) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(paragraphs=hst.lists(hst.text(alphabet="ab .;\n", max_size=30), min_size=1, max_size=6),
+@given(paragraphs=hst.lists(hst.text(alphabet="ab .;\n。”", max_size=30), min_size=1,
+                            max_size=6),
        longest=hst.sampled_from([0, 5, 1500]), data=hst.data())
 def test_prop_passages_hold_every_mark_where_it_was(paragraphs, longest, data) -> None:
     text = "\n\n".join(paragraphs)
@@ -715,11 +716,27 @@ def test_prop_passages_hold_every_mark_where_it_was(paragraphs, longest, data) -
         if para[1] - para[0] <= longest:
             assert passage == text[para[0]:para[1]]
             continue
-        at = 0
-        for sentence in re.split(r"(?<=[.])\s+", passage):  # (";" ends no sentence)
-            at = passage.index(sentence, at)
+        for at, sentence in _sentences(passage):
             assert any(at <= a < at + len(sentence) for a, _ in inside), (passage, sentence)
-            at += len(sentence)
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """Sentences by hand: one ends at "." and white space after it, or at "。" (the quotes
+    closing after it with it), white space or none; ";" ends none."""
+    out, start, i = [], 0, 0
+    while i < len(text):
+        ch = text[i]
+        i += 1
+        if ch == "。" or (ch == "." and i < len(text) and text[i].isspace()):
+            while ch == "。" and i < len(text) and text[i] == "”":
+                i += 1
+            end = i
+            while i < len(text) and text[i].isspace():
+                i += 1
+            if ch == "。" or i > end:
+                out.append((start, text[start:end]))
+                start = i
+    return [*out, (start, text[start:])] if start < len(text) else out
 
 
 def test_a_long_paragraph_gives_only_its_sentences_with_a_match() -> None:

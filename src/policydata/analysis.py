@@ -2296,9 +2296,10 @@ def passages(text: str, marks: Sequence[tuple[int, int]], *, longest: int = 1500
         ``(start, end)`` character spans in ``text``, in any order, such as its
         ``body_marks``.
     longest : int
-        Longest paragraph kept whole, in characters; a sentence ends at ``.``, ``!``, ``?``
-        or ``。`` followed by white space (not at ``;`` or ``:``, which end a span of the
-        counting rules but cut a sentence the reader needs whole).
+        Longest paragraph kept whole, in characters; a sentence ends at ``.``, ``!`` or
+        ``?`` followed by white space, or at ``。``, ``！`` or ``？`` (and a closing quote or
+        bracket after it), which Chinese follows with no space (not at ``;`` or ``:``, which
+        end a span of the counting rules but cut a sentence the reader needs whole).
 
     Returns
     -------
@@ -2315,6 +2316,8 @@ def passages(text: str, marks: Sequence[tuple[int, int]], *, longest: int = 1500
     >>> passages("Rates held. Inflation rose. Jobs grew. Inflation fell.", [(12, 21), (39, 48)],
     ...          longest=20)
     [(12, 'Inflation rose.', [(0, 9)]), (39, 'Inflation fell.', [(0, 9)])]
+    >>> passages("发展实体经济。“数字经济！”他说。实体经济。", [(8, 12), (17, 21)], longest=10)
+    [(7, '“数字经济！”', [(1, 5)]), (17, '实体经济。', [(0, 4)])]
     """
     out: list[tuple[int, str, list[tuple[int, int]]]] = []
     ordered = sorted(marks)
@@ -2337,15 +2340,19 @@ def passages(text: str, marks: Sequence[tuple[int, int]], *, longest: int = 1500
     return out
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?\u3002])\s+")
+#: The end of a sentence: the white space after it (group 1, or 2 for the full-width stops,
+#: which need none, with the closing quotes and brackets they close).
+_SENTENCE_END = re.compile(
+    r"[.!?](\s+)|[\u3002\uff01\uff1f][\u201d\u2019\u300d\u300f\uff09]*(\s*)")
 
 
 def _sentences_with(paragraph: str, marks: list[tuple[int, int]],
                     ) -> list[tuple[int, str, list[tuple[int, int]]]]:
     """The runs of consecutive sentences of ``paragraph`` holding a mark's start (sorted
     ``marks``, as spans of the paragraph), each with its marks as spans of the run."""
-    bounds = [0, *(m.end() for m in _SENTENCE_END.finditer(paragraph))]
-    ends = [*(m.start() for m in _SENTENCE_END.finditer(paragraph)), len(paragraph)]
+    gaps = [m.span(m.lastindex or 0) for m in _SENTENCE_END.finditer(paragraph)]
+    bounds = [0, *(end for _, end in gaps)]
+    ends = [*(start for start, _ in gaps), len(paragraph)]
     runs: list[list[int]] = []  # [first sentence, last sentence, first mark, last mark + 1]
     sentence = 0
     for k, (a, _) in enumerate(marks):
