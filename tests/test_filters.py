@@ -90,6 +90,13 @@ def test_invalid_values_are_dropped_with_a_note(params, field, default, said) ->
     ("inflation OR unemployment", "inflation or unemployment"),
     ("+digital economy", "digital economy"),
     ("-economy", "economy"),
+    # quotes as a keyboard or a word processor writes them, and a minus sign
+    ("\u201cdigital economy\u201d", "digital economy"),
+    ("\u00abdigital economy\u00bb", "digital economy"),
+    ("\u201edigital economy\u201c", "digital economy"),
+    ("\u300c\u6570\u5b57\u7ecf\u6d4e\u300d", "\u6570 \u5b57 \u7ecf \u6d4e"),
+    ("trade \u2212tariff", "trade tariff"),
+    ("\uff0bdigital", "digital"),
 ])
 def test_a_search_engines_operators_are_read_as_words_and_said(typed, searched) -> None:
     # What Media Cloud's or Kibana's users type: kept as the phrase it is (a link keeps it as
@@ -102,7 +109,7 @@ def test_a_search_engines_operators_are_read_as_words_and_said(typed, searched) 
         f"{typed!r} is searched as the phrase {searched!r}: quotes, -, + and AND, OR, NOT are "
         "not operators here")
     for plain in ("high-quality development", "digital economy, data element*", "or else",
-                  "10,000 people", "US-China trade"):
+                  "10,000 people", "US-China trade", "China\u2019s economy", "5\u22123"):
         assert operator_note(plain) is None, plain
 
 

@@ -307,7 +307,12 @@ def _known(values: Sequence[str], name: str, known: Iterable[str] | None,
 
 #: What a search engine's user types as operators (quotes, ``-word``, ``+word``, AND, OR,
 #: NOT), which the query language reads as words of a phrase.
-_OPERATOR = re.compile(r'"|(?:^|\s)[-+](?=\w)|(?:^|\s)(?:AND|OR|NOT)(?=\s|$)')
+#: What a search engine reads as an operator: quotes (straight, curly, guillemets, low and
+#: corner ones, full-width), a word's leading - or + (a minus sign and a full-width plus or
+#: minus too), AND, OR, NOT.
+_OPERATOR = re.compile(r'["\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u300c\u300d\u300e\u300f'
+                       r'\uff02]|(?:^|\s)[-+\u2212\uff0b\uff0d](?=\w)|(?:^|\s)(?:AND|OR|NOT)'
+                       r'(?=\s|$)')
 
 
 def operator_note(query: str) -> str | None:
@@ -320,6 +325,10 @@ quotes, -, + and AND, OR, NOT are not operators here (commas separate alternativ
 economy, data element*)
     >>> operator_note("high-quality development, real economy") is None
     True
+    >>> print(operator_note("“digital economy”, −tariff*"))
+    '“digital economy”' is searched as the phrase 'digital economy'; '−tariff*' is \
+searched as the phrase 'tariff*': quotes, -, + and AND, OR, NOT are not operators here (commas \
+separate alternatives: digital economy, data element*)
     """
     notes = []
     for part in split_query(query):
