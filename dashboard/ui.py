@@ -476,9 +476,11 @@ def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], command: str 
                        on_click="ignore", icon=":material/download:")
 
 
-def cloud_file_part(label: str, weight: str, ngram: str, flt: Filter) -> str:
+def cloud_file_part(label: str, weight: str, ngram: str, flt: Filter,
+                    against: Filter | None = None) -> str:
     """What a cloud's downloads are named for: its label (A or B), weight, words per term,
-    themes and dates, so downloads of two clouds, or of two settings, stay apart.
+    themes and dates, and what a keyness cloud is compared with (``against``, the other
+    cloud's articles), so downloads of two clouds, or of two settings, stay apart.
 
     >>> import datetime as dt
     >>> cloud_file_part("B", "keyness", "1-3", Filter(themes=("Digital economy",),
@@ -486,13 +488,22 @@ def cloud_file_part(label: str, weight: str, ngram: str, flt: Filter) -> str:
     'B-keyness-1-3-words-digital-economy-2023-01-01-to-end'
     >>> cloud_file_part("", "count", "1", Filter(themes=("a", "b", "c")))
     'count-1-word-3-themes'
+    >>> cloud_file_part("A", "keyness", "1", Filter(end=dt.date(1999, 12, 31)),
+    ...                 Filter(start=dt.date(2010, 1, 1)))
+    'A-keyness-1-word-start-to-1999-12-31-vs-2010-01-01-to-end'
     """
-    parts = [label, weight, f"{ngram}-word" + ("" if ngram == "1" else "s")]
-    # (named while that stays short: a file name has at most 255 bytes)
-    parts += ([_slug(theme) for theme in flt.themes] if len(flt.themes) <= 2
-              else [f"{len(flt.themes)}-themes"])
-    if flt.start is not None or flt.end is not None:
-        parts.append(f"{flt.start or 'start'}-to-{flt.end or 'end'}")
+    def chosen(flt: Filter) -> list[str]:
+        # (named while that stays short: a file name has at most 255 bytes)
+        parts = ([_slug(theme) for theme in flt.themes] if len(flt.themes) <= 2
+                 else [f"{len(flt.themes)}-themes"])
+        if flt.start is not None or flt.end is not None:
+            parts.append(f"{flt.start or 'start'}-to-{flt.end or 'end'}")
+        return parts
+
+    parts = [label, weight, f"{ngram}-word" + ("" if ngram == "1" else "s"), *chosen(flt)]
+    if against is not None:
+        parts += ["vs", *([part for part in chosen(against) if part not in chosen(flt)]
+                          or ["all"])]
     return "-".join(p for p in parts if p)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -18,6 +19,7 @@ from conftest import SEEDS, shared_corpus, write_article
 
 from policydata import analysis as an
 from policydata.columns import COLUMNS
+from policydata.filters import Filter
 from policydata.store import open_index
 
 SCRIPT = shutil.which("policydata", path=str(Path(sys.executable).parent))
@@ -60,6 +62,38 @@ def test_top_drops_nested_terms_like_the_word_clouds(cache: Path) -> None:
     # "real" occurs only inside "real economy" (10 times each); "digital" once outside
     assert top()[-1] == "real"
     assert top("--drop-nested") == [*top()[:-1], "real economy"]
+
+
+def test_top_keyness_against_other_articles_as_the_two_clouds_compare(corpus: Path,
+                                                                       cache: Path) -> None:
+    # The word clouds' A against B (a second period, or a second theme), on the command line
+    def top(*extra: str) -> list[dict[str, str]]:
+        return rows(run("top", "--corpus", str(corpus), "--weight", "keyness", "--n", "200",
+                        "--format", "csv", *extra, cache=cache).stdout)
+
+    index = open_index(corpus, cache_dir=cache)
+    a = Filter(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31))
+    b = Filter(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31))
+    against = top("--from", "2022-01-01", "--to", "2022-12-31", "--against-from",
+                  "2023-01-01", "--against-to", "2023-12-31")
+    expected = an.top_terms(index, a, n=200, weight="keyness", reference=b)
+    assert [r["term"] for r in against] == expected["term"].tolist() and len(against) > 5
+    assert [float(r["score"]) for r in against] == pytest.approx(expected["score"].tolist())
+    # (not the rest of the corpus: here that is the same 2023, so compare with 2023's half)
+    half = top("--from", "2022-01-01", "--to", "2022-12-31", "--against-from", "2023-07-01")
+    assert [float(r["score"]) for r in half] != [float(r["score"]) for r in against]
+    # a second theme instead of the first, dates kept
+    theme = index.themes.names[0]
+    by_theme = top("--theme", theme, "--against-theme", index.themes.names[1])
+    expected = an.top_terms(index, Filter(themes=(theme,)), n=200, weight="keyness",
+                            reference=Filter(themes=(index.themes.names[1],)))
+    assert [r["term"] for r in by_theme] == expected["term"].tolist()
+    for bad, said in [(["--against-from", "2023-01-01"], "--against-from needs --weight keyness"),
+                      (["--weight", "keyness", "--against-from", "2024-01-01", "--against-to",
+                        "2023-01-01"], "start on 2024-01-01, after their last date"),
+                      (["--weight", "keyness", "--against-theme", "nope"], "unknown theme")]:
+        failed = run("top", "--corpus", str(corpus), *bad, cache=cache, check=False)
+        assert failed.returncode == 2 and said in failed.stderr, failed.stderr
 
 
 def test_en_sotu_loads_and_reports_what_it_skips(cache: Path) -> None:

@@ -172,7 +172,7 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
                    "in the cloud; paler bars are not significant.")
     cols = st.columns(2)
     # (Named for what they show: two downloads of A and B, or of two visits, stay apart.)
-    shown = ui.cloud_file_part(label, view.weight, view.ngram, flt)
+    shown = ui.cloud_file_part(label, view.weight, view.ngram, flt, reference)
     if png is not None:
         cols[0].download_button("PNG", data=png, file_name=f"cloud-{shown}.png",
                                 mime="image/png", key=f"dl_png_{label or 'main'}",

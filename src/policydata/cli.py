@@ -266,6 +266,17 @@ def build_parser() -> _Parser:
                         "the default English one shipped with the package")
     p.add_argument("--keep-numbers", action="store_true",
                    help="keep terms made only of digits (left out by default)")
+    p.add_argument("--against-from", type=_date, metavar="DATE",
+                   help="with --weight keyness, compare with other articles, not the rest of "
+                        "the corpus: the same filters with the dates --against-from and "
+                        "--against-to (either may be left out: no bound) instead of --from "
+                        "and --to, as the word clouds' second period B")
+    p.add_argument("--against-to", type=_date, metavar="DATE",
+                   help="with --weight keyness, the last date of the articles compared with")
+    p.add_argument("--against-theme", action="append", default=[], metavar="THEME",
+                   help="with --weight keyness, compare with the same filters with this "
+                        "theme instead of --theme (repeatable; as the word clouds' second "
+                        "theme B)")
     p = sub.add_parser("kwic", parents=[common, rows, filters],
                        help="keyword in context: " + ",".join(COLUMNS["kwic"]))
     p.add_argument("term", metavar="TERM",
@@ -403,6 +414,33 @@ def _filter(args: argparse.Namespace, index: Any, themes: Any) -> Any:
                   sources=tuple(known_name(s, source_names) for s in args.source))
 
 
+def _against(args: argparse.Namespace, flt: Any, index: Any, themes: Any) -> Any:
+    """The articles ``top --weight keyness`` compares with: ``flt`` with the dates or the
+    themes given by the ``--against-`` options (the word clouds' B), or None (the rest of the
+    corpus) without them."""
+    from dataclasses import replace
+
+    from .filters import known_name
+
+    given = [name for name, value in (("--against-from", args.against_from),
+                                      ("--against-to", args.against_to),
+                                      ("--against-theme", args.against_theme)) if value]
+    if not given:
+        return None
+    if args.weight != "keyness":
+        raise UsageError(f"{given[0]} needs --weight keyness (other weights compare with "
+                         "nothing)")
+    dated = args.against_from or args.against_to
+    start, end = (args.against_from, args.against_to) if dated else (flt.start, flt.end)
+    if start and end and start > end:
+        raise UsageError(f"the articles compared with start on {start}, after their last "
+                         f"date {end}")
+    names = set((themes or index.themes).names)
+    chosen = (tuple(known_name(t, names) for t in args.against_theme) if args.against_theme
+              else flt.themes)
+    return replace(flt, start=start, end=end, themes=chosen)
+
+
 #: Most characters of a text cell in a table (``--format table``).
 TABLE_CELL = 60
 
@@ -509,7 +547,8 @@ def run(args: argparse.Namespace) -> int:
                                                      base=stopwords))
             frame = an.top_terms(index, flt, n=args.n, weight=args.weight, ngram=args.ngram,
                                  stopwords=stopwords, numbers=args.keep_numbers,
-                                 keep_nested=not args.drop_nested, themes=themes)
+                                 keep_nested=not args.drop_nested, themes=themes,
+                                 reference=_against(args, flt, index, themes))
         elif args.command == "kwic":
             frame = an.kwic(index, args.term, flt, window=args.window, limit=args.limit,
                             themes=themes, sort=args.sort, by=args.by)
