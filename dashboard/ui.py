@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from policydata.columns import COLUMNS, frame_csv, printable
-from policydata.filters import MAX_PERIODS, Filter
+from policydata.filters import MAX_PERIODS, Filter, operator_note
 
 if TYPE_CHECKING:
-    from dashboard.data import ArticleList, KwicLines
+    from dashboard.data import ArticleList, Corpus, KwicLines
 
 #: Characters that Streamlit's Markdown (notes, labels, messages) would read as formatting,
 #: links, HTML, character references (``&rlm;``), LaTeX or emoji codes.
@@ -287,6 +287,29 @@ def many_periods(periods: int, empty: int, freq: str) -> None:
         st.caption(f"{empty:,} of {periods:,} periods {'has' if empty == 1 else 'have'} no "
                    "articles: here they are at 0, in term and theme trends they are gaps, not "
                    "falls in a term's use.")
+
+
+def no_articles(corpus: Corpus, flt: Filter) -> None:
+    """Say that the filters select no article, and what to do: for a search that matches
+    nowhere in the corpus, that (and how it was read), not to widen filters that are not
+    the reason; for one that matches outside the other filters, where."""
+    query = flt.query
+    elsewhere = corpus.info(Filter(query=query)) if query else None
+    if elsewhere is not None and not elsewhere["documents"]:
+        said = operator_note(query)
+        st.info(plain(f"No article in the corpus matches the search {query!r}"
+                      + (f": {said}." if said else
+                         ". Check its spelling, or search for another form (a * ends a "
+                         "prefix, as in industr*; commas separate alternatives).")),
+                icon=":material/search_off:")
+        return
+    st.info("No articles match the filters. Widen the date range or clear a filter.")
+    if elsewhere:
+        st.caption(plain(
+            f"{query!r} occurs in {rows(elsewhere['documents'], 'article')} of the corpus "
+            "without the other filters, dated "
+            + (f"{elsewhere['first_date']}." if elsewhere["first_date"] == elsewhere[
+                "last_date"] else f"{elsewhere['first_date']} to {elsewhere['last_date']}.")))
 
 
 def cut_note(listed: ArticleList) -> None:

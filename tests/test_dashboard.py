@@ -1736,8 +1736,23 @@ def test_a_search_with_no_article_says_where_the_term_occurs(monkeypatch, tmp_pa
     assert said == [f"'real economy' occurs in {found['documents']} articles of the corpus "
                     f"without the other filters, dated {found['first_date']} to "
                     f"{found['last_date']}."]
-    at = app(monkeypatch, small, tmp_path, {"q": "zebracorn"}, "views/articles.py")
-    assert not [c.value for c in at.caption if "occurs in" in c.value]
+    assert [i.value for i in at.info] == [
+        "No articles match the filters. Widen the date range or clear a filter."]
+    # A search that matches nowhere: said on every page, not "widen the filters" (there are
+    # none to widen), with how a search engine's operators were read
+    for page in ("views/articles.py", "views/trends.py", "views/overview.py",
+                 "views/themes.py"):
+        at = app(monkeypatch, small, tmp_path, {"q": "zebracorn", "term": "economy"}, page)
+        assert not [c.value for c in at.caption if "occurs in" in c.value]
+        assert [i.value.replace("\\", "") for i in at.info][:1] == [
+            "No article in the corpus matches the search 'zebracorn'. Check its spelling, or "
+            "search for another form (a * ends a prefix, as in industr*; commas separate "
+            "alternatives)."], page
+    at = app(monkeypatch, small, tmp_path, {"q": "digital OR real"}, "views/articles.py")
+    assert at.info[0].value.replace("\\", "") == (
+        "No article in the corpus matches the search 'digital OR real': 'digital OR real' is "
+        "searched as the phrase 'digital or real': quotes, -, + and AND, OR, NOT are not "
+        "operators here (commas separate alternatives: digital economy, data element*).")
 
 
 def test_a_term_too_long_for_the_cloud_is_cut_not_a_crash() -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import data, state, ui
 from policydata.analysis import passages
 from policydata.corpus import why_not_loaded
-from policydata.filters import Filter, View, link_id
+from policydata.filters import View, link_id
 
 SORTS = {"-date": "newest first", "date": "oldest first", "hits": "most hits"}
 LONG_BODY = 8000  # characters of an article read on the page itself; longer ones scroll
@@ -36,14 +36,7 @@ def main() -> None:
         st.caption("The sidebar's filters, on every page, are now this point's; the link "
                    "above restores yours.")
     if not listed.count:
-        st.info("No articles match the filters. Widen the date range or clear a filter.")
-        elsewhere = corpus.info(Filter(query=view.filter.query)) if view.filter.query else None
-        if elsewhere and elsewhere["documents"]:
-            st.caption(ui.plain(
-                f"{view.filter.query!r} occurs in {ui.rows(elsewhere['documents'], 'article')} "
-                f"of the corpus without the other filters, dated "
-                + (f"{elsewhere['first_date']}." if elsewhere["first_date"] == elsewhere[
-                    "last_date"] else f"{elsewhere['first_date']} to {elsewhere['last_date']}.")))
+        ui.no_articles(corpus, view.filter)
         return
     ui.cut_note(listed)
     columns = ["date", "hits", "title", "words", "source", "themes"]  # hits in sight

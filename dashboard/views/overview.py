@@ -47,7 +47,7 @@ def main() -> None:
     freq = state.current().view.freq
     trend = corpus.corpus_trend(view.filter, freq)
     if trend.empty:
-        st.info("No articles match the filters. Widen the date range or clear a filter.")
+        ui.no_articles(corpus, view.filter)
     else:
         # (A first or last period the dates cover only in part looks thin for that reason.)
         partial = corpus.partial_periods(view.filter, freq)

@@ -34,7 +34,11 @@ def main() -> None:
 
 def counts(corpus: data.Corpus) -> None:
     """Matches and articles per theme."""
-    summary = corpus.theme_summary(state.current().view.filter)
+    flt = state.current().view.filter
+    summary = corpus.theme_summary(flt)
+    if not corpus.count(flt):
+        ui.no_articles(corpus, flt)
+        return
     if summary["docs"].sum() == 0:
         st.info("No theme matches in these articles.")
     else:
@@ -62,7 +66,7 @@ def over_time(corpus: data.Corpus) -> None:
     view = state.current().view
     trend = corpus.theme_trend(view.filter, view.freq)
     if trend.empty:
-        st.info("No articles match the filters.")
+        ui.no_articles(corpus, view.filter)
         return
     partial = corpus.partial_periods(view.filter, view.freq)
     key = state.take_click("themes_trend", list(corpus.dictionary.names), "w_focus_theme")
@@ -124,7 +128,11 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
 
 def together(corpus: data.Corpus) -> None:
     """How often two themes are found in the same articles."""
-    frame = corpus.theme_cooccurrence(state.current().view.filter)
+    flt = state.current().view.filter
+    frame = corpus.theme_cooccurrence(flt)
+    if not corpus.count(flt):
+        ui.no_articles(corpus, flt)
+        return
     if frame["articles"].sum() == 0:
         st.info("No theme matches in these articles.")
         return

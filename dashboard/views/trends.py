@@ -57,8 +57,7 @@ def main() -> None:
                 f"{corpus.describe(view.filter)}, as {ui.MEASURE_PHRASES[view.measure]}"
                 + (f", averaged over {view.smooth} {view.freq}s." if view.smooth > 1 else "."))
     if frame.empty:
-        st.info("No articles match the filters, so there is nothing to count. Widen the date "
-                "range or clear a filter in the sidebar.")
+        ui.no_articles(corpus, view.filter)
         return
     missing = terms_without_matches(frame)
     if missing:
