@@ -746,7 +746,7 @@ def test_a_damaged_or_too_long_linked_dictionary(monkeypatch, tmp_path, small) -
              "views/themes.py")
     notes = " ".join(w.value.replace("\\", "") for w in at.sidebar.warning)
     assert "The theme dictionary in this link is damaged" in notes
-    assert "Unknown theme 'Real' ignored" in notes  # (not in the dictionary in use)
+    assert "Unknown theme 'Real'; ignored" in notes  # (not in the dictionary in use)
     index = open_index(small, cache_dir=tmp_path)
     assert at.dataframe[0].value["theme"].tolist() == an.theme_summary(index)["theme"].tolist()
     # A dictionary too long to carry travels as its fingerprint, and the sidebar says so.

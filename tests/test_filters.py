@@ -121,7 +121,13 @@ def test_reversed_dates_are_swapped_with_a_note() -> None:
 
 def test_a_name_that_matches_two_known_names_by_case_is_dropped() -> None:
     view, notes = view_from_params({"source": ["XINHUA"]}, sources=["xinhua", "Xinhua"])
-    assert view.filter.sources == () and notes == ["unknown source 'XINHUA' ignored"]
+    assert view.filter.sources == () and notes == [
+        "source 'XINHUA' is ambiguous: 'Xinhua' and 'xinhua' differ only in case or spaces; "
+        "ignored"]
+    view, notes = view_from_params({"source": ["gov"]}, sources=["xinhua", " Gov "])
+    assert view.filter.sources == (" Gov ",) and not notes  # (spaces on either side)
+    view, notes = view_from_params({"source": ["gov.cn"]}, sources=["xinhua"])
+    assert notes == ["unknown source 'gov.cn'; ignored"]
 
 
 def test_repeated_and_huge_values_are_bounded() -> None:

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .columns import COLUMNS, MAX_WINDOW
-from .filters import KWIC_ORDERS, Filter
+from .filters import KWIC_ORDERS, Filter, unknown_name
 from .index import Index
 from .themes import ThemeDictionary
 from .tokens import (
@@ -96,7 +96,8 @@ def _theme_columns(dictionary: ThemeDictionary, names: Sequence[str]) -> list[in
     known = list(dictionary.names)
     missing = [n for n in names if n not in known]
     if missing:
-        raise ValueError(f"unknown theme {missing[0]!r} (themes: {', '.join(known)})")
+        raise ValueError(f"{unknown_name(missing[0], known, 'theme')} (themes: "
+                         f"{', '.join(map(repr, known))})")
     return [known.index(n) for n in names]
 
 
@@ -209,8 +210,9 @@ def _kept(index: Index, flt: Filter, rows: np.ndarray | None,
         known = index.source_names
         missing = [s for s in flt.sources if s not in known]
         if missing:
-            raise ValueError(f"unknown source {missing[0]!r} (sources: "
-                             f"{', '.join(known[:20])}{'...' if len(known) > 20 else ''})")
+            raise ValueError(f"{unknown_name(missing[0], known, 'source')} (sources: "
+                             f"{', '.join(map(repr, known[:20]))}"
+                             f"{', ...' if len(known) > 20 else ''})")
         codes = [known.index(s) for s in flt.sources]
         mask &= np.isin(index.source_codes[at], codes)
     if flt.themes:

@@ -281,13 +281,37 @@ def known_name(value: str, known: Iterable[str]) -> str:
     'Party leadership'
     >>> known_name("XINHUA", ["xinhua", "Xinhua"])  # (two match: not guessed)
     'XINHUA'
+    >>> known_name("padded", [" Padded "])
+    ' Padded '
     """
     names = known if isinstance(known, (set, frozenset, dict)) else set(known)
     if value in names:
         return value
-    folded = value.strip().casefold()
-    same = [n for n in names if n.casefold() == folded]
+    same = _same_names(value, names)
     return same[0] if len(same) == 1 else value
+
+
+def _same_names(value: str, known: Iterable[str]) -> list[str]:
+    """The known names equal to ``value`` but for case and surrounding spaces, sorted."""
+    folded = value.strip().casefold()
+    return sorted(n for n in known if n.strip().casefold() == folded)
+
+
+def unknown_name(value: str, known: Iterable[str], kind: str) -> str:
+    """What is wrong with a ``kind`` name (theme, source) that :func:`known_name` does not
+    know: no such name, or several that differ only in case or spaces.
+
+    >>> unknown_name("XINHUA", ["xinhua", "Xinhua", "gov"], "source")
+    "source 'XINHUA' is ambiguous: 'Xinhua' and 'xinhua' differ only in case or spaces"
+    >>> unknown_name("gov.cn", ["xinhua", "gov"], "source")
+    "unknown source 'gov.cn'"
+    """
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    same = _same_names(value, known)
+    if len(same) > 1:
+        return (f"{kind} {shown!r} is ambiguous: {', '.join(map(repr, same[:-1]))} and "
+                f"{same[-1]!r} differ only in case or spaces")
+    return f"unknown {kind} {shown!r}"
 
 
 def _known(values: Sequence[str], name: str, known: Iterable[str] | None,
@@ -298,8 +322,7 @@ def _known(values: Sequence[str], name: str, known: Iterable[str] | None,
         if allowed is not None:
             value = known_name(value, allowed)
         if allowed is not None and value not in allowed:
-            shown = value if len(value) <= 40 else value[:40] + "..."
-            notes.append(f"unknown {name} {shown!r} ignored")
+            notes.append(f"{unknown_name(value, allowed, name)}; ignored")
         elif value not in out:
             out.append(value)
     return tuple(out)
