@@ -29,6 +29,9 @@ from policydata.uploads import (
 )
 
 NOTES_SHOWN = 5  # notes on a link shown one by one; the rest share one box
+#: A link longer than this many characters is shown in a box LINK_BOX pixels high, scrolled.
+LONG_LINK = 400
+LINK_BOX = 160
 
 
 def draw(corpus: data.Corpus, pages: list[Any]) -> None:
@@ -111,7 +114,11 @@ def share(query: str) -> None:
         return
     with box:
         st.markdown("**Link to this view**")
-        st.code(state.link(query), language=None, wrap_lines=True)
+        link = state.link(query)
+        # (A link carrying an edited dictionary runs to thousands of characters: it scrolls in
+        # a box of a few lines rather than filling the sidebar; the copy button copies it all.)
+        st.code(link, language=None, wrap_lines=True,
+                height=LINK_BOX if len(link) > LONG_LINK else "content")
         for note in link_caveats(state.current().marks):
             st.caption(note)
 

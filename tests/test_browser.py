@@ -839,6 +839,25 @@ def test_the_dictionary_editor_keeps_the_dictionary_across_tabs_and_pages(server
     page.screenshot("multi-themes-dictionary-after-tabs")
 
 
+def test_a_long_link_scrolls_in_a_small_box(servers: Any, app: Any) -> None:
+    # A link carrying an edited dictionary runs to thousands of characters: shown whole, it
+    # pushed the sidebar (and the page) thousands of pixels long.
+    from dashboard.sidebar import LINK_BOX, LONG_LINK
+    from policydata.themes import dictionary_to_link
+
+    own = "[themes]\n" + "".join(f'"Theme {i}" = ["word{i} alpha{i}", "beta{i}*", "gamma{i}"]\n'
+                                 for i in range(40))
+    page = app(servers("multi"))
+    page.open("/trends?term=digital+economy&dict=" + dictionary_to_link(own))
+    page.wait_chart()
+    box = page.page.locator('[data-testid="stSidebar"] [data-testid="stCode"]')
+    link = box.inner_text()
+    assert len(link) > LONG_LINK and "dict=" in link
+    height = box.bounding_box()["height"]
+    assert height <= LINK_BOX + 2, height
+    page.screenshot("multi-long-link")
+
+
 def test_a_links_notes_are_pointed_at_above_the_fold_at_1024(servers: Any, app: Any) -> None:
     page = app(servers("multi"))
     page.page.set_viewport_size({"width": 1024, "height": 768})
