@@ -54,7 +54,7 @@ def draw(corpus: data.Corpus, pages: list[Any]) -> None:
                          icon=":material/arrow_back:", query_params=parse_qs(view.back))
             st.caption("The filters below are a trend point's, set by 'Read these "
                        "articles'; the link above restores yours.")
-        if not view.filter.is_empty and clear.button(
+        if state.narrows(view.filter, state.current().bounds) and clear.button(
                 "Clear", key="clear_filters", icon=":material/filter_alt_off:", type="tertiary",
                 help="Remove every filter: the whole corpus (the page's own choices stay)."):
             state.set_view(view.with_filter(start=None, end=None, themes=(), query="",

@@ -25,6 +25,7 @@ from policydata.filters import (
     MARKS,
     MAX_SMOOTH,
     MAX_STOPWORDS,
+    Filter,
     View,
     default_freq,
     mark_note,
@@ -411,6 +412,25 @@ def control(key: str, make: Callable[..., Any], *args: Any, **kwargs: Any) -> An
     # tabs return their containers.)
     run.view = spec.put(run.view, st.session_state.get(key, drawn), run)
     return drawn
+
+
+def narrows(flt: Filter, bounds: tuple[dt.date, dt.date] | None) -> bool:
+    """Whether ``flt`` leaves any article of the corpus out: not when its only filter is a
+    date range taking in the corpus's first and last dates (``bounds``), as a link's dates
+    pinned to the whole corpus do (Clear would change nothing in sight).
+
+    >>> whole = (dt.date(2020, 1, 1), dt.date(2024, 12, 31))
+    >>> narrows(Filter(start=dt.date(2019, 1, 1), end=dt.date(2024, 12, 31)), whole)
+    False
+    >>> narrows(Filter(start=dt.date(2020, 1, 2)), whole), narrows(Filter(query="x"), whole)
+    (True, True)
+    """
+    if flt.themes or flt.query or flt.sources:
+        return True
+    if flt.is_empty:
+        return False
+    return bounds is None or not ((flt.start is None or flt.start <= bounds[0])
+                                  and (flt.end is None or flt.end >= bounds[1]))
 
 
 def date_limits(*chosen: dt.date | None) -> dict[str, dt.date]:

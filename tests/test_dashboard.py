@@ -281,6 +281,12 @@ def test_date_pickers_reach_the_whole_corpus_and_clear_restores_it(monkeypatch,
                                                                             "2020-09-01"]
     at.run()  # (the next run has nothing to clear)
     assert not [b for b in at.sidebar.button if b.key == "clear_filters"]
+    # nor has a link whose dates take in the whole corpus (as the sidebar's link pins them)
+    for dates, offered in ((["1950-03-01", "2020-09-01"], False),
+                           (["1900-01-01", "2030-01-01"], False),
+                           (["1950-03-02", "2020-09-01"], True)):
+        at = app(monkeypatch, tmp_path / "c", tmp_path / "cache", {"dates": dates})
+        assert bool([b for b in at.sidebar.button if b.key == "clear_filters"]) == offered
 
 
 def test_the_shared_link_pins_dates_and_period_and_reopens_the_view(monkeypatch, tmp_path,
