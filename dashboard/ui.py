@@ -515,19 +515,41 @@ def cloud_file_part(label: str, weight: str, ngram: str, flt: Filter,
     ...                 Filter(start=dt.date(2010, 1, 1)))
     'A-keyness-1-word-start-to-1999-12-31-vs-2010-01-01-to-end'
     """
-    def chosen(flt: Filter) -> list[str]:
-        # (named while that stays short: a file name has at most 255 bytes)
-        parts = ([_slug(theme) for theme in flt.themes] if len(flt.themes) <= 2
-                 else [f"{len(flt.themes)}-themes"])
-        if flt.start is not None or flt.end is not None:
-            parts.append(f"{flt.start or 'start'}-to-{flt.end or 'end'}")
-        return parts
-
-    parts = [label, weight, f"{ngram}-word" + ("" if ngram == "1" else "s"), *chosen(flt)]
+    parts = [label, weight, f"{ngram}-word" + ("" if ngram == "1" else "s"), *_chosen(flt)]
     if against is not None:
-        parts += ["vs", *([part for part in chosen(against) if part not in chosen(flt)]
+        parts += ["vs", *([part for part in _chosen(against) if part not in _chosen(flt)]
                           or ["all"])]
     return "-".join(p for p in parts if p)
+
+
+def file_name(what: str, names: tuple[str, ...] | list[str], flt: Filter, *,
+              extra: tuple[str, ...] = (), ext: str = "csv") -> str:
+    """A download's file name: what it holds, the terms or themes it is of (``names``, up
+    to three, else their number), ``extra`` (the period...) and the filter's themes, search
+    and dates, so that two downloads stay apart.
+
+    >>> import datetime as dt
+    >>> file_name("term-trends", ["digital economy", "real economy"], Filter(
+    ...     start=dt.date(2020, 1, 1), query="5G"), extra=("year",))
+    'term-trends-digital-economy-real-economy-year-5g-2020-01-01-to-end.csv'
+    >>> file_name("themes", [], Filter())
+    'themes.csv'
+    """
+    named = [_slug(n) for n in names] if len(names) <= 3 else [f"{len(names)}-terms"]
+    parts = [what, *named, *extra, *_chosen(flt, query=True)]
+    return "-".join(p for p in parts if p) + f".{ext}"
+
+
+def _chosen(flt: Filter, *, query: bool = False) -> list[str]:
+    """The filter's themes (and search) and dates as parts of a file name (named while that
+    stays short: a file name has at most 255 bytes)."""
+    parts = ([_slug(theme) for theme in flt.themes] if len(flt.themes) <= 2
+             else [f"{len(flt.themes)}-themes"])
+    if query and flt.query:
+        parts.append(_slug(flt.query, 30))
+    if flt.start is not None or flt.end is not None:
+        parts.append(f"{flt.start or 'start'}-to-{flt.end or 'end'}")
+    return parts
 
 
 def _slug(name: str, most: int = 40) -> str:

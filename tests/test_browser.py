@@ -155,9 +155,12 @@ def cli(*args: str) -> str:
     return done.stdout
 
 
-def download(page: b.AppPage, button: Any) -> bytes:
+def download(page: b.AppPage, button: Any, *, named: str = "") -> bytes:
+    """The bytes a download button gives (``named``: the file name it must suggest)."""
     with page.page.expect_download(timeout=15_000) as info:
         button.click()
+    if named:
+        assert info.value.suggested_filename == named
     path = info.value.path()
     return Path(path).read_bytes()
 
@@ -586,7 +589,8 @@ def test_trend_download_equals_the_command_line(servers: Any, app: Any) -> None:
     page.open("/trends?term=digital+economy&term=real+economy&freq=year")
     page.wait_chart()
     button = page.page.locator('[data-testid="stDownloadButton"] button', has_text="Download CSV")
-    got = download(page, button.first)
+    # (named for what it holds: a second download of other terms is not "term-trends (1)")
+    got = download(page, button.first, named="term-trends-digital-economy-real-economy-year.csv")
     expected = cli("trend", "digital economy", "real economy", "--corpus", str(server.corpus),
                    "--cache-dir", str(server.cache), "--freq", "year", "--format", "csv")
     # the command line's columns, then the articles per period (the denominator of "% of

@@ -67,7 +67,8 @@ def main() -> None:
             st.session_state["_article_pick"] = picked
             state.set_view(replace(view, doc=picked))
             view = run.view
-    ui.csv_download(listed.whole, "articles", "articles.csv", key="dl_articles",
+    ui.csv_download(listed.whole, "articles", ui.file_name("articles", [], view.filter),
+                    key="dl_articles",
                     label=f"Download {'the' if listed.count == 1 else 'all'} "
                           f"{ui.rows(listed.count)} (CSV)")
     # Without a search, the theme of a theme point's drill-down (``focus_theme``) is what the
@@ -91,7 +92,8 @@ def kwic(lines: data.KwicLines, total: int, what: str, view: View) -> None:
         if not view.kwic:
             st.caption(f"Article by article in the table's order ({SORTS[view.sort]}), and in "
                        "an article from first to last.")
-        ui.kwic_lines(lines, total, "kwic.csv", key="dl_articles_kwic")
+        ui.kwic_lines(lines, total, ui.file_name("kwic", [], view.filter),
+                      key="dl_articles_kwic")
 
 
 def read(corpus: data.Corpus, view: View, theme: str) -> None:

@@ -91,7 +91,8 @@ def main() -> None:
             st.plotly_chart(figures.theme_share_figure(summary, "% of articles"),
                             key="overview_themes", config=figures.chart_config("themes-share"))
             ui.rare_themes(summary, "on the Themes page (Dictionary)")
-            ui.csv_download(summary, None, "themes.csv", key="dl_overview_themes")
+            ui.csv_download(summary, None, ui.file_name("themes", [], view.filter),
+                            key="dl_overview_themes")
 
     st.subheader("Newest articles")
     newest = corpus.articles(view.filter, sort="-date", limit=10).rows

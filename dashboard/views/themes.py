@@ -49,7 +49,7 @@ def counts(corpus: data.Corpus) -> None:
     ui.table(summary.rename(columns={"count": "matches", "docs": "articles",
                                      "share": "% of articles"}).round(2),
              height=35 * len(summary) + 38)
-    ui.csv_download(summary, None, "themes.csv", key="dl_theme_summary")
+    ui.csv_download(summary, None, ui.file_name("themes", [], flt), key="dl_theme_summary")
 
 
 def over_time(corpus: data.Corpus) -> None:
@@ -84,7 +84,8 @@ def over_time(corpus: data.Corpus) -> None:
         st.caption(note)
     if view.smooth > 1:
         st.caption(ui.SMOOTHED_CSV)
-    ui.csv_download(trend, "themes", "theme-trend.csv", key="dl_theme_trend",
+    ui.csv_download(trend, "themes", ui.file_name("theme-trend", [], view.filter,
+                                                  extra=(view.freq,)), key="dl_theme_trend",
                     extra=("words", "articles"))
     behind_point(corpus, periods_with_articles(trend))
 

@@ -105,7 +105,9 @@ def main() -> None:
         ui.many_periods(periods, empty, view.freq)
     if view.smooth > 1:
         st.caption(ui.SMOOTHED_CSV)
-    ui.csv_download(frame, "trend", "term-trends.csv", key="dl_trend", extra=("articles",))
+    ui.csv_download(frame, "trend", ui.file_name("term-trends", view.terms, view.filter,
+                                                 extra=(view.freq,)),
+                    key="dl_trend", extra=("articles",))
     behind_point(corpus, periods_with_articles(frame))
 
 
