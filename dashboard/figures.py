@@ -486,6 +486,9 @@ def _font(terms: list[str]) -> str | None:
 
 
 CLOUD_TERM = 40  # longest term drawn in a word cloud, in characters
+#: Pixels kept clear around each word of a cloud (wordcloud's default, 2, let two words of one
+#: colour and size, drawn edge to edge, read as one: "bosniatobacco").
+CLOUD_MARGIN = 6
 
 #: Word cloud colours: each at least 4.5:1 against white (WCAG AA for text), so a small word
 #: stays readable (viridis ends in a pale yellow that does not).
@@ -535,7 +538,8 @@ def wordcloud_png(terms: list[str], weights: list[float], *,
     cloud = WordCloud(width=width, height=height, background_color="white", random_state=7,
                       color_func=cloud_color, font_path=_font([t for t, _ in pairs]),
                       prefer_horizontal=0.95, max_words=len(pairs), collocations=False,
-                      normalize_plurals=False, min_font_size=smallest, font_step=2)
+                      normalize_plurals=False, min_font_size=smallest, font_step=2,
+                      margin=CLOUD_MARGIN)
     try:
         cloud.generate_from_frequencies(dict(pairs))
     except ValueError:  # ("Couldn't find space to draw": not even the largest term fits)
