@@ -47,13 +47,13 @@ def main() -> None:
     # new order or search starts with the open article's row ticked, not with whatever article
     # now stands at the row that was ticked.
     at = [i for i, doc in enumerate(shown["id"].astype(str)) if link_id(doc) == view.doc][:1]
-    # (a title 280 pixels wide leaves the words in sight in a 1,024-pixel window; the source
-    # and themes scroll into sight)
+    # (a title 400 pixels wide shows most of a title at 1,280 pixels and leaves the words in
+    # sight at 1,024; the source and themes scroll into sight)
     event = ui.table(shown, key=state.keyed("articles_table", view.filter, view.sort),
                      on_select="rerun", selection_mode="single-row",
                      selection_default={"selection": {"rows": at}} if at else None,
                      column_order=columns,
-                     column_config={"title": st.column_config.TextColumn(width=280),
+                     column_config={"title": st.column_config.TextColumn(width=400),
                                     "date": st.column_config.TextColumn(width=90),
                                     "words": st.column_config.NumberColumn(
                                         width="small", format="localized"),
