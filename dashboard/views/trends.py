@@ -94,7 +94,9 @@ def main() -> None:
                     config=figures.chart_config("term-trends"))
     st.caption("Click a point to list that period's articles and the lines where the term "
                "occurs. The grey strip shows how many articles stand behind each period, and "
-               "a point is smaller the fewer they are; the camera icon saves the chart as PNG.")
+               "a point is smaller the fewer they are; the camera icon saves the chart as PNG. "
+               "Drag across periods to zoom in, double-click to zoom out: a zoom lasts until "
+               "the next click and is not in the link (the sidebar's date range is).")
     if partial:
         st.caption(ui.partial_note(partial, view.measure))
     for note in ui.date_notes(corpus.info()["date_precision"],
