@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
+from policydata.analysis import smoothing_averages
 from policydata.columns import COLUMNS, frame_csv, printable
-from policydata.filters import MAX_PERIODS, Filter, operator_note
+from policydata.filters import MAX_PERIODS, MAX_SMOOTH, Filter, operator_note
 
 if TYPE_CHECKING:
     from dashboard.data import ArticleList, Corpus, KwicLines
@@ -310,6 +311,18 @@ def no_articles(corpus: Corpus, flt: Filter) -> None:
             "without the other filters, dated "
             + (f"{elsewhere['first_date']}." if elsewhere["first_date"] == elsewhere[
                 "last_date"] else f"{elsewhere['first_date']} to {elsewhere['last_date']}.")))
+
+
+def smoothing_note(frame: pd.DataFrame, smooth: int, freq: str, *, by: str = "term") -> None:
+    """Under a smoothed trend: that the CSV holds the periods' own numbers, and, when no
+    window of ``smooth`` periods holds two with articles, that the average changed nothing."""
+    if smooth <= 1:
+        return
+    st.caption(SMOOTHED_CSV)
+    if not smoothing_averages(frame, smooth, by=by):
+        st.caption(f"Here the moving average changes nothing: no {smooth} {freq}s in a row "
+                   f"hold articles in more than one of them. Choose a longer period"
+                   + (" or a wider window." if smooth < MAX_SMOOTH else "."))
 
 
 def cut_note(listed: ArticleList) -> None:

@@ -1761,6 +1761,29 @@ def test_a_search_with_no_article_says_where_the_term_occurs(monkeypatch, tmp_pa
         "operators here (commas separate alternatives: digital economy, data element*).")
 
 
+def test_a_moving_average_that_averages_nothing_is_said(monkeypatch, tmp_path) -> None:
+    # One article a year (as addresses or annual reports): by quarter, three quarters in a row
+    # never hold two periods with articles, so a 3-quarter average is the unsmoothed line
+    for year in range(2015, 2021):
+        write_article(tmp_path / "c", f"{year}.txt", f"{year}-02-01", f"Report {year}",
+                      "The economy grew. " * (year - 2013))
+    said = "Here the moving average changes nothing"
+    for page, smooth, quiet in [("views/trends.py", 3, False), ("views/trends.py", 5, True),
+                                ("views/themes.py", 3, False), ("views/trends.py", 1, True)]:
+        at = app(monkeypatch, tmp_path / "c", tmp_path / "cache",
+                 {"term": "economy", "freq": "quarter", "smooth": str(smooth), "tab": "time"},
+                 page)
+        captions = [c.value for c in at.caption]
+        assert any(said in c for c in captions) != quiet, (page, smooth, captions)
+        # the chart does equal the periods' own values when nothing is averaged
+        index = open_index(tmp_path / "c", cache_dir=tmp_path / "cache")
+        frame = an.term_trend(index, ["economy"], freq="quarter")
+        assert an.smoothing_averages(frame, smooth) == (smooth == 5)
+        same = an.measure_values(frame, "per_10k", window=smooth).fillna(-1).tolist() == (
+            an.measure_values(frame, "per_10k").fillna(-1).tolist())
+        assert same != an.smoothing_averages(frame, smooth)
+
+
 def test_a_term_too_long_for_the_cloud_is_cut_not_a_crash() -> None:
     # wordcloud raises when its largest word cannot be placed (a base64 blob, unspaced text)
     from dashboard.figures import CLOUD_TERM, LABEL, bar_figure, short, wordcloud_png

@@ -105,8 +105,7 @@ def main() -> None:
     periods, empty = count_periods(frame)
     if periods > MAX_PERIODS:  # (empty periods are gaps in a trend, said under the chart)
         ui.many_periods(periods, empty, view.freq)
-    if view.smooth > 1:
-        st.caption(ui.SMOOTHED_CSV)
+    ui.smoothing_note(frame, view.smooth, view.freq)
     ui.csv_download(frame, "trend", ui.file_name("term-trends", view.terms, view.filter,
                                                  extra=(view.freq,)),
                     key="dl_trend", extra=("articles",))

@@ -925,6 +925,26 @@ def measure_values(frame: pd.DataFrame, measure: str, *, window: int = 1,
     return series
 
 
+def smoothing_averages(frame: pd.DataFrame, window: int, *, by: str = "term") -> bool:
+    """Whether a trailing moving average over ``window`` periods (:func:`measure_values`)
+    averages anything: whether some period with articles has another with articles among
+    the ``window`` - 1 before it (in its ``by`` group). When none has, as by quarter in a
+    corpus of one article a year, the smoothed chart is the unsmoothed one.
+
+    >>> frame = pd.DataFrame({"term": ["a"] * 5, "articles": [1, 0, 0, 1, 2]})
+    >>> smoothing_averages(frame, 3), smoothing_averages(frame, 2)
+    (True, True)
+    >>> smoothing_averages(frame.head(4), 3), smoothing_averages(frame.head(4), 4)
+    (False, True)
+    """
+    if window <= 1 or frame.empty:
+        return False
+    present = (frame["articles"].to_numpy() > 0).astype(np.int64)
+    within = pd.Series(present, index=frame.index).groupby(frame[by], sort=False).transform(
+        lambda s: s.rolling(window, min_periods=1).sum())
+    return bool(((within.to_numpy() >= 2) & (present > 0)).any())
+
+
 # --------------------------------------------------------------------------- themes
 
 
