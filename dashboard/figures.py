@@ -438,6 +438,11 @@ def theme_share_figure(summary: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
+#: Most themes the co-occurrence heatmap is drawn for (the page picks those found in the most
+#: articles): past that, names and numbers overlap.
+HEATMAP_THEMES = 25
+
+
 def cooccurrence_figure(frame: pd.DataFrame) -> go.Figure:
     """Heatmap: articles having both themes (the diagonal: articles with the theme), of a
     :func:`policydata.analysis.theme_cooccurrence` frame."""

@@ -1761,6 +1761,30 @@ def test_a_search_with_no_article_says_where_the_term_occurs(monkeypatch, tmp_pa
         "operators here (commas separate alternatives: digital economy, data element*).")
 
 
+def test_the_heatmap_of_many_themes_draws_those_in_the_most_articles(monkeypatch, tmp_path,
+                                                                     small) -> None:
+    from dashboard.figures import HEATMAP_THEMES
+    from policydata.themes import dictionary_to_link
+
+    words = ["digital", "real", "economy", "the", "a", "and", "of", "china", "growth"]
+    many = "[themes]\n" + "".join(f'"T{i:02d}" = ["{words[i % len(words)]}", "zz{i}"]\n'
+                                  for i in range(HEATMAP_THEMES + 5))
+    at = app(monkeypatch, small, tmp_path, {"dict": dictionary_to_link(many), "tab": "together"},
+             "views/themes.py")
+    drawn = spec(at)["data"][0]
+    assert len(drawn["y"]) == HEATMAP_THEMES
+    index = open_index(small, cache_dir=tmp_path)
+    frame = an.theme_cooccurrence(index, themes=parse_themes(many))
+    own = frame[frame["theme"] == frame["other"]].set_index("theme")["articles"]
+    most = own.sort_values(ascending=False, kind="stable").index[:HEATMAP_THEMES]
+    assert set(drawn["y"]) == set(drawn["x"]) == set(most)
+    left_out = own.drop(most)
+    assert len(left_out) == 5 and left_out.max() <= own[most].min()
+    assert own[most].sum() > own.sum() - own[most].sum()  # (the test picks something)
+    assert any(f"The {HEATMAP_THEMES} themes found in the most articles are drawn, of "
+               f"{HEATMAP_THEMES + 5}; the CSV holds every pair." in c.value for c in at.caption)
+
+
 def test_a_moving_average_that_averages_nothing_is_said(monkeypatch, tmp_path) -> None:
     # One article a year (as addresses or annual reports): by quarter, three quarters in a row
     # never hold two periods with articles, so a 3-quarter average is the unsmoothed line

@@ -139,7 +139,15 @@ def together(corpus: data.Corpus) -> None:
     st.caption("Articles that have both themes; the diagonal counts the articles with each "
                "theme. Hover a cell for the share of the row theme's articles that also have "
                "the column's.")
-    st.plotly_chart(figures.cooccurrence_figure(frame), key="themes_together",
+    names = list(dict.fromkeys(frame["theme"]))
+    shown = frame
+    if len(names) > figures.HEATMAP_THEMES:  # (past that, names and numbers overlap)
+        own = frame[frame["theme"] == frame["other"]].set_index("theme")["articles"]
+        most = set(own.sort_values(ascending=False, kind="stable").index[:figures.HEATMAP_THEMES])
+        shown = frame[frame["theme"].isin(most) & frame["other"].isin(most)]
+        st.caption(f"The {figures.HEATMAP_THEMES} themes found in the most articles are drawn, of "
+                   f"{len(names):,}; the CSV holds every pair.")
+    st.plotly_chart(figures.cooccurrence_figure(shown), key="themes_together",
                     config=figures.chart_config("themes-together"))
     ui.csv_download(frame, None, "theme-cooccurrence.csv", key="dl_together")
 
