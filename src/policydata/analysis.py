@@ -143,7 +143,7 @@ def select(index: Index, flt: Filter = Filter(), *, themes: ThemeDictionary | No
     >>> select(index, Filter(sources=("xinhua",)))
     Traceback (most recent call last):
     ...
-    ValueError: unknown source 'xinhua' (sources: seeds)
+    ValueError: unknown source 'xinhua' (sources: 'seeds')
     """
     return _kept(index, flt, None, themes)
 
