@@ -1804,11 +1804,10 @@ def test_lists_and_mappings_where_text_is_expected_are_said(tmp_path: Path):
                                                            ("5", tmp_path.name, "v")]
     caveats = sorted((p.path, p.reason.split(":", 1)[1].strip()) for p in report.warnings)
     assert caveats == [
-        ("a.md", "'source' is a mapping, not text; its 1 values are joined by '; ' (its keys "
-                 "'x' are not read)"),
+        ("a.md", "'source' is a mapping, not text; its value is used (its key 'x' is not)"),
         ("a.md", "'title' is a list of 2 items, not text; they are joined by '; '"),
-        ("b.jsonl#1", "'text' is a mapping, not text; its 1 values are read as paragraphs, "
-                      "one after the other (its keys 'k' are not read)"),
+        ("b.jsonl#1", "'text' is a mapping, not text; its value is used (its key 'k' is "
+                      "not)"),
         ("b.jsonl#1", "'title' is a number, not text; it is used as '5'")]
 
 
@@ -1833,6 +1832,31 @@ def test_text_given_as_a_list_of_paragraphs_is_counted_by_the_rules(tmp_path: Pa
     assert index.counts([parse_term("new industry")]).tolist() == [1, 1, 1]
     assert index.counts([parse_term("real economy")]).tolist() == [0, 0, 0]
     assert index.counts([parse_term("nindustry")]).tolist() == [0, 0, 0]
+    # a null or empty item adds nothing (no "A; ; B"); a Parquet map is read as a mapping,
+    # its values without its keys; an empty list is no text
+    write(tmp_path / "d", "odd.jsonl", "".join(json.dumps(row) + "\n" for row in [
+        {"date": "2023-01-01", "title": ["A", None, " ", "B"], "text": ["x", None, "", "y"]},
+        {"date": "2023-01-02", "title": "Empty", "text": []},
+        {"date": "2023-01-03", "title": "Two", "text": {"en": "real", "zh": "economy"}}]))
+    table = pa.table({"date": ["2023-01-04"], "title": ["Map"],
+                      "text": pa.array([[("p1", "digital economy"), ("p2", "real economy")]],
+                                       type=pa.map_(pa.string(), pa.string()))})
+    pq.write_table(table, tmp_path / "d" / "map.parquet")
+    docs, report = load(tmp_path / "d")
+    assert [(d.title, d.body) for d in docs] == [
+        ("Map", "digital economy\n\nreal economy"), ("A; B", "x\n\ny"), ("Empty", ""),
+        ("Two", "real\n\neconomy")]
+    assert sorted((p.path, p.reason) for p in report.warnings) == [
+        ("map.parquet#1", "row 1: 'text' is a mapping, not text; its 2 values are read as "
+                          "paragraphs, one after the other (its keys 'p1', 'p2' are not read)"),
+        ("odd.jsonl#1", "line 1: 'text' is a list of 4 items, not text; they are read as "
+                        "paragraphs, one after the other"),
+        ("odd.jsonl#1", "line 1: 'title' is a list of 4 items, not text; they are joined by "
+                        "'; '"),
+        ("odd.jsonl#2", "line 2: 'text' is an empty list, not text; it is read as no text"),
+        ("odd.jsonl#2", "line 2: title with no text: only the title is counted"),
+        ("odd.jsonl#3", "line 3: 'text' is a mapping, not text; its 2 values are read as "
+                        "paragraphs, one after the other (its keys 'en', 'zh' are not read)")]
     reasons = [(w.path, w.reason) for w in index.report.warnings]
     assert reasons == [
         ("items.json#1", "item 1: 'text' is a list of 5 items, not text; they are read as "

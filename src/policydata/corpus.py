@@ -1432,10 +1432,15 @@ the other (its keys 'en', 'zh' are not read)"]
     out = []
     for name in names:
         value = fields.get(name)
+        if _is_map(value):
+            value = dict(value)
         if isinstance(value, (list, dict)):
             joined = "read as paragraphs, one after the other" if name == "text" else (
                 "joined by '; '")
-            if isinstance(value, list):
+            if not value:
+                said, how = ("an empty list" if isinstance(value, list) else "an empty mapping",
+                             "it is read as no text")
+            elif isinstance(value, list):
                 said = f"a list of {len(value):,} item{'' if len(value) == 1 else 's'}"
                 how = f"they are {joined}" if len(value) != 1 else "it is read as the text"
             else:
@@ -1443,7 +1448,8 @@ the other (its keys 'en', 'zh' are not read)"]
                     ", ..." if len(value) > 5 else "")
                 said = "a mapping"
                 how = (f"its {len(value):,} values are {joined} (its keys {keys} are not "
-                       "read)")
+                       "read)" if len(value) > 1 else
+                       f"its value is used (its key {keys} is not)")
             out.append(f"{where}: {name!r} is {said}, not text; {how}")
         elif (name in ("title", "text") and isinstance(value, (bool, int, float))
               and value == value):
@@ -1992,11 +1998,21 @@ def _text(value: Any, items: str = "; ") -> str:
         return ""
     if isinstance(value, (bytes, bytearray)):
         value = bytes(value).decode("utf-8", "replace")
+    if _is_map(value):  # (Parquet's map values come as (key, value) pairs)
+        value = [v for _, v in value]
     if isinstance(value, dict):
         value = list(value.values())
     if isinstance(value, (list, tuple)):
-        return items.join(_text(item, items) for item in value)
+        # (an empty or null item adds nothing: no "A; ; B")
+        return items.join(t for t in (_text(item, items) for item in value) if not blank(t))
     return _unify_newlines(str(value))
+
+
+def _is_map(value: Any) -> bool:
+    """Whether ``value`` is a Parquet map as pyarrow gives it: a list of (key, value) tuples
+    (JSON has no tuples, so a JSON list is never one)."""
+    return (isinstance(value, list) and bool(value)
+            and all(isinstance(v, tuple) and len(v) == 2 for v in value))
 
 
 def arrow_bytes(data: bytes) -> Any:
