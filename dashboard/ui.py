@@ -387,8 +387,19 @@ def kwic_lines(lines: KwicLines, total: int, name: str, *, key: str) -> None:
         label = f"Download {lines.lines:,} of the {total:,} lines (CSV)"
         st.caption(f"The download holds the lines of the first "
                    f"{rows(lines.articles, 'article')}: {why}")
-    csv_download(lines.whole if lines.lines > len(lines.rows) else lines.rows.head(lines.lines),
-                 "kwic", name, key=key, label=label)
+    csv_download(download_lines(lines, total, by), "kwic", name, key=key, label=label)
+
+
+def download_lines(lines: KwicLines, total: int, by: str,
+                   ) -> pd.DataFrame | Callable[[], pd.DataFrame]:
+    """What a download of keyword-in-context lines holds: the lines shown, when they are
+    its lines (in article order, or all of them), else its lines read when it is clicked
+    (sorted ``by`` the words after or before the match, the lines of the first articles
+    are not the first lines shown)."""
+    shown_first = not by or lines.lines >= total
+    if shown_first and lines.lines <= len(lines.rows):
+        return lines.rows.head(lines.lines)
+    return lines.whole
 
 
 

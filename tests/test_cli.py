@@ -91,7 +91,10 @@ def test_top_keyness_against_other_articles_as_the_two_clouds_compare(corpus: Pa
     for bad, said in [(["--against-from", "2023-01-01"], "--against-from needs --weight keyness"),
                       (["--weight", "keyness", "--against-from", "2024-01-01", "--against-to",
                         "2023-01-01"], "start on 2024-01-01, after their last date"),
-                      (["--weight", "keyness", "--against-theme", "nope"], "unknown theme")]:
+                      (["--weight", "keyness", "--against-theme", "nope"], "unknown theme"),
+                      (["--weight", "keyness", "--against-from", "2030-01-01"],
+                       "no article to compare with: --against-from, with the other filters, "
+                       "select none")]:
         failed = run("top", "--corpus", str(corpus), *bad, cache=cache, check=False)
         assert failed.returncode == 2 and said in failed.stderr, failed.stderr
 

@@ -2100,6 +2100,31 @@ def test_a_keyword_in_context_download_reads_a_bounded_amount_of_text(monkeypatc
     assert not any("lines" in label for label in labels) and "No download of the lines" in said
 
 
+@pytest.mark.parametrize("by", ["", "after", "before"])
+def test_a_keyword_in_context_download_holds_its_own_lines(tmp_path, small, by) -> None:
+    # Sorted, the lines shown are the first of all the lines; a download bounded to the first
+    # articles' lines must hold those lines (sorted), not the first lines shown.
+    from functools import partial
+
+    from dashboard.ui import download_lines
+
+    index = open_index(small, cache_dir=tmp_path)
+    listed = an.articles(index, Filter(query="economy"), sort="date")
+    words = index.words[[index.row_of(doc) for doc in listed["id"]]]
+    total = int(listed["hits"].sum())
+    for max_words, shown in [(int(words[:3].sum()), 40), (10**9, 10), (10**9, total)]:
+        rows = an.kwic(index, "economy", limit=shown, by=by)
+        whole = partial(an.kwic, index, "economy", limit=None, by=by, max_words=max_words)
+        extent = an.kwic_extent(index, "economy", max_words=max_words)
+        lines = data.KwicLines(rows, whole, *extent)
+        got = download_lines(lines, total, by)
+        got = got() if callable(got) else got
+        expected = whole()
+        assert got.reset_index(drop=True).equals(expected.reset_index(drop=True)), (
+            max_words, shown)
+        assert len(expected) == extent[1] and 0 < len(expected) <= total
+
+
 def test_trends_name_the_singular_or_plural_forms_not_counted(monkeypatch, tmp_path) -> None:
     corpus = tmp_path / "c"
     write_article(corpus, "a.txt", "2023-01-05", "Sheets",

@@ -96,6 +96,7 @@ def test_invalid_values_are_dropped_with_a_note(params, field, default, said) ->
     ("\u201edigital economy\u201c", "digital economy"),
     ("\u300c\u6570\u5b57\u7ecf\u6d4e\u300d", "\u6570 \u5b57 \u7ecf \u6d4e"),
     ("trade \u2212tariff", "trade tariff"),
+    ("trade \u2013tariff", "trade tariff"),  # (a minus a word processor made an en dash)
     ("\uff0bdigital", "digital"),
 ])
 def test_a_search_engines_operators_are_read_as_words_and_said(typed, searched) -> None:

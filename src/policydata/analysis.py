@@ -1972,6 +1972,9 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
     if weight == "keyness":
         ref_mask = (select(index, reference, themes=themes) if reference is not None
                     else index.active & ~mask)
+        if not ref_mask.any() and reference is not None:
+            raise ValueError("keyness compares the filtered articles with the reference "
+                             "articles, and the reference selects none; widen it")
         if not ref_mask.any():
             raise ValueError("keyness compares the filtered articles with the rest of the "
                              "corpus, and this filter leaves nothing to compare with; narrow "
@@ -2340,6 +2343,8 @@ def passages(text: str, marks: Sequence[tuple[int, int]], *, longest: int = 1500
     [(12, 'Inflation rose.', [(0, 9)]), (39, 'Inflation fell.', [(0, 9)])]
     >>> passages("发展实体经济。“数字经济！”他说。实体经济。", [(8, 12), (17, 21)], longest=10)
     [(7, '“数字经济！”', [(1, 5)]), (17, '实体经济。', [(0, 4)])]
+    >>> passages("说了。真的是数字经济吗？！是的。", [(6, 10)], longest=5)
+    [(3, '真的是数字经济吗？！', [(3, 7)])]
     """
     out: list[tuple[int, str, list[tuple[int, int]]]] = []
     ordered = sorted(marks)
@@ -2365,7 +2370,7 @@ def passages(text: str, marks: Sequence[tuple[int, int]], *, longest: int = 1500
 #: The end of a sentence: the white space after it (group 1, or 2 for the full-width stops,
 #: which need none, with the closing quotes and brackets they close).
 _SENTENCE_END = re.compile(
-    r"[.!?](\s+)|[\u3002\uff01\uff1f][\u201d\u2019\u300d\u300f\uff09]*(\s*)")
+    r"[.!?](\s+)|[\u3002\uff01\uff1f]+[\u201d\u2019\u300d\u300f\uff09]*(\s*)")
 
 
 def _sentences_with(paragraph: str, marks: list[tuple[int, int]],

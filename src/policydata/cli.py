@@ -420,6 +420,7 @@ def _against(args: argparse.Namespace, flt: Any, index: Any, themes: Any) -> Any
     corpus) without them."""
     from dataclasses import replace
 
+    from . import analysis as an
     from .filters import known_name
 
     given = [name for name, value in (("--against-from", args.against_from),
@@ -438,7 +439,15 @@ def _against(args: argparse.Namespace, flt: Any, index: Any, themes: Any) -> Any
     names = set((themes or index.themes).names)
     chosen = (tuple(known_name(t, names) for t in args.against_theme) if args.against_theme
               else flt.themes)
-    return replace(flt, start=start, end=end, themes=chosen)
+    against = replace(flt, start=start, end=end, themes=chosen)
+    try:
+        none = not an.select(index, against, themes=themes).any()
+    except ValueError as error:
+        raise UsageError(f"{' '.join(given)}: {error}") from None
+    if none:
+        raise UsageError(f"no article to compare with: {' and '.join(given)}, with the "
+                         "other filters, select none")
+    return against
 
 
 #: Most characters of a text cell in a table (``--format table``).

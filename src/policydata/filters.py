@@ -334,7 +334,7 @@ def _known(values: Sequence[str], name: str, known: Iterable[str] | None,
 #: corner ones, full-width), a word's leading - or + (a minus sign and a full-width plus or
 #: minus too), AND, OR, NOT.
 _OPERATOR = re.compile(r'["\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u300c\u300d\u300e\u300f'
-                       r'\uff02]|(?:^|\s)[-+\u2212\uff0b\uff0d](?=\w)|(?:^|\s)(?:AND|OR|NOT)'
+                       r'\uff02]|(?:^|\s)[-+\u2212\u2013\uff0b\uff0d](?=\w)|(?:^|\s)(?:AND|OR|NOT)'
                        r'(?=\s|$)')
 
 
