@@ -43,7 +43,7 @@ import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 import numpy as np
 
@@ -2008,7 +2008,7 @@ def _text(value: Any, items: str = "; ") -> str:
     return _unify_newlines(str(value))
 
 
-def _is_map(value: Any) -> bool:
+def _is_map(value: Any) -> TypeGuard[list[tuple[Any, Any]]]:
     """Whether ``value`` is a Parquet map as pyarrow gives it: a list of (key, value) tuples
     (JSON has no tuples, so a JSON list is never one)."""
     return (isinstance(value, list) and bool(value)
