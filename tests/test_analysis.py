@@ -721,13 +721,15 @@ def test_prop_passages_hold_every_mark_where_it_was(paragraphs, longest, data) -
 
 
 def _sentences(text: str) -> list[tuple[int, str]]:
-    """Sentences by hand: one ends at "." and white space after it, or at "。" (the quotes
-    closing after it with it), white space or none; ";" ends none."""
+    """Sentences by hand: one ends at "." and white space after it, or at a run of "。"
+    (the quotes closing after it with it), white space or none; ";" ends none."""
     out, start, i = [], 0, 0
     while i < len(text):
         ch = text[i]
         i += 1
         if ch == "。" or (ch == "." and i < len(text) and text[i].isspace()):
+            while ch == "。" and i < len(text) and text[i] == "。":
+                i += 1
             while ch == "。" and i < len(text) and text[i] == "”":
                 i += 1
             end = i
@@ -755,6 +757,9 @@ def test_a_long_paragraph_gives_only_its_sentences_with_a_match() -> None:
     at = text.index("inflation")
     assert [p for _, p, _ in an.passages(text, [(at, at + 9)])] == [
         "Rates held; inflation: firm, as expected."]
+    # a run of full-width stops ends one sentence, with no space after it
+    assert an.passages("a。。b。", [(3, 4)], longest=0) == [(3, "b。", [(0, 1)])]
+    assert an.passages("a？！b", [(0, 1)], longest=0) == [(0, "a？！", [(0, 1)])]
 
 
 def test_articles_dated_by_month_or_year_left_out_by_a_start_date(tmp_path) -> None:
