@@ -438,6 +438,9 @@ def theme_share_figure(summary: pd.DataFrame, title: str) -> go.Figure:
     return fig
 
 
+#: Most themes a theme trend chart draws (the page picks those with the most matches): past
+#: that, the legend grows taller than the chart.
+TREND_THEMES = 15
 #: Most themes the co-occurrence heatmap is drawn for (the page picks those found in the most
 #: articles): past that, names and numbers overlap.
 HEATMAP_THEMES = 25

@@ -1783,6 +1783,19 @@ def test_the_heatmap_of_many_themes_draws_those_in_the_most_articles(monkeypatch
     assert own[most].sum() > own.sum() - own[most].sum()  # (the test picks something)
     assert any(f"The {HEATMAP_THEMES} themes found in the most articles are drawn, of "
                f"{HEATMAP_THEMES + 5}; the CSV holds every pair." in c.value for c in at.caption)
+    # over time, the themes with the most matches (the legend outgrew the chart)
+    from dashboard.figures import TREND_THEMES
+
+    at = app(monkeypatch, small, tmp_path, {"dict": dictionary_to_link(many), "tab": "time",
+                                            "freq": "year"}, "views/themes.py")
+    lines = [t["name"] for t in spec(at)["data"] if t.get("mode", "").startswith("lines")]
+    totals = an.theme_trend(index, freq="year", themes=parse_themes(many)).groupby(
+        "theme", sort=False)["count"].sum()
+    most = totals.sort_values(ascending=False, kind="stable").index[:TREND_THEMES]
+    assert sorted(lines) == sorted(most) and len(totals) == HEATMAP_THEMES + 5
+    assert totals.drop(most).max() <= totals[most].min()
+    assert any(f"The {TREND_THEMES} themes with the most matches are drawn, of "
+               f"{HEATMAP_THEMES + 5}" in c.value for c in at.caption)
 
 
 def test_a_moving_average_that_averages_nothing_is_said(monkeypatch, tmp_path) -> None:

@@ -70,7 +70,17 @@ def over_time(corpus: data.Corpus) -> None:
         return
     partial = corpus.partial_periods(view.filter, view.freq)
     key = state.take_click("themes_trend", list(corpus.dictionary.names), "w_focus_theme")
-    st.plotly_chart(figures.trend_figure(trend, view.measure, view.smooth, by="theme",
+    drawn = trend
+    names = list(dict.fromkeys(trend["theme"]))
+    if len(names) > figures.TREND_THEMES:  # (past that, the legend outgrows the chart)
+        totals = trend.groupby("theme", sort=False)["count"].sum()
+        most = set(totals.sort_values(ascending=False, kind="stable").index[
+            :figures.TREND_THEMES])
+        drawn = trend[trend["theme"].isin(most)]
+        st.caption(f"The {figures.TREND_THEMES} themes with the most matches are drawn, of "
+                   f"{len(names):,}; the CSV holds them all, and every theme's articles are "
+                   "listed below the chart.")
+    st.plotly_chart(figures.trend_figure(drawn, view.measure, view.smooth, by="theme",
                                          partial=partial, chosen=state.current().view.period),
                     key=key, on_select="rerun", selection_mode="points",
                     config=figures.chart_config("themes-trend"))
