@@ -10,6 +10,7 @@ from dashboard import data, figures, state, ui
 from policydata.analysis import (
     MEASURES,
     in_period,
+    leading_themes,
     periods_with_articles,
     terms_without_matches,
 )
@@ -73,10 +74,7 @@ def over_time(corpus: data.Corpus) -> None:
     drawn = trend
     names = list(dict.fromkeys(trend["theme"]))
     if len(names) > figures.TREND_THEMES:  # (past that, the legend outgrows the chart)
-        totals = trend.groupby("theme", sort=False)["count"].sum()
-        most = set(totals.sort_values(ascending=False, kind="stable").index[
-            :figures.TREND_THEMES])
-        drawn = trend[trend["theme"].isin(most)]
+        drawn = trend[trend["theme"].isin(leading_themes(trend, figures.TREND_THEMES))]
         st.caption(f"The {figures.TREND_THEMES} themes with the most matches are drawn, of "
                    f"{len(names):,}; the CSV holds them all, and every theme's articles are "
                    "listed below the chart.")
@@ -152,8 +150,7 @@ def together(corpus: data.Corpus) -> None:
     names = list(dict.fromkeys(frame["theme"]))
     shown = frame
     if len(names) > figures.HEATMAP_THEMES:  # (past that, names and numbers overlap)
-        own = frame[frame["theme"] == frame["other"]].set_index("theme")["articles"]
-        most = set(own.sort_values(ascending=False, kind="stable").index[:figures.HEATMAP_THEMES])
+        most = leading_themes(frame, figures.HEATMAP_THEMES)
         shown = frame[frame["theme"].isin(most) & frame["other"].isin(most)]
         st.caption(f"The {figures.HEATMAP_THEMES} themes found in the most articles are drawn, of "
                    f"{len(names):,}; the CSV holds every pair.")

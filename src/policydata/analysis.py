@@ -1126,6 +1126,27 @@ def theme_entries(index: Index, flt: Filter = Filter(), *,
                          "docs": pd.Series([o[3] for o in out], dtype=np.int64)})
 
 
+def leading_themes(frame: pd.DataFrame, n: int) -> list[str]:
+    """The ``n`` themes of a theme frame that weigh most: in a :func:`theme_trend` frame
+    those with the most matches over all periods, in a :func:`theme_cooccurrence` frame those
+    found in the most articles (its diagonal); ties keep the frame's order.
+
+    >>> trend = pd.DataFrame({"theme": ["a", "b", "c", "a", "b", "c"],
+    ...                       "count": [1, 5, 2, 1, 0, 2]})
+    >>> leading_themes(trend, 2)
+    ['b', 'c']
+    >>> together = pd.DataFrame({"theme": ["a", "a", "b", "b"], "other": ["a", "b", "a", "b"],
+    ...                          "articles": [4, 3, 3, 3]})
+    >>> leading_themes(together, 1)
+    ['a']
+    """
+    if "other" in frame:
+        totals = frame[frame["theme"] == frame["other"]].set_index("theme")["articles"]
+    else:
+        totals = frame.groupby("theme", sort=False)["count"].sum()
+    return totals.sort_values(ascending=False, kind="stable").index[:n].tolist()
+
+
 def theme_cooccurrence(index: Index, flt: Filter = Filter(), *,
                        themes: ThemeDictionary | None = None) -> pd.DataFrame:
     """Articles that have both themes, for every pair (the diagonal: articles with the theme).
