@@ -737,7 +737,7 @@ def test_policydata_serve_behind_a_base_url_path(tmp_path: Path, app: Any) -> No
     port = b.free_port()
     command = [sys.executable, "-m", "policydata.cli", "serve", "--corpus", str(b.ROOT / "seeds"),
                "--cache-dir", str(tmp_path / "cache"), "--port", str(port),
-               "--host", "127.0.0.1", "--base-url-path", "policydata"]
+               "--host", "127.0.0.1", "--base-url-path", "/policydata/"]  # slashes as typed
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                start_new_session=True)
     try:
@@ -776,6 +776,9 @@ def test_policydata_serve_behind_a_base_url_path(tmp_path: Path, app: Any) -> No
         process.wait(timeout=20)
         with pytest.raises(OSError):
             urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)
+        assert process.stderr is not None
+        said = process.stderr.read().decode()
+        assert f"on http://127.0.0.1:{port}/policydata/\n" in said, said
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)

@@ -681,10 +681,11 @@ def _serve(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD),
                "--server.port", str(args.port), "--server.address", args.host,
                "--server.headless", "true"]
-    if args.base_url_path:
-        command += ["--server.baseUrlPath", args.base_url_path]
+    base = args.base_url_path.strip("/") if args.base_url_path else ""
+    if base:
+        command += ["--server.baseUrlPath", base]
     print(printable(f"serving {corpus} on http://{args.host}:{args.port}/"
-                        f"{args.base_url_path}"), file=sys.stderr)
+                    f"{base + '/' if base else ''}"), file=sys.stderr)
     if os.name == "posix":
         # The server takes this process's place, so that stopping it (a process manager's or
         # a container's SIGTERM to the process it started) stops the server: as a child it
