@@ -109,7 +109,8 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
         # (The name travels in customdata: a template would read '%{x}' in a theme's name.)
         custom = np.column_stack([
             part["period"], [esc(name)] * len(part), part["count"], part["docs"],
-            part["articles"], part["words"], [number_label(v) for v in alone.loc[part.index]],
+            part["articles"], part["words"],
+            ["no articles" if np.isnan(v) else number_label(v) for v in alone.loc[part.index]],
             [covered.get(p, "") for p in part["period"]]])
         fig.add_trace(go.Scatter(
             x=part["period"], y=values.loc[part.index], name=esc(short(name)),

@@ -315,13 +315,15 @@ def no_articles(corpus: Corpus, flt: Filter) -> None:
 
 def smoothing_note(frame: pd.DataFrame, smooth: int, freq: str, *, by: str = "term") -> None:
     """Under a smoothed trend: that the CSV holds the periods' own numbers, and, when no
-    window of ``smooth`` periods holds two with articles, that the average changed nothing."""
+    window of ``smooth`` periods holds two with articles, that the average averaged nothing."""
     if smooth <= 1:
         return
     st.caption(SMOOTHED_CSV)
     if not smoothing_averages(frame, smooth, by=by):
-        st.caption(f"Here the moving average changes nothing: no {smooth} {freq}s in a row "
-                   f"hold articles in more than one of them. Choose a longer period"
+        st.caption(f"Here the moving average averages nothing: no {smooth} {freq}s in a row "
+                   f"hold articles in more than one of them, so it only carries each "
+                   f"{freq}'s value on through the empty {freq}s after it. Choose a longer "
+                   f"period"
                    + (" or a wider window." if smooth < MAX_SMOOTH else "."))
 
 

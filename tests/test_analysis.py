@@ -441,7 +441,7 @@ def test_measure_values_smooth_per_term() -> None:
     assert an.measure_values(frame, "docs").tolist() == [0.0, 50.0, 100.0, 50.0]
 
 
-def test_periods_without_articles_have_no_value_and_are_skipped_by_smoothing() -> None:
+def test_periods_without_articles_have_no_value_and_smoothing_averages_the_measured_ones() -> None:
     # A year without articles is a gap, not a fall to zero (a half-empty bin looks like a
     # collapse otherwise), and a moving average averages the periods that were measured.
     frame = pd.DataFrame({"term": ["a"] * 5, "count": [4, 0, 0, 2, 0],
@@ -452,8 +452,11 @@ def test_periods_without_articles_have_no_value_and_are_skipped_by_smoothing() -
         assert values.isna().tolist() == [False, True, True, False, False]
     assert an.measure_values(frame, "per_10k").tolist()[3:] == [400.0, 0.0]
     smoothed = an.measure_values(frame, "count", window=3)
-    assert smoothed.isna().tolist() == [False, True, True, False, False]
-    assert smoothed.tolist()[3:] == [2.0, 1.0]  # (2 + 0) / 2: the empty periods are not zeros
+    # the empty periods are not zeros: each is the mean of the measured periods in its window
+    assert smoothed.tolist() == [4.0, 4.0, 4.0, 2.0, 1.0]  # (2 + 0) / 2 last
+    smoothed = an.measure_values(frame, "count", window=2)  # a window of two empty periods
+    assert smoothed.isna().tolist() == [False, False, True, False, False]
+    assert smoothed.tolist()[:2] == [4.0, 4.0] and smoothed.tolist()[3:] == [2.0, 1.0]
 
 
 # --------------------------------------------------------------------------- top terms vs brute force

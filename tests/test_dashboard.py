@@ -1804,7 +1804,7 @@ def test_a_moving_average_that_averages_nothing_is_said(monkeypatch, tmp_path) -
     for year in range(2015, 2021):
         write_article(tmp_path / "c", f"{year}.txt", f"{year}-02-01", f"Report {year}",
                       "The economy grew. " * (year - 2013))
-    said = "Here the moving average changes nothing"
+    said = "Here the moving average averages nothing"
     for page, smooth, quiet in [("views/trends.py", 3, False), ("views/trends.py", 5, True),
                                 ("views/themes.py", 3, False), ("views/trends.py", 1, True)]:
         at = app(monkeypatch, tmp_path / "c", tmp_path / "cache",
@@ -1816,9 +1816,16 @@ def test_a_moving_average_that_averages_nothing_is_said(monkeypatch, tmp_path) -
         index = open_index(tmp_path / "c", cache_dir=tmp_path / "cache")
         frame = an.term_trend(index, ["economy"], freq="quarter")
         assert an.smoothing_averages(frame, smooth) == (smooth == 5)
-        same = an.measure_values(frame, "per_10k", window=smooth).fillna(-1).tolist() == (
-            an.measure_values(frame, "per_10k").fillna(-1).tolist())
+        # where nothing is averaged, each quarter with the report keeps its own value and
+        # the empty quarters after it (up to smooth - 1 of them) carry that value on
+        alone = an.measure_values(frame, "per_10k")
+        smoothed = an.measure_values(frame, "per_10k", window=smooth)
+        measured = frame["articles"].to_numpy() > 0
+        same = smoothed[measured].tolist() == alone[measured].tolist()
         assert same != an.smoothing_averages(frame, smooth)
+        if smooth > 1 and not an.smoothing_averages(frame, smooth):
+            carried = alone.ffill(limit=smooth - 1)
+            assert smoothed.fillna(-1).tolist() == carried.fillna(-1).tolist()
 
 
 def test_a_term_too_long_for_the_cloud_is_cut_not_a_crash() -> None:

@@ -871,7 +871,10 @@ def measure_values(frame: pd.DataFrame, measure: str, *, window: int = 1,
 
     A period without articles has no value (NaN, drawn as a gap): nothing was measured there,
     which is not the same as a fall to zero. ``window`` > 1 takes a trailing moving average
-    over that many periods, per ``by`` group, of the periods that have articles.
+    over that many periods, per ``by`` group, of the periods that have articles; so a period
+    without articles has the average of the measured ones among the ``window`` - 1 before it
+    (a smoothed line runs on through the months a monthly or yearly source skips), and is a gap
+    only where the whole window is empty.
 
     Parameters
     ----------
@@ -883,14 +886,15 @@ def measure_values(frame: pd.DataFrame, measure: str, *, window: int = 1,
         match; ``count``: matches.
     window : int
         Periods in the trailing moving average (1: none); the mean is of those among them
-        that have articles, and a period without articles stays NaN.
+        that have articles (none: NaN).
     by : str
         Column whose groups are averaged apart: ``"term"``, or ``"theme"`` for a theme frame.
 
     Returns
     -------
     Series of float
-        One value per row of ``frame``, with its index; NaN where the period has no articles.
+        One value per row of ``frame``, with its index; NaN where the period (smoothed: its
+        whole window) has no articles.
 
     Raises
     ------
@@ -899,14 +903,14 @@ def measure_values(frame: pd.DataFrame, measure: str, *, window: int = 1,
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"term": ["a"] * 3, "count": [2, 0, 4], "docs": [1, 0, 1],
-    ...                       "words": [100, 0, 200], "articles": [2, 0, 4]})
+    >>> frame = pd.DataFrame({"term": ["a"] * 4, "count": [2, 0, 4, 0], "docs": [1, 0, 1, 0],
+    ...                       "words": [100, 0, 200, 0], "articles": [2, 0, 4, 0]})
     >>> measure_values(frame, "per_10k").tolist(), measure_values(frame, "docs").tolist()
-    ([200.0, nan, 200.0], [50.0, nan, 25.0])
+    ([200.0, nan, 200.0, nan], [50.0, nan, 25.0, nan])
     >>> measure_values(frame, "count", window=2).tolist()
-    [2.0, nan, 4.0]
+    [2.0, 2.0, 4.0, 4.0]
     >>> measure_values(frame, "count", window=3).tolist()
-    [2.0, nan, 3.0]
+    [2.0, 2.0, 3.0, 4.0]
     """
     articles_ = frame["articles"].to_numpy()
     empty = articles_ == 0
@@ -920,8 +924,9 @@ def measure_values(frame: pd.DataFrame, measure: str, *, window: int = 1,
         raise ValueError(f"measure must be per_10k, docs or count, not {measure!r}")
     series = pd.Series(np.where(empty, np.nan, values), index=frame.index)
     if window > 1 and len(frame):
+        # (rolling skips NaN: the mean of the measured periods in the window, NaN if none)
         series = series.groupby(frame[by], sort=False).transform(
-            lambda s: s.rolling(window, min_periods=1).mean()).where(~empty)
+            lambda s: s.rolling(window, min_periods=1).mean())
     return series
 
 
@@ -929,7 +934,8 @@ def smoothing_averages(frame: pd.DataFrame, window: int, *, by: str = "term") ->
     """Whether a trailing moving average over ``window`` periods (:func:`measure_values`)
     averages anything: whether some period with articles has another with articles among
     the ``window`` - 1 before it (in its ``by`` group). When none has, as by quarter in a
-    corpus of one article a year, the smoothed chart is the unsmoothed one.
+    corpus of one article a year, the smoothed chart is the unsmoothed one with each value
+    carried on through the empty periods after it.
 
     >>> frame = pd.DataFrame({"term": ["a"] * 5, "articles": [1, 0, 0, 1, 2]})
     >>> smoothing_averages(frame, 3), smoothing_averages(frame, 2)
