@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-from policydata.analysis import smoothing_averages
+from policydata import analysis as an
 from policydata.columns import COLUMNS, frame_csv, printable
 from policydata.filters import MAX_PERIODS, MAX_SMOOTH, Filter, operator_note
 
@@ -319,7 +319,7 @@ def smoothing_note(frame: pd.DataFrame, smooth: int, freq: str, *, by: str = "te
     if smooth <= 1:
         return
     st.caption(SMOOTHED_CSV)
-    if not smoothing_averages(frame, smooth, by=by):
+    if not an.smoothing_averages(frame, smooth, by=by):
         st.caption(f"Here the moving average averages nothing: no {smooth} {freq}s in a row "
                    f"hold articles in more than one of them, so it only carries each "
                    f"{freq}'s value on through the empty {freq}s after it. Choose a longer "
@@ -462,6 +462,21 @@ def rare_themes(summary: pd.DataFrame, where: str) -> None:
         st.caption(f"{rare} of the {len(summary)} themes are in under 1% of these articles. "
                    f"A dictionary fits the texts it was written for: load or write your own "
                    f"{where}.")
+
+
+def one_entry_themes(summary: pd.DataFrame, entries: pd.DataFrame, where: str) -> None:
+    """Name the themes of a theme summary that most of their articles hold through one entry
+    alone (:func:`policydata.analysis.one_entry_themes`): a share resting on one word,
+    whose entries a user sees ``where``."""
+    resting = an.one_entry_themes(summary, entries)
+    if resting.empty:
+        return
+    named = [f"{row.theme!r} on {row.entry!r} (its only match in {row.only:,} of its "
+             f"{row.docs:,} articles)" for row in resting.itertuples()]
+    st.caption(plain(
+        f"{rows(len(resting), 'theme')} rest{'s' if len(resting) == 1 else ''} on one entry in "
+        f"most of {'its' if len(resting) == 1 else 'their'} articles: {listing(named)}. "
+        f"Check whether that word means the theme in these texts ({where})."))
 
 
 def sentence(value: str) -> None:

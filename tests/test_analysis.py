@@ -142,6 +142,37 @@ def test_theme_overlap_rule_and_independent_themes(tmp_path: Path, cache: Path) 
     assert summary["share"].tolist() == [100.0, 100.0]
 
 
+def test_theme_entries_by_hand_and_themes_resting_on_one_entry(tmp_path: Path,
+                                                                cache: Path) -> None:
+    bodies = ["Manufacturing grew.", "Manufacturing and the real economy.", "The real economy.",
+              "Nothing here.", "Manufacturing output.", "Manufacturing again. Manufacturing.",
+              "A factory and manufacturing."]
+    for i, body in enumerate(bodies):
+        write_article(tmp_path / "c", f"{i}.txt", f"2023-01-0{i + 1}", f"Note {i}", body)
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    themes = parse_themes('[themes]\n"Industry" = ["real economy", "manufacturing", "factory",'
+                          ' "plant"]\n"Nothing" = ["nothing"]\n')
+    entries = an.theme_entries(index, themes=themes)
+    # by hand: manufacturing in articles 0, 1, 4, 5 (twice), 6; the only Industry entry in
+    # 0, 4 and 5; real economy in 1 and 2, the only one in 2; factory only with manufacturing
+    assert entries.values.tolist() == [
+        ["Industry", "manufacturing", 6, 5, 3], ["Industry", "real economy", 2, 2, 1],
+        ["Industry", "factory", 1, 1, 0], ["Industry", "plant", 0, 0, 0],
+        ["Nothing", "nothing", 1, 1, 1]]
+    summary = an.theme_summary(index, themes=themes)
+    assert summary["docs"].tolist() == [6, 1]
+    # 3 of Industry's 6 articles rest on manufacturing alone: a half, not the 80% said;
+    # a theme of one entry rests on it by definition and is never named
+    assert an.one_entry_themes(summary, entries).empty
+    resting = an.one_entry_themes(summary, entries, share=0.5)
+    assert resting.values.tolist() == [["Industry", "manufacturing", 3, 6,
+                                        pytest.approx(600 / 7)]]
+    assert an.one_entry_themes(summary, entries, share=0.5, least=90).empty
+    # narrowed to articles 0-4 manufacturing is alone in 2 of Industry's 4 articles
+    narrowed = an.theme_entries(index, Filter(end=dt.date(2023, 1, 5)), themes=themes)
+    assert narrowed["only"].tolist() == [2, 1, 0, 0, 1]
+
+
 def test_theme_filter_is_any_of(small_index) -> None:
     themes = parse_themes('[themes]\n"D" = ["digital economy"]\n"R" = ["real economy"]\n')
     d = an.select(small_index, Filter(themes=("D",)), themes=themes)

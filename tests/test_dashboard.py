@@ -797,9 +797,11 @@ def test_the_dictionary_tab_counts_each_entry_and_names_those_matching_nothing(
     real = sum((i + 1) % 3 for i in with_de)
     assert table.to_dict("list") == {
         "theme": ["Economy"] * 3 + ["Council"] * 2,
-        "entry": ["digital economy", "economy", "econmy", "state council*", "counsil"],
-        "matches": [digital, digital + real, 0, 18, 0],
-        "articles": [18, 18, 0, 18, 0]}
+        "entry": ["economy", "digital economy", "econmy", "state council*", "counsil"],
+        "matches": [digital + real, digital, 0, 18, 0],
+        "articles": [18, 18, 0, 18, 0],
+        # every 'digital economy' is an 'economy' too: neither is ever Economy's only entry
+        "articles as its only entry": [0, 0, 0, 18, 0]}
     index = open_index(small, cache_dir=tmp_path)
     expected = an.theme_entries(index, Filter(query="digital economy"),
                                 themes=parse_themes(text))
@@ -2248,3 +2250,27 @@ def test_searches_and_dictionaries_too_costly_for_the_corpus_are_refused(monkeyp
     at.session_state["w_tab"] = "Counts"
     at.run()
     assert at.dataframe[0].value["theme"].tolist()[:1] == ["T0"]
+
+
+def test_a_theme_resting_on_one_entry_is_named_on_the_overview_and_themes(monkeypatch,
+                                                                          tmp_path) -> None:
+    # Minutes that say "manufacturing" every time hold the default dictionary's real economy
+    # theme in every article through that one word: both pages say so, with the numbers
+    for i in range(6):
+        write_article(tmp_path / "c", f"{i}.txt", f"2020-0{i + 1}-10", f"Minutes {i}",
+                      "Manufacturing output rose. " + ("The real economy grew." if i == 0 else ""))
+    index = open_index(tmp_path / "c", cache_dir=tmp_path / "cache")
+    resting = an.one_entry_themes(an.theme_summary(index), an.theme_entries(index))
+    assert resting[["entry", "only", "docs"]].values.tolist() == [["manufacturing", 5, 6]]
+    name = resting["theme"].iat[0]
+    said = (f"1 theme rests on one entry in most of its articles: {name!r} on 'manufacturing' "
+            "(its only match in 5 of its 6 articles)")
+    for page in ("overview", "views/themes.py"):
+        at = app(monkeypatch, tmp_path / "c", tmp_path / "cache", None, page)
+        assert any(said in c.value.replace("\\", "") for c in at.caption), (
+            page, [c.value for c in at.caption])
+    at = app(monkeypatch, tmp_path / "c", tmp_path / "cache", {"tab": "dictionary"},
+             "views/themes.py")
+    table = at.dataframe[0].value.set_index("entry")
+    assert table.loc["manufacturing", "articles as its only entry"] == 5
+    assert table.loc["real economy", "articles as its only entry"] == 0

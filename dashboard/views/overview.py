@@ -91,6 +91,8 @@ def main() -> None:
             st.plotly_chart(figures.theme_share_figure(summary, "% of articles"),
                             key="overview_themes", config=figures.chart_config("themes-share"))
             ui.rare_themes(summary, "on the Themes page (Dictionary)")
+            ui.one_entry_themes(summary, corpus.theme_entries(view.filter),
+                                "the Themes page's Dictionary tab shows each entry's matches")
             ui.csv_download(summary, None, ui.file_name("themes", [], view.filter),
                             key="dl_overview_themes")
 

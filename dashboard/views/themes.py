@@ -47,6 +47,8 @@ def counts(corpus: data.Corpus) -> None:
             summary, "% of articles with at least one match"), key="themes_share",
             config=figures.chart_config("themes"))
         ui.rare_themes(summary, "in the Dictionary tab")
+        ui.one_entry_themes(summary, corpus.theme_entries(flt),
+                            "the Dictionary tab's Matches of each entry")
     ui.table(summary.rename(columns={"count": "matches", "docs": "articles",
                                      "share": "% of articles"}).round(2),
              height=35 * len(summary) + 38)
@@ -216,7 +218,9 @@ def entry_matches(corpus: data.Corpus) -> None:
     st.caption(ui.plain(f"Each entry searched on its own in {corpus.describe(flt)}. A theme "
                         "counts the longest entry at a place once, so where entries overlap "
                         "('economy' in 'digital economy') its count is less than the sum of "
-                        "its entries'."))
+                        "its entries'. Each theme's entries are listed by matches; 'articles "
+                        "as its only entry' counts the articles the theme holds through this "
+                        "entry alone."))
     none = terms_without_matches(entries.rename(columns={"entry": "term"}))
     if none:
         shown = [repr(e) for e in none[:10]] + ([f"{len(none) - 10:,} more"]
@@ -225,7 +229,8 @@ def entry_matches(corpus: data.Corpus) -> None:
                             f"{'matches' if len(none) == 1 else 'match'} nothing here: "
                             f"{ui.listing(shown)}. Check the spelling, or whether these "
                             "articles use other words."))
-    ui.table(entries.rename(columns={"count": "matches", "docs": "articles"}),
+    ui.table(entries.rename(columns={"count": "matches", "docs": "articles",
+                                     "only": "articles as its only entry"}),
              height=min(35 * len(entries) + 38, 360))
     ui.csv_download(entries, None, "theme-entries.csv", key="dl_theme_entries")
 

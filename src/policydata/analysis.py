@@ -1092,12 +1092,16 @@ def theme_entries(index: Index, flt: Filter = Filter(), *,
     Returns
     -------
     DataFrame
-        One row per entry, in the dictionary's order:
+        One row per entry, the themes in the dictionary's order and each theme's entries
+        by matches, most first (ties in the dictionary's order):
 
         * ``theme``: the theme's name;
         * ``entry``: the entry as written;
         * ``count``: its matches searched alone, as a term (rule 8 within the entry);
-        * ``docs``: articles with at least one.
+        * ``docs``: articles with at least one;
+        * ``only``: articles in which it is the only entry of its theme that matches: the
+          articles the theme holds because of this entry alone (see
+          :func:`one_entry_themes`).
 
         Within a theme the longest entry matching at a place counts once, so where entries
         overlap (``economy`` inside ``digital economy``) the theme's count
@@ -1111,25 +1115,86 @@ def theme_entries(index: Index, flt: Filter = Filter(), *,
     >>> index = open_index("seeds", cache_dir=tempfile.mkdtemp())
     >>> mine = parse_themes('[themes]\\nEconomy = ["digital economy", "economy", "econmy"]')
     >>> theme_entries(index, themes=mine)
-         theme            entry  count  docs
-    0  Economy  digital economy     10     1
-    1  Economy          economy     21     1
-    2  Economy           econmy      0     0
+         theme            entry  count  docs  only
+    0  Economy          economy     21     1     0
+    1  Economy  digital economy     10     1     0
+    2  Economy           econmy      0     0     0
     >>> int(theme_summary(index, themes=mine)["count"].iat[0])  # (10 + the 11 others)
     21
     """
     dictionary = _dictionary(index, themes)
     mask = select(index, flt, themes=themes)
-    out: list[tuple[str, str, int, int]] = []
+    out: list[tuple[str, str, int, int, int]] = []
     for name, terms in dictionary.themes:
+        found = []  # (the filtered rows each entry matches in)
         for term in terms:
             rows, counts = index.doc_counts([term])
             keep = mask[rows]
-            out.append((name, term.query, int(counts[keep].sum()), int(keep.sum())))
-    return pd.DataFrame({"theme": pd.Series([o[0] for o in out], dtype=object),
-                         "entry": pd.Series([o[1] for o in out], dtype=object),
-                         "count": pd.Series([o[2] for o in out], dtype=np.int64),
-                         "docs": pd.Series([o[3] for o in out], dtype=np.int64)})
+            found.append(rows[keep])
+            out.append((name, term.query, int(counts[keep].sum()), int(keep.sum()), 0))
+        # (each entry's rows are distinct, so a row's count of entries is its bincount)
+        entries_in = np.bincount(np.concatenate(found), minlength=len(mask)) if found \
+            else np.zeros(0, dtype=np.int64)
+        for i, rows in enumerate(found, start=len(out) - len(found)):
+            out[i] = (*out[i][:4], int((entries_in[rows] == 1).sum()))
+    frame = pd.DataFrame({"theme": pd.Series([o[0] for o in out], dtype=object),
+                          "entry": pd.Series([o[1] for o in out], dtype=object),
+                          "count": pd.Series([o[2] for o in out], dtype=np.int64),
+                          "docs": pd.Series([o[3] for o in out], dtype=np.int64),
+                          "only": pd.Series([o[4] for o in out], dtype=np.int64)})
+    order = {name: i for i, name in enumerate(dictionary.names)}
+    return (frame.assign(_theme=frame["theme"].map(order))
+            .sort_values(["_theme", "count"], ascending=[True, False], kind="stable")
+            .drop(columns="_theme").reset_index(drop=True))
+
+
+def one_entry_themes(summary: pd.DataFrame, entries: pd.DataFrame, *, share: float = 0.8,
+                     least: float = 10.0) -> pd.DataFrame:
+    """Themes found in many articles that most of them hold through one entry alone: a share
+    of articles that rests on one word (``manufacturing`` for a theme of real economy and
+    manufacturing, in minutes that mention manufacturing every time), worth a look before it
+    is cited.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        :func:`theme_summary` of the articles.
+    entries : DataFrame
+        :func:`theme_entries` of the same articles and dictionary.
+    share : float
+        The least part of a theme's articles in which the entry is the theme's only match.
+    least : float
+        The least share of the articles (in %) a theme is in: a theme of a few articles
+        resting on a word is no finding.
+
+    Returns
+    -------
+    DataFrame
+        One row per such theme (of two or more entries), in the dictionary's order: ``theme``,
+        ``entry``, ``only`` (articles in which it is the theme's only entry to match),
+        ``docs`` (the theme's articles) and ``share`` (``docs`` as a % of the articles).
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"theme": ["A", "B", "C", "D"], "docs": [10, 10, 4, 1],
+    ...                         "share": [50.0, 50.0, 20.0, 5.0]})
+    >>> entries = pd.DataFrame({"theme": ["A", "A", "B", "B", "C", "D", "D"],
+    ...                         "entry": ["x", "y", "u", "v", "w", "s", "t"],
+    ...                         "docs": [9, 2, 7, 8, 4, 1, 0], "only": [9, 1, 3, 4, 4, 1, 0]})
+    >>> one_entry_themes(summary, entries)
+      theme entry  only  docs  share
+    0     A     x     9    10   50.0
+    """
+    several = entries["theme"].duplicated(keep=False)
+    best = (entries[several].sort_values("only", ascending=False, kind="stable")
+            .drop_duplicates("theme"))
+    out = best[["theme", "entry", "only"]].merge(summary[["theme", "docs", "share"]],
+                                                 on="theme")
+    out = out[(out["docs"] > 0) & (out["only"] >= share * out["docs"])
+              & (out["share"] >= least)]
+    order = {name: i for i, name in enumerate(summary["theme"])}
+    out = out.sort_values("theme", key=lambda names: names.map(order), kind="stable")
+    return out[["theme", "entry", "only", "docs", "share"]].reset_index(drop=True)
 
 
 def leading_themes(frame: pd.DataFrame, n: int) -> list[str]:
