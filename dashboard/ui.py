@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Callable
@@ -306,11 +307,21 @@ def no_articles(corpus: Corpus, flt: Filter) -> None:
         return
     st.info("No articles match the filters. Widen the date range or clear a filter.")
     if elsewhere:
-        st.caption(plain(
-            f"{query!r} occurs in {rows(elsewhere['documents'], 'article')} of the corpus "
-            "without the other filters, dated "
-            + (f"{elsewhere['first_date']}." if elsewhere["first_date"] == elsewhere[
-                "last_date"] else f"{elsewhere['first_date']} to {elsewhere['last_date']}.")))
+        st.caption(plain(f"{query!r} occurs in {rows(elsewhere['documents'], 'article')} of "
+                         f"the corpus without the other filters, {_dated(elsewhere)}."))
+    undated_filter = dataclasses.replace(flt, start=None, end=None)
+    if (flt.start or flt.end) and undated_filter != Filter(query=query):  # (not said twice)
+        undated = corpus.info(undated_filter)
+        if undated["documents"]:
+            st.caption(f"Without the date range the filters select "
+                       f"{rows(undated['documents'], 'article')}, {_dated(undated)}.")
+
+
+def _dated(info: dict[str, Any]) -> str:
+    """``dated 2020-01-02 to 2021-03-04`` (one date when first and last agree) from a
+    :func:`policydata.analysis.corpus_info` answer."""
+    first, last = info["first_date"], info["last_date"]
+    return f"dated {first}" if first == last else f"dated {first} to {last}"
 
 
 def smoothing_note(frame: pd.DataFrame, smooth: int, freq: str, *, by: str = "term") -> None:

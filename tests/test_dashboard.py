@@ -1746,6 +1746,14 @@ def test_a_search_with_no_article_says_where_the_term_occurs(monkeypatch, tmp_pa
                     f"{found['last_date']}."]
     assert [i.value for i in at.info] == [
         "No articles match the filters. Widen the date range or clear a filter."]
+    # A date range outside the corpus: where the articles the other filters select are dated
+    everything = an.corpus_info(index, Filter(sources=("miit",)))
+    for page in ("views/trends.py", "views/articles.py"):
+        at = app(monkeypatch, small, tmp_path, {"term": "economy", "source": "miit",
+                                                "dates": ["2030-01-01", "2030-12-31"]}, page)
+        assert [c.value for c in at.caption if c.value.startswith("Without the date")] == [
+            f"Without the date range the filters select {everything['documents']} articles, "
+            f"dated {everything['first_date']} to {everything['last_date']}."], page
     # A search that matches nowhere: said on every page, not "widen the filters" (there are
     # none to widen), with how a search engine's operators were read
     for page in ("views/articles.py", "views/trends.py", "views/overview.py",
