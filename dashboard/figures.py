@@ -340,14 +340,21 @@ def bar_figure(labels: list[str], values: list[float], *, hover: list[str], titl
                height: int | None = None, color: str = PALETTE[0],
                decimals: int = 2, top: float | None = None,
                pale: list[bool] | None = None) -> go.Figure:
-    """Horizontal ranked bars with the exact value written beside each bar (``top``: the
+    """Horizontal ranked bars with the exact value written beside each bar, every one to
+    ``decimals`` places (a score of 59 beside one of 59.59 is written 59.00) (``top``: the
     largest value on the scale, to share it with another chart; ``pale``: bars drawn pale,
-    such as terms whose keyness is not significant)."""
+    such as terms whose keyness is not significant).
+
+    >>> list(bar_figure(["a", "b"], [59.59, 59.0], hover=["", ""], title="").data[0].text)
+    ['59.59', '59.00']
+    >>> list(bar_figure(["a"], [1200.0], hover=[""], title="", decimals=0).data[0].text)
+    ['1,200']
+    """
     colors = [PALE if p else color for p in pale] if pale else color
     names = [esc(v) for v in labels]
     fig = go.Figure(go.Bar(
         y=names, x=values, orientation="h", marker={"color": colors},
-        text=[number_label(v, decimals) for v in values], textposition="outside",
+        text=[f"{v:,.{decimals}f}" for v in values], textposition="outside",
         cliponaxis=False,
         # (a pale bar can be a sliver on a shared scale: its number is pale too)
         textfont={"color": [PALE_TEXT if p else "#31333f" for p in pale] if pale else None},
@@ -359,7 +366,7 @@ def bar_figure(labels: list[str], values: list[float], *, hover: list[str], titl
     top = max([v for v in values if v == v] + [top or 0] or [0]) or 1
     # Room beside the longest bar for its number, wider as that number is longer (from the
     # scale's top alone, so two charts sharing a scale share the range).
-    longest = len(number_label(top, decimals)) + 1
+    longest = len(f"{top:,.{decimals}f}") + 1
     fig.update_xaxes(title_text=title, range=[0, top * (1.2 + 0.04 * longest)])
     row = 38 if any("<br>" in t for t in ticks) else 26
     return _layout(fig, height or max(240, row * len(labels) + 80))

@@ -1313,7 +1313,10 @@ def test_bar_labels_write_numbers_in_full(monkeypatch) -> None:
 
     fig = bar_figure(["a", "b", "c", "d"], [12880.0, 7, 1234.567, 0.25], hover=[""] * 4,
                      title="count")
-    assert list(fig.data[0].text) == ["12,880", "7", "1,234.57", "0.25"]
+    assert list(fig.data[0].text) == ["12,880.00", "7.00", "1,234.57", "0.25"]
+    # one number of places for every bar: a whole score is not written unlike its neighbours
+    fig = bar_figure(["a", "b"], [12880.0, 7], hover=[""] * 2, title="count", decimals=0)
+    assert list(fig.data[0].text) == ["12,880", "7"]
 
 
 @pytest.mark.parametrize("largest", [99.6, 80.0, 50.0, 5.0])

@@ -157,7 +157,7 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
         bars["term"].tolist(), bars["score"].round(2).tolist(),
         hover=[f"{t}: score {s:,.2f}, {c:,} matches in {d:,} articles"
                for t, s, c, d in zip(bars["term"], bars["score"], bars["count"], bars["docs"])],
-        title=AXIS[view.weight], top=scale,
+        title=AXIS[view.weight], top=scale, decimals=0 if view.weight == "count" else 2,
         pale=(~bars["key"]).tolist() if keyness else None),
         key=f"bars_{label or 'main'}",
         config=figures.chart_config(f"top-terms{'-' + label if label else ''}"))
