@@ -578,18 +578,19 @@ def file_name(what: str, names: tuple[str, ...] | list[str], flt: Filter, *,
               extra: tuple[str, ...] = (), ext: str = "csv") -> str:
     """A download's file name: what it holds, the terms or themes it is of (``names``, up
     to three, else their number), ``extra`` (the period...) and the filter's themes, search
-    and dates, so that two downloads stay apart.
+    and dates, so that two downloads stay apart (``ext`` empty: without an extension, the
+    name of a chart's PNG, to which plotly adds it).
 
     >>> import datetime as dt
     >>> file_name("term-trends", ["digital economy", "real economy"], Filter(
     ...     start=dt.date(2020, 1, 1), query="5G"), extra=("year",))
     'term-trends-digital-economy-real-economy-year-5g-2020-01-01-to-end.csv'
-    >>> file_name("themes", [], Filter())
-    'themes.csv'
+    >>> file_name("themes", [], Filter()), file_name("themes", [], Filter(), ext="")
+    ('themes.csv', 'themes')
     """
     named = [_slug(n) for n in names] if len(names) <= 3 else [f"{len(names)}-terms"]
     parts = [what, *named, *extra, *_chosen(flt, query=True)]
-    return "-".join(p for p in parts if p) + f".{ext}"
+    return "-".join(p for p in parts if p) + (f".{ext}" if ext else "")
 
 
 def _chosen(flt: Filter, *, query: bool = False) -> list[str]:

@@ -2285,3 +2285,26 @@ def test_a_theme_resting_on_one_entry_is_named_on_the_overview_and_themes(monkey
     table = at.dataframe[0].value.set_index("entry")
     assert table.loc["manufacturing", "articles as its only entry"] == 5
     assert table.loc["real economy", "articles as its only entry"] == 0
+
+
+def test_a_charts_png_is_named_for_what_it_shows(monkeypatch, tmp_path, small) -> None:
+    # The camera button's PNG carries the terms, period and filters, like the CSV beside it:
+    # two saved charts no longer both land as term-trends.png
+    def names(at: AppTest) -> list[str]:
+        return [json.loads(c.proto.config)["toImageButtonOptions"]["filename"]
+                for c in at.get("plotly_chart")]
+
+    at = app(monkeypatch, small, tmp_path, {"term": ["digital economy", "real economy"],
+                                            "freq": "year", "q": "economy",
+                                            "dates": ["2022-01-01", "2022-12-31"]},
+             "views/trends.py")
+    assert names(at) == ["term-trends-digital-economy-real-economy-year-economy-2022-01-01-to-"
+                         "2022-12-31"]
+    at = app(monkeypatch, small, tmp_path, {"tab": "time", "freq": "quarter",
+                                            "theme": "Digital economy"}, "views/themes.py")
+    assert names(at) == ["theme-trend-quarter-digital-economy"]
+    at = app(monkeypatch, small, tmp_path, {"freq": "year", "source": "miit"})
+    assert names(at)[0] == "articles-per-period-year"
+    at = app(monkeypatch, small, tmp_path, {"weight": "tfidf", "dates": [
+        "2023-01-01", "2023-12-31"]}, "views/words.py")
+    assert names(at) == ["top-terms-tfidf-1-word-2023-01-01-to-2023-12-31"]

@@ -52,7 +52,8 @@ def main() -> None:
         # (A first or last period the dates cover only in part looks thin for that reason.)
         partial = corpus.partial_periods(view.filter, freq)
         st.plotly_chart(figures.corpus_figure(trend, partial), key="overview_chart",
-                        config=figures.chart_config("articles-per-period"))
+                        config=figures.chart_config(ui.file_name(
+                            "articles-per-period", [], view.filter, extra=(freq,), ext="")))
         if partial:
             st.caption(ui.partial_note(partial, "per_10k"))
         ui.many_periods(*count_periods(trend), freq)
@@ -89,7 +90,8 @@ def main() -> None:
             st.info("No theme matches in these articles.")
         else:
             st.plotly_chart(figures.theme_share_figure(summary, "% of articles"),
-                            key="overview_themes", config=figures.chart_config("themes-share"))
+                            key="overview_themes", config=figures.chart_config(
+                                ui.file_name("themes", [], view.filter, ext="")))
             ui.rare_themes(summary, "on the Themes page (Dictionary)")
             ui.one_entry_themes(summary, corpus.theme_entries(view.filter),
                                 "the Themes page's Dictionary tab shows each entry's matches")

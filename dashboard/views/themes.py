@@ -45,7 +45,7 @@ def counts(corpus: data.Corpus) -> None:
     else:
         st.plotly_chart(figures.theme_share_figure(
             summary, "% of articles with at least one match"), key="themes_share",
-            config=figures.chart_config("themes"))
+            config=figures.chart_config(ui.file_name("themes", [], flt, ext="")))
         ui.rare_themes(summary, "in the Dictionary tab")
         ui.one_entry_themes(summary, corpus.theme_entries(flt),
                             "the Dictionary tab's Matches of each entry")
@@ -83,7 +83,8 @@ def over_time(corpus: data.Corpus) -> None:
     st.plotly_chart(figures.trend_figure(drawn, view.measure, view.smooth, by="theme",
                                          partial=partial, chosen=state.current().view.period),
                     key=key, on_select="rerun", selection_mode="points",
-                    config=figures.chart_config("themes-trend"))
+                    config=figures.chart_config(ui.file_name(
+                        "theme-trend", [], view.filter, extra=(view.freq,), ext="")))
     st.caption("Click a point to list that period's articles with the theme and the lines "
                "where its entries occur. A point is smaller the fewer articles stand behind "
                "its period (the grey strip).")
@@ -157,8 +158,10 @@ def together(corpus: data.Corpus) -> None:
         st.caption(f"The {figures.HEATMAP_THEMES} themes found in the most articles are drawn, of "
                    f"{len(names):,}; the CSV holds every pair.")
     st.plotly_chart(figures.cooccurrence_figure(shown), key="themes_together",
-                    config=figures.chart_config("themes-together"))
-    ui.csv_download(frame, None, "theme-cooccurrence.csv", key="dl_together")
+                    config=figures.chart_config(ui.file_name("theme-cooccurrence", [], flt,
+                                                             ext="")))
+    ui.csv_download(frame, None, ui.file_name("theme-cooccurrence", [], flt),
+                    key="dl_together")
 
 
 def edit_dictionary(corpus: data.Corpus) -> None:

@@ -91,7 +91,8 @@ def main() -> None:
     st.plotly_chart(figures.trend_figure(frame, view.measure, view.smooth, partial=partial,
                                          chosen=run.view.period),
                     key=key, on_select="rerun", selection_mode="points",
-                    config=figures.chart_config("term-trends"))
+                    config=figures.chart_config(ui.file_name(
+                        "term-trends", view.terms, view.filter, extra=(view.freq,), ext="")))
     st.caption("Click a point to list that period's articles and the lines where the term "
                "occurs. The grey strip shows how many articles stand behind each period, and "
                "a point is smaller the fewer they are; the camera icon saves the chart as PNG. "

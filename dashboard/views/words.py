@@ -150,6 +150,8 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
                 "No terms to draw with this weighting.")
     else:
         st.image(png, width="stretch")
+    # (Named for what they show: two downloads of A and B, or of two visits, stay apart.)
+    shown = ui.cloud_file_part(label, view.weight, view.ngram, flt, reference)
     bars = ranked_terms(top, weight=view.weight, n=BAR_TERMS)
     if bars.empty:
         return
@@ -160,7 +162,7 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
         title=AXIS[view.weight], top=scale, decimals=0 if view.weight == "count" else 2,
         pale=(~bars["key"]).tolist() if keyness else None),
         key=f"bars_{label or 'main'}",
-        config=figures.chart_config(f"top-terms{'-' + label if label else ''}"))
+        config=figures.chart_config(f"top-terms-{shown}"))
     articles = corpus.count(flt)
     if view.weight == "tfidf" and in_nearly_every_article(top, articles) >= 0.5:
         st.caption(f"Most of these terms are in at least 90% of the {articles:,} articles, and "
@@ -171,8 +173,6 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
         st.caption(f"{ui.rows(len(drawn), 'term')} key at p < 0.001 (G² ≥ {KEYNESS_P001}) "
                    "in the cloud; paler bars are not significant.")
     cols = st.columns(2)
-    # (Named for what they show: two downloads of A and B, or of two visits, stay apart.)
-    shown = ui.cloud_file_part(label, view.weight, view.ngram, flt, reference)
     if png is not None:
         cols[0].download_button("PNG", data=png, file_name=f"cloud-{shown}.png",
                                 mime="image/png", key=f"dl_png_{label or 'main'}",
