@@ -594,10 +594,12 @@ def file_name(what: str, names: tuple[str, ...] | list[str], flt: Filter, *,
 
 
 def _chosen(flt: Filter, *, query: bool = False) -> list[str]:
-    """The filter's themes (and search) and dates as parts of a file name (named while that
-    stays short: a file name has at most 255 bytes)."""
+    """The filter's themes, sources (and search) and dates as parts of a file name (named
+    while that stays short: a file name has at most 255 bytes)."""
     parts = ([_slug(theme) for theme in flt.themes] if len(flt.themes) <= 2
              else [f"{len(flt.themes)}-themes"])
+    parts += ([_slug(source) for source in flt.sources] if len(flt.sources) <= 2
+              else [f"{len(flt.sources)}-sources"])
     if query and flt.query:
         parts.append(_slug(flt.query, 30))
     if flt.start is not None or flt.end is not None:

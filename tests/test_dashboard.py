@@ -2304,7 +2304,7 @@ def test_a_charts_png_is_named_for_what_it_shows(monkeypatch, tmp_path, small) -
                                             "theme": "Digital economy"}, "views/themes.py")
     assert names(at) == ["theme-trend-quarter-digital-economy"]
     at = app(monkeypatch, small, tmp_path, {"freq": "year", "source": "miit"})
-    assert names(at)[0] == "articles-per-period-year"
+    assert names(at)[:2] == ["articles-per-period-year-miit", "themes-miit"]
     at = app(monkeypatch, small, tmp_path, {"weight": "tfidf", "dates": [
         "2023-01-01", "2023-12-31"]}, "views/words.py")
     assert names(at) == ["top-terms-tfidf-1-word-2023-01-01-to-2023-12-31"]
