@@ -239,7 +239,10 @@ def test_keyness_and_tfidf_scores_by_hand(tmp_path: Path, cache: Path) -> None:
     write_article(tmp_path / "c", "b.txt", "2022-01-01", "B", "beta beta beta gamma")
     index = open_index(tmp_path / "c", cache_dir=cache)
     flt = Filter(start=dt.date(2023, 1, 1))
-    key = an.top_terms(index, flt, n=5, weight="keyness").set_index("term")["score"]
+    table = an.top_terms(index, flt, n=5, weight="keyness").set_index("term")
+    key = table["score"]
+    assert table.loc["beta", ["count", "reference_count", "words", "reference_words"]
+                     ].tolist() == [1, 3, 4, 5]
     # target: title "a" + 3 tokens = 4 words; reference: "b" + 4 = 5 words
     # alpha: 2 of 4 words here, 0 of 5 there; expected here 4 * 2 / 9, the zero cell adds 0
     assert key["alpha"] == pytest.approx(2 * (2 * math.log(2 / (4 * 2 / 9))))
@@ -508,9 +511,10 @@ _word_bodies = hst.lists(hst.lists(hst.tuples(hst.sampled_from(TOP_WORDS),
 
 
 def _reference_top(texts: list[str], selected: list[bool], size: int, weight: str,
-                   reference: list[bool] | None = None) -> dict[str, tuple[int, int, float]]:
+                   reference: list[bool] | None = None,
+                   ) -> dict[str, tuple[int, int, float, int]]:
     """Every n-gram of the selected texts by the rules, brute force: term -> (count, docs,
-    score). N-grams lie inside one boundary span; none starts or ends with a stopword or a
+    score, count in the reference). N-grams lie inside one boundary span; none starts or ends with a stopword or a
     number; tf-idf's document frequency and keyness's reference are the whole corpus and the
     unselected rest (or the ``reference`` texts)."""
     stop = set(TOP_STOP)
@@ -552,7 +556,7 @@ def _reference_top(texts: list[str], selected: list[bool], size: int, weight: st
         else:
             score = float(an.log_likelihood(np.array([count]), np.array([rest[term]]),
                                             words_here, words_rest)[0])
-        out[term] = (count, docs[term], score)
+        out[term] = (count, docs[term], score, rest[term])
     return out
 
 
@@ -615,6 +619,13 @@ def test_prop_top_terms_equal_brute_force(bodies, size, weight, n, whole, warm) 
     assert got["count"].tolist() == [v[0] for _, v in ranked]
     assert got["docs"].tolist() == [v[1] for _, v in ranked]
     assert got["score"].tolist() == pytest.approx([v[2] for _, v in ranked])
+    if weight == "keyness":  # (what the score compares, for a reader to check it)
+        assert got["reference_count"].tolist() == [v[3] for _, v in ranked]
+        assert set(got["words"]) <= {sum(ref.words(t) for t, c in zip(texts, selected) if c)}
+        assert set(got["reference_words"]) <= {
+            sum(ref.words(t) for t, c in zip(texts, selected) if not c)}
+    else:
+        assert list(got.columns) == ["term", "count", "docs", "score"]
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -659,6 +670,11 @@ def test_prop_keyness_against_another_selection_equals_brute_force(bodies, size,
     assert got["term"].tolist() == [term for term, _ in ranked]
     assert got["count"].tolist() == [v[0] for _, v in ranked]
     assert got["score"].tolist() == pytest.approx([v[2] for _, v in ranked])
+    assert got["reference_count"].tolist() == [v[3] for _, v in ranked]
+    if len(got):
+        assert got["score"].tolist() == pytest.approx(an.log_likelihood(
+            got["count"], got["reference_count"], int(got["words"].iat[0]),
+            int(got["reference_words"].iat[0])).tolist())
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,7 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, figures, state, ui
-from policydata.analysis import KEYNESS_P001, in_nearly_every_article, key_terms, ranked_terms
+from policydata.analysis import (
+    KEYNESS_COLUMNS,
+    KEYNESS_P001,
+    in_nearly_every_article,
+    key_terms,
+    ranked_terms,
+)
 from policydata.filters import Filter
 
 WEIGHTS = {"count": "count", "tfidf": "tf-idf", "keyness": "keyness"}
@@ -158,7 +164,9 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
     st.plotly_chart(figures.bar_figure(
         bars["term"].tolist(), bars["score"].round(2).tolist(),
         hover=[f"{t}: score {s:,.2f}, {c:,} matches in {d:,} articles"
-               for t, s, c, d in zip(bars["term"], bars["score"], bars["count"], bars["docs"])],
+               + (f"; {r:,} in the comparison" if keyness else "")
+               for t, s, c, d, r in zip(bars["term"], bars["score"], bars["count"],
+                                        bars["docs"], bars.get("reference_count", bars["count"]))],
         title=AXIS[view.weight], top=scale, decimals=0 if view.weight == "count" else 2,
         pale=(~bars["key"]).tolist() if keyness else None),
         key=f"bars_{label or 'main'}",
@@ -178,8 +186,9 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
                                 mime="image/png", key=f"dl_png_{label or 'main'}",
                                 on_click="ignore", icon=":material/image:")
     with cols[1]:
-        ui.csv_download(top, "top", f"top-terms-{shown}.csv",
-                        key=f"dl_top_{label or 'main'}", label="CSV")
+        # (with keyness, what G2 compares: the counts there and both word totals)
+        ui.csv_download(top, "top", f"top-terms-{shown}.csv", key=f"dl_top_{label or 'main'}",
+                        label="CSV", extra=KEYNESS_COLUMNS if keyness else ())
 
 
 main()

@@ -48,6 +48,8 @@ from .tokens import (
 TREND_COLUMNS = COLUMNS["trend"]
 THEME_COLUMNS = COLUMNS["themes"]
 TOP_COLUMNS = COLUMNS["top"]
+#: The columns :func:`top_terms` adds with keyness: what each score compares.
+KEYNESS_COLUMNS = ("reference_count", "words", "reference_words")
 KWIC_COLUMNS = COLUMNS["kwic"]
 ARTICLE_COLUMNS = COLUMNS["articles"]
 
@@ -2029,7 +2031,11 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
         * ``term``: the n-gram, its words joined by spaces (as normalised: lower case);
         * ``count``: its matches in the filtered articles (rule 8, as in a trend);
         * ``docs``: filtered articles holding it;
-        * ``score``: ``count``, tf-idf or keyness, as ``weight`` says (a float).
+        * ``score``: ``count``, tf-idf or keyness, as ``weight`` says (a float);
+        * with keyness, what it compares, so that the score can be checked
+          (:func:`log_likelihood`): ``reference_count``, the term's matches in the reference;
+          ``words`` and ``reference_words``, the words of the filtered and of the reference
+          articles (the same on every row).
 
     Raises
     ------
@@ -2096,12 +2102,16 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
                   for s, size in zip(scored, sizes)]
     candidates = [s.frame(index, mask, size, rows) for s, size, rows in zip(scored, sizes, chosen)]
     table = pd.concat(candidates, ignore_index=True)
+    columns = TOP_COLUMNS + (["reference_count"] if weight == "keyness" else [])
     if not len(table):
-        return pd.DataFrame({c: pd.Series(dtype=str if c == "term" else float if c == "score"
-                                          else int) for c in TOP_COLUMNS})
+        table = pd.DataFrame({c: pd.Series(dtype=str if c == "term" else float if c == "score"
+                                           else np.int64) for c in columns})
     table = table.sort_values(["score", "term"], ascending=[False, True], kind="stable")
-    table = table.head(n).reset_index(drop=True)
-    return table[TOP_COLUMNS]
+    table = table.head(n).reset_index(drop=True)[columns]
+    if weight == "keyness":  # (the words compared: with the counts, G2 can be checked)
+        table["words"] = int(index.words[mask].sum())
+        table["reference_words"] = int(index.words[ref_mask].sum())
+    return table
 
 
 def _lookup(table_keys: np.ndarray, values: np.ndarray, keys: np.ndarray,
@@ -2127,6 +2137,7 @@ class _Scored:
     score: np.ndarray
     complete: bool
     ceiling: float = -np.inf
+    reference: np.ndarray | None = None  # (keyness: the counts in the reference)
 
     def best(self, n: int) -> np.ndarray:
         """Rows of the n best scores, and of every tie with the last of them."""
@@ -2144,16 +2155,19 @@ class _Scored:
 
     def frame(self, index: Index, mask: np.ndarray, size: int, rows: np.ndarray,
               ) -> pd.DataFrame:
-        """``term, count, docs, score`` of these rows (strings and documents are looked up
-        only for them)."""
+        """``term, count, docs, score`` (and for keyness ``reference_count``) of these rows
+        (strings and documents are looked up only for them)."""
         keys = self.keys[rows]
         docs = index.ngram_docs(mask, keys) if self.docs is None else self.docs[rows]
-        return pd.DataFrame({
+        frame = pd.DataFrame({
             "term": index.ngram_strings(keys, size),
             "count": self.counts[rows].astype(np.int64),
             "docs": np.asarray(docs).astype(np.int64),
             "score": self.score[rows].astype(float),
         })
+        if self.reference is not None:
+            frame["reference_count"] = np.asarray(self.reference)[rows].astype(np.int64)
+        return frame
 
 
 def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, size: int,
@@ -2180,8 +2194,11 @@ def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, s
         complete = False
     else:
         keys, counts, key_docs = index.ngram_counts(mask, size, stop)
+    ref: np.ndarray | None = None
     if weight == "count" or not len(keys):
         score = counts.astype(float)
+        if weight == "keyness":
+            ref = np.zeros(0, dtype=np.int64)
     elif weight == "tfidf":
         assert table is not None
         # (A phrase missing from the table of repeated ones is in one document: this one.)
@@ -2200,7 +2217,7 @@ def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, s
         score = log_likelihood(counts, ref, int(index.words[mask].sum()),
                                int(index.words[ref_mask].sum()))
     return _Scored(keys, counts, key_docs, np.asarray(score, dtype=float), complete,
-                   _once_scores_at_most(index, mask, ref_mask, weight))
+                   _once_scores_at_most(index, mask, ref_mask, weight), ref)
 
 
 def _once_scores_at_most(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None,
