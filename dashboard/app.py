@@ -48,5 +48,7 @@ hint = st.container()  # (the top of the page: where the link's notes are, once 
 page.run()
 query = state.finish()
 with hint:
-    ui.notes_hint(len(state.notes()), typed=state.typed_notes_only())
+    # (the dictionary a link brought is said in the sidebar: no fault to point at)
+    ui.notes_hint(len([n for n in state.notes() if n != data.LINKED_IN_USE]),
+                  typed=state.typed_notes_only())
 sidebar.share(query)

@@ -102,7 +102,11 @@ def share(query: str) -> None:
         with notes_box:
             notes = state.notes()
             for note in notes[:NOTES_SHOWN]:
-                st.warning(ui.plain(note[:1].upper() + note[1:]), icon=":material/link_off:")
+                said = ui.plain(note[:1].upper() + note[1:])
+                if note == data.LINKED_IN_USE:  # (what the link brought, not a fault in it)
+                    st.info(said, icon=":material/category:")
+                else:
+                    st.warning(said, icon=":material/link_off:")
             rest = notes[NOTES_SHOWN:]
             if rest:  # (a link with 200 bad parameters gets 6 boxes, not 200)
                 listed = "; ".join(rest)

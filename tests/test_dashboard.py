@@ -727,8 +727,9 @@ def test_a_link_carries_its_authors_theme_dictionary(monkeypatch, tmp_path, smal
     carried = dictionary_to_link(OWN_THEMES)
     at = app(monkeypatch, small, tmp_path, {"dict": carried, "theme": "Real", "freq": "year"},
              "views/themes.py")
-    notes = " ".join(w.value.replace("\\", "") for w in at.sidebar.warning)
+    notes = " ".join(w.value.replace("\\", "") for w in at.sidebar.info)
     assert "This link carries its author's own theme dictionary" in notes
+    assert not at.sidebar.warning and not at.main.warning  # (no fault: no "1 note" either)
     expected = an.theme_summary(index, Filter(themes=("Real",)), themes=own)
     table = at.dataframe[0].value
     assert table["theme"].tolist() == ["Digital", "Real"]
@@ -1166,7 +1167,8 @@ def test_one_sessions_upload_and_dictionary_stay_in_that_session(monkeypatch, tm
     # dictionary travels with the link and is used
     corpus_note = MARK_NOTES["corpus"]
     assert any(corpus_note[0].upper() + corpus_note[1:] in w for w in shown), shown
-    assert any("This link carries its author's own theme dictionary" in w for w in shown), shown
+    brought = [i.value.replace("\\", "") for i in third.sidebar.info]
+    assert any("This link carries its author's own theme dictionary" in w for w in brought)
     assert not any("not in use here" in w for w in shown), shown
     # (The link does not pin the dates of the author's corpus, as a link on the shared corpus
     # does: no one else has it, and its dates left the shared corpus's view empty.)
