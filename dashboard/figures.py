@@ -292,7 +292,8 @@ def _mark_partial(fig: go.Figure, periods: list[str],
 def corpus_figure(frame: pd.DataFrame,
                   partial: dict[str, tuple[dt.date, dt.date]] | None = None) -> go.Figure:
     """Articles (bars) and words (line) per period: thin periods look thin, and partial ones
-    (``partial``, as for :func:`trend_figure`) stand on a grey band, with hatched bars."""
+    (``partial``, as for :func:`trend_figure`) stand on a grey band, with hatched bars. A
+    period without articles has a bar at 0 and a gap in the words line."""
     partial = partial or {}
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     covered = [f" (partial period: {partial[p][0]} to {partial[p][1]} only)" if p in partial
@@ -305,9 +306,12 @@ def corpus_figure(frame: pd.DataFrame,
     if partial:  # (the legend draws a trace's first bar, which may be hatched)
         fig.add_trace(go.Bar(x=[None], y=[None], name="articles", legendgroup="articles",
                              marker={"color": PALETTE[0]}, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=frame["period"], y=frame["words"], name="words",
-                             mode="lines" if len(frame) > 60 else "lines+markers",
+    # A period without articles breaks the words line, as it breaks a trend: a line down to
+    # 0 and back at every month a monthly source skips drew a sawtooth (the bar says 0).
+    fig.add_trace(go.Scatter(x=frame["period"], y=frame["words"].where(frame["articles"] > 0),
+                             name="words", mode="lines+markers", connectgaps=False,
                              line={"color": PALETTE[1]},
+                             marker={"size": 4 if len(frame) > 60 else 6},
                              hovertemplate="%{x}: %{y:,} words<extra></extra>"),
                   secondary_y=True)
     fig.update_yaxes(title_text="articles", secondary_y=False, rangemode="tozero",

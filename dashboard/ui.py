@@ -287,8 +287,8 @@ def many_periods(periods: int, empty: int, freq: str) -> None:
                 + " for a readable chart.", icon=":material/zoom_out:")
     elif empty:
         st.caption(f"{empty:,} of {periods:,} periods {'has' if empty == 1 else 'have'} no "
-                   "articles: here they are at 0, in term and theme trends they are gaps, not "
-                   "falls in a term's use.")
+                   "articles: here their bars are at 0 and the words line breaks there, as term "
+                   "and theme trends do: a gap, not a fall in a term's use.")
 
 
 def no_articles(corpus: Corpus, flt: Filter) -> None:
