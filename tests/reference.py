@@ -29,11 +29,20 @@ import unicodedata
 
 APOSTROPHES = ("\u2018", "\u2019", "\u02bc", "\u2032", "`")
 BOUNDARY_CHARS = (".", "!", "?", ";", ":", "\u3002")
-HAN_RANGES = (
-    (0x3400, 0x4DBF),
+HAN_RANGES = (  # the blocks of CJK unified and compatibility ideographs, Unicode 17
+    (0x3400, 0x4DBF),  # extension A
     (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0x20000, 0x3347F),
+    (0xF900, 0xFAFF),  # compatibility ideographs
+    (0x20000, 0x2A6DF),  # B
+    (0x2A700, 0x2B73F),  # C
+    (0x2B740, 0x2B81F),  # D
+    (0x2B820, 0x2CEAF),  # E
+    (0x2CEB0, 0x2EBEF),  # F
+    (0x2EBF0, 0x2EE5F),  # I
+    (0x2F800, 0x2FA1F),  # compatibility ideographs supplement
+    (0x30000, 0x3134F),  # G
+    (0x31350, 0x323AF),  # H
+    (0x323B0, 0x3347F),  # J
 )
 
 
@@ -47,13 +56,10 @@ def normalise(text: str) -> str:
 
 
 def is_han(ch: str) -> bool:
-    """A Han character: in one of the Han blocks and a letter (not an unassigned code point)."""
+    """A Han character: any code point of a Han block, whether or not this Python's Unicode
+    database has it as a letter (it lacks extensions H and I before Python 3.12 and 3.13)."""
     code = ord(ch)
-    in_block = False
-    for lo, hi in HAN_RANGES:
-        if lo <= code <= hi:
-            in_block = True
-    return in_block and ch.isalnum()
+    return any(lo <= code <= hi for lo, hi in HAN_RANGES)
 
 
 def is_run_char(ch: str) -> bool:

@@ -347,37 +347,37 @@ def test_match_spans(text: str, queries: list[str], expected: list[tuple[int, in
     assert ref.match_list(text, queries) == expected
 
 
-# Code points inside the Han blocks that are not assigned in the Unicode database are not
-# letters or digits, hence (rule 3) separators, and (rule 4) not boundaries. (The regex path
-# once took them as boundaries while the fast path took them as separators.)
-UNASSIGNED_HAN = "\ufada"  # in U+F900..U+FAFF, unassigned (category Cn)
+# Every code point of the Han blocks is a Han character, a token by itself, whether or not
+# this Python's Unicode database has it as a letter: Python 3.11 knows Unicode 14, where the
+# ideographs of extension H (Unicode 15) and I (15.1) are unassigned, so a rule that asked the
+# database counted them as separators on 3.11 and as words on 3.13. (The regex path once took
+# such code points as boundaries while the fast path took them as separators.)
+EXTENSION_H = "\U00031350"  # the first ideograph of extension H
+EXTENSION_I = "\U0002ebf0"  # the first ideograph of extension I
+UNASSIGNED_HAN = "\ufada"  # in U+F900..U+FAFF, unassigned (category Cn) in every version
 
 
-def test_unassigned_han_block_char_is_not_alnum() -> None:
-    import unicodedata
-
-    assert unicodedata.category(UNASSIGNED_HAN) == "Cn"
-    assert not UNASSIGNED_HAN.isalnum()
-    assert ref.spans(f"digital{UNASSIGNED_HAN}economy") == [["digital", "economy"]]
-
-
-def test_unassigned_han_block_char_tokenize() -> None:
-    assert tokenize(f"digital{UNASSIGNED_HAN}economy") == [["digital", "economy"]]
-
-
-def test_unassigned_han_block_char_slow_encode_matches_fast() -> None:
-    text = f"digital{UNASSIGNED_HAN}economy"
+@pytest.mark.parametrize("han", [EXTENSION_H, EXTENSION_I, UNASSIGNED_HAN, "\U000323b0"])
+def test_every_code_point_of_a_han_block_is_a_token(han: str) -> None:
+    assert ref.spans(f"digital{han}economy") == [["digital", han, "economy"]]
+    assert tokenize(f"digital{han}economy") == [["digital", han, "economy"]]
+    assert tokenize(f"{han}二") == [[han, "二"]]
+    assert [w.text for w in parse_term(f"{han}二").words] == [han, "二"]
     vocab = Vocabulary()
+    text = f"digital{han}economy"
     fast = [vocab.terms[i] for i in vocab.encode(text)]
     slow = [vocab.terms[i] for i in encode(text, vocab)]
-    assert fast == ["digital", "economy"]  # the fast path is right
-    assert slow == fast
-
-
-def test_unassigned_han_block_char_index_count() -> None:
+    assert fast == slow == ["digital", han, "economy"]
     # "café" sends the text down the regex path of encode_batch
-    text = f"café digital{UNASSIGNED_HAN}economy"  # digital economy x1
-    assert seg_count([text], ["digital economy"]) == [1]
+    text = f"café digital{han}economy {han}二"
+    assert [seg_count([text], [q]) for q in ("digital economy", han, f"{han}二")] == [
+        [0], [2], [1]]
+
+
+def test_code_points_between_the_han_blocks_are_separators() -> None:
+    between = "\U0002a6e0"  # after extension B, before C: no block
+    assert tokenize(f"digital{between}economy") == [["digital", "economy"]]
+    assert ref.spans(f"digital{between}economy") == [["digital", "economy"]]
 
 
 # =========================================================================== the seed
@@ -428,6 +428,7 @@ UNICODE_WORDS = [
     "Ｄｉｇｉｔａｌ", "Straße", "strasse", "café", "cafe\u0301", "naïve", "Ⅻ", "x²",
     "数字", "经济", "数", "济", "字经", "实体", "İstanbul", "ǅ", "ﬀ", "ẞ", "\u212a", "ﬅ",
     "\U00020000", "\uf900", "\u2f00", "㍻", "½", "のカメラ", "हिन्दी", "\u3007",
+    "\U00031350", "\ufada",  # Han, though not letters to Python 3.11 (see EXTENSION_H)
 ]
 ASCII_SEPS = [
     " ", " ", " ", " ", "  ", "\n", "\n\n", "\n \n", "\r\n", "\r\n\r\n", "\t", ".", "!",

@@ -8,7 +8,8 @@ code:
    (U+2018, U+2019, U+02BC, U+2032, the backtick) become ``'``.
 2. A token is a maximal run of Unicode letters or digits (``str.isalnum``; the underscore is a
    separator) that may hold inner apostrophes (``don't``). A trailing ``'s`` is dropped. Each
-   Han character is a token by itself.
+   Han character (any code point of the CJK ideograph blocks: :data:`HAN`) is a token by
+   itself.
 3. ``.`` ``!`` ``?`` ``;`` ``:`` ``。`` and a blank line are boundaries: a phrase never matches
    across one. A single line break is not a boundary.
 
@@ -34,16 +35,21 @@ import numpy as np
 
 #: Bumped whenever a change here could change any count; cached indexes built under another
 #: version are rebuilt.
-RULES_VERSION = 2  # 2: terms and raw pieces no longer share keys in Vocabulary
+RULES_VERSION = 3  # 3: every code point of the Han blocks is a Han character (see HAN)
 
-#: Han characters: CJK unified ideographs with every extension (U+3400..U+4DBF, U+4E00..U+9FFF,
-#: U+20000..U+3347F) and the compatibility ideographs (U+F900..U+FAFF, U+2F800..U+2FA1F, which
-#: lie inside the last range). Listed by block rather than by Unicode property so the rules do
-#: not change with the Python version's Unicode database.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003347f"
+#: Han characters: the blocks of the CJK unified ideographs, with every extension up to J
+#: (Unicode 17: A U+3400..U+4DBF, U+4E00..U+9FFF, B U+20000..U+2A6DF, C to F and I
+#: U+2A700..U+2EE5F, G, H and J U+30000..U+3347F) and of the compatibility ideographs
+#: (U+F900..U+FAFF, U+2F800..U+2FA1F). Listed by block, every code point of a block counted,
+#: rather than by the Unicode database's letters, so that the rules do not change with the
+#: Python version: Python 3.11 knows Unicode 14, in which the ideographs of extensions H and I
+#: (Unicode 15 and 15.1) are unassigned, not letters.
+HAN = ("\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ee5f"
+       "\U0002f800-\U0002fa1f\U00030000-\U0003347f")
 
 _WORD = rf"[^\W_{HAN}]+(?:'[^\W_{HAN}]+)*"
-_HAN_CHAR = rf"(?=[^\W_])[{HAN}]"  # a Han character that is a letter (assigned)
+_HAN_CHAR = rf"[{HAN}]"
+_HAN_ONE = re.compile(_HAN_CHAR)
 _BOUNDARY = r"[.!?;:\u3002]|\n\s*\n"
 
 #: One pass over normalised text finds tokens and boundaries together.
@@ -69,7 +75,7 @@ def normalize(text: str) -> str:
 
 
 def _is_token(piece: str) -> bool:
-    return piece[0].isalnum()
+    return piece[0].isalnum() or _HAN_ONE.match(piece) is not None
 
 
 def canonical(piece: str) -> str:
@@ -233,7 +239,7 @@ def _to_ascii(text: str) -> str | None:
     if text.isascii():
         return text
     extra = set(_NON_ASCII.findall(text))
-    if any(c.isalnum() or c == "\u3002" for c in extra):
+    if any(c.isalnum() or c == "\u3002" or _HAN_ONE.match(c) for c in extra):
         return None
     return text.translate({ord(c): " " if c.isspace() else "_" for c in extra})
 
@@ -664,7 +670,7 @@ def _check_stars(query: str) -> None:
     norm = normalize(query)
     for m in re.finditer(r"\*", norm):
         after = norm[m.end() : m.end() + 1]
-        if after and (after.isalnum() or after == "'"):
+        if after and (after.isalnum() or after == "'" or _HAN_ONE.match(after)):
             raise ValueError(
                 f"query {query!r}: '*' must end a word (as in 'digit*'), not sit inside one"
             )
