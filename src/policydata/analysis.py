@@ -2015,7 +2015,9 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
     reference : Filter, optional
         For keyness: the articles to compare with.
     numbers : bool
-        Keep terms that are only digits (dropped by default).
+        Keep words made only of digits, which by default are dropped as stopwords are: alone
+        and at either end of a phrase (``2023``, ``2 percent``; ``the 2035 vision`` keeps
+        its inner number).
     keep_nested : bool
         With False and a range of lengths, a term is left out when it never occurs outside
         one longer term of the range in these articles: a longer term holding its words in a

@@ -265,7 +265,9 @@ def build_parser() -> _Parser:
                    help="stopword list (one per line; # starts a comment line) replacing "
                         "the default English one shipped with the package")
     p.add_argument("--keep-numbers", action="store_true",
-                   help="keep terms made only of digits (left out by default)")
+                   help="keep words made only of digits, which by default are left out as "
+                        "stopwords are: alone and at either end of a phrase ('2023', "
+                        "'2 percent')")
     p.add_argument("--against-from", type=_date, metavar="DATE",
                    help="with --weight keyness, compare with other articles, not the rest of "
                         "the corpus: the same filters with the dates --against-from and "
