@@ -779,7 +779,8 @@ def test_prop_token_spans_point_at_the_text_as_written(text: str) -> None:
     spans = token_spans(text)
     assert [[tok for tok, _, _ in span] for span in spans] == tokenize(text)
     norm, mapping = _normalize_with_map(text)
-    found = [m.span() for m in TOKEN_OR_BOUNDARY.finditer(norm) if m.group()[0].isalnum()]
+    found = [m.span() for m in TOKEN_OR_BOUNDARY.finditer(norm)
+             if m.group()[0].isalnum() or ref.is_han(m.group()[0])]
     starts = [block.norm_start for block in mapping.blocks]
 
     def one_by_one(i: int, end: bool) -> int:  # (an end is that of the character before i)

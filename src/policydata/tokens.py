@@ -75,7 +75,8 @@ def normalize(text: str) -> str:
 
 
 def _is_token(piece: str) -> bool:
-    return piece[0].isalnum() or _HAN_ONE.match(piece) is not None
+    # (a boundary starts below U+3400, the first Han character: no regex for it)
+    return piece[0].isalnum() or (piece[0] >= "\u3400" and _HAN_ONE.match(piece) is not None)
 
 
 def canonical(piece: str) -> str:
