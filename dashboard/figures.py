@@ -111,7 +111,10 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
             part["period"], [esc(name)] * len(part), part["count"], part["docs"],
             part["articles"], part["words"],
             ["no articles" if np.isnan(v) else number_label(v) for v in alone.loc[part.index]],
-            [covered.get(p, "") for p in part["period"]]])
+            [covered.get(p, "") for p in part["period"]],
+            # (whether the period has articles: a smoothed line's point in one without
+            # them has no articles to list on a click, see state.take_click)
+            ["1" if a else "0" for a in part["articles"]]])
         fig.add_trace(go.Scatter(
             x=part["period"], y=values.loc[part.index], name=esc(short(name)),
             mode="lines+markers",

@@ -215,7 +215,9 @@ def take_click(chart: str, names: list[str], focus_key: str) -> str:
     chart under (with ``on_select="rerun"``), to be called before it is drawn.
 
     A click reruns the script with the point as the selection of the chart drawn last; its
-    period goes to ``w_period`` and its term or theme (one of ``names``) to ``focus_key``. A
+    period goes to ``w_period`` and its term or theme (one of ``names``) to ``focus_key``
+    (a smoothed line's point in a period without articles leaves both, and its period is
+    kept for :func:`dashboard.ui.empty_point_note`). A
     point's ``customdata`` starts with its period and its escaped name
     (``figures.trend_figure``). A chart keeps its selection over later reruns, so once its
     click is taken it is drawn anew, under a new key and without a selection, in the same run:
@@ -230,10 +232,14 @@ def take_click(chart: str, names: list[str], focus_key: str) -> str:
     shown = st.session_state.get(key)
     selection = (shown or {}).get("selection") or {}
     points = selection.get("points") or []
-    picked = (points[0].get("customdata") or [])[:2] if points else []
+    data = (points[0].get("customdata") or []) if points else []
+    picked = data[:2]
     if len(picked) != 2:
         return key
     st.session_state[f"_clicks_{chart}"] = st.session_state.get(f"_clicks_{chart}", 0) + 1
+    if len(data) > 8 and data[8] == "0":  # a smoothed point of a period without articles
+        st.session_state["_empty_point"] = str(picked[0])
+        return _chart_key(chart)
     name = next((n for n in names if esc(n) == picked[1]), names[0] if names else "")
     choose("w_period", str(picked[0]))
     choose(focus_key, name)

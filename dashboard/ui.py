@@ -324,6 +324,16 @@ def _dated(info: dict[str, Any]) -> str:
     return f"dated {first}" if first == last else f"dated {first} to {last}"
 
 
+def empty_point_note(freq: str) -> None:
+    """Say, after a click on a smoothed line's point in a period without articles
+    (:func:`dashboard.state.take_click`), that it has no articles to list."""
+    period = st.session_state.pop("_empty_point", None)
+    if period:
+        st.info(f"{period} has no articles: the moving average runs through it with the mean "
+                f"of the {freq}s before it that have some. Click a point of a {freq} with "
+                "articles.", icon=":material/event_busy:")
+
+
 def smoothing_note(frame: pd.DataFrame, smooth: int, freq: str, *, by: str = "term") -> None:
     """Under a smoothed trend: that the CSV holds the periods' own numbers, and, when no
     window of ``smooth`` periods holds two with articles, that the average averaged nothing."""

@@ -171,6 +171,36 @@ def test_theme_entries_by_hand_and_themes_resting_on_one_entry(tmp_path: Path,
     # narrowed to articles 0-4 manufacturing is alone in 2 of Industry's 4 articles
     narrowed = an.theme_entries(index, Filter(end=dt.date(2023, 1, 5)), themes=themes)
     assert narrowed["only"].tolist() == [2, 1, 0, 0, 1]
+    # An entry holding a shorter one counts with it: 'manufacturing output' (article 4)
+    # holds 'manufactur*', so Industry rests on the glob, alone or with the phrase, in
+    # articles 0, 4 and 5 (1 has 'real economy', 6 'factory'); the phrase never stands alone
+    # (its matches are the glob's too)
+    nested = parse_themes('[themes]\n"Industry" = ["manufacturing output", "manufactur*", '
+                          '"real economy", "factory"]\n')
+    entries = an.theme_entries(index, themes=nested)
+    assert entries[["entry", "docs", "only"]].values.tolist() == [
+        ["manufactur*", 5, 3], ["real economy", 2, 1], ["manufacturing output", 1, 0],
+        ["factory", 1, 0]]
+    summary = an.theme_summary(index, themes=nested)
+    assert an.one_entry_themes(summary, entries, share=0.5).values.tolist() == [
+        ["Industry", "manufactur*", 3, 6, pytest.approx(600 / 7)]]
+
+
+def test_entries_only_through_a_theme_of_more_entries_than_a_word_of_bits(
+        tmp_path: Path, cache: Path) -> None:
+    # 72 entries: their matches per article are kept as bits in words of 62 entries
+    for i, body in enumerate(["w64 and w3.", "w65 here.", "alpha beta now.", "alpha beta w70.",
+                              "w71 then alpha."]):
+        write_article(tmp_path / "c", f"{i}.txt", f"2023-01-0{i + 1}", "T", body)
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    names = [f"w{i}" for i in range(72)]
+    text = "[themes]\nMany = [" + ", ".join(f'"{n}"' for n in [*names, "alpha beta", "alpha"])
+    entries = an.theme_entries(index, themes=parse_themes(text + "]\n")).set_index("entry")
+    # by hand: w65 alone in article 1; alpha (with alpha beta, which holds it) alone in 2;
+    # every other article has two entries that do not hold each other
+    assert entries["only"][entries["only"] > 0].to_dict() == {"w65": 1, "alpha": 1}
+    assert entries.loc[["w64", "w3", "w70", "w71", "alpha beta"], "only"].tolist() == [0] * 5
+    assert entries.loc["alpha", "docs"] == 3
 
 
 def test_theme_filter_is_any_of(small_index) -> None:

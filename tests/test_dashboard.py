@@ -803,8 +803,9 @@ def test_the_dictionary_tab_counts_each_entry_and_names_those_matching_nothing(
         "entry": ["economy", "digital economy", "econmy", "state council*", "counsil"],
         "matches": [digital + real, digital, 0, 18, 0],
         "articles": [18, 18, 0, 18, 0],
-        # every 'digital economy' is an 'economy' too: neither is ever Economy's only entry
-        "articles as its only entry": [0, 0, 0, 18, 0]}
+        # every 'digital economy' is an 'economy' too: these articles hold Economy through
+        # 'economy' (and the longer entry holding it) alone, never through 'digital economy'
+        "articles as its only entry": [18, 0, 0, 18, 0]}
     index = open_index(small, cache_dir=tmp_path)
     expected = an.theme_entries(index, Filter(query="digital economy"),
                                 themes=parse_themes(text))
@@ -2317,3 +2318,28 @@ def test_a_charts_png_is_named_for_what_it_shows(monkeypatch, tmp_path, small) -
     at = app(monkeypatch, small, tmp_path, {"weight": "tfidf", "dates": [
         "2023-01-01", "2023-12-31"]}, "views/words.py")
     assert names(at) == ["top-terms-tfidf-1-word-2023-01-01-to-2023-12-31"]
+
+
+def test_a_click_on_a_smoothed_point_without_articles_says_so(monkeypatch, tmp_path) -> None:
+    # A moving average draws a point in a month without articles (the mean of the months
+    # before it); a click there has no articles to list, and says so instead of doing nothing
+    for month in (1, 3, 4):
+        write_article(tmp_path / "c", f"{month}.txt", f"2020-{month:02d}-10", f"M{month}",
+                      "The economy grew.")
+    for page in ("views/trends.py", "views/themes.py"):
+        at = app(monkeypatch, tmp_path / "c", tmp_path / "cache",
+                 {"term": "economy", "freq": "month", "smooth": "2", "tab": "time",
+                  "period": "2020-03"}, page)
+        trace = next(t for t in spec(at)["data"] if t.get("customdata"))
+        point = {"curve_number": 0, "point_index": 1, "x": "2020-02", "y": 1.0,
+                 "customdata": trace["customdata"][1]}
+        assert point["customdata"][0] == "2020-02" and point["customdata"][8] == "0"
+        at.session_state[drawn_chart_key(at)] = PlotlyState(
+            {"selection": {"points": [point], "point_indices": [1], "box": [], "lasso": []}})
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert any(i.value.startswith("2020-02 has no articles: the moving average runs "
+                                      "through it") for i in at.info), (page, at.info)
+        assert at.query_params["period"] == "2020-03"  # (the period listed stays)
+        at.run()  # (said once: the next rerun lists 2020-03 as before)
+        assert not any(i.value.startswith("2020-02") for i in at.info)

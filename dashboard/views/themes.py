@@ -104,6 +104,7 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     """The articles and keyword-in-context lines of one theme in one period."""
     names = list(corpus.dictionary.names)
     st.subheader("Behind a point")
+    ui.empty_point_note(state.current().view.freq)
     view = state.point_pickers(periods, "w_focus_theme", "Theme", names)
     if not view.period:
         st.info("Click a point on the chart, or choose a period, to read the articles "
@@ -223,7 +224,8 @@ def entry_matches(corpus: data.Corpus) -> None:
                         "('economy' in 'digital economy') its count is less than the sum of "
                         "its entries'. Each theme's entries are listed by matches; 'articles "
                         "as its only entry' counts the articles the theme holds through this "
-                        "entry alone."))
+                        "entry alone, or with longer entries holding it ('advanced "
+                        "manufacturing' for 'manufacturing')."))
     none = terms_without_matches(entries.rename(columns={"entry": "term"}))
     if none:
         shown = [repr(e) for e in none[:10]] + ([f"{len(none) - 10:,} more"]

@@ -116,6 +116,7 @@ def main() -> None:
 def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
     """The articles and keyword-in-context lines of one period and term."""
     st.subheader("Behind a point")
+    ui.empty_point_note(state.current().view.freq)
     view = state.point_pickers(periods, "w_focus", "Term", list(state.current().view.terms))
     if not view.period:
         st.info("Click a point on the chart, or choose a period, to read the articles "

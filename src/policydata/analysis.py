@@ -39,6 +39,7 @@ from .themes import ThemeDictionary
 from .tokens import (
     PIECE,
     Term,
+    Word,
     parse_term,
     split_query,
     text_pieces,
@@ -1101,8 +1102,9 @@ def theme_entries(index: Index, flt: Filter = Filter(), *,
         * ``entry``: the entry as written;
         * ``count``: its matches searched alone, as a term (rule 8 within the entry);
         * ``docs``: articles with at least one;
-        * ``only``: articles in which it is the only entry of its theme that matches: the
-          articles the theme holds because of this entry alone (see
+        * ``only``: articles in which its theme matches through this entry alone, or through
+          longer entries holding it (``advanced manufacturing`` for ``manufacturing``, see
+          :func:`holds`): the articles the theme holds because of these words (see
           :func:`one_entry_themes`).
 
         Within a theme the longest entry matching at a place counts once, so where entries
@@ -1118,9 +1120,12 @@ def theme_entries(index: Index, flt: Filter = Filter(), *,
     >>> mine = parse_themes('[themes]\\nEconomy = ["digital economy", "economy", "econmy"]')
     >>> theme_entries(index, themes=mine)
          theme            entry  count  docs  only
-    0  Economy          economy     21     1     0
+    0  Economy          economy     21     1     1
     1  Economy  digital economy     10     1     0
     2  Economy           econmy      0     0     0
+
+    (The article matches the theme only through ``economy`` and ``digital economy``, which
+    holds it: the theme rests on ``economy`` there.)
     >>> int(theme_summary(index, themes=mine)["count"].iat[0])  # (10 + the 11 others)
     21
     """
@@ -1134,11 +1139,9 @@ def theme_entries(index: Index, flt: Filter = Filter(), *,
             keep = mask[rows]
             found.append(rows[keep])
             out.append((name, term.query, int(counts[keep].sum()), int(keep.sum()), 0))
-        # (each entry's rows are distinct, so a row's count of entries is its bincount)
-        entries_in = np.bincount(np.concatenate(found), minlength=len(mask)) if found \
-            else np.zeros(0, dtype=np.int64)
-        for i, rows in enumerate(found, start=len(out) - len(found)):
-            out[i] = (*out[i][:4], int((entries_in[rows] == 1).sum()))
+        for i, only in enumerate(_only_through(terms, found, len(mask)),
+                                 start=len(out) - len(found)):
+            out[i] = (*out[i][:4], only)
     frame = pd.DataFrame({"theme": pd.Series([o[0] for o in out], dtype=object),
                           "entry": pd.Series([o[1] for o in out], dtype=object),
                           "count": pd.Series([o[2] for o in out], dtype=np.int64),
@@ -1148,6 +1151,51 @@ def theme_entries(index: Index, flt: Filter = Filter(), *,
     return (frame.assign(_theme=frame["theme"].map(order))
             .sort_values(["_theme", "count"], ascending=[True, False], kind="stable")
             .drop(columns="_theme").reset_index(drop=True))
+
+
+def holds(longer: Term, shorter: Term) -> bool:
+    """Whether every match of ``shorter`` lies inside a match of ``longer`` (its words in a
+    row, or ones a glob of it matches): ``advanced manufacturing`` holds ``manufacturing``
+    and ``manufactur*``, ``manufacturing*`` holds ``manufactur*``; a term holds itself.
+
+    >>> from policydata.tokens import parse_term
+    >>> holds(parse_term("advanced manufacturing"), parse_term("manufactur*"))
+    True
+    >>> holds(parse_term("manufactur*"), parse_term("manufacturing"))
+    False
+    """
+    a, b = longer.words, shorter.words
+
+    def within(word: Word, other: Word) -> bool:  # (every token other matches, word does)
+        if word.prefix:
+            return other.text.startswith(word.text)
+        return not other.prefix and other.text == word.text
+
+    return any(all(within(b[j], a[i + j]) for j in range(len(b)))
+               for i in range(len(a) - len(b) + 1))
+
+
+def _only_through(terms: Sequence[Term], found: Sequence[np.ndarray], n: int) -> list[int]:
+    """For each of a theme's entries (``terms``, matching in the rows ``found``), the rows
+    in which every matching entry is it or one holding it (:func:`holds`)."""
+    if not terms:
+        return []
+    # Each row's matching entries as bits, in words of 62 entries (a theme may have more).
+    words = (len(terms) + 61) // 62
+    bits = np.zeros((words, n), dtype=np.int64)
+    for j, rows in enumerate(found):
+        bits[j // 62, rows] |= np.int64(1) << np.int64(j % 62)
+    out = []
+    for term, rows in zip(terms, found):
+        allowed = np.zeros(words, dtype=np.int64)
+        for k, other in enumerate(terms):
+            if holds(other, term):
+                allowed[k // 62] |= np.int64(1) << np.int64(k % 62)
+        outside = np.zeros(len(rows), dtype=bool)
+        for w in range(words):
+            outside |= (bits[w, rows] & ~allowed[w]) != 0
+        out.append(int((~outside).sum()))
+    return out
 
 
 def one_entry_themes(summary: pd.DataFrame, entries: pd.DataFrame, *, share: float = 0.8,
