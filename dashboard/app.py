@@ -48,7 +48,5 @@ hint = st.container()  # (the top of the page: where the link's notes are, once 
 page.run()
 query = state.finish()
 with hint:
-    # (the dictionary a link brought is said in the sidebar: no fault to point at)
-    ui.notes_hint(len([n for n in state.notes() if n != data.LINKED_IN_USE]),
-                  typed=state.typed_notes_only())
+    ui.notes_hint(len(state.faults()), typed=state.typed_notes_only())
 sidebar.share(query)

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import figures, ui
+from dashboard import figures, state, ui
 from policydata import analysis as an
 from policydata.filters import Filter
 from policydata.index import Index
@@ -167,7 +167,7 @@ def dictionary_notes(notes: list[str]) -> list[str]:
     refused = st.session_state.pop("_dictionary_refused", None)
     if refused is None:
         return notes
-    return [*(n for n in notes if n != LINKED_IN_USE),
+    return [*(n for n in notes if n != state.LINKED_IN_USE),
             f"{refused}: themes and their counts are those of the default dictionary"]
 
 
@@ -201,11 +201,7 @@ def adopt_linked_dictionary() -> list[str]:
         return []
     st.session_state["themes_text"] = text
     st.session_state.pop("themes_error", None)
-    return [LINKED_IN_USE]
-
-
-LINKED_IN_USE = ("this link carries its author's own theme dictionary, now in use for this "
-                 "session (the Themes page shows it; 'Back to the default dictionary' leaves it)")
+    return [state.LINKED_IN_USE]
 
 
 # --------------------------------------------------------------------------- analyses

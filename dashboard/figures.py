@@ -188,7 +188,8 @@ def point_sizes(articles: pd.Series, most: float) -> list[float]:
 def coinciding_lines(frame: pd.DataFrame, measure: str, window: int, *, by: str = "term",
                      share: float = 0.9) -> list[list[str]]:
     """Groups of lines of :func:`trend_figure` that lie on top of each other: the same value
-    in at least ``share`` of the periods with articles (the last one drawn hides the others).
+    in at least ``share`` of the periods drawn (those with a value: with articles, or under a
+    moving average in reach of some; the last line drawn hides the others).
 
     >>> frame = pd.DataFrame({"period": ["1", "2"] * 3, "term": ["a", "a", "b", "b", "c", "c"],
     ...                       "count": [1, 2, 1, 2, 1, 3], "docs": [1, 1, 1, 1, 1, 1],

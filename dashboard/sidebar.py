@@ -103,7 +103,7 @@ def share(query: str) -> None:
             notes = state.notes()
             for note in notes[:NOTES_SHOWN]:
                 said = ui.plain(note[:1].upper() + note[1:])
-                if note == data.LINKED_IN_USE:  # (what the link brought, not a fault in it)
+                if note == state.LINKED_IN_USE:  # (what the link brought, not a fault in it)
                     st.info(said, icon=":material/category:")
                 else:
                     st.warning(said, icon=":material/link_off:")

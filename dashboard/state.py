@@ -371,10 +371,23 @@ def _widgets_changed() -> bool:
                if key in st.session_state)
 
 
+#: The note on what a link brought (its author's dictionary), not on a fault in it: said as
+#: information, and not pointed at from the top of the page (:func:`faults`).
+LINKED_IN_USE = ("this link carries its author's own theme dictionary, now in use for this "
+                 "session (the Themes page shows it; 'Back to the default dictionary' leaves it)")
+
+
 def typed_notes_only() -> bool:
-    """Whether this run's notes (:func:`notes`) are all on input just typed or chosen, none
+    """Whether this run's faults (:func:`faults`) are all on input just typed or chosen, none
     on the opened link."""
-    return not st.session_state.get("_url_notes") and bool(current().notes)
+    opened = [n for n in st.session_state.get("_url_notes") or [] if n != LINKED_IN_USE]
+    return not opened and bool(current().notes)
+
+
+def faults() -> list[str]:
+    """The notes (:func:`notes`) on what was dropped or changed, without the information on
+    what the link brought."""
+    return [n for n in notes() if n != LINKED_IN_USE]
 
 
 def notes() -> list[str]:

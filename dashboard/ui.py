@@ -14,6 +14,7 @@ import streamlit as st
 from policydata import analysis as an
 from policydata.columns import COLUMNS, frame_csv, printable
 from policydata.filters import MAX_PERIODS, MAX_SMOOTH, Filter, operator_note
+from policydata.tokens import HAN
 
 if TYPE_CHECKING:
     from dashboard.data import ArticleList, Corpus, KwicLines
@@ -287,8 +288,9 @@ def many_periods(periods: int, empty: int, freq: str) -> None:
                 + " for a readable chart.", icon=":material/zoom_out:")
     elif empty:
         st.caption(f"{empty:,} of {periods:,} periods {'has' if empty == 1 else 'have'} no "
-                   "articles: here their bars are at 0 and the words line breaks there, as term "
-                   "and theme trends do: a gap, not a fall in a term's use.")
+                   "articles: here their bars are at 0 and the words line breaks there, as "
+                   "term and theme trends do (a moving average runs on through them): a gap, "
+                   "not a fall in a term's use.")
 
 
 def no_articles(corpus: Corpus, flt: Filter) -> None:
@@ -355,10 +357,11 @@ def cut_note(listed: ArticleList) -> None:
                    f"{listed.count:,}.")
 
 
-def behind_point(behind: ArticleList, lines: KwicLines, period: str, key: str) -> None:
+def behind_point(behind: ArticleList, lines: KwicLines, period: str, key: str, *,
+                 about: str, flt: Filter) -> None:
     """The articles behind one point of a trend (most hits first) and their keyword-in-context
     lines in the same order, each with its CSV download (``key`` tells the page's downloads
-    apart)."""
+    apart; ``about``, the point's term or theme, and ``flt``, the page's filter, name them)."""
     shown = behind.rows
     # (Hits, the order of the rows, next to the date: in sight in a narrow window.)
     table(shown[["date", "hits", "title", "source", "words"]],
@@ -368,13 +371,15 @@ def behind_point(behind: ArticleList, lines: KwicLines, period: str, key: str) -
                                                                format="localized"),
                          "title": st.column_config.TextColumn(width=420)})
     cut_note(behind)
-    csv_download(behind.whole, "articles", f"articles-{period}.csv", key=f"dl_{key}_articles")
+    csv_download(behind.whole, "articles",
+                 file_name("articles", [about], flt, extra=(period,)), key=f"dl_{key}_articles")
     from dashboard import state
 
     st.markdown(f"**Keyword in context**: {rows(behind.hits, 'line')}, "
                 + (KWIC_ORDERS[state.current().view.kwic] if state.current().view.kwic else
                    "article by article in the table's order"))
-    kwic_lines(lines, behind.hits, f"kwic-{period}.csv", key=f"dl_{key}_kwic")
+    kwic_lines(lines, behind.hits, file_name("kwic", [about], flt, extra=(period,)),
+               key=f"dl_{key}_kwic")
 
 
 def kwic_lines(lines: KwicLines, total: int, name: str, *, key: str) -> None:
@@ -564,7 +569,7 @@ def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], command: str 
 def cloud_file_part(label: str, weight: str, ngram: str, flt: Filter,
                     against: Filter | None = None) -> str:
     """What a cloud's downloads are named for: its label (A or B), weight, words per term,
-    themes and dates, and what a keyness cloud is compared with (``against``, the other
+    themes, sources and dates, and what a keyness cloud is compared with (``against``, the other
     cloud's articles), so downloads of two clouds, or of two settings, stay apart.
 
     >>> import datetime as dt
@@ -618,5 +623,14 @@ def _chosen(flt: Filter, *, query: bool = False) -> list[str]:
 
 
 def _slug(name: str, most: int = 40) -> str:
-    """A theme's name as a piece of a file name: lower case letters, digits and hyphens."""
-    return "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())[:most]
+    """A theme's name as a piece of a file name: lower case letters, digits, Han characters
+    (:data:`policydata.tokens.HAN`, whether or not this Python knows them) and hyphens.
+
+    >>> _slug("Real economy & manufacturing"), _slug("\U00031350 数字")
+    ('real-economy-manufacturing', '\U00031350-数字')
+    """
+    return "-".join("".join(c if c.isalnum() or _HAN_CHAR.match(c) else " "
+                            for c in name.lower()).split())[:most]
+
+
+_HAN_CHAR = re.compile(f"[{HAN}]")

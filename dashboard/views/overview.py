@@ -57,7 +57,8 @@ def main() -> None:
         if partial:
             st.caption(ui.partial_note(partial, "per_10k"))
         ui.many_periods(*count_periods(trend), freq)
-        ui.csv_download(trend, None, "articles-per-period.csv", key="dl_overview")
+        ui.csv_download(trend, None, ui.file_name("articles-per-period", [], view.filter,
+                                                  extra=(freq,)), key="dl_overview")
 
     left, right = st.columns(2)
     with left:

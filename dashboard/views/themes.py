@@ -119,8 +119,7 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
         st.info("No article in this period has the theme.")
         return
     ui.behind_point(behind, corpus.theme_kwic(theme, inside, sort="hits", by=view.kwic),
-                    view.period,
-                    "theme_behind")
+                    view.period, "theme_behind", about=theme, flt=view.filter)
     # The articles page with the theme and the period as filters, the article with the most
     # matches open and the theme's matches marked in it; its link carries the way back to
     # this view (this tab, this point), so a shared drill-down link has it too.
@@ -237,7 +236,8 @@ def entry_matches(corpus: data.Corpus) -> None:
     ui.table(entries.rename(columns={"count": "matches", "docs": "articles",
                                      "only": "articles as its only entry"}),
              height=min(35 * len(entries) + 38, 360))
-    ui.csv_download(entries, None, "theme-entries.csv", key="dl_theme_entries")
+    ui.csv_download(entries, None, ui.file_name("theme-entries", [], flt),
+                    key="dl_theme_entries")
 
 
 def _apply(text: str, where: str) -> None:

@@ -132,7 +132,7 @@ def behind_point(corpus: data.Corpus, periods: list[str]) -> None:
         st.info("No article in this period mentions the term.")
         return
     ui.behind_point(behind, corpus.kwic(term, inside, sort="hits", by=view.kwic), view.period,
-                    "behind")
+                    "behind", about=term, flt=view.filter)
     # The articles page with the period and the term as filters and the article with the
     # most matches open; its link carries the way back to this view (the filters as they
     # were), so a shared drill-down link has it too.

@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from .themes import LINK_PREFIX
-from .tokens import MAX_QUERY_LENGTH, parse_term, split_query
+from .tokens import HAN, MAX_QUERY_LENGTH, parse_term, split_query
 
 #: Query parameter names (stable: shared links depend on them). The first eight are the
 #: dashboard's shared filters and trend options; the rest hold the options of single pages.
@@ -328,14 +328,12 @@ def _known(values: Sequence[str], name: str, known: Iterable[str] | None,
     return tuple(out)
 
 
-#: What a search engine's user types as operators (quotes, ``-word``, ``+word``, AND, OR,
-#: NOT), which the query language reads as words of a phrase.
 #: What a search engine reads as an operator: quotes (straight, curly, guillemets, low and
 #: corner ones, full-width), a word's leading - or + (a minus sign and a full-width plus or
 #: minus too), AND, OR, NOT.
 _OPERATOR = re.compile(r'["\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u300c\u300d\u300e\u300f'
-                       r'\uff02]|(?:^|\s)[-+\u2212\u2013\uff0b\uff0d](?=\w)|(?:^|\s)(?:AND|OR|NOT)'
-                       r'(?=\s|$)')
+                       r'\uff02]|(?:^|\s)[-+\u2212\u2013\uff0b\uff0d](?=\w|['
+                       + HAN + r'])|(?:^|\s)(?:AND|OR|NOT)(?=\s|$)')
 
 
 def operator_note(query: str) -> str | None:
