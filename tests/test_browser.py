@@ -610,6 +610,41 @@ def test_trend_download_equals_the_command_line(servers: Any, app: Any) -> None:
         assert counts == b.expected_by_year(term)
 
 
+def test_keyness_download_equals_the_command_line_and_says_what_it_compares(
+        servers: Any, app: Any) -> None:
+    from policydata.analysis import log_likelihood
+
+    server = servers("multi")
+    page = app(server)
+    page.open("/words?weight=keyness&dates=2022-01-01&dates=2022-12-31")
+    check_page(page, "/words")
+    button = page.page.locator('[data-testid="stDownloadButton"] button', has_text="CSV")
+    got = download(page, button.last,
+                   named="top-terms-keyness-1-word-2022-01-01-to-2022-12-31.csv")
+    rows = list(csv.DictReader(io.StringIO(got.decode("utf-8"))))
+    assert rows and list(rows[0]) == ["term", "count", "docs", "score", "reference_count",
+                                      "words", "reference_words"]
+    expected = cli("top", "--weight", "keyness", "--n", str(len(rows)), "--from", "2022-01-01",
+                   "--to", "2022-12-31", "--corpus", str(server.corpus), "--cache-dir",
+                   str(server.cache), "--format", "csv")
+    # the command line's four columns, row for row, then what each score compares
+    assert [",".join(line.split(",")[:4]) for line in got.decode("utf-8").splitlines()] == (
+        expected.splitlines())
+    for row in rows:
+        assert float(row["score"]) == pytest.approx(float(log_likelihood(
+            [int(row["count"])], [int(row["reference_count"])], int(row["words"]),
+            int(row["reference_words"]))[0]))
+    # the words of 2022's articles and of the rest, as the article list counts them
+    listed = list(csv.DictReader(io.StringIO(cli(
+        "articles", "--corpus", str(server.corpus), "--cache-dir", str(server.cache),
+        "--format", "csv"))))
+    words = sum(int(r["words"]) for r in listed if r["date"].startswith("2022"))
+    total = sum(int(r["words"]) for r in listed)
+    assert 0 < words < total
+    assert {(int(r["words"]), int(r["reference_words"])) for r in rows} == {
+        (words, total - words)}
+
+
 def test_articles_download_equals_the_command_line(servers: Any, app: Any) -> None:
     server = servers("multi")
     page = app(server)
