@@ -203,6 +203,51 @@ def test_entries_only_through_a_theme_of_more_entries_than_a_word_of_bits(
     assert entries.loc["alpha", "docs"] == 3
 
 
+_ENTRY_WORDS = ["econ*", "economy", "economic", "digital", "digit*", "real", "growth", "数",
+                "数*", "new", "g*"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bodies=hst.lists(hst.lists(hst.sampled_from(["economy", "economic", "digital", "real",
+                                                     "growth", "数", "数字", "new", "green",
+                                                     ".", "-"]), max_size=12),
+                        min_size=1, max_size=6),
+       entries=hst.lists(hst.lists(hst.sampled_from(_ENTRY_WORDS), min_size=1, max_size=3),
+                         min_size=1, max_size=8))
+def test_prop_entries_only_through_equal_brute_force(bodies, entries) -> None:
+    """An entry's ``only``: the articles in which every entry of its theme that matches
+    (searched alone) is it or one whose words hold its own in a row, a glob holding every
+    word it matches, counted here by brute force from the reference tokeniser."""
+    import tempfile
+
+    queries = list(dict.fromkeys(" ".join(words) for words in entries))
+    texts = [" ".join(body) for body in bodies]
+
+    def holds(longer: str, shorter: str) -> bool:
+        a, b = ref.parse_query(longer), ref.parse_query(shorter)
+
+        def within(word, other) -> bool:
+            return other[0].startswith(word[0]) if word[1] else other == word
+
+        return any(all(within(b[j], a[i + j]) for j in range(len(b)))
+                   for i in range(len(a) - len(b) + 1))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, text in enumerate(texts):
+            write_article(Path(tmp) / "c", f"{i}.txt", "2023-01-01", f"Doc {i}", text)
+        index = open_index(Path(tmp) / "c", cache_dir=Path(tmp) / "cache")
+        toml = "[themes]\nT = [" + ", ".join(f'"{q}"' for q in queries) + "]\n"
+        got = an.theme_entries(index, themes=parse_themes(toml)).set_index("entry")["only"]
+    documents = [ref.document_text(f"Doc {i}", t) for i, t in enumerate(texts)]
+    for query in queries:
+        expected = 0
+        for doc in documents:  # (distinct: each has its own title)
+            found = {q for q in queries if ref.count(doc, q) > 0}
+            if query in found and all(holds(other, query) for other in found):
+                expected += 1
+        assert got[query] == expected, (query, queries, texts)
+
+
 def test_theme_filter_is_any_of(small_index) -> None:
     themes = parse_themes('[themes]\n"D" = ["digital economy"]\n"R" = ["real economy"]\n')
     d = an.select(small_index, Filter(themes=("D",)), themes=themes)

@@ -1154,9 +1154,10 @@ def theme_entries(index: Index, flt: Filter = Filter(), *,
 
 
 def holds(longer: Term, shorter: Term) -> bool:
-    """Whether every match of ``shorter`` lies inside a match of ``longer`` (its words in a
-    row, or ones a glob of it matches): ``advanced manufacturing`` holds ``manufacturing``
-    and ``manufactur*``, ``manufacturing*`` holds ``manufactur*``; a term holds itself.
+    """Whether every match of ``longer`` holds a match of ``shorter``: ``longer`` has
+    ``shorter``'s words in a row, or words its globs match. ``advanced manufacturing`` holds
+    ``manufacturing`` and ``manufactur*``, ``manufacturing*`` holds ``manufactur*``; a term
+    holds itself.
 
     >>> from policydata.tokens import parse_term
     >>> holds(parse_term("advanced manufacturing"), parse_term("manufactur*"))
@@ -1177,24 +1178,41 @@ def holds(longer: Term, shorter: Term) -> bool:
 
 def _only_through(terms: Sequence[Term], found: Sequence[np.ndarray], n: int) -> list[int]:
     """For each of a theme's entries (``terms``, matching in the rows ``found``), the rows
-    in which every matching entry is it or one holding it (:func:`holds`)."""
-    if not terms:
-        return []
+    in which every matching entry is it or one holding it (:func:`holds`).
+
+    Only the entries that match take part, and an entry is compared only with those sharing
+    a word with its first one: the cost follows the matches, not the dictionary's size.
+    """
+    out = [0] * len(terms)
+    matching = [j for j, rows in enumerate(found) if len(rows)]
+    if not matching:
+        return out
     # Each row's matching entries as bits, in words of 62 entries (a theme may have more).
-    words = (len(terms) + 61) // 62
+    bit = {j: i for i, j in enumerate(matching)}
+    words = (len(matching) + 61) // 62
     bits = np.zeros((words, n), dtype=np.int64)
-    for j, rows in enumerate(found):
-        bits[j // 62, rows] |= np.int64(1) << np.int64(j % 62)
-    out = []
-    for term, rows in zip(terms, found):
+    for j, i in bit.items():
+        bits[i // 62, found[j]] |= np.int64(1) << np.int64(i % 62)
+    having: dict[tuple[str, bool], set[int]] = {}  # (a word, as written) -> entries with it
+    for j in matching:
+        for word in terms[j].words:
+            having.setdefault((word.text, word.prefix), set()).add(j)
+    for j in matching:
+        first = terms[j].words[0]
+        if first.prefix:  # (a longer entry holds it with any word the glob matches)
+            candidates = set().union(*(entries for (text, _), entries in having.items()
+                                       if text.startswith(first.text)))
+        else:
+            candidates = having.get((first.text, False), set())
         allowed = np.zeros(words, dtype=np.int64)
-        for k, other in enumerate(terms):
-            if holds(other, term):
-                allowed[k // 62] |= np.int64(1) << np.int64(k % 62)
+        for k in candidates:
+            if holds(terms[k], terms[j]):
+                allowed[bit[k] // 62] |= np.int64(1) << np.int64(bit[k] % 62)
+        rows = found[j]
         outside = np.zeros(len(rows), dtype=bool)
         for w in range(words):
             outside |= (bits[w, rows] & ~allowed[w]) != 0
-        out.append(int((~outside).sum()))
+        out[j] = int((~outside).sum())
     return out
 
 
