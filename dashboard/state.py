@@ -217,7 +217,7 @@ def take_click(chart: str, names: list[str], focus_key: str) -> str:
     A click reruns the script with the point as the selection of the chart drawn last; its
     period goes to ``w_period`` and its term or theme (one of ``names``) to ``focus_key``
     (a smoothed line's point in a period without articles leaves both, and its period is
-    kept for :func:`dashboard.ui.empty_point_note`). A
+    kept for :func:`dashboard.ui.empty_point_note`; a bar of the articles strip leaves both). A
     point's ``customdata`` starts with its period and its escaped name
     (``figures.trend_figure``). A chart keeps its selection over later reruns, so once its
     click is taken it is drawn anew, under a new key and without a selection, in the same run:
@@ -240,7 +240,9 @@ def take_click(chart: str, names: list[str], focus_key: str) -> str:
     if len(data) > 8 and data[8] == "0":  # a smoothed point of a period without articles
         st.session_state["_empty_point"] = str(picked[0])
         return _chart_key(chart)
-    name = next((n for n in names if esc(n) == picked[1]), names[0] if names else "")
+    name = next((n for n in names if esc(n) == picked[1]), None)
+    if name is None:  # (a bar of the articles strip: no term or theme to list)
+        return _chart_key(chart)
     choose("w_period", str(picked[0]))
     choose(focus_key, name)
     return _chart_key(chart)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -497,8 +498,8 @@ def one_entry_themes(summary: pd.DataFrame, entries: pd.DataFrame, where: str) -
     resting = an.one_entry_themes(summary, entries)
     if resting.empty:
         return
-    named = [f"{row.theme!r} on {row.entry!r} (its only match in {row.only:,} of its "
-             f"{row.docs:,} articles)" for row in resting.itertuples()]
+    named = [f"{row.theme!r} on {row.entry!r} (alone, or with longer entries holding it, in "
+             f"{row.only:,} of its {row.docs:,} articles)" for row in resting.itertuples()]
     st.caption(plain(
         f"{rows(len(resting), 'theme')} rest{'s' if len(resting) == 1 else ''} on one entry in "
         f"most of {'its' if len(resting) == 1 else 'their'} articles: {listing(named)}. "
@@ -626,11 +627,12 @@ def _slug(name: str, most: int = 40) -> str:
     """A theme's name as a piece of a file name: lower case letters, digits, Han characters
     (:data:`policydata.tokens.HAN`, whether or not this Python knows them) and hyphens.
 
-    >>> _slug("Real economy & manufacturing"), _slug("\U00031350 数字")
-    ('real-economy-manufacturing', '\U00031350-数字')
+    >>> _slug("Real economy & manufacturing"), _slug("\U00031350 数字"), _slug("\u2f00")
+    ('real-economy-manufacturing', '\U00031350-数字', '一')
     """
+    name = unicodedata.normalize("NFKC", name).lower()  # (a Kangxi radical is its ideograph)
     return "-".join("".join(c if c.isalnum() or _HAN_CHAR.match(c) else " "
-                            for c in name.lower()).split())[:most]
+                            for c in name).split())[:most]
 
 
 _HAN_CHAR = re.compile(f"[{HAN}]")

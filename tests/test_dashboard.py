@@ -669,6 +669,15 @@ def test_every_click_on_a_trend_point_is_taken_and_a_chosen_period_kept(
     assert at.query_params["period"] == "2022"
     click_point(at, "2023", "real economy")  # (the same point again)
     assert at.query_params["period"] == "2023"
+    # a bar of the articles strip under the lines (its customdata: words, partial) is no
+    # point of a term: the listed period and term stay
+    bars = next(t for t in spec(at)["data"] if t["type"] == "bar")
+    bar = {"curve_number": 2, "point_index": 0, "x": "2022", "y": 12,
+           "customdata": bars["customdata"][0]}
+    at.session_state[drawn_chart_key(at)] = PlotlyState(
+        {"selection": {"points": [bar], "point_indices": [0], "box": [], "lasso": []}})
+    at.run()
+    assert (at.query_params["period"], at.query_params["focus"]) == ("2023", "real economy")
 
 
 def test_themes_page_counts_and_a_session_dictionary(monkeypatch, tmp_path, small) -> None:
@@ -2285,7 +2294,7 @@ def test_a_theme_resting_on_one_entry_is_named_on_the_overview_and_themes(monkey
     assert resting[["entry", "only", "docs"]].values.tolist() == [["manufacturing", 5, 6]]
     name = resting["theme"].iat[0]
     said = (f"1 theme rests on one entry in most of its articles: {name!r} on 'manufacturing' "
-            "(its only match in 5 of its 6 articles)")
+            "(alone, or with longer entries holding it, in 5 of its 6 articles)")
     for page in ("overview", "views/themes.py"):
         at = app(monkeypatch, tmp_path / "c", tmp_path / "cache", None, page)
         assert any(said in c.value.replace("\\", "") for c in at.caption), (

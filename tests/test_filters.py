@@ -99,6 +99,7 @@ def test_invalid_values_are_dropped_with_a_note(params, field, default, said) ->
     ("trade \u2013tariff", "trade tariff"),  # (a minus a word processor made an en dash)
     ("\uff0bdigital", "digital"),
     ("trade -\U00031350", "trade \U00031350"),  # (Han though not a letter to Python 3.11)
+    ("-\u2f00", "\u4e00"),  # (a Kangxi radical: the ideograph under NFKC)
 ])
 def test_a_search_engines_operators_are_read_as_words_and_said(typed, searched) -> None:
     # What Media Cloud's or Kibana's users type: kept as the phrase it is (a link keeps it as

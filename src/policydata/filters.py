@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -353,7 +354,8 @@ separate alternatives: digital economy, data element*)
     """
     notes = []
     for part in split_query(query):
-        if _OPERATOR.search(part):
+        # (as the rules read it: "-⼀", a Kangxi radical, is the minus of the ideograph 一)
+        if _OPERATOR.search(part) or _OPERATOR.search(unicodedata.normalize("NFKC", part)):
             try:
                 words = " ".join(str(w.text) + "*" * w.prefix for w in parse_term(part).words)
             except ValueError:
