@@ -23,8 +23,10 @@ from policydata.columns import printable
 
 #: Line colours, told apart even twelve at once (no two reds or purples: the themes' chart has
 #: eleven lines): the app's blue, Tableau 10's nine others, a dark slate and a light green.
+#: Line colours, in order (the 11th, once a dark blue-grey, is a light blue: beside the
+#: first line's dark blue, with the same marker, two themes looked alike).
 PALETTE = ["#1f5a96", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948",
-           "#9c755f", "#ff9da7", "#bab0ac", "#3d405b", "#8cd17d"]
+           "#9c755f", "#ff9da7", "#bab0ac", "#a0cbe8", "#8cd17d"]
 PALE = "#b7c6d8"  # a bar that counts less (not significant)
 PALE_TEXT = "#8a94a3"  # its number
 CJK_FONTS = [
@@ -52,7 +54,8 @@ TOOLBAR = 28
 #: A marker shape for each line of a trend (with its colour): lines at the same values, as
 #: several terms at 100% of articles, still show each other's points.
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star",
-           "cross", "pentagon", "hexagon"]
+           "cross", "pentagon", "hexagon", "star-diamond"]  # (11: against 12 colours, the
+# first 132 lines each have their own pair)
 
 #: Longest name written on a chart (legend, axis label); the hover has the whole name.
 LABEL = 60

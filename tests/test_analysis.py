@@ -587,9 +587,9 @@ _word_bodies = hst.lists(hst.lists(hst.tuples(hst.sampled_from(TOP_WORDS),
 
 def _reference_top(texts: list[str], selected: list[bool], size: int, weight: str,
                    reference: list[bool] | None = None,
-                   ) -> dict[str, tuple[int, int, float, int]]:
+                   ) -> dict[str, tuple[int, int, float, int, int]]:
     """Every n-gram of the selected texts by the rules, brute force: term -> (count, docs,
-    score, count in the reference). N-grams lie inside one boundary span; none starts or ends with a stopword or a
+    score, count in the reference, articles of the corpus holding it). N-grams lie inside one boundary span; none starts or ends with a stopword or a
     number; tf-idf's document frequency and keyness's reference are the whole corpus and the
     unselected rest (or the ``reference`` texts)."""
     stop = set(TOP_STOP)
@@ -631,7 +631,7 @@ def _reference_top(texts: list[str], selected: list[bool], size: int, weight: st
         else:
             score = float(an.log_likelihood(np.array([count]), np.array([rest[term]]),
                                             words_here, words_rest)[0])
-        out[term] = (count, docs[term], score, rest[term])
+        out[term] = (count, docs[term], score, rest[term], df[term])
     return out
 
 
@@ -699,6 +699,9 @@ def test_prop_top_terms_equal_brute_force(bodies, size, weight, n, whole, warm) 
         assert set(got["words"]) <= {sum(ref.words(t) for t, c in zip(texts, selected) if c)}
         assert set(got["reference_words"]) <= {
             sum(ref.words(t) for t, c in zip(texts, selected) if not c)}
+    elif weight == "tfidf":  # (the df and N it weighs by)
+        assert got["corpus_docs"].tolist() == [v[4] for _, v in ranked]
+        assert set(got["corpus_articles"]) <= {len(texts)}
     else:
         assert list(got.columns) == ["term", "count", "docs", "score"]
 

@@ -111,6 +111,9 @@ def test_en_sotu_loads_and_reports_what_it_skips(cache: Path) -> None:
 
 @pytest.mark.parametrize(("command", "extra"), [
     ("trend", ["economy"]), ("themes", []), ("top", ["--n", "5"]),
+    # (the library adds what keyness and tf-idf weigh by; the command line keeps its four)
+    ("top", ["--n", "5", "--weight", "tfidf"]),
+    ("top", ["--n", "5", "--weight", "keyness", "--from", "2023-01-01"]),
     ("kwic", ["digital economy"]), ("articles", ["--query", "economy"]),
 ])
 def test_every_command_has_exactly_its_columns(corpus: Path, cache: Path, command: str,

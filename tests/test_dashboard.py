@@ -908,11 +908,17 @@ def test_tfidf_over_terms_in_nearly_every_article_says_it_ranks_as_count(monkeyp
     said = "here it ranks about as the count does"
     index = open_index(small, cache_dir=tmp_path)
     top = an.top_terms(index, n=25, weight="tfidf")
-    assert (top["docs"].head(25) == 24).sum() >= 3  # (state, council, plan...)
+    assert (top["corpus_docs"].head(25) == 24).sum() >= 3  # (state, council, plan...)
     at = app(monkeypatch, small, tmp_path, {"weight": "tfidf"}, "views/words.py")
     assert any(said in c.value for c in at.caption)
     at = app(monkeypatch, small, tmp_path, {"weight": "count"}, "views/words.py")
     assert not any(said in c.value for c in at.caption)
+    # the idf is the whole corpus's: a filter to 2022 ranks the same words as it did (they
+    # are in every article of the corpus), not as a filter of their own (says the note)
+    at = app(monkeypatch, small, tmp_path, {"weight": "tfidf", "dates": ["2022-01-01",
+                                                                         "2022-12-31"]},
+             "views/words.py")
+    assert any(said in c.value and "the corpus's 24 articles" in c.value for c in at.caption)
 
 
 def test_a_minus_keeps_a_word_of_the_default_stopword_list(monkeypatch, tmp_path) -> None:

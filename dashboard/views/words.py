@@ -11,6 +11,7 @@ from dashboard import data, figures, state, ui
 from policydata.analysis import (
     KEYNESS_COLUMNS,
     KEYNESS_P001,
+    TFIDF_COLUMNS,
     in_nearly_every_article,
     key_terms,
     ranked_terms,
@@ -171,12 +172,12 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
         pale=(~bars["key"]).tolist() if keyness else None),
         key=f"bars_{label or 'main'}",
         config=figures.chart_config(f"top-terms-{shown}"))
-    articles = corpus.count(flt)
-    if view.weight == "tfidf" and in_nearly_every_article(top, articles) >= 0.5:
-        st.caption(f"Most of these terms are in at least 90% of the {articles:,} articles, and "
-                   "tf-idf weighs a count by how few articles hold the term: here it ranks "
-                   "about as the count does. Keyness, against the rest of the corpus or "
-                   "another period, shows what sets articles apart.")
+    if view.weight == "tfidf" and in_nearly_every_article(top) >= 0.5:
+        articles = int(top["corpus_articles"].iat[0])
+        st.caption(f"Most of these terms are in at least 90% of the corpus's {articles:,} "
+                   "articles, and tf-idf weighs a count by how few articles of the corpus hold "
+                   "the term: here it ranks about as the count does. Keyness, against the rest "
+                   "of the corpus or another period, shows what sets articles apart.")
     if keyness and len(bars) > len(drawn):
         st.caption(f"{ui.rows(len(drawn), 'term')} key at p < 0.001 (G² ≥ {KEYNESS_P001}) "
                    "in the cloud; paler bars are not significant.")
@@ -186,9 +187,11 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
                                 mime="image/png", key=f"dl_png_{label or 'main'}",
                                 on_click="ignore", icon=":material/image:")
     with cols[1]:
-        # (with keyness, what G2 compares: the counts there and both word totals)
+        # (what the score weighs by: keyness's counts there and both word totals, tf-idf's
+        # df and N)
         ui.csv_download(top, "top", f"top-terms-{shown}.csv", key=f"dl_top_{label or 'main'}",
-                        label="CSV", extra=KEYNESS_COLUMNS if keyness else ())
+                        label="CSV", extra={"keyness": KEYNESS_COLUMNS,
+                                            "tfidf": TFIDF_COLUMNS}.get(view.weight, ()))
 
 
 main()

@@ -51,6 +51,8 @@ THEME_COLUMNS = COLUMNS["themes"]
 TOP_COLUMNS = COLUMNS["top"]
 #: The columns :func:`top_terms` adds with keyness: what each score compares.
 KEYNESS_COLUMNS = ("reference_count", "words", "reference_words")
+#: The columns :func:`top_terms` adds with tf-idf: the document frequency it weighs by.
+TFIDF_COLUMNS = ("corpus_docs", "corpus_articles")
 KWIC_COLUMNS = COLUMNS["kwic"]
 ARTICLE_COLUMNS = COLUMNS["articles"]
 
@@ -2103,7 +2105,9 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
         * with keyness, what it compares, so that the score can be checked
           (:func:`log_likelihood`): ``reference_count``, the term's matches in the reference;
           ``words`` and ``reference_words``, the words of the filtered and of the reference
-          articles (the same on every row).
+          articles (the same on every row);
+        * with tf-idf, what it weighs by: ``corpus_docs``, the articles of the whole corpus
+          holding the term (df), and ``corpus_articles`` (N, the same on every row).
 
     Raises
     ------
@@ -2170,7 +2174,8 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
                   for s, size in zip(scored, sizes)]
     candidates = [s.frame(index, mask, size, rows) for s, size, rows in zip(scored, sizes, chosen)]
     table = pd.concat(candidates, ignore_index=True)
-    columns = TOP_COLUMNS + (["reference_count"] if weight == "keyness" else [])
+    columns = TOP_COLUMNS + {"keyness": ["reference_count"],
+                             "tfidf": ["corpus_docs"]}.get(weight, [])
     if not len(table):
         table = pd.DataFrame({c: pd.Series(dtype=str if c == "term" else float if c == "score"
                                            else np.int64) for c in columns})
@@ -2179,6 +2184,8 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
     if weight == "keyness":  # (the words compared: with the counts, G2 can be checked)
         table["words"] = int(index.words[mask].sum())
         table["reference_words"] = int(index.words[ref_mask].sum())
+    elif weight == "tfidf":  # (N of the idf: with corpus_docs, the score can be checked)
+        table["corpus_articles"] = int(index.n_documents)
     return table
 
 
@@ -2206,6 +2213,7 @@ class _Scored:
     complete: bool
     ceiling: float = -np.inf
     reference: np.ndarray | None = None  # (keyness: the counts in the reference)
+    corpus_docs: np.ndarray | None = None  # (tf-idf: the articles of the corpus holding it)
 
     def best(self, n: int) -> np.ndarray:
         """Rows of the n best scores, and of every tie with the last of them."""
@@ -2235,6 +2243,8 @@ class _Scored:
         })
         if self.reference is not None:
             frame["reference_count"] = np.asarray(self.reference)[rows].astype(np.int64)
+        if self.corpus_docs is not None:
+            frame["corpus_docs"] = np.asarray(self.corpus_docs)[rows].astype(np.int64)
         return frame
 
 
@@ -2263,10 +2273,13 @@ def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, s
     else:
         keys, counts, key_docs = index.ngram_counts(mask, size, stop)
     ref: np.ndarray | None = None
+    df: np.ndarray | None = None
     if weight == "count" or not len(keys):
         score = counts.astype(float)
         if weight == "keyness":
             ref = np.zeros(0, dtype=np.int64)
+        elif weight == "tfidf":
+            df = np.zeros(0, dtype=np.int64)
     elif weight == "tfidf":
         assert table is not None
         # (A phrase missing from the table of repeated ones is in one document: this one.)
@@ -2285,7 +2298,7 @@ def _score_ngrams(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None, s
         score = log_likelihood(counts, ref, int(index.words[mask].sum()),
                                int(index.words[ref_mask].sum()))
     return _Scored(keys, counts, key_docs, np.asarray(score, dtype=float), complete,
-                   _once_scores_at_most(index, mask, ref_mask, weight), ref)
+                   _once_scores_at_most(index, mask, ref_mask, weight), ref, df)
 
 
 def _once_scores_at_most(index: Index, mask: np.ndarray, ref_mask: np.ndarray | None,
@@ -2781,22 +2794,25 @@ def key_terms(top: pd.DataFrame, *, weight: str) -> pd.DataFrame:
     return top[_stands_out(top["score"], weight)]
 
 
-def in_nearly_every_article(top: pd.DataFrame, articles: int, *, first: int = 25,
+def in_nearly_every_article(top: pd.DataFrame, *, first: int = 25,
                             share: float = 0.9) -> float:
-    """The part of the ``first`` terms of a :func:`top_terms` frame that occur in at least
-    ``share`` of its ``articles``: where it is high, tf-idf, which weighs a count by the log
-    of how few articles hold the term, ranks about as the count does.
+    """The part of the ``first`` terms of a tf-idf :func:`top_terms` frame that occur in at
+    least ``share`` of the corpus's articles (``corpus_docs`` of ``corpus_articles``, the df
+    and N of the idf, over the whole corpus whatever the filter): where it is high, tf-idf,
+    which weighs a count by the log of how few articles hold the term, ranks about as the
+    count does.
 
-    >>> top = pd.DataFrame({"term": ["a", "b", "c", "d"], "docs": [10, 9, 4, 10]})
-    >>> in_nearly_every_article(top, 10)
+    >>> top = pd.DataFrame({"term": ["a", "b", "c", "d"], "docs": [1, 1, 1, 1],
+    ...                     "corpus_docs": [10, 9, 4, 10], "corpus_articles": [10] * 4})
+    >>> in_nearly_every_article(top)
     0.75
-    >>> in_nearly_every_article(top.iloc[:0], 10), in_nearly_every_article(top, 0)
-    (0.0, 0.0)
+    >>> in_nearly_every_article(top.iloc[:0])
+    0.0
     """
-    head = top["docs"].head(first)
-    if head.empty or articles <= 0:
+    head = top.head(first)
+    if head.empty:
         return 0.0
-    return float((head >= share * articles).mean())
+    return float((head["corpus_docs"] >= share * head["corpus_articles"]).mean())
 
 
 def ranked_terms(top: pd.DataFrame, *, weight: str, n: int) -> pd.DataFrame:
