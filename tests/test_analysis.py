@@ -69,6 +69,24 @@ def test_trend_lists_every_period_with_zeros(tmp_path: Path, cache: Path) -> Non
     assert quarters["period"].tolist() == ["2023Q1", "2023Q2"]
 
 
+def test_dates_all_on_new_years_day_stand_for_whole_years(tmp_path: Path, cache: Path) -> None:
+    # Addresses dated 1790-01-01, 1791-01-01...: the last year was marked partial ("covers only
+    # 2021-01-01") though it is as whole as the others
+    for year in (2019, 2020, 2021):
+        write_article(tmp_path / "c", f"{year}.txt", f"{year}-01-01", f"Address {year}", "x")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    assert an.covered_dates(index) == (dt.date(2019, 1, 1), dt.date(2021, 12, 31))
+    assert an.partial_periods(index, freq="year") == {}
+    # a filter ending inside the last year still cuts it
+    assert an.partial_periods(index, Filter(end=dt.date(2021, 6, 30)), freq="year") == {
+        "2021": (dt.date(2021, 1, 1), dt.date(2021, 6, 30))}
+    # one article on another day: dates are days again, and the last year is partial
+    write_article(tmp_path / "c", "2021b.txt", "2021-03-05", "Later", "y")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    assert an.partial_periods(index, freq="year") == {
+        "2021": (dt.date(2021, 1, 1), dt.date(2021, 3, 5))}
+
+
 def test_partial_first_and_last_periods(tmp_path: Path, cache: Path) -> None:
     D = dt.date
     write_article(tmp_path / "c", "a.txt", "2015-03-15", "A", "Digital economy.")

@@ -491,7 +491,9 @@ def _periods(index: Index, rows: np.ndarray, freq: str) -> tuple[np.ndarray, lis
 
 def covered_dates(index: Index) -> tuple[dt.date, dt.date] | None:
     """The days the corpus covers: from its first article's date to the last day any of its
-    dates stands for (``2023-09`` stands for the whole of September, ``2023`` for the year).
+    dates stands for (``2023-09`` stands for the whole of September, ``2023`` for the year,
+    and so does ``2023-01-01`` when every date of the corpus falls on 1 January: see
+    :func:`dated_new_year`).
 
     Parameters
     ----------
@@ -515,12 +517,15 @@ def covered_dates(index: Index) -> tuple[dt.date, dt.date] | None:
         return None
     dates = index.dates[counted]
     precision = index.documents["precision"].to_numpy()[counted]
+    # (addresses or annual reports dated 1 January: the last year is no more partial than
+    # the others)
+    day = "%Y" if dated_new_year(index) else "%Y-%m-%d"
     ends = []
-    for kind, label in (("day", "%Y-%m-%d"), ("month", "%Y-%m"), ("year", "%Y")):
+    for kind, label in (("day", day), ("month", "%Y-%m"), ("year", "%Y")):
         of_kind = dates[precision == kind]
         if len(of_kind):
             newest = of_kind.max().astype(dt.date)
-            ends.append(newest if kind == "day" else period_bounds(f"{newest:{label}}")[1])
+            ends.append(newest if label == "%Y-%m-%d" else period_bounds(f"{newest:{label}}")[1])
     return dates.min().astype(dt.date), max(ends)
 
 
