@@ -102,7 +102,8 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22],
                         vertical_spacing=0.09)
     covered = {p: f"<br><i>partial period: {a} to {b} only</i>" for p, (a, b) in partial.items()}
-    shown = MEASURES[measure] + (f", {window}-period moving average" if window > 1 else "")
+    # (trailing: a point averages its period and those before it, so a peak shows later)
+    shown = MEASURES[measure] + (f", trailing {window}-period average" if window > 1 else "")
     whole = measure == "count" and window == 1  # (matches: a whole number, said as such)
     lines = list(enumerate(frame.groupby(by, sort=False)))
     # Lines without a match first, underneath: at zero they would hide a line that has a

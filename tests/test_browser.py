@@ -340,7 +340,7 @@ def test_quick_slider_moves_are_kept(servers: Any, app: Any) -> None:
     assert slider.input_value() == "5"
     assert page.page.locator('[data-testid="stSliderThumbValue"]').first.inner_text() == "5"
     assert query(page)["smooth"] == ["5"]
-    assert "5-period moving average" in " ".join(
+    assert "trailing 5-period average" in " ".join(
         page.page.locator('[data-testid="stPlotlyChart"] .ytitle').all_text_contents())
 
 

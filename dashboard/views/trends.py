@@ -55,7 +55,8 @@ def main() -> None:
     frame = corpus.term_trend(view.terms, view.filter, view.freq)
     ui.sentence(", ".join(repr(t) for t in view.terms) + f" per {view.freq} in "
                 f"{corpus.describe(view.filter)}, as {ui.MEASURE_PHRASES[view.measure]}"
-                + (f", averaged over {view.smooth} {view.freq}s." if view.smooth > 1 else "."))
+                + (f", each {view.freq} averaged with the {view.smooth - 1} before it "
+                   "(a trailing moving average)." if view.smooth > 1 else "."))
     if frame.empty:
         ui.no_articles(corpus, view.filter)
         return
