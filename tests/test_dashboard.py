@@ -2358,3 +2358,16 @@ def test_a_click_on_a_smoothed_point_without_articles_says_so(monkeypatch, tmp_p
         assert at.query_params["period"] == "2020-03"  # (the period listed stays)
         at.run()  # (said once: the next rerun lists 2020-03 as before)
         assert not any(i.value.startswith("2020-02") for i in at.info)
+
+
+def test_a_keyness_cloud_against_an_empty_other_cloud_says_which(monkeypatch, tmp_path,
+                                                                  small) -> None:
+    # "the reference selects none; widen it" named no reference: here it is cloud B
+    at = app(monkeypatch, small, tmp_path, {"weight": "keyness", "compare": "dates",
+                                            "dates": ["2022-01-01", "2022-12-31"],
+                                            "dates2": ["2030-01-01", "2030-12-31"]},
+             "views/words.py")
+    said = [i.value.replace("\\", "") for i in at.info]
+    assert any(s.startswith("Cloud B has no articles, so keyness has nothing to compare "
+                            "these with: choose another second period") for s in said), said
+    assert any(s.startswith("No articles match") for s in said), said

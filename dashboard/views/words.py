@@ -92,7 +92,8 @@ def main() -> None:
     panels = [("", first)] if second is None else [("A", first), ("B", second)]
     references = [other[1] if second is not None and view.weight == "keyness" else None
                   for other in reversed(panels)]
-    tops = [ranked(corpus, flt, reference) for (_, flt), reference in zip(panels, references)]
+    tops = [ranked(corpus, flt, reference, other=other)
+            for (_, flt), reference, (other, _) in zip(panels, references, reversed(panels))]
     scale = figures.bar_scale(tops, BAR_TERMS)  # (two clouds' bars compare)
     columns = st.columns(len(panels))
     for (label, flt), column, reference, top in zip(panels, columns, references, tops):
@@ -120,12 +121,17 @@ def shared(counts: tuple[int, int, int]) -> None:
                    "both sides, so the comparison rests on the others.")
 
 
-def ranked(corpus: data.Corpus, flt: Filter, reference: Filter | None,
-           ) -> pd.DataFrame | str:
-    """The cloud's top terms, or why there are none."""
+def ranked(corpus: data.Corpus, flt: Filter, reference: Filter | None, *,
+           other: str = "") -> pd.DataFrame | str:
+    """The cloud's top terms, or why there are none (``other``: the label of the cloud a
+    keyness ``reference`` is, A or B)."""
     view = state.current().view
     if corpus.count(flt) == 0:
         return "No articles match: nothing to draw."
+    if reference is not None and corpus.count(reference) == 0:
+        return (f"Cloud {other} has no articles, so keyness has nothing to compare these "
+                f"with: choose another second {'period' if view.compare == 'dates' else 'theme'}"
+                ", or count or tf-idf.")
     try:
         return corpus.top_terms(flt, n=CLOUD_TERMS, weight=view.weight, ngram=view.ngram,
                                 stop=view.stop, reference=reference)
