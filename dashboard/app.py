@@ -41,7 +41,7 @@ linked = data.adopt_linked_dictionary()  # (before the themes a link names are c
 corpus = data.begin(data.corpus_source())
 linked = data.dictionary_notes(linked)
 state.begin(themes=list(corpus.dictionary.names), sources=corpus.index.source_names,
-            bounds=data.date_bounds(corpus.index), page=page.url_path,
+            bounds=data.date_bounds(corpus), page=page.url_path,
             marks=data.link_marks(corpus), notes=linked, check=data.search_check(corpus.index))
 sidebar.draw(corpus, PAGES)
 hint = st.container()  # (the top of the page: where the link's notes are, once all are known)

@@ -117,9 +117,15 @@ def load_index(source: CorpusSource) -> Index:
         raise  # pragma: no cover - st.stop() raises
 
 
-def date_bounds(index: Index) -> tuple[dt.date, dt.date] | None:
-    """The date range the whole corpus covers (the date picker's default; a pinned link's)."""
-    return an.covered_dates(index)
+def date_bounds(corpus: Corpus) -> tuple[dt.date, dt.date] | None:
+    """The date range the whole corpus covers (the date picker's default; a pinned link's),
+    asked on every rerun: kept per index (it reads every article's date)."""
+    return _date_bounds(*corpus._keys)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _date_bounds(_index: Index, index_key: str) -> tuple[dt.date, dt.date] | None:
+    return an.covered_dates(_index)
 
 
 # --------------------------------------------------------------------------- dictionaries

@@ -22,9 +22,8 @@ from policydata.analysis import MEASURES, measure_values
 from policydata.columns import printable
 
 #: Line colours, told apart even twelve at once (no two reds or purples: the themes' chart has
-#: eleven lines): the app's blue, Tableau 10's nine others, a dark slate and a light green.
-#: Line colours, in order (the 11th, once a dark blue-grey, is a light blue: beside the
-#: first line's dark blue, with the same marker, two themes looked alike).
+#: eleven lines): the app's blue, Tableau 10's nine others, a light blue and a light green
+#: (the 11th was a dark slate, which beside the first line's blue looked the same).
 PALETTE = ["#1f5a96", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948",
            "#9c755f", "#ff9da7", "#bab0ac", "#a0cbe8", "#8cd17d"]
 PALE = "#b7c6d8"  # a bar that counts less (not significant)
@@ -52,10 +51,10 @@ def esc(text: object) -> str:
 #: Pixels at the top of a chart kept for plotly's toolbar (shown on hover).
 TOOLBAR = 28
 #: A marker shape for each line of a trend (with its colour): lines at the same values, as
-#: several terms at 100% of articles, still show each other's points.
+#: several terms at 100% of articles, still show each other's points. Eleven against twelve
+#: colours: the first 132 lines each have their own pair.
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "star",
-           "cross", "pentagon", "hexagon", "star-diamond"]  # (11: against 12 colours, the
-# first 132 lines each have their own pair)
+           "cross", "pentagon", "hexagon", "star-diamond"]
 
 #: Longest name written on a chart (legend, axis label); the hover has the whole name.
 LABEL = 60

@@ -168,12 +168,12 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
     bars = ranked_terms(top, weight=view.weight, n=BAR_TERMS)
     if bars.empty:
         return
+    hover = [f"{t}: score {s:,.2f}, {c:,} matches in {d:,} articles"
+             for t, s, c, d in zip(bars["term"], bars["score"], bars["count"], bars["docs"])]
+    if keyness:  # (what the score compares with)
+        hover = [f"{h}; {r:,} in the comparison" for h, r in zip(hover, bars["reference_count"])]
     st.plotly_chart(figures.bar_figure(
-        bars["term"].tolist(), bars["score"].round(2).tolist(),
-        hover=[f"{t}: score {s:,.2f}, {c:,} matches in {d:,} articles"
-               + (f"; {r:,} in the comparison" if keyness else "")
-               for t, s, c, d, r in zip(bars["term"], bars["score"], bars["count"],
-                                        bars["docs"], bars.get("reference_count", bars["count"]))],
+        bars["term"].tolist(), bars["score"].round(2).tolist(), hover=hover,
         title=AXIS[view.weight], top=scale, decimals=0 if view.weight == "count" else 2,
         pale=(~bars["key"]).tolist() if keyness else None),
         key=f"bars_{label or 'main'}",
