@@ -149,7 +149,10 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
                  f", against the other {ui.rows(rest, 'article')} of the corpus: the terms "
                  "used more here than there." if view.weight == "keyness" and rest else "."))
     if isinstance(top, str):
-        st.info(ui.plain(top))
+        if not corpus.count(flt):  # (why, and what to widen, as on every page)
+            ui.no_articles(corpus, flt)
+        else:
+            st.info(ui.plain(top))
         return
     keyness = view.weight == "keyness"
     # Keyness draws only the terms significantly more frequent here (p < 0.001); the bars
