@@ -24,7 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "dashboard" / "app.py"
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared" / "corpora"
+SHARED = Path(os.environ.get("POLICYDATA_TEST_CORPORA") or ROOT.parent / "shared" / "corpora")
 #: Real corpora beside the development checkout, by their short names in the tests.
 SHARED_CORPORA = {"sotu": SHARED / "en-sotu", "fomc": SHARED / "en-fomc-minutes"}
 ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
@@ -49,6 +49,7 @@ HOSTILE_BODY = (
     "This note quotes markup.\n\n"
     "<script>window.__pwned=1</script>\n\n"
     '<img src=x onerror="window.__pwned=2">\n\n'
+    '<img src=x onerror="__pwned=3">\n\n'  # (no full stop: a term can be this whole)
     "Some **bold** words and a [link](javascript:alert(1)) and LaTeX $x^2$ here.\n\n"
     "A bidi override \u202eevil txt\u202c and a zero\u200bwidth space.\n\n"
     "The script tag above is only text."

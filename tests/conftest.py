@@ -10,7 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared" / "corpora"
+#: Real corpora beside the development checkout; ``$POLICYDATA_TEST_CORPORA`` points elsewhere
+#: (a clone in a temporary folder has no ``../shared``: set it to run those tests there too).
+SHARED = Path(os.environ.get("POLICYDATA_TEST_CORPORA") or ROOT.parent / "shared" / "corpora")
 
 #: Phrases used by the small corpus, with their counts per article below.
 PHRASES = ("digital economy", "real economy")
@@ -20,7 +22,8 @@ def shared_corpus(name: str) -> Path:
     """A corpus from ../shared/corpora, or skip the test when this clone has none."""
     path = SHARED / name
     if not path.is_dir():
-        pytest.skip(f"{path} is not present (it exists only beside the development checkout)")
+        pytest.skip(f"{path} is not present (it exists only beside the development checkout; "
+                    "$POLICYDATA_TEST_CORPORA names another folder of corpora)")
     return path
 
 
