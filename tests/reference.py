@@ -25,6 +25,7 @@ Rules implemented here (numbers as in DESIGN.md):
 
 from __future__ import annotations
 
+import math
 import unicodedata
 
 APOSTROPHES = ("\u2018", "\u2019", "\u02bc", "\u2032", "`")
@@ -261,3 +262,19 @@ def read_seed_file(raw: str) -> tuple[str, str, str]:
     date = parts[1]
     title = parts[2] if len(parts) > 2 else ""
     return date, title, body
+
+
+def log_likelihood(a: int, b: int, c: int, d: int) -> float:
+    """Signed log-likelihood G2 (Dunning 1993; Rayson and Garside 2000) of a term met ``a``
+    times in ``c`` words against ``b`` times in ``d`` words: the sum over both corpora of
+    observed * ln(observed / expected), doubled, where each corpus expects its share of
+    ``a + b`` by its size; an empty cell adds nothing. Negative where the term is rarer in
+    the first corpus than in the second (by relative frequency)."""
+    total = a + b
+    g2 = 0.0
+    for observed, size in ((a, c), (b, d)):
+        expected = size * total / (c + d)
+        if observed:
+            g2 += observed * math.log(observed / expected)
+    g2 *= 2
+    return g2 if a * d >= b * c else -g2

@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import browser as b
 import pytest
+import reference as ref
 
 pytestmark = pytest.mark.browser
 
@@ -182,8 +183,11 @@ def search_box(page: b.AppPage) -> Any:
 
 
 def check_page(page: b.AppPage, path: str) -> None:
-    """The page at ``path`` drew without an uncaught error and shows its title."""
+    """The page at ``path`` drew without an uncaught error or an error box, and shows its
+    title."""
     assert page.exceptions() == [], f"{path}: exception on the page: {page.exceptions()}"
+    boxes = page.page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
+    assert boxes == [], f"{path}: error boxes on the page: {boxes}"
     title = page.page.locator('[data-testid="stMain"] h1').first
     assert title.is_visible(), f"{path}: no visible title"
     shown = title.inner_text()
@@ -610,10 +614,43 @@ def test_trend_download_equals_the_command_line(servers: Any, app: Any) -> None:
         assert counts == b.expected_by_year(term)
 
 
+def test_theme_downloads_equal_the_command_line(servers: Any, app: Any) -> None:
+    server = servers("multi")
+    page = app(server)
+    page.open("/themes?freq=year&source=alpha&tab=time")
+    check_page(page, "/themes")
+    where = ["--source", "alpha", "--corpus", str(server.corpus), "--cache-dir",
+             str(server.cache), "--format", "csv"]
+    expected = cli("themes", "--freq", "year", *where)
+    cli_lines = expected.splitlines()
+    # themes over time: the command line's columns, then the words and articles per period
+    got = download(page, page.page.locator(".st-key-dl_theme_trend button"),
+                   named="theme-trend-year-alpha.csv").decode("utf-8").splitlines()
+    assert got[0] == cli_lines[0] + ",words,articles"
+    assert [",".join(line.split(",")[:4]) for line in got] == cli_lines
+    rows = list(csv.DictReader(io.StringIO(expected)))
+    assert sum(int(r["count"]) for r in rows) > 0  # (the comparison means something)
+    # the counts per theme: the command line's rows summed over the periods
+    page.open("/themes?source=alpha&tab=counts")
+    check_page(page, "/themes")
+    summary = list(csv.DictReader(io.StringIO(download(
+        page, page.page.locator(".st-key-dl_theme_summary button")).decode("utf-8"))))
+    totals: dict[str, list[int]] = {}
+    for r in rows:
+        t = totals.setdefault(r["theme"], [0, 0])
+        t[0] += int(r["count"])
+        t[1] += int(r["docs"])
+    assert {r["theme"]: [int(r["count"]), int(r["docs"])] for r in summary} == totals
+    # ... and the Overview's themes at a glance are the same numbers
+    page.open("/?source=alpha")
+    check_page(page, "/?source=alpha")
+    glance = list(csv.DictReader(io.StringIO(download(
+        page, page.page.locator(".st-key-dl_overview_themes button")).decode("utf-8"))))
+    assert {r["theme"]: [int(r["count"]), int(r["docs"])] for r in glance} == totals
+
+
 def test_keyness_download_equals_the_command_line_and_says_what_it_compares(
         servers: Any, app: Any) -> None:
-    from policydata.analysis import log_likelihood
-
     server = servers("multi")
     page = app(server)
     page.open("/words?weight=keyness&dates=2022-01-01&dates=2022-12-31")
@@ -631,9 +668,9 @@ def test_keyness_download_equals_the_command_line_and_says_what_it_compares(
     assert [",".join(line.split(",")[:4]) for line in got.decode("utf-8").splitlines()] == (
         expected.splitlines())
     for row in rows:
-        assert float(row["score"]) == pytest.approx(float(log_likelihood(
-            [int(row["count"])], [int(row["reference_count"])], int(row["words"]),
-            int(row["reference_words"]))[0]))
+        assert float(row["score"]) == pytest.approx(ref.log_likelihood(
+            int(row["count"]), int(row["reference_count"]), int(row["words"]),
+            int(row["reference_words"])))
     # the words of 2022's articles and of the rest, as the article list counts them
     listed = list(csv.DictReader(io.StringIO(cli(
         "articles", "--corpus", str(server.corpus), "--cache-dir", str(server.cache),
@@ -696,11 +733,19 @@ def test_word_cloud_downloads_are_named_for_what_they_show(servers: Any, app: An
 # --------------------------------------------------------------------------- 7: hostile text
 
 
+#: A trend term that is markup, and matches the hostile article's body.
+HOSTILE_TERM = '<img src=x onerror="__pwned=3">'
+
+
 def test_hostile_text_shows_literally_and_runs_nothing(servers: Any, app: Any) -> None:
     page = app(servers("multi"))
     paths = [f"/articles?q=script&doc={quote(b.HOSTILE_ID, safe='')}", "/articles?q=script",
              "/words",
              "/words?q=script&ngram=1-3", "/trends?term=script&term=pwned&freq=quarter",
+             # markup as the trend's term itself: in the legend, the sentence, the hovers
+             # and the point's drill-down (the term matches the hostile article's body)
+             "/trends?term=" + quote(HOSTILE_TERM) + "&term=%3Cb%3Ebold%3C%2Fb%3E&freq=year"
+             "&period=2023&focus=" + quote(HOSTILE_TERM),
              "/?q=script"]
     for path in paths:
         page.open(path)
@@ -711,6 +756,13 @@ def test_hostile_text_shows_literally_and_runs_nothing(servers: Any, app: Any) -
         assert page.dialogs == [], f"{path}: a dialog opened: {page.dialogs}"
         assert page.page.locator('[data-testid="stMain"] script, [data-testid="stMain"] '
                                  'img[src="x"], a[href^="javascript:"]').count() == 0, path
+        if path.startswith("/trends?term=%3C"):
+            legend = page.page.locator('[data-testid="stPlotlyChart"] .legendtext')
+            assert sorted(legend.all_text_contents()) == sorted([HOSTILE_TERM, "<b>bold</b>"])
+            assert HOSTILE_TERM in page.text()  # the sentence and the drill-down's heading
+            lines = page.page.locator(".pd-kwic-line").all_inner_texts()
+            assert lines and all("onerror" in line for line in lines), lines
+            page.screenshot("multi-trends-hostile-term")
         if path == "/articles?q=script":  # the keyword-in-context lines, as text
             heading = page.page.locator(".pd-kwic-doc").first
             assert "<script>window.__pwned=1</script>" in heading.inner_text()
@@ -805,6 +857,10 @@ def test_policydata_serve_behind_a_base_url_path(tmp_path: Path, app: Any) -> No
         assert urlsplit(page.page.url).path == "/policydata/articles"
         assert "term=digital+economy" in page.page.url
         check_page(page, "/articles")
+        # the server serve started protects against cross-site requests: Streamlit sets its
+        # token cookie only with server.enableXsrfProtection on (.streamlit/config.toml)
+        cookies = {c["name"] for c in page.page.context.cookies()}
+        assert "_streamlit_xsrf" in cookies, cookies
         # Stopping the process serve started (as a process manager or `docker stop` does:
         # one signal, to that process only) stops the server; none is left serving.
         process.send_signal(signal.SIGTERM)

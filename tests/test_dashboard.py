@@ -116,7 +116,10 @@ def values(trace: dict) -> list[float]:
 def test_every_page_renders_on_the_seed(monkeypatch, tmp_path, page) -> None:
     at = app(monkeypatch, SEEDS, tmp_path, {"term": ["digital economy"]}, page)
     assert PAGES[page] in [t.value for t in at.title]
-    assert at.html, "each page states what it shows in one sentence"
+    # each page starts by saying what it shows, in one sentence naming the seed's 1 article
+    first = html.unescape(re.sub(r"<[^>]+>", "", at.html[0].value)).strip()
+    assert re.search(r"\b1 article\b", first) and first.endswith("."), first
+    assert first.count(". ") == 0 or page == "views/themes.py", first  # (one sentence)
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -135,7 +138,11 @@ def test_every_page_renders_with_filters_selecting_nothing(monkeypatch, tmp_path
                                                            page) -> None:
     at = app(monkeypatch, small, tmp_path, {"term": ["digital economy"], "q": "no such words"},
              page)
-    assert at.info, "an empty result says so instead of showing an empty panel"
+    said = [i.value for i in at.info]
+    # (markdown-escaped by ui.plain: compare without the backslashes)
+    assert any("No article in the corpus matches the search 'no such words'"
+               in v.replace("\\", "") for v in said), said
+    assert not at.get("plotly_chart") and not at.get("image"), "an empty panel was drawn"
 
 
 def test_overview_counts_what_the_filters_select(monkeypatch, tmp_path, small) -> None:
@@ -341,6 +348,27 @@ def test_trend_chart_holds_the_library_numbers(monkeypatch, tmp_path, small) -> 
         assert list(trace["x"]) == part["period"].tolist()
     strip = traces[-1]
     assert values(strip) == expected.drop_duplicates("period")["articles"].tolist()
+
+
+@pytest.mark.parametrize(("name", "terms"), [("en-sotu", ["economy", "liberty", "united states"]),
+                                             ("en-fomc-minutes", ["inflation", "labor market"])])
+def test_trend_chart_holds_the_library_numbers_on_real_corpora(monkeypatch, tmp_path_factory,
+                                                                name, terms) -> None:
+    corpus = shared_corpus(name)
+    cache = tmp_path_factory.getbasetemp() / f"{name}-cache"
+    at = app(monkeypatch, corpus, cache, {"term": terms, "freq": "year"}, "views/trends.py")
+    expected = an.term_trend(open_index(corpus, cache_dir=cache), terms, freq="year")
+    traces = spec(at)["data"]
+    assert [t["name"] for t in traces[:len(terms)]] == terms
+    for trace, (term, part) in zip(traces, expected.groupby("term", sort=False)):
+        assert trace["name"] == term and list(trace["x"]) == part["period"].tolist()
+        # per 10,000 words; a year without articles is a gap in the line, not a zero
+        drawn = values(trace)
+        assert [v != v for v in drawn] == [w == 0 for w in part["words"]]  # (NaN: a gap)
+        assert [v for v in drawn if v == v] == pytest.approx(
+            [v for v, w in zip(part["per_10k"], part["words"], strict=True) if w], rel=1e-12)
+        assert sum(part["count"]) > 0
+    assert values(traces[-1]) == expected.drop_duplicates("period")["articles"].tolist()
 
 
 def test_a_trend_narrower_than_the_date_range_says_why(monkeypatch, tmp_path, small) -> None:
@@ -830,6 +858,37 @@ def test_the_dictionary_tab_counts_each_entry_and_names_those_matching_nothing(
 
 def apply_button(at: AppTest):
     return next(b for b in at.button if b.label == "Apply for this session")
+
+
+def test_word_cloud_link_seeds_its_widgets_and_widgets_write_the_link(monkeypatch, tmp_path,
+                                                                      small) -> None:
+    params = {"weight": "tfidf", "ngram": "1-3", "compare": "theme", "theme": ["Digital economy"],
+              "theme2": "Real economy and manufacturing", "stop": ["-us", "plan"]}
+    at = app(monkeypatch, small, tmp_path, params, "views/words.py")
+    assert at.segmented_control(key="w_weight").value == "tfidf"
+    assert at.segmented_control(key="w_ngram").value == "1-3"
+    assert at.segmented_control(key="w_compare").value == "theme"
+    assert at.selectbox(key="w_theme2").value == "Real economy and manufacturing"
+    assert at.text_area(key="w_stop").value == "-us\nplan"
+    assert len(at.get("plotly_chart")) == 2  # one ranked bar chart beside each cloud
+    at.segmented_control(key="w_weight").set_value("count")
+    at.segmented_control(key="w_compare").set_value("dates")
+    at.run()
+    at.date_input(key="w_dates2").set_value((dt.date(2023, 1, 1), dt.date(2023, 6, 30)))
+    at.run()
+    assert not at.exception
+    assert "weight" not in at.query_params  # (count, the default, is left out of links)
+    assert at.query_params["dates2"] == ["2023-01-01", "2023-06-30"]
+    # the link reopens the same two clouds
+    again = app(monkeypatch, small, tmp_path, dict(at.query_params), "views/words.py")
+    assert [spec(again, i)["data"] for i in range(2)] == [spec(at, i)["data"] for i in range(2)]
+    # the second cloud's bars are the library's top terms of that period, by count
+    index = open_index(small, cache_dir=tmp_path)
+    b = Filter(themes=("Digital economy",), start=dt.date(2023, 1, 1), end=dt.date(2023, 6, 30))
+    shown = list(spec(at, 1)["data"][0]["y"])
+    expected = an.top_terms(index, b, n=120, ngram="1-3", keep_nested=False,
+                            stopwords=list(an.stopwords_with(["-us", "plan"])))
+    assert shown and shown == expected["term"].head(len(shown)).tolist()
 
 
 def test_word_clouds_draw_and_compare(monkeypatch, tmp_path, small) -> None:
@@ -2268,7 +2327,8 @@ def test_searches_and_dictionaries_too_costly_for_the_corpus_are_refused(monkeyp
     apply_button(at).click().run()
     assert not at.exception
     assert any("theme 'Wide'" in e.value and "too much" in e.value for e in at.error)
-    assert "Wide" not in at.dataframe[0].value["theme"].tolist() if at.dataframe else True
+    assert at.dataframe, "the Themes page drew no table after the refused dictionary"
+    assert "Wide" not in at.dataframe[0].value["theme"].tolist()
     # Many themes, each under the limit, that together pass the dictionary's (a link could
     # carry 200 themes of two-letter prefixes: ten seconds at 100,000 articles).
     many = [f'T{i} = ["{cheap}"]' for i in range(40)]

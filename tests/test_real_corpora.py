@@ -30,11 +30,12 @@ TERMS = [
 THEMES = ROOT / "src" / "policydata" / "data" / "themes.toml"
 
 
-def reference_documents(corpus: Path) -> list[tuple[str, list[list[str]]]]:
+def reference_documents(corpus: Path) -> tuple[list[tuple[str, list[list[str]]]], list[str]]:
     """(year, spans) of each document of a folder of seed-format ``.txt`` files, read by the
-    reference; exact duplicate texts counted once (the first in path order)."""
+    reference, and each one's file name without ``.txt`` (beside it, in the same order); exact
+    duplicate texts counted once (the first in path order)."""
     seen: set[str] = set()
-    out = []
+    out, names = [], []
     for path in sorted(corpus.rglob("*.txt")):
         raw = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
         date, title, body = ref.read_seed_file(raw)
@@ -43,7 +44,8 @@ def reference_documents(corpus: Path) -> list[tuple[str, list[list[str]]]]:
             continue
         seen.add(text)
         out.append((date[:4], ref.spans(text)))
-    return out
+        names.append(path.stem)
+    return out, names
 
 
 def years(docs: list[tuple[str, list[list[str]]]]) -> list[str]:
@@ -53,14 +55,14 @@ def years(docs: list[tuple[str, list[list[str]]]]) -> list[str]:
 
 @pytest.fixture(scope="module", params=["en-sotu", "en-fomc-minutes"])
 def real(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-         ) -> tuple[Path, Path, list[tuple[str, list[list[str]]]]]:
+         ) -> tuple[Path, Path, list[tuple[str, list[list[str]]]], list[str]]:
     corpus = shared_corpus(request.param)
     cache = tmp_path_factory.mktemp(f"{request.param}-cache")
-    return corpus, cache, reference_documents(corpus)
+    return corpus, cache, *reference_documents(corpus)
 
 
 def test_documents_and_words_equal_the_reference(real) -> None:
-    corpus, cache, docs = real
+    corpus, cache, docs, _ = real
     info = json.loads(run("info", "--corpus", str(corpus), "--format", "json",
                           cache=cache).stdout)
     assert info["documents"] == len(docs)
@@ -72,7 +74,7 @@ def test_documents_and_words_equal_the_reference(real) -> None:
 
 
 def test_every_trend_count_equals_the_reference(real) -> None:
-    corpus, cache, docs = real
+    corpus, cache, docs, _ = real
     got = rows(run("trend", *TERMS, "--corpus", str(corpus), "--freq", "year", "--format",
                    "csv", cache=cache).stdout)
     expected = []
@@ -94,7 +96,7 @@ def test_every_trend_count_equals_the_reference(real) -> None:
 
 
 def test_every_theme_count_equals_the_reference(real) -> None:
-    corpus, cache, docs = real
+    corpus, cache, docs, _ = real
     themes = tomllib.loads(THEMES.read_text(encoding="utf-8"))["themes"]
     got = rows(run("themes", "--corpus", str(corpus), "--freq", "year", "--format", "csv",
                    cache=cache).stdout)
@@ -109,3 +111,24 @@ def test_every_theme_count_equals_the_reference(real) -> None:
         expected)
     assert len(got) == len(expected)
     assert sum(c for c, _ in expected.values()) > 1_000
+
+
+def test_every_article_row_equals_the_reference(real) -> None:
+    """The article list: each article's words, hits for a glob query and theme labels (the
+    dictionary's themes with at least one match in it, in the dictionary's order)."""
+    corpus, cache, docs, names = real
+    themes = tomllib.loads(THEMES.read_text(encoding="utf-8"))["themes"]
+    query = "econom*"
+    got = rows(run("articles", "--query", query, "--corpus", str(corpus), "--format", "csv",
+                   "--limit", "all", cache=cache).stdout)
+    expected = {}
+    for name, (_, spans) in zip(names, docs, strict=True):
+        hits = ref.count_spans(spans, [query])
+        if hits:
+            labels = [t for t, entries in themes.items() if ref.count_spans(spans, entries)]
+            expected[name] = (str(sum(len(s) for s in spans)), str(hits), "; ".join(labels))
+    assert {g["id"]: (g["words"], g["hits"], g["themes"]) for g in got} == expected
+    assert len(got) == len(expected)
+    # the comparison means something: most articles hit, most carry several themes
+    assert len(expected) > len(docs) / 2
+    assert sum(len(v[2].split("; ")) for v in expected.values()) > 2 * len(expected)

@@ -408,6 +408,61 @@ def test_the_fallback_cache_location_is_private(corpus: Path, tmp_path: Path,
     assert used.stat().st_mode & 0o077 == 0 and used.stat().st_uid == os.getuid()
 
 
+@contextlib.contextmanager
+def read_only(folder: Path):
+    """``folder`` seen through a read-only mount (a bind mount remounted read-only: even root
+    cannot write there), or, for a user who may not mount, with its write permissions taken."""
+    view = folder.parent / f"{folder.name}-read-only"
+    view.mkdir()
+    mounted = os.geteuid() == 0 and subprocess.run(
+        ["mount", "--bind", str(folder), str(view)], capture_output=True).returncode == 0
+    if mounted:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(view)], check=True)
+    elif os.geteuid() == 0:
+        view.rmdir()
+        pytest.skip("root without the right to mount: no folder here is read-only to it")
+    else:
+        view.rmdir()
+        view = folder
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        with pytest.raises(OSError):
+            (view / "probe").write_text("x")
+        yield view
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(view)], check=True)
+        else:
+            for path in [folder, *folder.rglob("*")]:
+                path.chmod(path.stat().st_mode | 0o200)
+
+
+def test_a_read_only_corpus_folder_is_read_and_never_written(
+        corpus: Path, tmp_path: Path, cache: Path, caplog: pytest.LogCaptureFixture) -> None:
+    def state(folder: Path) -> list[tuple[str, int, int]]:
+        return sorted((str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns)
+                      for p in folder.rglob("*"))
+
+    before = state(corpus)
+    with read_only(corpus) as view:
+        index = open_index(view, cache_dir=cache)
+        assert count(index, "digital economy") == 36 and index.n_documents == 24
+        # a cache asked for inside it: built in the fallback location instead, and said
+        inside = open_index(view, cache_dir=view / ".cache")
+        assert not Path(inside.build.cache).is_relative_to(view)
+        assert "cannot be written" in caplog.text
+        assert count(inside, "digital economy") == 36
+        # the command line too
+        result = subprocess.run([sys.executable, "-m", "policydata.cli", "trend",
+                                 "digital economy", "--corpus", str(view), "--cache-dir",
+                                 str(tmp_path / "cli-cache"), "--freq", "year", "--format",
+                                 "csv"], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert [line.split(",")[2] for line in result.stdout.splitlines()[1:]] == ["18", "18"]
+    assert state(corpus) == before
+
+
 def test_a_read_only_cache_that_is_up_to_date_is_used_as_it_is(
         corpus: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store, "RACY_NS", 0)  # (files just written count as unchanged)

@@ -497,3 +497,21 @@ def test_an_upload_whose_session_has_ended_is_removed_at_once(tmp_path: Path) ->
     aged(unowned, UPLOAD_MAX_IDLE_SECONDS + 1)
     aged(going_on, 60)
     assert sweep_uploads(ended=ended, now=NOW, temp_root=tmp_path) == [unowned]
+
+
+def test_the_dashboard_settings_keep_the_stated_security_posture() -> None:
+    """What README's security section says of a hosted dashboard is what the settings file
+    that `streamlit run` and `policydata serve` read from the repository root holds."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["enableCORS"] is True  # (off, Streamlit turns XSRF off too)
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["showErrorDetails"] in ("none", "type")  # no stack traces
+    # the server's cap on a request is the uploads' own cap, and README states both
+    assert config["server"]["maxUploadSize"] == UPLOAD_LIMITS.upload_mb
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert f"{UPLOAD_LIMITS.upload_mb} MB per upload (`server.maxUploadSize`)" in readme
+    assert f"{UPLOAD_LIMITS.expanded_mb} MB and {UPLOAD_LIMITS.files:,} files" in readme
