@@ -48,12 +48,15 @@ def test_trend_by_year_hand_counted(small_index) -> None:
         ["2023", "digital economy", sum(DIGITAL[12:]), sum(1 for c in DIGITAL[12:] if c)],
         ["2023", "real economy", sum(REAL[12:]), sum(1 for c in REAL[12:] if c)],
     ]
-    in_2022 = small_index.dates < np.datetime64("2023-01-01")
-    words = frame.drop_duplicates("period")["words"].tolist()
-    assert words == [int(small_index.words[in_2022].sum()),
-                     int(small_index.words[~in_2022].sum())]
-    assert frame["per_10k"].tolist() == pytest.approx(
-        (frame["count"] / frame["words"] * 10000).tolist())
+    # words by hand: the title "Policy note i" (3), "The state council met on the plan." (7),
+    # "It backs the digital economy." (5) i % 4 times, "The real economy is the base." (6)
+    # (i + 1) % 3 times, "Item number i ends here." (5)
+    words = [3 + 7 + 5 * DIGITAL[i] + 6 * REAL[i] + 5 for i in range(24)]
+    by_year = [sum(words[:12]), sum(words[12:])]
+    assert frame.drop_duplicates("period")["words"].tolist() == by_year
+    assert frame["per_10k"].tolist() == pytest.approx([
+        sum(DIGITAL[:12]) / by_year[0] * 10000, sum(REAL[:12]) / by_year[0] * 10000,
+        sum(DIGITAL[12:]) / by_year[1] * 10000, sum(REAL[12:]) / by_year[1] * 10000])
 
 
 def test_trend_lists_every_period_with_zeros(tmp_path: Path, cache: Path) -> None:

@@ -651,10 +651,15 @@ def test_an_update_stopped_before_its_manifest_leaves_the_old_cache_whole(
     with pytest.raises(RuntimeError):
         open_index(corpus, cache_dir=cache)
     monkeypatch.undo()
-    assert len(list(folder.glob("*.parquet"))) == 8  # the old tables and the unused new ones
+    tables = json.loads((folder / "manifest.json").read_text())["tables"]
+    assert sorted(tables) == ["files", "problems", "resolved", "vocabulary"]  # (docs/INDEX.md)
+    old = {p.name for p in folder.glob("*.parquet")}
+    assert set(tables.values()) < old and len(old) == 2 * len(tables)  # old ones, unused new
     index = open_index(corpus, cache_dir=cache)
     assert not index.build.rebuilt and index.build.tokenised == 1
-    assert len(list(folder.glob("*.parquet"))) == 4  # the unused ones are gone
+    tables = json.loads((folder / "manifest.json").read_text())["tables"]
+    # the unused ones are gone: only the new manifest's tables are left
+    assert {p.name for p in folder.glob("*.parquet")} == set(tables.values())
     assert count(index, "digital economy") == 37
 
 
