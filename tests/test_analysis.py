@@ -435,6 +435,19 @@ def test_prop_kwic_sorted_as_a_concordance_equals_brute_force(bodies, term, wind
     order = ref.concordance_order(list(zip(lines["left"], lines["right"], strict=True)), by)
     expected = lines.iloc[order[:limit]].reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected)
+    # the lines themselves, checked by the reference: one line a counted match, in each
+    # article as many as the reference counts, each match's text one of the alternatives
+    alternatives = [part.strip() for part in term.split(",")]
+    texts = {str(i): ref.document_text(f"Doc {i}", "".join(w + s for w, s in body))
+             for i, body in enumerate(bodies)}
+    per_doc = lines["id"].value_counts().to_dict()
+    assert per_doc == {i: c for i, t in texts.items() if (c := ref.count(t, alternatives))}
+    for match in lines["match"]:
+        words = ref.tokens(match)
+        assert any(len(words) == len(q) and all(
+            w is not None and (w.startswith(x) if star else w == x)
+            for w, (x, star) in zip(words, q, strict=True))
+            for q in map(ref.parse_query, alternatives)), match
 
 
 def test_kwic_lines_follow_the_article_lists_order(tmp_path: Path, cache: Path) -> None:
