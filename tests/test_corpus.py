@@ -77,6 +77,12 @@ def load(root: Path) -> tuple[list[Document], LoadReport]:
 # --------------------------------------------------------------------------- decode
 
 
+ENGLISH_GB_NO_HAN = ("The Party Group of the Ministry of Industry and Information Technology "
+                     "stressed the “deep integration” of the digital economy and the real "
+                     "economy — China’s “new industrialization” … in 2023’s plan.\n")
+ENGLISH_GB = ENGLISH_GB_NO_HAN + "(数字经济, 新型工业化)\n"
+
+
 @pytest.mark.parametrize("data, text, note", [
     pytest.param("café\n".encode(), "café\n", None, id="utf-8"),
     pytest.param(b"\xef\xbb\xbf date 2023", " date 2023", None, id="utf-8 BOM removed"),
@@ -101,6 +107,12 @@ def load(root: Path) -> tuple[list[Document], LoadReport]:
                  "España: la política económica del año", "Latin-1", id="Latin-1 Spanish"),
     pytest.param("“Quoted” – dash…".encode("cp1252"), "“Quoted” – dash…", "Windows-1252",
                  id="cp1252 punctuation"),
+    # English from a Chinese source saved as GB18030: its curly quotes, dashes and ellipses
+    # are GB punctuation (two bytes each), as many as its Han characters or more
+    pytest.param(ENGLISH_GB.encode("gb18030"), ENGLISH_GB, "GB18030",
+                 id="English text in GB18030 with curly quotes"),
+    pytest.param(ENGLISH_GB_NO_HAN.encode("gb18030"), ENGLISH_GB_NO_HAN, "GB18030",
+                 id="English text in GB18030, punctuation only"),
 ])
 def test_decode_detects_unambiguous_encodings(data: bytes, text: str, note: str | None):
     decoded, got_note = corpus.decode(data)
@@ -928,21 +940,49 @@ def test_csv_quote_closing_on_a_later_line(tmp_path: Path, line3, loaded, reason
 @pytest.mark.parametrize("line3, reason", [
     ("2023-01-08,t", "2 fields where the header has 3"),
     ("2023-01-08,extra,cols,here,more", "5 fields where the header has 3"),
-    ('"2023-01-08,t,body', "broken CSV quoting"),
+    # (a line starting with a quote starts no row: taken as the rest of line 2's, and named)
+    ('"2023-01-08,t,body', "line 4, where no row of this file starts (a date of the form of "
+                           "its other rows, then its other fields), is taken as the rest of "
+                           "this row, not loaded"),
 ])
 def test_csv_line_read_again_after_a_broken_row_is_reported_when_it_cannot_load(
         tmp_path: Path, line3, reason):
     # Line 2's quote swallows lines 3 and 4; both are read again, line 4 loads, and line 3,
     # bad in its own way, must be named in the report rather than vanish.
     write(tmp_path, "t.csv", "date,title,text\n"
+                             "2023-01-06,before,body\n"
                              '2023-01-07,"broken quote,text here\n'
                              f"{line3}\n"
                              "2023-01-10,after,body\n")
     docs, report = load(tmp_path)
-    assert [d.title for d in docs] == ["after"]
+    assert [d.title for d in docs] == ["before", "after"]
     reasons = skipped(report, "t.csv")
-    assert [r.split(":")[0] for r in reasons] == ["line 2", "line 3 (read again after line 2)"]
+    if line3.startswith('"'):
+        assert len(reasons) == 1 and reasons[0].startswith("line 3:") and reason in reasons[0]
+        return
+    assert [r.split(":")[0] for r in reasons] == ["line 3", "line 4 (read again after line 3)"]
     assert reason in reasons[1]
+
+
+def test_csv_paragraphs_of_a_broken_row_are_not_read_as_rows(tmp_path: Path):
+    # A row broken on its first line (text after a closing quote) whose text runs on over
+    # paragraphs: a paragraph that reads as a row ("2008, the year..." has a date and three
+    # fields) is not one, its dates being of another form than the file's rows; the
+    # paragraphs are named in the broken row's one report, and the next row keeps number 3.
+    write(tmp_path, "t.csv", "date,title,text\n"
+                             '2001-01-01,A,"first body"\n'                         # line 2
+                             '2009-01-01,"Obama (2009)" (transcript),"Madam Speaker,\n'
+                             "2008, the year the crisis hit, was hard on families.\n"
+                             "\n"
+                             "I know that for many Americans watching, this is hard.\n"
+                             'We will, we must, recover."\n'                       # line 7
+                             '2021-01-01,C,"last body"\n')
+    docs, report = load(tmp_path)
+    assert [(d.id, d.title) for d in docs] == [("t#1", "A"), ("t#3", "C")]
+    assert skipped(report, "t.csv") == [
+        "line 3: broken CSV quoting (',' expected after '\"'); row not loaded; lines 4 to 7, "
+        "where no row of this file starts (a date of the form of its other rows, then its "
+        "other fields), are taken as the rest of this row, not loaded"]
 
 
 @SEPARATORS
@@ -979,11 +1019,12 @@ def test_csv_rows_swallowed_by_a_title_are_found_when_the_date_is_the_last_colum
                              'Good 2,text 2,2023-09-04\n')
     docs, report = load(tmp_path)
     assert [d.title for d in docs] == ["Good 2"]
+    # (line 3 read on its own ends in the date '2023-09-02"': no row starts there)
     assert skipped(report, "t.csv") == [
         "line 2: the title runs over a line shaped like a row of its own; the row runs on to "
-        "line 3 (an unclosed quote?); row not loaded (line 3 is read again on its own)",
-        "line 3 (read again after line 2): 5 fields where the header has 3 (a stray comma or "
-        "a missing field?); row not loaded"]
+        "line 3 (an unclosed quote?); row not loaded (line 3 is read again on its own); "
+        "line 3, where no row of this file starts (a date of the form of its other rows, then "
+        "its other fields), is taken as the rest of this row, not loaded"]
 
 
 def test_csv_title_with_a_line_break_is_loaded_as_written(tmp_path: Path):

@@ -139,10 +139,12 @@ def why_not_loaded(skipped: Sequence[Mapping[str, str]], doc_id: str) -> str:
 
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
-LOADER_VERSION = 9  # 9: a list in a text field is read as paragraphs, not as its written
-# form (8: a CSV line read again after a broken row is reported when it cannot be loaded, a
-# CSV text holding lines shaped like rows gets a caveat, a second byte-order mark is dropped,
-# YYYYMMDD and 2023年9月2日 are dates (7: a title of invisible characters is no
+LOADER_VERSION = 10  # 10: after a broken CSV row, lines where no row of the file starts
+# are taken as its rest, not read as rows ('2008, the year...' in its text is none), and GB18030
+# English text with curly quotes is read; 9: a list in a text field is read as paragraphs, not
+# as its written form (8: a CSV line read again after a broken row is reported when it cannot
+# be loaded, a CSV text holding lines shaped like rows gets a caveat, a second byte-order mark
+# is dropped, YYYYMMDD and 2023年9月2日 are dates (7: a title of invisible characters is no
 # title; 6: a JSON name given twice is a caveat; 5: a date alone is skipped))
 
 
@@ -531,11 +533,19 @@ _SIGNATURE_STARTS = tuple(sig for sig, _ in _SIGNATURES)
 _LATIN_PUNCTUATION = set("’‘“”–—…«»°£€©®·•´¨¡¿ºª×÷§¶±²³µ½¼¾")
 
 
+#: Punctuation that GB2312 (and so GBK and GB18030) holds beside the Han characters, and
+#: that English-language text from Chinese sources uses: curly quotes, dashes, the ellipsis.
+_GB_PUNCTUATION = set("‘’“”—–…·")
+
+
 def _han_share(text: str) -> float:
+    """The share of the characters beyond ASCII that GB18030 text is made of: Han characters,
+    CJK punctuation and full-width forms, and the quotes and dashes of ``_GB_PUNCTUATION``."""
     wide = [c for c in text if ord(c) > 0x7F]
     if not wide:
         return 0.0
-    han = sum(1 for c in wide if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
+    han = sum(1 for c in wide if "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef"
+              or c in _GB_PUNCTUATION)
     return han / len(wide)
 
 
@@ -1548,25 +1558,83 @@ def _csv_header(lines: _Lines, first: str = ",") -> tuple[str, list[str]]:
     return best
 
 
+def _date_shape(value: str) -> str:
+    """The form of a date as written, digits and letters left out: ``2023-09-02`` and
+    ``2023-9-2`` are ``9-9-9``, ``2008`` is ``9``, ``September 2, 2023`` is ``a 9, 9``.
+
+    >>> _date_shape(" 2023-9-02 "), _date_shape("2008"), _date_shape("Sept. 2, 2023")
+    ('9-9-9', '9', 'a. 9, 9')
+    """
+    return re.sub(r"[^\W\d_]+", "a", re.sub(r"\d+", "9", value.strip()))
+
+
+def _field(line: str, delimiter: str, column: int) -> str:
+    """Field ``column`` of one line read as a CSV row on its own ("" when it has fewer)."""
+    try:
+        values = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        values = line.split(delimiter)
+    return values[column] if len(values) > column else ""
+
+
+def _is_date(value: str) -> bool:
+    try:
+        parse_date(value)
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+class _Broken:
+    """A broken CSV row while reading resumes after it: the lines taken as its rest (no row
+    of the file starts on them), and the lines after it that start like a row of the file but
+    are broken in their own way (reported after it, each with its reason)."""
+
+    def __init__(self, row: int, start: int, end: int, message: str) -> None:
+        self.row, self.start, self.end, self.message = row, start, end, message
+        self.rest: tuple[int, int] | None = None
+        self.later: list[Row] = []
+
+    def take(self, first: int, last: int) -> None:
+        self.rest = (self.rest[0] if self.rest else first, last)
+
+    def rows(self) -> list[Row]:
+        message = self.message
+        if self.rest:
+            first, last = self.rest
+            if self.end == self.start:  # (from the line after it: blank lines are its too)
+                first = self.start + 1
+            lines, are = ((f"line {first}", "is") if first == last else
+                          (f"lines {first} to {last}", "are"))
+            message += (f"; {lines}, where no row of this file starts (a date of the form "
+                        f"of its other rows, then its other fields), {are} taken as the rest "
+                        "of this row, not loaded")
+        return [(self.row, None, message, f"line {self.start}"), *self.later]
+
+
 def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
     """Rows of a CSV text, recovering after broken quoting.
 
     The field separator is told from the header (see :func:`_csv_header`). A row whose quoting
     is broken, or that runs over several lines with the wrong number of fields, a line break in
     its date or a later row inside its title (the marks of an unclosed quote), is reported by
-    the line it starts on, and reading resumes on the next line, so good rows the broken quote
-    swallowed still load.
+    the line it starts on, and reading resumes on the next line: the next line where a row of
+    the file starts (as many fields, and a date written in a form of the rows read so far) is
+    read as a row, so good rows the broken quote swallowed still load, while the lines before
+    it are taken as the rest of the broken row (a paragraph of its text starting "2008, the
+    year..." is not a row), and named in its report.
     """
     csv.field_size_limit(1 << 30)
     lines = _Lines(text)
     delimiter, names = _csv_header(lines, first)
     _check_columns(names)
+    column = names.index("date")
     lines.pos = _header_line(lines)[0]
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     next(reader)  # the header, read above
     row = 0
-    covered = 0  # last line of the latest broken row that ran on over later lines
-    opened = 0  # the line that row starts on
+    shapes: set[str] = set()  # the forms of the dates of the rows read so far
+    broken: _Broken | None = None  # the latest broken row, while reading resumes after it
     empty: list[int] = []  # lines of rows whose every field is empty (",,")
     while True:
         start = lines.pos + 1  # the line this row starts on
@@ -1574,6 +1642,8 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
             values = next(reader)
             problem = ""
         except StopIteration:
+            if broken:
+                yield from broken.rows()
             if empty:
                 shown = ", ".join(map(str, empty[:10])) + (", ..." if len(empty) > 10 else "")
                 yield (row, None, f"{len(empty)} row{'s' if len(empty) > 1 else ''} with every "
@@ -1583,6 +1653,19 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
         except csv.Error as exc:
             values, problem = [], f"broken CSV quoting ({str(exc).replace(_TAB, 'tab')})"
         end = lines.pos  # the line it ends on
+        if broken is not None:
+            if not (problem or values):
+                continue  # (a blank line: no row, whatever it is part of)
+            # Reading on after a broken row: does a row of the file start on this line?
+            date = _field(lines.lines[start - 1], delimiter, column)
+            if not date.strip() or not (_date_shape(date) in shapes if shapes else
+                                        _is_date(date)):
+                broken.take(start, start)  # (no: the broken row's rest; on to the next line)
+                lines.pos = start
+                continue
+            if not problem and len(values) == len(names) and end == start:
+                yield from broken.rows()  # (yes, a whole one: the broken row ended above)
+                broken = None
         row += 1
         if not problem:
             if not values:
@@ -1594,6 +1677,9 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
                 fields = dict(zip(names, values, strict=True))
                 if end == start or not ("\n" in fields["date"]
                                         or _holds_rows(fields["title"], names, delimiter)):
+                    if broken is not None:  # (a row over several lines ends the broken one)
+                        yield from broken.rows()
+                        broken = None
                     # A text over several lines is common; some of them shaped like whole
                     # rows of this file (a date, as many fields) are the mark of a quote
                     # closed too late: loaded as written, with a caveat naming them.
@@ -1609,6 +1695,7 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
                                   f"of this file (line{'s' if len(rows_inside) > 1 else ''} "
                                   f"{at}): an unclosed quote? They are loaded as part of this "
                                   "row's text, not as rows of their own")
+                    shapes.add(_date_shape(fields["date"]))
                     yield row, fields, caveat, f"row {row} (line {start})"
                     continue
                 # A quote closed too late: the rows it swallowed end up in the title.
@@ -1616,7 +1703,7 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
                            "the title runs over a line shaped like a row of its own")
             else:
                 problem = (f"{len(values)} field{'s' if len(values) != 1 else ''} where the "
-                         f"header has {len(names)}")
+                           f"header has {len(names)}")
                 if end == start:
                     problem += f" (a stray {DELIMITERS[delimiter]} or a missing field?)"
         again = ""
@@ -1625,13 +1712,17 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
             again = (f" (line {end} is read again on its own)" if end == start + 1 else
                      f" (lines {start + 1} to {end} are read again, each on its own)")
             lines.pos = start
-        # A line read again after a broken row is reported with its own reason: the broken
-        # row's report only said it would be read again.
-        inside = f" (read again after line {opened})" if start <= covered else ""
-        yield (row, None, f"line {start}{inside}: {problem}; row not loaded{again}",
-               f"line {start}")
-        if end > covered:
-            covered, opened = end, start
+        if broken is not None and start <= broken.end:
+            # A line the broken row ran over, read again, that starts like a row of the file
+            # but is broken in its own way: reported with its own reason, after that row.
+            broken.later.append((row, None, f"line {start} (read again after line "
+                                            f"{broken.start}): {problem}; row not loaded"
+                                            f"{again}", f"line {start}"))
+            broken.end = max(broken.end, end)
+            continue
+        if broken is not None:
+            yield from broken.rows()
+        broken = _Broken(row, start, end, f"line {start}: {problem}; row not loaded{again}")
 
 
 def _whole_rows(text: str, names: Sequence[str], delimiter: str = ",") -> list[int]:
