@@ -408,6 +408,12 @@ def test_parse_date(value, date, precision):
     ("02/09/2023", "unrecognised date '02/09/2023' (use YYYY-MM-DD, YYYY-MM or YYYY; "
                    "day/month order cannot be told in 02/09/2023)"),
     ("2.9.23", "day/month order cannot be told in 2.9.23"),
+    # (where the order is clear, the reason says why it is still not read)
+    ("9/22/2023", "unrecognised date '9/22/2023' (use YYYY-MM-DD, YYYY-MM or YYYY; dates with "
+                  "the day or the month first are not read, even where the order is clear, "
+                  "since others in the same file may not be)"),
+    ("22.9.2023", "even where the order is clear"),
+    ({"$date": "2023-09-02"}, "an object (MongoDB's extended JSON: export dates as text)"),
     ("September 31, 2023", "impossible date 'September 31, 2023' (day is out of range for "
                            "month)"),
     ("Friday, September 2, 2023", "impossible date 'Friday, September 2, 2023' (2023-09-02 is "
@@ -424,8 +430,8 @@ def test_parse_date(value, date, precision):
     ("2023年2月30日", "impossible date '2023年2月30日'"),
     ("2023年9月2", "unrecognised date '2023年9月2'"),
     ("x" * 100, "unrecognised date '" + "x" * 40 + "...'"),
-    (2023.5, "unrecognised date 2023.5 of type float"),
-    (float("inf"), "unrecognised date inf of type float"),
+    (2023.5, "unrecognised date 2023.5, a number with a fraction"),
+    (float("inf"), "unrecognised date inf, not a finite number"),
     (2023090, "unrecognised date '2023090' (a number is read as a year of 4 digits, YYYYMMDD "
               "of 8, epoch seconds of 9 to 11 digits or epoch milliseconds of 12 or more; use "
               "YYYY-MM-DD, YYYY-MM or YYYY)"),
@@ -442,8 +448,8 @@ def test_parse_date(value, date, precision):
     (4102444800, "implausible date '4102444800' (years 1000 to 2025"),  # 2100 in seconds
     (-40_000_000_000_000, "implausible date '-40000000000000' (years 1000"),  # year 702
     (0, "impossible date '0' (year 0 is out of range)"),
-    (True, "unrecognised date True of type bool"),
-    ([2023], "unrecognised date [2023] of type list"),
+    (True, "unrecognised date True, true or false"),
+    ([2023], "unrecognised date [2023], a list"),
 ])
 def test_parse_date_refuses(value, reason):
     with pytest.raises(ValueError) as error:
@@ -1175,11 +1181,14 @@ def test_jsonl_broken_lines_are_reported_and_good_ones_load(tmp_path: Path):
           + jline(date=None, title="Null date", text="b")          # 8
           + jline(date="2023-02-30", title="Impossible", text="b")  # 9
           + "[" * 100_000 + "]" * 100_000 + "\n"                   # 10: deeply nested
-          + jline(date="2023-09-03", title="Good 2", text="b"))    # 11
+          + jline(date="2023-09-03", title="Good 2", text="b")     # 11
+          + '{"date": "2023-09-04", "title": "Cut off here\n')      # 12: a string cut off
     docs, report = load(tmp_path)
     assert [d.title for d in docs] == ["Good 1", "Good 2"]
     assert [d.path for d in docs] == ["a.jsonl#1", "a.jsonl#11"]
-    assert skipped(report, "a.jsonl") == [
+    assert skipped(report, "a.jsonl")[-1] == (
+        "line 12: invalid JSON (Unterminated string starting at column 33); line not loaded")
+    assert skipped(report, "a.jsonl")[:-1] == [
         "line 2: invalid JSON (Expecting value, column 48); line not loaded",
         "line 3: not a JSON object (found a list; each line must be an object with date, "
         "title, text)",

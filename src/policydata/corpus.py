@@ -36,6 +36,7 @@ import errno
 import functools
 import hashlib
 import json
+import math
 import operator
 import os
 import re
@@ -941,13 +942,40 @@ def parse_date(value: Any, *, today: dt.date | None = None) -> tuple[dt.date, st
             date, precision = _text_date(text)
     else:
         shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "..."
-        raise ValueError(f"unrecognised date {shown} of type {type(value).__name__} "
-                         "(use YYYY-MM-DD, YYYY-MM or YYYY)")
+        raise ValueError(f"unrecognised date {shown}, {_kind(value)} (use YYYY-MM-DD, "
+                         "YYYY-MM or YYYY)")
     today = today or dt.date.today()
     if not MIN_YEAR <= date.year <= today.year + MAX_YEAR_AHEAD:
         raise ValueError(f"implausible date {str(value)!r} (years {MIN_YEAR} to "
                          f"{today.year + MAX_YEAR_AHEAD} are accepted)")
     return date, precision
+
+
+def _kind(value: Any) -> str:
+    """What a date that is neither text nor a number is, in a reader's words.
+
+    >>> _kind({"$date": "2023-09-02"})
+    "an object (MongoDB's extended JSON: export dates as text)"
+    >>> _kind(1693612800.5), _kind(float("inf")), _kind([2023, 9, 2])
+    ('a number with a fraction', 'not a finite number', 'a list')
+    >>> print(_kind({"0": "1790-01-01", "1": "1791-01-01"}))
+    an object (a table of columns, as pandas' to_json writes by default: write orient='records')
+    """
+    if isinstance(value, dict):
+        keys = list(value)
+        if any(str(k).startswith("$") for k in keys):
+            return "an object (MongoDB's extended JSON: export dates as text)"
+        if keys and all(str(k).isdigit() for k in keys):
+            return ("an object (a table of columns, as pandas' to_json writes by default: "
+                    "write orient='records')")
+        return "an object"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, float):
+        return "a number with a fraction" if math.isfinite(value) else "not a finite number"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return f"of type {type(value).__name__}"
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -959,8 +987,12 @@ def _text_date(text: str) -> tuple[dt.date, str]:
         if named:
             return named
         shown = text if len(text) <= 40 else text[:40] + "..."
-        hint = (f"; day/month order cannot be told in {shown}" if _NUMERIC_DMY.match(text)
-                else "")
+        hint = ""
+        if _NUMERIC_DMY.match(text):
+            first, second = (int(n) for n in re.split(r"[-/.]", text)[:2])
+            hint = (f"; day/month order cannot be told in {shown}" if first <= 12 >= second
+                    else "; dates with the day or the month first are not read, even where "
+                         "the order is clear, since others in the same file may not be")
         raise ValueError(f"unrecognised date {shown!r} (use YYYY-MM-DD, YYYY-MM or YYYY"
                          f"{hint})")
     year, month, day = m.groups()
@@ -1780,6 +1812,19 @@ def _holds_rows(title: str, names: Sequence[str], delimiter: str = ",") -> bool:
     return False
 
 
+def _json_error(error: json.JSONDecodeError, *, lines: bool = False) -> str:
+    """A JSON parser's message with where it stopped, read as a sentence.
+
+    >>> try:
+    ...     json.loads('{"title": "unterminated')
+    ... except json.JSONDecodeError as error:
+    ...     print(_json_error(error))
+    Unterminated string starting at column 11
+    """
+    where = f"line {error.lineno} column {error.colno}" if lines else f"column {error.colno}"
+    return f"{error.msg} {where}" if error.msg.endswith(" at") else f"{error.msg}, {where}"
+
+
 def _jsonl_rows(text: str) -> Iterator[Row]:
     """Objects of a JSON Lines text, one per line; a file that is one JSON document instead
     (pretty-printed, as ``jq`` writes it) is read as a ``.json`` file is."""
@@ -1794,8 +1839,8 @@ def _jsonl_rows(text: str) -> Iterator[Row]:
             if first and line.strip()[:1] in ("{", "[") and _one_document(text):
                 yield from _json_rows(text)
                 return
-            yield number, None, (f"{where}: invalid JSON ({error.msg}, column {error.colno})"
-                                 "; line not loaded"), where
+            yield number, None, (f"{where}: invalid JSON ({_json_error(error)}); line not "
+                                 "loaded"), where
             continue
         except (ValueError, RecursionError) as error:
             reason = ("nested too deeply" if isinstance(error, RecursionError)
@@ -1861,8 +1906,7 @@ def _json_rows(text: str) -> Iterator[Row]:
         if error.msg == "Extra data" and text.lstrip().startswith("{"):
             yield from _jsonl_rows(text)
             return
-        raise Unreadable(f"invalid JSON ({error.msg}, line {error.lineno} column "
-                         f"{error.colno})") from None
+        raise Unreadable(f"invalid JSON ({_json_error(error, lines=True)})") from None
     except (ValueError, RecursionError) as error:
         reason = ("nested too deeply" if isinstance(error, RecursionError)
                   else _one_line(str(error)))
