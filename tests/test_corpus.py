@@ -355,6 +355,13 @@ TODAY = dt.date(2024, 6, 1)
     ("2nd September, 2023", dt.date(2023, 9, 2), "day"),
     ("Saturday, September 2, 2023", dt.date(2023, 9, 2), "day"),
     ("Sat, 2 Sep 2023", dt.date(2023, 9, 2), "day"),
+    # a time of day after the date, with or without a zone: the date as written
+    ("Sat, 02 Sep 2023 08:00:00 +0800", dt.date(2023, 9, 2), "day"),  # (RSS's pubDate)
+    ("Sat, 02 Sep 2023 23:30:00 GMT", dt.date(2023, 9, 2), "day"),
+    ("2 Sep 2023 8:00 pm", dt.date(2023, 9, 2), "day"),
+    ("2023-09-02 08:00:00 UTC", dt.date(2023, 9, 2), "day"),
+    ("2023年09月02日 08:00", dt.date(2023, 9, 2), "day"),
+    ("September 2, 2023, 10:30 a.m.", dt.date(2023, 9, 2), "day"),
     ("September 2023", dt.date(2023, 9, 1), "month"),
     ("Sept. 2023", dt.date(2023, 9, 1), "month"),
     ("may 2024", dt.date(2024, 5, 1), "month"),
@@ -414,6 +421,9 @@ def test_parse_date(value, date, precision):
                   "since others in the same file may not be)"),
     ("22.9.2023", "even where the order is clear"),
     ({"$date": "2023-09-02"}, "an object (MongoDB's extended JSON: export dates as text)"),
+    # a long cell is no date, whatever it ends with (and the time-of-day pattern is not tried
+    # over it: spaces and commas before a time made it quadratic, 33 s at 60,000 characters)
+    ("a" + " ," * 100_000 + "1:00", "unrecognised date 'a" + " ," * 19 + " ...'"),
     ("September 31, 2023", "impossible date 'September 31, 2023' (day is out of range for "
                            "month)"),
     ("Friday, September 2, 2023", "impossible date 'Friday, September 2, 2023' (2023-09-02 is "

@@ -986,6 +986,13 @@ def _text_date(text: str) -> tuple[dt.date, str]:
         named = _named_date(text)
         if named:
             return named
+        # A time of day after the date (with a zone, as RSS's pubDate writes it): the date
+        # is the day as written, as with an ISO time above.
+        bare = _TRAILING_TIME.sub("", text) if len(text) <= 64 else text  # (dates are short:
+        # bounded, the pattern cannot take long over a long cell of spaces and commas)
+        if bare != text and bare:
+            with contextlib.suppress(ValueError):
+                return _text_date(bare)
         shown = text if len(text) <= 40 else text[:40] + "..."
         hint = ""
         if _NUMERIC_DMY.match(text):
@@ -1017,6 +1024,11 @@ _NAMED_DATES = (
     re.compile(rf"{_WEEKDAY}{_DAY}\s+{_MONTH},?\s+(?P<year>\d{{4}})"),  # 2 September 2023
     re.compile(rf"{_MONTH},?\s+(?P<year>\d{{4}})"),  # September 2023
 )
+#: A time of day ending a date written some other way than ISO's: "Sat, 02 Sep 2023 08:00:00
+#: +0800", "2023年09月02日 08:00", "2 Sep 2023 8:00 pm UTC".
+_TRAILING_TIME = re.compile(r"(?<=\S)[T ,]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                            r"(?:\s*[AaPp]\.?[Mm]\.?)?"
+                            r"(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}|[A-Z]{2,5}))?\s*$")
 _NUMERIC_DMY = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")  # 02/09/2023: which is the month?
 
 
