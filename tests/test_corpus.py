@@ -2177,3 +2177,23 @@ def test_blank_is_nothing_left_once_invisible_characters_and_spaces_go(value: st
     from policydata.columns import INVISIBLE
 
     assert corpus.blank(value) == (not INVISIBLE.sub("", value).strip())
+
+
+def test_a_table_saved_as_text_is_named_as_one(tmp_path: Path):
+    # Excel's "Unicode text" export: a tab-separated table in a UTF-16 .txt file
+    table = "date\ttitle\ttext\r\n2023-09-02\tT\tThe digital economy.\r\n"
+    (tmp_path / "export.txt").write_bytes(table.encode("utf-16"))
+    docs, report = load(tmp_path)
+    assert docs == []
+    assert skipped(report, "export.txt") == [
+        "header has no date: 'date' is followed by 'title', not YYYY-MM-DD, YYYY-MM or YYYY; "
+        "it looks like a table with tab-separated columns (its first line names date, title "
+        "and text): name it .tsv to read its rows"]
+    (tmp_path / "export.txt").write_text("Date;Title;Text\n2023-09-02;T;B\n")
+    assert skipped(load(tmp_path)[1], "export.txt")[0].endswith(
+        "semicolon-separated columns (its first line names date, title and text): name it "
+        ".csv to read its rows")
+    (tmp_path / "export.txt").write_bytes(table.encode("utf-16"))
+    (tmp_path / "export.txt").rename(tmp_path / "export.tsv")
+    docs, report = load(tmp_path)
+    assert [d.body for d in docs] == ["The digital economy."]

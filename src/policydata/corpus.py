@@ -1432,11 +1432,12 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
             shown = first.strip()
             shown = shown if len(shown) <= 40 else shown[:40] + "..."
             raise Unreadable(f"no date: the first line {shown!r} is not ' date YYYY-MM-DD "
-                             "Title' and the file has no YAML front matter with a date")
+                             "Title' and the file has no YAML front matter with a date"
+                             + _table_hint(first))
         date_value, title = m.group(1), (m.group(2) or "").strip()
         if not date_value[0].isdigit():
             raise Unreadable(f"header has no date: 'date' is followed by {date_value!r}, "
-                             "not YYYY-MM-DD, YYYY-MM or YYYY")
+                             "not YYYY-MM-DD, YYYY-MM or YYYY" + _table_hint(first))
         meta = {}
         untitled = blank(title)
         if untitled:
@@ -1620,6 +1621,23 @@ def _field(line: str, delimiter: str, column: int) -> str:
     except csv.Error:
         values = line.split(delimiter)
     return values[column] if len(values) > column else ""
+
+
+def _table_hint(first: str) -> str:
+    """For a text file whose first line is a table's header (Excel's "Unicode text" export is
+    a tab-separated ``.txt``), what to name it; else "".
+
+    >>> _table_hint("date\ttitle\ttext")[-29:]
+    'name it .tsv to read its rows'
+    >>> _table_hint("A plain first line")
+    ''
+    """
+    if not {"date", "title", "text"} <= {n.strip().lower() for n in re.split(r"[\t,;]", first)}:
+        return ""
+    sep = "\t" if "\t" in first else ";" if ";" in first else ","
+    return (f"; it looks like a table with {DELIMITERS[sep]}-separated columns (its first "
+            f"line names date, title and text): name it {'.tsv' if sep == chr(9) else '.csv'} "
+            "to read its rows")
 
 
 def _is_date(value: str) -> bool:
