@@ -1627,7 +1627,7 @@ def _table_hint(first: str) -> str:
     """For a text file whose first line is a table's header (Excel's "Unicode text" export is
     a tab-separated ``.txt``), what to name it; else "".
 
-    >>> _table_hint("date\ttitle\ttext")[-29:]
+    >>> _table_hint("date\\ttitle\\ttext")[-29:]
     'name it .tsv to read its rows'
     >>> _table_hint("A plain first line")
     ''
