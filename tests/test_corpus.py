@@ -995,6 +995,11 @@ def test_csv_paragraphs_of_a_broken_row_are_not_read_as_rows(tmp_path: Path):
                              '2021-01-01,C,"last body"\n')
     docs, report = load(tmp_path)
     assert [(d.id, d.title) for d in docs] == [("t#1", "A"), ("t#3", "C")]
+    # (a row with a date of another form than the rows before still starts a row when the
+    # date is a whole one: a file may mix '2001-01-01' and 'January 20, 2021')
+    text = (tmp_path / "t.csv").read_text().replace("2021-01-01,C", '"January 20, 2021",C')
+    (tmp_path / "t.csv").write_text(text)
+    assert [d.title for d in load(tmp_path)[0]] == ["A", "C"]
     assert skipped(report, "t.csv") == [
         "line 3: broken CSV quoting (',' expected after '\"'); row not loaded; lines 4 to 7, "
         "where no row of this file starts (a date of the form of its other rows, then its "

@@ -1640,12 +1640,16 @@ def _table_hint(first: str) -> str:
             "to read its rows")
 
 
-def _is_date(value: str) -> bool:
+def _is_date(value: str, *, day: bool = False) -> bool:
+    """Whether ``value`` reads as a date (with ``day``, one to the day).
+
+    >>> _is_date("2008"), _is_date("2008", day=True), _is_date("Sept. 2, 2008", day=True)
+    (True, False, True)
+    """
     try:
-        parse_date(value)
+        return parse_date(value)[1] == "day" or not day
     except (ValueError, TypeError, OverflowError):
         return False
-    return True
 
 
 class _Broken:
@@ -1721,8 +1725,10 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
                 continue  # (a blank line: no row, whatever it is part of)
             # Reading on after a broken row: does a row of the file start on this line?
             date = _field(lines.lines[start - 1], delimiter, column)
-            if not date.strip() or not (_date_shape(date) in shapes if shapes else
-                                        _is_date(date)):
+            # (a date of a form the file's rows use, or any full date: a paragraph may well
+            # start "2008, ..." but seldom with a whole date and as many fields as a row)
+            if not date.strip() or not (_date_shape(date) in shapes or _is_date(
+                    date, day=bool(shapes))):
                 broken.take(start, start)  # (no: the broken row's rest; on to the next line)
                 lines.pos = start
                 continue
