@@ -520,6 +520,10 @@ class Corpus:
         """Whether ``flt`` selects the article ``doc_id`` (one the reader may still show)."""
         return _selects(*self._keys, flt, doc_id, *self._dict)
 
+    def ids_starting_with(self, prefix: str) -> list[str]:
+        """Ids that start with ``prefix`` (a link's id that lost its end at a ``#``)."""
+        return self.index.ids_starting_with(prefix)
+
     def article(self, doc_id: str, query: str = "", theme: str = "") -> dict[str, Any] | None:
         """An article to read, with the matches of ``query`` marked (without one, those of
         the theme ``theme``: :func:`policydata.analysis.article`)."""

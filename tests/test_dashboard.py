@@ -1166,7 +1166,12 @@ def test_a_link_to_an_article_not_loaded_says_why(monkeypatch, tmp_path) -> None
     # have been left out)
     assert ("No article with the id 't#2' in this corpus: in its file t.csv, row 2 (line 3): "
             "impossible date '2023-02-30'") in said["t#2"]
-    assert "No article with the id 't' in this corpus." in said["t"]
+    # 't#1' typed bare in an address: the browser keeps '#1' to itself, and the page says so
+    assert ("No article with the id 't' in this corpus: ids such as 't#1' start so; a # in a "
+            "link is written %23 (the browser keeps what follows a bare # to itself).") in said["t"]
+    # a table's row is read with its id beside where it is in its file (they differ)
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"doc": "t#1"}, "views/articles.py")
+    assert "t.csv#1 (id t#1)" in " ".join(h.value for h in at.html)
 
 
 def test_the_reader_can_show_only_the_paragraphs_with_a_match(monkeypatch, tmp_path) -> None:

@@ -108,6 +108,10 @@ def read(corpus: data.Corpus, view: View, theme: str) -> None:
     if doc is None:
         # (it may be in the load report: a duplicate, a bad date...)
         why = why_not_loaded(corpus.info()["skipped"], doc_id)
+        cut = [] if why or "#" in doc_id else corpus.ids_starting_with(doc_id + "#")
+        if cut:  # (ids of table rows hold '#': typed as it is, a browser drops the rest)
+            why = (f"ids such as {cut[0]!r} start so; a # in a link is written %23 (the "
+                   "browser keeps what follows a bare # to itself)")
         st.warning(ui.plain(f"No article with the id {doc_id!r} in this corpus"
                             + (f": {why}." if why else ".")))
         state.set_view(replace(view, doc=""))  # (nor in the link)
@@ -130,7 +134,8 @@ def read(corpus: data.Corpus, view: View, theme: str) -> None:
             return
     ui.marked(doc["title"], doc["title_marks"], heading=True)
     details = (f"{doc['date']} · {doc['source']} · {doc['words']:,} words · "
-               f"{doc['themes'] or 'no themes'} · {doc['path']}")
+               f"{doc['themes'] or 'no themes'} · {doc['path']}"
+               + (f" (id {doc_id})" if doc_id != doc["path"] else ""))
     ui.text(details, css="color:#5b6270;font-size:.9rem")
     if doc["url"]:
         ui.text(doc["url"], css="color:#5b6270;font-size:.9rem")

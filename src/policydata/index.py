@@ -1281,6 +1281,27 @@ class Index:
             self._rows_by_id.update(rows)
         return self._rows_by_id.get(doc_id)
 
+    def ids_starting_with(self, prefix: str, n: int = 3) -> list[str]:
+        """The first ``n`` ids of (active) documents that start with ``prefix``, in row order:
+        what a link meant whose id lost its end (a ``#`` typed as it is: a browser keeps what
+        follows it to itself).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from policydata.store import open_index
+        >>> corpus = Path(tempfile.mkdtemp())
+        >>> _ = (corpus / "news.csv").write_text("date,title,text\\n"
+        ...     "2023-09-02,One,The digital economy.\\n2023-09-03,Two,The real economy.\\n")
+        >>> index = open_index(corpus, cache_dir=tempfile.mkdtemp())
+        >>> index.ids_starting_with("news#")
+        ['news#1', 'news#2']
+        """
+        ids = self.documents["id"]
+        found = ids[ids.str.startswith(prefix, na=False).to_numpy(dtype=bool) & self.active]
+        return [str(i) for i in found.head(n)]
+
     # ------------------------------------------------------------------ n-grams
 
     def stop_mask(self, stopwords: frozenset[str], *, numbers: bool = False) -> np.ndarray:
