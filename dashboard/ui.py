@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -470,6 +471,32 @@ def rows(count: int, what: str = "row") -> str:
 def text(value: str, *, tag: str = "p", css: str = "") -> None:
     """Show text exactly as it is: escaped HTML, never read as Markdown, HTML or LaTeX."""
     st.html(f"<{tag} class='pd-text' style=\"{WRAP}{css}\">{safe(value)}</{tag}>")
+
+
+def source_link(url: str, *, css: str = "") -> None:
+    """An article's address: a link to open in a new tab when it is a plain ``http(s)``
+    address (nothing that runs or hides: no other scheme, no space, control or invisible
+    character), else shown as text.
+
+    >>> link_target("https://example.org/a?b=1&c=<2>")
+    'https://example.org/a?b=1&amp;c=&lt;2&gt;'
+    >>> link_target("javascript:alert(1)"), link_target("https://x.example/\u202eexe")
+    (None, None)
+    """
+    target = link_target(url)
+    if target is None:
+        text(url, css=css)
+        return
+    st.html(f"<p class='pd-text' style=\"{WRAP}{css}\"><a href=\"{target}\" target='_blank' "
+            f"rel='noopener noreferrer nofollow'>{safe(url)}</a></p>")
+
+
+def link_target(url: str) -> str | None:
+    """``url`` escaped for an ``href``, or None when it is not a plain http(s) address."""
+    if (urlsplit(url).scheme.lower() not in ("http", "https") or shown(url) != url
+            or any(c.isspace() for c in url)):
+        return None
+    return html.escape(url, quote=True)
 
 
 def definitions(pairs: list[tuple[str, str]]) -> None:

@@ -2436,3 +2436,23 @@ def test_a_keyness_cloud_against_an_empty_other_cloud_says_which(monkeypatch, tm
     assert any(s.startswith("Cloud B has no articles, so keyness has nothing to compare "
                             "these with: choose another second period") for s in said), said
     assert any(s.startswith("No articles match") for s in said), said
+
+
+def test_the_reader_links_an_articles_address_only_when_it_is_plain_http(monkeypatch,
+                                                                          tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "t.csv").write_text(
+        "date,title,text,url\n"
+        '2023-01-02,Web,x,"https://example.org/a?b=1&c=""2"""\n'
+        "2023-01-03,Script,y,javascript:alert(1)\n"
+        "2023-01-04,Hidden,z,https://evil.example/\u202egnp.exe\n")
+    reader = {}
+    for doc in ("t#1", "t#2", "t#3"):
+        at = app(monkeypatch, corpus, tmp_path / "cache", {"doc": doc}, "views/articles.py")
+        reader[doc] = " ".join(h.value for h in at.html)
+    assert ('<a href="https://example.org/a?b=1&amp;c=&quot;2&quot;" target=\'_blank\' '
+            "rel='noopener noreferrer nofollow'>") in reader["t#1"]
+    # another scheme, or a character that hides what the address is: text, not a link
+    assert "<a " not in reader["t#2"] and "javascript:alert(1)" in reader["t#2"]
+    assert "<a " not in reader["t#3"] and "[U+202E]gnp.exe" in reader["t#3"]

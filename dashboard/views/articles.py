@@ -138,7 +138,7 @@ def read(corpus: data.Corpus, view: View, theme: str) -> None:
                + (f" (id {doc_id})" if doc_id != doc["path"] else ""))
     ui.text(details, css="color:#5b6270;font-size:.9rem")
     if doc["url"]:
-        ui.text(doc["url"], css="color:#5b6270;font-size:.9rem")
+        ui.source_link(doc["url"], css="color:#5b6270;font-size:.9rem")
     if query or theme:
         marked = len(doc["title_marks"]) + len(doc["body_marks"])
         st.caption(f"{ui.rows(doc['hits'], 'match')} of "
