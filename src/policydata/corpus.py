@@ -1604,6 +1604,7 @@ def _csv_header(lines: _Lines, first: str = ",") -> tuple[str, list[str]]:
     return best
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _date_shape(value: str) -> str:
     """The form of a date as written, digits and letters left out: ``2023-09-02`` and
     ``2023-9-2`` are ``9-9-9``, ``2008`` is ``9``, ``September 2, 2023`` is ``a 9, 9``.
@@ -1686,10 +1687,10 @@ def _csv_rows(text: str, first: str = ",") -> Iterator[Row]:
     is broken, or that runs over several lines with the wrong number of fields, a line break in
     its date or a later row inside its title (the marks of an unclosed quote), is reported by
     the line it starts on, and reading resumes on the next line: the next line where a row of
-    the file starts (as many fields, and a date written in a form of the rows read so far) is
-    read as a row, so good rows the broken quote swallowed still load, while the lines before
-    it are taken as the rest of the broken row (a paragraph of its text starting "2008, the
-    year..." is not a row), and named in its report.
+    the file starts (as many fields, and a date written in a form of the rows read so far, or
+    any date to the day) is read as a row, so good rows the broken quote swallowed still load,
+    while the lines before it are taken as the rest of the broken row (a paragraph of its text
+    starting "2008, the year..." is not a row), and named in its report.
     """
     csv.field_size_limit(1 << 30)
     lines = _Lines(text)
