@@ -590,6 +590,11 @@ def test_many_tiny_files(tmp_path: Path):
     (" date 2023 年 9 月 2 日 Spaced", dt.date(2023, 9, 2), "day", "Spaced"),
     (" date 2023年9月2日标题", dt.date(2023, 9, 2), "day", "标题"),
     (" date 2023年9月 Month", dt.date(2023, 9, 1), "month", "Month"),
+    # as other scrapers write the word: in capitals, or with a colon
+    ("DATE 2023-09-03 Capitals", dt.date(2023, 9, 3), "day", "Capitals"),
+    ("Date: 2023-09-04 Colon", dt.date(2023, 9, 4), "day", "Colon"),
+    (" date:2023-09 Colon, no space", dt.date(2023, 9, 1), "month", "Colon, no space"),
+    ("Date: 2023年9月5日 数字", dt.date(2023, 9, 5), "day", "数字"),
 ])
 def test_scraped_format(tmp_path: Path, header, date, precision, title):
     write(tmp_path, "a.txt", f"{header}\n\nFirst paragraph.\n\nSecond.\n\nShare this:\n\nX\n")
@@ -717,6 +722,9 @@ def test_front_matter_problems(tmp_path: Path, text: str, reason: str):
                  "header has no date: 'date' is followed by 'Vigorously'", id="header, no date"),
     pytest.param(" date\n\nbody\n", "no date: the first line 'date'", id="only 'date'"),
     pytest.param(" 2023-09-02 Title\n\nbody\n", "no date: the first line", id="no 'date' word"),
+    pytest.param("Dated 2023-09-02 Title\n\nbody\n", "no date: the first line 'Dated",
+                 id="another word"),
+    pytest.param("Date: \n\nbody\n", "no date: the first line 'Date:'", id="'Date:' alone"),
     pytest.param(" date 2023-02-30 Title\n\nbody\n", "header: impossible date '2023-02-30'",
                  id="impossible date"),
     pytest.param(" date 2023-9-31 Title\n\nbody\n", "header: impossible date '2023-9-31'",

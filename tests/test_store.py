@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 import psutil
@@ -255,6 +256,65 @@ def test_a_hundred_thousand_tiny_files(tmp_path: Path, cache: Path) -> None:
     again = open_index(corpus, cache_dir=cache)
     assert (again.build.tokenised, again.build.added, again.n_documents) == (1, 1, n + 1)
     assert count(again, "economy") == n + 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("when", ["first build", "update"])
+def test_a_file_swapped_for_a_pipe_while_read_is_reported_not_waited_for(
+        tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    # A scrape still being written: a file the scan listed is a named pipe when it is read
+    # (a plain open of a pipe waits for a writer forever).
+    corpus = tmp_path / "c"
+    write_article(corpus, "a.txt", "2023-01-02", "Kept", "The digital economy.")
+    swapped = write_article(corpus, "b.txt", "2023-01-03", "Swapped", "The real economy.")
+    if when == "update":
+        assert open_index(corpus, cache_dir=cache).n_documents == 2
+        os.utime(swapped, ns=(1, 1))  # (seen as changed, so its bytes are hashed again)
+    scan = store.corpus_mod.scan
+
+    def scan_then_swap(*args, **kwargs):
+        found = scan(*args, **kwargs)
+        swapped.unlink()
+        os.mkfifo(swapped)
+        return found
+
+    monkeypatch.setattr(store.corpus_mod, "scan", scan_then_swap)
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(
+        open_index(corpus, cache_dir=cache)), daemon=True)
+    worker.start()
+    worker.join(60)
+    if worker.is_alive():  # (let the waiting open go, so the test fails instead of hanging)
+        os.close(os.open(swapped, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(10)
+        pytest.fail("the build waited on a named pipe")
+    index = result[0]
+    assert list(index.documents["title"]) == ["Kept"]
+    assert [(p.path, p.reason) for p in index.report.skipped] == [
+        ("b.txt", "cannot read: not a regular file")]
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path, cache: Path) -> None:
+    # A disk image or a log of gigabytes in a scrape: refused from its size or its start,
+    # with the reason, instead of being read into memory whole.
+    corpus = tmp_path / "c"
+    write_article(corpus, "a.txt", "2023-01-02", "Kept", "The digital economy.")
+    for name in ("disk.txt", "disk.csv"):
+        with (corpus / name).open("wb") as handle:  # (sparse: no room taken, all NUL bytes)
+            handle.truncate(300 * 2**20)
+    tracemalloc.start()
+    try:
+        index = open_index(corpus, cache_dir=cache)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 200 * 2**20, f"{peak / 2**20:.0f} MB taken: a file was read whole"
+    assert list(index.documents["title"]) == ["Kept"]
+    assert {p.path: p.reason for p in index.report.skipped} == {
+        "disk.txt": "too large for one article (300 MB; at most 256 MB are read from a file of "
+                    "one article): split it, or give its articles as rows of a CSV, JSON Lines "
+                    "or Parquet file",
+        "disk.csv": "binary file (holds NUL bytes: 8,192 of the first 8,192 bytes)"}
 
 
 def test_parquet_is_read_from_bytes_arrow_owns(tmp_path: Path, cache: Path,

@@ -35,6 +35,7 @@ import datetime as dt
 import errno
 import functools
 import hashlib
+import io
 import json
 import math
 import operator
@@ -61,10 +62,13 @@ MIN_YEAR = 1000
 MAX_YEAR_AHEAD = 1  # years after the current one
 
 FOOTER = re.compile(r"^[ \t]*Share this:", re.MULTILINE)
-HEADER = re.compile(r"^[ \t]*date[ \t]+(\S+)(?:[ \t]+(.*))?$")
+#: The scraped format's header: `` date 2023-09-02 Title`` (``date`` in any case, or
+#: ``date:``, as other scrapers write it).
+_DATE_WORD = r"^[ \t]*(?i:date)(?:[ \t]*:[ \t]*|[ \t]+)"
+HEADER = re.compile(_DATE_WORD + r"(\S+)(?:[ \t]+(.*))?$")
 #: A header whose date is written as Chinese sources write it, spaced or not, the title
 #: after it with or without a space (`` date 2023 年 9 月 2 日 标题``).
-_HAN_HEADER = re.compile(r"^[ \t]*date[ \t]+(\d{4}[ \t]*年(?:[ \t]*\d{1,2}[ \t]*月"
+_HAN_HEADER = re.compile(_DATE_WORD + r"(\d{4}[ \t]*年(?:[ \t]*\d{1,2}[ \t]*月"
                          r"(?:[ \t]*\d{1,2}[ \t]*日)?)?)[ \t]*(.*)$")
 
 
@@ -140,7 +144,8 @@ def why_not_loaded(skipped: Sequence[Mapping[str, str]], doc_id: str) -> str:
 
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
-LOADER_VERSION = 10  # 10: after a broken CSV row, lines where no row of the file starts
+LOADER_VERSION = 11  # 11: 'DATE 2023-09-02 Title' and 'Date: 2023-09-02 Title' headers
+# are read, a file of one article over 256 MB is refused unread; 10: after a broken CSV row, lines where no row of the file starts
 # are taken as its rest, not read as rows ('2008, the year...' in its text is none), GB18030
 # English text with curly quotes is read, a time after a named date is ignored; 9: a list in
 # a text field is read as paragraphs, not as its written form (8: a CSV line read again after
@@ -614,18 +619,8 @@ def decode(data: bytes, *, rows: bool = False) -> tuple[str, str | None]:
             return _unify_newlines(text), _with_nuls(
                 note, text, "byte" if encoding == "utf-8" else "character")
     head = data[:_HEAD]
-    for signature, what in _SIGNATURES if head.startswith(_SIGNATURE_STARTS) else ():
-        if head.startswith(signature):
-            raise Unreadable(f"binary file: {what}, not text")
+    _refuse_binary(head, rows=rows)
     nuls = head.count(b"\x00")
-    # Binary: NUL in over 1% of the bytes, and more than a stray few (a short article with
-    # one NUL is text with a caveat) unless they are over 10%.
-    if (nuls * 100 > len(head) and (nuls > _STRAY_NULS or nuls * 10 > len(head))
-            and not (rows and _clean_first_line(data))):
-        utf16 = _utf16_without_bom(data)
-        if utf16:
-            raise Unreadable(_utf16_reason("not UTF-8 (holds NUL bytes)", utf16))
-        raise _nul_binary(nuls, len(head))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -800,6 +795,30 @@ _HAN = re.compile("[\u4e00-\u9fff]")
 #: forms. Hangul is left out: GB2312 Han read as UTF-16-BE is Hangul syllables.
 _UTF16_TEXT = re.compile("[\t\n\r\x20-\x7e\xa0-\u024f\u0370-\u04ff\u2010-\u2027"
                          "\u2030-\u205e\u3000-\u30ff\u4e00-\u9fff\uff01-\uffef]+")
+
+
+def _refuse_binary(head: bytes, *, rows: bool) -> None:
+    """Raise :class:`Unreadable` when a file whose first :data:`_HEAD` bytes are ``head`` (and
+    that has no byte-order mark) is binary: a known file signature, or NUL in over 1% of the
+    bytes and more than a stray few (a short article with one NUL is text with a caveat)
+    unless they are over 10%. The start decides, so a huge file is judged before it is read.
+
+    >>> _refuse_binary(b"%PDF-1.7 ...", rows=False)
+    Traceback (most recent call last):
+    policydata.corpus.Unreadable: binary file: a PDF file, not text
+    >>> _refuse_binary(b"Title\\n\\nText with one stray \\x00 NUL.", rows=False) is None
+    True
+    """
+    for signature, what in _SIGNATURES if head.startswith(_SIGNATURE_STARTS) else ():
+        if head.startswith(signature):
+            raise Unreadable(f"binary file: {what}, not text")
+    nuls = head.count(b"\x00")
+    if (nuls * 100 > len(head) and (nuls > _STRAY_NULS or nuls * 10 > len(head))
+            and not (rows and _clean_first_line(head))):
+        utf16 = _utf16_without_bom(head)
+        if utf16:
+            raise Unreadable(_utf16_reason("not UTF-8 (holds NUL bytes)", utf16))
+        raise _nul_binary(nuls, len(head))
 
 
 def _nul_binary(nuls: int, judged: int) -> Unreadable:
@@ -1220,16 +1239,69 @@ def read_file(root: Path, relpath: str, data: bytes | None = None,
             f"could not be read ({type(error).__name__}: {error})")), True)]
 
 
+#: Largest file read as one article (a 50 MB article is read; a disk image or a log of
+#: gigabytes named ``.txt`` is refused before it is read, not loaded into memory).
+MAX_ARTICLE_BYTES = 256 * 2**20
+_BIG = 16 * 2**20  # files this large are judged binary from their start before being read
+
+
+def open_regular(path: str | os.PathLike[str]) -> io.BufferedReader:
+    """``path`` opened to read, if it is a regular file (or a link to one).
+
+    A file replaced by a named pipe (or a device) while a corpus is read would make a plain
+    ``open`` wait for a writer, or read forever; this one is opened without waiting and
+    refused.
+
+    Raises
+    ------
+    OSError
+        When ``path`` cannot be opened, or is not a regular file (``EINVAL``).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_bytes(path: str | os.PathLike[str], suffix: str = "") -> bytes:
+    """The bytes of a corpus file whose name ends in ``suffix`` (a regular file only: see
+    :func:`open_regular`).
+
+    A file of one article larger than :data:`MAX_ARTICLE_BYTES`, and a large file whose start
+    is binary, are refused before the rest of it is read.
+
+    Raises
+    ------
+    Unreadable
+        For those two, with the reason.
+    OSError
+        When the file cannot be read.
+    """
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_ARTICLE_BYTES and suffix not in TABLE_SUFFIXES:
+            raise Unreadable(f"too large for one article ({size / 2**20:,.0f} MB; at most "
+                             f"{MAX_ARTICLE_BYTES // 2**20} MB are read from a file of "
+                             "one article): split it, or give its articles as rows of a CSV, "
+                             "JSON Lines or Parquet file")
+        if size > _BIG and suffix != ".parquet":
+            head = handle.read(_HEAD)
+            if not head.startswith(_BOM_STARTS):
+                _refuse_binary(head, rows=suffix in TABLE_SUFFIXES)
+            return head + handle.read()
+        return handle.read()
+
+
 def _read_file(path: str, relpath: str, suffix: str, source: str, data: bytes | None,
                ) -> tuple[list[Document], list[tuple[Problem, bool]]]:
-    if suffix == ".parquet":
-        if data is None:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        return _read_parquet(data, relpath, source)
     if data is None:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_bytes(path, suffix)
+    if suffix == ".parquet":
+        return _read_parquet(data, relpath, source)
     table = suffix in (".csv", ".tsv", ".jsonl", ".ndjson", ".json")
     text, note = decode(data, rows=table)
     problems: list[tuple[Problem, bool]] = []

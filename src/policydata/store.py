@@ -202,21 +202,8 @@ def arrow_file_bytes(path: Path) -> pa.Buffer:
     done. Bytes Arrow owns need no lock (see :func:`policydata.corpus.arrow_bytes` for bytes
     already read).
     """
-    with _open_regular(path) as handle:
+    with corpus_mod.open_regular(path) as handle:
         return _arrow_read(handle)
-
-
-def _open_regular(path: Path) -> io.BufferedReader:
-    """``path`` opened to read, if it is a regular file (or a link to one): a cache file
-    replaced by a named pipe would make a plain open wait for a writer forever."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
 
 
 def _arrow_read(handle: io.BufferedReader) -> pa.Buffer:
@@ -316,7 +303,7 @@ def _read_ahead(paths: list[str]) -> None:
         return
     for path in paths:
         try:
-            fd = os.open(path, os.O_RDONLY)
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # (a pipe: no wait)
         except OSError:
             continue  # reported when the file is read
         try:
@@ -364,10 +351,10 @@ def _read_group(root: str, entries: list[FileEntry], vocabulary: Vocabulary,
             _read_ahead(paths[k + READ_AHEAD:k + 2 * READ_AHEAD] if k else
                         paths[:2 * READ_AHEAD])
         try:
-            with open(paths[0] if single else paths[k], "rb") as handle:
-                data: bytes | None = handle.read()
+            data: bytes | None = corpus_mod.read_bytes(paths[0] if single else paths[k],
+                                                       os.path.splitext(entry.path)[1].lower())
             digest = hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
-        except OSError:
+        except (OSError, corpus_mod.Unreadable):  # (read_file says why)
             data, digest = None, ""
         documents, problems = corpus_mod.read_file(root_path, entry.path, data)
         files.append({"path": entry.path, "size": entry.size, "mtime_ns": entry.mtime_ns,
@@ -729,7 +716,7 @@ MANIFEST_MAX_BYTES = 64 * 2**20
 def _read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / "manifest.json"
     try:
-        with _open_regular(path) as handle:
+        with corpus_mod.open_regular(path) as handle:
             text = handle.read(MANIFEST_MAX_BYTES + 1)
         if len(text) > MANIFEST_MAX_BYTES:
             raise ValueError(f"larger than {MANIFEST_MAX_BYTES // 2**20} MB")
@@ -1008,7 +995,8 @@ def _verify(folder: Path) -> None:
     manifest = _read_manifest(folder)
     for rel, expected in manifest["checksums"].items():
         try:
-            with _open_regular(folder / rel) as handle:  # (no more than the size it should be)
+            # (no more than the size it should be)
+            with corpus_mod.open_regular(folder / rel) as handle:
                 data = handle.read(int(expected[0]) + 1)
         except (OSError, TypeError, ValueError, IndexError) as error:
             raise CacheError(f"{rel}: {getattr(error, 'strerror', None) or error}") from None
@@ -1168,9 +1156,9 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
         old = old_stat.get(entry.path)
         if old is not None:
             try:
-                with open(corpus if root is None else os.path.join(root, entry.path),
-                          "rb") as handle:
-                    digest = hashlib.sha256(handle.read()).hexdigest()
+                with corpus_mod.open_regular(
+                        corpus if root is None else os.path.join(root, entry.path)) as handle:
+                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
             except OSError:
                 digest = ""
             if digest and digest == old:
@@ -1514,7 +1502,7 @@ class _TextStore:
         self._handles: dict[int, io.BufferedReader] = {}
         try:
             for segment, entry in enumerate(manifest["segments"]):
-                self._handles[segment] = _open_regular(  # (open for the index's life)
+                self._handles[segment] = corpus_mod.open_regular(  # (open for the index's life)
                     folder / "segments" / entry["name"] / "texts.parquet")
         except OSError as error:
             _close_all(list(self._handles.values()))
