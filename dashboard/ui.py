@@ -79,13 +79,18 @@ _LONG_RUN = re.compile(r"\S{64,}")
 _BREAK_EVERY = 32
 
 
-def safe(value: object) -> str:
-    """Escaped and revealed: ready to put into HTML (long words get places to break).
+def safe(value: object, *, breaks: bool = True) -> str:
+    """Escaped and revealed: ready to put into HTML (long words get places to break, unless
+    ``breaks`` is False: a line kept on one line, where a ``<wbr>`` would still break it).
 
     >>> safe("<b>" + "Z" * 70)
     '&lt;b&gt;ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ<wbr>ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ<wbr>ZZZZZZZZZ'
+    >>> safe("<b>" + "Z" * 70, breaks=False) == "&lt;b&gt;" + "Z" * 70
+    True
     """
     text = shown(value)
+    if not breaks:
+        return html.escape(text, quote=False)
     out, last = [], 0
     for run in _LONG_RUN.finditer(text):
         out.append(html.escape(text[last:run.start()], quote=False))
@@ -217,10 +222,10 @@ def kwic_table(lines: pd.DataFrame, *, by_article: bool = True) -> None:
         whole = html.escape(shown(f"{left} {match} {right}".strip()
                                   + ("" if by_article else f" ({date} · {title})")), quote=True)
         dated = "" if by_article else f"<span class='pd-kwic-date'>{safe(date)}</span>"
-        parts.append(f"<div class='pd-kwic-line' title=\"{whole}\">{dated}"
-                     f"<span class='pd-kwic-left'><span>{safe(left)}</span></span>"
-                     f"<b class='pd-kwic-match'>{safe(match)}</b>"
-                     f"<span class='pd-kwic-right'>{safe(right)}</span></div>")
+        parts.append(f"<div class='pd-kwic-line' title=\"{whole}\">{dated}"  # (one line each)
+                     f"<span class='pd-kwic-left'><span>{safe(left, breaks=False)}</span></span>"
+                     f"<b class='pd-kwic-match'>{safe(match, breaks=False)}</b>"
+                     f"<span class='pd-kwic-right'>{safe(right, breaks=False)}</span></div>")
     st.html(f"<style>{_KWIC_CSS}</style><div class='pd-kwic'>{''.join(parts)}</div>")
 
 

@@ -52,7 +52,7 @@ HOSTILE_BODY = (
     '<img src=x onerror="__pwned=3">\n\n'  # (no full stop: a term can be this whole)
     "Some **bold** words and a [link](javascript:alert(1)) and LaTeX $x^2$ here.\n\n"
     "A bidi override \u202eevil txt\u202c and a zero\u200bwidth space.\n\n"
-    "The script tag above is only text."
+    "The script " + "Z" * 3000 + " (a scraped blob) tag above is only text."
 )
 
 

@@ -769,6 +769,10 @@ def test_hostile_text_shows_literally_and_runs_nothing(servers: Any, app: Any) -
             lines = page.page.locator(".pd-kwic-line").all_inner_texts()
             # 'script' twice in the title, three times in the body
             assert len(lines) == 5 and 'onerror="window.__pwned=2"' in " ".join(lines), lines
+            # one line a match, also the one whose right context is a 3,000-letter blob
+            heights = [box["height"] for box in page.page.locator(".pd-kwic-line").evaluate_all(
+                "lines => lines.map(line => line.getBoundingClientRect().toJSON())")]
+            assert max(heights) < 1.5 * min(heights), heights
             page.screenshot("multi-articles-hostile-kwic")
         elif path.startswith("/articles"):
             reader = page.page.locator(".pd-title, .pd-reader")

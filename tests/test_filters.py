@@ -240,6 +240,22 @@ def test_terms_that_count_alike_are_one_term() -> None:
                      "already shown; ignored"]
 
 
+@pytest.mark.parametrize("name", ["q", "term", "stop"])
+def test_direction_changing_characters_are_read_as_the_spaces_they_count_as(name) -> None:
+    # A search box given U+202E shows "tax" as "xat" while "tax" is counted: such characters
+    # separate words anyway (counting rule 3), so the box is given spaces, and it is said.
+    view, notes = parse({name: "\u202etax\u200bpolicy"})
+    value = {"q": view.filter.query, "term": " ".join(view.terms), "stop": " ".join(view.stop)}
+    assert value[name] == "tax policy"
+    assert notes == [f"{name!r}: '[U+202E]tax[U+200B]policy' holds invisible or "
+                     "direction-changing characters; they separate words, as in the counting "
+                     "rules, and are written as spaces"]
+    assert parse_term("\u202etax\u200bpolicy").words == parse_term("tax policy").words
+    kept, notes = parse({name: "digital\u3164economy"})  # (a Hangul filler is a letter)
+    assert "\u3164" in (kept.filter.query + "".join(kept.terms) + "".join(kept.stop))
+    assert notes == []
+
+
 def test_a_query_read_at_the_limit_reads_back_the_same() -> None:
     # "ab,ab,...": 200 characters as typed, more once written with ", " between alternatives
     typed = ",".join(["ab"] * 67)

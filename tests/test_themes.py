@@ -85,6 +85,10 @@ def test_a_user_file_replaces_the_default(tmp_path: Path) -> None:
     ('[themes]\n"A" = ["U.S. economy"]\n', "entry 'U.S. economy'"),
     ('[themes]\n"A" = ["a*b"]\n', "must end a word"),
     ('[themes]\n" " = ["x"]\n', "empty name"),
+    # a search's alternatives pasted as one entry would be the phrase 'a b' (matching little)
+    ('[themes]\n"A" = ["supply chain*, industrial chain*"]\n', "entry 'supply chain*, "
+     "industrial chain*': a comma separates alternatives in a search, not in an entry; write "
+     'each as an entry of its own: "supply chain*", "industrial chain*"'),
 ])
 def test_bad_theme_files_say_what_and_where(text: str, said: str) -> None:
     with pytest.raises(ValueError, match=r".*") as error:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from .columns import INVISIBLE, reveal
 from .themes import LINK_PREFIX
 from .tokens import HAN, MAX_QUERY_LENGTH, parse_term, split_query
 
@@ -367,8 +368,31 @@ separate alternatives: digital economy, data element*)
             "separate alternatives: digital economy, data element*)")
 
 
+def _visible(value: str, name: str, notes: list[str]) -> str:
+    """``value`` with its invisible and direction-changing characters that are not letters
+    written as spaces, with a note: the counting rules read them as spaces already, and a
+    search box holding U+202E would show ``tax`` as ``xat`` while counting ``tax``.
+
+    >>> notes = []
+    >>> _visible("\u202etax", "q", notes), notes
+    (' tax', ["'q': '[U+202E]tax' holds invisible or direction-changing characters; they \
+separate words, as in the counting rules, and are written as spaces"])
+    >>> _visible("digital\u3164economy", "q", [])  # (a Hangul filler is a letter: one word)
+    'digital\u3164economy'
+    """
+    if not INVISIBLE.search(value):
+        return value
+    shown = INVISIBLE.sub(lambda m: m.group() if m.group().isalnum() else " ", value)
+    if shown != value:
+        notes.append(f"{name!r}: {reveal(value)[:60]!r} holds invisible or direction-changing "
+                     "characters; they separate words, as in the counting rules, and are "
+                     "written as spaces")
+    return shown
+
+
 def _query(value: str, name: str, notes: list[str],
            check: Callable[[str], None] | None = None) -> str:
+    value = _visible(value, name, notes)
     if len(value) > MAX_QUERY_LENGTH:
         notes.append(f"{name!r}: {len(value)} characters long (limit {MAX_QUERY_LENGTH}); "
                      "ignored")
@@ -530,7 +554,8 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
         focus_theme=focus_theme[0] if focus_theme else "",
         weight=_one(get("weight"), "weight", WEIGHTS, "count", notes),
         ngram=_one(get("ngram"), "ngram", NGRAMS, "1", notes),
-        stop=tuple(dict.fromkeys(s.strip().lower() for s in get("stop") if s.strip())),
+        stop=tuple(dict.fromkeys(s.strip().lower() for s in
+                                 (_visible(v, "stop", notes) for v in get("stop")) if s.strip())),
         compare=_one(get("compare"), "compare", COMPARES, "", notes),
         start2=start2,
         end2=end2,

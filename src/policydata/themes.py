@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .tokens import Term, parse_term
+from .tokens import Term, parse_term, split_query
 
 #: Most themes and entries a dictionary may hold (uploaded files are bounded too).
 MAX_THEMES = 200
@@ -76,7 +76,18 @@ def parse_themes(text: str, *, origin: str = "<text>") -> ThemeDictionary:
         Saying what is wrong and where: TOML syntax (with line and column), a missing
         ``[themes]`` table, more than :data:`MAX_THEMES` themes or :data:`MAX_ENTRIES` entries
         (counted before any entry is parsed), a name longer than :data:`MAX_NAME` characters, a
-        theme that is not a list of strings, an entry that is not a valid query term.
+        theme that is not a list of strings, an entry that is not a valid query term or that
+        holds a search's alternatives (a comma: ``"digital economy, data element*"``).
+
+    Examples
+    --------
+    >>> parse_themes('[themes]\\nDigital = ["digital economy", "data element*"]').names
+    ('Digital',)
+    >>> parse_themes('[themes]\\nDigital = ["digital economy, data element*"]')
+    Traceback (most recent call last):
+    ValueError: <text>: theme 'Digital', entry 'digital economy, data element*': a comma \
+separates alternatives in a search, not in an entry; write each as an entry of its own: \
+"digital economy", "data element*"
     """
     try:
         data = tomllib.loads(text)
@@ -109,6 +120,11 @@ def parse_themes(text: str, *, origin: str = "<text>") -> ThemeDictionary:
         terms = []
         for entry in entries:
             try:
+                parts = split_query(entry)
+                if len(parts) > 1:  # (a search's alternatives pasted as one entry)
+                    raise ValueError("a comma separates alternatives in a search, not in an "
+                                     "entry; write each as an entry of its own: "
+                                     + ", ".join(f'"{p}"' for p in parts))
                 terms.append(parse_term(entry))
             except ValueError as error:
                 raise ValueError(f"{origin}: theme {name!r}, entry {entry!r}: {error}") from None
