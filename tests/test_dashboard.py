@@ -1377,15 +1377,18 @@ def test_chips_and_options_show_invisible_characters_as_codes(monkeypatch, tmp_p
     at = app(monkeypatch, corpus, tmp_path / "cache",
              {"term": terms, "source": ["xin\u200bhua"], "freq": "year"}, "views/trends.py")
     chosen = at.multiselect(key="w_terms")
-    assert chosen.value == terms  # (the terms themselves, shown as codes)
-    assert chosen.options == ["digital economy", "digi[U+200B]tal economy",
-                              "[U+202E]ymonoce latigid"]
-    sources = at.sidebar.multiselect(key="w_source")
+    # a term's invisible characters separate words (rule 3): the term shows the space
+    # they count as, and a note says so
+    assert chosen.value == chosen.options == ["digital economy", "digi tal economy",
+                                              "ymonoce latigid"]
+    notes = " ".join(w.value.replace("\\", "") for w in at.sidebar.warning)
+    assert "'term': 'digi[U+200B]tal economy' holds invisible or direction-changing" in notes
+    sources = at.sidebar.multiselect(key="w_source")  # (a name in the corpus: as codes)
     assert sources.value == ["xin\u200bhua"]
     assert sorted(sources.options) == ["xin[U+200B]hua", "xinhua"]
-    at.multiselect(key="w_terms").unselect("digi\u200btal economy").run()
+    at.multiselect(key="w_terms").unselect("digi tal economy").run()
     assert not at.exception, [e.message for e in at.exception]
-    assert at.query_params["term"] == ["digital economy", "\u202eymonoce latigid"]
+    assert at.query_params["term"] == ["digital economy", "ymonoce latigid"]
 
 
 def test_chart_labels_show_markup_and_control_characters_as_text(monkeypatch) -> None:

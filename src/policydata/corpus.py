@@ -145,10 +145,11 @@ def why_not_loaded(skipped: Sequence[Mapping[str, str]], doc_id: str) -> str:
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
 LOADER_VERSION = 11  # 11: 'DATE 2023-09-02 Title' and 'Date: 2023-09-02 Title' headers
-# are read, a file of one article over 256 MB is refused unread; 10: after a broken CSV row, lines where no row of the file starts
-# are taken as its rest, not read as rows ('2008, the year...' in its text is none), GB18030
-# English text with curly quotes is read, a time after a named date is ignored; 9: a list in
-# a text field is read as paragraphs, not as its written form (8: a CSV line read again after
+# are read, a file of one article over 256 MB is refused unread; 10: after a broken CSV row,
+# lines where no row of the file starts are taken as its rest, not read as rows ('2008, the
+# year...' in its text is none), GB18030 English text with curly quotes is read, a time after
+# a named date is ignored; 9: a list in a text field is read as paragraphs, not as its written
+# form (8: a CSV line read again after
 # a broken row is reported when it cannot be loaded, a CSV text holding lines shaped like rows
 # gets a caveat, a second byte-order mark is dropped, YYYYMMDD and 2023年9月2日 are dates (7: a
 # title of invisible characters is no title; 6: a JSON name given twice is a caveat; 5: a date
