@@ -24,7 +24,7 @@ st.set_page_config(page_title="policydata", page_icon=str(HERE / "icon.png"), la
 
 PAGES = [
     st.Page(HERE / "views" / "overview.py", title="Overview", icon=":material/dashboard:",
-            url_path="overview", default=True),
+            url_path=state.DEFAULT_PAGE, default=True),
     st.Page(HERE / "views" / "trends.py", title="Term trends", icon=":material/show_chart:",
             url_path="trends"),
     st.Page(HERE / "views" / "themes.py", title="Themes", icon=":material/category:",

@@ -547,10 +547,29 @@ def keyed(name: str, *parts: object) -> str:
     return f"{name}_{hashlib.sha1(repr(parts).encode()).hexdigest()[:16]}"
 
 
+#: The default page's url path: Streamlit serves that page at the app's root only (an
+#: address ending in ``/overview`` opens a "Page not found" dialog), yet names the path in
+#: ``st.context.url`` when the page was opened at such an address.
+DEFAULT_PAGE = "overview"
+
+
 def link(query: str) -> str:
     """The full shareable address of this page with ``query``."""
-    base = st.context.url or ""
-    return f"{base}?{query}" if query else base
+    return page_link(st.context.url or "", current().page, query)
+
+
+def page_link(url: str, page: str, query: str) -> str:
+    """The shareable address of the page whose url path is ``page`` ("" for the default page)
+    at the address ``url``, with ``query``: the default page's at the app's root.
+
+    >>> page_link("http://h.example/policydata/overview", "", "q=x")
+    'http://h.example/policydata?q=x'
+    >>> page_link("http://h.example/trends", "trends", "q=x"), page_link("http://h.example", "", "")
+    ('http://h.example/trends?q=x', 'http://h.example')
+    """
+    if not page and url.rstrip("/").endswith("/" + DEFAULT_PAGE):
+        url = url.rstrip("/")[:-len(DEFAULT_PAGE) - 1]
+    return f"{url}?{query}" if query else url
 
 
 def root_path(url: str | None, page: str) -> str:
@@ -567,12 +586,19 @@ def root_path(url: str | None, page: str) -> str:
     ('/policydata/', '/')
     >>> root_path(None, "trends")
     './'
+
+    The default page opened at its own path (``/overview``, which Streamlit names in the
+    address though it serves the page at the root only) has the root above it too:
+
+    >>> root_path("http://127.0.0.1:8501/overview", "")
+    '/'
     """
     if not url:
         return "./"
     path = urlsplit(url).path.rstrip("/")
-    if page and path.endswith("/" + page):
-        path = path[:-len(page) - 1]
+    own = page or DEFAULT_PAGE
+    if path.endswith("/" + own):
+        path = path[:-len(own) - 1]
     return path + "/"
 
 

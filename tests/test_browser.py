@@ -426,6 +426,26 @@ def test_every_navigation_link_leads_to_its_own_page(servers: Any, app: Any) -> 
     assert "mentioning 'digital economy'" in page.text()
 
 
+def test_the_overview_opened_at_its_own_path_shares_a_link_to_the_root(servers: Any,
+                                                                       app: Any) -> None:
+    # Streamlit serves the default page at the root only ("/overview" opens a "Page not
+    # found" dialog), yet names its path in the page's address: the sidebar's link once
+    # passed "/overview?..." on, so whoever opened it met that dialog.
+    server = servers("multi")
+    page = app(server)
+    page.open("/overview?q=digital+economy")
+    shared = page.page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text()
+    address = urlsplit("".join(shared.split()))
+    assert address.path in ("", "/"), shared
+    assert parse_qs(address.query)["q"] == ["digital economy"]
+    links = nav_links(page)
+    assert urlsplit(links["Term trends"]).path == "/trends", links
+    page.open(f"/?{address.query}")  # the shared link: no dialog, the same view
+    check_page(page, "/")
+    assert page.page.locator('[role="dialog"]').count() == 0
+    assert "mentioning 'digital economy'" in page.text()
+
+
 # --------------------------------------------------------------------------- 5: drill down
 
 
