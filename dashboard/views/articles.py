@@ -11,6 +11,7 @@ from dashboard import data, state, ui
 from policydata.analysis import passages
 from policydata.corpus import why_not_loaded
 from policydata.filters import View, link_id
+from policydata.tokens import MAX_QUERY_LENGTH
 
 SORTS = {"-date": "newest first", "date": "oldest first", "hits": "most hits"}
 LONG_BODY = 8000  # characters of an article read on the page itself; longer ones scroll
@@ -29,6 +30,12 @@ def main() -> None:
     if view.sort == "hits" and not (view.filter.query or view.filter.themes):
         order = "newest first (no search or theme to count hits of)"
     ui.sentence(corpus.describe(view.filter) + f", {order}.")
+    searched = ", ".join(view.terms)
+    if searched and not (view.filter.query or view.filter.themes) and len(
+            searched) <= MAX_QUERY_LENGTH:  # (trend terms are no filter: offer them as one)
+        st.page_link("views/articles.py", icon=":material/search:",
+                     label=ui.plain(f"Search for the trend terms: {searched}"),
+                     query_params=state.params(view.with_filter(query=searched)))
     if view.back:  # opened from a trend point: the way back, with the filters as they were
         page, label = state.way_back(view.back)
         st.page_link(page, label=label, icon=":material/arrow_back:",
