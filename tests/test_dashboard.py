@@ -959,6 +959,13 @@ def test_a_keyness_cloud_names_what_it_is_compared_with(monkeypatch, tmp_path, s
     said = " ".join(h.value for h in at.html)
     assert "24 articles." in said and "against the other" not in said
     assert any("leaves nothing to compare with" in i.value for i in at.info)
+    # Two periods chosen but not B yet: what the cloud shows until then is said, so the
+    # message above does not read as the comparison's
+    at = app(monkeypatch, small, tmp_path, {"weight": "keyness", "compare": "dates"},
+             "views/words.py")
+    said = [i.value for i in at.info]
+    assert ("Choose the second period to compare with. Until then the cloud below is of the "
+            "articles the sidebar selects, by keyness against the rest of the corpus.") in said
 
 
 def test_tfidf_over_terms_in_nearly_every_article_says_it_ranks_as_count(monkeypatch, tmp_path,

@@ -86,7 +86,9 @@ def main() -> None:
     first = view.filter
     if view.compare and second is None:
         st.info("Choose the second " + ("period" if view.compare == "dates" else "theme") +
-                " to compare with.")
+                " to compare with. Until then the cloud below is of the articles the sidebar "
+                "selects" + (", by keyness against the rest of the corpus."
+                             if view.weight == "keyness" else "."))
     if second is not None and (view.compare == "dates" or view.filter.themes):
         shared(corpus.overlap(first, second))  # (without a theme A holds B: said above)
     panels = [("", first)] if second is None else [("A", first), ("B", second)]
