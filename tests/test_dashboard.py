@@ -16,7 +16,7 @@ import re
 import zipfile
 from collections import Counter
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -1053,23 +1053,23 @@ def test_keyness_over_the_whole_corpus_explains_itself(monkeypatch, tmp_path, sm
 
 def test_trend_terms_are_offered_as_the_articles_search(monkeypatch, tmp_path, small) -> None:
     # Terms brought from the trends page are no filter: "most hits" had nothing to count.
-    # The page offers them as its search, and the link it gives lists what the CLI lists.
+    # The page offers them as its search, and then lists what the library lists.
     at = app(monkeypatch, small, tmp_path, {"term": ["digital economy", "real economy"],
                                             "sort": "hits"}, "views/articles.py")
-    offer = [link for link in at.main.get("page_link")
-             if link.proto.label.startswith("Search for the trend terms")]
-    assert len(offer) == 1, [link.proto.label for link in at.main.get("page_link")]
-    params = parse_qs(offer[0].proto.query_string)
-    assert params["q"] == ["digital economy, real economy"] and params["sort"] == ["hits"]
-    at = app(monkeypatch, small, tmp_path / "again", params, "views/articles.py")
+    offer = at.button(key="search_terms")
+    assert offer.label.startswith("Search for the trend terms")
+    offer.click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.query_params["q"] == "digital economy, real economy"
+    assert at.query_params["sort"] == "hits"
+    assert at.sidebar.text_input(key="w_q").value == "digital economy, real economy"
     index = open_index(small, cache_dir=tmp_path)
     expected = an.articles(index, Filter(query="digital economy, real economy"),
                            sort="hits")
     table = at.dataframe[0].value
     assert table["hits"].tolist() == expected["hits"].tolist()[:len(table)]
     assert table["hits"].iloc[0] > 0 and len(table) == len(expected)
-    assert not [link for link in at.main.get("page_link")
-                if link.proto.label.startswith("Search for the trend terms")]
+    assert not [b for b in at.button if b.key == "search_terms"]
 
 
 def test_articles_page_table_reader_and_kwic(monkeypatch, tmp_path, small) -> None:

@@ -27,15 +27,18 @@ def main() -> None:
     view = run.view
     listed = corpus.articles(view.filter, sort=view.sort)  # (its first data.LISTED rows)
     order = SORTS[view.sort]
-    if view.sort == "hits" and not (view.filter.query or view.filter.themes):
+    counted = bool(view.filter.query or view.filter.themes)  # (hits: a search's or a theme's)
+    if view.sort == "hits" and not counted:
         order = "newest first (no search or theme to count hits of)"
     ui.sentence(corpus.describe(view.filter) + f", {order}.")
     searched = ", ".join(view.terms)
-    if searched and not (view.filter.query or view.filter.themes) and len(
+    if searched and not counted and len(
             searched) <= MAX_QUERY_LENGTH:  # (trend terms are no filter: offer them as one)
-        st.page_link("views/articles.py", icon=":material/search:",
-                     label=ui.plain(f"Search for the trend terms: {searched}"),
-                     query_params=state.params(view.with_filter(query=searched)))
+        # (Put in the sidebar's search box, as if typed: the view and the address follow it,
+        # where a link to this same page left the browser's address as it was.)
+        st.button(ui.plain(f"Search for the trend terms: {searched}"), key="search_terms",
+                  icon=":material/search:", type="tertiary",
+                  on_click=st.session_state.update, kwargs={"w_q": searched})
     if view.back:  # opened from a trend point: the way back, with the filters as they were
         page, label = state.way_back(view.back)
         st.page_link(page, label=label, icon=":material/arrow_back:",
@@ -47,7 +50,7 @@ def main() -> None:
         return
     ui.cut_note(listed)
     columns = ["date", "hits", "title", "words", "source", "themes"]  # hits in sight
-    if not (view.filter.query or view.filter.themes):
+    if not counted:
         columns.remove("hits")  # no search and no theme: nothing to count
     shown = listed.rows
     # The selection is a row number, so each table (its filter and order) is its own widget: a
