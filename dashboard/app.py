@@ -38,7 +38,9 @@ page = st.navigation(PAGES, position="hidden")
 
 sidebar.keep_upload_alive()
 linked = data.adopt_linked_dictionary()  # (before the themes a link names are checked)
-corpus = data.begin(data.corpus_source())
+source = data.corpus_source()
+ui.renewed(data.renewed(source), looked="_rescan" in st.session_state)
+corpus = data.begin(source)
 linked = data.dictionary_notes(linked)
 state.begin(themes=list(corpus.dictionary.names), sources=corpus.index.source_names,
             bounds=data.date_bounds(corpus), page=page.url_path,

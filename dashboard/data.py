@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import threading
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from dashboard import figures, state, ui
 from policydata import analysis as an
 from policydata.filters import Filter
 from policydata.index import Index
-from policydata.store import CacheError, open_index
+from policydata.store import BuildInfo, CacheError, build_index, open_index
 from policydata.themes import (
     ThemeDictionary,
     dictionary_from_link,
@@ -65,7 +67,8 @@ _STAGES = {"scan": "Scanning the corpus", "read": "Reading and tokenising articl
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load_index(path: str, cache_dir: str | None) -> Index:
+def _load_index(path: str, cache_dir: str | None, generation: int) -> Index:
+    """(``generation``: how many times :func:`look_for_new_files` found the corpus changed.)"""
     return _open(path, cache_dir)
 
 
@@ -76,19 +79,118 @@ def _load_upload_index(path: str, cache_dir: str | None) -> Index:
     return _open(path, cache_dir)
 
 
-def _open(path: str, cache_dir: str | None, *, rebuild: bool = False) -> Index:
-    bar = st.progress(0.0, text="Opening the corpus index")
+def _progress_bar(text: str) -> tuple[Any, Callable[[str, int, int], None]]:
+    bar = st.progress(0.0, text=text)
 
     def progress(stage: str, done: int, total: int) -> None:
         share = min(done / total, 1.0) if total else 0.0
         bar.progress(share, text=_STAGES.get(stage, stage))
 
+    return bar, progress
+
+
+def _server_themes() -> ThemeDictionary | None:
+    """The dictionary the server counts with (``$POLICYDATA_THEMES``), None for the shipped."""
     themes_file = os.environ.get("POLICYDATA_THEMES")
+    return load_themes(themes_file) if themes_file else None
+
+
+def _open(path: str, cache_dir: str | None, *, rebuild: bool = False) -> Index:
+    bar, progress = _progress_bar("Opening the corpus index")
     index = open_index(path, cache_dir=cache_dir, progress=progress, rebuild=rebuild,
-                       themes=load_themes(themes_file) if themes_file else None)
+                       themes=_server_themes())
     bar.empty()
     index.warm(index.stop_mask(an.default_stopwords()))
     return index
+
+
+#: Least time between two looks for new files in the server's corpus (by any session).
+RESCAN_SECONDS = 30.0
+
+
+@dataclass
+class _Generation:
+    """Which index of the server's corpus every session uses, and when it was read."""
+
+    number: int = 0
+    read_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    looked: float = float("-inf")  # time.monotonic() of the last look
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@st.cache_resource(show_spinner=False)
+def _generations() -> dict[tuple[str, str | None], _Generation]:
+    return {}
+
+
+_GENERATIONS_LOCK = threading.Lock()
+
+
+def _generation(source: CorpusSource) -> _Generation:
+    with _GENERATIONS_LOCK:
+        return _generations().setdefault((source.path, source.cache_dir), _Generation())
+
+
+def read_at(source: CorpusSource) -> dt.datetime:
+    """When the server read the corpus its sessions now see (UTC)."""
+    return _generation(source).read_at
+
+
+@dataclass(frozen=True)
+class Rescan:
+    """What :func:`look_for_new_files` found."""
+
+    info: BuildInfo | None = None  # None: it did not look (see ``wait`` and ``busy``)
+    wait: float = 0.0  # seconds until another look is allowed
+    busy: bool = False  # another session is looking now
+    error: str = ""
+
+    @property
+    def changed(self) -> bool:
+        info = self.info
+        return info is not None and bool(info.added or info.changed or info.removed
+                                         or info.rebuilt)
+
+
+def look_for_new_files(source: CorpusSource) -> Rescan:
+    """Update the server corpus's cached index with the files added, changed or removed since
+    it was read, and make every session use it on its next run.
+
+    Only the new and changed files are read (as ``policydata build`` does). At most one look
+    runs at a time and one per :data:`RESCAN_SECONDS`, whoever asks: a public dashboard's
+    visitors cannot keep the server scanning. An upload's corpus does not change: it is not
+    looked at.
+    """
+    if source.uploaded:
+        raise ValueError("an upload's corpus is not looked at again")
+    generation = _generation(source)
+    if not generation.lock.acquire(blocking=False):
+        return Rescan(busy=True)
+    try:
+        wait = generation.looked + RESCAN_SECONDS - time.monotonic()
+        if wait > 0:
+            return Rescan(wait=wait)
+        generation.looked = time.monotonic()
+        bar, progress = _progress_bar("Looking for new and changed files")
+        try:
+            info = build_index(source.path, cache_dir=source.cache_dir, progress=progress,
+                               themes=_server_themes())
+        except (OSError, CacheError) as error:
+            return Rescan(error=ui.plain(error))
+        finally:
+            bar.empty()
+        result = Rescan(info=info)
+        if result.changed:
+            # The new index is loaded here, before any session is sent to it, and the old one
+            # left to the sessions still drawing with it (then freed).
+            old = generation.number
+            _load_index(source.path, source.cache_dir, old + 1)
+            generation.number = old + 1
+            generation.read_at = dt.datetime.now(dt.UTC)
+            _load_index.clear(source.path, source.cache_dir, old)
+        return result
+    finally:
+        generation.lock.release()
 
 
 def upload_source(folder: Path | str, notes: Sequence[UploadNote] = ()) -> CorpusSource:
@@ -107,9 +209,10 @@ def forget_upload(folder: Path | str) -> None:
 
 def load_index(source: CorpusSource) -> Index:
     """The shared index of ``source`` (built with a progress bar on first use)."""
-    load = _load_upload_index if source.uploaded else _load_index
     try:
-        return load(source.path, source.cache_dir)
+        if source.uploaded:
+            return _load_upload_index(source.path, source.cache_dir)
+        return _load_index(source.path, source.cache_dir, _generation(source).number)
     except FileNotFoundError as error:
         st.error(f"The corpus cannot be opened: {ui.plain(error)}. Start the dashboard with "
                  "`policydata serve --corpus PATH` or set POLICYDATA_CORPUS.")
@@ -570,6 +673,26 @@ def current() -> Corpus:
 #: Widgets whose values belong to one corpus (its dates, sources and themes).
 CORPUS_WIDGETS = ("w_dates", "w_dates2", "w_source", "w_theme", "w_theme2", "w_period",
                   "w_focus")
+
+
+def renewed(source: CorpusSource) -> dt.datetime | None:
+    """When the server read its corpus again since this session's last run (a look for new
+    files, by any session), else None: the session's numbers may have changed under it.
+
+    The session's widgets for dates, sources and themes are then drawn again from its view
+    (the URL): a date range that was the whole corpus stays the whole corpus, new articles
+    after its old last date included."""
+    if source.uploaded:
+        return None
+    generation = _generation(source)
+    seen = st.session_state.get("_generation_seen", {})
+    before = seen.get(source.path, generation.number)
+    st.session_state["_generation_seen"] = {**seen, source.path: generation.number}
+    if before == generation.number:
+        return None
+    for key in CORPUS_WIDGETS:
+        st.session_state.pop(key, None)
+    return generation.read_at
 
 
 def begin(source: CorpusSource) -> Corpus:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import html
 import re
 import unicodedata
@@ -19,7 +20,7 @@ from policydata.filters import MAX_PERIODS, MAX_SMOOTH, Filter, operator_note
 from policydata.tokens import HAN
 
 if TYPE_CHECKING:
-    from dashboard.data import ArticleList, Corpus, KwicLines
+    from dashboard.data import ArticleList, Corpus, KwicLines, Rescan
 
 #: Characters that Streamlit's Markdown (notes, labels, messages) would read as formatting,
 #: links, HTML, character references (``&rlm;``), LaTeX or emoji codes.
@@ -668,3 +669,35 @@ def _slug(name: str, most: int = 40) -> str:
 
 
 _HAN_CHAR = re.compile(f"[{HAN}]")
+
+
+def renewed(when: dt.datetime | None, *, looked: bool) -> None:
+    """Tell a session that the corpus was read again since its last run (its numbers may have
+    changed under it), unless its own look for new files did it (``looked``: said on the
+    page)."""
+    if when is not None and not looked:
+        st.toast(f"The corpus was read again at {when:%H:%M} UTC, with the files added, changed "
+                 "or removed since: the numbers now include them.", icon=":material/refresh:")
+
+
+def rescan_result(result: Rescan, every: float) -> None:
+    """What a look for new files found (:func:`dashboard.data.look_for_new_files`)."""
+    info = result.info
+    if result.busy:
+        st.info("Another visitor is looking for new files right now: every page shows what "
+                "it finds once it is done.")
+    elif result.error:
+        st.error(f"The corpus could not be read again: {result.error}. The pages still show "
+                 "the articles read before.")
+    elif info is None:
+        st.info(f"The corpus was looked at less than {every:.0f} seconds ago; look again in "
+                f"{max(1, round(result.wait))} s.")
+    elif not result.changed:
+        st.success(f"No file was added, changed or removed since ({info.files:,} files).",
+                   icon=":material/check_circle:")
+    else:
+        rebuilt = f" The index was built again: {plain(info.reason)}." if info.rebuilt else ""
+        st.success(f"{info.added:,} files added, {info.changed:,} changed and "
+                   f"{info.removed:,} removed ({info.tokenised:,} articles read): every page "
+                   f"now shows them, for every visitor.{rebuilt}",
+                   icon=":material/check_circle:")

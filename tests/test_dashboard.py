@@ -2487,3 +2487,63 @@ def test_the_reader_links_an_articles_address_only_when_it_is_plain_http(monkeyp
     # another scheme, or a character that hides what the address is: text, not a link
     assert "<a " not in reader["t#2"] and "javascript:alert(1)" in reader["t#2"]
     assert "<a " not in reader["t#3"] and "[U+202E]gnp.exe" in reader["t#3"]
+
+
+def _shown(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_a_look_for_new_files_shows_them_to_every_session(monkeypatch, tmp_path) -> None:
+    corpus = small_corpus(tmp_path / "corpus")
+    cache = tmp_path / "cache"
+    first = app(monkeypatch, corpus, cache)
+    other = app(monkeypatch, corpus, cache, {"term": "digital economy"}, page="views/trends.py")
+    assert _shown(first)["Articles"] == "24"
+    assert "The server read this corpus at" in " ".join(c.value for c in first.caption)
+    before = spec(other)
+    # (One new article is dated after the corpus's last date: the date range that was the
+    # whole corpus grows to it.)
+    write_article(corpus / "xinhua", "new.txt", "2023-12-30", "New", "Digital economy. " * 5)
+    write_article(corpus / "miit", "new.txt", "2023-06-30", "New too", "The real economy.")
+    (corpus / "miit" / "000.txt").unlink()
+
+    first.button(key="rescan").click().run()
+    assert not first.exception
+    assert _shown(first)["Articles"] == "25"
+    said = " ".join(s.value for s in first.success)
+    assert "2 files added, 0 changed and 1 removed (2 articles read)" in said, said
+    assert not first.toast  # (the session that looked is told on the page)
+    index = open_index(corpus, cache_dir=cache)
+    assert int(index.words.sum()) == int(_shown(first)["Words"].replace(",", ""))
+
+    # Another session draws from the new index on its next run, and is told why its numbers
+    # moved; the trend holds the new article's matches.
+    other.run()
+    assert not other.exception
+    assert "read again" in " ".join(t.value for t in other.toast)
+    after = spec(other)
+    assert after != before
+    trend = an.term_trend(index, ["digital economy"], Filter(), freq="month")
+    assert values(after["data"][0])[-1] == pytest.approx(trend["per_10k"].iloc[-1])
+    other.run()
+    assert not other.toast  # (told once)
+
+    # A second look at once is refused, saying when to look again; after the wait, a look
+    # that finds nothing says so and leaves the index as it was.
+    first.button(key="rescan").click().run()
+    assert "less than 30 seconds ago" in " ".join(i.value for i in first.info)
+    monkeypatch.setattr(data, "RESCAN_SECONDS", 0.0)
+    first.button(key="rescan").click().run()
+    assert "No file was added, changed or removed since (25 files)" in " ".join(
+        s.value for s in first.success)
+    other.run()
+    assert not other.toast
+
+
+def test_an_uploaded_corpus_offers_no_look_for_new_files(monkeypatch, tmp_path) -> None:
+    at = app(monkeypatch, SEEDS, tmp_path / "cache")
+    assert at.button(key="rescan")
+    upload_zip(at, {"a.txt": " date 2023-01-02 A\n\nDigital economy.\n"})
+    assert not [b for b in at.button if b.key == "rescan"]
+    with pytest.raises(ValueError):
+        data.look_for_new_files(data.upload_source(tmp_path))

@@ -111,6 +111,8 @@ def main() -> None:
                      query_params=state.params())
 
     st.subheader("Load report")
+    if not corpus.source.uploaded:
+        freshness(corpus.source)
     skipped = pd.DataFrame(info["skipped"], columns=["path", "reason"])
     warnings = pd.DataFrame(info["warnings"], columns=["path", "reason"])
     if not whole["documents"]:  # (the whole corpus's: a filter that selects none is not this)
@@ -137,6 +139,20 @@ def main() -> None:
                  height=min(35 * min(len(short.rows), SHORT_SHOWN) + 38, 400),
                  column_config={"title": st.column_config.TextColumn(width="large")})
         ui.csv_download(short.rows, None, "short-articles.csv", key="dl_short")
+
+
+def freshness(source: data.CorpusSource) -> None:
+    """When the server read the corpus, and a button that looks for files added since."""
+    text, button = st.columns([4, 1], vertical_alignment="center")
+    text.caption(f"The server read this corpus at {data.read_at(source):%Y-%m-%d %H:%M} UTC. "
+                 "Files added, changed or removed since are left out until it looks again "
+                 "(for every visitor at once; only the new and changed files are read).")
+    if button.button("Look for new files", key="rescan", icon=":material/refresh:"):
+        st.session_state["_rescan"] = data.look_for_new_files(source)
+        st.rerun()  # (every page and the sidebar drawn again from the new index)
+    result = st.session_state.pop("_rescan", None)
+    if result is not None:
+        ui.rescan_result(result, data.RESCAN_SECONDS)
 
 
 main()
