@@ -693,11 +693,12 @@ def rescan_result(result: Rescan, every: float) -> None:
         st.info(f"The corpus was looked at less than {every:.0f} seconds ago; look again in "
                 f"{max(1, round(result.wait))} s.")
     elif not result.changed:
-        st.success(f"No file was added, changed or removed since ({info.files:,} files).",
+        st.success(f"No file was added, changed or removed since ({rows(info.files, 'file')}).",
                    icon=":material/check_circle:")
     else:
         rebuilt = f" The index was built again: {plain(info.reason)}." if info.rebuilt else ""
-        st.success(f"{info.added:,} files added, {info.changed:,} changed and "
-                   f"{info.removed:,} removed ({info.tokenised:,} articles read): every page "
-                   f"now shows them, for every visitor.{rebuilt}",
+        st.success(f"Files added: {info.added:,}, changed: {info.changed:,}, removed: "
+                   f"{info.removed:,} ({rows(info.tokenised, 'article')} read; files not "
+                   f"loaded are in the report below): every page now shows them, for every "
+                   f"visitor.{rebuilt}",
                    icon=":material/check_circle:")

@@ -1061,3 +1061,42 @@ def test_an_upload_is_removed_once_its_tab_is_closed(tmp_path: Path, chromium: A
         first_context.close()
         server.stop()
     assert "Traceback" not in server.logs(), server.logs()[-3000:]
+
+
+def test_a_look_for_new_files_reaches_every_open_page(tmp_path: Path, app: Any) -> None:
+    """A file added to the corpus of a running server: one page presses 'Look for new files'
+    and sees it counted; another open page is told, and counts it, on its next run."""
+    corpus = b.write_multi_corpus(tmp_path / "grows")
+    server = b.Server(corpus, tmp_path / "cache")
+    server.start()
+    try:
+        looker, other = app(server), app(server)
+        looker.open("/")
+        other.open("/trends?term=economy&freq=year")
+        articles = looker.page.locator('[data-testid="stMetric"]', has_text="Articles")
+        before = int(articles.locator('[data-testid="stMetricValue"]').inner_text()
+                     .replace(",", ""))
+        (corpus / "later").mkdir()
+        (corpus / "later" / "new.txt").write_text(
+            " date 2025-06-01 Much later\n\nThe digital economy grows.\n", encoding="utf-8")
+
+        button = looker.page.get_by_role("button", name="Look for new files")
+        button.scroll_into_view_if_needed()
+        looker.act(button.click, runs=2)  # (the look's run, then the run it asks for)
+        looker.page.get_by_text("Files added: 1, changed: 0, removed: 0 (1 article read").wait_for()
+        after = int(articles.locator('[data-testid="stMetricValue"]').inner_text()
+                    .replace(",", ""))
+        assert after == before + 1
+        check_page(looker, "/")
+        looker.screenshot("look-for-new-files")
+
+        # The other page's next run draws from the new index, up to 2025-06-01, and says
+        # why.
+        other.act(segmented(other, "Period").get_by_text("quarter", exact=True).click)
+        other.page.get_by_text("The corpus was read again").wait_for()
+        check_page(other, "/trends")
+        dates = other.page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input')
+        shown = " ".join(dates.nth(i).input_value() for i in range(dates.count()))
+        assert "2025-06-01" in shown, shown
+    finally:
+        server.stop()

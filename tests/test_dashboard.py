@@ -2511,7 +2511,7 @@ def test_a_look_for_new_files_shows_them_to_every_session(monkeypatch, tmp_path)
     assert not first.exception
     assert _shown(first)["Articles"] == "25"
     said = " ".join(s.value for s in first.success)
-    assert "2 files added, 0 changed and 1 removed (2 articles read)" in said, said
+    assert "Files added: 2, changed: 0, removed: 1 (2 articles read;" in said, said
     assert not first.toast  # (the session that looked is told on the page)
     index = open_index(corpus, cache_dir=cache)
     assert int(index.words.sum()) == int(_shown(first)["Words"].replace(",", ""))
