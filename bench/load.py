@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -389,17 +390,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ramp", type=float, default=0.5,
                         help="seconds between the starts of two sessions (default 0.5)")
     args = parser.parse_args(argv)
+    return measure_and_write(
+        lambda: run(args.corpus, sessions=args.sessions, rounds=args.rounds,
+                    cache=args.cache_dir, timeout=args.timeout, ramp=args.ramp),
+        table, args.out, corpus=args.corpus, sessions=args.sessions, rounds=args.rounds)
+
+
+def measure_and_write(measure: Callable[[], dict[str, Any]],
+                      table: Callable[[dict[str, Any]], str], out: Path, *, corpus: Path,
+                      sessions: int, rounds: int) -> int:
+    """Run ``measure()``, write its result to ``out`` as JSON and print ``table(result)``;
+    exit status 1 on any error or a session not completed. A measurement that raises still
+    writes a result naming the error, so a caller sees what went wrong (also used by
+    ``load_ws.py``)."""
     try:
-        result = run(args.corpus, sessions=args.sessions, rounds=args.rounds,
-                     cache=args.cache_dir, timeout=args.timeout, ramp=args.ramp)
-    except Exception as error:  # still write a result, so a caller sees what went wrong
-        result = {"corpus": str(args.corpus), **_provenance(), "sessions": args.sessions,
-                  "rounds": args.rounds, "completed": 0,
+        result = measure()
+    except Exception as error:
+        result = {"corpus": str(corpus), **_provenance(), "sessions": sessions,
+                  "rounds": rounds, "completed": 0,
                   "errors": [f"{type(error).__name__}: {error}"]}
-        args.out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+        out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
         print("error:", result["errors"][0], file=sys.stderr)
         return 1
-    args.out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
     print(table(result))
     for error in result["errors"][:20]:
         print("error:", error)

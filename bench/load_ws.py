@@ -43,7 +43,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
 import statistics
 import sys
@@ -65,6 +64,7 @@ from load import (
     _indexed_articles,
     _machine_cpu,
     _provenance,
+    measure_and_write,
     percentile,
 )
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -701,21 +701,10 @@ def main(argv: list[str] | None = None) -> int:
                         default=ROOT / "bench" / "RESULTS-load-ws.json")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per action")
     args = parser.parse_args(argv)
-    try:
-        result = run(args.corpus, sessions=args.sessions, rounds=args.rounds, cache=args.cache,
-                     timeout=args.timeout, ramp=args.ramp, think=args.think)
-    except Exception as error:  # still write a result, so a caller sees what went wrong
-        result = {"corpus": str(args.corpus), **_provenance(), "sessions": args.sessions,
-                  "rounds": args.rounds, "completed": 0,
-                  "errors": [f"{type(error).__name__}: {error}"]}
-        args.out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
-        print("error:", result["errors"][0], file=sys.stderr)
-        return 1
-    args.out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
-    print(table(result))
-    for error in result["errors"][:20]:
-        print("error:", error)
-    return 1 if result["errors"] or result["completed"] < result["sessions"] else 0
+    return measure_and_write(
+        lambda: run(args.corpus, sessions=args.sessions, rounds=args.rounds, cache=args.cache,
+                    timeout=args.timeout, ramp=args.ramp, think=args.think),
+        table, args.out, corpus=args.corpus, sessions=args.sessions, rounds=args.rounds)
 
 
 if __name__ == "__main__":

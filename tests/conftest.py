@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -96,3 +99,14 @@ def today() -> dt.date:
 
 os.environ.setdefault("POLICYDATA_CACHE_DIR", str(Path(os.environ.get("TMPDIR", "/tmp"))
                                                    / f"policydata-test-cache-{os.getuid()}"))
+
+
+def bench_script(name: str) -> ModuleType:
+    """``bench/<name>.py`` imported as the module ``bench_<name>``, registered in
+    ``sys.modules`` (worker processes pickle its functions; dataclasses look it up)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", ROOT / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module

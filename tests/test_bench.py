@@ -5,27 +5,17 @@ writes its report (the full runs are in ``bench/RESULTS.md``; nothing here is ti
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, bench_script
 
 from policydata import analysis as an
 from policydata.corpus import load_corpus
 from policydata.store import open_index
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # (its worker processes pickle its functions)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -33,7 +23,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_the_generated_corpus_is_deterministic_and_loads_whole(tmp_path: Path) -> None:
-    gen = _generator()
+    gen = bench_script("generate")
     articles = gen.CHUNK + 200  # (two chunks: the second drawn from its own seed)
     one = gen.generate(tmp_path / "one", articles, seed=3)
     gen.generate(tmp_path / "two", articles, seed=3, jobs=2)

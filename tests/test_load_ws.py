@@ -4,26 +4,15 @@ browser (the full size runs in bench/load_ws.py), and the checks that make a wal
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, small_corpus
+from conftest import ROOT, bench_script, small_corpus
 
-
-def _load_ws():
-    spec = importlib.util.spec_from_file_location("bench_load_ws", ROOT / "bench" / "load_ws.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # (its dataclasses look their module up)
-    spec.loader.exec_module(module)
-    return module
-
-
-L = _load_ws()
+L = bench_script("load_ws")
 
 
 def test_concurrent_clients_walk_every_page(tmp_path: Path) -> None:
