@@ -31,12 +31,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -46,6 +48,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 sys.path.insert(0, str(ROOT / "tests"))
 # The run counter and idle test used by the browser tests.
 from browser import IDLE, RunWatcher  # noqa: E402
+
+T = TypeVar("T")  # what a load test's drive returns
 
 STATE = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
@@ -61,6 +65,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class ServerLog:
+    """Reads a server's stderr (unread, a full pipe would stop the server) and keeps its
+    tracebacks and error lines."""
+
+    MARKS = ("Traceback", "ERROR", "Exception")
+
+    def __init__(self, stream: Any) -> None:
+        self.errors: list[str] = []
+        self.tail: deque[str] = deque(maxlen=40)
+        self._thread = threading.Thread(target=self._read, args=(stream,),
+                                         daemon=True)
+        self._thread.start()
+
+    def _read(self, stream: Any) -> None:
+        if stream is None:
+            return
+        for raw in stream:
+            line = raw.decode("utf-8", "replace").rstrip()
+            self.tail.append(line)
+            if any(mark in line for mark in self.MARKS) and len(self.errors) < 50:
+                self.errors.append(line[:300])
+
+
 class Server:
     """``streamlit run dashboard/app.py`` on a corpus, in its own process group."""
 
@@ -74,6 +101,7 @@ class Server:
              "--server.headless", "true"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             start_new_session=True)
+        self.log = ServerLog(self.process.stderr)
         deadline = time.time() + 120
         while time.time() < deadline:
             try:
@@ -248,6 +276,43 @@ async def _run(server: Server, sessions: int, rounds: int, timeout: float, ramp:
     return group
 
 
+def under_load(corpus: Path, cache: Path | None, drive: Callable[[Server], Awaitable[T]],
+               memory: dict[str, int]) -> tuple[T, float, int, int | None, Server]:
+    """Start a server on ``corpus`` (its index cache in ``cache``, else a temporary folder),
+    run ``drive(server)`` and stop the server.
+
+    ``memory`` gets the server's memory at ``start``, and its ``peak`` sampled every 0.25 s
+    once ``drive`` sets ``memory["warm"]``. Returns what ``drive`` returned, the seconds it
+    took, the server's memory when it was done, the articles in the index (None if unread)
+    and the stopped server (its ``log``)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(Path(corpus), Path(cache or tmp))
+        try:
+            memory["start"] = server.rss()
+            started = time.perf_counter()
+
+            async def sample() -> None:
+                while True:
+                    if memory["warm"]:
+                        memory["peak"] = max(memory["peak"], server.rss())
+                    await asyncio.sleep(0.25)
+
+            async def main() -> T:
+                sampler = asyncio.create_task(sample())
+                try:
+                    return await drive(server)
+                finally:
+                    sampler.cancel()
+
+            result = asyncio.run(main())
+            elapsed = time.perf_counter() - started
+            after = server.rss()
+        finally:
+            server.stop()
+        articles = _indexed_articles(Path(corpus), Path(cache or tmp))
+    return result, elapsed, after, articles, server
+
+
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return float("nan")
@@ -286,32 +351,11 @@ def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None
     """Run the load test and return its figures (see the module docstring)."""
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh)")
-    with tempfile.TemporaryDirectory() as tmp:
-        server = Server(Path(corpus), Path(cache or tmp))
-        try:
-            memory = {"start": server.rss(), "warm": 0, "peak": 0}
-            cpu = {"server": 0.0, "machine": 0.0, "wall": 0.0}
-            started = time.perf_counter()
-
-            async def sample() -> None:
-                while True:
-                    if memory["warm"]:
-                        memory["peak"] = max(memory["peak"], server.rss())
-                    await asyncio.sleep(0.25)
-
-            async def main() -> list[Session]:
-                sampler = asyncio.create_task(sample())
-                try:
-                    return await _run(server, sessions, rounds, timeout, ramp, memory, cpu)
-                finally:
-                    sampler.cancel()
-
-            group = asyncio.run(main())
-            elapsed = time.perf_counter() - started
-            after = server.rss()
-        finally:
-            server.stop()
-        articles = _indexed_articles(Path(corpus), Path(cache or tmp))
+    memory = {"warm": 0, "peak": 0}
+    cpu = {"server": 0.0, "machine": 0.0, "wall": 0.0}
+    group, elapsed, after, articles, _ = under_load(
+        corpus, cache, lambda server: _run(server, sessions, rounds, timeout, ramp, memory, cpu),
+        memory)
     timings: dict[str, list[float]] = {}
     for session in group:
         for kind, values in session.timings.items():
@@ -414,8 +458,8 @@ def measure_and_write(measure: Callable[[], dict[str, Any]],
         return 1
     out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
     print(table(result))
-    for error in result["errors"][:20]:
-        print("error:", error)
+    for line in result["errors"][:20]:
+        print("error:", line)
     return 1 if result["errors"] or result["completed"] < result["sessions"] else 0
 
 

@@ -46,11 +46,9 @@ import contextlib
 import os
 import statistics
 import sys
-import tempfile
-import threading
 import time
 import urllib.request
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,11 +59,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import (
     ROOT,
     Server,
-    _indexed_articles,
     _machine_cpu,
     _provenance,
     measure_and_write,
     percentile,
+    under_load,
 )
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
@@ -517,29 +515,6 @@ async def _run(server: Server, sessions: int, rounds: int, timeout: float, ramp:
     return group
 
 
-class _ServerLog:
-    """Reads the server's stderr (``load.Server`` pipes it; unread, a full pipe would stop the
-    server) and keeps its tracebacks and error lines."""
-
-    MARKS = ("Traceback", "ERROR", "Exception")
-
-    def __init__(self, server: Server) -> None:
-        self.errors: list[str] = []
-        self.tail: deque[str] = deque(maxlen=40)
-        self._thread = threading.Thread(target=self._read, args=(server.process.stderr,),
-                                         daemon=True)
-        self._thread.start()
-
-    def _read(self, stream: Any) -> None:
-        if stream is None:
-            return
-        for raw in stream:
-            line = raw.decode("utf-8", "replace").rstrip()
-            self.tail.append(line)
-            if any(mark in line for mark in self.MARKS) and len(self.errors) < 50:
-                self.errors.append(line[:300])
-
-
 #: Kinds of errors, by what their message holds (the first that matches).
 ERROR_KINDS = [
     ("exception element", ("exception: ",)),
@@ -567,34 +542,11 @@ def _figures(values: list[float]) -> dict[str, Any]:
 def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None = None,
         timeout: float = 120.0, ramp: float = 0.5, think: float = 1.0) -> dict[str, Any]:
     """Run the load test and return its figures (see the module docstring)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        server = Server(Path(corpus), Path(cache or tmp))
-        log = _ServerLog(server)
-        try:
-            memory = {"start": server.rss(), "loaded": 0, "warm": 0, "peak": 0}
-            cpu = {"server": 0.0, "machine": 0.0, "clients": 0.0, "wall": 0.0}
-            started = time.perf_counter()
-
-            async def sample() -> None:
-                while True:
-                    if memory["warm"]:
-                        memory["peak"] = max(memory["peak"], server.rss())
-                    await asyncio.sleep(0.25)
-
-            async def main() -> list[Session]:
-                sampler = asyncio.create_task(sample())
-                try:
-                    return await _run(server, sessions, rounds, timeout, ramp, think, memory,
-                                      cpu)
-                finally:
-                    sampler.cancel()
-
-            group = asyncio.run(main())
-            elapsed = time.perf_counter() - started
-            after = server.rss()
-        finally:
-            server.stop()
-        articles = _indexed_articles(Path(corpus), Path(cache or tmp))
+    memory = {"loaded": 0, "warm": 0, "peak": 0}
+    cpu = {"server": 0.0, "machine": 0.0, "clients": 0.0, "wall": 0.0}
+    group, elapsed, after, articles, server = under_load(
+        corpus, cache, lambda server: _run(server, sessions, rounds, timeout, ramp, think,
+                                           memory, cpu), memory)
     timings: dict[str, list[float]] = {}
     steps: dict[str, list[float]] = {}
     for session in group:
@@ -604,7 +556,7 @@ def run(corpus: Path, *, sessions: int = 20, rounds: int = 2, cache: Path | None
             steps.setdefault(label, []).extend(values)
     reruns = timings.get("filter change", [])
     errors = [f"client {s.number}: {e}" for s in group for e in s.errors]
-    errors += [f"server log: {line}" for line in log.errors]
+    errors += [f"server log: {line}" for line in server.log.errors]
     runs = sum(s.runs for s in group)
     connects = [c for s in group for c in s.connects]
     return {
