@@ -334,6 +334,9 @@ def test_a_corpus_default_period_stays_out_of_the_link() -> None:
      ["'term' has 30 values; the first 20 are kept"]),
     ({"stop": [f"w{i}" for i in range(60)]}, None,
      ["'stop' has 60 values; the first 50 are kept"]),
+    # an empty term (``?term=&term=economy``): said, the others kept
+    ({"term": ["", "economy", "  "]}, ("economy",),
+     ["'term': an empty value was ignored", "'term': an empty value was ignored"]),
 ])
 def test_notes_say_once_what_was_dropped(params, terms, said) -> None:
     view, notes = parse(params)

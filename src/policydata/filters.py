@@ -507,8 +507,11 @@ def view_from_params(params: Mapping[str, Any], *, themes: Iterable[str] | None 
     given = params.get("term", [])
     given_count = 1 if isinstance(given, str) else len(given)
     for value in get("term"):
+        if not value.strip():  # (``?term=``: a link cut short, or a script's empty slot)
+            notes.append("'term': an empty value was ignored")
+            continue
         term = " ".join(_query(value, "term", notes, check).split())  # ("a  b": one term)
-        if not term:
+        if not term:  # (refused by _query, which said why)
             continue
         # (counted alike: "ECONOMY" is "economy", "high-quality" is "high quality")
         key = tuple(str(parse_term(part)) for part in split_query(term))
