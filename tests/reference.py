@@ -239,12 +239,19 @@ def count(text: str, queries: list[str] | str) -> int:
 
 
 def strip_footer(body: str) -> str:
-    """Rule 1: drop everything from the first line that starts with ``Share this:``."""
+    """Rule 1: drop everything from the last line that starts with ``Share this:``, unless
+    more than 100 words follow from that line on and more than before it (share buttons
+    above the article, not a trailing footer: docs/COUNTING.md)."""
     lines = body.split("\n")
-    for k, line in enumerate(lines):
-        if line.lstrip(" \t").startswith("Share this:"):
-            return "\n".join(lines[:k])
-    return body
+    shares = [k for k, line in enumerate(lines) if line.lstrip(" \t").startswith("Share this:")]
+    if not shares:
+        return body
+    last = shares[-1]
+    before = sum(len(line.split()) for line in lines[:last])
+    after = sum(len(line.split()) for line in lines[last:])
+    if after > 100 and after > before:
+        return body
+    return "\n".join(lines[:last])
 
 
 def document_text(title: str, body: str) -> str:

@@ -525,6 +525,26 @@ def test_scan_symbolic_links(tmp_path: Path):
     assert len(problems) == 5
 
 
+def test_a_link_to_a_folder_of_the_corpus_leaves_the_folder_its_own_name(tmp_path: Path):
+    # 'latest' sorts before 'xinhua' and links to it: the articles are xinhua's (source, ids),
+    # and the link is the second way to them, reported, whichever name sorts first.
+    write(tmp_path, "c/xinhua/a.txt", ARTICLE)
+    write(tmp_path, "c/xinhua/deeper/b.txt", ARTICLE.replace("Digital", "Other"))
+    os.symlink("xinhua", tmp_path / "c" / "latest")
+    os.symlink("..", tmp_path / "c" / "xinhua" / "deeper" / "up")  # (a loop, via a link)
+    write(tmp_path, "outside/o.txt", ARTICLE.replace("Digital", "Third"))
+    os.symlink(tmp_path / "outside", tmp_path / "c" / "mirror")  # (a folder of its own)
+    docs, report = load(tmp_path / "c")
+    assert sorted((d.source, d.path) for d in docs) == [
+        ("mirror", "mirror/o.txt"), ("xinhua", "xinhua/a.txt"), ("xinhua", "xinhua/deeper/b.txt")]
+    reasons = {p.path: p.reason for p in report.skipped}
+    assert reasons == {
+        "latest": "folder already read as 'xinhua' (symbolic link loop or second link to it); "
+                  "not read again",
+        "xinhua/deeper/up": "folder already read as 'xinhua' (symbolic link loop or second "
+                            "link to it); not read again"}
+
+
 def test_scan_deep_nesting_does_not_overflow(tmp_path: Path):
     depth = 1100  # deeper than Python's recursion limit
     fds = [os.open(tmp_path, os.O_RDONLY)]
@@ -618,6 +638,14 @@ def test_the_seed_article():
     ("Text.\nPlease share this: it matters.\n", "Text.\nPlease share this: it matters."),
     ("Text with Share this: inside a line.\n", "Text with Share this: inside a line."),
     ("Share this:\n", ""),
+    # the last such line starts the footer: share buttons above the article are text
+    ("By a reporter\nShare this: Twitter\n\nText.\n\nShare this:\nFacebook\n",
+     "By a reporter\nShare this: Twitter\n\nText."),
+    # share buttons above a long article, and no footer: not a trailing footer, nothing cut
+    ("By a reporter\nShare this: Twitter\n\n" + "Text. " * 101,
+     "By a reporter\nShare this: Twitter\n\n" + ("Text. " * 101).strip()),
+    # a long footer after a longer article is cut (and reported, see below)
+    ("Text. " * 200 + "\nShare this:\n" + "Related. " * 101, ("Text. " * 200).strip()),
 ])
 def test_footer(body: str, kept: str):
     assert corpus.strip_footer(body) == kept
@@ -763,14 +791,14 @@ def test_header_problems(tmp_path: Path, text: str, reason: str):
                  id="only a footer"),
     pytest.param(" date 2023-09-02\n\nBody\n", ["header has a date but no title"],
                  id="no title"),
-    pytest.param("---\ndate: 2023-09-02\n---\nBody\n", ["front matter has no 'title'; the file "
-                 "name 'a' is used"], id="front matter without title"),
+    pytest.param("---\ndate: 2023-09-02\n---\nBody\n", ["front matter has no 'title'"],
+                 id="front matter without title"),
     # a title of spaces and a zero-width space shows nothing: it is no title either
     pytest.param(" date 2023-09-02 \u00a0\u2003\u3000\u200b\n\nBody\n",
                  ["header has a date but no title (only [U+200B])"], id="invisible title"),
     pytest.param("---\ndate: 2023-09-02\ntitle: \"\u200b\u200e\"\n---\nBody\n",
-                 ["front matter has no 'title' (only [U+200B][U+200E]); the file name 'a' is "
-                  "used"], id="front matter, invisible title"),
+                 ["front matter has no 'title' (only [U+200B][U+200E])"],
+                 id="front matter, invisible title"),
     pytest.param(" date 2023-09-02 Title\n\n\u200b\u2060\n", ["title with no body"],
                  id="invisible body"),
     # a time after the date is not taken for the title without a word
@@ -787,6 +815,9 @@ def test_loaded_with_a_warning(tmp_path: Path, text: str, warnings: list[str]):
     for reason, expected in zip(got, warnings, strict=True):
         assert expected in reason
     assert doc.date == dt.date(2023, 9, 2)
+    if "no title" in warnings[0] or "no 'title'" in warnings[0]:
+        # no words counted that the file does not hold as its title (the file name 'a')
+        assert not any(c.isalnum() for c in doc.title) and doc.text.endswith("\n\nBody")
 
 
 @pytest.mark.parametrize("data", [
@@ -1753,11 +1784,16 @@ def test_resolve_equals_brute_force(docs: list[tuple[str, str, str]]) -> None:
 @settings(max_examples=400, deadline=None)
 @given(body=st.lists(st.sampled_from(
     ["Share this:", "share this:", " Share this: x", "\tShare this:", "a Share this:", "\n",
-     "\n\n", "text", " ", "Facebook", "Share this", "Share this:Twitter"]), max_size=12)
-    .map("".join))
+     "\n\n", "text", " ", "Facebook", "Share this", "Share this:Twitter", "word " * 60]),
+    max_size=12).map("".join))
 def test_strip_footer_equals_the_footer_regex(body: str) -> None:
-    m = corpus.FOOTER.search(body)
+    *_, m = [None, *corpus.FOOTER.finditer(body)]  # (the last footer line)
+    if m is not None:
+        after, before = len(body[m.start():].split()), len(body[:m.start()].split())
+        if after > corpus.FOOTER_WORDS and after > before:
+            m = None  # (share buttons above the article)
     assert corpus.strip_footer(body) == (body[:m.start()] if m else body).strip()
+    assert corpus.strip_footer(body) == ref.strip_footer(body).strip()
 
 
 @settings(max_examples=300, deadline=None)
@@ -1954,23 +1990,40 @@ def test_a_corpus_folder_whose_own_name_is_not_utf8_loads(tmp_path: Path, cache:
 
 
 def test_a_long_share_this_cut_is_reported(tmp_path: Path):
-    # Counting rule 1 ends the body at a line starting 'Share this:'; when that line is not
-    # the scraper's short footer (a quoted line, share buttons above the article), the words
-    # left out are said in the load report instead of vanishing unseen.
+    # Counting rule 1 ends the body at the last line starting 'Share this:'. Where that line
+    # is not the scraper's short footer, what is done is said in the load report instead of
+    # happening unseen: share buttons above an article (more words after the line than before
+    # it, and over 100) are kept as text; a long cut (a quoted line near the end) or a cut
+    # that leaves fewer words than it takes (share buttons above a short article) is said.
     paragraphs = "\n\n".join(f"Paragraph {i} on the digital economy." for i in range(30))
+    words = len(paragraphs.split())
+    short = " ".join(["The digital economy grew."] * 6)
     write(tmp_path, "c/seedlike.txt", ARTICLE)
     write(tmp_path, "c/above.txt", " date 2023-09-03 Above\nShare this:\nTwitter\n\n" + paragraphs)
-    rows = [{"date": "2023-09-04", "title": "Row", "text": "Intro.\nShare this: " + paragraphs}]
+    write(tmp_path, "c/both.txt", " date 2023-09-03 Both\nShare this:\nTwitter\n\n" + paragraphs
+          + "\n\nShare this: Twitter\n\nFacebook\n")
+    write(tmp_path, "c/short.txt", " date 2023-09-03 Short\nBy a reporter\nShare this: Twitter\n\n"
+          + short)
+    rows = [{"date": "2023-09-04", "title": "Row",
+             "text": paragraphs + "\n\n" + paragraphs + "\nShare this: " + paragraphs}]
     write(tmp_path, "c/rows.jsonl", "\n".join(json.dumps(r) for r in rows))
     docs, report = load(tmp_path / "c")
-    assert {d.path: d.body for d in docs}["above.txt"] == ""  # (the rule still holds)
+    bodies = {d.path: d.body for d in docs}
+    assert bodies["above.txt"] == "Share this:\nTwitter\n\n" + paragraphs
+    assert bodies["both.txt"] == "Share this:\nTwitter\n\n" + paragraphs
+    assert bodies["short.txt"] == "By a reporter"  # (the rule holds, and is said)
+    assert bodies["rows.jsonl#1"] == paragraphs + "\n\n" + paragraphs
     notes = {p.path: p.reason for p in report.warnings if "Share this:" in p.reason}
-    words = len(paragraphs.split())
-    assert set(notes) == {"above.txt", "rows.jsonl#1"}
-    assert f"(line 1) ends the body by counting rule 1, leaving out the {words + 3:,} words" \
-        in notes["above.txt"]  # (with 'Share this:' and 'Twitter')
-    assert f"(line 2) ends the body by counting rule 1, leaving out the {words + 2:,} words" \
-        in notes["rows.jsonl#1"]
+    assert set(notes) == {"above.txt", "short.txt", "rows.jsonl#1"}
+    assert notes["above.txt"] == (
+        f"a line starting 'Share this:' (line 1) has {words + 3:,} words after it, more than "
+        "before it: read as share buttons above the article, not a trailing footer (counting "
+        "rule 1): kept")
+    assert notes["short.txt"] == ("a line starting 'Share this:' (line 2) ends the body by "
+                                  "counting rule 1, leaving out the 27 words after it")
+    assert notes["rows.jsonl#1"].endswith(
+        f"(line 120) ends the body by counting rule 1, leaving out the {words + 2:,} words "
+        "after it")
 
 
 def test_links_into_system_file_systems_or_above_the_corpus_are_not_followed(tmp_path: Path):

@@ -142,7 +142,10 @@ def read(corpus: data.Corpus, view: View, theme: str) -> None:
             st.info("Select a row in the table to read the article.",
                     icon=":material/article:")
             return
-    ui.marked(doc["title"], doc["title_marks"], heading=True)
+    if doc["title"].strip():
+        ui.marked(doc["title"], doc["title_marks"], heading=True)
+    else:  # (a header or front matter without a title: none is made up from the file name)
+        st.caption("This article has no title: its file gives none.")
     details = (f"{doc['date']} · {doc['source']} · {doc['words']:,} words · "
                f"{doc['themes'] or 'no themes'} · {doc['path']}"
                + (f" (id {doc_id})" if doc_id != doc["path"] else ""))

@@ -144,8 +144,10 @@ def why_not_loaded(skipped: Sequence[Mapping[str, str]], doc_id: str) -> str:
 
 #: Bumped whenever files are read differently (a new format, date form or separator): a cache
 #: made by another version is rebuilt, so files it could not read are read again.
-LOADER_VERSION = 11  # 11: 'DATE 2023-09-02 Title' and 'Date: 2023-09-02 Title' headers
-# are read, a file of one article over 256 MB is refused unread; 10: after a broken CSV row,
+LOADER_VERSION = 12  # 12: the footer starts at the last 'Share this:' line, not the first,
+# and front matter without a title gives no title (its file name was counted); 11: 'DATE
+# 2023-09-02 Title' and 'Date: 2023-09-02 Title' headers are read, a file of one article
+# over 256 MB is refused unread; 10: after a broken CSV row,
 # lines where no row of the file starts are taken as its rest, not read as rows ('2008, the
 # year...' in its text is none), GB18030 English text with curly quotes is read, a time after
 # a named date is ignored; 9: a list in a text field is read as paragraphs, not as its written
@@ -370,9 +372,15 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
         except OSError:
             pass
     # An explicit stack rather than recursion: a deeply nested tree cannot overflow Python's
-    # stack. Folders are pushed in reverse order so they are read in sorted order.
+    # stack. Folders are pushed in reverse order so they are read in sorted order. Folders
+    # reached through a link wait until every real folder is read: a link to a folder of the
+    # corpus ('latest' -> 'xinhua') is then the second way to it, and the folder keeps its own
+    # name as its articles' source and ids, whichever name sorts first.
     stack: list[tuple[str, str]] = [(str(root), "")]
-    while stack:
+    linked: list[tuple[str, str]] = []
+    while stack or linked:
+        if not stack:
+            stack, linked = sorted(linked, reverse=True), []
         folder, rel = stack.pop()
         try:
             info = os.stat(folder)
@@ -448,7 +456,8 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
                         problems.append(Problem(prefix + base, "the index cache (--cache-dir), "
                                                                "inside the corpus; not read"))
                         continue
-                    folders.append((os.path.join(folder, base), prefix + base))
+                    (linked if link else folders).append((os.path.join(folder, base),
+                                                          prefix + base))
                 else:
                     problems.append(Problem(prefix + base, "not a regular file or folder (a "
                                                            "device, pipe or socket); not read"))
@@ -761,6 +770,11 @@ def _other_double_byte(data: bytes) -> str:
 
     >>> _other_double_byte("推動實體經濟和數字經濟深度融合，加快建設現代化產業體系".encode("big5"))
     'Big5 (traditional Chinese)'
+    >>> _other_double_byte(" date 2023-01-03 Big5 text\\n數字經濟和實體經濟深度融合。"
+    ...                    "數字經濟是新的經濟形態。\\n".encode("big5"))
+    'Big5 (traditional Chinese)'
+    >>> _other_double_byte("デジタル経済と実体経済の深い融合を推進する。".encode("shift_jis"))
+    'Shift JIS (Japanese)'
     >>> _other_double_byte("디지털 경제와 실물 경제의 심층 융합을 추진한다.".encode("euc-kr"))
     'EUC-KR (Korean)'
     >>> _other_double_byte("推动实体经济和数字经济深度融合，加快建设现代化产业体系。".encode("gbk"))
@@ -776,10 +790,19 @@ def _other_double_byte(data: bytes) -> str:
     if best is None or any(m.encoding in ("gb18030", "gbk", "gb2312") and m.chaos <= best.chaos
                            for m in results):  # (GB18030 as likely as any: short texts)
         return ""
-    return _OTHER_DOUBLE_BYTE.get(best.encoding, "")
+    name = _OTHER_DOUBLE_BYTE.get(best.encoding, "")
+    if "Japanese" in name and not _KANA.search(str(best)):
+        # (Japanese text without kana is unlikely; a short Big5 text is taken for Shift JIS)
+        try:
+            sample.decode("big5")
+            return _OTHER_DOUBLE_BYTE["big5"]
+        except UnicodeDecodeError:
+            pass
+    return name
 
 
 _GUESS = 65_536  # bytes charset_normalizer judges
+_KANA = re.compile("[\u3041-\u30ff]")  # hiragana and katakana
 
 #: Bytes that do not occur in text (C0 controls other than tab, newlines, form feed, escape).
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1a\x1b")
@@ -1153,41 +1176,62 @@ def _make_date(text: str, year: int, month: int, day: int) -> dt.date:
 def strip_footer(body: str) -> str:
     """Remove the scraper's trailing ``Share this:`` footer (counting rule 1).
 
+    The footer starts at the last line that starts with ``Share this:``; share buttons above
+    the article (more than :data:`FOOTER_WORDS` words after that line, and more than before
+    it) are not a trailing footer, and nothing is cut.
+
     >>> strip_footer("Text.\\n\\nShare this: Twitter\\n\\nFacebook\\n")
     'Text.'
+    >>> strip_footer("By a reporter\\nShare this: Twitter\\n\\nText.\\n\\nShare this: Twitter\\n")
+    'By a reporter\\nShare this: Twitter\\n\\nText.'
     """
-    return body[:_footer_start(body)].strip()
+    return body[:_footer_start(body)[0]].strip()
 
 
 #: A footer cut that removes more words than this is reported (a caveat in the load report):
 #: the seed's footer is three words; a longer one may be article text after a quoted line.
+#: A ``Share this:`` line with more words than this after it, and more after it than before
+#: it, is share buttons above the article: no footer, and nothing is cut.
 FOOTER_WORDS = 100
+#: A cut of more words than this that leaves fewer than it cuts is reported too (share buttons
+#: above a short article); the share bar of a scraped page is a dozen words.
+SHARE_BAR_WORDS = 20
 
 
-def _footer_start(body: str) -> int:
-    """Where the ``Share this:`` footer starts (the length of ``body`` when it has none)."""
-    # (str.find, then a look at the start of the line: the regex FOOTER, without scanning
+def _footer_start(body: str) -> tuple[int, int]:
+    """Where the ``Share this:`` footer starts (the length of ``body`` when it has none), and
+    where the last line starting ``Share this:`` is (-1 when there is none)."""
+    # (str.rfind, then a look at the start of the line: the regex FOOTER, without scanning
     # every line start of a long text.)
-    at = body.find("Share this:")
+    at = body.rfind("Share this:")
     while at != -1:
         line = body.rfind("\n", 0, at) + 1
         if not body[line:at].strip(" \t"):
-            return line
-        at = body.find("Share this:", at + 1)
-    return len(body)
+            after = len(body[line:].split())
+            if after > FOOTER_WORDS and after > len(body[:line].split()):
+                return len(body), line  # (share buttons above the article)
+            return line, line
+        at = body.rfind("Share this:", 0, at)
+    return len(body), -1
 
 
 def footer_caveat(body: str) -> str | None:
     """A note when the ``Share this:`` footer rule cuts more than :data:`FOOTER_WORDS` words
-    (whitespace-separated) from ``body``: the cut follows counting rule 1, but such a long
-    footer may be article text, which the user should see rather than lose unseen.
+    (whitespace-separated) from ``body``, or more than :data:`SHARE_BAR_WORDS` and more than
+    it keeps: the cut follows counting rule
+    1, but such a footer may be article text, which the user should see rather than lose
+    unseen; or when a ``Share this:`` line is read as share buttons above the article, and
+    nothing is cut.
 
     >>> footer_caveat("Text.\\n\\nShare this: Twitter\\n\\nFacebook\\n") is None
     True
-    >>> footer_caveat("Intro.\\nShare this: a quote\\n" + "word " * 150)[-34:]
+    >>> intro = "An intro of some length.\\n" * 40
+    >>> footer_caveat(intro + "Share this: a quote\\n" + "word " * 150)[-34:]
     'leaving out the 154 words after it'
+    >>> footer_caveat("Intro.\\nShare this: Twitter\\n" + "word " * 150)[-45:]
+    'not a trailing footer (counting rule 1): kept'
     """
-    return _footer_note(body, _footer_start(body))
+    return _footer_note(body, *_footer_start(body))
 
 
 def _cut_footer(body: str) -> tuple[str, str | None]:
@@ -1196,17 +1240,25 @@ def _cut_footer(body: str) -> tuple[str, str | None]:
     >>> _cut_footer("Text.\\n\\nShare this: Twitter\\n")
     ('Text.', None)
     """
-    start = _footer_start(body)
-    return body[:start].strip(), _footer_note(body, start)
+    start, line = _footer_start(body)
+    return body[:start].strip(), _footer_note(body, start, line)
 
 
-def _footer_note(body: str, start: int) -> str | None:
-    """:func:`footer_caveat` of ``body``, whose footer starts at ``start``."""
-    words = len(body[start:].split())
-    if words <= FOOTER_WORDS:
+def _footer_note(body: str, start: int, line: int) -> str | None:
+    """:func:`footer_caveat` of ``body``, whose footer starts at ``start`` and whose last line
+    starting ``Share this:`` is at ``line``."""
+    if line == -1:
         return None
-    line = body.count("\n", 0, start) + 1
-    return (f"a line starting 'Share this:' (line {line}) ends the body by counting rule 1, "
+    number = body.count("\n", 0, line) + 1
+    words = len(body[line:].split())
+    if start == len(body):
+        return (f"a line starting 'Share this:' (line {number}) has {words:,} words after it, "
+                "more than before it: read as share buttons above the article, not a trailing "
+                "footer (counting rule 1): kept")
+    kept = len(body[:start].split())
+    if words <= FOOTER_WORDS and not words > max(kept, SHARE_BAR_WORDS):
+        return None
+    return (f"a line starting 'Share this:' (line {number}) ends the body by counting rule 1, "
             f"leaving out the {words:,} words after it")
 
 
@@ -1488,11 +1540,9 @@ def _read_text(text: str, relpath: str, source: str) -> tuple[Document, list[str
         date_value = meta["date"]
         title = meta.get("title")
         untitled = title is None or blank(_text(title))
-        if untitled:
-            said = _invisible_only(_text(title))
-            title = _stem_id(relpath).rpartition("/")[2]
-            caveats.append(f"front matter has no 'title'{said}; the file name {title!r} is "
-                           "used")
+        if untitled:  # (as a header without a title: no words that are not the file's)
+            caveats.append(f"front matter has no 'title'{_invisible_only(_text(title))}")
+            title = ""
         title = _text(title).strip()
         where = "front matter"
     elif _TOML_OPEN.match(stripped):
