@@ -410,7 +410,7 @@ def scan(root: Path, seen: Callable[[int, int], Any] | None = None, *,
                 os.close(handle)
             problems.append(Problem(rel or ".", f"cannot list folder: {error.strerror}"))
             continue
-        folders = []
+        folders: list[tuple[str, str]] = []
         try:
             for entry in entries:  # (hot: one pass per file of the corpus on every start)
                 base = entry.name
