@@ -21,6 +21,7 @@ from policydata import analysis as an
 from policydata.filters import Filter
 from policydata.store import open_index
 from policydata.themes import parse_themes
+from policydata.tokens import MAX_QUERY_LENGTH
 
 # The small corpus (tests/conftest.py): article i is in month 1 + i % 12 of 2022 + i // 12;
 # "digital economy" occurs i % 4 times, "real economy" (i + 1) % 3 times.
@@ -1171,6 +1172,11 @@ def test_other_forms_of_trend_terms_hand_counted(tmp_path: Path, cache: Path) ->
     # a form already counted, as a term or an alternative of one, is not offered
     assert an.other_forms(index, ["balance sheet", "balance sheets"]).empty
     assert an.other_forms(index, ["balance sheet, balance sheets"]).empty
+    # a term at the length limit whose other form is over it: no form offered, no error (the
+    # Term trends page stopped with a ValueError on such a term)
+    for long in ["x" * MAX_QUERY_LENGTH, "a" * (MAX_QUERY_LENGTH - 14) + " balance sheet"]:
+        assert len(long) <= MAX_QUERY_LENGTH
+        assert an.other_forms(index, [long]).empty
 
 
 #: Regular-expression syntax typed as a search. Each is read by the counting rules (its

@@ -32,6 +32,7 @@ from policydata import analysis as an
 from policydata.filters import MAX_SMOOTH, Filter
 from policydata.store import open_index
 from policydata.themes import MAX_LINK_DICTIONARY, parse_themes
+from policydata.tokens import MAX_QUERY_LENGTH
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = {
@@ -1479,6 +1480,15 @@ def test_the_largest_smoothing_the_url_allows_opens(monkeypatch, tmp_path, small
     at = app(monkeypatch, small, tmp_path, {"term": ["economy"], "smooth": str(MAX_SMOOTH),
                                             "tab": "time"}, page)
     assert at.slider(key="w_smooth").value == MAX_SMOOTH
+
+
+def test_terms_at_the_length_limit_open_the_trends_page(monkeypatch, tmp_path, small) -> None:
+    # The page looks for each term's other number form ("... sheet" -> "... sheets"), which
+    # is over the limit for such a term: it stopped the page with a ValueError.
+    terms = ["x" * MAX_QUERY_LENGTH, "a" * (MAX_QUERY_LENGTH - 8) + " economy"]
+    at = app(monkeypatch, small, tmp_path, {"term": terms}, "views/trends.py")
+    assert not at.exception
+    assert at.multiselect(key="w_terms").value == terms
 
 
 def test_a_link_with_many_bad_values_gets_a_few_boxes(monkeypatch, tmp_path, small) -> None:

@@ -866,7 +866,11 @@ def other_forms(index: Index, terms: Sequence[str], flt: Filter = Filter(), *,
                 if form in counted:
                     continue
                 counted.add(form)
-                rows, counts = index.doc_counts([parse_term(form)])
+                try:
+                    other_term = parse_term(form)
+                except ValueError:  # (a term at the length limit: its form is over it, and
+                    continue  # could not be searched or added as a term)
+                rows, counts = index.doc_counts([other_term])
                 kept = mask[rows]
                 if kept.any():
                     found.append({"term": term, "form": form,
