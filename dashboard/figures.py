@@ -148,7 +148,9 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
     if chosen in labels:  # the point whose articles are listed below the chart
         fig.add_vline(x=labels.index(chosen), line={"color": "#1b1f24", "width": 1,
                                                     "dash": "dot"}, row="all", col=1)
-    fig.update_yaxes(title_text=shown, row=1, col=1, rangemode="tozero")
+    # The scale starts a little below zero: a point at zero drawn on the axis's edge took a
+    # click only on its upper half, and a term never used has all its points there.
+    fig.update_yaxes(title_text=shown, row=1, col=1, range=value_range(values))
     fig.update_yaxes(title_text="articles", row=2, col=1, rangemode="tozero",
                      **_whole_ticks(periods["articles"]))
     fig.update_xaxes(type="category", row=2, col=1, tickangle=-45,
@@ -168,6 +170,20 @@ def trend_figure(frame: pd.DataFrame, measure: str, window: int, *, by: str = "t
     fig.update_layout(dragmode="zoom")
     fig.update_yaxes(fixedrange=True)
     return fig
+
+
+def value_range(values: pd.Series) -> list[float]:
+    """The value axis of a trend: from a little below zero (so a point at zero is whole, and
+    takes a click anywhere on it) to a little above the largest value (1 when all are zero).
+
+    >>> value_range(pd.Series([0.0, 2.5, float("nan")]))
+    [-0.1, 2.7]
+    >>> value_range(pd.Series([0.0, 0.0]))
+    [-0.04, 1.08]
+    """
+    top = float(np.nanmax(values)) if values.notna().any() else 0.0
+    top = top if top > 0 else 1.0
+    return [round(-0.04 * top, 12), round(top * 1.08, 12)]
 
 
 #: The smallest and the largest point of a trend line, in pixels (see :func:`point_sizes`).

@@ -478,6 +478,19 @@ def click_point(page: b.AppPage, i: int, *, of: int) -> None:
     page.act(click)
 
 
+def test_a_click_on_a_point_at_zero_is_taken(servers: Any, app: Any) -> None:
+    # A point at zero sat on the chart's lower edge and took a click only on its upper half;
+    # the click here is on its centre (a term no article uses: every point at zero).
+    page = app(servers("multi"))
+    page.open("/trends?term=zqxv&freq=year")
+    page.wait_chart()
+    click_point(page, 1, of=3)
+    params = wait_for_param(page, "period")
+    assert params["period"] == ["2023"] and params["focus"] == ["zqxv"], params
+    assert "No article in this period mentions" in page.text()
+    check_page(page, "/trends")
+
+
 def test_click_on_a_theme_point_lists_its_articles(servers: Any, app: Any) -> None:
     # A one-theme dictionary carried by the link: its matches are those of "digital economy".
     from policydata.themes import dictionary_to_link
