@@ -2476,7 +2476,16 @@ def test_a_keyness_cloud_against_an_empty_other_cloud_says_which(monkeypatch, tm
     said = [i.value.replace("\\", "") for i in at.info]
     assert any(s.startswith("Cloud B has no articles, so keyness has nothing to compare "
                             "these with: choose another second period") for s in said), said
-    assert any(s.startswith("No articles match") for s in said), said
+    # (what selects none is B's period, not the sidebar's filters: B says so)
+    assert any(s.startswith("No article is in B: its period selects none of the articles "
+                            "the sidebar's other filters select") for s in said), said
+    assert not any(s.startswith("No articles match the filters") for s in said), said
+    # so with a second theme no article has (by count: B draws nothing, A draws its cloud)
+    at = app(monkeypatch, small, tmp_path, {"weight": "count", "compare": "theme",
+                                            "theme2": "Party leadership"}, "views/words.py")
+    said = [i.value.replace("\\", "") for i in at.info]
+    assert any(s.startswith("No article is in B: its theme selects none") for s in said), said
+    assert len(at.get("image")) == 1
 
 
 def test_the_reader_links_an_articles_address_only_when_it_is_plain_http(monkeypatch,

@@ -151,7 +151,13 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
                  f", against the other {ui.rows(rest, 'article')} of the corpus: the terms "
                  "used more here than there." if view.weight == "keyness" and rest else "."))
     if isinstance(top, str):
-        if not corpus.count(flt):  # (why, and what to widen, as on every page)
+        if not corpus.count(flt) and label == "B" and corpus.count(view.filter):
+            # (the sidebar's filters select articles: what selects none is B's own choice)
+            second = "period" if view.compare == "dates" else "theme"
+            st.info(f"No article is in B: its {second} selects none of the articles the "
+                    f"sidebar's other filters select. Choose another second {second} above.",
+                    icon=":material/compare:")
+        elif not corpus.count(flt):  # (why, and what to widen, as on every page)
             ui.no_articles(corpus, flt)
         else:
             st.info(ui.plain(top))
