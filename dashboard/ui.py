@@ -601,10 +601,11 @@ def csv_download(frame: pd.DataFrame | Callable[[], pd.DataFrame], command: str 
 
 
 def cloud_file_part(label: str, weight: str, ngram: str, flt: Filter,
-                    against: Filter | None = None) -> str:
+                    against: Filter | None = None, stop: tuple[str, ...] = ()) -> str:
     """What a cloud's downloads are named for: its label (A or B), weight, words per term,
-    themes, sources and dates, and what a keyness cloud is compared with (``against``, the other
-    cloud's articles), so downloads of two clouds, or of two settings, stay apart.
+    themes, sources, search and dates, the stopwords edited (``stop``: how many), and what a
+    keyness cloud is compared with (``against``, the other cloud's articles), so downloads of
+    two clouds, or of two settings, stay apart.
 
     >>> import datetime as dt
     >>> cloud_file_part("B", "keyness", "1-3", Filter(themes=("Digital economy",),
@@ -615,11 +616,16 @@ def cloud_file_part(label: str, weight: str, ngram: str, flt: Filter,
     >>> cloud_file_part("A", "keyness", "1", Filter(end=dt.date(1999, 12, 31)),
     ...                 Filter(start=dt.date(2010, 1, 1)))
     'A-keyness-1-word-start-to-1999-12-31-vs-2010-01-01-to-end'
+    >>> cloud_file_part("", "count", "2", Filter(query="inflation"), stop=("committee", "-us"))
+    'count-2-words-inflation-2-stopword-edits'
     """
-    parts = [label, weight, f"{ngram}-word" + ("" if ngram == "1" else "s"), *_chosen(flt)]
+    parts = [label, weight, f"{ngram}-word" + ("" if ngram == "1" else "s"),
+             *_chosen(flt, query=True)]
+    if stop:
+        parts.append(f"{len(stop)}-stopword-edit" + ("s" if len(stop) > 1 else ""))
     if against is not None:
-        parts += ["vs", *([part for part in _chosen(against) if part not in _chosen(flt)]
-                          or ["all"])]
+        parts += ["vs", *([part for part in _chosen(against, query=True)
+                           if part not in _chosen(flt, query=True)] or ["all"])]
     return "-".join(p for p in parts if p)
 
 

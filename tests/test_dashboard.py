@@ -2439,6 +2439,10 @@ def test_a_charts_png_is_named_for_what_it_shows(monkeypatch, tmp_path, small) -
     at = app(monkeypatch, small, tmp_path, {"weight": "tfidf", "dates": [
         "2023-01-01", "2023-12-31"]}, "views/words.py")
     assert names(at) == ["top-terms-tfidf-1-word-2023-01-01-to-2023-12-31"]
+    # a search and edited stopwords name the cloud's downloads too (two views, two names)
+    at = app(monkeypatch, small, tmp_path, {"weight": "count", "q": "economy",
+                                            "stop": ["digital", "-the"]}, "views/words.py")
+    assert names(at) == ["top-terms-count-1-word-economy-2-stopword-edits"]
 
 
 def test_a_click_on_a_smoothed_point_without_articles_says_so(monkeypatch, tmp_path) -> None:

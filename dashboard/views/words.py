@@ -175,7 +175,7 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
     else:
         st.image(png, width="stretch")
     # (Named for what they show: two downloads of A and B, or of two visits, stay apart.)
-    shown = ui.cloud_file_part(label, view.weight, view.ngram, flt, reference)
+    shown = ui.cloud_file_part(label, view.weight, view.ngram, flt, reference, view.stop)
     bars = ranked_terms(top, weight=view.weight, n=BAR_TERMS)
     if bars.empty:
         return
