@@ -196,12 +196,12 @@ def save_upload(files: list[tuple[str, bytes]], folder: Path,
         if len(entries) > limits.files:
             raise UploadError(f"{len(entries):,} files; the limit is {limits.files:,} files; "
                               "nothing was saved")
+        entries = _plan(entries, notes)
         if not entries:
             left_out = "; ".join(str(note) for note in notes if not note.saved)
             left_out = left_out if len(left_out) <= 300 else left_out[:299] + "…"
             raise UploadError("the upload holds no file to load (" +
                               (left_out or "an empty zip?") + "); nothing was saved")
-        entries = _plan(entries, notes)
         budget = [limits.expanded_mb * 1024 * 1024]
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -282,6 +282,11 @@ def _write(folder: Path, entry: _Entry, budget: list[int], limits: Limits,
 _NAME_BYTES = 255  # longest name ext4, XFS, Btrfs, tmpfs and APFS take, in bytes (UTF-8)
 
 
+#: Folders a saved file may lie in, one inside another (creating 1,500 of them overflowed
+#: Python's stack: ``Path.mkdir(parents=True)`` recurses once per folder).
+MAX_FOLDER_DEPTH = 64
+
+
 def _plan(entries: list[_Entry], notes: list[UploadNote]) -> list[_Entry]:
     """Give every file a path of its own that the file system takes; note each change.
 
@@ -291,6 +296,11 @@ def _plan(entries: list[_Entry], notes: list[UploadNote]) -> list[_Entry]:
     """
     fitted: list[tuple[_Entry, tuple[str, ...]]] = []
     for entry in entries:
+        if len(entry.parts) - 1 > MAX_FOLDER_DEPTH:  # (no scrape nests so; a hostile zip)
+            notes.append(UploadNote(entry.label, f"inside {len(entry.parts) - 1:,} nested "
+                                    f"folders (the limit is {MAX_FOLDER_DEPTH}); not saved",
+                                    saved=False))
+            continue
         parts = tuple(_fit(part, file=i == len(entry.parts) - 1)
                       for i, part in enumerate(entry.parts))
         if parts != entry.parts:
@@ -299,13 +309,18 @@ def _plan(entries: list[_Entry], notes: list[UploadNote]) -> list[_Entry]:
         fitted.append((entry, parts))
     folders = {_key(parts[:i]) for _, parts in fitted for i in range(1, len(parts))}
     files: set[tuple[str, ...]] = set()
+    # The last number given for each name taken: the next clash goes on from there (from 1
+    # each time, 20,000 copies of one name in a small zip took some ten minutes of a core).
+    numbered: dict[tuple[str, ...], int] = {}
     planned = []
     for entry, parts in fitted:
         wanted = parts
-        number = 1
+        number = numbered.get(_key(wanted), 1)
         while _key(parts) in files or _key(parts) in folders:
             number += 1
             parts = wanted[:-1] + (_tagged(wanted[-1], f" ({number})", file=True),)
+        if parts != wanted:
+            numbered[_key(wanted)] = number
         if parts != wanted:
             holder = "a folder" if _key(wanted) in folders else "another file"
             notes.append(UploadNote(entry.label, f"saved as {_brief('/'.join(parts))} because "
