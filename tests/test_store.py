@@ -395,7 +395,7 @@ def test_a_build_process_that_dies_is_an_error_not_a_hang(tmp_path: Path,
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "delete", "manifest", "garbage",
                                     "keys", "nested", "pipe", "pipe-table", "pipe-texts",
-                                    "pipe-build"])
+                                    "pipe-build", "no-manifest"])
 def test_damaged_cache_is_rebuilt_never_trusted(corpus: Path, cache: Path, damage: str,
                                                 caplog: pytest.LogCaptureFixture,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
@@ -418,6 +418,8 @@ def test_damaged_cache_is_rebuilt_never_trusted(corpus: Path, cache: Path, damag
         body = json.loads(manifest.read_text())
         body["terms"] += 1  # edited by hand: its checksum no longer matches
         manifest.write_text(json.dumps(body))
+    elif damage == "no-manifest":  # (the tables stay: said, not taken for a first build)
+        (folder / "manifest.json").unlink()
     elif damage == "nested":  # (valid JSON that Python's parser cannot take: RecursionError)
         (folder / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
     elif damage.startswith("pipe"):  # (a plain open of a named pipe waits for a writer forever)
@@ -440,6 +442,8 @@ def test_damaged_cache_is_rebuilt_never_trusted(corpus: Path, cache: Path, damag
     assert index.build.rebuilt or damage == "pipe-build"
     assert count(index, "digital economy") == 36
     assert "rebuilding" in caplog.text or damage == "delete"
+    if damage == "no-manifest":
+        assert "its manifest.json is missing; rebuilding" in caplog.text
 
 
 def test_unwritable_cache_location_falls_back(corpus: Path, tmp_path: Path,
@@ -540,6 +544,14 @@ def test_a_read_only_cache_that_is_up_to_date_is_used_as_it_is(
     assert index.build.cache == str(folder) and state() == before
     assert "its index is up to date and was used as it is" in index.build.notes[0]
     assert count(index, "digital economy") == 36
+    # files with new times and the same content (a copy, an extraction): still up to date
+    for path in corpus.rglob("*.txt"):
+        os.utime(path, ns=(time.time_ns(), time.time_ns()))
+    index = open_index(corpus, cache_dir=cache)
+    assert index.build.cache == str(folder) and state() == before
+    assert "its index is up to date and was used as it is" in " ".join(index.build.notes)
+    assert "24 files have new times but the same content" in " ".join(index.build.notes)
+    assert count(index, "digital economy") == 36 and index.build.tokenised == 0
     # a changed corpus cannot be brought into it: the index is built elsewhere, with the change
     write_article(corpus / "new", "a.txt", "2024-03-01", "Added", "The digital economy.")
     monkeypatch.setattr(store, "_writable_folder", lambda f: cache / "fallback")

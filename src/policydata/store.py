@@ -722,6 +722,9 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
             raise ValueError(f"larger than {MANIFEST_MAX_BYTES // 2**20} MB")
         manifest = json.loads(text.decode("utf-8"))
     except FileNotFoundError:
+        if any(folder.glob("*.parquet")) or (folder / "segments").exists():
+            # (tables without the manifest naming them: damage, said as such)
+            raise CacheError("its manifest.json is missing") from None
         raise CacheError("no cached index yet") from None
     except (OSError, ValueError) as error:
         raise CacheError(f"manifest cannot be read ({error})") from None
@@ -1174,7 +1177,10 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
     gone = (set(old_paths) - {e.path for e in entries}) if still_there < len(old_paths) else set()
     info.removed = len(gone)
     replaced |= gone
-    if (manifest is not None and not to_read and not gone and not touched
+    # (Dry, files whose times moved with their content the same, as after a copy or an
+    # extraction of the corpus, leave the index as it is: their new times cannot be written
+    # down, so they are hashed again on each start, and said.)
+    if (manifest is not None and not to_read and not gone and (dry or not touched)
             and manifest.get("themes") == themes.digest
             and len(manifest["segments"]) <= MAX_SEGMENTS):
         problems = [[p.path, p.reason] for p in scan_problems]
@@ -1183,6 +1189,10 @@ def _update_with(corpus: Path, folder: Path, progress: Progress, rebuild: bool,
                 raise _WouldWrite("files not loaded have changed")
             _save_manifest(folder, {**manifest, "scan_problems": problems})
             info.wrote = True
+        if touched:
+            info.notes.append(f"{len(touched):,} files have new times but the same content "
+                              "(checked by their hashes); the cache cannot record their times, "
+                              "so they are checked again on each start")
         return info
     if dry:
         raise _WouldWrite("the corpus has changed")
