@@ -470,6 +470,18 @@ def test_the_fallback_cache_location_is_private(corpus: Path, tmp_path: Path,
     assert list(elsewhere.iterdir()) == [] and count(index, "digital economy") == 36
     used = Path(index.build.cache).parent
     assert used.stat().st_mode & 0o077 == 0 and used.stat().st_uid == os.getuid()
+    # that new folder is found by no later start: it goes when its process ends
+    script = ("import sys, tempfile; tempfile.tempdir = sys.argv[1]\n"
+              "from policydata.store import open_index\n"
+              "print(open_index(sys.argv[2], cache_dir=sys.argv[3]).build.cache)\n")
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path), str(corpus),
+                             str(blocker / "cache")], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    child = Path(result.stdout.strip()).parent
+    assert child.parent == tmp_path and child.name.startswith("policydata-cache-")
+    assert child != used and not child.exists()
+    assert "is used until this process ends" in result.stderr
 
 
 @contextlib.contextmanager

@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import errno
 import gc
@@ -153,9 +154,13 @@ def _private_temp_folder() -> Path:
     info = os.lstat(base)
     if (not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid()
             or info.st_mode & 0o077):
+        fresh = Path(tempfile.mkdtemp(prefix="policydata-cache-"))
+        # (never found again by a later start: removed when this process ends, not left to
+        # fill the temporary folder with a copy of the corpus per start)
+        atexit.register(shutil.rmtree, fresh, ignore_errors=True)
         log.warning("%s is not a private folder of this user (a link, another owner or open "
-                    "permissions): not used", base)
-        return Path(tempfile.mkdtemp(prefix="policydata-cache-"))
+                    "permissions): not used; %s is used until this process ends", base, fresh)
+        return fresh
     return base
 
 
