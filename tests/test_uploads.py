@@ -150,6 +150,15 @@ def test_too_many_files_and_too_large_uploads(tmp_path: Path) -> None:
         save_upload([("many.zip", many)], tmp_path / "a", limits)
     with pytest.raises(UploadError, match="limit is 1 MB"):
         save_upload([("big.csv", b"x" * 2_000_000)], tmp_path / "b", limits)
+    # far too many entries: refused from the zip's own count, before its table of contents
+    # is read (70,000 entries need a Zip64 record for their number)
+    huge = make_zip([(f"{i}", b"") for i in range(70_000)])
+    with pytest.raises(UploadError, match=r"huge\.zip: 70,000 entries; the limit is 20,000"):
+        save_upload([("huge.zip", huge)], tmp_path / "c")
+    with pytest.raises(UploadError, match=r"folders\.zip: 23 entries; the limit is 10 files"):
+        save_upload([("folders.zip", make_zip([(f"{i}/", b"") for i in range(23)]))],
+                     tmp_path / "d", limits)
+    assert not any(tmp_path.iterdir())  # (nothing written for any of them)
 
 
 def test_not_a_zip(tmp_path: Path) -> None:
