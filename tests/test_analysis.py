@@ -838,6 +838,23 @@ def test_a_top_phrase_counts_as_its_trend_does(tmp_path: Path, cache: Path) -> N
     assert counted["ha ha ha"] == 1 and counted["a b a"] == 1
 
 
+def test_han_phrases_are_written_as_chinese_writes_them(tmp_path: Path, cache: Path) -> None:
+    # Each Han character is a token (rule 3): a phrase of them is written without spaces
+    # (数字, not 数 字), a space only beside a word of letters or digits; read back as a term,
+    # each counts as the top terms do.
+    write_article(tmp_path / "c", "a.txt", "2023-01-01", "T",
+                  "数字经济 digital economy. 数字经济与 5G. 经济 economy.")
+    index = open_index(tmp_path / "c", cache_dir=cache)
+    top = an.top_terms(index, n=50, ngram=2, stopwords=[])
+    counted = dict(zip(top["term"], top["count"], strict=True))
+    # by hand, bigrams within each sentence: 数字 2, 字经 2, 经济 3, 济 digital 1, digital
+    # economy 1, 济与 1, 与 5g 1, 济 economy 1
+    assert counted == {"数字": 2, "字经": 2, "经济": 3, "济 digital": 1, "digital economy": 1,
+                       "济与": 1, "与 5g": 1, "济 economy": 1}
+    for term, count in counted.items():
+        assert int(an.term_trend(index, [term], freq="year")["count"].sum()) == count, term
+
+
 def test_nested_terms_by_hand(tmp_path: Path, cache: Path) -> None:
     write_article(tmp_path / "c", "a.txt", "2023-01-01", "Xi Jinping",
                   "Xi Jinping said. Xi Jinping met Li. Li said.")

@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from .filters import LINK_ID_MAX, link_id
-from .tokens import Term, Vocabulary, Word, encode_batch, tokenize
+from .tokens import Term, Vocabulary, Word, encode_batch, join_tokens, tokenize
 
 #: One query entry resolved to term ids: for each word, the ids it matches (several for a glob).
 Pattern = tuple[np.ndarray, ...]
@@ -1834,7 +1834,8 @@ class Index:
         -------
         list of str
             One string per key, in order: its words as the vocabulary holds them (lower
-            case), joined by single spaces.
+            case), joined by single spaces, with none between two Han characters
+            (:func:`policydata.tokens.join_tokens`).
 
         Examples
         --------
@@ -1849,4 +1850,4 @@ class Index:
         """
         terms = self.lexicon.terms
         parts = self.ngram_ids(keys, size)
-        return [" ".join(terms[i] for i in ids) for ids in zip(*(p.tolist() for p in parts))]
+        return [join_tokens([terms[i] for i in ids]) for ids in zip(*(p.tolist() for p in parts))]

@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -51,6 +52,21 @@ _WORD = rf"[^\W_{HAN}]+(?:'[^\W_{HAN}]+)*"
 _HAN_CHAR = rf"[{HAN}]"
 _HAN_ONE = re.compile(_HAN_CHAR)
 _BOUNDARY = r"[.!?;:\u3002]|\n\s*\n"
+
+def join_tokens(tokens: Sequence[str]) -> str:
+    """The tokens of a phrase written as one string: a space between two words, none between
+    two Han characters (``数字`` as Chinese writes it, not ``数 字``). Read back as a query, it
+    is the same phrase (each Han character is a token, rule 3).
+
+    >>> join_tokens(["digital", "economy"]), join_tokens(["数", "字"]), join_tokens(["字", "5g"])
+    ('digital economy', '数字', '字 5g')
+    """
+    out = tokens[0] if tokens else ""
+    for before, token in itertools.pairwise(tokens):
+        han = len(before) == 1 == len(token) and _HAN_ONE.match(before) and _HAN_ONE.match(token)
+        out += token if han else " " + token
+    return out
+
 
 #: One pass over normalised text finds tokens and boundaries together.
 TOKEN_OR_BOUNDARY = re.compile(rf"{_HAN_CHAR}|{_WORD}|{_BOUNDARY}")
