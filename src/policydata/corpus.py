@@ -1255,8 +1255,8 @@ def _footer_note(body: str, start: int, line: int) -> str | None:
         return (f"a line starting 'Share this:' (line {number}) has {words:,} words after it, "
                 "more than before it: read as share buttons above the article, not a trailing "
                 "footer (counting rule 1): kept")
-    kept = len(body[:start].split())
-    if words <= FOOTER_WORDS and not words > max(kept, SHARE_BAR_WORDS):
+    if words <= SHARE_BAR_WORDS or (  # (the body's words counted only for a long cut)
+            words <= FOOTER_WORDS and words <= len(body[:start].split())):
         return None
     return (f"a line starting 'Share this:' (line {number}) ends the body by counting rule 1, "
             f"leaving out the {words:,} words after it")
