@@ -704,6 +704,29 @@ def _reference_top(texts: list[str], selected: list[bool], size: int, weight: st
 def test_prop_top_terms_equal_brute_force(bodies, size, weight, n, whole, warm) -> None:
     """``warm``: the whole corpus's phrase tables are made first, as a server's warm-up
     thread makes them; a selection's repeated phrases are then counted from their entries."""
+    _check_top_terms(bodies, size, weight, n, whole, warm)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(bodies=hst.one_of(_word_bodies, _phrase_bodies),
+       size=hst.sampled_from([1, 2, 3]), weight=hst.sampled_from(["count", "tfidf", "keyness"]),
+       whole=hst.booleans(), warm=hst.booleans(), piece=hst.integers(1, 12))
+def test_prop_top_terms_read_in_pieces_equal_brute_force(bodies, size, weight, whole, warm,
+                                                         piece) -> None:
+    """Token streams are read in pieces of whole articles (a few million tokens each, here
+    a few): no n-gram is lost or invented where one piece ends and the next begins, whether
+    the articles of a piece are neighbours in the stream or gathered from a selection."""
+    import policydata.index as index_module
+
+    kept = index_module.STREAM_PIECE
+    index_module.STREAM_PIECE = piece
+    try:
+        _check_top_terms(bodies, size, weight, 50, whole, warm)
+    finally:
+        index_module.STREAM_PIECE = kept
+
+
+def _check_top_terms(bodies, size, weight, n, whole, warm) -> None:
     import tempfile
 
     texts_in = ["".join(w + s for w, s in body) for body in bodies]

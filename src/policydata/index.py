@@ -65,6 +65,10 @@ _EMPTY32 = np.zeros(0, dtype=np.int32)
 _STREAM_LOCK = threading.Lock()
 
 
+#: Tokens in each piece of a token stream that n-grams are read from
+#: (:meth:`Index._subset_stream`): the keys of one piece take a few dozen bytes a token.
+STREAM_PIECE = 1 << 22
+
 #: Segments with fewer tokens are sorted by term with numpy, larger ones with scipy.
 SMALL_SEGMENT = 1 << 20
 
@@ -1350,22 +1354,30 @@ class Index:
         return mask
 
     def _subset_stream(self, mask: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Token streams of the selected documents, per segment, with each token's document."""
+        """Token streams of the selected documents, with each token's document: per segment,
+        in pieces of whole documents holding about :data:`STREAM_PIECE` tokens, so that what
+        a caller derives from each piece (n-gram keys: several arrays of its length) stays
+        small however large a segment is (a corpus given as one big file is one segment)."""
         for s, seg in enumerate(self.segments):
             local = mask[self.offsets[s]:self.offsets[s + 1]]
             if not local.any():
                 continue
             tokens = seg.stream()
-            if local.all():
-                yield seg.as_global(tokens), np.repeat(np.arange(seg.n_docs) + self.offsets[s],
-                                                       np.diff(seg.doc_start))
-                continue
             rows = np.flatnonzero(local)
             starts, ends = seg.doc_start[rows], seg.doc_start[rows + 1]
             lengths = ends - starts
-            where = np.repeat(starts - np.cumsum(np.concatenate([[0], lengths[:-1]])),
-                              lengths) + np.arange(int(lengths.sum()))
-            yield seg.as_global(tokens[where]), np.repeat(rows + self.offsets[s], lengths)
+            before = np.cumsum(lengths) - lengths
+            piece = before // STREAM_PIECE
+            cuts = np.flatnonzero(np.diff(piece)) + 1
+            for a, b in zip(np.concatenate([[0], cuts]).tolist(),
+                            np.concatenate([cuts, [len(rows)]]).tolist(), strict=True):
+                owners = np.repeat(rows[a:b] + self.offsets[s], lengths[a:b])
+                if rows[b - 1] - rows[a] == b - 1 - a:  # neighbours: a view, not a copy
+                    yield seg.as_global(tokens[starts[a]:ends[b - 1]]), owners
+                    continue
+                where = np.repeat(starts[a:b] - before[a:b] + before[a], lengths[a:b]) \
+                    + np.arange(int(lengths[a:b].sum()))
+                yield seg.as_global(tokens[where]), owners
 
     def _key_base(self, size: int) -> tuple[int, np.ndarray | None]:
         """Base of n-gram keys and, for huge vocabularies, ids renumbered by frequency."""
