@@ -351,6 +351,14 @@ def test_keyness_and_tfidf_scores_by_hand(tmp_path: Path, cache: Path) -> None:
     assert tfidf["beta"] == pytest.approx(1 * (math.log(3 / 3) + 1))
     with pytest.raises(ValueError, match="nothing to compare"):
         an.top_terms(index, Filter(), weight="keyness")
+    # A reference selecting the same articles would score every term 0: refused, as a
+    # reference selecting none is; a reference overlapping only in part is compared.
+    with pytest.raises(ValueError, match="selects the same articles"):
+        an.top_terms(index, flt, weight="keyness", reference=Filter(query="alpha"))
+    with pytest.raises(ValueError, match="selects none"):
+        an.top_terms(index, flt, weight="keyness", reference=Filter(query="delta"))
+    assert an.top_terms(index, flt, n=5, weight="keyness", reference=Filter())[
+        ["term", "reference_words"]].values.tolist() == [["alpha", 9], ["beta", 9]]
 
 
 def test_kwic_shows_the_text_as_written(seed_index) -> None:

@@ -148,6 +148,9 @@ def test_filters_mean_the_same_everywhere(corpus: Path, cache: Path) -> None:
 @pytest.mark.parametrize(("args", "said"), [
     (["trend", "x", "--from", "2023-02-30"], "is not a date"),
     (["trend", "x", "--from", "2023-03-01", "--to", "2023-01-01"], "is after"),
+    # (Python's date parser also reads these; the help promises YYYY-MM-DD)
+    (["trend", "x", "--from", "2023-W01"], "'2023-W01' is not a date; use YYYY-MM-DD"),
+    (["articles", "--to", "20230901"], "'20230901' is not a date; use YYYY-MM-DD"),
     (["themes", "--theme", "Nope"], "unknown theme 'Nope'"),
     (["articles", "--source", "nowhere"], "unknown source"),
     (["trend", "U.S. economy"], "ends a sentence"),
@@ -185,6 +188,66 @@ def test_bad_arguments_give_one_line_and_status_2(corpus: Path, cache: Path, arg
     assert said in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_cache_location_set_to_a_file_is_refused_from_the_environment_too(
+        corpus: Path, tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    for env, args in (({}, ["--cache-dir", str(a_file)]), ({"POLICYDATA_CACHE_DIR": str(a_file)}, [])):
+        result = subprocess.run([SCRIPT, "trend", "x", "--corpus", str(corpus), *args],
+                                env=dict(os.environ, **env), capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 2 and "is a file, not a folder" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_what_this_user_cannot_read_is_an_error_and_a_cache_it_cannot_reach_falls_back(
+        ) -> None:
+    """Permissions, as a user they apply to (root reads everything: the command runs as
+    nobody where it can)."""
+    as_other = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv: permissions do not apply")
+        as_other = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="policydata-test-"))  # (pytest's folders are private)
+    root.chmod(0o755)
+    for folder in (root / "corpus", root / "shut" / "corpus", root / "unreadable"):
+        write_article(folder, "a.txt", "2023-09-02", "Digital", "The digital economy grows.")
+    (root / "shut").chmod(0)
+    (root / "unreadable").chmod(0)
+    (root / "corpus" / "secret.txt").write_text(" date 2023-09-02 Secret\n\nbody")
+    (root / "corpus" / "secret.txt").chmod(0)
+    env = dict(os.environ, TMPDIR=str(root), POLICYDATA_CACHE_DIR=str(root / "cache"))
+
+    def policydata(*args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*as_other, SCRIPT, "trend", "digital economy", *args,
+                               "--format", "csv"], env=dict(env, **extra),
+                              capture_output=True, text=True, timeout=120)
+
+    try:
+        for corpus in (root / "shut" / "corpus", root / "shut" / "corpus" / "a.txt",
+                       root / "unreadable", root / "corpus" / "secret.txt"):
+            result = policydata("--corpus", str(corpus))
+            assert result.returncode == 2, result.stderr
+            assert result.stderr.strip() == (f"policydata: error: corpus path '{corpus}' "
+                                             "cannot be read: Permission denied")
+        # A cache location that cannot be reached: the fallback, said, whether it comes from
+        # the option or the environment; and the unreadable file reported, not counted.
+        for args, extra in ((["--cache-dir", str(root / "shut" / "cache")], {}),
+                            ([], {"POLICYDATA_CACHE_DIR": str(root / "shut")})):
+            result = policydata("--corpus", str(root / "corpus"), *args, **extra)
+            assert result.returncode == 0, result.stderr
+            assert rows(result.stdout)[0]["count"] == "1"
+            assert "cannot be written (Permission denied); using" in result.stderr
+            assert "Traceback" not in result.stderr
+    finally:
+        for path in (root / "shut", root / "unreadable", root / "corpus" / "secret.txt"):
+            path.chmod(0o755)
+        shutil.rmtree(root)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")

@@ -2154,6 +2154,10 @@ def top_terms(index: Index, flt: Filter = Filter(), *, n: int = 50, weight: str 
         if not ref_mask.any() and reference is not None:
             raise ValueError("keyness compares the filtered articles with the reference "
                              "articles, and the reference selects none; widen it")
+        if reference is not None and mask.any() and np.array_equal(ref_mask, mask):
+            raise ValueError("keyness compares the filtered articles with the reference "
+                             "articles, and the reference selects the same articles (every "
+                             "score would be 0); compare with another period or theme")
         if not ref_mask.any():
             raise ValueError("keyness compares the filtered articles with the rest of the "
                              "corpus, and this filter leaves nothing to compare with; narrow "

@@ -14,12 +14,14 @@ import gc
 import json
 import logging
 import os
+import re
+import stat
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from .columns import COLUMNS, MAX_WINDOW, csv_text, printable
 
@@ -80,6 +82,8 @@ def default_corpus() -> Path:
 
 def _date(value: str) -> dt.date:
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError  # (fromisoformat also reads 20230902 and week dates, 2023-W01)
         return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
@@ -97,9 +101,44 @@ def _path(value: str) -> Path:
 def _folder(value: str) -> Path:
     """A folder to write in (made if missing); an existing file is refused."""
     path = _path(value)
-    if path.exists() and not path.is_dir():
+    try:
+        a_file = path.exists() and not path.is_dir()
+    except OSError:  # (a folder above cannot be entered: the cache falls back, saying so)
+        a_file = False
+    if a_file:
         raise argparse.ArgumentTypeError(f"{value!r} is a file, not a folder")
     return path
+
+
+def _corpus(args: argparse.Namespace) -> Path:
+    """The corpus of ``--corpus`` or its default, checked to exist and to be readable, so
+    that a corpus nobody can read is an error rather than an empty result."""
+    corpus = args.corpus or default_corpus()
+    try:
+        info = corpus.stat()
+        if stat.S_ISDIR(info.st_mode):
+            with os.scandir(corpus):
+                pass
+        elif stat.S_ISREG(info.st_mode):
+            with corpus.open("rb"):
+                pass
+    except (FileNotFoundError, NotADirectoryError):
+        raise UsageError(f"corpus path {str(corpus)!r} does not exist") from None
+    except OSError as error:
+        raise UsageError(f"corpus path {str(corpus)!r} cannot be read: "
+                         f"{error.strerror or error}") from None
+    return corpus
+
+
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    """``--cache-dir``, else ``$POLICYDATA_CACHE_DIR`` checked as the option is."""
+    env = os.environ.get("POLICYDATA_CACHE_DIR")
+    if args.cache_dir or not env:
+        return cast(Path | None, args.cache_dir)
+    try:
+        return _folder(env)
+    except argparse.ArgumentTypeError as error:
+        raise UsageError(f"$POLICYDATA_CACHE_DIR: {error}") from None
 
 
 def _whole(value: str) -> int:
@@ -386,13 +425,11 @@ def _themes(args: argparse.Namespace) -> Any:
 def _open(args: argparse.Namespace) -> tuple[Any, Any]:
     from .store import open_index
 
-    corpus = args.corpus or default_corpus()
-    if not corpus.exists():
-        raise UsageError(f"corpus path {str(corpus)!r} does not exist")
+    corpus = _corpus(args)
     themes = _themes(args)
     progress = _Progress()
     try:
-        index = open_index(corpus, cache_dir=args.cache_dir, progress=progress,
+        index = open_index(corpus, cache_dir=_cache_dir(args), progress=progress,
                            rebuild=bool(getattr(args, "rebuild", False)))
     finally:
         progress.close()
@@ -511,13 +548,11 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "build":
         from .store import build_index
 
-        corpus = args.corpus or default_corpus()
-        if not corpus.exists():
-            raise UsageError(f"corpus path {str(corpus)!r} does not exist")
+        corpus = _corpus(args)
         themes = _themes(args)
         progress = _Progress()
         try:
-            built = build_index(corpus, cache_dir=args.cache_dir, progress=progress,
+            built = build_index(corpus, cache_dir=_cache_dir(args), progress=progress,
                                 rebuild=args.rebuild, jobs=args.jobs, themes=themes)
         finally:
             progress.close()
@@ -666,18 +701,17 @@ def _serve(args: argparse.Namespace) -> int:
 
     if not DASHBOARD.is_file():
         raise SetupError(f"{DASHBOARD} does not exist: " + FROM_A_CLONE)
-    corpus = (args.corpus or default_corpus()).resolve()
-    if not corpus.exists():
-        raise UsageError(f"corpus path {str(corpus)!r} does not exist")
+    corpus = _corpus(args).resolve()
     themes = _themes(args)  # (stored in the cache: the dashboard counts with it)
+    cache_dir = _cache_dir(args)
     progress = _Progress()
     try:
-        build_index(corpus, cache_dir=args.cache_dir, progress=progress, themes=themes)
+        build_index(corpus, cache_dir=cache_dir, progress=progress, themes=themes)
     finally:
         progress.close()
     env = dict(os.environ, POLICYDATA_CORPUS=str(corpus))
-    if args.cache_dir:
-        env["POLICYDATA_CACHE_DIR"] = str(args.cache_dir.resolve())
+    if cache_dir:
+        env["POLICYDATA_CACHE_DIR"] = str(cache_dir.resolve())
     if args.theme_file:
         env["POLICYDATA_THEMES"] = str(args.theme_file.resolve())
     command = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD),

@@ -1080,7 +1080,10 @@ def _adopt_moved_cache(corpus: Path, folder: Path) -> str | None:
 
 def _read_only(folder: Path) -> bool:
     """Whether ``folder`` holds a cache that this process cannot write."""
-    return (folder / "manifest.json").is_file() and not os.access(folder, os.W_OK)
+    try:
+        return (folder / "manifest.json").is_file() and not os.access(folder, os.W_OK)
+    except OSError:  # (a folder above cannot be entered: no cache to use, a fallback is made)
+        return False
 
 
 class _WouldWrite(Exception):
