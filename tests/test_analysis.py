@@ -506,6 +506,18 @@ def test_article_marks_a_themes_matches(seed_index) -> None:
             assert an.match_offsets(text, list(entries)), (name, text)
 
 
+def test_an_unknown_theme_or_period_length_is_refused_with_the_known_ones(seed_index) -> None:
+    row_id = seed_index.documents["id"].iat[0]
+    with pytest.raises(ValueError, match="unknown theme 'Nope' \\(themes: 'Digital economy'"):
+        an.article(seed_index, row_id, theme="Nope")
+    # refused whether the filter selects articles or not (it was only when it did)
+    for flt in (Filter(), Filter(start=dt.date(2030, 1, 1))):
+        for trend in (lambda: an.term_trend(seed_index, ["economy"], flt, freq="week"),
+                      lambda: an.theme_trend(seed_index, flt, freq="week")):
+            with pytest.raises(ValueError, match="freq must be one of month, quarter, year"):
+                trend()
+
+
 def test_article_marks_the_query(seed_index) -> None:
     doc = an.article(seed_index, "000_362ffc007b938720", query="digital economy")
     assert doc is not None

@@ -303,6 +303,9 @@ def test_smooth_with_a_superscript_digit_is_dropped_with_a_note() -> None:
     (dt.date(2004, 1, 1), dt.date(2024, 1, 1), "quarter"),  # 241
     (dt.date(1964, 1, 1), dt.date(2023, 12, 31), "quarter"),  # 240 quarters
     (dt.date(1963, 12, 31), dt.date(2023, 12, 31), "year"),
+    # 2000Q1 to 2060Q1 is 241 quarters, though its 720 months divide into 240
+    (dt.date(2000, 3, 1), dt.date(2060, 2, 1), "year"),
+    (dt.date(2000, 3, 1), dt.date(2059, 12, 31), "quarter"),
     (None, None, "month"),
 ])
 def test_default_period_draws_at_most_240_periods(first, last, freq) -> None:

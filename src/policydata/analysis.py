@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .columns import COLUMNS, MAX_WINDOW
-from .filters import KWIC_ORDERS, Filter, unknown_name
+from .filters import FREQS, KWIC_ORDERS, Filter, unknown_name
 from .index import Index
 from .themes import ThemeDictionary
 from .tokens import (
@@ -104,6 +104,12 @@ def _theme_columns(dictionary: ThemeDictionary, names: Sequence[str]) -> list[in
         raise ValueError(f"{unknown_name(missing[0], known, 'theme')} (themes: "
                          f"{', '.join(map(repr, known))})")
     return [known.index(n) for n in names]
+
+
+def _theme_entries(index: Index, themes: ThemeDictionary | None, name: str) -> list[Term]:
+    """The entries of the theme ``name`` (a ValueError naming the known themes if none)."""
+    dictionary = _dictionary(index, themes)
+    return list(dictionary.themes[_theme_columns(dictionary, [name])[0]][1])
 
 
 def select(index: Index, flt: Filter = Filter(), *, themes: ThemeDictionary | None = None,
@@ -269,6 +275,9 @@ def _selected(index: Index, flt: Filter, freq: str,
     Kept on the index per filter and period length, so that the terms of a trend, added one
     by one under the same filter, cost only their own matches.
     """
+    if freq not in FREQS:  # (refused whether or not the filter selects articles)
+        raise ValueError(f"freq must be one of {', '.join(FREQS)}, not {freq!r}")
+
     def make() -> _Selection | None:
         mask = select(index, flt, themes=themes)
         mask.flags.writeable = False
@@ -2475,7 +2484,7 @@ def article(index: Index, doc_id: str, *, query: str = "",
     hits = 0
     cut = len(title) + 2
     terms = (parse_query(query) if query
-             else list(dict(_dictionary(index, themes).themes)[theme]) if theme else [])
+             else _theme_entries(index, themes, theme) if theme else [])
     if terms:
         hits = int(index.counts(terms)[row])
         # Matched in the whole text (a cut could make a word look like another), and only

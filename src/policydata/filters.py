@@ -222,7 +222,8 @@ def default_freq(first: dt.date | None, last: dt.date | None) -> str:
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     if months <= MAX_PERIODS:
         return "month"
-    return "quarter" if (months + 2) // 3 <= MAX_PERIODS else "year"
+    quarters = (last.year - first.year) * 4 + (last.month - 1) // 3 - (first.month - 1) // 3 + 1
+    return "quarter" if quarters <= MAX_PERIODS else "year"
 
 
 def _dates(values: Sequence[str], name: str, notes: list[str],

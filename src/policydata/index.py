@@ -713,6 +713,7 @@ class Index:
             order = np.argsort(self.documents["id"].to_numpy().astype(str), kind="stable")
             rank = np.empty(len(order), dtype=np.int64)
             rank[order] = np.arange(len(order))
+            rank.flags.writeable = False  # (shared by every session)
             self._id_rank = rank
         return self._id_rank
 
@@ -754,6 +755,7 @@ class Index:
                      "year": np.floor_divide(months, 12)}.get(freq)
             if found is None:
                 raise ValueError(f"freq must be month, quarter or year, not {freq!r}")
+            found.flags.writeable = False  # (shared by every session)
             self._period_cache[freq] = found
         return found
 
@@ -1053,6 +1055,7 @@ class Index:
         columns = [self.counts(entries) for _, entries in dictionary.themes]
         matrix = (np.column_stack(columns) if columns and len(self.documents)
                   else np.zeros((len(self.documents), len(columns)), dtype=np.int64))
+        matrix.flags.writeable = False  # (shared by every session)
         with self._lock:
             if len(self._theme_cache) > 16:
                 self._theme_cache.pop(next(iter(self._theme_cache)))
@@ -1281,8 +1284,9 @@ class Index:
             rows = {i: r for r, i in enumerate(ids) if self.active[r]}
             # A link names an article whose id is too long for an address by its digest; an
             # article whose id is written like a digest (sha256:...) is still its own.
-            self._rows_by_id = {link_id(i): r for i, r in rows.items() if len(i) > LINK_ID_MAX}
-            self._rows_by_id.update(rows)
+            by_id = {link_id(i): r for i, r in rows.items() if len(i) > LINK_ID_MAX}
+            by_id.update(rows)
+            self._rows_by_id = by_id  # (whole before another thread can see it)
         return self._rows_by_id.get(doc_id)
 
     def ids_starting_with(self, prefix: str, n: int = 3) -> list[str]:
@@ -1347,6 +1351,7 @@ class Index:
                            dtype=bool, count=len(terms))
         if len(mask):
             mask[0] = True
+        mask.flags.writeable = False  # (shared by every session)
         with self._lock:
             if len(self._stop_cache) > 8:
                 self._stop_cache.pop(next(iter(self._stop_cache)))
