@@ -205,16 +205,19 @@ def point_sizes(articles: pd.Series, most: float) -> list[float]:
 
 
 def coinciding_lines(frame: pd.DataFrame, measure: str, window: int, *, by: str = "term",
-                     share: float = 0.9) -> list[list[str]]:
+                     share: float = 0.9) -> list[tuple[list[str], bool]]:
     """Groups of lines of :func:`trend_figure` that lie on top of each other: the same value
     in at least ``share`` of the periods drawn (those with a value: with articles, or under a
-    moving average in reach of some; the last line drawn hides the others).
+    moving average in reach of some; the last line drawn hides the others), each with whether
+    that value is 0 in most of those periods (terms used in none of the articles there).
 
     >>> frame = pd.DataFrame({"period": ["1", "2"] * 3, "term": ["a", "a", "b", "b", "c", "c"],
     ...                       "count": [1, 2, 1, 2, 1, 3], "docs": [1, 1, 1, 1, 1, 1],
     ...                       "articles": [1, 1, 1, 1, 1, 1], "words": [9, 9, 9, 9, 9, 9]})
     >>> coinciding_lines(frame, "docs", 1), coinciding_lines(frame, "count", 1)
-    ([['a', 'b', 'c']], [['a', 'b']])
+    ([(['a', 'b', 'c'], False)], [(['a', 'b'], False)])
+    >>> coinciding_lines(frame.assign(count=[0, 0, 0, 0, 0, 5]), "count", 1)
+    [(['a', 'b'], True)]
     """
     values = (frame.assign(_value=measure_values(frame, measure, window=window, by=by))
               .pivot_table(index="period", columns=by, values="_value", sort=False,
@@ -232,7 +235,7 @@ def coinciding_lines(frame: pd.DataFrame, measure: str, window: int, *, by: str 
     groups: dict[int, list[str]] = {}
     for name in names:
         groups.setdefault(group_of[name], []).append(name)
-    return [g for g in groups.values() if len(g) > 1]
+    return [(g, bool((values[g[0]] == 0).mean() > 0.5)) for g in groups.values() if len(g) > 1]
 
 
 def _legend_rows(names: list[str], width: int = 860) -> int:

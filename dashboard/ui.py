@@ -519,7 +519,8 @@ def rare_themes(summary: pd.DataFrame, where: str) -> None:
     these, and ``where`` a user can load their own."""
     rare = int((summary["share"] < 1).sum())
     if rare:
-        st.caption(f"{rare} of the {len(summary)} themes are in under 1% of these articles. "
+        st.caption(f"{rare} of the {len(summary)} themes {'is' if rare == 1 else 'are'} in "
+                   "under 1% of these articles. "
                    f"A dictionary fits the texts it was written for: load or write your own "
                    f"{where}.")
 

@@ -573,11 +573,21 @@ def test_lines_lying_on_top_of_each_other_are_said(monkeypatch, tmp_path) -> Non
     at = app(monkeypatch, corpus, tmp_path / "cache", {**params, "measure": "count"},
              "views/trends.py")  # 2023: 2 against 1
     assert not any(c.value.replace("\\", "").startswith(said) for c in at.caption)
+    assert not any("(0: none of them occurs there)" in c for c in captions)
+    # Lines together at 0 in most periods: said, so that a reader does not look for a
+    # common rise (two terms used only in the last of three years).
+    write_article(corpus, "c.txt", "2024-03-01", "C", "Quantitative easing and zebra.")
+    at = app(monkeypatch, corpus, tmp_path / "cache2",
+             {"term": ["quantitative easing", "zebra"], "freq": "year", "measure": "docs"},
+             "views/trends.py")
+    assert any(c.value.replace("\\", "").startswith(
+        "'quantitative easing' and 'zebra' have the same value in most periods (0: none of "
+        "them occurs there): their lines lie on top of each other") for c in at.caption)
 
 
 def test_the_overview_and_themes_say_how_many_themes_hardly_occur(monkeypatch,
                                                                    tmp_path) -> None:
-    said = "themes are in under 1% of these articles. A dictionary fits the texts it was"
+    said = "in under 1% of these articles. A dictionary fits the texts it was"
     corpus = tmp_path / "c"
     write_article(corpus, "a.txt", "2023-01-10", "A", "The digital economy grows.")
     write_article(corpus, "b.txt", "2023-02-10", "B", "The weather was fine.")
@@ -585,6 +595,7 @@ def test_the_overview_and_themes_say_how_many_themes_hardly_occur(monkeypatch,
     summary = an.theme_summary(open_index(corpus, cache_dir=tmp_path / "cache"))
     rare = int((summary["share"] < 1).sum())
     assert 0 < rare < len(summary)
+    said = f"themes {'is' if rare == 1 else 'are'} {said}"
     assert any(c.value == f"{rare} of the {len(summary)} {said} written for: load or write "
                "your own on the Themes page (Dictionary)." for c in at.caption)
     at.switch_page("views/themes.py").run()  # (and where the themes are counted)
@@ -2570,3 +2581,32 @@ def test_an_uploaded_corpus_offers_no_look_for_new_files(monkeypatch, tmp_path) 
     assert not [b for b in at.button if b.key == "rescan"]
     with pytest.raises(ValueError):
         data.look_for_new_files(data.upload_source(tmp_path))
+
+
+def test_date_notes_and_the_moving_average_describe_the_filtered_articles(monkeypatch,
+                                                                          tmp_path) -> None:
+    """A note that some articles are dated only to a year is about the articles the filters
+    select (an analyst's daily source was told of another source's years); the sentence of a
+    smoothed trend says the window is shorter at the start of the range."""
+    corpus = tmp_path / "c"
+    for month in (3, 5, 7):
+        write_article(corpus, f"daily/{month}.txt", f"2023-{month:02d}-12", f"D{month}",
+                      "Trade grew.")
+    write_article(corpus, "yearly/a.txt", "2022", "Y", "Trade fell.")
+    coarse = "Some articles are dated only to a month or a year"
+    params = {"term": "trade", "freq": "month", "smooth": "3"}
+    at = app(monkeypatch, corpus, tmp_path / "cache", params, "views/trends.py")
+    assert any(c.value.startswith(coarse) for c in at.caption)
+    at = app(monkeypatch, corpus, tmp_path / "cache", {**params, "source": "daily"},
+             "views/trends.py")
+    assert not any(c.value.startswith(coarse) for c in at.caption)
+    shown = " ".join(h.value for h in at.html)
+    assert ("each month averaged with the 2 before it that have articles (a trailing moving "
+            "average: fewer at the start of the date range).") in shown
+    at = app(monkeypatch, corpus, tmp_path / "cache", {**params, "source": "yearly",
+                                                        "tab": "time"}, "views/themes.py")
+    assert any(c.value.startswith(coarse) for c in at.caption)
+    at = app(monkeypatch, corpus, tmp_path / "cache", {**params, "source": "daily",
+                                                        "tab": "time"}, "views/themes.py")
+    assert any(c.value.startswith("Click a point") for c in at.caption)  # (the chart's tab)
+    assert not any(c.value.startswith(coarse) for c in at.caption)

@@ -90,7 +90,7 @@ def over_time(corpus: data.Corpus) -> None:
                "its period (the grey strip).")
     if partial:
         st.caption(ui.partial_note(partial, view.measure))
-    for note in ui.date_notes(corpus.info()["date_precision"],
+    for note in ui.date_notes(corpus.info(view.filter)["date_precision"],
                               corpus.dated_new_year(view.filter), view.freq):
         st.caption(note)
     ui.smoothing_note(trend, view.smooth, view.freq, by="theme")

@@ -55,8 +55,11 @@ def main() -> None:
     frame = corpus.term_trend(view.terms, view.filter, view.freq)
     ui.sentence(", ".join(repr(t) for t in view.terms) + f" per {view.freq} in "
                 f"{corpus.describe(view.filter)}, as {ui.MEASURE_PHRASES[view.measure]}"
-                + (f", each {view.freq} averaged with the {view.smooth - 1} before it "
-                   "(a trailing moving average)." if view.smooth > 1 else "."))
+                + (f", each {view.freq} averaged with the "
+                   f"{'one' if view.smooth == 2 else view.smooth - 1} before it that "
+                   f"{'has' if view.smooth == 2 else 'have'} articles (a trailing moving "
+                   "average: fewer at the start of the date range)." if view.smooth > 1
+                   else "."))
     if frame.empty:
         ui.no_articles(corpus, view.filter)
         return
@@ -74,11 +77,13 @@ def main() -> None:
             + (f" and {len(shown) - OTHER_FORMS} more" if len(shown) > OTHER_FORMS else "")
             + f". A term counts the words as written; to count forms together, join them with a "
             f"comma: {first['term']}, {first['form']}."))
-    for group in figures.coinciding_lines(frame, view.measure, view.smooth):
+    for group, at_zero in figures.coinciding_lines(frame, view.measure, view.smooth):
         shown = [t for t in group if t not in missing]  # (those are said above)
         if len(shown) > 1:
             st.caption(ui.plain(f"{ui.listing([repr(t) for t in shown])} have the same value "
-                                f"in most periods: their lines lie on top of each other, "
+                                "in most periods"
+                                + (" (0: none of them occurs there)" if at_zero else "")
+                                + ": their lines lie on top of each other, "
                                 f"{shown[-1]!r} (drawn last) over the "
                                 f"other{'s' if len(shown) > 2 else ''}; each has its own point "
                                 "shape, and the CSV holds every line."))
@@ -101,7 +106,7 @@ def main() -> None:
                "the next click and is not in the link (the sidebar's date range is).")
     if partial:
         st.caption(ui.partial_note(partial, view.measure))
-    for note in ui.date_notes(corpus.info()["date_precision"],
+    for note in ui.date_notes(corpus.info(view.filter)["date_precision"],
                               corpus.dated_new_year(view.filter), view.freq):
         st.caption(note)
     periods, empty = count_periods(frame)
