@@ -47,7 +47,7 @@ def main() -> None:
                            "(periods without articles are left out of it).")
     view = run.view
     if not view.terms:
-        ui.sentence(corpus.describe(view.filter) + ".")
+        ui.sentence("No term chosen yet: " + corpus.describe(view.filter) + ".")
         st.info("Add one or more terms above to see how often they are used over time.",
                 icon=":material/show_chart:")
         suggest(corpus)

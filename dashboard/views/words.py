@@ -23,6 +23,9 @@ AXIS = {"count": "matches", "tfidf": "tf-idf",  # (the weight control explains i
         "keyness": "keyness (G²)"}
 NGRAMS = {"1": "1", "2": "2", "3": "3", "1-3": "1–3"}
 COMPARE = {"": "no", "dates": "two periods", "theme": "two themes"}
+#: What a cloud of each term length shows, to start the page's sentence.
+TERM_KINDS = {"1": "Single words", "2": "Two-word phrases", "3": "Three-word phrases",
+              "1-3": "Words and phrases of up to three words"}
 CLOUD_TERMS = 120
 BAR_TERMS = 25
 
@@ -146,7 +149,8 @@ def cloud(corpus: data.Corpus, label: str, flt: Filter, reference: Filter | None
     view = state.current().view
     rest = (corpus.count(Filter()) - corpus.count(flt)
             if view.weight == "keyness" and reference is None else 0)
-    ui.sentence((f"{label}: " if label else "") + corpus.describe(flt) +
+    ui.sentence((f"{label}: " if label else "") + f"{TERM_KINDS[view.ngram]} by "
+                f"{WEIGHTS[view.weight]} in " + corpus.describe(flt) +
                 (" compared with the other cloud." if reference is not None else
                  f", against the other {ui.rows(rest, 'article')} of the corpus: the terms "
                  "used more here than there." if view.weight == "keyness" and rest else "."))
