@@ -911,3 +911,16 @@ def test_paths_dates_and_cut_output_are_what_a_user_means(tmp_path: Path, corpus
         "articles", "--query", "economy", "--corpus", str(corpus), "--format", "csv",
         cache=cache).stdout))
     assert f"2 of {total} lines" in result.stderr and "--limit all" in result.stderr
+
+
+def test_dates_known_only_to_a_month_or_year_are_written_so(tmp_path: Path, cache: Path) -> None:
+    folder = tmp_path / "c"
+    write_article(folder, "a.txt", "2021", "Yearly", "Trade rose.")
+    write_article(folder, "b.txt", "2022-05", "Monthly", "Trade fell.")
+    write_article(folder, "c.txt", "2022-05-01", "Daily", "Trade held.")
+    common = ["--corpus", str(folder), "--format", "csv", "--sort", "date"]
+    listed = rows(run("articles", *common, cache=cache).stdout)
+    assert [(r["title"], r["date"]) for r in listed] == [
+        ("Yearly", "2021"), ("Monthly", "2022-05"), ("Daily", "2022-05-01")]
+    lines = rows(run("kwic", "trade", *common, cache=cache).stdout)
+    assert [r["date"] for r in lines] == ["2021", "2022-05", "2022-05-01"]

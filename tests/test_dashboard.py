@@ -2610,3 +2610,15 @@ def test_date_notes_and_the_moving_average_describe_the_filtered_articles(monkey
                                                         "tab": "time"}, "views/themes.py")
     assert any(c.value.startswith("Click a point") for c in at.caption)  # (the chart's tab)
     assert not any(c.value.startswith(coarse) for c in at.caption)
+
+
+def test_the_reader_and_tables_give_a_year_only_date_as_a_year(monkeypatch, tmp_path) -> None:
+    corpus = tmp_path / "c"
+    write_article(corpus, "a.txt", "1979", "State of the Union", "Inflation is our enemy.")
+    write_article(corpus, "b.txt", "1980-01-21", "Another", "Inflation again.")
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"q": "inflation"}, "views/articles.py")
+    assert sorted(at.dataframe[0].value["date"].tolist()) == ["1979", "1980-01-21"]
+    at = app(monkeypatch, corpus, tmp_path / "cache", {"q": "inflation", "doc": "a"},
+             "views/articles.py")
+    shown = " ".join(h.value for h in at.html)
+    assert "1979 · c · " in shown and "1979-01-01" not in shown

@@ -1441,7 +1441,8 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
         One row per article, in the order of ``sort``:
 
         * ``id``: the article's id (:func:`article` opens it);
-        * ``date``: ``YYYY-MM-DD`` (a month or year date on its first day);
+        * ``date``: ``YYYY-MM-DD``, or ``YYYY-MM`` and ``YYYY`` for an article dated only to a
+          month or a year (:func:`date_texts`);
         * ``title``, ``source``: as loaded;
         * ``words``: its tokens;
         * ``hits``: matches of ``mentioning`` or ``with_theme``, else of ``flt.query``, else
@@ -1502,12 +1503,48 @@ def articles(index: Index, flt: Filter = Filter(), *, sort: str = "-date",
     return frame
 
 
+def date_texts(index: Index, rows: np.ndarray) -> np.ndarray:
+    """The dates of these rows as their articles give them: ``2023-09-02``, or ``2023-09``
+    and ``2023`` for an article dated only to a month or a year (ISO 8601's reduced
+    precision), never a first day that no source named.
+
+    Parameters
+    ----------
+    index : Index
+        The loaded corpus.
+    rows : numpy.ndarray of int
+        Rows of :attr:`Index.documents`.
+
+    Returns
+    -------
+    numpy.ndarray of str
+        One date per row, in order.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from policydata.store import open_index
+    >>> corpus = Path(tempfile.mkdtemp())
+    >>> _ = (corpus / "news.csv").write_text("date,title,text\\n2023-09-02,A,One.\\n"
+    ...                                      "2023-09,B,Two.\\n2023,C,Three.\\n")
+    >>> date_texts(open_index(corpus, cache_dir=tempfile.mkdtemp()), np.arange(3)).tolist()
+    ['2023-09-02', '2023-09', '2023']
+    """
+    days = np.datetime_as_string(index.dates[rows], unit="D").astype(object)
+    precision = index.documents["precision"].to_numpy()[rows]
+    for kind, width in (("month", 7), ("year", 4)):
+        coarse = precision == kind
+        days[coarse] = [day[:width] for day in days[coarse]]
+    return days
+
+
 def _article_rows(index: Index, rows: np.ndarray) -> pd.DataFrame:
     """``id``, ``date``, ``title``, ``source`` and ``words`` of these rows, in their order."""
     docs = index.documents
     return pd.DataFrame({
         "id": docs["id"].to_numpy()[rows],
-        "date": np.datetime_as_string(index.dates[rows], unit="D"),
+        "date": date_texts(index, rows),
         "title": docs["title"].to_numpy()[rows],
         "source": docs["source"].to_numpy()[rows],
         "words": index.words[rows],
@@ -1665,7 +1702,7 @@ def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, wi
         One line per counted match, article by article in the order of ``sort``, and in
         an article from first to last (unless ``by`` says otherwise):
 
-        * ``id``, ``date`` (``YYYY-MM-DD``), ``title``: the article's;
+        * ``id``, ``date`` (as :func:`date_texts` writes it), ``title``: the article's;
         * ``left``: up to ``window`` words before the match;
         * ``match``: the text as it stands in the article (``China‘s`` for the query
           ``china``);
@@ -1721,7 +1758,7 @@ def kwic(index: Index, term: str | Sequence[Term], flt: Filter = Filter(), *, wi
         for a, b, left_start, right_end in islice(found, count):
             lines.append({
                 "id": docs["id"].iat[row],
-                "date": str(index.dates[row]),
+                "date": date_texts(index, np.array([row]))[0],
                 "title": docs["title"].iat[row],
                 "left": _one_line(text[left_start:a]),
                 "match": _one_line(text[a:b]),
@@ -1750,7 +1787,8 @@ def _concordance(index: Index, rows: np.ndarray, terms: list[Term], by: str, win
         matches = islice(match_offsets(text, terms, window=window), max(ks) + 1)
         for k, (a, b, left_start, right_end) in enumerate(matches):
             if k in ks:
-                found[row, k] = {"id": docs["id"].iat[row], "date": str(index.dates[row]),
+                found[row, k] = {"id": docs["id"].iat[row],
+                                 "date": date_texts(index, np.array([row]))[0],
                                  "title": docs["title"].iat[row],
                                  "left": _one_line(text[left_start:a]),
                                  "match": _one_line(text[a:b]),
@@ -2452,7 +2490,8 @@ def article(index: Index, doc_id: str, *, query: str = "",
         None for an unknown id (or an exact duplicate, which is not counted). Otherwise:
 
         * ``id``, ``title``, ``source``, ``url`` (``""`` if none), ``path`` (its file);
-        * ``date`` (``YYYY-MM-DD``) and ``precision`` (``day``, ``month`` or ``year``);
+        * ``date`` (``YYYY-MM-DD``, or ``YYYY-MM``, ``YYYY`` as :func:`date_texts` writes it)
+          and ``precision`` (``day``, ``month`` or ``year``);
         * ``words``: its tokens; ``themes``: its themes, joined by ``"; "``;
         * ``body``: the body, cut at ``max_chars``; ``length``: the full body's length;
         * ``hits``: matches of ``query`` in the whole article, marked or not (0 without);
@@ -2496,7 +2535,7 @@ def article(index: Index, doc_id: str, *, query: str = "",
             marks.append((start, end))
     return {
         "id": str(docs["id"].iat[row]),  # (``doc_id`` may be a link's name for it)
-        "date": str(index.dates[row]),
+        "date": date_texts(index, np.array([row]))[0],
         "precision": str(docs["precision"].iat[row]),
         "title": title,
         "source": str(docs["source"].iat[row]),
