@@ -268,8 +268,8 @@ def context_start(value: str, width: int) -> str:
 
 
 #: The concordance's layout (:func:`kwic_table`): a left context longer than its half of the
-#: line overflows to the left, where it is cut (its end beside the match stays), and the right
-#: one is cut at its end with an ellipsis.
+#: line overflows to the left, where it is cut (its end beside the match stays) and fades out
+#: (so a word cut there reads as cut), and the right one is cut at its end with an ellipsis.
 _KWIC_CSS = (
     ".pd-kwic{max-height:24rem;overflow-y:auto;border:1px solid #e6e9ef;border-radius:.5rem;"
     "padding:.2rem .6rem .4rem;font-size:.92rem}"
@@ -277,7 +277,8 @@ _KWIC_CSS = (
     "-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;" + WRAP + "}"
     ".pd-kwic-line{display:flex;white-space:nowrap;line-height:1.65}"
     ".pd-kwic-left{flex:1 1 0;min-width:0;overflow:hidden;display:flex;"
-    "justify-content:flex-end}"
+    "justify-content:flex-end;-webkit-mask-image:linear-gradient(to right,transparent,#000 2.5em);"
+    "mask-image:linear-gradient(to right,transparent,#000 2.5em)}"
     ".pd-kwic-left>span{flex:none}"
     ".pd-kwic-match{flex:none;max-width:40%;overflow:hidden;text-overflow:ellipsis;"
     "padding:0 .35em;color:#1b4f8a}"
