@@ -192,8 +192,9 @@ def test_the_load_report_shows_and_offers_both_its_lists(monkeypatch, tmp_path) 
     assert [t.to_dict("records") for t in tables] == [info["skipped"], info["warnings"]]
     assert info["skipped"] and info["warnings"]
     labels = [m.value for m in at.markdown]
-    assert "**Not loaded (1)**: each with the reason." in labels
-    assert "**Loaded with a caveat (1)**" in labels
+    assert ("**Not loaded (1)**: each with the reason (double-click a cell to read it whole)."
+            in labels)
+    assert "**Loaded with a caveat (1)** (double-click a cell to read it whole)" in labels
     ids = [b.proto.id for b in at.get("download_button")]
     assert any("dl_skipped" in i for i in ids) and any("dl_caveats" in i for i in ids), ids
 

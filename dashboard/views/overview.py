@@ -121,11 +121,13 @@ def main() -> None:
     elif skipped.empty and warnings.empty:
         st.success("Every file was loaded; no duplicates.", icon=":material/check_circle:")
     if not skipped.empty:
-        st.markdown(f"**Not loaded ({len(skipped):,})**: each with the reason.")
+        st.markdown(f"**Not loaded ({len(skipped):,})**: each with the reason "
+                    "(double-click a cell to read it whole).")
         ui.table(skipped, height=min(35 * len(skipped) + 38, 400), column_config=REPORT)
         ui.csv_download(skipped, None, "not-loaded.csv", key="dl_skipped")
     if not warnings.empty:
-        st.markdown(f"**Loaded with a caveat ({len(warnings):,})**")
+        st.markdown(f"**Loaded with a caveat ({len(warnings):,})** (double-click a cell to "
+                    "read it whole)")
         ui.table(warnings, height=min(35 * len(warnings) + 38, 400), column_config=REPORT)
         ui.csv_download(warnings, None, "loaded-with-a-caveat.csv", key="dl_caveats")
     short = corpus.short_articles()

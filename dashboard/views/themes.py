@@ -87,7 +87,8 @@ def over_time(corpus: data.Corpus) -> None:
                         "theme-trend", [], view.filter, extra=(view.freq,), ext="")))
     st.caption("Click a point to list that period's articles with the theme and the lines "
                "where its entries occur. A point is smaller the fewer articles stand behind "
-               "its period (the grey strip).")
+               "its period (the grey strip). Click a theme in the legend to hide its line, "
+               "double-click it to see that theme alone.")
     if partial:
         st.caption(ui.partial_note(partial, view.measure))
     for note in ui.date_notes(corpus.info(view.filter)["date_precision"],
