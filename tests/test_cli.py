@@ -156,6 +156,7 @@ def test_filters_mean_the_same_everywhere(corpus: Path, cache: Path) -> None:
     (["trend", "U.S. economy"], "ends a sentence"),
     (["trend", "economy."], "a phrase never matches across it: leave out the '.' at its end"),
     (["trend", "!!!"], "query '!!!' has no words (letters or digits)"),  # (not "ends a sentence")
+    (["trend", "---"], "query '---' has no words (letters or digits)"),  # (not "TERM needed")
     (["kwic", "a*b"], "must end a word"),
     (["top", "--ngram", "4"], "between 1 and 3"),
     (["trend", "x", "--freq", "weekly"], "invalid choice"),

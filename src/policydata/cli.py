@@ -787,7 +787,9 @@ def arranged(argv: list[str], parser: _Parser) -> list[str]:
             break
         name = _known(token, options)
         if name is None:
-            (flags if token.startswith("--") else terms).append(token)
+            # (an unknown --word stays an option; dashes alone, "---", are a term to refuse)
+            option = token.startswith("--") and any(c.isalnum() for c in token)
+            (flags if option else terms).append(token)
         else:
             flags.append(token)
             if options[name] and "=" not in token and i < len(argv) and (
