@@ -925,3 +925,16 @@ def test_dates_known_only_to_a_month_or_year_are_written_so(tmp_path: Path, cach
         ("Yearly", "2021"), ("Monthly", "2022-05"), ("Daily", "2022-05-01")]
     lines = rows(run("kwic", "trade", *common, cache=cache).stdout)
     assert [r["date"] for r in lines] == ["2021", "2022-05", "2022-05-01"]
+
+
+@pytest.mark.parametrize("command", ["info", "trend", "themes", "top", "kwic", "articles",
+                                     "build", "serve"])
+def test_each_commands_help_says_what_it_prints_with_examples(command: str) -> None:
+    result = subprocess.run([SCRIPT, command, "--help"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and result.stderr == ""
+    said = result.stdout
+    if command in COLUMNS:
+        assert f"CSV columns: {','.join(COLUMNS[command])} " in said
+    assert f"\n  policydata {command} " in said  # (an example, as typed)
+    assert "exit status: 0 done; 2 a bad argument" in said

@@ -353,7 +353,45 @@ def build_parser() -> _Parser:
                    help="address to listen on (default: localhost; 0.0.0.0 for all)")
     p.add_argument("--base-url-path", default="",
                    help="path prefix behind a reverse proxy (default: none)")
+    for name, command in sub.choices.items():  # (what each prints, and how to call it)
+        command.description = next(a.help for a in sub._choices_actions if a.dest == name)
+        command.formatter_class = argparse.RawDescriptionHelpFormatter
+        command.epilog = _EPILOGS[name] + "\n\n" + _STATUS
     return parser
+
+
+#: Examples under each command's ``--help``, with what it prints.
+_EPILOGS = {
+    "info": "prints: documents, words, first_date, last_date, sources, skipped (path and "
+            "reason of\nevery file or row not loaded), warnings, date_precision, cache\n\n"
+            "example:\n  policydata info --corpus scrape/ --format json",
+    "trend": "CSV columns: " + ",".join(COLUMNS["trend"]) + " (every period from the first "
+             "to the last\ndate of the filtered articles, zeros included; per_10k = count / "
+             "words * 10000)\n\nexamples:\n  policydata trend \"digital economy\" \"real "
+             "economy\" --freq year --format csv\n  policydata trend \"data element*\" "
+             "--from 2020-01-01 --theme \"Digital economy\"",
+    "themes": "CSV columns: " + ",".join(COLUMNS["themes"]) + " (count: matches of the "
+              "theme's entries, the\nlongest at each place, once; docs: articles with one)"
+              "\n\nexamples:\n  policydata themes --freq quarter --format csv\n"
+              "  policydata themes --themes my-themes.toml --source xinhua",
+    "top": "CSV columns: " + ",".join(COLUMNS["top"]) + " (score: as --weight says; "
+           "most first)\n\nexamples:\n  policydata top --n 20 --ngram 1-3 --drop-nested\n"
+           "  policydata top --weight keyness --from 2023-01-01 --against-to 2022-12-31",
+    "kwic": "CSV columns: " + ",".join(COLUMNS["kwic"]) + " (match: the text as the "
+            "article writes it)\n\nexamples:\n  policydata kwic \"new industrialization\" "
+            "--window 10 --limit all --format csv\n  policydata kwic China --by after",
+    "articles": "CSV columns: " + ",".join(COLUMNS["articles"]) + " (hits: matches of "
+                "--query; themes:\nthe article's themes, joined by '; ')\n\nexamples:\n"
+                "  policydata articles --query \"supply chain*\" --sort hits --limit 20\n"
+                "  policydata articles --from 2023-01-01 --to 2023-03-31 --format csv",
+    "build": "prints: a summary line (files, added, changed, removed, articles tokenised, "
+             "seconds),\na JSON object with --format json; a progress bar on a terminal\n\n"
+             "example:\n  policydata build --corpus scrape/ --cache-dir ~/.cache/policydata",
+    "serve": "examples:\n  policydata serve --corpus scrape/\n"
+             "  policydata serve --corpus scrape/ --host 0.0.0.0 --base-url-path policydata",
+}
+_STATUS = ("exit status: 0 done; 2 a bad argument or a path that cannot be read (one line "
+           "on\nstderr says which); 1 output that cannot be written")
 
 
 def _version() -> str:
