@@ -1349,8 +1349,11 @@ def theme_cooccurrence(index: Index, flt: Filter = Filter(), *,
     dictionary = _dictionary(index, themes)
     rows = np.flatnonzero(select(index, flt, themes=themes))
     # A float product runs in BLAS (numpy multiplies integers without it: 200 themes over
-    # 100,000 articles took a minute); counts up to 2**53 are exact in float64.
-    present = (index.theme_counts(dictionary)[rows] > 0).astype(np.float64)
+    # 100,000 articles took a minute); in float32, half float64's memory (the matrix is one
+    # per request: 200 themes over 300,000 articles, 240 MB), counts are exact up to 2**24
+    # articles; past that, float64 (exact to 2**53).
+    kind = np.float32 if len(rows) < 2 ** 24 else np.float64
+    present = (index.theme_counts(dictionary)[rows] > 0).astype(kind)
     both = np.rint(present.T @ present).astype(np.int64)
     names = list(dictionary.names)
     own = np.repeat(np.diag(both), len(names))  # (each row's theme's own articles)
