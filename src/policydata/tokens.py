@@ -476,7 +476,22 @@ def _normalize_with_map(text: str) -> tuple[str, _OffsetMap]:
                     blocks.append(_Block(n + len("".join(pieces[:k])), orig_start + k,
                                          orig_start + k + 1, len(piece) == 1))
         else:
-            blocks.append(_Block(n, orig_start, orig_end, False))
+            # Characters that combine (e + U+0301 is é): each base character with the marks
+            # after it is mapped as a whole, the others one by one, so that a combination
+            # does not make its neighbours lose their own places (a match after "café" and a
+            # no-break space was shown from the "é"). Where the parts do not normalise to the
+            # whole (Hangul jamo compose across starters), the chunk is one block.
+            clusters = _clusters(chunk)
+            normed = [normalize(chunk[a:b]) for a, b in clusters]
+            if "".join(normed) == norm:
+                at = n
+                for (a, b), piece in zip(clusters, normed, strict=True):
+                    if piece:
+                        blocks.append(_Block(at, orig_start + a, orig_start + b,
+                                             len(piece) == 1 and b - a == 1))
+                    at += len(piece)
+            else:
+                blocks.append(_Block(n, orig_start, orig_end, False))
         parts.append(norm)
         n += len(norm)
 
@@ -493,6 +508,16 @@ def _normalize_with_map(text: str) -> tuple[str, _OffsetMap]:
     if joined != normalize(text):  # pragma: no cover - defensive; never seen in practice
         return normalize(text), _OffsetMap([_Block(0, 0, len(text), False)])
     return joined, _OffsetMap(blocks)
+
+
+def _clusters(chunk: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each character of ``chunk`` with the combining marks after it.
+
+    >>> _clusters("e\u0301\u00a0x\u0301\u0301")
+    [(0, 2), (2, 3), (3, 6)]
+    """
+    starts = [k for k, c in enumerate(chunk) if not k or not unicodedata.combining(c)]
+    return list(zip(starts, starts[1:] + [len(chunk)], strict=True))
 
 
 def token_offsets(text: str) -> list[tuple[int, int]]:
