@@ -1352,8 +1352,8 @@ def theme_cooccurrence(index: Index, flt: Filter = Filter(), *,
     # 100,000 articles took a minute); in float32, half float64's memory (the matrix is one
     # per request: 200 themes over 300,000 articles, 240 MB), counts are exact up to 2**24
     # articles; past that, float64 (exact to 2**53).
-    kind = np.float32 if len(rows) < 2 ** 24 else np.float64
-    present = (index.theme_counts(dictionary)[rows] > 0).astype(kind)
+    present: np.ndarray = (index.theme_counts(dictionary)[rows] > 0).astype(
+        np.float32 if len(rows) < 2 ** 24 else np.float64)
     both = np.rint(present.T @ present).astype(np.int64)
     names = list(dictionary.names)
     own = np.repeat(np.diag(both), len(names))  # (each row's theme's own articles)

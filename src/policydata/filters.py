@@ -149,10 +149,39 @@ class Filter:
 
     @property
     def is_empty(self) -> bool:
+        """Whether the filter keeps every article (no dates, themes, query or sources).
+
+        Examples
+        --------
+        >>> Filter().is_empty, Filter(query="5G").is_empty
+        (True, False)
+        """
         return self == Filter()
 
     def describe(self, articles: int | None = None) -> str:
-        """One sentence saying what the filter selects (each page shows it)."""
+        """One sentence saying what the filter selects (each page shows it).
+
+        Parameters
+        ----------
+        articles : int, optional
+            How many articles it selects, to start the sentence with; without it, "all
+            articles".
+
+        Returns
+        -------
+        str
+            The sentence, without a final full stop.
+
+        Examples
+        --------
+        >>> print(Filter(query="digital economy", themes=("Industry",),
+        ...              start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31)).describe(12))
+        ... # doctest: +NORMALIZE_WHITESPACE
+        12 articles mentioning 'digital economy' in the theme 'Industry'
+        between 2023-01-01 and 2023-12-31
+        >>> Filter(query="5G, data center*", sources=("xinhua",)).describe(1)
+        "1 article mentioning '5G' or 'data center*' from xinhua"
+        """
         head = ("all articles" if articles is None else
                 f"{articles:,} article{'' if articles == 1 else 's'}")
         parts = [head]
@@ -200,6 +229,13 @@ class View:
     back: str = ""  # the query string of the trend view this one was drilled down from
 
     def with_filter(self, **changes: Any) -> View:
+        """This view with its filter changed as ``changes`` say (fields of :class:`Filter`).
+
+        Examples
+        --------
+        >>> View(freq="year").with_filter(query="5G").filter.query
+        '5G'
+        """
         return replace(self, filter=replace(self.filter, **changes))
 
 

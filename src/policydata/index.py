@@ -115,6 +115,7 @@ class Lexicon:
         return len(self.terms)
 
     def get(self, term: str) -> int | None:
+        """The id of a term (a token as the counting rules write it), None if no text has it."""
         return self._id.get(term)
 
     def ids(self, word: Word) -> np.ndarray:
@@ -128,6 +129,7 @@ class Lexicon:
         return np.sort(self._sorted_ids[lo:hi])
 
     def pattern(self, term: Term) -> Pattern:
+        """A parsed term resolved to ids: for each of its words, the ids it matches."""
         return tuple(self.ids(w) for w in term.words)
 
 
@@ -154,6 +156,7 @@ class Segment:
 
     @property
     def n_docs(self) -> int:
+        """Number of documents in the segment."""
         return len(self.doc_start) - 1
 
     @property
@@ -244,6 +247,7 @@ class Segment:
         return seg
 
     def lookup(self, term: Term) -> Pattern:
+        """A parsed term resolved to this segment's term ids (see :meth:`Lexicon.pattern`)."""
         assert self.lexicon is not None, "segment built without a lexicon"
         return self.lexicon.pattern(term)
 

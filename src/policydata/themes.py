@@ -52,9 +52,17 @@ class ThemeDictionary:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The themes' names, in the file's order."""
         return tuple(name for name, _ in self.themes)
 
     def entries(self, name: str) -> tuple[Term, ...]:
+        """The parsed entries of the theme ``name`` (a KeyError if there is none).
+
+        Examples
+        --------
+        >>> [t.query for t in default_themes().entries("Industrial and supply chains")][:2]
+        ['supply chain*', 'industrial chain*']
+        """
         for theme, terms in self.themes:
             if theme == name:
                 return terms
