@@ -286,6 +286,22 @@ _KWIC_CSS = (
     ".pd-kwic-date{flex:none;width:6.2em;color:#5b6270;font-size:.8rem}")
 
 
+def thin_note(frame: pd.DataFrame, freq: str, measure: str) -> None:
+    """Under a trend, when a fifth or more of its periods with articles have only one or two
+    (:func:`policydata.analysis.thin_periods`): there one article makes a line leap, which is
+    not a change in the language."""
+    thin, measured = an.thin_periods(frame)
+    if measured < 3 or thin * 5 < measured:
+        return
+    longer = {"month": "quarter or year", "quarter": "year"}.get(freq)
+    st.caption(f"{thin:,} of the {measured:,} {freq}s with articles "
+               f"{'has' if thin == 1 else 'have'} only one or two of them (the smallest "
+               "points): there one article moves a line "
+               + ("between 0% and 100%" if measure == "docs" else "from nothing to a peak")
+               + ", which says little about the language"
+               + (f"; choose {longer} to pool them." if longer else "."))
+
+
 def many_periods(periods: int, empty: int, freq: str) -> None:
     """Say that a chart of ``periods`` periods (``empty`` without articles) by ``freq`` is too
     long to read, and what to choose instead; or, for a shorter one with empty periods, what

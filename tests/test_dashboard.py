@@ -2623,3 +2623,32 @@ def test_the_reader_and_tables_give_a_year_only_date_as_a_year(monkeypatch, tmp_
              "views/articles.py")
     shown = " ".join(h.value for h in at.html)
     assert "1979 · c · " in shown and "1979-01-01" not in shown
+
+
+def test_points_resting_on_one_or_two_articles_are_said(monkeypatch, tmp_path) -> None:
+    """Years with one article each (an address a year) make a share leap between 0% and 100%:
+    said under the trend, with how to pool them; a corpus with many articles a period is not
+    told so."""
+    corpus = tmp_path / "c"
+    for year in range(2001, 2011):
+        write_article(corpus, f"{year}.txt", f"{year}-02-01", f"Address {year}",
+                      "Inflation rose." if year % 2 else "Jobs grew.")
+    said = ("10 of the 10 years with articles have only one or two of them (the smallest "
+            "points): there one article moves a line between 0% and 100%, which says little "
+            "about the language.")
+    at = app(monkeypatch, corpus, tmp_path / "cache",
+             {"term": "inflation", "freq": "year", "measure": "docs"}, "views/trends.py")
+    assert said in [c.value for c in at.caption]
+    at = app(monkeypatch, corpus, tmp_path / "cache",
+             {"freq": "month", "tab": "time"}, "views/themes.py")
+    assert any(c.value.startswith("10 of the 10 months with articles have only one or two")
+               and c.value.endswith("from nothing to a peak, which says little about the "
+                                    "language; choose quarter or year to pool them.")
+               for c in at.caption)
+    for month in range(1, 13):  # three articles a month: nothing to say
+        for k in range(3):
+            write_article(tmp_path / "many", f"{month}-{k}.txt", f"2020-{month:02d}-0{k + 1}",
+                          f"A {month} {k}", "Inflation rose.")
+    at = app(monkeypatch, tmp_path / "many", tmp_path / "cache",
+             {"term": "inflation", "freq": "month", "measure": "docs"}, "views/trends.py")
+    assert not any("only one or two" in c.value for c in at.caption)

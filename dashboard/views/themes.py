@@ -94,6 +94,7 @@ def over_time(corpus: data.Corpus) -> None:
     for note in ui.date_notes(corpus.info(view.filter)["date_precision"],
                               corpus.dated_new_year(view.filter), view.freq):
         st.caption(note)
+    ui.thin_note(trend, view.freq, view.measure)
     ui.smoothing_note(trend, view.smooth, view.freq, by="theme")
     ui.csv_download(trend, "themes", ui.file_name("theme-trend", [], view.filter,
                                                   extra=(view.freq,)), key="dl_theme_trend",

@@ -112,6 +112,7 @@ def main() -> None:
     periods, empty = count_periods(frame)
     if periods > MAX_PERIODS:  # (empty periods are gaps in a trend, said under the chart)
         ui.many_periods(periods, empty, view.freq)
+    ui.thin_note(frame, view.freq, view.measure)
     ui.smoothing_note(frame, view.smooth, view.freq)
     ui.csv_download(frame, "trend", ui.file_name("term-trends", view.terms, view.filter,
                                                  extra=(view.freq,)),

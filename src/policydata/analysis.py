@@ -3001,6 +3001,32 @@ def count_periods(frame: pd.DataFrame) -> tuple[int, int]:
     return len(periods), int((periods["articles"] == 0).sum())
 
 
+def thin_periods(frame: pd.DataFrame, *, fewer_than: int = 3) -> tuple[int, int]:
+    """How many of a trend's periods with articles have fewer than ``fewer_than`` of them:
+    points where one article moves a line from nothing to its top (a share of 0% or 100%).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A trend with ``period`` and ``articles`` columns (as :func:`count_periods` takes).
+    fewer_than : int
+        Articles a period needs not to count as thin.
+
+    Returns
+    -------
+    tuple of int
+        ``(thin periods, periods with articles)``.
+
+    Examples
+    --------
+    >>> thin_periods(pd.DataFrame({"period": ["1990", "1991", "1992", "1993"],
+    ...                            "articles": [1, 0, 2, 40]}))
+    (2, 3)
+    """
+    periods = frame.drop_duplicates("period")["articles"]
+    return int(((periods > 0) & (periods < fewer_than)).sum()), int((periods > 0).sum())
+
+
 def periods_with_articles(frame: pd.DataFrame) -> list[str]:
     """The periods of a trend that hold articles: those a point of it stands for (a period
     without articles is a gap in its line, with nothing behind it).
